@@ -66,3 +66,19 @@ export function lastDayOf(start: Temporal.PlainDate, length: CalendarLength): Te
 export function daysBetween(from: Temporal.PlainDate, to: Temporal.PlainDate): number {
   return from.until(to, { largestUnit: 'days' }).days;
 }
+
+/**
+ * Reads a day the way the API accepts it: a calendar date as is, or an RFC 3339 instant with an
+ * offset, which becomes the calendar day it falls on in `timeZone` (the store's).
+ */
+export function parseCalendarInput(input: string, timeZone: string): Temporal.PlainDate | DateParseError {
+  if (input.length <= 10) return parsePlainDate(input);
+  try {
+    return calendarDateIn(Temporal.Instant.from(input), timeZone);
+  } catch {
+    return {
+      code: 'INVALID_DATE',
+      message: `"${input}" is neither a date YYYY-MM-DD nor a date-time with an offset`,
+    };
+  }
+}

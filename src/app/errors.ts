@@ -1,0 +1,18 @@
+/**
+ * A refusal the business can explain. The app layer says what kind of refusal it is; the HTTP layer
+ * alone turns the kind into a status code.
+ */
+export type AppErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: AppErrorKind,
+    /** SCREAMING_SNAKE, stable: clients branch on it. */
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

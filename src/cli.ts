@@ -1,0 +1,260 @@
+import { parseArgs } from 'node:util';
+import { presentDecision } from './app/entitlements/present-decision.js';
+import { decideEntitlement } from './app/entitlements/evaluate-entitlement.js';
+import { AppError } from './app/errors.js';
+import { ConfigError, loadConfig } from './config.js';
+import { calendarDateIn, Temporal } from './domain/calendar.js';
+import { causes, type Cause, type DecisionWindow } from './domain/policy/evaluate.js';
+import { builtInPolicyVersions } from './domain/policy/halotek.js';
+import type { Language, Performer } from './domain/policy/schema.js';
+
+const USAGE = `aftersales — warranty and after-sales service
+
+Usage:
+  aftersales serve                 migrate, ensure the policy, seed demo data once, serve HTTP
+  aftersales migrate               apply database migrations and the built-in policy versions
+  aftersales seed                  migrate, then insert the demo data if the database has none
+  aftersales evaluate --purchase YYYY-MM-DD --report YYYY-MM-DD --cause quality|human_damage
+                      [--sku SKU] [--tz Asia/Shanghai] [--lang en|zh] [--json] [--database]
+                                   what an end user may choose. Decides with the built-in policy
+                                   versions unless --database (required with --sku) reads them,
+                                   and the product, from the database.
+
+Settings come from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, STORE_TIME_ZONE,
+LOG_LEVEL, SEED_DEMO_DATA (see README.md).`;
+
+const now = () => Temporal.Now.instant();
+
+// Loaded on demand: `evaluate` needs neither the database drivers nor the server, and starts faster.
+const database = async () => ({
+  ...(await import('./db/client.js')),
+  ...(await import('./db/migrate.js')),
+  ...(await import('./db/policies.js')),
+  ...(await import('./db/seed.js')),
+});
+
+async function openMigrated() {
+  const { openDatabase, migrateDatabase, ensureBuiltInPolicies } = await database();
+  const config = loadConfig();
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateDatabase(handle);
+    await ensureBuiltInPolicies(handle.db);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  return { config, handle };
+}
+
+async function serve(): Promise<void> {
+  const { config, handle } = await openMigrated();
+  const { seedDemoData } = await database();
+  const { buildServer } = await import('./http/server.js');
+  if (config.seedDemoData) {
+    const { seeded } = await seedDemoData(handle.db, { today: calendarDateIn(now(), config.storeTimeZone) });
+    if (seeded) console.log('aftersales: demo data seeded (SEED_DEMO_DATA=false turns this off)');
+  }
+  const app = await buildServer({ db: handle, config, clock: now });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    // A hung close must not keep a supervisor waiting forever.
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    app
+      .close()
+      .then(() => handle.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  console.log(`aftersales: serving on ${shown} (database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`);
+  console.log(`aftersales: API docs at ${shown}/api/docs`);
+}
+
+async function migrate(): Promise<void> {
+  const { handle } = await openMigrated();
+  await handle.close();
+  console.log(`aftersales: database (${handle.kind}) is up to date`);
+}
+
+async function seed(): Promise<void> {
+  const { config, handle } = await openMigrated();
+  const { seedDemoData } = await database();
+  try {
+    const { seeded } = await seedDemoData(handle.db, { today: calendarDateIn(now(), config.storeTimeZone) });
+    console.log(seeded ? 'aftersales: demo data seeded' : 'aftersales: demo data already present; nothing changed');
+  } finally {
+    await handle.close();
+  }
+}
+
+const words = {
+  en: {
+    window: {
+      '7_days': 'within 7 days of purchase',
+      '60_days': 'within 60 days of purchase',
+      '1_year': 'within the warranty',
+      expired: 'after the warranty',
+    } satisfies Record<DecisionWindow, string>,
+    by: { dealer: 'at the dealer', service_center: 'at the service center', sales: 'through sales' } satisfies Record<
+      Performer,
+      string
+    >,
+    days: (n: number) => `${n} days after purchase`,
+    free: 'free of charge',
+    paid: 'paid service',
+    policy: 'policy',
+  },
+  zh: {
+    window: {
+      '7_days': '购买后 7 天内',
+      '60_days': '购买后 60 天内',
+      '1_year': '保修期内',
+      expired: '已过保修期',
+    } satisfies Record<DecisionWindow, string>,
+    by: { dealer: '经销商办理', service_center: '售后服务中心办理', sales: '经销售人员办理' } satisfies Record<
+      Performer,
+      string
+    >,
+    days: (n: number) => `购买后第 ${n} 天`,
+    free: '免费',
+    paid: '有偿服务',
+    policy: '政策版本',
+  },
+};
+
+async function evaluate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      purchase: { type: 'string' },
+      report: { type: 'string' },
+      cause: { type: 'string', default: 'quality' },
+      sku: { type: 'string' },
+      tz: { type: 'string' },
+      lang: { type: 'string', default: 'en' },
+      json: { type: 'boolean', default: false },
+      database: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.purchase || !values.report) {
+    console.error('aftersales evaluate: --purchase and --report are required (YYYY-MM-DD)');
+    return 2;
+  }
+  if (!causes.includes(values.cause as Cause)) {
+    console.error(`aftersales evaluate: --cause must be one of ${causes.join(', ')}`);
+    return 2;
+  }
+  if (values.lang !== 'en' && values.lang !== 'zh') {
+    console.error('aftersales evaluate: --lang must be en or zh');
+    return 2;
+  }
+  if (values.sku !== undefined && !values.database) {
+    console.error('aftersales evaluate: --sku needs --database (a product’s warranty is in the database)');
+    return 2;
+  }
+  const lang: Language = values.lang;
+  const input = {
+    purchaseDate: values.purchase,
+    reportDate: values.report,
+    cause: values.cause as Cause,
+    timeZone: values.tz,
+    productSku: values.sku,
+  };
+
+  const config = loadConfig();
+  let versions = builtInPolicyVersions;
+  let warrantyOverride;
+  if (values.database) {
+    const { findProductBySku, loadPolicyVersions } = await database();
+    const { handle } = await openMigrated();
+    try {
+      versions = await loadPolicyVersions(handle.db);
+      if (values.sku !== undefined) {
+        const product = await findProductBySku(handle.db, values.sku);
+        if (!product) throw new AppError('invalid', 'UNKNOWN_PRODUCT', `no product has the SKU "${values.sku}"`);
+        warrantyOverride = product.warrantyOverride;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  const decision = decideEntitlement(versions, input, { storeTimeZone: config.storeTimeZone, warrantyOverride });
+  const shown = presentDecision(decision, lang);
+  if (values.json) {
+    console.log(JSON.stringify(shown, null, 2));
+    return 0;
+  }
+  const w = words[lang];
+  console.log(
+    `${w.days(decision.daysSincePurchase)}: ${w.window[decision.window]} — ${decision.paid ? w.paid : w.free}` +
+      ` (${w.policy} ${decision.policyVersion})`,
+  );
+  for (const r of shown.remedies) {
+    console.log(`  • ${r.code} (${w.by[r.performedBy]})\n      ${r.clause}`);
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      await serve();
+      return -1; // keeps running
+    case 'migrate':
+      await migrate();
+      return 0;
+    case 'seed':
+      await seed();
+      return 0;
+    case 'evaluate':
+      return evaluate(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`aftersales: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof AppError || err instanceof ConfigError) {
+      console.error(`aftersales: ${err instanceof AppError ? `${err.code}: ` : ''}${err.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`aftersales: ${err.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listProducts } from '../../app/catalog/list-products.js';
+
+export const productSummarySchema = z
+  .object({
+    sku: z.string(),
+    name: z.object({ en: z.string(), zh: z.string() }),
+    category: z.string(),
+  })
+  .meta({ id: 'ProductSummary' });
+
+export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'The maker’s products, for pickers and the support page',
+        response: { 200: z.array(productSummarySchema) },
+      },
+    },
+    async () => listProducts({ db: app.db.db }),
+  );
+};

@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, type AppErrorKind } from '../app/errors.js';
+
+/** The one error shape every 4xx and 5xx carries: a code for programs, a message for people. */
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+const statusForKind: Record<AppErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+};
+
+const codeForStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+/** Fastify's own error codes, renamed for API clients who never heard of Fastify. */
+const codeForFastifyError: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'EMPTY_BODY',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_CONTENT_LENGTH',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_TYPE: 'BAD_REQUEST',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+};
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorResponse {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.code(statusForKind[err.kind]).send(errorBody(err.code, err.message, err.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'request';
+      const issues = err.validation.map((v) => ({
+        in: where,
+        path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+        message: v.message ?? 'is invalid',
+      }));
+      const first = issues[0];
+      const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'is invalid';
+      return reply
+        .code(400)
+        .send(errorBody('VALIDATION_FAILED', `The ${where} is invalid — ${summary}`, { issues }));
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send(errorBody('INTERNAL_ERROR', 'The server could not complete the request.'));
+    }
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = codeForFastifyError[err.code] ?? codeForStatus[status] ?? 'BAD_REQUEST';
+      return reply.code(status).send(errorBody(code, err.message));
+    }
+    // Never a stack trace to a client; the log has it, tied to the request id.
+    request.log.error({ err }, 'unhandled error');
+    return reply
+      .code(status >= 500 && status < 600 ? status : 500)
+      .send(errorBody('INTERNAL_ERROR', `The server could not complete the request (request ${request.id}).`));
+  });
+}

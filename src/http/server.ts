@@ -1,0 +1,127 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/client.js';
+import type { Temporal } from '../domain/calendar.js';
+import { entitlementRoutes } from './entitlements/routes.js';
+import { errorBody, registerErrorHandling } from './errors.js';
+import { healthRoutes } from './health/routes.js';
+import { policyRoutes } from './policies/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { registerWebApp } from './web/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: DatabaseHandle;
+    config: Config;
+    /** The shell's one clock; the domain never reads it, it is handed the instant. */
+    clock: () => Temporal.Instant;
+  }
+}
+
+export type ServerDeps = {
+  db: DatabaseHandle;
+  config: Config;
+  clock: () => Temporal.Instant;
+  /** false in tests that want a quiet run. */
+  logger?: boolean;
+};
+
+const projectRoot = () => {
+  // src/http or dist/src/http: the package root is where package.json is, two or three levels up.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const up = here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..';
+  return path.resolve(here, up);
+};
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            level: deps.config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          },
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('db', deps.db);
+  app.decorate('config', deps.config);
+  app.decorate('clock', deps.clock);
+  registerErrorHandling(app);
+  // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
+  app.removeContentTypeParser(['text/plain']);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine sets CSS variables and positions through style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
+  // Per-route limits only: a global limit would also count the static files of every page load.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      ...errorBody('RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
+    }),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'aftersales API',
+        description: 'Warranty and after-sales service: entitlements, policies, claims and repairs.',
+        version: '1',
+      },
+      tags: [
+        { name: 'entitlements', description: 'What a customer may choose' },
+        { name: 'policies', description: 'The published support policy, as versioned data' },
+        { name: 'catalog', description: 'Products' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(policyRoutes, { prefix: '/api/v1/policies' });
+  await app.register(entitlementRoutes, { prefix: '/api/v1/entitlements' });
+  await app.register(catalogRoutes, { prefix: '/api/v1/products' });
+  await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
+
+  return app;
+}

@@ -1,0 +1,123 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/aftersales.mjs');
+const run = promisify(execFile);
+
+/** Starts `aftersales serve` as a user would, and waits for the URL it prints. */
+function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not print its URL in time:\n${output}`));
+    }, 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${String(code)}:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => {
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+describe('aftersales serve, as a user starts it', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'aftersales-serve-'));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' };
+
+  it('migrates, seeds once, serves the API, and shuts down cleanly on SIGTERM', async () => {
+    const first = await startServe(env);
+    try {
+      expect(first.output()).toContain('demo data seeded');
+      const ready = await fetch(`${first.url}/readyz`);
+      expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
+      const products = (await (await fetch(`${first.url}/api/v1/products`)).json()) as { sku: string }[];
+      expect(products.length).toBeGreaterThanOrEqual(5);
+      const decision = await fetch(`${first.url}/api/v1/entitlements/evaluate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerType: 'end_user', purchaseDate: '2026-01-02', reportDate: '2026-01-09', cause: 'quality' }),
+      });
+      expect(await decision.json()).toMatchObject({ window: '7_days', remedies: [{ code: 'refund' }, {}, {}] });
+    } finally {
+      expect(await stop(first.child)).toBe(0);
+    }
+
+    // The data directory persists: a second start finds its data and seeds nothing.
+    const second = await startServe(env);
+    try {
+      expect(second.output()).not.toContain('demo data seeded');
+      const products = (await (await fetch(`${second.url}/api/v1/products`)).json()) as unknown[];
+      expect(products.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      expect(await stop(second.child)).toBe(0);
+    }
+  });
+
+  it('refuses invalid settings with a message naming them', async () => {
+    await expect(run(process.execPath, [bin, 'serve'], { cwd: root, env: { ...process.env, PORT: 'eighty' } })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('PORT') as string,
+    });
+  });
+});
+
+describe('aftersales evaluate', () => {
+  it('gives the API’s decision on the command line', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2026-01-09', '--cause', 'quality', '--json'], { cwd: root });
+    expect(JSON.parse(stdout)).toMatchObject({
+      policyVersion: 'halotek-2018-01',
+      window: '7_days',
+      daysSincePurchase: 7,
+      paid: false,
+      remedies: [{ code: 'refund' }, { code: 'replacement' }, { code: 'service_center' }],
+    });
+    const text = await run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2027-03-01', '--lang', 'zh'], { cwd: root });
+    expect(text.stdout).toContain('paid_service');
+    expect(text.stdout).toContain('有偿服务');
+  });
+
+  it('exits 2 with the reason on bad input', async () => {
+    await expect(run(process.execPath, [bin, 'evaluate', '--purchase', '2026-02-30', '--report', '2026-03-01'], { cwd: root })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('INVALID_DATE') as string,
+    });
+    await expect(run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2026-01-01'], { cwd: root })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('REPORT_BEFORE_PURCHASE') as string,
+    });
+    await expect(run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02'], { cwd: root })).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [bin, 'evaluate', '--bogus'], { cwd: root })).rejects.toMatchObject({ code: 2 });
+  });
+});
