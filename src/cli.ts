@@ -83,7 +83,9 @@ async function serve(): Promise<void> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  console.log(`aftersales: serving on ${shown} (database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`);
+  console.log(
+    `aftersales: serving on ${shown} (database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`,
+  );
   console.log(`aftersales: API docs at ${shown}/api/docs`);
 }
 
@@ -98,7 +100,9 @@ async function seed(): Promise<void> {
   const { seedDemoData } = await database();
   try {
     const { seeded } = await seedDemoData(handle.db, { today: calendarDateIn(now(), config.storeTimeZone) });
-    console.log(seeded ? 'aftersales: demo data seeded' : 'aftersales: demo data already present; nothing changed');
+    console.log(
+      seeded ? 'aftersales: demo data seeded' : 'aftersales: demo data already present; nothing changed',
+    );
   } finally {
     await handle.close();
   }
@@ -112,10 +116,11 @@ const words = {
       '1_year': 'within the warranty',
       expired: 'after the warranty',
     } satisfies Record<DecisionWindow, string>,
-    by: { dealer: 'at the dealer', service_center: 'at the service center', sales: 'through sales' } satisfies Record<
-      Performer,
-      string
-    >,
+    by: {
+      dealer: 'at the dealer',
+      service_center: 'at the service center',
+      sales: 'through sales',
+    } satisfies Record<Performer, string>,
     days: (n: number) => `${n} days after purchase`,
     free: 'free of charge',
     paid: 'paid service',
@@ -128,10 +133,11 @@ const words = {
       '1_year': '保修期内',
       expired: '已过保修期',
     } satisfies Record<DecisionWindow, string>,
-    by: { dealer: '经销商办理', service_center: '售后服务中心办理', sales: '经销售人员办理' } satisfies Record<
-      Performer,
-      string
-    >,
+    by: {
+      dealer: '经销商办理',
+      service_center: '售后服务中心办理',
+      sales: '经销售人员办理',
+    } satisfies Record<Performer, string>,
     days: (n: number) => `购买后第 ${n} 天`,
     free: '免费',
     paid: '有偿服务',
@@ -189,14 +195,18 @@ async function evaluate(args: string[]): Promise<number> {
       versions = await loadPolicyVersions(handle.db);
       if (values.sku !== undefined) {
         const product = await findProductBySku(handle.db, values.sku);
-        if (!product) throw new AppError('invalid', 'UNKNOWN_PRODUCT', `no product has the SKU "${values.sku}"`);
+        if (!product)
+          throw new AppError('invalid', 'UNKNOWN_PRODUCT', `no product has the SKU "${values.sku}"`);
         warrantyOverride = product.warrantyOverride;
       }
     } finally {
       await handle.close();
     }
   }
-  const decision = decideEntitlement(versions, input, { storeTimeZone: config.storeTimeZone, warrantyOverride });
+  const decision = decideEntitlement(versions, input, {
+    storeTimeZone: config.storeTimeZone,
+    warrantyOverride,
+  });
   const shown = presentDecision(decision, lang);
   if (values.json) {
     console.log(JSON.stringify(shown, null, 2));

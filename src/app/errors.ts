@@ -2,7 +2,8 @@
  * A refusal the business can explain. The app layer says what kind of refusal it is; the HTTP layer
  * alone turns the kind into a status code.
  */
-export type AppErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+export type AppErrorKind =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
 
 export class AppError extends Error {
   constructor(

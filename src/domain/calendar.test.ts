@@ -3,7 +3,9 @@ import { isValidTimeZone, parseCalendarInput, Temporal } from './calendar.js';
 
 describe('calendar input', () => {
   it('takes a calendar date as it is, whatever the time zone', () => {
-    expect(parseCalendarInput('2026-01-09', 'America/Los_Angeles')).toEqual(Temporal.PlainDate.from('2026-01-09'));
+    expect(parseCalendarInput('2026-01-09', 'America/Los_Angeles')).toEqual(
+      Temporal.PlainDate.from('2026-01-09'),
+    );
   });
 
   it('turns an instant into the day it falls on in the store’s time zone', () => {

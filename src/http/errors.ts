@@ -85,6 +85,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err }, 'unhandled error');
     return reply
       .code(status >= 500 && status < 600 ? status : 500)
-      .send(errorBody('INTERNAL_ERROR', `The server could not complete the request (request ${request.id}).`));
+      .send(
+        errorBody('INTERNAL_ERROR', `The server could not complete the request (request ${request.id}).`),
+      );
   });
 }

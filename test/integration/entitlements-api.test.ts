@@ -9,7 +9,12 @@ import { buildTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 
 type Body = Record<string, unknown>;
-const valid = { customerType: 'end_user', purchaseDate: '2026-01-02', reportDate: '2026-01-09', cause: 'quality' };
+const valid = {
+  customerType: 'end_user',
+  purchaseDate: '2026-01-02',
+  reportDate: '2026-01-09',
+  cause: 'quality',
+};
 
 describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (testDb) => {
   let db: DatabaseHandle;
@@ -44,7 +49,8 @@ describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (t
           code: 'refund',
           performedBy: 'dealer',
           costBearer: 'maker',
-          clause: 'Terminal clients 1(A): Go to the dealer who sold you the product and ask for a full refund.',
+          clause:
+            'Terminal clients 1(A): Go to the dealer who sold you the product and ask for a full refund.',
         },
         {
           code: 'replacement',
@@ -79,7 +85,11 @@ describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (t
     const last = await evaluate({ ...valid, purchaseDate: '2024-02-29', reportDate: '2025-02-28' });
     expect(last.json()).toMatchObject({ window: '1_year' });
     const after = await evaluate({ ...valid, purchaseDate: '2024-02-29', reportDate: '2025-03-01' });
-    expect(after.json()).toMatchObject({ window: 'expired', paid: true, remedies: [{ code: 'paid_service' }] });
+    expect(after.json()).toMatchObject({
+      window: 'expired',
+      paid: true,
+      remedies: [{ code: 'paid_service' }],
+    });
   });
 
   it('gives paid service through sales for human damage, even on day one', async () => {
@@ -116,24 +126,36 @@ describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (t
     ['an unknown cause', { ...valid, cause: 'lightning' }, 'VALIDATION_FAILED', /cause/],
     ['an unknown customer type', { ...valid, customerType: 'oem' }, 'VALIDATION_FAILED', /customerType/],
     ['a report before the purchase', { ...valid, reportDate: '2026-01-01' }, 'REPORT_BEFORE_PURCHASE'],
-    ['a missing field', { customerType: 'end_user', purchaseDate: '2026-01-02', cause: 'quality' }, 'VALIDATION_FAILED', /reportDate/],
+    [
+      'a missing field',
+      { customerType: 'end_user', purchaseDate: '2026-01-02', cause: 'quality' },
+      'VALIDATION_FAILED',
+      /reportDate/,
+    ],
     ['an unknown field', { ...valid, purchase_date: '2026-01-02' }, 'VALIDATION_FAILED'],
     ['a number for a date', { ...valid, purchaseDate: 20260102 }, 'VALIDATION_FAILED', /purchaseDate/],
     ['an unknown time zone', { ...valid, timeZone: 'Mars/Base' }, 'INVALID_TIME_ZONE'],
     ['an unknown product', { ...valid, productSku: 'NOPE-1' }, 'UNKNOWN_PRODUCT'],
-    ['a purchase before any policy', { ...valid, purchaseDate: '2017-12-31', reportDate: '2018-01-02' }, 'NO_POLICY_IN_FORCE'],
+    [
+      'a purchase before any policy',
+      { ...valid, purchaseDate: '2017-12-31', reportDate: '2018-01-02' },
+      'NO_POLICY_IN_FORCE',
+    ],
     ['malformed JSON', '{"customerType": "end_user",', 'MALFORMED_JSON'],
     ['an array', '[]', 'VALIDATION_FAILED'],
     ['null', 'null', 'VALIDATION_FAILED'],
   ];
-  it.each(refusals)('refuses %s with 400 and a machine-readable code', async (_what, payload, code, message) => {
-    const res = await evaluate(payload);
-    expect(res.statusCode).toBe(400);
-    const body = res.json<{ error: { code: string; message: string } }>();
-    expect(body.error.code).toBe(code);
-    expect(body.error.message.length).toBeGreaterThan(5);
-    if (message) expect(body.error.message).toMatch(message);
-  });
+  it.each(refusals)(
+    'refuses %s with 400 and a machine-readable code',
+    async (_what, payload, code, message) => {
+      const res = await evaluate(payload);
+      expect(res.statusCode).toBe(400);
+      const body = res.json<{ error: { code: string; message: string } }>();
+      expect(body.error.code).toBe(code);
+      expect(body.error.message.length).toBeGreaterThan(5);
+      if (message) expect(body.error.message).toMatch(message);
+    },
+  );
 
   it('refuses an unknown language and a wrong content type with 4xx, never 500', async () => {
     expect((await evaluate(valid, '?lang=fr')).statusCode).toBe(400);
@@ -151,30 +173,42 @@ describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (t
   });
 
   it('agrees with the engine for any pair of dates (property)', async () => {
-    const day = fc.integer({ min: 0, max: 4000 }).map((n) => Temporal.PlainDate.from('2018-01-01').add({ days: n }));
+    const day = fc
+      .integer({ min: 0, max: 4000 })
+      .map((n) => Temporal.PlainDate.from('2018-01-01').add({ days: n }));
     await fc.assert(
-      fc.asyncProperty(day, fc.integer({ min: -3, max: 500 }), fc.constantFrom('quality', 'human_damage'), async (p, n, cause) => {
-        const r = p.add({ days: n });
-        const res = await evaluate({ ...valid, purchaseDate: p.toString(), reportDate: r.toString(), cause });
-        const expected = decide(builtInPolicyVersions, {
-          customerType: 'end_user',
-          purchaseDate: p,
-          reportDate: r,
-          cause: cause as 'quality' | 'human_damage',
-        });
-        if (expected.ok) {
-          expect(res.statusCode).toBe(200);
-          expect(res.json()).toMatchObject({
-            window: expected.value.window,
-            daysSincePurchase: expected.value.daysSincePurchase,
-            paid: expected.value.paid,
-            remedies: expected.value.remedies.map((x) => ({ code: x.code })),
+      fc.asyncProperty(
+        day,
+        fc.integer({ min: -3, max: 500 }),
+        fc.constantFrom('quality', 'human_damage'),
+        async (p, n, cause) => {
+          const r = p.add({ days: n });
+          const res = await evaluate({
+            ...valid,
+            purchaseDate: p.toString(),
+            reportDate: r.toString(),
+            cause,
           });
-        } else {
-          expect(res.statusCode).toBe(400);
-          expect(res.json()).toMatchObject({ error: { code: expected.error.code } });
-        }
-      }),
+          const expected = decide(builtInPolicyVersions, {
+            customerType: 'end_user',
+            purchaseDate: p,
+            reportDate: r,
+            cause: cause,
+          });
+          if (expected.ok) {
+            expect(res.statusCode).toBe(200);
+            expect(res.json()).toMatchObject({
+              window: expected.value.window,
+              daysSincePurchase: expected.value.daysSincePurchase,
+              paid: expected.value.paid,
+              remedies: expected.value.remedies.map((x) => ({ code: x.code })),
+            });
+          } else {
+            expect(res.statusCode).toBe(400);
+            expect(res.json()).toMatchObject({ error: { code: expected.error.code } });
+          }
+        },
+      ),
       { numRuns: 60, seed: 20261125 },
     );
   });
@@ -196,11 +230,17 @@ describe.each(testDatabases())('the rest of the public API on $name', (testDb) =
     const res = await app.inject({ method: 'GET', url: '/api/v1/policies/current' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: 'halotek-2018-01', oem: { spareRateBps: { min: 30, max: 50 } } });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/policies/current?on=2017-01-01' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/policies/current?on=bad' })).json()).toMatchObject({
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/policies/current?on=2017-01-01' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/policies/current?on=bad' })).json(),
+    ).toMatchObject({
       error: { code: 'INVALID_DATE' },
     });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/policies/halotek-2018-01' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/policies/halotek-2018-01' })).statusCode).toBe(
+      200,
+    );
     expect((await app.inject({ method: 'GET', url: '/api/v1/policies/nope' })).json()).toMatchObject({
       error: { code: 'POLICY_VERSION_NOT_FOUND' },
     });
@@ -211,28 +251,49 @@ describe.each(testDatabases())('the rest of the public API on $name', (testDb) =
 
   it('is healthy and ready while the database answers', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', database: testDb.name });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      database: testDb.name,
+    });
   });
 
   it('documents the evaluate contract in the OpenAPI document, with the docs UI beside it', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json<{ openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }>();
+    const doc = res.json<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    }>();
     expect(doc.openapi).toMatch(/^3\./);
     const op = doc.paths['/api/v1/entitlements/evaluate']?.post;
     expect(op).toBeDefined();
     expect(JSON.stringify(op)).toContain('EvaluateEntitlementRequest');
     const req = JSON.stringify(doc.components.schemas.EvaluateEntitlementRequest);
-    for (const field of ['customerType', 'purchaseDate', 'reportDate', 'cause', 'timeZone', 'productSku']) expect(req).toContain(field);
+    for (const field of ['customerType', 'purchaseDate', 'reportDate', 'cause', 'timeZone', 'productSku'])
+      expect(req).toContain(field);
     const resp = JSON.stringify(doc.components.schemas.EntitlementDecision);
-    for (const v of ['7_days', '60_days', '1_year', 'expired', 'maintenance_order', 'mail_in_repair', 'paid_service']) expect(resp).toContain(v);
+    for (const v of [
+      '7_days',
+      '60_days',
+      '1_year',
+      'expired',
+      'maintenance_order',
+      'mail_in_repair',
+      'paid_service',
+    ])
+      expect(resp).toContain(v);
     const ui = await app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
   });
 
   it('answers unknown API paths with the error object, not a page', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: { accept: 'text/html' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/nothing-here',
+      headers: { accept: 'text/html' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });

@@ -10,7 +10,9 @@ const bin = path.join(root, 'bin/aftersales.mjs');
 const run = promisify(execFile);
 
 /** Starts `aftersales serve` as a user would, and waits for the URL it prints. */
-function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startServe(
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -67,9 +69,17 @@ describe('aftersales serve, as a user starts it', () => {
       const decision = await fetch(`${first.url}/api/v1/entitlements/evaluate`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ customerType: 'end_user', purchaseDate: '2026-01-02', reportDate: '2026-01-09', cause: 'quality' }),
+        body: JSON.stringify({
+          customerType: 'end_user',
+          purchaseDate: '2026-01-02',
+          reportDate: '2026-01-09',
+          cause: 'quality',
+        }),
       });
-      expect(await decision.json()).toMatchObject({ window: '7_days', remedies: [{ code: 'refund' }, {}, {}] });
+      expect(await decision.json()).toMatchObject({
+        window: '7_days',
+        remedies: [{ code: 'refund' }, {}, {}],
+      });
     } finally {
       expect(await stop(first.child)).toBe(0);
     }
@@ -86,7 +96,9 @@ describe('aftersales serve, as a user starts it', () => {
   });
 
   it('refuses invalid settings with a message naming them', async () => {
-    await expect(run(process.execPath, [bin, 'serve'], { cwd: root, env: { ...process.env, PORT: 'eighty' } })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [bin, 'serve'], { cwd: root, env: { ...process.env, PORT: 'eighty' } }),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('PORT') as string,
     });
@@ -95,7 +107,11 @@ describe('aftersales serve, as a user starts it', () => {
 
 describe('aftersales evaluate', () => {
   it('gives the API’s decision on the command line', async () => {
-    const { stdout } = await run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2026-01-09', '--cause', 'quality', '--json'], { cwd: root });
+    const { stdout } = await run(
+      process.execPath,
+      [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2026-01-09', '--cause', 'quality', '--json'],
+      { cwd: root },
+    );
     expect(JSON.parse(stdout)).toMatchObject({
       policyVersion: 'halotek-2018-01',
       window: '7_days',
@@ -103,21 +119,37 @@ describe('aftersales evaluate', () => {
       paid: false,
       remedies: [{ code: 'refund' }, { code: 'replacement' }, { code: 'service_center' }],
     });
-    const text = await run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2027-03-01', '--lang', 'zh'], { cwd: root });
+    const text = await run(
+      process.execPath,
+      [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2027-03-01', '--lang', 'zh'],
+      { cwd: root },
+    );
     expect(text.stdout).toContain('paid_service');
     expect(text.stdout).toContain('有偿服务');
   });
 
   it('exits 2 with the reason on bad input', async () => {
-    await expect(run(process.execPath, [bin, 'evaluate', '--purchase', '2026-02-30', '--report', '2026-03-01'], { cwd: root })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [bin, 'evaluate', '--purchase', '2026-02-30', '--report', '2026-03-01'], {
+        cwd: root,
+      }),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('INVALID_DATE') as string,
     });
-    await expect(run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2026-01-01'], { cwd: root })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02', '--report', '2026-01-01'], {
+        cwd: root,
+      }),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('REPORT_BEFORE_PURCHASE') as string,
     });
-    await expect(run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02'], { cwd: root })).rejects.toMatchObject({ code: 2 });
-    await expect(run(process.execPath, [bin, 'evaluate', '--bogus'], { cwd: root })).rejects.toMatchObject({ code: 2 });
+    await expect(
+      run(process.execPath, [bin, 'evaluate', '--purchase', '2026-01-02'], { cwd: root }),
+    ).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [bin, 'evaluate', '--bogus'], { cwd: root })).rejects.toMatchObject({
+      code: 2,
+    });
   });
 });

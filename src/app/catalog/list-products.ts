@@ -7,7 +7,12 @@ export type ProductSummary = { sku: string; name: LocalizedText; category: strin
 
 export async function listProducts(deps: { db: Database }): Promise<ProductSummary[]> {
   const rows = await deps.db
-    .select({ sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh, category: products.category })
+    .select({
+      sku: products.sku,
+      nameEn: products.nameEn,
+      nameZh: products.nameZh,
+      category: products.category,
+    })
     .from(products)
     .orderBy(asc(products.sku));
   return rows.map((r) => ({ sku: r.sku, name: { en: r.nameEn, zh: r.nameZh }, category: r.category }));

@@ -32,11 +32,15 @@ export function decideEntitlement(
   }
   const purchaseDate = parseCalendarInput(input.purchaseDate, timeZone);
   if ('code' in purchaseDate) {
-    throw new AppError('invalid', 'INVALID_DATE', `purchaseDate: ${purchaseDate.message}`, { field: 'purchaseDate' });
+    throw new AppError('invalid', 'INVALID_DATE', `purchaseDate: ${purchaseDate.message}`, {
+      field: 'purchaseDate',
+    });
   }
   const reportDate = parseCalendarInput(input.reportDate, timeZone);
   if ('code' in reportDate) {
-    throw new AppError('invalid', 'INVALID_DATE', `reportDate: ${reportDate.message}`, { field: 'reportDate' });
+    throw new AppError('invalid', 'INVALID_DATE', `reportDate: ${reportDate.message}`, {
+      field: 'reportDate',
+    });
   }
   const result = decide(versions, {
     customerType: 'end_user',

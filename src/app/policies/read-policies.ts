@@ -14,7 +14,8 @@ export async function policyInForceOn(deps: ReadPoliciesDeps, on?: string): Prom
     day = calendarDateIn(deps.now(), deps.storeTimeZone);
   } else {
     const parsed = parsePlainDate(on);
-    if ('code' in parsed) throw new AppError('invalid', 'INVALID_DATE', `on: ${parsed.message}`, { field: 'on' });
+    if ('code' in parsed)
+      throw new AppError('invalid', 'INVALID_DATE', `on: ${parsed.message}`, { field: 'on' });
     day = parsed;
   }
   const result = policyInForce(await loadPolicyVersions(deps.db), day);
@@ -27,7 +28,10 @@ export async function listPolicyVersions(deps: Pick<ReadPoliciesDeps, 'db'>): Pr
   return versions.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
 }
 
-export async function policyVersionById(deps: Pick<ReadPoliciesDeps, 'db'>, id: string): Promise<PolicyVersion> {
+export async function policyVersionById(
+  deps: Pick<ReadPoliciesDeps, 'db'>,
+  id: string,
+): Promise<PolicyVersion> {
   const found = (await loadPolicyVersions(deps.db)).find((v) => v.id === id);
   if (!found) throw new AppError('not_found', 'POLICY_VERSION_NOT_FOUND', `no policy version "${id}"`);
   return found;

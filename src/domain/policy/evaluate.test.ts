@@ -88,7 +88,9 @@ describe('evaluate: end-user windows', () => {
     const dec = decided(facts('2026-01-02', '2027-01-02'));
     expect(dec.window).toBe('1_year');
     expect(dec.remedies.map((r) => r.code)).toEqual(['maintenance_order', 'mail_in_repair']);
-    expect(dec.remedies.every((r) => r.performedBy === 'service_center' && r.costBearer === 'maker')).toBe(true);
+    expect(dec.remedies.every((r) => r.performedBy === 'service_center' && r.costBearer === 'maker')).toBe(
+      true,
+    );
     expect(dec.warrantyEndsOn.toString()).toBe('2027-01-02');
   });
 
@@ -97,7 +99,11 @@ describe('evaluate: end-user windows', () => {
     expect(dec.window).toBe('expired');
     expect(dec.paid).toBe(true);
     expect(dec.remedies).toHaveLength(1);
-    expect(dec.remedies[0]).toMatchObject({ code: 'paid_service', performedBy: 'sales', costBearer: 'customer' });
+    expect(dec.remedies[0]).toMatchObject({
+      code: 'paid_service',
+      performedBy: 'sales',
+      costBearer: 'customer',
+    });
     expect(dec.reasons[0]?.code).toBe('WARRANTY_EXPIRED');
   });
 
@@ -164,7 +170,10 @@ describe('policy versions by effective date', () => {
 
   it('applies the version in force on the purchase date, not on the report date', () => {
     const before = decide(versions, facts('2026-12-31', '2027-01-12'));
-    expect(before).toMatchObject({ ok: true, value: { policyVersion: 'halotek-2018-01', window: '60_days' } });
+    expect(before).toMatchObject({
+      ok: true,
+      value: { policyVersion: 'halotek-2018-01', window: '60_days' },
+    });
     const after = decide(versions, facts('2027-01-01', '2027-01-12'));
     expect(after).toMatchObject({ ok: true, value: { policyVersion: 'halotek-2027-01', window: '7_days' } });
   });
@@ -200,7 +209,12 @@ describe('evaluate: properties', () => {
   it('is total: any two dates give a decision, or REPORT_BEFORE_PURCHASE exactly when reported earlier', () => {
     fc.assert(
       fc.property(plainDate, plainDate, fc.constantFrom('quality', 'human_damage'), (p, r, cause) => {
-        const res = evaluate(halotekPolicyV1, { customerType: 'end_user', purchaseDate: p, reportDate: r, cause });
+        const res = evaluate(halotekPolicyV1, {
+          customerType: 'end_user',
+          purchaseDate: p,
+          reportDate: r,
+          cause,
+        });
         if (Temporal.PlainDate.compare(r, p) < 0) {
           expect(res).toMatchObject({ ok: false, error: { code: 'REPORT_BEFORE_PURCHASE' } });
         } else {
@@ -213,13 +227,18 @@ describe('evaluate: properties', () => {
   it('puts each boundary day in the right window: day 7 / 8, day 60 / 61, last day of the year / next', () => {
     fc.assert(
       fc.property(plainDate, (p) => {
-        const at = (days: number) => decided({ ...facts('2000-01-01', '2000-01-01'), purchaseDate: p, reportDate: p.add({ days }) });
+        const at = (days: number) =>
+          decided({ ...facts('2000-01-01', '2000-01-01'), purchaseDate: p, reportDate: p.add({ days }) });
         expect(at(7).window).toBe('7_days');
         expect(at(8).window).toBe('60_days');
         expect(at(60).window).toBe('60_days');
         expect(at(61).window).toBe('1_year');
         const yearEnd = lastDayOf(p, { years: 1 });
-        const onYearEnd = decided({ ...facts('2000-01-01', '2000-01-01'), purchaseDate: p, reportDate: yearEnd });
+        const onYearEnd = decided({
+          ...facts('2000-01-01', '2000-01-01'),
+          purchaseDate: p,
+          reportDate: yearEnd,
+        });
         expect(onYearEnd.window).toBe('1_year');
         const after = decided({
           ...facts('2000-01-01', '2000-01-01'),
@@ -241,7 +260,11 @@ describe('evaluate: properties', () => {
         fc.integer({ min: 0, max: 800 }),
         (p, a, b) => {
           const [early, late] = a <= b ? [a, b] : [b, a];
-          const fe = { ...facts('2000-01-01', '2000-01-01'), purchaseDate: p, reportDate: p.add({ days: early }) };
+          const fe = {
+            ...facts('2000-01-01', '2000-01-01'),
+            purchaseDate: p,
+            reportDate: p.add({ days: early }),
+          };
           const fl = { ...fe, reportDate: p.add({ days: late }) };
           const we = order[decided(fe).window] ?? -1;
           const wl = order[decided(fl).window] ?? -1;
@@ -255,7 +278,11 @@ describe('evaluate: properties', () => {
   it('human damage is always paid and never offers a remedy at the maker’s cost', () => {
     fc.assert(
       fc.property(plainDate, fc.integer({ min: 0, max: 800 }), (p, n) => {
-        const dec = decided({ ...facts('2000-01-01', '2000-01-01', 'human_damage'), purchaseDate: p, reportDate: p.add({ days: n }) });
+        const dec = decided({
+          ...facts('2000-01-01', '2000-01-01', 'human_damage'),
+          purchaseDate: p,
+          reportDate: p.add({ days: n }),
+        });
         expect(dec.paid).toBe(true);
         expect(dec.remedies.every((r) => r.costBearer === 'customer')).toBe(true);
       }),
@@ -265,25 +292,32 @@ describe('evaluate: properties', () => {
   it('daysSincePurchase is the calendar-day distance', () => {
     fc.assert(
       fc.property(plainDate, fc.integer({ min: 0, max: 2000 }), (p, n) => {
-        expect(decided({ ...facts('2000-01-01', '2000-01-01'), purchaseDate: p, reportDate: p.add({ days: n }) }).daysSincePurchase).toBe(n);
+        expect(
+          decided({ ...facts('2000-01-01', '2000-01-01'), purchaseDate: p, reportDate: p.add({ days: n }) })
+            .daysSincePurchase,
+        ).toBe(n);
       }),
     );
   });
 
   it('parsePlainDate accepts exactly the days of the calendar', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, day) => {
-        const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-        const parsed = parsePlainDate(s);
-        const daysInMonth = m >= 1 && m <= 12 ? Temporal.PlainYearMonth.from({ year: y, month: m }).daysInMonth : 0;
-        const valid = m >= 1 && m <= 12 && day >= 1 && day <= daysInMonth;
-        expect('code' in parsed).toBe(!valid);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (y, m, day) => {
+          const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          const parsed = parsePlainDate(s);
+          const daysInMonth =
+            m >= 1 && m <= 12 ? Temporal.PlainYearMonth.from({ year: y, month: m }).daysInMonth : 0;
+          const valid = m >= 1 && m <= 12 && day >= 1 && day <= daysInMonth;
+          expect('code' in parsed).toBe(!valid);
+        },
+      ),
     );
     expect(parsePlainDate('2026-1-02')).toMatchObject({ code: 'INVALID_DATE' });
     expect(parsePlainDate('2026-02-29')).toMatchObject({ code: 'INVALID_DATE' });
     expect(parsePlainDate('2028-02-29')).not.toHaveProperty('code');
   });
 });
-
-

@@ -12,7 +12,9 @@ const endUserLabel = (n: number, letter?: string): Clause['label'] => ({
 });
 
 const oemLabel = (n?: number): Clause['label'] =>
-  n === undefined ? { en: 'OEM orders', zh: 'OEM 订单' } : { en: `OEM orders ${n}`, zh: `OEM 订单第 ${n} 条` };
+  n === undefined
+    ? { en: 'OEM orders', zh: 'OEM 订单' }
+    : { en: `OEM orders ${n}`, zh: `OEM 订单第 ${n} 条` };
 
 const refundAtDealer: RemedyRule = {
   code: 'refund',

@@ -7,7 +7,9 @@ const dayInput = z
   .string()
   .min(10)
   .max(40)
-  .describe('A calendar date YYYY-MM-DD in the store’s time zone, or an RFC 3339 date-time with an offset (taken as the day it falls on in `timeZone`).');
+  .describe(
+    'A calendar date YYYY-MM-DD in the store’s time zone, or an RFC 3339 date-time with an offset (taken as the day it falls on in `timeZone`).',
+  );
 
 export const evaluateRequestSchema = z
   .object({
@@ -15,7 +17,12 @@ export const evaluateRequestSchema = z
     purchaseDate: dayInput,
     reportDate: dayInput,
     cause: z.enum(causes),
-    timeZone: z.string().min(1).max(64).optional().describe('IANA time zone of the store; defaults to the store’s.'),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('IANA time zone of the store; defaults to the store’s.'),
     productSku: z.string().min(1).max(64).optional().describe('A product with its own warranty length.'),
   })
   .strict()

@@ -21,7 +21,11 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () =>
-      (await listPolicyVersions(deps())).map((v) => ({ id: v.id, effectiveFrom: v.effectiveFrom, maker: v.maker })),
+      (await listPolicyVersions(deps())).map((v) => ({
+        id: v.id,
+        effectiveFrom: v.effectiveFrom,
+        maker: v.maker,
+      })),
   );
 
   app.get(

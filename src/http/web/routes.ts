@@ -28,7 +28,9 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
     const isApi = API_PREFIXES.some((p) => request.url.startsWith(p));
     const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
     if (!isApi && hasWeb && wantsHtml) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', { maxAge: 0, immutable: false });
+      return reply
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html', { maxAge: 0, immutable: false });
     }
     return reply
       .code(404)

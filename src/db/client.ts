@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+
+/** Either driver behind one type: code above this layer never knows which database it talks to. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** What `db.transaction` hands its callback; use cases take `Database | Transaction` alike. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…`: use PostgreSQL through a connection pool. */
+  databaseUrl?: string | undefined;
+  /** PGlite's data directory, created when missing; `memory://` keeps it in memory. */
+  dataDir?: string | undefined;
+  /** An already created PGlite (tests load clones of a migrated template); closed with the handle. */
+  pglite?: PGlite;
+}
+
+/**
+ * The typed, driver-specific side of a handle. Only the migrator needs it (drizzle's migrators take the
+ * driver's own database type, and PostgreSQL's advisory lock needs one dedicated connection).
+ */
+export type DriverAccess =
+  | { kind: 'pglite'; db: PgliteDatabase<Schema>; client: PGlite }
+  | { kind: 'postgres'; db: NodePgDatabase<Schema>; pool: pg.Pool };
+
+const drivers = new WeakMap<DatabaseHandle, DriverAccess>();
+
+export function driverOf(handle: DatabaseHandle): DriverAccess {
+  const driver = drivers.get(handle);
+  if (!driver) throw new Error('this database handle was not created by openDatabase()');
+  return driver;
+}
+
+const POOL_SIZE = 10;
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.pglite) return pgliteHandle(options.pglite);
+  if (options.databaseUrl) return postgresHandle(options.databaseUrl);
+  const dataDir = options.dataDir;
+  if (!dataDir) {
+    // Falling back to memory would silently lose every claim on restart.
+    throw new Error('openDatabase needs a databaseUrl, a dataDir or a pglite instance');
+  }
+  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
+  return pgliteHandle(await PGlite.create({ dataDir }));
+}
+
+function pgliteHandle(client: PGlite): DatabaseHandle {
+  const db = drizzlePglite({ client, schema });
+  const handle: DatabaseHandle = {
+    db,
+    kind: 'pglite',
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      // An open PGlite keeps the event loop alive, so a forgotten close() hangs the process.
+      if (!client.closed) await client.close();
+    },
+  };
+  drivers.set(handle, { kind: 'pglite', db, client });
+  return handle;
+}
+
+function postgresHandle(connectionString: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  // Without a listener an idle connection dropped by the server (restart, failover) would crash the
+  // process; the pool already discards that connection and the next query opens a new one.
+  pool.on('error', (error) => {
+    console.warn(`database: idle connection lost: ${error.message}`);
+  });
+  const db = drizzleNodePg({ client: pool, schema });
+  let closing: Promise<void> | undefined;
+  const handle: DatabaseHandle = {
+    db,
+    kind: 'postgres',
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close() {
+      // pool.end() rejects when called twice; a second close() waits for the first instead.
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+  drivers.set(handle, { kind: 'postgres', db, pool });
+  return handle;
+}

@@ -1,0 +1,416 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  type PgColumn,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { CalendarLength } from '../domain/calendar.js';
+import { causes, type Decision } from '../domain/policy/evaluate.js';
+import { remedyCodes, type PolicyVersion } from '../domain/policy/schema.js';
+
+/*
+ * Plain PostgreSQL only (PGlite, PostgreSQL, later Citus): no pg enums, no extensions, no triggers.
+ * Enumerations are text columns with CHECK constraints so adding a value is one cheap migration that
+ * every engine runs the same way. Policy numbers (the 0.3 %–0.5 % spare rate, window lengths) are data
+ * in policy_versions and are never repeated here as constraints.
+ */
+
+export const productCategories = [
+  'dc_power_panel',
+  'charger_module',
+  'inverter',
+  'battery_monitor',
+  'headset',
+  'bluetooth_headset',
+  'other',
+] as const;
+export type ProductCategory = (typeof productCategories)[number];
+
+export const serviceCenterKinds = ['center', 'office'] as const;
+export type ServiceCenterKind = (typeof serviceCenterKinds)[number];
+
+export const claimCauses = causes;
+export type ClaimCause = (typeof claimCauses)[number];
+
+export const claimStatuses = ['open', 'remedy_chosen', 'resolved', 'withdrawn'] as const;
+export type ClaimStatus = (typeof claimStatuses)[number];
+
+export const maintenanceModes = ['walk_in', 'mail_in'] as const;
+export type MaintenanceMode = (typeof maintenanceModes)[number];
+
+export const maintenanceStates = [
+  'issued',
+  'awaitingParts',
+  'received',
+  'diagnosing',
+  'repairing',
+  'repaired',
+  'returned',
+  'closed',
+  'cancelled',
+  'paidService',
+] as const;
+export type MaintenanceState = (typeof maintenanceStates)[number];
+
+/**
+ * A decision as it is stored: the JSON form of the domain's `Decision`, where the PlainDate became its
+ * ISO string. Readers turn it back with `Temporal.PlainDate.from`.
+ */
+export type StoredDecision = Omit<Decision, 'warrantyEndsOn'> & { warrantyEndsOn: string };
+
+/** The values go into DDL, so they are inlined as literals: a bound parameter cannot appear in a CHECK. */
+function oneOf(column: PgColumn, values: readonly string[]): SQL {
+  const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
+  return sql`${column} in (${sql.raw(list)})`;
+}
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+/** Optimistic locking: an update says which version it read (`where version = $read`) and bumps it. */
+const version = () => integer('version').notNull().default(1);
+
+export const policyVersions = pgTable(
+  'policy_versions',
+  {
+    id: text('id').primaryKey(),
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull().unique(),
+    document: jsonb('document').$type<PolicyVersion>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // The document is the source of truth; the columns copy it for look-ups and must not drift from it.
+    check('policy_versions_document_id_check', sql`${t.document} ->> 'id' = ${t.id}`),
+    check(
+      'policy_versions_document_effective_from_check',
+      sql`${t.document} ->> 'effectiveFrom' = to_char(${t.effectiveFrom}, 'YYYY-MM-DD')`,
+    ),
+  ],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: id(),
+    sku: text('sku').notNull().unique(),
+    nameEn: text('name_en').notNull(),
+    nameZh: text('name_zh').notNull(),
+    category: text('category', { enum: productCategories }).notNull(),
+    /** The product's own warranty length when it differs from the policy's last window. */
+    warrantyOverride: jsonb('warranty_override').$type<CalendarLength>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('products_category_check', oneOf(t.category, productCategories)),
+    check(
+      'products_warranty_override_check',
+      sql`${t.warrantyOverride} is null or jsonb_typeof(${t.warrantyOverride}) = 'object'`,
+    ),
+  ],
+);
+
+export const units = pgTable(
+  'units',
+  {
+    id: id(),
+    serial: text('serial').notNull().unique(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    lot: text('lot').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('units_product_id_idx').on(t.productId),
+    // Batch-defect detection counts failures per lot.
+    index('units_lot_idx').on(t.lot),
+  ],
+);
+
+export const dealers = pgTable('dealers', {
+  id: id(),
+  name: text('name').notNull(),
+  city: text('city').notNull(),
+  email: text('email'),
+  phone: text('phone'),
+  timeZone: text('time_zone').notNull(),
+  createdAt: createdAt(),
+});
+
+export const serviceCenters = pgTable(
+  'service_centers',
+  {
+    id: id(),
+    kind: text('kind', { enum: serviceCenterKinds }).notNull(),
+    nameEn: text('name_en').notNull(),
+    nameZh: text('name_zh').notNull(),
+    city: text('city').notNull(),
+    address: text('address').notNull(),
+    latitude: doublePrecision('latitude').notNull(),
+    longitude: doublePrecision('longitude').notNull(),
+    /** The SLA clock counts this zone's calendar days. */
+    timeZone: text('time_zone').notNull(),
+    /** May be fewer than the policy's default commitment, never checked against it here: that is policy. */
+    committedServiceDays: integer('committed_service_days').notNull(),
+    /** ISO weekdays (1 = Monday … 7 = Sunday) on which the center works and the SLA clock runs. */
+    businessDays: integer('business_days')
+      .array()
+      .notNull()
+      .default(sql`'{1,2,3,4,5}'`),
+    email: text('email').notNull(),
+    phone: text('phone').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('service_centers_kind_check', oneOf(t.kind, serviceCenterKinds)),
+    check('service_centers_latitude_check', sql`${t.latitude} between -90 and 90`),
+    check('service_centers_longitude_check', sql`${t.longitude} between -180 and 180`),
+    check('service_centers_committed_service_days_check', sql`${t.committedServiceDays} between 1 and 365`),
+    check(
+      'service_centers_business_days_check',
+      sql`cardinality(${t.businessDays}) > 0 and ${t.businessDays} <@ array[1, 2, 3, 4, 5, 6, 7]`,
+    ),
+  ],
+);
+
+export const endUsers = pgTable(
+  'end_users',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // A customer we cannot reach cannot be told the repair is done.
+    check('end_users_contact_check', sql`${t.email} is not null or ${t.phone} is not null`),
+    index('end_users_email_idx').on(t.email),
+  ],
+);
+
+export const purchases = pgTable(
+  'purchases',
+  {
+    id: id(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    unitId: uuid('unit_id').references(() => units.id),
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    endUserId: uuid('end_user_id')
+      .notNull()
+      .references(() => endUsers.id),
+    /** Calendar day of purchase in the store's time zone: the day the warranty windows count from. */
+    purchaseDate: date('purchase_date', { mode: 'string' }).notNull(),
+    /** Storage key of the uploaded receipt or invoice, not the file itself. */
+    proofFile: text('proof_file'),
+    /** The buyer as written on the proof, who need not be the customer who later claims. */
+    buyerName: text('buyer_name'),
+    buyerEmail: text('buyer_email'),
+    buyerPhone: text('buyer_phone'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('purchases_end_user_id_idx').on(t.endUserId, t.purchaseDate),
+    index('purchases_product_id_idx').on(t.productId),
+    index('purchases_unit_id_idx').on(t.unitId),
+    index('purchases_dealer_id_idx').on(t.dealerId),
+  ],
+);
+
+export const claims = pgTable(
+  'claims',
+  {
+    id: id(),
+    purchaseId: uuid('purchase_id')
+      .notNull()
+      .references(() => purchases.id),
+    endUserId: uuid('end_user_id')
+      .notNull()
+      .references(() => endUsers.id),
+    reportedOn: date('reported_on', { mode: 'string' }).notNull(),
+    cause: text('cause', { enum: claimCauses }).notNull(),
+    description: text('description').notNull(),
+    /** The decision the customer was given, kept as given even if the policy changes later. */
+    decision: jsonb('decision').$type<StoredDecision>().notNull(),
+    policyVersionId: text('policy_version_id')
+      .notNull()
+      .references(() => policyVersions.id),
+    chosenRemedy: text('chosen_remedy', { enum: remedyCodes }),
+    status: text('status', { enum: claimStatuses }).notNull().default('open'),
+    /** Lets a client retry a submission without creating a second claim. */
+    idempotencyKey: text('idempotency_key').unique(),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('claims_cause_check', oneOf(t.cause, claimCauses)),
+    check(
+      'claims_chosen_remedy_check',
+      sql`${t.chosenRemedy} is null or ${oneOf(t.chosenRemedy, remedyCodes)}`,
+    ),
+    check('claims_status_check', oneOf(t.status, claimStatuses)),
+    check('claims_version_check', sql`${t.version} >= 1`),
+    index('claims_purchase_id_idx').on(t.purchaseId),
+    index('claims_end_user_id_idx').on(t.endUserId),
+    index('claims_policy_version_id_idx').on(t.policyVersionId),
+    index('claims_status_created_at_idx').on(t.status, t.createdAt),
+  ],
+);
+
+export const maintenanceOrders = pgTable(
+  'maintenance_orders',
+  {
+    id: id(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    maintenanceNumber: text('maintenance_number').notNull().unique(),
+    serviceCenterId: uuid('service_center_id')
+      .notNull()
+      .references(() => serviceCenters.id),
+    mode: text('mode', { enum: maintenanceModes }).notNull(),
+    state: text('state', { enum: maintenanceStates }).notNull().default('issued'),
+    /** The SLA clock starts here, in the service center's time zone. */
+    receivedOn: date('received_on', { mode: 'string' }),
+    dueOn: date('due_on', { mode: 'string' }),
+    returnTracking: text('return_tracking'),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('maintenance_orders_mode_check', oneOf(t.mode, maintenanceModes)),
+    check('maintenance_orders_state_check', oneOf(t.state, maintenanceStates)),
+    // A deadline exists only once the parts are received, since that is when the SLA clock starts.
+    check(
+      'maintenance_orders_due_on_check',
+      sql`${t.dueOn} is null or (${t.receivedOn} is not null and ${t.dueOn} >= ${t.receivedOn})`,
+    ),
+    check('maintenance_orders_version_check', sql`${t.version} >= 1`),
+    index('maintenance_orders_claim_id_idx').on(t.claimId),
+    // The SLA scanner and a center's work queue: open orders of one center by state, nearest deadline first.
+    index('maintenance_orders_center_state_due_idx').on(t.serviceCenterId, t.state, t.dueOn),
+  ],
+);
+
+export const oemClients = pgTable('oem_clients', {
+  id: id(),
+  name: text('name').notNull(),
+  country: text('country').notNull(),
+  contactName: text('contact_name'),
+  email: text('email'),
+  phone: text('phone'),
+  createdAt: createdAt(),
+});
+
+export const oemOrders = pgTable(
+  'oem_orders',
+  {
+    id: id(),
+    orderNumber: text('order_number').notNull().unique(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    quantity: integer('quantity').notNull(),
+    /** Basis points (50 = 0.5 %). The policy's range is checked by the domain, not here. */
+    spareRateBps: integer('spare_rate_bps').notNull(),
+    spareUnits: integer('spare_units').notNull(),
+    deliveryDate: date('delivery_date', { mode: 'string' }).notNull(),
+    lots: text('lots')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('oem_orders_quantity_check', sql`${t.quantity} > 0`),
+    check('oem_orders_spare_rate_bps_check', sql`${t.spareRateBps} between 0 and 10000`),
+    check('oem_orders_spare_units_check', sql`${t.spareUnits} >= 0`),
+    index('oem_orders_client_id_idx').on(t.clientId),
+    index('oem_orders_product_id_idx').on(t.productId),
+  ],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    // A sequence rather than a uuid: events of one transaction share `occurred_at`, and the id keeps
+    // their order.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('audit_events_entity_idx').on(t.entityType, t.entityId, t.id),
+    index('audit_events_occurred_at_idx').on(t.occurredAt),
+  ],
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: id(),
+    createdAt: createdAt(),
+    topic: text('topic').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    check('outbox_attempts_check', sql`${t.attempts} >= 0`),
+    // The dispatcher only ever reads unsent messages, oldest first; sent ones are history.
+    index('outbox_unsent_idx')
+      .on(t.createdAt)
+      .where(sql`${t.sentAt} is null`),
+  ],
+);
+
+export type PolicyVersionRow = typeof policyVersions.$inferSelect;
+export type NewPolicyVersionRow = typeof policyVersions.$inferInsert;
+export type Product = typeof products.$inferSelect;
+export type NewProduct = typeof products.$inferInsert;
+export type Unit = typeof units.$inferSelect;
+export type NewUnit = typeof units.$inferInsert;
+export type Dealer = typeof dealers.$inferSelect;
+export type NewDealer = typeof dealers.$inferInsert;
+export type ServiceCenter = typeof serviceCenters.$inferSelect;
+export type NewServiceCenter = typeof serviceCenters.$inferInsert;
+export type EndUser = typeof endUsers.$inferSelect;
+export type NewEndUser = typeof endUsers.$inferInsert;
+export type Purchase = typeof purchases.$inferSelect;
+export type NewPurchase = typeof purchases.$inferInsert;
+export type Claim = typeof claims.$inferSelect;
+export type NewClaim = typeof claims.$inferInsert;
+export type MaintenanceOrder = typeof maintenanceOrders.$inferSelect;
+export type NewMaintenanceOrder = typeof maintenanceOrders.$inferInsert;
+export type OemClient = typeof oemClients.$inferSelect;
+export type NewOemClient = typeof oemClients.$inferInsert;
+export type OemOrder = typeof oemOrders.$inferSelect;
+export type NewOemOrder = typeof oemOrders.$inferInsert;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type OutboxMessage = typeof outbox.$inferSelect;
+export type NewOutboxMessage = typeof outbox.$inferInsert;

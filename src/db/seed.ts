@@ -1,0 +1,322 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Temporal } from '../domain/calendar.js';
+import type { DecisionWindow } from '../domain/policy/evaluate.js';
+import type { Database } from './client.js';
+import {
+  auditEvents,
+  dealers,
+  endUsers,
+  type NewDealer,
+  type NewEndUser,
+  type NewOemClient,
+  type NewProduct,
+  type NewServiceCenter,
+  oemClients,
+  oemOrders,
+  products,
+  purchases,
+  serviceCenters,
+  units,
+} from './schema.js';
+
+/*
+ * Demo data for a fresh installation: enough of Halotek's world that every screen has something to
+ * show. Purchases are dated relative to "today" so each warranty window is always on display.
+ */
+
+export const DEMO_SKUS = {
+  dcPowerPanel: 'DCP-220-48',
+  headset: 'HS-200',
+  bluetoothHeadset: 'BTH-500',
+  chargerModule: 'CHG-48-30',
+  inverter: 'INV-3000',
+  batteryMonitor: 'BMS-24',
+} as const;
+
+export const DEMO_PRODUCTS = [
+  {
+    sku: DEMO_SKUS.dcPowerPanel,
+    nameEn: '220 V DC Power Panel, 48 V output',
+    nameZh: '220V 直流屏（48V 输出）',
+    category: 'dc_power_panel',
+  },
+  { sku: DEMO_SKUS.headset, nameEn: 'HS-200 Wired Headset', nameZh: 'HS-200 有线耳机', category: 'headset' },
+  {
+    sku: DEMO_SKUS.bluetoothHeadset,
+    nameEn: 'BTH-500 Bluetooth Headset',
+    nameZh: 'BTH-500 蓝牙耳机',
+    category: 'bluetooth_headset',
+  },
+  {
+    sku: DEMO_SKUS.chargerModule,
+    nameEn: '48 V 30 A Charger Module',
+    nameZh: '48V 30A 充电模块',
+    category: 'charger_module',
+  },
+  {
+    sku: DEMO_SKUS.inverter,
+    nameEn: '3 kW Pure Sine Wave Inverter',
+    nameZh: '3kW 纯正弦波逆变器',
+    category: 'inverter',
+    // Shows a product whose own warranty outlasts the policy's one year.
+    warrantyOverride: { years: 2 },
+  },
+  {
+    sku: DEMO_SKUS.batteryMonitor,
+    nameEn: 'BMS-24 Battery Monitor',
+    nameZh: 'BMS-24 蓄电池巡检仪',
+    category: 'battery_monitor',
+  },
+] as const satisfies readonly NewProduct[];
+
+export const DEMO_DEALERS = [
+  {
+    name: 'Shenzhen Huaqiang Power Equipment Co., Ltd.',
+    city: 'Shenzhen',
+    email: 'service@huaqiang-power.example.com',
+    phone: '+86 755 8321 0456',
+    timeZone: 'Asia/Shanghai',
+  },
+  {
+    name: 'Hangzhou Xinghe Electric Supply Co., Ltd.',
+    city: 'Hangzhou',
+    email: 'sales@xinghe-electric.example.com',
+    phone: '+86 571 8765 2310',
+    timeZone: 'Asia/Shanghai',
+  },
+  {
+    name: 'Wuhan Changjiang Electronics Trading Co., Ltd.',
+    city: 'Wuhan',
+    email: 'support@cj-electronics.example.com',
+    phone: '+86 27 8596 4471',
+    timeZone: 'Asia/Shanghai',
+  },
+] as const satisfies readonly NewDealer[];
+
+export const DEMO_SERVICE_CENTERS = [
+  {
+    kind: 'center',
+    nameEn: 'Halotek Shenzhen After-sales Service Center',
+    nameZh: 'Halotek 深圳售后服务中心',
+    city: 'Shenzhen',
+    address: '12F, Tower A, 6008 Shennan Avenue, Futian District, Shenzhen, Guangdong 518034',
+    latitude: 22.5409,
+    longitude: 114.0364,
+    timeZone: 'Asia/Shanghai',
+    committedServiceDays: 5,
+    businessDays: [1, 2, 3, 4, 5, 6],
+    email: 'service.sz@halotek.example.com',
+    phone: '+86 755 2660 1180',
+  },
+  {
+    kind: 'center',
+    nameEn: 'Halotek Shanghai After-sales Service Center',
+    nameZh: 'Halotek 上海售后服务中心',
+    city: 'Shanghai',
+    address: '5F, Building 3, 88 Tianlin Road, Xuhui District, Shanghai 200233',
+    latitude: 31.1721,
+    longitude: 121.4238,
+    timeZone: 'Asia/Shanghai',
+    committedServiceDays: 5,
+    businessDays: [1, 2, 3, 4, 5, 6],
+    email: 'service.sh@halotek.example.com',
+    phone: '+86 21 6485 3302',
+  },
+  {
+    kind: 'office',
+    nameEn: 'Halotek Beijing Maintenance Office',
+    nameZh: 'Halotek 北京维修点',
+    city: 'Beijing',
+    address: 'Room 301, 8 Shangdi Information Road, Haidian District, Beijing 100085',
+    latitude: 40.0336,
+    longitude: 116.3102,
+    timeZone: 'Asia/Shanghai',
+    committedServiceDays: 7,
+    businessDays: [1, 2, 3, 4, 5],
+    email: 'service.bj@halotek.example.com',
+    phone: '+86 10 6298 7715',
+  },
+  {
+    kind: 'office',
+    nameEn: 'Halotek Chengdu Maintenance Office',
+    nameZh: 'Halotek 成都维修点',
+    city: 'Chengdu',
+    address: 'Unit 1206, 1700 Tianfu Avenue North, High-tech Zone, Chengdu, Sichuan 610041',
+    latitude: 30.5702,
+    longitude: 104.0647,
+    timeZone: 'Asia/Shanghai',
+    committedServiceDays: 7,
+    businessDays: [1, 2, 3, 4, 5],
+    email: 'service.cd@halotek.example.com',
+    phone: '+86 28 8517 6620',
+  },
+] as const satisfies readonly NewServiceCenter[];
+
+export const DEMO_END_USERS = [
+  { name: 'Li Wei', email: 'li.wei@example.com', phone: '+86 138 0013 5521' },
+  { name: 'Zhang Min', email: null, phone: '+86 139 1021 7784' },
+  { name: 'Wang Fang', email: 'wang.fang@example.com', phone: null },
+  { name: 'Chen Jie', email: 'chen.jie@example.com', phone: '+86 186 2830 4419' },
+] as const satisfies readonly NewEndUser[];
+
+export const DEMO_UNITS = [
+  { serial: 'HS200-2406-001732', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B' },
+  { serial: 'HS200-2406-001733', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B' },
+  { serial: 'BTH500-2405-004410', sku: DEMO_SKUS.bluetoothHeadset, lot: 'BTH500-L2405A' },
+  { serial: 'DCP22048-2403-000127', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A' },
+  { serial: 'DCP22048-2403-000128', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A' },
+  { serial: 'CHG4830-2311-002205', sku: DEMO_SKUS.chargerModule, lot: 'CHG-L2311C' },
+] as const;
+
+/** One purchase per warranty window of the Halotek policy, so the demo always shows each of them. */
+export const DEMO_PURCHASES = [
+  {
+    daysAgo: 3,
+    expectedWindow: '7_days',
+    sku: DEMO_SKUS.headset,
+    serial: 'HS200-2406-001732',
+    dealer: 0,
+    endUser: 0,
+  },
+  {
+    daysAgo: 30,
+    expectedWindow: '60_days',
+    sku: DEMO_SKUS.bluetoothHeadset,
+    serial: 'BTH500-2405-004410',
+    dealer: 1,
+    endUser: 1,
+  },
+  {
+    daysAgo: 200,
+    expectedWindow: '1_year',
+    sku: DEMO_SKUS.dcPowerPanel,
+    serial: 'DCP22048-2403-000127',
+    dealer: 2,
+    endUser: 2,
+  },
+  {
+    daysAgo: 400,
+    expectedWindow: 'expired',
+    sku: DEMO_SKUS.chargerModule,
+    serial: 'CHG4830-2311-002205',
+    dealer: 0,
+    endUser: 3,
+  },
+] as const satisfies readonly {
+  daysAgo: number;
+  expectedWindow: DecisionWindow;
+  sku: string;
+  serial: string;
+  dealer: number;
+  endUser: number;
+}[];
+
+export const DEMO_OEM_CLIENT = {
+  name: 'Brightwave Audio Ltd.',
+  country: 'GB',
+  contactName: 'Hannah Clarke',
+  email: 'procurement@brightwave-audio.example.com',
+  phone: '+44 20 7946 0321',
+} as const satisfies NewOemClient;
+
+export const DEMO_OEM_ORDER = {
+  orderNumber: 'OEM-BW-0001',
+  sku: DEMO_SKUS.bluetoothHeadset,
+  quantity: 2000,
+  spareRateBps: 50,
+  spareUnits: 10,
+  /** Delivered recently enough that the one-year defect window is open. */
+  deliveredDaysAgo: 90,
+  lots: ['BTH500-L2501A', 'BTH500-L2501B'],
+} as const;
+
+/** The audit action that marks a database as holding the demo data. */
+export const DEMO_SEEDED_ACTION = 'demo_data.seeded';
+
+/** Serializes concurrent seeders (several app processes starting on one fresh PostgreSQL). */
+const SEED_LOCK_KEY = 7_361_205_115;
+
+export async function seedDemoData(
+  db: Database,
+  options: { today: Temporal.PlainDate },
+): Promise<{ seeded: boolean }> {
+  const { today } = options;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+    // A database that already has products is in use: demo rows would mix with real ones.
+    const [marker] = await tx
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, DEMO_SEEDED_ACTION))
+      .limit(1);
+    const [anyProduct] = await tx.select({ id: products.id }).from(products).limit(1);
+    if (marker || anyProduct) return { seeded: false };
+
+    const productRows = await tx
+      .insert(products)
+      .values([...DEMO_PRODUCTS])
+      .returning({ id: products.id, sku: products.sku });
+    const productId = (sku: string): string => required(productRows.find((p) => p.sku === sku)?.id, sku);
+
+    const unitRows = await tx
+      .insert(units)
+      .values(DEMO_UNITS.map((u) => ({ serial: u.serial, lot: u.lot, productId: productId(u.sku) })))
+      .returning({ id: units.id, serial: units.serial });
+    const unitId = (serial: string): string =>
+      required(unitRows.find((u) => u.serial === serial)?.id, serial);
+
+    const dealerRows = await tx
+      .insert(dealers)
+      .values([...DEMO_DEALERS])
+      .returning({ id: dealers.id });
+    await tx
+      .insert(serviceCenters)
+      .values(DEMO_SERVICE_CENTERS.map((c) => ({ ...c, businessDays: [...c.businessDays] })));
+    const endUserRows = await tx
+      .insert(endUsers)
+      .values([...DEMO_END_USERS])
+      .returning({ id: endUsers.id });
+
+    await tx.insert(purchases).values(
+      DEMO_PURCHASES.map((p) => {
+        const buyer = DEMO_END_USERS[p.endUser];
+        return {
+          productId: productId(p.sku),
+          unitId: unitId(p.serial),
+          dealerId: required(dealerRows[p.dealer]?.id, `dealer ${p.dealer}`),
+          endUserId: required(endUserRows[p.endUser]?.id, `end user ${p.endUser}`),
+          purchaseDate: today.subtract({ days: p.daysAgo }).toString(),
+          buyerName: buyer.name,
+          buyerEmail: buyer.email,
+          buyerPhone: buyer.phone,
+        };
+      }),
+    );
+
+    const [client] = await tx.insert(oemClients).values(DEMO_OEM_CLIENT).returning({ id: oemClients.id });
+    await tx.insert(oemOrders).values({
+      orderNumber: DEMO_OEM_ORDER.orderNumber,
+      clientId: required(client?.id, 'OEM client'),
+      productId: productId(DEMO_OEM_ORDER.sku),
+      quantity: DEMO_OEM_ORDER.quantity,
+      spareRateBps: DEMO_OEM_ORDER.spareRateBps,
+      spareUnits: DEMO_OEM_ORDER.spareUnits,
+      deliveryDate: today.subtract({ days: DEMO_OEM_ORDER.deliveredDaysAgo }).toString(),
+      lots: [...DEMO_OEM_ORDER.lots],
+    });
+
+    await tx.insert(auditEvents).values({
+      actor: 'system',
+      action: DEMO_SEEDED_ACTION,
+      entityType: 'database',
+      entityId: 'demo',
+      data: { today: today.toString() },
+    });
+    return { seeded: true };
+  });
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`seed data is inconsistent: ${what} was not inserted`);
+  return value;
+}

@@ -1,0 +1,204 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { type DatabaseHandle, openDatabase } from '../../src/db/client.js';
+import { migrateDatabase, migrationsFolder } from '../../src/db/migrate.js';
+import { ensureBuiltInPolicies } from '../../src/db/policies.js';
+import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
+
+export interface TestDatabase {
+  name: 'pglite' | 'postgres';
+  /** A fresh, migrated database with the built-in policies and nothing else. Close it when done. */
+  open(): Promise<DatabaseHandle>;
+}
+
+/**
+ * PGlite always; PostgreSQL too when TEST_DATABASE_URL names a database whose role may CREATE
+ * DATABASE (each open() gets a database of its own, dropped on close()).
+ */
+export function testDatabases(): TestDatabase[] {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    warnPostgresSkipped();
+    return [pgliteTestDatabase];
+  }
+  return [pgliteTestDatabase, postgresTestDatabase(url)];
+}
+
+let warned = false;
+function warnPostgresSkipped(): void {
+  if (warned) return;
+  warned = true;
+  console.warn(
+    '!!! TEST_DATABASE_URL is not set: the PostgreSQL variants of the integration tests are SKIPPED and only PGlite runs. ' +
+      'Set TEST_DATABASE_URL=postgres://user:password@127.0.0.1:5432/db (a role with CREATEDB) to run them. !!!',
+  );
+}
+
+/*
+ * PGlite: a new instance spends seconds in initdb (migrating is ~150 ms of it), so one in-memory
+ * template is made per process and every open() loads a copy of its dumped data directory instead.
+ */
+
+let pgliteTemplate: Promise<Blob> | undefined;
+
+async function buildPgliteTemplate(): Promise<Blob> {
+  const pglite = await PGlite.create();
+  const handle = await openDatabase({ pglite });
+  try {
+    await migrateDatabase(handle);
+    await ensureBuiltInPolicies(handle.db);
+    // Uncompressed: the dump never leaves memory, and gzip would cost more time than it saves.
+    return await pglite.dumpDataDir('none');
+  } finally {
+    await handle.close();
+  }
+}
+
+const pgliteTestDatabase: TestDatabase = {
+  name: 'pglite',
+  async open() {
+    pgliteTemplate ??= buildPgliteTemplate();
+    const template = await pgliteTemplate;
+    return openDatabase({ pglite: await PGlite.create({ loadDataDir: template }) });
+  },
+};
+
+/*
+ * PostgreSQL: a migrated template database is built once (by whichever vitest worker gets the lock
+ * first) and each open() is a CREATE DATABASE … TEMPLATE of it. The template's name carries a hash of
+ * the migrations and built-in policies, so changing either builds a new one instead of reusing a stale one.
+ */
+
+const TEMPLATE_LOCK_KEY = 7_361_205_116;
+const PREFIX = 'aftersales_test';
+
+function templateFingerprint(): string {
+  const folder = migrationsFolder();
+  const hash = createHash('sha256');
+  for (const file of readdirSync(folder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    hash.update(file).update(readFileSync(join(folder, file)));
+  }
+  hash.update(readFileSync(join(folder, 'meta', '_journal.json')));
+  hash.update(JSON.stringify(builtInPolicyVersions));
+  return hash.digest('hex').slice(0, 12);
+}
+
+function urlWithDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+async function withAdminClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function databaseExists(client: pg.Client, name: string): Promise<boolean> {
+  const result = await client.query('select 1 from pg_database where datname = $1', [name]);
+  return result.rowCount === 1;
+}
+
+async function ensurePostgresTemplate(url: string): Promise<string> {
+  const template = `${PREFIX}_tpl_${templateFingerprint()}`;
+  const building = `${template}_building`;
+  await withAdminClient(url, async (admin) => {
+    // Held on this connection until it ends, so a worker that dies mid-build frees the lock too.
+    await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
+    if (await databaseExists(admin, template)) return;
+    // A build interrupted earlier leaves this behind; it was never renamed, so nothing uses it.
+    await admin.query(`drop database if exists ${quoteIdent(building)} with (force)`);
+    await admin.query(`create database ${quoteIdent(building)}`);
+    const handle = await openDatabase({ databaseUrl: urlWithDatabase(url, building) });
+    try {
+      await migrateDatabase(handle);
+      await ensureBuiltInPolicies(handle.db);
+    } finally {
+      await handle.close();
+    }
+    // Renaming is the commit: a template exists under its final name only once it is complete.
+    await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(template)}`);
+    await dropOutdatedTemplates(admin, template);
+  });
+  return template;
+}
+
+async function dropOutdatedTemplates(admin: pg.Client, current: string): Promise<void> {
+  const result = await admin.query<{ datname: string }>(
+    `select datname from pg_database where datname like $1 and datname <> $2`,
+    [`${PREFIX}\\_tpl\\_%`, current],
+  );
+  for (const { datname } of result.rows) {
+    await admin.query(`drop database if exists ${quoteIdent(datname)}`).catch((error: unknown) => {
+      // Someone still connected (an older checkout's run): leave it for a later run.
+      console.warn(`test databases: could not drop outdated template ${datname}: ${String(error)}`);
+    });
+  }
+}
+
+let counter = 0;
+
+const postgresTemplates = new Map<string, Promise<string>>();
+
+function postgresTestDatabase(url: string): TestDatabase {
+  return {
+    name: 'postgres',
+    async open() {
+      let template = postgresTemplates.get(url);
+      if (!template) {
+        template = ensurePostgresTemplate(url);
+        postgresTemplates.set(url, template);
+      }
+      const source = await template;
+      counter += 1;
+      const name = `${PREFIX}_${process.pid}_${counter}_${randomBytes(3).toString('hex')}`;
+      await withAdminClient(url, (admin) =>
+        admin.query(`create database ${quoteIdent(name)} template ${quoteIdent(source)}`),
+      );
+      const handle = await openDatabase({ databaseUrl: urlWithDatabase(url, name) });
+      const closePool = handle.close.bind(handle);
+      let closing: Promise<void> | undefined;
+      // Replaced in place rather than wrapped: the handle object must stay the one openDatabase made.
+      handle.close = () => {
+        closing ??= (async () => {
+          await closePool();
+          await withAdminClient(url, (admin) =>
+            admin.query(`drop database if exists ${quoteIdent(name)} with (force)`),
+          );
+        })();
+        return closing;
+      };
+      return handle;
+    },
+  };
+}
+
+/** An empty, unmigrated PostgreSQL database, for tests of the migrator itself. */
+export async function createScratchPostgresDatabase(
+  url: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${PREFIX}_scratch_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await withAdminClient(url, (admin) => admin.query(`create database ${quoteIdent(name)}`));
+  return {
+    url: urlWithDatabase(url, name),
+    async drop() {
+      await withAdminClient(url, (admin) =>
+        admin.query(`drop database if exists ${quoteIdent(name)} with (force)`),
+      );
+    },
+  };
+}
