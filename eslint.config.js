@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'test-results', 'src/db/migrations', 'bin', 'eslint.config.js'] },
+  {
+    ignores: ['node_modules', 'dist', 'data', 'test-results', 'src/db/migrations', 'bin', 'eslint.config.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -24,7 +26,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'pg', '@electric-sql/*', 'drizzle-orm*', 'fastify*', '../../app/*', '../../db/*', '../../http/*'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'pg',
+            '@electric-sql/*',
+            'drizzle-orm*',
+            'fastify*',
+            '../../app/*',
+            '../../db/*',
+            '../../http/*',
+          ],
+        },
       ],
       'no-restricted-properties': [
         'error',
@@ -32,7 +46,13 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'The domain takes randomness as an argument.' },
         { object: 'Temporal', property: 'Now', message: 'The domain takes the time as an argument.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'The domain takes the time as an argument.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date']",
+          message: 'The domain takes the time as an argument.',
+        },
+      ],
     },
   },
   prettier,

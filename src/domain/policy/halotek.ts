@@ -88,7 +88,7 @@ export const halotekPolicyV1: PolicyVersion = {
       id: 'oem.spares',
       label: oemLabel(),
       text: {
-        en: 'For OEM orders we usually make 0.3 %–0.5 % extra products as spare parts.',
+        en: 'For OEM orders we usually make 0.3 %–0.5 % extra products as spare parts.',
         zh: 'OEM 订单通常按订单数量的 0.3%–0.5% 额外生产产品作为备品。',
       },
     },

@@ -1,0 +1,122 @@
+import { Anchor, Box, Button, Container, Group, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation } from 'react-router';
+import { localized } from '../api.js';
+import { formatDate } from '../format.js';
+import {
+  changeLanguage,
+  currentUiLanguage,
+  languageNames,
+  policyLanguage,
+  uiLanguages,
+} from '../i18n/index.js';
+import { currentPolicyQuery } from '../queries.js';
+
+const navItems = [
+  { to: '/support', key: 'nav.support', matches: ['/', '/support'] },
+  { to: '/coverage', key: 'nav.coverage', matches: ['/coverage'] },
+] as const;
+
+function LanguageSwitch() {
+  const { t } = useTranslation();
+  const active = currentUiLanguage();
+  return (
+    <Group gap={4} role="group" aria-label={t('language.label')}>
+      {uiLanguages.map((language) => (
+        <Button
+          key={language}
+          size="xs"
+          variant={language === active ? 'filled' : 'default'}
+          aria-pressed={language === active}
+          lang={language}
+          onClick={() => {
+            void changeLanguage(language);
+          }}
+        >
+          {languageNames[language]}
+        </Button>
+      ))}
+    </Group>
+  );
+}
+
+function Brand() {
+  const { t } = useTranslation();
+  return (
+    <Anchor component={Link} to="/" underline="never" c="dark.9" className="brand">
+      <span className="brand-mark" aria-hidden="true">
+        H
+      </span>
+      <Text span fw={700} fz="lg">
+        {t('app.name')}
+      </Text>
+    </Anchor>
+  );
+}
+
+function FooterLine() {
+  const { t, i18n } = useTranslation();
+  const policy = useQuery(currentPolicyQuery);
+  const lang = policyLanguage(i18n.language);
+  return (
+    <Text size="sm" c="dimmed">
+      {policy.data
+        ? `${policy.data.maker} · ${localized(policy.data.title, lang)} · ${t('app.footer', {
+            version: policy.data.id,
+            date: formatDate(policy.data.effectiveFrom, i18n.language),
+          })}`
+        : t('app.footerLoading')}
+    </Text>
+  );
+}
+
+/** The frame of every page: header with the navigation and the language switch, main, footer. */
+export function Shell() {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  return (
+    <div className="page">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Box component="header" className="site-header">
+        <Container size="lg" py="sm">
+          <Group justify="space-between" gap="md">
+            <Group gap="xl">
+              <Brand />
+              <nav aria-label={t('nav.label')}>
+                <Group gap={4}>
+                  {navItems.map((item) => {
+                    const current = (item.matches as readonly string[]).includes(pathname);
+                    return (
+                      <Link
+                        key={item.to}
+                        to={item.to}
+                        className="nav-link"
+                        aria-current={current ? 'page' : undefined}
+                      >
+                        {t(item.key)}
+                      </Link>
+                    );
+                  })}
+                </Group>
+              </nav>
+            </Group>
+            <LanguageSwitch />
+          </Group>
+        </Container>
+      </Box>
+      <Box component="main" id="main" tabIndex={-1} className="site-main">
+        <Container size="lg" py="xl">
+          <Outlet />
+        </Container>
+      </Box>
+      <Box component="footer" className="site-footer">
+        <Container size="lg" py="lg">
+          <FooterLine />
+        </Container>
+      </Box>
+    </div>
+  );
+}
