@@ -25,15 +25,15 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
   }
 
   app.setNotFoundHandler((request, reply) => {
-    const isApi = API_PREFIXES.some((p) => request.url.startsWith(p));
-    const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-    if (!isApi && hasWeb && wantsHtml) {
+    const pathname = request.url.split('?')[0] ?? '';
+    const isApi = API_PREFIXES.some((p) => pathname.startsWith(p));
+    // A path with a file extension is a missing asset: a 404, not the app in its place.
+    const isAppRoute = request.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(pathname);
+    if (isAppRoute && hasWeb) {
       return reply
         .header('cache-control', 'no-cache')
-        .sendFile('index.html', { maxAge: 0, immutable: false });
+        .sendFile('index.html', { cacheControl: false });
     }
-    return reply
-      .code(404)
-      .send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`));
+    return reply.code(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${pathname}`));
   });
 }
