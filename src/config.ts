@@ -23,6 +23,7 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   WEB_DIST_DIR: z.string().optional(),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  POLICY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
 });
 
 export type Config = {
@@ -35,6 +36,8 @@ export type Config = {
   seedDemoData: boolean;
   webDistDir: string | undefined;
   publicRateLimitPerMinute: number;
+  /** How long a process keeps the policy versions before reading them again. */
+  policyCacheSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA,
     webDistDir: e.WEB_DIST_DIR,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    policyCacheSeconds: e.POLICY_CACHE_SECONDS,
   };
 }

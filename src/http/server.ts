@@ -12,6 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { cachedPolicySource, type PolicySource } from '../app/policies/policy-source.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Temporal } from '../domain/calendar.js';
@@ -28,6 +29,7 @@ declare module 'fastify' {
     config: Config;
     /** The shell's one clock; the domain never reads it, it is handed the instant. */
     clock: () => Temporal.Instant;
+    policies: PolicySource;
   }
 }
 
@@ -66,6 +68,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('db', deps.db);
   app.decorate('config', deps.config);
   app.decorate('clock', deps.clock);
+  app.decorate(
+    'policies',
+    cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
+  );
   registerErrorHandling(app);
   // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser(['text/plain']);

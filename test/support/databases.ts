@@ -113,8 +113,18 @@ async function databaseExists(client: pg.Client, name: string): Promise<boolean>
   return result.rowCount === 1;
 }
 
+/**
+ * Templates are per role: CREATE DATABASE … TEMPLATE needs the template's owner, and CI and developers
+ * may share one cluster under different roles.
+ */
+function templatePrefix(url: string): string {
+  const role = decodeURIComponent(new URL(url).username);
+  return `${PREFIX}_tpl_${createHash('sha256').update(role).digest('hex').slice(0, 6)}_`;
+}
+
 async function ensurePostgresTemplate(url: string): Promise<string> {
-  const template = `${PREFIX}_tpl_${templateFingerprint()}`;
+  const prefix = templatePrefix(url);
+  const template = `${prefix}${templateFingerprint()}`;
   const building = `${template}_building`;
   await withAdminClient(url, async (admin) => {
     // Held on this connection until it ends, so a worker that dies mid-build frees the lock too.
@@ -132,15 +142,15 @@ async function ensurePostgresTemplate(url: string): Promise<string> {
     }
     // Renaming is the commit: a template exists under its final name only once it is complete.
     await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(template)}`);
-    await dropOutdatedTemplates(admin, template);
+    await dropOutdatedTemplates(admin, prefix, template);
   });
   return template;
 }
 
-async function dropOutdatedTemplates(admin: pg.Client, current: string): Promise<void> {
+async function dropOutdatedTemplates(admin: pg.Client, prefix: string, current: string): Promise<void> {
   const result = await admin.query<{ datname: string }>(
     `select datname from pg_database where datname like $1 and datname <> $2`,
-    [`${PREFIX}\\_tpl\\_%`, current],
+    [`${prefix.replaceAll('_', '\\_')}%`, current],
   );
   for (const { datname } of result.rows) {
     await admin.query(`drop database if exists ${quoteIdent(datname)}`).catch((error: unknown) => {

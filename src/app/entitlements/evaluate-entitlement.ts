@@ -1,9 +1,10 @@
 import type { Database } from '../../db/client.js';
-import { findProductBySku, loadPolicyVersions } from '../../db/policies.js';
+import { findProductBySku } from '../../db/policies.js';
 import { type CalendarLength, isValidTimeZone, parseCalendarInput } from '../../domain/calendar.js';
 import { type Cause, type Decision, decide } from '../../domain/policy/evaluate.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
 import { AppError } from '../errors.js';
+import type { PolicySource } from '../policies/policy-source.js';
 
 export type EvaluateEntitlementInput = {
   purchaseDate: string;
@@ -13,7 +14,7 @@ export type EvaluateEntitlementInput = {
   productSku?: string | undefined;
 };
 
-export type EvaluateEntitlementDeps = { db: Database; storeTimeZone: string };
+export type EvaluateEntitlementDeps = { db: Database; policies: PolicySource; storeTimeZone: string };
 
 /**
  * Reads the raw input and lets the engine decide, given the policy versions and the product's own
@@ -59,7 +60,7 @@ export async function evaluateEntitlement(
   input: EvaluateEntitlementInput,
 ): Promise<Decision> {
   const [versions, product] = await Promise.all([
-    loadPolicyVersions(deps.db),
+    deps.policies.versions(),
     input.productSku === undefined ? Promise.resolve(undefined) : findProductBySku(deps.db, input.productSku),
   ]);
   if (input.productSku !== undefined && !product) {

@@ -1,11 +1,10 @@
-import type { Database } from '../../db/client.js';
-import { loadPolicyVersions } from '../../db/policies.js';
 import { calendarDateIn, parsePlainDate, type Temporal } from '../../domain/calendar.js';
 import { policyInForce } from '../../domain/policy/evaluate.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
 import { AppError } from '../errors.js';
+import type { PolicySource } from './policy-source.js';
 
-export type ReadPoliciesDeps = { db: Database; storeTimeZone: string; now: () => Temporal.Instant };
+export type ReadPoliciesDeps = { policies: PolicySource; storeTimeZone: string; now: () => Temporal.Instant };
 
 /** The version in force on a day (today in the store's time zone unless given): what the support page shows. */
 export async function policyInForceOn(deps: ReadPoliciesDeps, on?: string): Promise<PolicyVersion> {
@@ -18,21 +17,21 @@ export async function policyInForceOn(deps: ReadPoliciesDeps, on?: string): Prom
       throw new AppError('invalid', 'INVALID_DATE', `on: ${parsed.message}`, { field: 'on' });
     day = parsed;
   }
-  const result = policyInForce(await loadPolicyVersions(deps.db), day);
+  const result = policyInForce(await deps.policies.versions(), day);
   if (!result.ok) throw new AppError('not_found', result.error.code, result.error.message);
   return result.value;
 }
 
-export async function listPolicyVersions(deps: Pick<ReadPoliciesDeps, 'db'>): Promise<PolicyVersion[]> {
-  const versions = await loadPolicyVersions(deps.db);
-  return versions.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+export async function listPolicyVersions(deps: Pick<ReadPoliciesDeps, 'policies'>): Promise<PolicyVersion[]> {
+  const versions = await deps.policies.versions();
+  return [...versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
 }
 
 export async function policyVersionById(
-  deps: Pick<ReadPoliciesDeps, 'db'>,
+  deps: Pick<ReadPoliciesDeps, 'policies'>,
   id: string,
 ): Promise<PolicyVersion> {
-  const found = (await loadPolicyVersions(deps.db)).find((v) => v.id === id);
+  const found = (await deps.policies.versions()).find((v) => v.id === id);
   if (!found) throw new AppError('not_found', 'POLICY_VERSION_NOT_FOUND', `no policy version "${id}"`);
   return found;
 }

@@ -22,7 +22,7 @@ export const entitlementRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const decision = await evaluateEntitlement(
-        { db: app.db.db, storeTimeZone: app.config.storeTimeZone },
+        { db: app.db.db, policies: app.policies, storeTimeZone: app.config.storeTimeZone },
         request.body,
       );
       return presentDecision(decision, readerLanguage(request, request.query.lang));

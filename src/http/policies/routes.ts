@@ -7,7 +7,7 @@ import { errorResponseSchema } from '../errors.js';
 const policyDocument = policyVersionSchema.meta({ id: 'PolicyVersion' });
 
 export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
-  const deps = () => ({ db: app.db.db, storeTimeZone: app.config.storeTimeZone, now: app.clock });
+  const deps = () => ({ policies: app.policies, storeTimeZone: app.config.storeTimeZone, now: app.clock });
 
   app.get(
     '/',

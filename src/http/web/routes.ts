@@ -30,9 +30,7 @@ export async function registerWebApp(app: FastifyInstance, distDir: string): Pro
     // A path with a file extension is a missing asset: a 404, not the app in its place.
     const isAppRoute = request.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(pathname);
     if (isAppRoute && hasWeb) {
-      return reply
-        .header('cache-control', 'no-cache')
-        .sendFile('index.html', { cacheControl: false });
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     return reply.code(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${pathname}`));
   });
