@@ -61,11 +61,8 @@ export const maintenanceStates = [
 ] as const;
 export type MaintenanceState = (typeof maintenanceStates)[number];
 
-/**
- * A decision as it is stored: the JSON form of the domain's `Decision`, where the PlainDate became its
- * ISO string. Readers turn it back with `Temporal.PlainDate.from`.
- */
-export type StoredDecision = Omit<Decision, 'warrantyEndsOn'> & { warrantyEndsOn: string };
+/** A decision as it is stored: the domain's `Decision` is already JSON (its dates are ISO strings). */
+export type StoredDecision = Decision;
 
 /** The values go into DDL, so they are inlined as literals: a bound parameter cannot appear in a CHECK. */
 function oneOf(column: PgColumn, values: readonly string[]): SQL {

@@ -1,5 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, parseCalendarInput, Temporal } from './calendar.js';
+import {
+  epochDay,
+  isoDateOfEpochDay,
+  isValidTimeZone,
+  lastDayOf,
+  lastEpochDayOf,
+  parseCalendarInput,
+  Temporal,
+} from './calendar.js';
 
 describe('calendar input', () => {
   it('takes a calendar date as it is, whatever the time zone', () => {
@@ -29,5 +38,42 @@ describe('calendar input', () => {
   it('knows IANA time zones', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('integer day arithmetic agrees with Temporal', () => {
+  const day = fc
+    .integer({ min: -719_162, max: 2_900_000 }) // 0001-01-01 to 9909: the policy's YYYY-MM-DD years
+    .map((n) => Temporal.PlainDate.from('1970-01-01').add({ days: n }));
+  const length = fc.record(
+    {
+      years: fc.integer({ min: 0, max: 5 }),
+      months: fc.integer({ min: 0, max: 30 }),
+      days: fc.integer({ min: 0, max: 400 }),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('epoch days and back', () => {
+    fc.assert(
+      fc.property(day, (d) => {
+        const e = epochDay(d);
+        expect(e).toBe(Temporal.PlainDate.from('1970-01-01').until(d, { largestUnit: 'days' }).days);
+        expect(isoDateOfEpochDay(e)).toBe(d.toString());
+      }),
+    );
+  });
+
+  it('the last day of a window, 29 February included', () => {
+    fc.assert(
+      fc.property(day, length, (d, len) => {
+        expect(isoDateOfEpochDay(lastEpochDayOf(d.year, d.month, d.day, len))).toBe(
+          lastDayOf(d, len).toString(),
+        );
+      }),
+    );
+    expect(isoDateOfEpochDay(lastEpochDayOf(2024, 2, 29, { years: 1 }))).toBe('2025-02-28');
+    expect(isoDateOfEpochDay(lastEpochDayOf(2024, 2, 29, { years: 4 }))).toBe('2028-02-29');
+    expect(isoDateOfEpochDay(lastEpochDayOf(2026, 1, 31, { months: 1 }))).toBe('2026-02-28');
   });
 });

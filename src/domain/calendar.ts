@@ -82,3 +82,56 @@ export function parseCalendarInput(input: string, timeZone: string): Temporal.Pl
     };
   }
 }
+
+/*
+ * Integer day arithmetic for the hot path of decisions. Temporal is the reference; these agree with it
+ * on every day (property-tested) and are some twenty times faster, which matters when a queue or an
+ * import decides millions of claims.
+ */
+
+/** Days from 1970-01-01 to a day of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+export function epochDayOf(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+export function epochDay(date: Temporal.PlainDate): number {
+  return epochDayOf(date.year, date.month, date.day);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * `lastDayOf` as an epoch day: years and months first, the day constrained to the month's length
+ * (29 February + 1 year → 28 February), then days, exactly as Temporal adds a duration.
+ */
+export function lastEpochDayOf(year: number, month: number, day: number, length: CalendarLength): number {
+  const months = month - 1 + (length.years ?? 0) * 12 + (length.months ?? 0);
+  const y = year + Math.floor(months / 12);
+  const m = (months % 12) + 1;
+  return epochDayOf(y, m, Math.min(day, daysInMonth(y, m))) + (length.days ?? 0);
+}
+
+/** The calendar date of an epoch day, as YYYY-MM-DD (H. Hinnant's civil_from_days). */
+export function isoDateOfEpochDay(epoch: number): string {
+  const z = epoch + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}

@@ -107,7 +107,7 @@ async function insertClaimChain(
       reportedOn: TODAY.toString(),
       cause: 'quality',
       description: 'No output on the 48 V bus',
-      decision: { ...decision.value, warrantyEndsOn: decision.value.warrantyEndsOn.toString() },
+      decision: decision.value,
       policyVersionId: halotekPolicyV1.id,
       chosenRemedy: 'maintenance_order',
       status: 'remedy_chosen',

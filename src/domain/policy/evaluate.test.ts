@@ -91,7 +91,7 @@ describe('evaluate: end-user windows', () => {
     expect(dec.remedies.every((r) => r.performedBy === 'service_center' && r.costBearer === 'maker')).toBe(
       true,
     );
-    expect(dec.warrantyEndsOn.toString()).toBe('2027-01-02');
+    expect(dec.warrantyEndsOn).toBe('2027-01-02');
   });
 
   it('the day after one year is expired and offers paid service through sales', () => {

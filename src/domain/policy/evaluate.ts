@@ -1,4 +1,11 @@
-import { type CalendarLength, daysBetween, lastDayOf, parsePlainDate, Temporal } from '../calendar.js';
+import {
+  type CalendarLength,
+  epochDay,
+  isoDateOfEpochDay,
+  lastEpochDayOf,
+  parsePlainDate,
+  type Temporal,
+} from '../calendar.js';
 import type {
   Clause,
   CostBearer,
@@ -40,11 +47,12 @@ export type Decision = {
   policyVersion: string;
   window: DecisionWindow;
   daysSincePurchase: number;
-  /** Last day (inclusive) on which a quality problem is still covered by the warranty. */
-  warrantyEndsOn: Temporal.PlainDate;
+  /** Last day (inclusive, YYYY-MM-DD) on which a quality problem is still covered by the warranty. */
+  warrantyEndsOn: string;
   paid: boolean;
-  remedies: Remedy[];
-  reasons: Reason[];
+  /** Shared between decisions of one rule, hence read-only. */
+  remedies: readonly Remedy[];
+  reasons: readonly Reason[];
 };
 
 export type EvaluationErrorCode = 'REPORT_BEFORE_PURCHASE' | 'NO_POLICY_IN_FORCE' | 'INVALID_POLICY';
@@ -52,12 +60,41 @@ export type EvaluationError = { code: EvaluationErrorCode; message: string };
 
 export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
 
-const toRemedy = (rule: RemedyRule): Remedy => ({
-  code: rule.code,
-  performedBy: rule.performedBy,
-  costBearer: rule.costBearer,
-  clause: rule.clause,
-});
+/** What every decision in one rule shares: built once per policy version, never copied per decision. */
+type Outcome = { paid: boolean; remedies: readonly Remedy[]; reasons: readonly Reason[] };
+type CompiledPolicy = {
+  windows: readonly { code: WindowCode; within: CalendarLength; outcome: Outcome }[];
+  outOfWarranty: Outcome;
+  humanDamage: Outcome;
+};
+
+const outcomeOf = (code: ReasonCode, heading: Clause, rules: readonly RemedyRule[]): Outcome =>
+  Object.freeze({
+    paid: rules.some((r) => r.costBearer === 'customer'),
+    remedies: Object.freeze(rules.map((r) => Object.freeze({ ...r }))),
+    reasons: Object.freeze([Object.freeze({ code, clause: heading })]),
+  });
+
+// Policy versions are immutable values: what is compiled from one stays true for it.
+const compiledPolicies = new WeakMap<PolicyVersion, CompiledPolicy>();
+function compile(policy: PolicyVersion): CompiledPolicy {
+  let compiled = compiledPolicies.get(policy);
+  if (!compiled) {
+    const { windows, outOfWarranty, humanDamage } = policy.endUser;
+    compiled = {
+      windows: windows.map((w) => ({
+        code: w.code,
+        within: w.within,
+        outcome: outcomeOf('WITHIN_WINDOW', w.heading, w.remedies),
+      })),
+      outOfWarranty: outcomeOf('WARRANTY_EXPIRED', outOfWarranty.heading, outOfWarranty.remedies),
+      // Misuse is never the maker's cost, whatever the policy's remedy list says.
+      humanDamage: { ...outcomeOf('HUMAN_DAMAGE', humanDamage.heading, humanDamage.remedies), paid: true },
+    };
+    compiledPolicies.set(policy, compiled);
+  }
+  return compiled;
+}
 
 /**
  * Decides what an end user may choose, from the policy alone. Pure and total: every pair of valid
@@ -65,7 +102,9 @@ const toRemedy = (rule: RemedyRule): Remedy => ({
  */
 export function evaluate(policy: PolicyVersion, facts: EndUserFacts): Result<Decision, EvaluationError> {
   const { purchaseDate, reportDate } = facts;
-  if (Temporal.PlainDate.compare(reportDate, purchaseDate) < 0) {
+  const purchased = epochDay(purchaseDate);
+  const reported = epochDay(reportDate);
+  if (reported < purchased) {
     return {
       ok: false,
       error: {
@@ -74,57 +113,36 @@ export function evaluate(policy: PolicyVersion, facts: EndUserFacts): Result<Dec
       },
     };
   }
-  const windows = policy.endUser.windows;
+  const { windows, outOfWarranty, humanDamage } = compile(policy);
   const last = windows[windows.length - 1];
   if (!last) {
     return { ok: false, error: { code: 'INVALID_POLICY', message: `policy ${policy.id} has no windows` } };
   }
-  const daysSincePurchase = daysBetween(purchaseDate, reportDate);
-  const warrantyEndsOn = lastDayOf(purchaseDate, facts.warrantyOverride ?? last.within);
-  const withinWarranty = Temporal.PlainDate.compare(reportDate, warrantyEndsOn) <= 0;
+  const { year, month, day } = purchaseDate;
+  const warrantyEnd = lastEpochDayOf(year, month, day, facts.warrantyOverride ?? last.within);
 
   // A product with a shorter warranty closes every window at its end; a longer one stretches the last.
-  const window = withinWarranty
-    ? (windows.find((w) => Temporal.PlainDate.compare(reportDate, lastDayOf(purchaseDate, w.within)) <= 0) ??
-      last)
-    : undefined;
-
-  const base = { policyVersion: policy.id, daysSincePurchase, warrantyEndsOn };
-
-  if (facts.cause === 'human_damage') {
-    const rule = policy.endUser.humanDamage;
-    return {
-      ok: true,
-      value: {
-        ...base,
-        window: window?.code ?? 'expired',
-        paid: true,
-        remedies: rule.remedies.map(toRemedy),
-        reasons: [{ code: 'HUMAN_DAMAGE', clause: rule.heading }],
-      },
-    };
+  let window: (typeof windows)[number] | undefined;
+  if (reported <= warrantyEnd) {
+    window = last;
+    for (const w of windows) {
+      if (reported <= lastEpochDayOf(year, month, day, w.within)) {
+        window = w;
+        break;
+      }
+    }
   }
-  if (!window) {
-    const rule = policy.endUser.outOfWarranty;
-    return {
-      ok: true,
-      value: {
-        ...base,
-        window: 'expired',
-        paid: true,
-        remedies: rule.remedies.map(toRemedy),
-        reasons: [{ code: 'WARRANTY_EXPIRED', clause: rule.heading }],
-      },
-    };
-  }
+  const outcome = facts.cause === 'human_damage' ? humanDamage : (window?.outcome ?? outOfWarranty);
   return {
     ok: true,
     value: {
-      ...base,
-      window: window.code,
-      paid: window.remedies.some((r) => r.costBearer === 'customer'),
-      remedies: window.remedies.map(toRemedy),
-      reasons: [{ code: 'WITHIN_WINDOW', clause: window.heading }],
+      policyVersion: policy.id,
+      window: window?.code ?? 'expired',
+      daysSincePurchase: reported - purchased,
+      warrantyEndsOn: isoDateOfEpochDay(warrantyEnd),
+      paid: outcome.paid,
+      remedies: outcome.remedies,
+      reasons: outcome.reasons,
     },
   };
 }
@@ -138,12 +156,12 @@ export function policyInForce(
   versions: readonly PolicyVersion[],
   on: Temporal.PlainDate,
 ): Result<PolicyVersion, EvaluationError> {
-  let best: { version: PolicyVersion; from: Temporal.PlainDate } | undefined;
+  const day = epochDay(on);
+  let best: { version: PolicyVersion; from: number } | undefined;
   for (const version of versions) {
-    const from = parsePlainDate(version.effectiveFrom);
-    if ('code' in from) continue;
-    if (Temporal.PlainDate.compare(from, on) > 0) continue;
-    if (!best || Temporal.PlainDate.compare(from, best.from) > 0) best = { version, from };
+    const from = effectiveEpochDay(version);
+    if (from === undefined || from > day) continue;
+    if (!best || from > best.from) best = { version, from };
   }
   if (!best) {
     return {
@@ -155,6 +173,16 @@ export function policyInForce(
     };
   }
   return { ok: true, value: best.version };
+}
+
+/** Versions are immutable values, so their parsed effective day can be remembered beside them. */
+const effectiveDays = new WeakMap<PolicyVersion, number | undefined>();
+function effectiveEpochDay(version: PolicyVersion): number | undefined {
+  if (effectiveDays.has(version)) return effectiveDays.get(version);
+  const from = parsePlainDate(version.effectiveFrom);
+  const value = 'code' in from ? undefined : epochDay(from);
+  effectiveDays.set(version, value);
+  return value;
 }
 
 /** Picks the version in force on the purchase date and evaluates the facts against it. */
