@@ -31,7 +31,7 @@ describe('maintenance numbers', () => {
       }),
     );
     const [a, b] = [maintenanceNumberFor(1000n), maintenanceNumberFor(1001n)];
-    const same = [...a].filter((c, i) => c === b[i]).length;
+    const same = Array.from(a).filter((c, i) => c === b[i]).length;
     expect(same).toBeLessThan(6);
   });
 
@@ -58,7 +58,7 @@ describe('maintenance numbers', () => {
         for (const a of ALPHABET) {
           for (const b of ALPHABET) {
             const candidate = data.slice(0, pos) + a + (pos < 6 ? b : '') + data.slice(pos + 2);
-            const valid = [...ALPHABET]
+            const valid = Array.from(ALPHABET)
               .map((c) => candidate + c)
               .find((c) => typeof parseMaintenanceNumber(c) === 'string');
             if (!valid) throw new Error('every data has one check character');

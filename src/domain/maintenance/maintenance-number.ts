@@ -6,7 +6,6 @@
  */
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const N = 32;
 const DATA_CHARS = 7;
 const BITS = 35n; // 7 characters of 5 bits
 const SPACE = 1n << BITS;
@@ -78,7 +77,7 @@ export function parseMaintenanceNumber(input: string): string | MaintenanceNumbe
       message: 'a maintenance number has 8 characters after the M',
     };
   }
-  const digits = [...compact].map((c) => ALPHABET.indexOf(c));
+  const digits = Array.from(compact, (c) => ALPHABET.indexOf(c));
   if (digits.some((d) => d < 0)) {
     return {
       code: 'INVALID_MAINTENANCE_NUMBER',
