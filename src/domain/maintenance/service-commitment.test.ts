@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Temporal } from '../calendar.js';
-import { commitmentStatus, serviceCommitmentDueOn } from './service-commitment.js';
+import { type BusinessCalendar, commitmentStatus, serviceCommitmentDueOn } from './service-commitment.js';
 
 const d = (s: string) => Temporal.PlainDate.from(s);
-const weekdays = { businessDays: [1, 2, 3, 4, 5], closedOn: [] };
+const weekdays: BusinessCalendar = { businessDays: [1, 2, 3, 4, 5], closedOn: [] };
 const due = (received: string, days: number, calendar = weekdays) => {
   const r = serviceCommitmentDueOn(d(received), days, calendar);
   if ('code' in r) throw new Error(r.message);
