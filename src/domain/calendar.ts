@@ -35,13 +35,19 @@ export function parsePlainDate(input: string): Temporal.PlainDate | DateParseErr
   }
 }
 
+// Building an Intl formatter costs more than a whole decision; the valid zones are a finite set (about
+// 600), so they are remembered. Invalid names are not, so junk input cannot grow this.
+const knownTimeZones = new Set<string>();
+
 export function isValidTimeZone(timeZone: string): boolean {
+  if (knownTimeZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone });
-    return true;
   } catch {
     return false;
   }
+  knownTimeZones.add(timeZone);
+  return true;
 }
 
 /**
