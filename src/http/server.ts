@@ -90,6 +90,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
+        // Served over plain HTTP on a LAN address, this would send every asset request to https and
+        // break the page; it belongs with HTTPS deployments only.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -302,5 +302,7 @@ describe.each(testDatabases())('the rest of the public API on $name', (testDb) =
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // Plain HTTP on a LAN address must keep working: no forced upgrade of asset requests.
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 });
