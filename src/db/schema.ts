@@ -15,6 +15,12 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { CalendarLength } from '../domain/calendar.js';
 import { causes, type Decision } from '../domain/policy/evaluate.js';
+import {
+  type MaintenanceMode,
+  maintenanceModes,
+  type MaintenanceState,
+  maintenanceStates,
+} from '../domain/maintenance/state-machine.js';
 import { remedyCodes, type PolicyVersion } from '../domain/policy/schema.js';
 
 /*
@@ -44,22 +50,9 @@ export type ClaimCause = (typeof claimCauses)[number];
 export const claimStatuses = ['open', 'remedy_chosen', 'resolved', 'withdrawn'] as const;
 export type ClaimStatus = (typeof claimStatuses)[number];
 
-export const maintenanceModes = ['walk_in', 'mail_in'] as const;
-export type MaintenanceMode = (typeof maintenanceModes)[number];
-
-export const maintenanceStates = [
-  'issued',
-  'awaitingParts',
-  'received',
-  'diagnosing',
-  'repairing',
-  'repaired',
-  'returned',
-  'closed',
-  'cancelled',
-  'paidService',
-] as const;
-export type MaintenanceState = (typeof maintenanceStates)[number];
+// The maintenance order's states and modes belong to its state machine; the table only stores them.
+export { maintenanceModes, maintenanceStates };
+export type { MaintenanceMode, MaintenanceState };
 
 /** A decision as it is stored: the domain's `Decision` is already JSON (its dates are ISO strings). */
 export type StoredDecision = Decision;

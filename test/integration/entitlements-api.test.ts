@@ -1,11 +1,9 @@
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { Temporal } from '../../src/domain/calendar.js';
 import { decide } from '../../src/domain/policy/evaluate.js';
 import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
-import { buildTestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 
 type Body = Record<string, unknown>;
@@ -17,19 +15,10 @@ const valid = {
 };
 
 describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (testDb) => {
-  let db: DatabaseHandle;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    db = await testDb.open();
-    app = await buildTestApp(db);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  const t = useTestApp(testDb);
 
   const evaluate = (payload: Body | string, query = '', headers: Record<string, string> = {}) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: `/api/v1/entitlements/evaluate${query}`,
       headers: { 'content-type': 'application/json', ...headers },
@@ -159,7 +148,7 @@ describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (t
 
   it('refuses an unknown language and a wrong content type with 4xx, never 500', async () => {
     expect((await evaluate(valid, '?lang=fr')).statusCode).toBe(400);
-    const text = await app.inject({
+    const text = await t.app.inject({
       method: 'POST',
       url: '/api/v1/entitlements/evaluate',
       headers: { 'content-type': 'text/plain' },
@@ -215,50 +204,41 @@ describe.each(testDatabases())('POST /api/v1/entitlements/evaluate on $name', (t
 });
 
 describe.each(testDatabases())('the rest of the public API on $name', (testDb) => {
-  let db: DatabaseHandle;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    db = await testDb.open();
-    app = await buildTestApp(db);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.close();
-  });
+  const t = useTestApp(testDb);
 
   it('serves the policy in force, which the support page renders', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/policies/current' });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/policies/current' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: 'halotek-2018-01', oem: { spareRateBps: { min: 30, max: 50 } } });
     expect(
-      (await app.inject({ method: 'GET', url: '/api/v1/policies/current?on=2017-01-01' })).statusCode,
+      (await t.app.inject({ method: 'GET', url: '/api/v1/policies/current?on=2017-01-01' })).statusCode,
     ).toBe(404);
     expect(
-      (await app.inject({ method: 'GET', url: '/api/v1/policies/current?on=bad' })).json(),
+      (await t.app.inject({ method: 'GET', url: '/api/v1/policies/current?on=bad' })).json(),
     ).toMatchObject({
       error: { code: 'INVALID_DATE' },
     });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/policies/halotek-2018-01' })).statusCode).toBe(
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/policies/halotek-2018-01' })).statusCode).toBe(
       200,
     );
-    expect((await app.inject({ method: 'GET', url: '/api/v1/policies/nope' })).json()).toMatchObject({
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/policies/nope' })).json()).toMatchObject({
       error: { code: 'POLICY_VERSION_NOT_FOUND' },
     });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/policies' })).json()).toEqual([
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/policies' })).json()).toEqual([
       { id: 'halotek-2018-01', effectiveFrom: '2018-01-01', maker: 'Halotek' },
     ]);
   });
 
   it('is healthy and ready while the database answers', async () => {
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
       status: 'ready',
       database: testDb.name,
     });
   });
 
   it('documents the evaluate contract in the OpenAPI document, with the docs UI beside it', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json<{
       openapi: string;
@@ -283,13 +263,13 @@ describe.each(testDatabases())('the rest of the public API on $name', (testDb) =
       'paid_service',
     ])
       expect(resp).toContain(v);
-    const ui = await app.inject({ method: 'GET', url: '/api/docs/' });
+    const ui = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
   });
 
   it('answers unknown API paths with the error object, not a page', async () => {
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'GET',
       url: '/api/v1/nothing-here',
       headers: { accept: 'text/html' },
@@ -299,7 +279,7 @@ describe.each(testDatabases())('the rest of the public API on $name', (testDb) =
   });
 
   it('sends security headers with a Content-Security-Policy', async () => {
-    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     // Plain HTTP on a LAN address must keep working: no forced upgrade of asset requests.
