@@ -1,0 +1,182 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { auditEvents, claims, endUsers, outbox, products, purchases } from '../../db/schema.js';
+import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
+import { type Cause, type Decision, quoteClause } from '../../domain/policy/evaluate.js';
+import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
+import { AppError } from '../errors.js';
+import type { PolicySource } from '../policies/policy-source.js';
+
+export type SubmitClaimInput = {
+  purchaseId: string;
+  /** The customer making the claim: the signed-in customer, or the guest whose contact matched. */
+  endUserId: string;
+  cause: Cause;
+  description: string;
+  /** Defaults to today in the store's time zone. */
+  reportedOn?: string | undefined;
+  /** A client's retry of the same submission returns the first claim instead of making a second. */
+  idempotencyKey?: string | undefined;
+  /** Who did it, for the audit log. */
+  actor: string;
+};
+
+export type SubmittedClaim = {
+  id: string;
+  purchaseId: string;
+  reportedOn: string;
+  cause: Cause;
+  status: string;
+  decision: Decision;
+  /** True when this answers a retry: the claim was made by an earlier request with the same key. */
+  replayed: boolean;
+};
+
+export type SubmitClaimDeps = {
+  db: Database;
+  policies: PolicySource;
+  storeTimeZone: string;
+  now: () => Temporal.Instant;
+};
+
+type ClaimRow = typeof claims.$inferSelect;
+
+const toSubmitted = (row: ClaimRow, replayed: boolean): SubmittedClaim => ({
+  id: row.id,
+  purchaseId: row.purchaseId,
+  reportedOn: row.reportedOn,
+  cause: row.cause,
+  status: row.status,
+  decision: row.decision,
+  replayed,
+});
+
+/** A key names one submission: the same key with other content is a client bug, not a retry. */
+function assertSameSubmission(row: ClaimRow, input: SubmitClaimInput, reportedOn: string): void {
+  const same =
+    row.purchaseId === input.purchaseId &&
+    row.endUserId === input.endUserId &&
+    row.cause === input.cause &&
+    row.description === input.description &&
+    row.reportedOn === reportedOn;
+  if (!same) {
+    throw new AppError(
+      'conflict',
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was already used for a different claim; use a new key for a new submission',
+    );
+  }
+}
+
+async function claimByKey(db: Database, key: string): Promise<ClaimRow | undefined> {
+  const [row] = await db.select().from(claims).where(eq(claims.idempotencyKey, key)).limit(1);
+  return row;
+}
+
+/**
+ * An end user reports a problem with a purchase: the engine decides under the policy version in force
+ * on the purchase date, and the claim, its audit event and the acknowledgement to the customer are
+ * written in one transaction — all or nothing. A claim outside the warranty or for misuse is not
+ * refused: its decision offers paid service.
+ */
+export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput): Promise<SubmittedClaim> {
+  const reportedOn = input.reportedOn ?? calendarDateIn(deps.now(), deps.storeTimeZone).toString();
+  if (input.idempotencyKey) {
+    const earlier = await claimByKey(deps.db, input.idempotencyKey);
+    if (earlier) {
+      assertSameSubmission(earlier, input, reportedOn);
+      return toSubmitted(earlier, true);
+    }
+  }
+  const versions = await deps.policies.versions();
+
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [purchase] = await tx
+        .select({
+          id: purchases.id,
+          endUserId: purchases.endUserId,
+          purchaseDate: purchases.purchaseDate,
+          warrantyOverride: products.warrantyOverride,
+          email: endUsers.email,
+          phone: endUsers.phone,
+          name: endUsers.name,
+        })
+        .from(purchases)
+        .innerJoin(products, eq(products.id, purchases.productId))
+        .innerJoin(endUsers, eq(endUsers.id, purchases.endUserId))
+        .where(eq(purchases.id, input.purchaseId))
+        .limit(1);
+      // Someone else's purchase does not exist, as far as this customer can tell.
+      if (!purchase || purchase.endUserId !== input.endUserId) {
+        throw new AppError(
+          'not_found',
+          'PURCHASE_NOT_FOUND',
+          'no such purchase among this customer’s products',
+        );
+      }
+
+      const decision = decideEntitlement(
+        versions,
+        { purchaseDate: purchase.purchaseDate, reportDate: reportedOn, cause: input.cause },
+        { storeTimeZone: deps.storeTimeZone, warrantyOverride: purchase.warrantyOverride },
+      );
+
+      const [row] = await tx
+        .insert(claims)
+        .values({
+          purchaseId: purchase.id,
+          endUserId: input.endUserId,
+          reportedOn,
+          cause: input.cause,
+          description: input.description,
+          decision,
+          policyVersionId: decision.policyVersion,
+          idempotencyKey: input.idempotencyKey ?? null,
+        })
+        .returning();
+      if (!row) throw new Error('insert returned no claim');
+
+      await tx.insert(auditEvents).values({
+        actor: input.actor,
+        action: 'claim.submitted',
+        entityType: 'claim',
+        entityId: row.id,
+        data: {
+          purchaseId: purchase.id,
+          window: decision.window,
+          paid: decision.paid,
+          policyVersion: decision.policyVersion,
+          remedies: decision.remedies.map((r) => r.code),
+        },
+      });
+
+      const recipient = purchase.email ?? purchase.phone;
+      if (recipient) {
+        const choices = (lang: 'en' | 'zh') =>
+          decision.remedies.map((r) => `• ${quoteClause(r.clause, lang)}`).join('\n');
+        await tx.insert(outbox).values({
+          topic: 'claim.received',
+          recipient,
+          subject: 'We received your report — 我们已收到您的报修',
+          body:
+            `Dear ${purchase.name}, we received your report of ${reportedOn}. You can choose:\n${choices('en')}\n\n` +
+            `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}`,
+          payload: { claimId: row.id, window: decision.window, paid: decision.paid },
+        });
+      }
+      return toSubmitted(row, false);
+    });
+  } catch (err) {
+    // Two retries raced: the loser's insert hit the key the winner wrote; answer with the winner's claim.
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const winner = await claimByKey(deps.db, input.idempotencyKey);
+      if (winner) {
+        assertSameSubmission(winner, input, reportedOn);
+        return toSubmitted(winner, true);
+      }
+    }
+    throw err;
+  }
+}
