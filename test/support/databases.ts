@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -44,6 +44,31 @@ function warnPostgresSkipped(): void {
 
 let pgliteTemplate: Promise<Blob> | undefined;
 
+// Its package.json is not among the package's exports, so it is read by path.
+const PGLITE_VERSION = (
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json'), 'utf8'),
+  ) as { version: string }
+).version;
+const TEMPLATE_CACHE = join(import.meta.dirname, '../../node_modules/.cache/aftersales-test');
+
+/**
+ * Every test file runs in a process of its own, and each used to pay the template's seconds of initdb.
+ * The dump is kept on disk under the hash of the migrations, the built-in policies and PGlite's version,
+ * so a change to any of them builds a new one.
+ */
+async function cachedPgliteTemplate(): Promise<Blob> {
+  const file = join(TEMPLATE_CACHE, `pglite-${PGLITE_VERSION}-${templateFingerprint()}.tar`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const dump = await buildPgliteTemplate();
+  mkdirSync(TEMPLATE_CACHE, { recursive: true });
+  // Written aside and renamed: a reader in another worker never sees half a file.
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, file);
+  return dump;
+}
+
 async function buildPgliteTemplate(): Promise<Blob> {
   const pglite = await PGlite.create();
   const handle = await openDatabase({ pglite });
@@ -60,7 +85,7 @@ async function buildPgliteTemplate(): Promise<Blob> {
 const pgliteTestDatabase: TestDatabase = {
   name: 'pglite',
   async open() {
-    pgliteTemplate ??= buildPgliteTemplate();
+    pgliteTemplate ??= cachedPgliteTemplate();
     const template = await pgliteTemplate;
     return openDatabase({ pglite: await PGlite.create({ loadDataDir: template }) });
   },
