@@ -94,6 +94,14 @@ async function appRoutes(handle: DatabaseHandle): Promise<{ evaluate: Load; read
 
 const fmt = (l: Load) => `${l.rps.toLocaleString('en')} | ${l.p50} | ${l.p99} | ${l.errors + l.non2xx}`;
 
+async function measureRoutes(database: string, handle: DatabaseHandle): Promise<string[]> {
+  const r = await appRoutes(handle);
+  return [
+    `| ${database} | evaluate (POST) | ${fmt(r.evaluate)} |`,
+    `| ${database} | readyz (SELECT 1) | ${fmt(r.readyz)} |`,
+  ];
+}
+
 async function main(): Promise<void> {
   const rssPeak = { value: process.memoryUsage.rss() };
   const sampler = setInterval(() => {
@@ -111,11 +119,7 @@ async function main(): Promise<void> {
   try {
     const pglite = await openDatabase({ dataDir });
     try {
-      const r = await appRoutes(pglite);
-      rows.push(
-        `| PGlite | evaluate (POST) | ${fmt(r.evaluate)} |`,
-        `| PGlite | readyz (SELECT 1) | ${fmt(r.readyz)} |`,
-      );
+      rows.push(...(await measureRoutes('PGlite', pglite)));
     } finally {
       await pglite.close();
     }
@@ -126,11 +130,7 @@ async function main(): Promise<void> {
   if (pgUrl) {
     const pg = await openDatabase({ databaseUrl: pgUrl });
     try {
-      const r = await appRoutes(pg);
-      rows.push(
-        `| PostgreSQL | evaluate (POST) | ${fmt(r.evaluate)} |`,
-        `| PostgreSQL | readyz (SELECT 1) | ${fmt(r.readyz)} |`,
-      );
+      rows.push(...(await measureRoutes('PostgreSQL', pg)));
     } finally {
       await pg.close();
     }
