@@ -1,19 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError, type AppErrorKind } from '../app/errors.js';
+import { errorBody } from './error-response.js';
 
-/** The one error shape every 4xx and 5xx carries: a code for programs, a message for people. */
-export const errorResponseSchema = z
-  .object({
-    error: z.object({
-      code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
-  .meta({ id: 'Error' });
-export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+export { errorBody, errorResponseSchema, type ErrorResponse } from './error-response.js';
 
 const statusForKind: Record<AppErrorKind, number> = {
   invalid: 400,
@@ -49,10 +39,6 @@ const codeForFastifyError: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: 'BAD_REQUEST',
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
 };
-
-export function errorBody(code: string, message: string, details?: unknown): ErrorResponse {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
-}
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {

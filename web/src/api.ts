@@ -1,69 +1,26 @@
 import { z } from 'zod';
-import { type Cause, causes } from '../../src/domain/policy/evaluate.js';
+import type { Cause } from '../../src/domain/policy/evaluate.js';
 import {
-  costBearers,
   type Language,
   type LocalizedText,
-  performers,
   type PolicyVersion,
   policyVersionSchema,
-  remedyCodes,
-  windowCodes,
 } from '../../src/domain/policy/schema.js';
+import { type ProductSummary, productSummarySchema } from '../../src/http/catalog/schemas.js';
+import { evaluateRequestSchema, evaluateResponseSchema } from '../../src/http/entitlements/schemas.js';
+import { errorResponseSchema } from '../../src/http/error-response.js';
 
 /*
- * The client's view of the HTTP API. Field names are the API's; the domain enums and the policy
- * schema are imported from the domain so the page and the server can never disagree about them.
+ * The client's view of the HTTP API, typed and checked by the very zod schemas the server validates
+ * and documents with.
  */
 
-export { type Cause, causes };
+export type { Cause };
 
-export const decisionWindows = [...windowCodes, 'expired'] as const;
-export type DecisionWindow = (typeof decisionWindows)[number];
-
-export const evaluateRequestSchema = z
-  .object({
-    customerType: z.literal('end_user'),
-    purchaseDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    reportDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    cause: z.enum(causes),
-    timeZone: z.string().min(1).optional(),
-    productSku: z.string().min(1).optional(),
-  })
-  .strict();
+// The server's own schemas: what the page sends and expects cannot drift from what the API checks.
 export type EvaluateRequest = z.infer<typeof evaluateRequestSchema>;
-
-export const remedySchema = z.object({
-  code: z.enum(remedyCodes),
-  performedBy: z.enum(performers),
-  costBearer: z.enum(costBearers),
-  clause: z.string(),
-});
-export type DecidedRemedy = z.infer<typeof remedySchema>;
-
-export const evaluateResponseSchema = z.object({
-  policyVersion: z.string(),
-  window: z.enum(decisionWindows),
-  daysSincePurchase: z.number().int().min(0),
-  paid: z.boolean(),
-  remedies: z.array(remedySchema),
-});
 export type EvaluateResponse = z.infer<typeof evaluateResponseSchema>;
-
-export const productSchema = z.object({
-  sku: z.string(),
-  name: z.object({ en: z.string(), zh: z.string() }),
-  category: z.string(),
-});
-export type Product = z.infer<typeof productSchema>;
-
-export const errorResponseSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
+export type Product = ProductSummary;
 
 /** A refusal from the API (its `error.code` and `error.message`), or a failure to reach it. */
 export class ApiError extends Error {
@@ -106,7 +63,7 @@ export function fetchCurrentPolicy(): Promise<PolicyVersion> {
 }
 
 export function fetchProducts(): Promise<Product[]> {
-  return request(z.array(productSchema), '/api/v1/products');
+  return request(z.array(productSummarySchema), '/api/v1/products');
 }
 
 export function evaluateEntitlement(body: EvaluateRequest, lang: Language): Promise<EvaluateResponse> {

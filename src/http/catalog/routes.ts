@@ -1,14 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listProducts } from '../../app/catalog/list-products.js';
-
-export const productSummarySchema = z
-  .object({
-    sku: z.string(),
-    name: z.object({ en: z.string(), zh: z.string() }),
-    category: z.string(),
-  })
-  .meta({ id: 'ProductSummary' });
+import { productSummarySchema } from './schemas.js';
 
 export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
