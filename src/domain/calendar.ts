@@ -69,10 +69,6 @@ export function lastDayOf(start: Temporal.PlainDate, length: CalendarLength): Te
   );
 }
 
-export function daysBetween(from: Temporal.PlainDate, to: Temporal.PlainDate): number {
-  return from.until(to, { largestUnit: 'days' }).days;
-}
-
 /**
  * Reads a day the way the API accepts it: a calendar date as is, or an RFC 3339 instant with an
  * offset, which becomes the calendar day it falls on in `timeZone` (the store's).
