@@ -24,6 +24,16 @@ const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   POLICY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  AUTH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });
 
 export type Config = {
@@ -38,6 +48,15 @@ export type Config = {
   publicRateLimitPerMinute: number;
   /** How long a process keeps the policy versions before reading them again. */
   policyCacheSeconds: number;
+  /**
+   * Where people reach the app: links in messages point here, and state-changing requests carrying a
+   * session cookie must come from this origin.
+   */
+  publicUrl: URL;
+  /** Signs session cookies; when unset, a random one is made once and kept in the database. */
+  authSecret: string | undefined;
+  /** Per client IP, on sign-in, sign-up and password reset. */
+  authRateLimitPerMinute: number;
 };
 
 export class ConfigError extends Error {}
@@ -60,5 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDistDir: e.WEB_DIST_DIR,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     policyCacheSeconds: e.POLICY_CACHE_SECONDS,
+    // Port 0 means "any free port", which no browser can be sent to; the real one is known only later.
+    publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`),
+    authSecret: e.AUTH_SECRET,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   date,
   doublePrecision,
@@ -11,6 +12,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { CalendarLength } from '../domain/calendar.js';
@@ -22,6 +24,7 @@ import {
   maintenanceStates,
 } from '../domain/maintenance/state-machine.js';
 import { remedyCodes, type PolicyVersion } from '../domain/policy/schema.js';
+import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
 
 /*
  * Plain PostgreSQL only (PGlite, PostgreSQL, later Citus): no pg enums, no extensions, no triggers.
@@ -378,6 +381,162 @@ export const outbox = pgTable(
   ],
 );
 
+/*
+ * Accounts. The four tables better-auth's Drizzle adapter expects (user, session, account,
+ * verification; plural here, `usePlural`), with the property names it addresses and snake_case columns.
+ * Ids are better-auth's own random strings, not uuids. The role and its scope live on the user, where
+ * better-auth reads them into the session (`user.additionalFields`, never settable by the user).
+ */
+
+export { roles, invitableRoles };
+export type { Role, InvitableRole };
+
+/** Exactly the scope column of a scoped role is set, and none for the others. */
+function scopeMatchesRole(
+  role: PgColumn,
+  scope: { dealerId: PgColumn; serviceCenterId: PgColumn; oemClientId: PgColumn; endUserId?: PgColumn },
+): SQL {
+  const parts = [
+    sql`(${scope.dealerId} is not null) = (${role} = 'dealer')`,
+    sql`(${scope.serviceCenterId} is not null) = (${role} = 'technician')`,
+    sql`(${scope.oemClientId} is not null) = (${role} = 'oem')`,
+  ];
+  if (scope.endUserId) parts.push(sql`(${scope.endUserId} is not null) = (${role} = 'customer')`);
+  return sql.join(parts, sql` and `);
+}
+
+const authTimestamp = (name: string) => timestamp(name, { withTimezone: true });
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** better-auth lower-cases e-mail addresses before it stores or looks them up. */
+    email: text('email').notNull().unique(),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
+    role: text('role', { enum: roles }).notNull(),
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    serviceCenterId: uuid('service_center_id').references(() => serviceCenters.id),
+    oemClientId: uuid('oem_client_id').references(() => oemClients.id),
+    endUserId: uuid('end_user_id').references(() => endUsers.id),
+    /** A deactivated user keeps its history (audit events name it) but can no longer sign in. */
+    deactivatedAt: authTimestamp('deactivated_at'),
+    createdAt: authTimestamp('created_at').notNull().defaultNow(),
+    updatedAt: authTimestamp('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('users_role_check', oneOf(t.role, roles)),
+    check('users_scope_check', scopeMatchesRole(t.role, t)),
+    index('users_dealer_id_idx').on(t.dealerId),
+    index('users_service_center_id_idx').on(t.serviceCenterId),
+    index('users_oem_client_id_idx').on(t.oemClientId),
+    // One account per customer record: two sign-ups must not share one person's purchases.
+    uniqueIndex('users_end_user_id_idx').on(t.endUserId),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: authTimestamp('expires_at').notNull(),
+    token: text('token').notNull().unique(),
+    createdAt: authTimestamp('created_at').notNull().defaultNow(),
+    updatedAt: authTimestamp('updated_at').notNull().defaultNow(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+/** better-auth's provider id for e-mail + password accounts; its sign-in looks the hash up under it. */
+export const CREDENTIAL_PROVIDER = 'credential';
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: authTimestamp('access_token_expires_at'),
+    refreshTokenExpiresAt: authTimestamp('refresh_token_expires_at'),
+    scope: text('scope'),
+    /** better-auth's scrypt hash, never the password. */
+    password: text('password'),
+    createdAt: authTimestamp('created_at').notNull().defaultNow(),
+    updatedAt: authTimestamp('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('accounts_user_id_idx').on(t.userId)],
+);
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: authTimestamp('expires_at').notNull(),
+    createdAt: authTimestamp('created_at').notNull().defaultNow(),
+    updatedAt: authTimestamp('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+/**
+ * An admin's invitation to join with a role. Only the SHA-256 of the one-time token is kept: whoever
+ * reads this table cannot accept an invitation.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    role: text('role', { enum: invitableRoles }).notNull(),
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    serviceCenterId: uuid('service_center_id').references(() => serviceCenters.id),
+    oemClientId: uuid('oem_client_id').references(() => oemClients.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedUserId: text('accepted_user_id').references(() => users.id),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    invitedBy: text('invited_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('invitations_role_check', oneOf(t.role, invitableRoles)),
+    check('invitations_scope_check', scopeMatchesRole(t.role, t)),
+    check(
+      'invitations_accepted_check',
+      sql`(${t.acceptedAt} is null) = (${t.acceptedUserId} is null) and not (${t.acceptedAt} is not null and ${t.revokedAt} is not null)`,
+    ),
+    index('invitations_email_idx').on(t.email),
+  ],
+);
+
+/**
+ * Values the instance makes once and every process shares (the session-signing secret when
+ * AUTH_SECRET is not set), so that processes behind one load balancer agree and restarts keep sessions.
+ */
+export const instanceSettings = pgTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});
+
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 export type NewPolicyVersionRow = typeof policyVersions.$inferInsert;
 export type Product = typeof products.$inferSelect;
@@ -403,4 +562,6 @@ export type NewOemOrder = typeof oemOrders.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type OutboxMessage = typeof outbox.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
 export type NewOutboxMessage = typeof outbox.$inferInsert;

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { hashPassword } from 'better-auth/crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Temporal } from '../domain/calendar.js';
 import type { DecisionWindow } from '../domain/policy/evaluate.js';
 import type { Database } from './client.js';
 import {
+  accounts,
   auditEvents,
+  CREDENTIAL_PROVIDER,
   dealers,
   endUsers,
   type NewDealer,
@@ -17,7 +21,9 @@ import {
   purchases,
   serviceCenters,
   units,
+  users,
 } from './schema.js';
+import type { Role } from '../domain/access/access.js';
 
 /*
  * Demo data for a fresh installation: enough of Halotek's world that every screen has something to
@@ -230,6 +236,33 @@ export const DEMO_OEM_ORDER = {
   lots: ['BTH500-L2501A', 'BTH500-L2501B'],
 } as const;
 
+/**
+ * One account per role, so whoever installs the demo can sign in as each and see what it sees. Every
+ * one has the same password, printed in the README: these accounts exist only with SEED_DEMO_DATA.
+ */
+export const DEMO_PASSWORD = 'halotek-demo-2026';
+
+export const DEMO_ACCOUNTS = [
+  { role: 'admin', name: 'Ada Admin', email: 'admin@halotek.example.com' },
+  { role: 'support', name: 'Sun Li (support)', email: 'support@halotek.example.com' },
+  { role: 'qa', name: 'Qian Hao (QA)', email: 'qa@halotek.example.com' },
+  { role: 'sales', name: 'Song Jia (sales)', email: 'sales@halotek.example.com' },
+  /** Of the first demo dealer, Shenzhen Huaqiang. */
+  { role: 'dealer', name: 'Deng Kai (Huaqiang)', email: 'dealer@huaqiang-power.example.com' },
+  /** Of the first demo service center, Shenzhen. */
+  { role: 'technician', name: 'Tang Wei (Shenzhen center)', email: 'technician@halotek.example.com' },
+  { role: 'oem', name: 'Hannah Clarke', email: 'oem@brightwave-audio.example.com' },
+  /** Li Wei, the first demo end user, who bought a headset three days ago. */
+  { role: 'customer', name: 'Li Wei', email: 'li.wei@example.com' },
+] as const satisfies readonly { role: Role; name: string; email: string }[];
+
+let demoPasswordHash: Promise<string> | undefined;
+/** Hashing is slow on purpose; the demo accounts share one password, so one hash serves them all. */
+function demoPasswordHashOnce(): Promise<string> {
+  demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
+  return demoPasswordHash;
+}
+
 /** The audit action that marks a database as holding the demo data. */
 export const DEMO_SEEDED_ACTION = 'demo_data.seeded';
 
@@ -251,6 +284,7 @@ export async function seedDemoData(
       .limit(1);
     const [anyProduct] = await tx.select({ id: products.id }).from(products).limit(1);
     if (marker || anyProduct) return { seeded: false };
+    const passwordHash = await demoPasswordHashOnce();
 
     const productRows = await tx
       .insert(products)
@@ -294,6 +328,37 @@ export async function seedDemoData(
     );
 
     const [client] = await tx.insert(oemClients).values(DEMO_OEM_CLIENT).returning({ id: oemClients.id });
+    const centerRows = await tx
+      .select({ id: serviceCenters.id, nameEn: serviceCenters.nameEn })
+      .from(serviceCenters);
+    const firstCenter = required(
+      centerRows.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[0].nameEn)?.id,
+      'service center 0',
+    );
+    const scopeOf = (role: Role) => ({
+      dealerId: role === 'dealer' ? required(dealerRows[0]?.id, 'dealer 0') : null,
+      serviceCenterId: role === 'technician' ? firstCenter : null,
+      oemClientId: role === 'oem' ? required(client?.id, 'OEM client') : null,
+      endUserId: role === 'customer' ? required(endUserRows[0]?.id, 'end user 0') : null,
+    });
+    for (const account of DEMO_ACCOUNTS) {
+      const userId = randomUUID();
+      await tx.insert(users).values({
+        id: userId,
+        name: account.name,
+        email: account.email,
+        emailVerified: true,
+        role: account.role,
+        ...scopeOf(account.role),
+      });
+      await tx.insert(accounts).values({
+        id: randomUUID(),
+        accountId: userId,
+        providerId: CREDENTIAL_PROVIDER,
+        userId,
+        password: passwordHash,
+      });
+    }
     await tx.insert(oemOrders).values({
       orderNumber: DEMO_OEM_ORDER.orderNumber,
       clientId: required(client?.id, 'OEM client'),

@@ -22,6 +22,14 @@ import { healthRoutes } from './health/routes.js';
 import { policyRoutes } from './policies/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { registerWebApp } from './web/routes.js';
+import { instanceSecret } from '../db/instance-settings.js';
+import { registerAccessControl } from './auth/actor.js';
+import { AUTH_BASE_PATH, createAuth } from './auth/auth.js';
+import { registerCsrfDefence } from './auth/csrf.js';
+import { authRoutes } from './auth/routes.js';
+import { meRoutes } from './me/routes.js';
+import { userRoutes } from './users/routes.js';
+import { invitationRoutes } from './invitations/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,6 +81,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
   );
   registerErrorHandling(app);
+  const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
+  registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
+    exempt: [AUTH_BASE_PATH, '/api/docs', '/api/openapi.json'],
+  });
+  // Before any route: the hook must guard every state-changing route, the auth ones included.
+  registerCsrfDefence(app, deps.config.publicUrl);
   // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser(['text/plain']);
 
@@ -117,6 +131,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'entitlements', description: 'What a customer may choose' },
         { name: 'policies', description: 'The published support policy, as versioned data' },
         { name: 'catalog', description: 'Products' },
+        {
+          name: 'accounts',
+          description:
+            'Sign-up, sign-in and sessions (better-auth, cookie `aftersales.session_token`), invitations, who I am',
+        },
+        {
+          name: 'admin',
+          description: 'Users, invitations, dealers, service centers, products, policy versions',
+        },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -130,6 +153,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(entitlementRoutes, { prefix: '/api/v1/entitlements' });
   await app.register(catalogRoutes, { prefix: '/api/v1/products' });
+  await app.register(authRoutes, { prefix: AUTH_BASE_PATH });
+  await app.register(meRoutes, { prefix: '/api/v1/me' });
+  await app.register(userRoutes, { prefix: '/api/v1/users' });
+  await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

@@ -7,6 +7,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['catalog'],
         summary: 'The maker’s products, for pickers and the support page',

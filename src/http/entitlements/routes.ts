@@ -9,7 +9,10 @@ export const entitlementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/evaluate',
     {
-      config: { rateLimit: { max: app.config.publicRateLimitPerMinute, timeWindow: '1 minute' } },
+      config: {
+        access: 'public',
+        rateLimit: { max: app.config.publicRateLimitPerMinute, timeWindow: '1 minute' },
+      },
       schema: {
         tags: ['entitlements'],
         summary: 'What may an end user choose for a problem with a product?',

@@ -12,6 +12,7 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['policies'],
         summary: 'Every policy version, oldest first',
@@ -31,6 +32,7 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/current',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['policies'],
         summary: 'The policy version in force on a day (today in the store’s time zone by default)',
@@ -45,6 +47,7 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['policies'],
         summary: 'One policy version',

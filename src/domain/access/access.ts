@@ -1,0 +1,158 @@
+/*
+ * Who may do what, on which object. Pure: the caller loads the object and hands over who owns it.
+ *
+ * Three answers, not two, because the API must not reveal what a caller may not see: a role that
+ * may never do an action is told so (403), but a dealer asking for another dealer's sale is told
+ * the sale does not exist (404).
+ */
+
+export const roles = ['admin', 'support', 'qa', 'sales', 'dealer', 'technician', 'oem', 'customer'] as const;
+export type Role = (typeof roles)[number];
+
+/** Roles that join by invitation only; `customer` signs up alone. */
+export const invitableRoles = ['admin', 'support', 'qa', 'sales', 'dealer', 'technician', 'oem'] as const;
+export type InvitableRole = (typeof invitableRoles)[number];
+
+/** The one scope column each scoped role is confined to. */
+export const scopeKeyOfRole = {
+  dealer: 'dealerId',
+  technician: 'serviceCenterId',
+  oem: 'oemClientId',
+  customer: 'endUserId',
+} as const satisfies Partial<Record<Role, keyof Owners>>;
+export type ScopedRole = keyof typeof scopeKeyOfRole;
+
+export function isScopedRole(role: Role): role is ScopedRole {
+  return role in scopeKeyOfRole;
+}
+
+/** Who an object belongs to. An object may belong to several parties (a sale: its dealer and its buyer). */
+export type Owners = {
+  dealerId?: string | null | undefined;
+  serviceCenterId?: string | null | undefined;
+  oemClientId?: string | null | undefined;
+  endUserId?: string | null | undefined;
+};
+
+export type Actor =
+  | { userId: string; role: Exclude<Role, ScopedRole>; scope: Record<string, never> }
+  | { userId: string; role: 'dealer'; scope: { dealerId: string } }
+  | { userId: string; role: 'technician'; scope: { serviceCenterId: string } }
+  | { userId: string; role: 'oem'; scope: { oemClientId: string } }
+  | { userId: string; role: 'customer'; scope: { endUserId: string } };
+
+/**
+ * Builds an actor from a stored user, refusing a scoped role without its scope (the database's CHECK
+ * constraints forbid it too; this keeps a hand-edited row from widening anyone's view).
+ */
+export function actorOf(user: {
+  id: string;
+  role: string;
+  dealerId?: string | null | undefined;
+  serviceCenterId?: string | null | undefined;
+  oemClientId?: string | null | undefined;
+  endUserId?: string | null | undefined;
+}): Actor | undefined {
+  const role = roles.find((r) => r === user.role);
+  switch (role) {
+    case undefined:
+      return undefined;
+    case 'dealer':
+      return user.dealerId ? { userId: user.id, role, scope: { dealerId: user.dealerId } } : undefined;
+    case 'technician':
+      return user.serviceCenterId
+        ? { userId: user.id, role, scope: { serviceCenterId: user.serviceCenterId } }
+        : undefined;
+    case 'oem':
+      return user.oemClientId
+        ? { userId: user.id, role, scope: { oemClientId: user.oemClientId } }
+        : undefined;
+    case 'customer':
+      return user.endUserId ? { userId: user.id, role, scope: { endUserId: user.endUserId } } : undefined;
+    default:
+      return { userId: user.id, role, scope: {} };
+  }
+}
+
+/** `all`: every object; `own`: objects owned by the actor's scope; absent: never. */
+export type Grant = 'all' | 'own';
+
+/**
+ * The permission table. It is the whole policy: a new action is a new row, and the route × role
+ * matrix test (test/integration/access-matrix.ts, docs/access-matrix.md) checks the API obeys it.
+ */
+export const permissions = {
+  'me.read': {
+    admin: 'all',
+    support: 'all',
+    qa: 'all',
+    sales: 'all',
+    dealer: 'all',
+    technician: 'all',
+    oem: 'all',
+    customer: 'all',
+  },
+  'users.manage': { admin: 'all' },
+  'invitations.manage': { admin: 'all' },
+  'dealers.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all' },
+  'dealers.manage': { admin: 'all' },
+  'serviceCenters.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', technician: 'own' },
+  'serviceCenters.manage': { admin: 'all' },
+  'products.manage': { admin: 'all' },
+  'policyVersions.create': { admin: 'all' },
+  'purchases.read': { admin: 'all', support: 'all', dealer: 'own', customer: 'own' },
+  'oemOrders.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
+  'maintenanceOrders.read': { admin: 'all', support: 'all', technician: 'own' },
+} as const satisfies Record<string, Partial<Record<Role, Grant>>>;
+
+export type Action = keyof typeof permissions;
+export const actions = Object.keys(permissions) as Action[];
+
+export function grantOf(role: Role, action: Action): Grant | undefined {
+  const row: Partial<Record<Role, Grant>> = permissions[action];
+  return row[role];
+}
+
+/** May this role attempt the action at all? What a route checks before it loads anything. */
+export function mayAttempt(role: Role, action: Action): boolean {
+  return grantOf(role, action) !== undefined;
+}
+
+export type AccessDecision = 'allowed' | 'forbidden' | 'not_found';
+
+/** The decision on one object: `not_found` when the role may act, but not on this object. */
+export function authorize(actor: Actor, action: Action, owners: Owners): AccessDecision {
+  const grant = grantOf(actor.role, action);
+  if (grant === undefined) return 'forbidden';
+  if (grant === 'all') return 'allowed';
+  return ownsObject(actor, owners) ? 'allowed' : 'not_found';
+}
+
+function ownsObject(actor: Actor, owners: Owners): boolean {
+  switch (actor.role) {
+    case 'dealer':
+      return owners.dealerId === actor.scope.dealerId;
+    case 'technician':
+      return owners.serviceCenterId === actor.scope.serviceCenterId;
+    case 'oem':
+      return owners.oemClientId === actor.scope.oemClientId;
+    case 'customer':
+      return owners.endUserId === actor.scope.endUserId;
+    default:
+      // An unscoped role owns nothing in particular: only an `all` grant lets it through.
+      return false;
+  }
+}
+
+/**
+ * Which objects a list shows: `all`, those of one scope, or `none` when the role may not list at all.
+ * Lists are filtered in the query, so the answer is the filter, not a per-row decision.
+ */
+export type ListFilter = { kind: 'all' } | { kind: 'none' } | { kind: 'scope'; owners: Owners };
+
+export function listFilter(actor: Actor, action: Action): ListFilter {
+  const grant = grantOf(actor.role, action);
+  if (grant === undefined) return { kind: 'none' };
+  if (grant === 'all') return { kind: 'all' };
+  return { kind: 'scope', owners: actor.scope };
+}

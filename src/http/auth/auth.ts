@@ -1,0 +1,126 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError } from 'better-auth/api';
+import { hashPassword } from 'better-auth/crypto';
+import { eq } from 'drizzle-orm';
+import { customerRecordFor } from '../../app/accounts/link-customer.js';
+import { emailVerificationMessage, passwordResetMessage } from '../../app/accounts/messages.js';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/client.js';
+import * as schema from '../../db/schema.js';
+
+/** The header the bridge sets from the socket, replacing anything a client sent under that name. */
+export const CLIENT_IP_HEADER = 'x-aftersales-client-ip';
+export const AUTH_BASE_PATH = '/api/auth';
+export const COOKIE_PREFIX = 'aftersales';
+
+export type AuthDeps = { db: Database; config: Config; secret: string };
+
+/**
+ * better-auth, configured once: e-mail + password on the shared Drizzle database, sessions in
+ * HTTP-only SameSite=Lax cookies (Secure when PUBLIC_URL is https), and the role on the user where no
+ * request can set it. Self sign-up makes a customer; every other role comes through an invitation.
+ */
+export function createAuth(deps: AuthDeps) {
+  const { db, config } = deps;
+  const origin = config.publicUrl.origin;
+  const secure = config.publicUrl.protocol === 'https:';
+  return betterAuth({
+    appName: 'aftersales',
+    baseURL: origin,
+    basePath: AUTH_BASE_PATH,
+    secret: deps.secret,
+    trustedOrigins: [origin],
+    telemetry: { enabled: false },
+    logger: { disabled: config.logLevel === 'silent', level: 'error' },
+    database: drizzleAdapter(db, { provider: 'pg', schema, usePlural: true }),
+    // Limits are Fastify's, per route and per client IP (see routes.ts); one mechanism, one setting.
+    rateLimit: { enabled: false },
+    advanced: {
+      cookiePrefix: COOKIE_PREFIX,
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
+      // better-auth skips its origin check when NODE_ENV=test; the tests must see what production does.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      database: { generateId: () => crypto.randomUUID() },
+    },
+    emailAndPassword: {
+      enabled: true,
+      // A customer account reads the purchases recorded under its e-mail address: proven first.
+      requireEmailVerification: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) => {
+        await db
+          .insert(schema.outbox)
+          .values(passwordResetMessage({ email: user.email, name: user.name, link: url }));
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url }) => {
+        await db
+          .insert(schema.outbox)
+          .values(emailVerificationMessage({ email: user.email, name: user.name, link: url }));
+      },
+    },
+    user: {
+      additionalFields: {
+        // `input: false`: better-auth refuses these in a sign-up or update body; only our code sets them.
+        role: { type: 'string', required: true, input: false, defaultValue: 'customer' },
+        dealerId: { type: 'string', required: false, input: false },
+        serviceCenterId: { type: 'string', required: false, input: false },
+        oemClientId: { type: 'string', required: false, input: false },
+        endUserId: { type: 'string', required: false, input: false },
+        deactivatedAt: { type: 'date', required: false, input: false },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          // Invitations create their users in their own transaction; through better-auth come only
+          // self sign-ups, and those are customers, whatever the request said.
+          before: async (user) => {
+            const endUserId = await customerRecordFor(db, { email: user.email, name: user.name });
+            return {
+              data: {
+                ...user,
+                role: 'customer',
+                dealerId: null,
+                serviceCenterId: null,
+                oemClientId: null,
+                endUserId,
+                deactivatedAt: null,
+              },
+            };
+          },
+        },
+      },
+      session: {
+        create: {
+          before: async (session) => {
+            const [user] = await db
+              .select({ deactivatedAt: schema.users.deactivatedAt })
+              .from(schema.users)
+              .where(eq(schema.users.id, session.userId));
+            if (!user || user.deactivatedAt) {
+              throw new APIError('FORBIDDEN', {
+                code: 'ACCOUNT_DEACTIVATED',
+                message: 'this account is deactivated',
+              });
+            }
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** better-auth's own password hasher, for accounts made outside its endpoints (invitations, seed). */
+export { hashPassword };
