@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   doublePrecision,
   index,
@@ -537,6 +538,69 @@ export const instanceSettings = pgTable('instance_settings', {
   createdAt: createdAt(),
 });
 
+/*
+ * Guest access: what the policy gives people without an account (following their claim and its
+ * maintenance order, accepting a paid-service quote) goes through a link carrying a one-time random
+ * token. Only its SHA-256 is kept, with what it opens, for how long, and whether it was used.
+ */
+export const guestTokenPurposes = ['claim.track', 'quote.accept'] as const;
+export type GuestTokenPurpose = (typeof guestTokenPurposes)[number];
+
+export const guestAccessTokens = pgTable(
+  'guest_access_tokens',
+  {
+    id: id(),
+    tokenHash: text('token_hash').notNull().unique(),
+    purpose: text('purpose', { enum: guestTokenPurposes }).notNull(),
+    /** The claim the link is about; a maintenance order or quote is reached through it. */
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set when a single-use link (accepting a quote) has done its work. */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('guest_access_tokens_purpose_check', oneOf(t.purpose, guestTokenPurposes)),
+    index('guest_access_tokens_claim_id_idx').on(t.claimId),
+  ],
+);
+
+/** Raw bytes in and out as Buffers: proofs of purchase and photos are small and kept with their data. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+export const uploadKinds = ['proof_of_purchase', 'photo'] as const;
+export type UploadKind = (typeof uploadKinds)[number];
+
+/**
+ * Files people send: proofs of purchase and photos of a fault. Kept in the database rather than on a
+ * disk beside it, so a backup, a transaction and a second server all see the same files.
+ */
+export const uploads = pgTable(
+  'uploads',
+  {
+    id: id(),
+    kind: text('kind', { enum: uploadKinds }).notNull(),
+    /** The type the bytes are, by their signature: never the client's claim. */
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    originalName: text('original_name'),
+    content: bytea('content').notNull(),
+    /** `user:<id>` or `guest`. */
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('uploads_kind_check', oneOf(t.kind, uploadKinds)),
+    check('uploads_size_check', sql`${t.sizeBytes} > 0 and ${t.sizeBytes} = octet_length(${t.content})`),
+  ],
+);
+
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 export type NewPolicyVersionRow = typeof policyVersions.$inferInsert;
 export type Product = typeof products.$inferSelect;
@@ -565,3 +629,5 @@ export type OutboxMessage = typeof outbox.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type NewOutboxMessage = typeof outbox.$inferInsert;
+export type GuestAccessToken = typeof guestAccessTokens.$inferSelect;
+export type Upload = typeof uploads.$inferSelect;
