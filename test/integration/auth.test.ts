@@ -5,15 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/db/seed.js
 import { Temporal } from '../../src/domain/calendar.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-
-const ORIGIN = 'http://localhost:3000';
-
-function sessionCookie(setCookie: string | string[] | undefined): string {
-  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
-  const cookie = all.find((c) => c.startsWith('aftersales.session_token='));
-  if (!cookie) throw new Error(`no session cookie in ${JSON.stringify(all)}`);
-  return cookie.split(';')[0] ?? '';
-}
+import { ORIGIN, sessionCookie, signIn as signInAs } from '../support/sessions.js';
 
 describe.each(testDatabases())('accounts on $name', (testDb) => {
   const t = useTestApp(testDb, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
@@ -21,13 +13,7 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
     await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
   });
 
-  const signIn = async (email: string, password = DEMO_PASSWORD) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/auth/sign-in/email',
-      headers: { origin: ORIGIN },
-      payload: { email, password },
-    });
+  const signIn = (email: string, password = DEMO_PASSWORD) => signInAs(t.app, email, password);
 
   it('signs each demo account in, and /me tells its role', async () => {
     for (const account of DEMO_ACCOUNTS) {

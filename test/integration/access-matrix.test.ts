@@ -1,0 +1,188 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dealers, oemClients, serviceCenters } from '../../src/db/schema.js';
+import { DEMO_DEALERS, DEMO_OEM_CLIENT, DEMO_SERVICE_CENTERS, seedDemoData } from '../../src/db/seed.js';
+import { type Action, grantOf, permissions, type Role, roles } from '../../src/domain/access/access.js';
+import { Temporal } from '../../src/domain/calendar.js';
+import type { RouteAccess } from '../../src/http/auth/actor.js';
+import { useTestApp } from '../support/app.js';
+import { testDatabases } from '../support/databases.js';
+import { demoSession, ORIGIN } from '../support/sessions.js';
+
+/*
+ * Every API route × every role, and nobody: the route answers 401 to nobody unless it is public, 403
+ * to a role the permission table leaves out, and lets the others through to the use case. Routes whose
+ * action some role holds only for its own objects are then asked for one object of that role's scope
+ * (allowed) and one of another scope (404, as if it did not exist). The table of routes is the
+ * server's own, so a new route is in this test — and in docs/access-matrix.md — the moment it exists.
+ */
+
+type Route = { method: string; url: string; access: RouteAccess };
+type Caller = Role | 'anonymous';
+const callers: readonly Caller[] = ['anonymous', ...roles];
+
+/** What a caller gets at the door of a route, before any object is looked at. */
+function expectedAtDoor(access: RouteAccess, caller: Caller): 'through' | 401 | 403 {
+  if (access === 'public') return 'through';
+  if (caller === 'anonymous') return 401;
+  return grantOf(caller, access) === undefined ? 403 : 'through';
+}
+
+function cell(access: RouteAccess, caller: Caller): string {
+  if (access === 'public') return 'yes';
+  if (caller === 'anonymous') return '401';
+  const grant = grantOf(caller, access);
+  return grant === undefined ? '403' : grant === 'all' ? 'yes' : 'own';
+}
+
+/** The matrix as the docs show it; the test fails when the file and the server disagree. */
+function renderMatrix(routes: readonly Route[]): string {
+  const header = ['Route', 'Action', ...callers];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const routeRows = routes.map((r) =>
+    line([`\`${r.method} ${r.url}\``, `\`${r.access}\``, ...callers.map((c) => cell(r.access, c))]),
+  );
+  const actionRows = (Object.keys(permissions) as Action[]).map((action) =>
+    line([`\`${action}\``, ...roles.map((role) => grantOf(role, action) ?? '—')]),
+  );
+  return [
+    '# Access matrix',
+    '',
+    '<!-- Written by test/integration/access-matrix.test.ts from the running server; update with',
+    '     `npx vitest run test/integration/access-matrix.test.ts -u`. Do not edit by hand. -->',
+    '',
+    'Who may call each API route. `yes`: any object; `own`: only objects of the caller’s own dealer,',
+    'service center, OEM client or customer record — another scope’s object answers **404**, as if it did',
+    'not exist; `403`: the role may never do this; `401`: sign in first. Authorization is checked twice:',
+    'at the route (the role), and in the use case on every object it loads (the scope).',
+    '',
+    'The sign-in routes under `/api/auth` (better-auth) are open to everyone and rate limited.',
+    '',
+    '## Routes',
+    '',
+    line(header),
+    line(header.map(() => '---')),
+    ...routeRows,
+    '',
+    '## Permissions by action',
+    '',
+    line(['Action', ...roles]),
+    line(['---', ...roles.map(() => '---')]),
+    ...actionRows,
+    '',
+  ].join('\n');
+}
+
+const withIds = (url: string, id: string) => url.replace(/:[A-Za-z]+/g, id);
+
+/**
+ * For each guarded route with a path parameter whose action some role holds as `own`: an object of
+ * that role's demo scope and one of another scope. A missing entry fails the test, so a new scoped
+ * route cannot go unchecked.
+ */
+type ScopedFixture = { role: Role; own: string; other: string };
+
+describe.each(testDatabases())('access matrix on $name', (testDb) => {
+  const t = useTestApp(testDb, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
+  const cookies = new Map<Role, string>();
+  const scopedFixtures = new Map<string, ScopedFixture[]>();
+
+  beforeAll(async () => {
+    await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
+    for (const role of roles) cookies.set(role, await demoSession(t.app, role));
+
+    const dealerRows = await t.db.db.select({ id: dealers.id, name: dealers.name }).from(dealers);
+    const centerRows = await t.db.db
+      .select({ id: serviceCenters.id, nameEn: serviceCenters.nameEn })
+      .from(serviceCenters);
+    const ownDealer = dealerRows.find((d) => d.name === DEMO_DEALERS[0].name)?.id ?? '';
+    const otherDealer = dealerRows.find((d) => d.name === DEMO_DEALERS[1].name)?.id ?? '';
+    const ownCenter = centerRows.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[0].nameEn)?.id ?? '';
+    const otherCenter = centerRows.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[1].nameEn)?.id ?? '';
+    const [client] = await t.db.db.select({ id: oemClients.id, name: oemClients.name }).from(oemClients);
+    if (client?.name !== DEMO_OEM_CLIENT.name) throw new Error('the demo seed has one OEM client');
+    const [otherClient] = await t.db.db
+      .insert(oemClients)
+      .values({ name: 'Another OEM client', country: 'DE' })
+      .returning({ id: oemClients.id });
+
+    scopedFixtures.set('/api/v1/dealers/:id', [{ role: 'dealer', own: ownDealer, other: otherDealer }]);
+    scopedFixtures.set('/api/v1/service-centers/:id', [
+      { role: 'technician', own: ownCenter, other: otherCenter },
+    ]);
+    scopedFixtures.set('/api/v1/oem-clients/:id', [
+      { role: 'oem', own: client.id, other: otherClient?.id ?? '' },
+    ]);
+  });
+
+  const call = (route: Route, caller: Caller, id: string) =>
+    t.app.inject({
+      method: route.method as 'GET',
+      url: withIds(route.url, id),
+      headers: caller === 'anonymous' ? { origin: ORIGIN } : { origin: ORIGIN, cookie: cookies.get(caller) },
+      // An empty body: enough to get past the door, never enough to change anything.
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+    });
+
+  it('has the routes of every area under a declared access', () => {
+    const urls = t.app.routeAccess.map((r) => r.url);
+    for (const expected of [
+      '/api/v1/me',
+      '/api/v1/users',
+      '/api/v1/invitations',
+      '/api/v1/entitlements/evaluate',
+    ]) {
+      expect(urls).toContain(expected);
+    }
+  });
+
+  it('answers each route × caller as the permission table says, never with a 5xx', async () => {
+    const mismatches: string[] = [];
+    for (const route of t.app.routeAccess) {
+      for (const caller of callers) {
+        const res = await call(route, caller, randomUUID());
+        const expected = expectedAtDoor(route.access, caller);
+        const ok =
+          expected === 'through'
+            ? res.statusCode !== 401 && res.statusCode !== 403 && res.statusCode < 500
+            : res.statusCode === expected;
+        if (!ok) {
+          mismatches.push(
+            `${route.method} ${route.url} as ${caller}: ${res.statusCode}, expected ${expected}`,
+          );
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('shows a scoped role its own objects and hides every other scope’s behind a 404', async () => {
+    const unchecked: string[] = [];
+    for (const route of t.app.routeAccess) {
+      if (route.access === 'public' || !route.url.includes(':')) continue;
+      const scopedRoles = roles.filter((role) => grantOf(role, route.access as Action) === 'own');
+      if (scopedRoles.length === 0) continue;
+      const fixtures = scopedFixtures.get(route.url) ?? [];
+      for (const role of scopedRoles) {
+        const fixture = fixtures.find((f) => f.role === role);
+        if (!fixture) {
+          unchecked.push(`${route.method} ${route.url} for ${role}`);
+          continue;
+        }
+        if (route.method !== 'GET') continue; // writes with an empty body stop at validation
+        const own = await call(route, role, fixture.own);
+        expect(own.statusCode, `${route.url} own ${role}: ${own.body}`).toBe(200);
+        const other = await call(route, role, fixture.other);
+        expect(other.statusCode, `${route.url} other ${role}: ${other.body}`).toBe(404);
+      }
+    }
+    expect(unchecked, 'scoped routes without a fixture in this test').toEqual([]);
+  });
+
+  it('is the matrix documented in docs/access-matrix.md', async () => {
+    await expect(renderMatrix(t.app.routeAccess)).toMatchFileSnapshot(
+      path.resolve(import.meta.dirname, '../../docs/access-matrix.md'),
+    );
+  });
+});
