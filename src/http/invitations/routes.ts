@@ -2,27 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptInvitation } from '../../app/accounts/accept-invitation.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../app/accounts/invitations.js';
-import { invitableRoles } from '../../domain/access/access.js';
-import { idParams, roleAssignmentSchema } from '../accounts-schemas.js';
+import {
+  acceptInvitationRequestSchema,
+  acceptInvitationResponseSchema,
+  createInvitationRequestSchema,
+  idParams,
+  invitationSchema,
+} from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { hashPassword } from '../auth/auth.js';
 import { errorResponseSchema } from '../errors.js';
-
-const invitationSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    role: z.enum(invitableRoles),
-    dealerId: z.string().nullable(),
-    serviceCenterId: z.string().nullable(),
-    oemClientId: z.string().nullable(),
-    status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
-    expiresAt: z.string(),
-    createdAt: z.string(),
-    invitedBy: z.string(),
-    acceptedUserId: z.string().nullable(),
-  })
-  .meta({ id: 'Invitation' });
 
 const errors = {
   400: errorResponseSchema,
@@ -42,7 +31,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Invite someone with a role: a one-time link goes out through the outbox',
-        body: roleAssignmentSchema.extend({ email: z.email().max(254) }).strict(),
+        body: createInvitationRequestSchema,
         response: { 201: invitationSchema, ...errors },
       },
     },
@@ -87,15 +76,9 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Accept an invitation: creates the account with the invited role; then sign in',
-        body: z
-          .object({
-            token: z.string().min(20).max(128),
-            name: z.string().trim().min(1).max(200),
-            password: z.string().min(10).max(128),
-          })
-          .strict(),
+        body: acceptInvitationRequestSchema,
         response: {
-          201: z.object({ userId: z.string(), email: z.string(), role: z.enum(invitableRoles) }),
+          201: acceptInvitationResponseSchema,
           400: errorResponseSchema,
           404: errorResponseSchema,
           409: errorResponseSchema,
