@@ -3,7 +3,14 @@
  * alone turns the kind into a status code.
  */
 export type AppErrorKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'gone'
+  | 'conflict'
+  | 'too_many_requests'
+  | 'unavailable';
 
 export class AppError extends Error {
   constructor(

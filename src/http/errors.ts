@@ -10,7 +10,9 @@ const statusForKind: Record<AppErrorKind, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  gone: 410,
   conflict: 409,
+  too_many_requests: 429,
   unavailable: 503,
 };
 

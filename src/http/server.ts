@@ -17,7 +17,8 @@ import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Temporal } from '../domain/calendar.js';
 import { entitlementRoutes } from './entitlements/routes.js';
-import { errorBody, registerErrorHandling } from './errors.js';
+import { AppError } from '../app/errors.js';
+import { registerErrorHandling } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { policyRoutes } from './policies/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -30,6 +31,7 @@ import { authRoutes } from './auth/routes.js';
 import { meRoutes } from './me/routes.js';
 import { userRoutes } from './users/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
+import { trackingRoutes } from './tracking/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,10 +115,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Per-route limits only: a global limit would also count the static files of every page load.
   await app.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: context.statusCode,
-      ...errorBody('RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
-    }),
+    // Thrown as an AppError, so the one error handler shapes it like every other refusal.
+    errorResponseBuilder: (_request, context) =>
+      new AppError('too_many_requests', 'RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
   });
 
   await app.register(fastifySwagger, {
@@ -140,6 +141,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           name: 'admin',
           description: 'Users, invitations, dealers, service centers, products, policy versions',
         },
+        { name: 'tracking', description: 'Following a claim and its repair without an account' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -157,6 +159,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(meRoutes, { prefix: '/api/v1/me' });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
+  await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

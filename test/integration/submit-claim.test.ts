@@ -24,6 +24,7 @@ describe.each(testDatabases())('submitting a claim on $name', (testDb) => {
       policies: cachedPolicySource(handle.db, { maxAgeMs: 60_000 }),
       storeTimeZone: 'Asia/Shanghai',
       now: () => Temporal.Instant.from('2026-11-25T04:00:00Z'),
+      publicUrl: new URL('http://localhost:3000'),
     };
     const rows = await handle.db
       .select({ id: purchases.id, endUserId: purchases.endUserId, purchaseDate: purchases.purchaseDate })

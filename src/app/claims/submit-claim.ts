@@ -6,6 +6,7 @@ import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
 import { type Cause, type Decision, quoteClause } from '../../domain/policy/evaluate.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
+import { issueGuestLink } from '../guest/guest-links.js';
 import type { PolicySource } from '../policies/policy-source.js';
 
 export type SubmitClaimInput = {
@@ -31,6 +32,11 @@ export type SubmittedClaim = {
   decision: Decision;
   /** True when this answers a retry: the claim was made by an earlier request with the same key. */
   replayed: boolean;
+  /**
+   * The link that lets whoever reported it follow the claim without an account. Only the first answer
+   * carries it (only its hash is kept); it is also in the acknowledgement message.
+   */
+  trackingUrl: string | null;
 };
 
 export type SubmitClaimDeps = {
@@ -38,11 +44,17 @@ export type SubmitClaimDeps = {
   policies: PolicySource;
   storeTimeZone: string;
   now: () => Temporal.Instant;
+  /** Where links in messages point. */
+  publicUrl: URL;
 };
 
 type ClaimRow = typeof claims.$inferSelect;
 
-const toSubmitted = (row: ClaimRow, replayed: boolean): SubmittedClaim => ({
+const toSubmitted = (
+  row: ClaimRow,
+  replayed: boolean,
+  trackingUrl: string | null = null,
+): SubmittedClaim => ({
   id: row.id,
   purchaseId: row.purchaseId,
   reportedOn: row.reportedOn,
@@ -50,6 +62,7 @@ const toSubmitted = (row: ClaimRow, replayed: boolean): SubmittedClaim => ({
   status: row.status,
   decision: row.decision,
   replayed,
+  trackingUrl,
 });
 
 /** A key names one submission: the same key with other content is a client bug, not a retry. */
@@ -152,6 +165,13 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
         },
       });
 
+      const tracking = await issueGuestLink(tx, {
+        purpose: 'claim.track',
+        claimId: row.id,
+        now: deps.now(),
+        publicUrl: deps.publicUrl,
+      });
+
       const recipient = purchase.email ?? purchase.phone;
       if (recipient) {
         const choices = (lang: 'en' | 'zh') =>
@@ -162,11 +182,13 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
           subject: 'We received your report — 我们已收到您的报修',
           body:
             `Dear ${purchase.name}, we received your report of ${reportedOn}. You can choose:\n${choices('en')}\n\n` +
-            `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}`,
+            `Follow it here: ${tracking.url}\n\n` +
+            `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}\n` +
+            `查看处理进度：${tracking.url}`,
           payload: { claimId: row.id, window: decision.window, paid: decision.paid },
         });
       }
-      return toSubmitted(row, false);
+      return toSubmitted(row, false, tracking.url);
     });
   } catch (err) {
     // Two retries raced: the loser's insert hit the key the winner wrote; answer with the winner's claim.

@@ -1,0 +1,123 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { claims, endUsers, maintenanceOrders, products, purchases, serviceCenters } from '../../db/schema.js';
+import type { Temporal } from '../../domain/calendar.js';
+import { contactMatches } from '../../domain/contact.js';
+import { parseMaintenanceNumber } from '../../domain/maintenance/maintenance-number.js';
+import type { MaintenanceMode, MaintenanceState } from '../../domain/maintenance/state-machine.js';
+import type { DecisionWindow } from '../../domain/policy/evaluate.js';
+import type { RemedyCode } from '../../domain/policy/schema.js';
+import { AppError } from '../errors.js';
+import { claimOfGuestLink } from './guest-links.js';
+
+/**
+ * What a guest sees of their claim: where it stands, never who they are — a forwarded link must not
+ * leak a name, an address or a phone number.
+ */
+export type ClaimTracking = {
+  claim: {
+    reportedOn: string;
+    status: string;
+    window: DecisionWindow;
+    paid: boolean;
+    remedies: RemedyCode[];
+    chosenRemedy: RemedyCode | null;
+    product: { sku: string; name: { en: string; zh: string } };
+  };
+  maintenanceOrder: {
+    maintenanceNumber: string;
+    mode: MaintenanceMode;
+    state: MaintenanceState;
+    receivedOn: string | null;
+    dueOn: string | null;
+    returnTracking: string | null;
+    serviceCenter: { name: { en: string; zh: string }; city: string; phone: string };
+  } | null;
+};
+
+async function trackingOf(db: Database, claimId: string): Promise<ClaimTracking> {
+  const [row] = await db
+    .select({ claim: claims, sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh })
+    .from(claims)
+    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+    .innerJoin(products, eq(products.id, purchases.productId))
+    .where(eq(claims.id, claimId))
+    .limit(1);
+  if (!row) throw new AppError('not_found', 'GUEST_LINK_NOT_FOUND', 'this link is not valid');
+  const [order] = await db
+    .select({ order: maintenanceOrders, center: serviceCenters })
+    .from(maintenanceOrders)
+    .innerJoin(serviceCenters, eq(serviceCenters.id, maintenanceOrders.serviceCenterId))
+    .where(eq(maintenanceOrders.claimId, claimId))
+    .orderBy(desc(maintenanceOrders.createdAt))
+    .limit(1);
+  const { claim } = row;
+  return {
+    claim: {
+      reportedOn: claim.reportedOn,
+      status: claim.status,
+      window: claim.decision.window,
+      paid: claim.decision.paid,
+      remedies: claim.decision.remedies.map((r) => r.code),
+      chosenRemedy: claim.chosenRemedy,
+      product: { sku: row.sku, name: { en: row.nameEn, zh: row.nameZh } },
+    },
+    maintenanceOrder: order
+      ? {
+          maintenanceNumber: order.order.maintenanceNumber,
+          mode: order.order.mode,
+          state: order.order.state,
+          receivedOn: order.order.receivedOn,
+          dueOn: order.order.dueOn,
+          returnTracking: order.order.returnTracking,
+          serviceCenter: {
+            name: { en: order.center.nameEn, zh: order.center.nameZh },
+            city: order.center.city,
+            phone: order.center.phone,
+          },
+        }
+      : null,
+  };
+}
+
+/** A guest follows the tracking link they were sent when they reported the problem. */
+export async function trackClaimByLink(
+  deps: { db: Database; now: () => Temporal.Instant },
+  token: string,
+): Promise<ClaimTracking> {
+  const claimId = await claimOfGuestLink(deps.db, { token, purpose: 'claim.track', now: deps.now() });
+  return trackingOf(deps.db, claimId);
+}
+
+const NO_MATCH = 'no maintenance order with this number and contact';
+
+/**
+ * A guest without the link gives the maintenance number and the e-mail address or phone number the
+ * order was registered with. A wrong contact and an unknown number get the same answer, so the form
+ * cannot be used to find out which numbers exist; the route limits how often anyone may try.
+ */
+export async function trackByMaintenanceNumber(
+  deps: { db: Database },
+  input: { maintenanceNumber: string; contact: string },
+): Promise<ClaimTracking> {
+  const number = parseMaintenanceNumber(input.maintenanceNumber);
+  if (typeof number !== 'string') throw new AppError('invalid', number.code, number.message);
+  const [row] = await deps.db
+    .select({
+      claimId: maintenanceOrders.claimId,
+      email: endUsers.email,
+      phone: endUsers.phone,
+      buyerEmail: purchases.buyerEmail,
+      buyerPhone: purchases.buyerPhone,
+    })
+    .from(maintenanceOrders)
+    .innerJoin(claims, eq(claims.id, maintenanceOrders.claimId))
+    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+    .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
+    .where(eq(maintenanceOrders.maintenanceNumber, number))
+    .limit(1);
+  if (!row || !contactMatches(input.contact, [row.email, row.phone, row.buyerEmail, row.buyerPhone])) {
+    throw new AppError('not_found', 'MAINTENANCE_ORDER_NOT_FOUND', NO_MATCH);
+  }
+  return trackingOf(deps.db, row.claimId);
+}
