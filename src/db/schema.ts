@@ -26,6 +26,12 @@ import {
 } from '../domain/maintenance/state-machine.js';
 import { remedyCodes, type PolicyVersion } from '../domain/policy/schema.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
+import {
+  productCategories,
+  type ProductCategory,
+  serviceCenterKinds,
+  type ServiceCenterKind,
+} from '../domain/reference-data.js';
 
 /*
  * Plain PostgreSQL only (PGlite, PostgreSQL, later Citus): no pg enums, no extensions, no triggers.
@@ -34,19 +40,9 @@ import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/
  * in policy_versions and are never repeated here as constraints.
  */
 
-export const productCategories = [
-  'dc_power_panel',
-  'charger_module',
-  'inverter',
-  'battery_monitor',
-  'headset',
-  'bluetooth_headset',
-  'other',
-] as const;
-export type ProductCategory = (typeof productCategories)[number];
-
-export const serviceCenterKinds = ['center', 'office'] as const;
-export type ServiceCenterKind = (typeof serviceCenterKinds)[number];
+// The closed lists live in the domain, which the web app may import; the tables only store them.
+export { productCategories, serviceCenterKinds };
+export type { ProductCategory, ServiceCenterKind };
 
 export const claimCauses = causes;
 export type ClaimCause = (typeof claimCauses)[number];

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import {
+  createdAtField,
+  emailField,
+  notEmpty,
+  notEmptyMessage,
+  phoneField,
+  textField,
+  timeZoneField,
+} from '../reference-fields.js';
+
+/* Pure zod: the web app imports this module too. */
+
+export const dealerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    city: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    timeZone: z.string(),
+    createdAt: createdAtField,
+  })
+  .meta({ id: 'Dealer' });
+export type Dealer = z.infer<typeof dealerSchema>;
+
+const dealerFields = z.object({
+  name: textField(200),
+  city: textField(100),
+  email: emailField.nullish(),
+  phone: phoneField.nullish(),
+  timeZone: timeZoneField,
+});
+
+export const createDealerRequestSchema = dealerFields.strict().meta({ id: 'CreateDealerRequest' });
+export type CreateDealerRequest = z.infer<typeof createDealerRequestSchema>;
+
+/** Only the fields sent change; `null` clears an optional one. */
+export const updateDealerRequestSchema = dealerFields
+  .partial()
+  .strict()
+  .refine(notEmpty, notEmptyMessage)
+  .meta({ id: 'UpdateDealerRequest' });
+export type UpdateDealerRequest = z.infer<typeof updateDealerRequestSchema>;
