@@ -2,15 +2,20 @@ import type { Transaction } from '../db/client.js';
 import { auditEvents } from '../db/schema.js';
 import type { Actor } from '../domain/access/access.js';
 
-/** How the audit log names who did something: a signed-in user by id, or the system itself. */
-export function auditActor(actor: Actor | 'system'): string {
-  return actor === 'system' ? 'system' : `user:${actor.userId}`;
+/**
+ * Who did something, for the audit log: a signed-in user by id, someone without an account (a guest
+ * following a link), or the system itself.
+ */
+export type AuditActor = Actor | 'system' | 'guest';
+
+export function auditActor(actor: AuditActor): string {
+  return typeof actor === 'string' ? actor : `user:${actor.userId}`;
 }
 
 /** Written inside the use case's transaction, so a change and its record stand or fall together. */
 export async function recordAudit(
   tx: Transaction,
-  actor: Actor | 'system',
+  actor: AuditActor,
   event: { action: string; entityType: string; entityId: string; data?: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(auditEvents).values({

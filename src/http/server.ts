@@ -32,6 +32,7 @@ import { meRoutes } from './me/routes.js';
 import { userRoutes } from './users/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
+import { uploadRoutes } from './uploads/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -142,6 +143,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           description: 'Users, invitations, dealers, service centers, products, policy versions',
         },
         { name: 'tracking', description: 'Following a claim and its repair without an account' },
+        { name: 'uploads', description: 'Proofs of purchase and photos' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -160,6 +162,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
   await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
+  await app.register(uploadRoutes, { prefix: '/api/v1/uploads' });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

@@ -105,6 +105,8 @@ export const permissions = {
   'purchases.read': { admin: 'all', support: 'all', dealer: 'own', customer: 'own' },
   'oemOrders.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
   'maintenanceOrders.read': { admin: 'all', support: 'all', technician: 'own' },
+  /** Proofs of purchase and photos, by id. Who else sees one comes with the purchase or claim it is on. */
+  'uploads.read': { admin: 'all', support: 'all', qa: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Action = keyof typeof permissions;
