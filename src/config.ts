@@ -34,6 +34,11 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
+    .default('false')
+    .transform((v) => (v === 'true' ? true : v === '' || v === 'false' ? false : Number(v))),
 });
 
 export type Config = {
@@ -55,8 +60,10 @@ export type Config = {
   publicUrl: URL;
   /** Signs session cookies; when unset, a random one is made once and kept in the database. */
   authSecret: string | undefined;
-  /** Per client IP, on sign-in, sign-up and password reset. */
+  /** Per client IP, on sign-in, sign-up, password reset, invitations and guest look-ups. */
   authRateLimitPerMinute: number;
+  /** Whether (or through how many proxies) to take the client address from X-Forwarded-For. */
+  trustProxy: boolean | number;
 };
 
 export class ConfigError extends Error {}
@@ -83,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`),
     authSecret: e.AUTH_SECRET,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
   };
 }

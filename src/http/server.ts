@@ -19,9 +19,13 @@ import type { Temporal } from '../domain/calendar.js';
 import { entitlementRoutes } from './entitlements/routes.js';
 import { AppError } from '../app/errors.js';
 import { registerErrorHandling } from './errors.js';
+import { redactSecretsInUrl } from './log-redaction.js';
 import { healthRoutes } from './health/routes.js';
 import { policyRoutes } from './policies/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { dealerRoutes } from './dealers/routes.js';
+import { serviceCenterRoutes } from './service-centers/routes.js';
+import { oemClientRoutes } from './oem-clients/routes.js';
 import { registerWebApp } from './web/routes.js';
 import { instanceSecret } from '../db/instance-settings.js';
 import { registerAccessControl } from './auth/actor.js';
@@ -59,6 +63,11 @@ const projectRoot = () => {
   return path.resolve(here, up);
 };
 
+/** Trusts the nearest `hops` proxies: the address before them is the client's. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -67,9 +76,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         : {
             level: deps.config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            serializers: {
+              req: (request: { method: string; url: string; ip: string }) => ({
+                method: request.method,
+                url: redactSecretsInUrl(request.url),
+                remoteAddress: request.ip,
+              }),
+            },
           },
     bodyLimit: 256 * 1024,
-    trustProxy: false,
+    // Behind a reverse proxy, the client's address (what rate limits count) is in X-Forwarded-For.
+    trustProxy:
+      typeof deps.config.trustProxy === 'number' ? trustHops(deps.config.trustProxy) : deps.config.trustProxy,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
@@ -93,7 +111,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser(['text/plain']);
 
+  const https = deps.config.publicUrl.protocol === 'https:';
   await app.register(fastifyHelmet, {
+    // Only a site served over HTTPS may ask browsers to insist on it.
+    hsts: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -109,7 +130,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         formAction: ["'self'"],
         // Served over plain HTTP on a LAN address, this would send every asset request to https and
         // break the page; it belongs with HTTPS deployments only.
-        upgradeInsecureRequests: null,
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
   });
@@ -140,7 +161,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
         {
           name: 'admin',
-          description: 'Users, invitations, dealers, service centers, products, policy versions',
+          description: 'Users, invitations, dealers, service centers, OEM clients, products, policy versions',
         },
         { name: 'tracking', description: 'Following a claim and its repair without an account' },
         { name: 'uploads', description: 'Proofs of purchase and photos' },
@@ -157,6 +178,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(entitlementRoutes, { prefix: '/api/v1/entitlements' });
   await app.register(catalogRoutes, { prefix: '/api/v1/products' });
+  await app.register(dealerRoutes, { prefix: '/api/v1/dealers' });
+  await app.register(serviceCenterRoutes, { prefix: '/api/v1/service-centers' });
+  await app.register(oemClientRoutes, { prefix: '/api/v1/oem-clients' });
   await app.register(authRoutes, { prefix: AUTH_BASE_PATH });
   await app.register(meRoutes, { prefix: '/api/v1/me' });
   await app.register(userRoutes, { prefix: '/api/v1/users' });

@@ -74,8 +74,11 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['uploads'],
         summary: 'The file itself',
         params: z.object({ id: z.uuid() }).strict(),
-        // No 200 schema: the body is the file's bytes, which a JSON serializer must not touch.
-        response: errors,
+        // Fastify sends a Buffer as it is; the schema only types it and documents it as binary.
+        response: {
+          200: z.instanceof(Buffer).meta({ type: 'string', format: 'binary', description: 'The file' }),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {

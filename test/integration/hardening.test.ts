@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/db/seed.js';
+import { Temporal } from '../../src/domain/calendar.js';
+import { maintenanceNumberFor } from '../../src/domain/maintenance/maintenance-number.js';
+import { useTestApp } from '../support/app.js';
+import { testDatabases } from '../support/databases.js';
+
+/*
+ * The hardening that is configuration rather than a use case: headers, cookies over HTTPS, and rate
+ * limits that a forged X-Forwarded-For cannot get around.
+ */
+
+const lookup = (forwardedFor: string) => ({
+  method: 'POST' as const,
+  url: '/api/v1/tracking/lookup',
+  headers: { 'x-forwarded-for': forwardedFor },
+  payload: { maintenanceNumber: maintenanceNumberFor(9n), contact: 'guess@example.com' },
+});
+
+describe.each(testDatabases())('hardening on $name', (testDb) => {
+  describe('served over plain HTTP (a LAN install)', () => {
+    const t = useTestApp(testDb, { AUTH_RATE_LIMIT_PER_MINUTE: '2' });
+
+    it('sends a strict Content-Security-Policy, but no HSTS or upgrade the LAN could not honour', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/products' });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it('counts a client by its socket: a forged X-Forwarded-For does not reset its limit', async () => {
+      const statuses: number[] = [];
+      for (const ip of ['1.1.1.1', '2.2.2.2', '3.3.3.3'])
+        statuses.push((await t.app.inject(lookup(ip))).statusCode);
+      expect(statuses).toEqual([404, 404, 429]);
+    });
+  });
+
+  describe('behind one reverse proxy, at an https address', () => {
+    const t = useTestApp(testDb, {
+      AUTH_RATE_LIMIT_PER_MINUTE: '2',
+      TRUST_PROXY: '1',
+      PUBLIC_URL: 'https://service.halotek.example.com',
+    });
+    beforeAll(async () => {
+      await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
+    });
+
+    it('asks browsers to stay on HTTPS', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/products' });
+      expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+    });
+
+    it('counts each client the proxy names separately', async () => {
+      const a = [await t.app.inject(lookup('10.0.0.1')), await t.app.inject(lookup('10.0.0.1'))];
+      const b = await t.app.inject(lookup('10.0.0.2'));
+      expect(a.map((r) => r.statusCode)).toEqual([404, 404]);
+      expect(b.statusCode).toBe(404);
+      expect((await t.app.inject(lookup('10.0.0.1'))).statusCode).toBe(429);
+    });
+
+    it('sets the session cookie Secure, HttpOnly, SameSite=Lax, with the __Secure- prefix', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        headers: { origin: 'https://service.halotek.example.com', 'x-forwarded-for': '10.0.0.9' },
+        payload: { email: DEMO_ACCOUNTS[0].email, password: DEMO_PASSWORD },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const cookie = [res.headers['set-cookie']].flat().find((c) => c?.includes('session_token='));
+      expect(cookie).toMatch(/^__Secure-aftersales\.session_token=/);
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/; HttpOnly/i);
+      expect(cookie).toMatch(/; SameSite=Lax/i);
+    });
+  });
+});
