@@ -14,6 +14,9 @@ Usage:
   aftersales serve                 migrate, ensure the policy, seed demo data once, serve HTTP
   aftersales migrate               apply database migrations and the built-in policy versions
   aftersales seed                  migrate, then insert the demo data if the database has none
+  aftersales create-admin --email E --name N
+                                   an administrator account, to invite everyone else; the password
+                                   comes from ADMIN_PASSWORD, else from the first line of stdin
   aftersales evaluate --purchase YYYY-MM-DD --report YYYY-MM-DD --cause quality|human_damage
                       [--sku SKU] [--tz Asia/Shanghai] [--lang en|zh] [--json] [--database]
                                    what an end user may choose. Decides with the built-in policy
@@ -106,6 +109,43 @@ async function seed(): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+async function readFirstLine(): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
+}
+
+async function createAdminCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, name: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.email || !values.name) {
+    console.error('aftersales create-admin: --email and --name are required');
+    return 2;
+  }
+  // Never an argument: arguments are visible to every user of the machine in the process list.
+  const password = process.env.ADMIN_PASSWORD ?? (await readFirstLine());
+  const { createAdmin } = await import('./app/accounts/create-admin.js');
+  const { hashPassword } = await import('better-auth/crypto');
+  const { handle } = await openMigrated();
+  try {
+    const admin = await createAdmin(
+      { db: handle.db, hashPassword },
+      { email: values.email, name: values.name, password },
+    );
+    console.log(`aftersales: administrator ${admin.email} created; sign in at /sign-in`);
+  } finally {
+    await handle.close();
+  }
+  return 0;
 }
 
 const words = {
@@ -237,6 +277,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'evaluate':
       return evaluate(rest);
+    case 'create-admin':
+      return createAdminCommand(rest);
     case undefined:
     case 'help':
     case '--help':

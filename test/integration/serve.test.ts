@@ -105,6 +105,53 @@ describe('aftersales serve, as a user starts it', () => {
   });
 });
 
+describe('aftersales create-admin, for an installation without demo data', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'aftersales-admin-'));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    SEED_DEMO_DATA: 'false',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: 'http://localhost:3000',
+  };
+
+  it('makes the first administrator, who can then sign in; a weak password is refused', async () => {
+    await expect(
+      run(process.execPath, [bin, 'create-admin', '--email', 'root@halotek.example.com', '--name', 'Root'], {
+        cwd: root,
+        env: { ...env, ADMIN_PASSWORD: 'short' },
+      }),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('WEAK_PASSWORD') as string });
+
+    const created = await run(
+      process.execPath,
+      [bin, 'create-admin', '--email', 'Root@Halotek.example.com', '--name', 'Root'],
+      { cwd: root, env: { ...env, ADMIN_PASSWORD: 'a-long-admin-password' } },
+    );
+    expect(created.stdout).toContain('root@halotek.example.com created');
+
+    const server = await startServe({ ...env, PORT: '0', HOST: '127.0.0.1' });
+    try {
+      expect(server.output()).not.toContain('demo data seeded');
+      const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+        body: JSON.stringify({ email: 'root@halotek.example.com', password: 'a-long-admin-password' }),
+      });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+      const me = await fetch(`${server.url}/api/v1/me`, { headers: { cookie } });
+      expect(await me.json()).toMatchObject({ role: 'admin', email: 'root@halotek.example.com' });
+    } finally {
+      expect(await stop(server.child)).toBe(0);
+    }
+  });
+});
+
 describe('aftersales evaluate', () => {
   it('gives the API’s decision on the command line', async () => {
     const { stdout } = await run(
