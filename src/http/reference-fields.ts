@@ -29,9 +29,9 @@ export const timeZoneField = z
   })
   .describe('IANA time zone, e.g. Asia/Shanghai');
 
+// One check, not a length and then a list: a client gets one message for one mistake.
 export const countryField = z
   .string()
-  .length(2)
   .refine(isCountryCode, { message: 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB' })
   .describe('ISO 3166-1 alpha-2, e.g. GB');
 
