@@ -38,6 +38,20 @@ describe('authorize', () => {
     expect(authorize(oem, 'oemOrders.read', { oemClientId: 'o2' })).toBe('not_found');
   });
 
+  it('lets scoped roles read their own dealer, center and OEM client, and no other', () => {
+    expect(authorize(dealer, 'dealers.read', { dealerId: 'd1' })).toBe('allowed');
+    expect(authorize(dealer, 'dealers.read', { dealerId: 'd2' })).toBe('not_found');
+    expect(authorize(technician, 'serviceCenters.read', { serviceCenterId: 'c2' })).toBe('not_found');
+    expect(authorize(oem, 'oemClients.read', { oemClientId: 'o1' })).toBe('allowed');
+    expect(authorize(oem, 'oemClients.read', { oemClientId: 'o2' })).toBe('not_found');
+    expect(authorize(qa, 'oemClients.read', { oemClientId: 'o2' })).toBe('allowed');
+    // Reading is not changing: only an admin manages reference data, even a party's own record.
+    expect(authorize(dealer, 'dealers.manage', { dealerId: 'd1' })).toBe('forbidden');
+    expect(authorize(oem, 'oemClients.manage', { oemClientId: 'o1' })).toBe('forbidden');
+    expect(authorize(technician, 'oemClients.read', { oemClientId: 'o1' })).toBe('forbidden');
+    expect(authorize(admin, 'oemClients.manage', {})).toBe('allowed');
+  });
+
   it('forbids a role the action is not granted to, whoever owns the object', () => {
     expect(authorize(dealer, 'oemOrders.read', { oemClientId: 'o1' })).toBe('forbidden');
     expect(authorize(qa, 'purchases.read', { dealerId: 'd1' })).toBe('forbidden');
@@ -68,6 +82,9 @@ describe('listFilter', () => {
     expect(listFilter(dealer, 'purchases.read')).toEqual({ kind: 'scope', owners: { dealerId: 'd1' } });
     expect(listFilter(admin, 'purchases.read')).toEqual({ kind: 'all' });
     expect(listFilter(oem, 'purchases.read' satisfies Action)).toEqual({ kind: 'none' });
+    expect(listFilter(dealer, 'dealers.read')).toEqual({ kind: 'scope', owners: { dealerId: 'd1' } });
+    expect(listFilter(oem, 'oemClients.read')).toEqual({ kind: 'scope', owners: { oemClientId: 'o1' } });
+    expect(listFilter(customer, 'dealers.read')).toEqual({ kind: 'none' });
   });
 });
 
