@@ -34,6 +34,12 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SMTP_FROM: z.string().min(3).default('Halotek After-sales <no-reply@localhost>'),
+  OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -62,6 +68,10 @@ export type Config = {
   authSecret: string | undefined;
   /** Per client IP, on sign-in, sign-up, password reset, invitations and guest look-ups. */
   authRateLimitPerMinute: number;
+  /** Where e-mail goes out; without it, messages wait in the outbox. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  outboxIntervalSeconds: number;
   /** Whether (or through how many proxies) to take the client address from X-Forwarded-For. */
   trustProxy: boolean | number;
 };
@@ -91,5 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: e.AUTH_SECRET,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
   };
 }

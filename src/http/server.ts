@@ -20,6 +20,7 @@ import { entitlementRoutes } from './entitlements/routes.js';
 import { AppError } from '../app/errors.js';
 import { registerErrorHandling } from './errors.js';
 import { redactSecretsInUrl } from './log-redaction.js';
+import { smtpMailer, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { healthRoutes } from './health/routes.js';
 import { policyRoutes } from './policies/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -187,6 +188,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
   await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
   await app.register(uploadRoutes, { prefix: '/api/v1/uploads' });
+  if (deps.config.smtpUrl) {
+    startOutboxDispatcher(app, {
+      mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
+      intervalMs: deps.config.outboxIntervalSeconds * 1000,
+    });
+  }
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

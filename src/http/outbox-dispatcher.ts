@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import nodemailer from 'nodemailer';
+import { dispatchOutbox, type Mailer } from '../app/outbox/dispatch-outbox.js';
+
+export function smtpMailer(smtpUrl: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(message) {
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+    },
+  };
+}
+
+/**
+ * When SMTP is configured, the process sends the outbox every few seconds. A run that is still going
+ * when the next is due is not doubled; closing the server waits for the run in progress.
+ */
+export function startOutboxDispatcher(
+  app: FastifyInstance,
+  options: { mailer: Mailer; intervalMs: number },
+): void {
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= dispatchOutbox({ db: app.db.db, mailer: options.mailer, now: app.clock })
+      .then((result) => {
+        if (result.sent + result.failed > 0) app.log.info(result, 'outbox dispatched');
+      })
+      .catch((err: unknown) => {
+        app.log.error({ err }, 'outbox dispatch failed');
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', () => {
+    timer = setInterval(run, options.intervalMs);
+    timer.unref();
+    run();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+}
