@@ -144,6 +144,17 @@ describe.each(testDatabases())('policy versions on $name', (testDb) => {
     );
   });
 
+  it('lets one of two admins racing for the same day win, and tells the other 409', async () => {
+    const day = TODAY.add({ days: 90 });
+    const results = await Promise.all([
+      publish(versionFrom(day, 'halotek-race-a')),
+      publish(versionFrom(day, 'halotek-race-b')),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const loser = results.find((r) => r.statusCode === 409);
+    expect(loser?.json()).toMatchObject({ error: { code: 'POLICY_EFFECTIVE_FROM_TAKEN' } });
+  });
+
   it('refuses a document that is not a valid policy with 400', async () => {
     const day = TODAY.add({ days: 60 });
     const base = versionFrom(day);
