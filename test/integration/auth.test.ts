@@ -104,6 +104,15 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
     const verify = await t.app.inject({ method: 'GET', url: link.pathname + link.search });
     expect(verify.statusCode, verify.body).toBeLessThan(400);
     expect((await signIn(email, 'long-enough-password')).statusCode).toBe(200);
+
+    const trail = await t.db.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.entityId, user?.id ?? ''));
+    expect(trail.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['customer.signed_up', 'user.email_verified', 'user.signed_in']),
+    );
+    expect(trail.every((e) => e.actor === `user:${user?.id ?? ''}`)).toBe(true);
   });
 
   it('resets a password through the outbox and ends the old sessions', async () => {
@@ -137,6 +146,11 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
     );
     expect((await signIn(email)).statusCode).toBe(401);
     expect((await signIn(email, 'a-brand-new-password')).statusCode).toBe(200);
+    const [changed] = await t.db.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'user.password_reset'));
+    expect(changed?.actor).toMatch(/^user:/);
   });
 
   it('invites a technician: the link makes the account with the role and scope, once', async () => {

@@ -62,7 +62,7 @@ describe.each(testDatabases())('the outbox on $name', (testDb) => {
       });
       expect(res.statusCode).toBe(200);
       const mail = await eventually(
-        () => smtp.received.find((m) => m.to.includes(email)),
+        () => smtp?.received.find((m) => m.to.includes(email)),
         'the reset e-mail',
       );
       expect(mail.raw).toContain('/api/auth/reset-password/');

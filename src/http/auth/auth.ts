@@ -25,6 +25,15 @@ export function createAuth(deps: AuthDeps) {
   const { db, config } = deps;
   const origin = config.publicUrl.origin;
   const secure = config.publicUrl.protocol === 'https:';
+  const audit = async (action: string, userId: string, data: Record<string, unknown> = {}) => {
+    await db.insert(schema.auditEvents).values({
+      actor: `user:${userId}`,
+      action,
+      entityType: 'user',
+      entityId: userId,
+      data,
+    });
+  };
   return betterAuth({
     appName: 'aftersales',
     baseURL: origin,
@@ -53,6 +62,9 @@ export function createAuth(deps: AuthDeps) {
       minPasswordLength: 10,
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
+      onPasswordReset: async ({ user }) => {
+        await audit('user.password_reset', user.id);
+      },
       sendResetPassword: async ({ user, url }) => {
         await db
           .insert(schema.outbox)
@@ -79,9 +91,21 @@ export function createAuth(deps: AuthDeps) {
         deactivatedAt: { type: 'date', required: false, input: false },
       },
     },
+    /*
+     * better-auth writes its rows through its own adapter, outside our use cases' transactions, so its
+     * state changes are audited right after they are made (an `after` hook), each in its own write.
+     */
     databaseHooks: {
       user: {
+        update: {
+          after: async (user) => {
+            if (user.emailVerified) await audit('user.email_verified', user.id);
+          },
+        },
         create: {
+          after: async (user) => {
+            await audit('customer.signed_up', user.id);
+          },
           // Invitations create their users in their own transaction; through better-auth come only
           // self sign-ups, and those are customers, whatever the request said.
           before: async (user) => {
@@ -100,8 +124,24 @@ export function createAuth(deps: AuthDeps) {
           },
         },
       },
+      account: {
+        update: {
+          // An account row changes when its password does. A reset updates it in bulk and hands over
+          // a row count instead of the row; it is audited by onPasswordReset instead.
+          after: async (account: unknown) => {
+            const userId = (account as { userId?: unknown } | null)?.userId;
+            if (typeof userId === 'string') await audit('user.password_changed', userId);
+          },
+        },
+      },
       session: {
         create: {
+          after: async (session) => {
+            await audit('user.signed_in', session.userId, {
+              ipAddress: session.ipAddress ?? null,
+              userAgent: session.userAgent ?? null,
+            });
+          },
           before: async (session) => {
             const [user] = await db
               .select({ deactivatedAt: schema.users.deactivatedAt })
