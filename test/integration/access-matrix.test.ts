@@ -180,6 +180,26 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     expect(unchecked, 'scoped routes without a fixture in this test').toEqual([]);
   });
 
+  it('lists for a scoped role only the objects of its own scope', async () => {
+    const unchecked: string[] = [];
+    for (const route of t.app.routeAccess) {
+      if (route.access === 'public' || route.method !== 'GET' || route.url.includes(':')) continue;
+      const access = route.access;
+      for (const role of roles.filter((r) => grantOf(r, access) === 'own')) {
+        // A list's objects are those its item route serves.
+        const fixture = scopedFixtures.get(`${route.url}/:id`)?.find((f) => f.role === role);
+        if (!fixture) {
+          unchecked.push(`${route.url} for ${role}`);
+          continue;
+        }
+        const res = await call(route, role, '');
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json<{ id: string }[]>().map((item) => item.id)).toEqual([fixture.own]);
+      }
+    }
+    expect(unchecked, 'scoped lists without a fixture in this test').toEqual([]);
+  });
+
   it('is the matrix documented in docs/access-matrix.md', async () => {
     await expect(renderMatrix(t.app.routeAccess)).toMatchFileSnapshot(
       path.resolve(import.meta.dirname, '../../docs/access-matrix.md'),
