@@ -1,12 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import type { AxeResults } from 'axe-core';
+import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from '../../src/domain/calendar.js';
 import { quoteClause } from '../../src/domain/policy/evaluate.js';
 import { halotekPolicyV1 as policy } from '../../src/domain/policy/halotek.js';
+import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
 import { startTestServer } from '../support/server.js';
 
@@ -15,41 +13,11 @@ import { startTestServer } from '../support/server.js';
  * Chromium the suite is skipped with a warning (and fails when CI is set).
  */
 
-/*
- * axe-core goes in through the DevTools protocol rather than page.addScriptTag: addScriptTag inlines
- * the script, which the server's Content-Security-Policy (script-src 'self') rightly blocks, and
- * bypassCSP would also hide any CSP violation of the app itself.
- */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
-
 const [sevenDays] = policy.endUser.windows;
 const refund = sevenDays?.remedies.find((r) => r.code === 'refund');
 if (!sevenDays || !refund) throw new Error('the Halotek policy has a 7-day window with a refund');
 const paidService = policy.endUser.outOfWarranty.remedies[0];
 if (!paidService) throw new Error('the Halotek policy offers paid service out of warranty');
-
-type Violation = { id: string; impact: string | null | undefined; help: string; targets: string[] };
-
-/** axe-core's violations on the page as it is now, serious and critical ones only. */
-async function seriousViolations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: { run(): Promise<AxeResults> } };
-    const results = await axe.run();
-    return results.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 async function fillCoverageForm(
   page: Page,

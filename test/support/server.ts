@@ -1,25 +1,72 @@
+import { createServer } from 'node:net';
+import { desc, eq } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
+import type { DatabaseHandle } from '../../src/db/client.js';
+import { outbox } from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
 import { calendarDateIn, Temporal } from '../../src/domain/calendar.js';
 import { buildServer } from '../../src/http/server.js';
 import { testDatabases } from './databases.js';
 import { E2E_WEB_DIST } from './e2e.js';
 
+export type TestServer = {
+  url: string;
+  /** The database behind the server, for what a test must check outside the browser (the outbox). */
+  db: DatabaseHandle;
+  /** The newest message to one recipient through the outbox, or undefined. */
+  latestMessageTo(recipient: string): Promise<{ topic: string; subject: string; body: string } | undefined>;
+  close(): Promise<void>;
+};
+
+/** A port free right now on loopback, so PUBLIC_URL can name the address before the server listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
 /**
- * The real server, in this process, on an ephemeral loopback port over a fresh embedded database with
- * the demo data, serving the web build made by the global setup.
+ * The real server, in this process, on a loopback port over a fresh embedded database with the demo
+ * data, serving the web build made by the global setup. PUBLIC_URL is that very address: signed-in
+ * requests must come from it (CSRF defence), and the links in messages lead back to it.
  */
-export async function startTestServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTestServer(): Promise<TestServer> {
   const pglite = testDatabases().find((d) => d.name === 'pglite');
   if (!pglite) throw new Error('the embedded database is always available to tests');
   const db = await pglite.open();
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: E2E_WEB_DIST });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    WEB_DIST_DIR: E2E_WEB_DIST,
+    PUBLIC_URL: url,
+    // Every browser of a suite signs in from 127.0.0.1: the per-IP limit would count them all as one.
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+  });
   const clock = () => Temporal.Now.instant();
   await seedDemoData(db.db, { today: calendarDateIn(clock(), config.storeTimeZone) });
   const app = await buildServer({ db, config, clock, logger: false });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   return {
-    url: address,
+    url,
+    db,
+    async latestMessageTo(recipient) {
+      const [message] = await db.db
+        .select({ topic: outbox.topic, subject: outbox.subject, body: outbox.body })
+        .from(outbox)
+        .where(eq(outbox.recipient, recipient))
+        .orderBy(desc(outbox.createdAt))
+        .limit(1);
+      return message;
+    },
     close: async () => {
       await app.close();
       await db.close();

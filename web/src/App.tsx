@@ -1,12 +1,23 @@
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api.js';
+import { RequireRole } from './components/RequireRole.js';
 import { Shell } from './components/Shell.js';
+import { PageLoader } from './components/Status.js';
+import { AcceptInvitationPage } from './pages/auth/AcceptInvitationPage.js';
+import { ForgotPasswordPage } from './pages/auth/ForgotPasswordPage.js';
+import { ResetPasswordPage } from './pages/auth/ResetPasswordPage.js';
+import { SignInPage } from './pages/auth/SignInPage.js';
+import { SignUpPage } from './pages/auth/SignUpPage.js';
 import { CoveragePage } from './pages/CoveragePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { SupportPage } from './pages/SupportPage.js';
 import { cssVariablesResolver, theme } from './theme.js';
+
+// The console is loaded only by those who open it: customers never download it.
+const AdminConsole = lazy(() => import('./pages/admin/AdminConsole.js'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -29,6 +40,21 @@ export function App() {
               <Route index element={<SupportPage />} />
               <Route path="support" element={<SupportPage />} />
               <Route path="coverage" element={<CoveragePage />} />
+              <Route path="sign-in" element={<SignInPage />} />
+              <Route path="sign-up" element={<SignUpPage />} />
+              <Route path="forgot-password" element={<ForgotPasswordPage />} />
+              <Route path="reset-password" element={<ResetPasswordPage />} />
+              <Route path="accept-invitation" element={<AcceptInvitationPage />} />
+              <Route
+                path="admin/*"
+                element={
+                  <RequireRole roles={['admin']}>
+                    <Suspense fallback={<PageLoader />}>
+                      <AdminConsole />
+                    </Suspense>
+                  </RequireRole>
+                }
+              />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -34,7 +34,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(schema: z.ZodType<T>, url: string, init?: RequestInit): Promise<T> {
+export async function request<T>(schema: z.ZodType<T>, url: string, init?: RequestInit): Promise<T> {
   const headers = new Headers(init?.headers);
   headers.set('accept', 'application/json');
   let response: Response;
@@ -56,6 +56,20 @@ async function request<T>(schema: z.ZodType<T>, url: string, init?: RequestInit)
     throw new ApiError(response.status, 'UNEXPECTED_RESPONSE', `Unexpected response from ${url}`);
   }
   return parsed.data;
+}
+
+/** A JSON body sent with the session cookie (same origin: fetch's default credentials send it). */
+export function send<T>(
+  schema: z.ZodType<T>,
+  method: 'POST' | 'PUT' | 'PATCH',
+  url: string,
+  body: unknown = {},
+): Promise<T> {
+  return request(schema, url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 export function fetchCurrentPolicy(): Promise<PolicyVersion> {

@@ -12,11 +12,23 @@ import {
   uiLanguages,
 } from '../i18n/index.js';
 import { currentPolicyQuery } from '../queries.js';
+import type { Role } from '../accounts.js';
+import { useMe } from '../session.js';
+import { UserMenu } from './UserMenu.js';
 
-const navItems = [
-  { to: '/support', key: 'nav.support', matches: ['/', '/support'] },
-  { to: '/coverage', key: 'nav.coverage', matches: ['/coverage'] },
-] as const;
+type NavItem = {
+  to: string;
+  key: string;
+  current: (pathname: string) => boolean;
+  /** Shown only to these roles; everyone when absent. */
+  roles?: readonly Role[];
+};
+
+const navItems: readonly NavItem[] = [
+  { to: '/support', key: 'nav.support', current: (p) => p === '/' || p === '/support' },
+  { to: '/coverage', key: 'nav.coverage', current: (p) => p === '/coverage' },
+  { to: '/admin', key: 'nav.admin', current: (p) => p.startsWith('/admin'), roles: ['admin'] },
+];
 
 function LanguageSwitch() {
   const { t } = useTranslation();
@@ -75,20 +87,24 @@ function FooterLine() {
 export function Shell() {
   const { t } = useTranslation();
   const { pathname } = useLocation();
+  const me = useMe();
+  const role = me.data?.role;
+  const wide = pathname.startsWith('/admin');
+  const visible = navItems.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));
   return (
     <div className="page">
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
       <Box component="header" className="site-header">
-        <Container size="lg" py="sm">
+        <Container size={wide ? 'xl' : 'lg'} py="sm">
           <Group justify="space-between" gap="md">
             <Group gap="xl">
               <Brand />
               <nav aria-label={t('nav.label')}>
                 <Group gap={4}>
-                  {navItems.map((item) => {
-                    const current = (item.matches as readonly string[]).includes(pathname);
+                  {visible.map((item) => {
+                    const current = item.current(pathname);
                     return (
                       <Link
                         key={item.to}
@@ -103,17 +119,21 @@ export function Shell() {
                 </Group>
               </nav>
             </Group>
-            <LanguageSwitch />
+            <Group gap="sm">
+              <LanguageSwitch />
+              <UserMenu />
+            </Group>
           </Group>
         </Container>
       </Box>
       <Box component="main" id="main" tabIndex={-1} className="site-main">
-        <Container size="lg" py="xl">
+        {/* The console's tables need the width; reading pages keep a comfortable line length. */}
+        <Container size={wide ? 'xl' : 'lg'} py="xl">
           <Outlet />
         </Container>
       </Box>
       <Box component="footer" className="site-footer">
-        <Container size="lg" py="lg">
+        <Container size={wide ? 'xl' : 'lg'} py="lg">
           <FooterLine />
         </Container>
       </Box>

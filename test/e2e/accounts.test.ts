@@ -1,0 +1,248 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
+import type { Role } from '../../src/domain/access/access.js';
+import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
+import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/*
+ * Accounts and the admin console in a real browser, against the real server: signing in and out, the
+ * role guard, an invitation from the admin's form to the invited technician's first page, and axe-core
+ * on each screen in both languages. Without Chromium the suite is skipped with a warning.
+ */
+
+function demo(role: Role): { name: string; email: string } {
+  const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo account for ${role}`);
+  return account;
+}
+
+const [shenzhenCenter] = DEMO_SERVICE_CENTERS;
+
+describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', () => {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  /** A fresh visitor (own cookies, no remembered language), the browser speaking `locale`. */
+  async function openPage(pathname: string, locale = 'en-US'): Promise<Page> {
+    if (!browser || !server) throw new Error('the browser and the server start before the tests');
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    // Every step here takes well under a second; a missing element should fail fast, not in 30 s.
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
+    page.on('console', (message) => {
+      // A refusal by the API (4xx: a wrong password, /me signed out) is part of a scenario.
+      if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;
+      pageErrors.push(`${pathname}: console: ${message.text()}`);
+    });
+    await page.goto(new URL(pathname, server.url).toString());
+    return page;
+  }
+
+  async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+    const main = page.getByRole('main');
+    await main.getByLabel('E-mail address').fill(email);
+    await main.getByLabel(/^Password/).fill(password);
+    await main.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** The table row whose header cell or cell reads exactly `text`. */
+  const rowOf = (scope: Locator, text: string) =>
+    scope.getByRole('row').filter({ has: scope.page().getByText(text, { exact: true }) });
+
+  /** The header's account button: the user's name and role. */
+  const userMenu = (page: Page) => page.getByRole('banner').getByTestId('user-menu');
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs the demo admin in to the console, and out again', async () => {
+    const admin = demo('admin');
+    const page = await openPage('/sign-in');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'sign-in-en');
+
+    await signIn(page, admin.email);
+    await page.waitForURL('**/admin/users');
+    await expect.poll(() => userMenu(page).textContent()).toBe(`${admin.name}Administrator`);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Admin console' })
+      .waitFor();
+    const users = page.getByRole('main');
+    await users.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    for (const account of DEMO_ACCOUNTS) await users.getByRole('cell', { name: account.email }).waitFor();
+    await rowOf(users, demo('technician').email).getByText(shenzhenCenter.nameEn).waitFor();
+
+    await userMenu(page).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
+  });
+
+  it('signs the demo customer in as a customer, without the admin console', async () => {
+    const customer = demo('customer');
+    const page = await openPage('/sign-in');
+    await signIn(page, customer.email);
+    await expect.poll(() => userMenu(page).textContent()).toBe(`${customer.name}Customer`);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
+  });
+
+  it('shows the API’s refusal of a wrong password', async () => {
+    const page = await openPage('/sign-in');
+    await signIn(page, demo('admin').email, 'not-the-password');
+    const alert = page.getByRole('main').getByRole('alert');
+    await alert.getByText('Wrong e-mail address or password').waitFor();
+    await alert.getByText('Invalid email or password').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('sends a visitor to sign in first, and back to the page afterwards', async () => {
+    const page = await openPage('/admin/invitations');
+    await page.waitForURL('**/sign-in?next=%2Fadmin%2Finvitations');
+    await signIn(page, demo('admin').email);
+    await page.waitForURL('**/admin/invitations');
+    await page.getByRole('heading', { level: 1, name: 'Invitations' }).waitFor();
+  });
+
+  it('tells the demo dealer the admin console is not theirs, as the API does', async () => {
+    const dealer = demo('dealer');
+    const page = await openPage('/sign-in?next=%2Fadmin');
+    await signIn(page, dealer.email);
+    await page.waitForURL('**/admin');
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'You don’t have access to this page' }).waitFor();
+    await main.getByText(`You are signed in as ${dealer.name} (Dealer)`).waitFor();
+    await main.getByRole('link', { name: 'Go to the home page' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
+    // The page is a courtesy: the API itself refuses the dealer, with its session cookie.
+    const refused = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/users', { headers: { accept: 'application/json' } });
+      const body = (await res.json()) as { error: { code: string } };
+      return { status: res.status, code: body.error.code };
+    });
+    expect(refused).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'forbidden-en');
+  });
+
+  it('invites a technician for a service center; the link makes the account, signed in', async () => {
+    if (!server || !browser) throw new Error('started in beforeAll');
+    const admin = await openPage('/sign-in?next=%2Fadmin%2Finvitations');
+    await signIn(admin, demo('admin').email);
+    const main = admin.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Invitations' }).waitFor();
+    expect(await seriousViolations(admin)).toEqual([]);
+
+    const email = 'new.technician@halotek.example.com';
+    const form = main.getByRole('region', { name: 'Invite someone' });
+    await form.getByLabel('E-mail address').fill(email);
+    await form.getByLabel('Role').selectOption({ label: 'Technician' });
+    await form.getByLabel('Service center').selectOption({ label: shenzhenCenter.nameEn });
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await form.getByRole('status').getByText(`A link went to ${email}`).waitFor();
+    const row = rowOf(main, email);
+    await row.getByText('Pending').waitFor();
+    await row.getByText(shenzhenCenter.nameEn).waitFor();
+    await screenshot(admin, 'admin-invitations-en');
+
+    const message = await server.latestMessageTo(email);
+    expect(message?.topic).toBe('account.invitation');
+    const link = /(https?:\/\/\S+)/.exec(message?.body ?? '')?.[1];
+    if (!link) throw new Error(`no link in ${message?.body ?? 'no message'}`);
+    expect(new URL(link).origin).toBe(server.url);
+
+    // The invited person: another browser profile, nobody signed in.
+    const invited = await openPage(new URL(link).pathname + new URL(link).search);
+    await invited.getByRole('heading', { level: 1, name: 'Accept your invitation' }).waitFor();
+    expect(await seriousViolations(invited)).toEqual([]);
+    await screenshot(invited, 'accept-invitation-en');
+    await invited.getByLabel('Your name').fill('Tian Tech');
+    await invited.getByLabel(/^Password/).fill('technician-password');
+    await invited.getByRole('button', { name: 'Create my account' }).click();
+    await expect.poll(() => userMenu(invited).textContent()).toBe('Tian TechTechnician');
+    expect(new URL(invited.url()).pathname).toBe('/');
+
+    await admin.reload();
+    await rowOf(main, email).getByText('Accepted').waitFor();
+  });
+
+  it('passes axe-core on sign-in and the admin screens, in Chinese', async () => {
+    const page = await openPage('/sign-in', 'zh-CN');
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: '登录' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'sign-in-zh');
+
+    await main.getByLabel('邮箱').fill(demo('admin').email);
+    await main.getByLabel(/^密码/).fill(DEMO_PASSWORD);
+    await main.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL('**/admin/users');
+    await main.getByRole('heading', { level: 1, name: '用户' }).waitFor();
+    await main.getByRole('cell', { name: demo('qa').email }).waitFor();
+    await rowOf(main, demo('technician').email).getByText(shenzhenCenter.nameZh).waitFor();
+    await expect.poll(() => userMenu(page).textContent()).toBe(`${demo('admin').name}管理员`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-users-zh');
+
+    await page.getByRole('navigation', { name: '管理控制台' }).getByRole('link', { name: '邀请' }).click();
+    await main.getByRole('heading', { level: 1, name: '邀请' }).waitFor();
+    await main.getByLabel('角色').selectOption({ label: '经销商' });
+    await main.getByRole('combobox', { name: /^经销商/ }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-invitations-zh');
+  });
+
+  it('passes axe-core on the users screen and its dialogs, in English', async () => {
+    const page = await openPage('/sign-in?next=%2Fadmin%2Fusers');
+    await signIn(page, demo('admin').email);
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await main.getByRole('cell', { name: demo('qa').email }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-users-en');
+
+    // Deactivation asks first, and a cancelled dialog changes nothing.
+    await main.getByRole('button', { name: `Deactivate: ${demo('sales').name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Deactivate ${demo('sales').name}?` });
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-users-deactivate-en');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const salesRow = rowOf(main, demo('sales').email);
+    await salesRow.getByText('Active', { exact: true }).waitFor();
+    await main.getByRole('button', { name: `Deactivate: ${demo('sales').name}` }).click();
+    await dialog.getByRole('button', { name: 'Deactivate' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await salesRow.getByText('Deactivated').waitFor();
+
+    // Moving the QA account to sales takes effect in the table.
+    await main.getByRole('button', { name: `Change role: ${demo('qa').name}` }).click();
+    const roleDialog = page.getByRole('dialog', { name: `Change the role of ${demo('qa').name}` });
+    await roleDialog.getByLabel('Role').selectOption({ label: 'Sales' });
+    await roleDialog.getByRole('button', { name: 'Save' }).click();
+    await roleDialog.waitFor({ state: 'hidden' });
+    await rowOf(main, demo('qa').email).getByText('Sales').waitFor();
+  });
+});

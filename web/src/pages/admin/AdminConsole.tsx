@@ -1,0 +1,64 @@
+import { Box, Grid, NavLink, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { NotFoundPage } from '../NotFoundPage.js';
+import { InvitationsPage } from './InvitationsPage.js';
+import { UsersPage } from './UsersPage.js';
+
+type Section = { path: string; key: string; element: ReactNode };
+
+const sections: readonly Section[] = [
+  { path: 'users', key: 'admin.nav.users', element: <UsersPage /> },
+  { path: 'invitations', key: 'admin.nav.invitations', element: <InvitationsPage /> },
+];
+
+function AdminLayout() {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  return (
+    <Grid gap="xl">
+      <Grid.Col span={{ base: 12, md: 3, lg: 2 }}>
+        <Box component="nav" aria-labelledby="admin-nav-title" className="admin-nav">
+          <Text id="admin-nav-title" fw={700} size="sm" c="dark.6" mb="xs" px="sm">
+            {t('admin.title')}
+          </Text>
+          {sections.map((section) => {
+            const to = `/admin/${section.path}`;
+            const active = pathname === to || pathname.startsWith(`${to}/`);
+            return (
+              <NavLink
+                key={section.path}
+                component={Link}
+                to={to}
+                label={t(section.key)}
+                active={active}
+                aria-current={active ? 'page' : undefined}
+                variant="light"
+                className="admin-nav-link"
+              />
+            );
+          })}
+        </Box>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 9, lg: 10 }}>
+        <Outlet />
+      </Grid.Col>
+    </Grid>
+  );
+}
+
+/** The admin console: accounts, parties, products and policy versions, one section each. */
+export default function AdminConsole() {
+  return (
+    <Routes>
+      <Route element={<AdminLayout />}>
+        <Route index element={<Navigate to="users" replace />} />
+        {sections.map((section) => (
+          <Route key={section.path} path={section.path} element={section.element} />
+        ))}
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

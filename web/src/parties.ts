@@ -1,0 +1,33 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { LocalizedText } from '../../src/domain/policy/schema.js';
+import { fetchDealers, fetchOemClients, fetchServiceCenters } from './reference-data.js';
+
+/** A party a scoped role works for, named in both languages. */
+export type PartyOption = { id: string; label: LocalizedText };
+
+export const dealersQuery = queryOptions({ queryKey: ['dealers'], queryFn: fetchDealers });
+export const serviceCentersQuery = queryOptions({
+  queryKey: ['service-centers'],
+  queryFn: fetchServiceCenters,
+});
+export const oemClientsQuery = queryOptions({ queryKey: ['oem-clients'], queryFn: fetchOemClients });
+
+// Dealers and OEM clients have one name; service centers are named in each language.
+const same = (name: string): LocalizedText => ({ en: name, zh: name });
+
+/** The three lists a scope is chosen from, as options. */
+export function useParties() {
+  const dealers = useQuery({
+    ...dealersQuery,
+    select: (rows): PartyOption[] => rows.map((d) => ({ id: d.id, label: same(d.name) })),
+  });
+  const serviceCenters = useQuery({
+    ...serviceCentersQuery,
+    select: (rows): PartyOption[] => rows.map((c) => ({ id: c.id, label: { en: c.nameEn, zh: c.nameZh } })),
+  });
+  const oemClients = useQuery({
+    ...oemClientsQuery,
+    select: (rows): PartyOption[] => rows.map((d) => ({ id: d.id, label: same(d.name) })),
+  });
+  return { dealers, serviceCenters, oemClients };
+}
