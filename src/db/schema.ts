@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -10,6 +11,7 @@ import {
   integer,
   jsonb,
   type PgColumn,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -25,6 +27,7 @@ import {
   maintenanceStates,
 } from '../domain/maintenance/state-machine.js';
 import { remedyCodes, type PolicyVersion } from '../domain/policy/schema.js';
+import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
 import {
   productCategories,
@@ -202,8 +205,10 @@ export const purchases = pgTable(
       .references(() => endUsers.id),
     /** Calendar day of purchase in the store's time zone: the day the warranty windows count from. */
     purchaseDate: date('purchase_date', { mode: 'string' }).notNull(),
-    /** Storage key of the uploaded receipt or invoice, not the file itself. */
-    proofFile: text('proof_file'),
+    /** The receipt or invoice the customer uploaded when registering the product. */
+    proofUploadId: uuid('proof_upload_id').references((): AnyPgColumn => uploads.id),
+    /** Who recorded the sale or registration, as the audit log names them. */
+    recordedBy: text('recorded_by'),
     /** The buyer as written on the proof, who need not be the customer who later claims. */
     buyerName: text('buyer_name'),
     buyerEmail: text('buyer_email'),
@@ -276,6 +281,19 @@ export const maintenanceOrders = pgTable(
     receivedOn: date('received_on', { mode: 'string' }),
     dueOn: date('due_on', { mode: 'string' }),
     returnTracking: text('return_tracking'),
+    /** Where the customer said they are, to find the nearest center: a bundled city, or coordinates. */
+    customerCity: text('customer_city'),
+    customerLatitude: doublePrecision('customer_latitude'),
+    customerLongitude: doublePrecision('customer_longitude'),
+    diagnosis: text('diagnosis'),
+    /** Inspection found damage caused by misuse: the order became a paid-service offer. */
+    humanDamageFound: boolean('human_damage_found').notNull().default(false),
+    /** The day the center contacted the customer, which the policy requires within the commitment. */
+    contactedOn: date('contacted_on', { mode: 'string' }),
+    returnedOn: date('returned_on', { mode: 'string' }),
+    /** Set once each, so the deadline job warns and escalates an order once, whichever process runs it. */
+    dueReminderSentAt: timestamp('due_reminder_sent_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -599,6 +617,144 @@ export const uploads = pgTable(
   ],
 );
 
+/*
+ * End-user service (issue 4): maintenance numbers, the order's timeline, what dealers do and are
+ * reimbursed for, and paid-service quotes.
+ */
+
+/**
+ * Feeds maintenance numbers: a sequence is unique across every process and never hands a value out
+ * twice; the domain scrambles it into the short readable number with its check character.
+ */
+export const maintenanceNumberSequence = pgSequence('maintenance_number_seq', { startWith: 1, minValue: 1 });
+
+/** Each move of a maintenance order, for its timeline (the tracking page shows the public ones). */
+export const maintenanceOrderEvents = pgTable(
+  'maintenance_order_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => maintenanceOrders.id),
+    fromState: text('from_state', { enum: maintenanceStates }),
+    toState: text('to_state', { enum: maintenanceStates }).notNull(),
+    /** The calendar day of the move in the center's time zone. */
+    on: date('on', { mode: 'string' }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    /** What the customer is told (e.g. a diagnosis in plain words); internal notes stay in the audit log. */
+    note: text('note'),
+  },
+  (t) => [
+    check('maintenance_order_events_to_state_check', oneOf(t.toState, maintenanceStates)),
+    index('maintenance_order_events_order_id_idx').on(t.orderId, t.id),
+  ],
+);
+
+export const dealerRemedyKinds = ['refund', 'replacement'] as const;
+export type DealerRemedyKind = (typeof dealerRemedyKinds)[number];
+
+/** A refund or same-type replacement a dealer carried out on a claim; at most one per claim. */
+export const dealerRemedies = pgTable(
+  'dealer_remedies',
+  {
+    id: id(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .unique()
+      .references(() => claims.id),
+    dealerId: uuid('dealer_id')
+      .notNull()
+      .references(() => dealers.id),
+    kind: text('kind', { enum: dealerRemedyKinds }).notNull(),
+    returnedSerial: text('returned_serial'),
+    /** The new unit handed over; a replacement has one, a refund none. */
+    replacementSerial: text('replacement_serial'),
+    /** What the customer got back, for a refund. */
+    refundMinor: integer('refund_minor'),
+    currency: text('currency'),
+    performedOn: date('performed_on', { mode: 'string' }).notNull(),
+    performedBy: text('performed_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('dealer_remedies_kind_check', oneOf(t.kind, dealerRemedyKinds)),
+    check(
+      'dealer_remedies_shape_check',
+      sql`(${t.kind} = 'replacement' and ${t.replacementSerial} is not null and ${t.refundMinor} is null)
+        or (${t.kind} = 'refund' and ${t.replacementSerial} is null and ${t.refundMinor} is not null and ${t.refundMinor} >= 0 and ${t.currency} is not null)`,
+    ),
+    index('dealer_remedies_dealer_id_idx').on(t.dealerId),
+  ],
+);
+
+export const reimbursementStatuses = ['pending', 'approved', 'rejected'] as const;
+export type ReimbursementStatus = (typeof reimbursementStatuses)[number];
+
+/** What a dealer asks the maker to pay back for a remedy it carried out; support decides. */
+export const reimbursementClaims = pgTable(
+  'reimbursement_claims',
+  {
+    id: id(),
+    dealerRemedyId: uuid('dealer_remedy_id')
+      .notNull()
+      .unique()
+      .references(() => dealerRemedies.id),
+    dealerId: uuid('dealer_id')
+      .notNull()
+      .references(() => dealers.id),
+    status: text('status', { enum: reimbursementStatuses }).notNull().default('pending'),
+    amountMinor: integer('amount_minor'),
+    currency: text('currency'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('reimbursement_claims_status_check', oneOf(t.status, reimbursementStatuses)),
+    check('reimbursement_claims_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
+    index('reimbursement_claims_dealer_status_idx').on(t.dealerId, t.status),
+    index('reimbursement_claims_status_created_idx').on(t.status, t.createdAt),
+  ],
+);
+
+/** Paid service: parts and labour quoted in integer minor units of one currency. */
+export const quotes = pgTable(
+  'quotes',
+  {
+    id: id(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    /** Set when inspection of a maintenance order found misuse. */
+    maintenanceOrderId: uuid('maintenance_order_id').references(() => maintenanceOrders.id),
+    state: text('state', { enum: quoteStates }).notNull().default('draft'),
+    lines: jsonb('lines').$type<QuoteLine[]>().notNull(),
+    totalMinor: integer('total_minor').notNull(),
+    currency: text('currency').notNull(),
+    quotedBy: text('quoted_by').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    declinedAt: timestamp('declined_at', { withTimezone: true }),
+    repairedAt: timestamp('repaired_at', { withTimezone: true }),
+    invoiceNumber: text('invoice_number').unique(),
+    invoicedAt: timestamp('invoiced_at', { withTimezone: true }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('quotes_state_check', oneOf(t.state, quoteStates)),
+    check('quotes_total_check', sql`${t.totalMinor} >= 0`),
+    check('quotes_invoice_check', sql`(${t.invoiceNumber} is null) = (${t.invoicedAt} is null)`),
+    index('quotes_claim_id_idx').on(t.claimId),
+    index('quotes_state_idx').on(t.state, t.createdAt),
+  ],
+);
+
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 export type NewPolicyVersionRow = typeof policyVersions.$inferInsert;
 export type Product = typeof products.$inferSelect;
@@ -629,3 +785,7 @@ export type Invitation = typeof invitations.$inferSelect;
 export type NewOutboxMessage = typeof outbox.$inferInsert;
 export type GuestAccessToken = typeof guestAccessTokens.$inferSelect;
 export type Upload = typeof uploads.$inferSelect;
+export type MaintenanceOrderEvent = typeof maintenanceOrderEvents.$inferSelect;
+export type DealerRemedy = typeof dealerRemedies.$inferSelect;
+export type ReimbursementClaim = typeof reimbursementClaims.$inferSelect;
+export type Quote = typeof quotes.$inferSelect;
