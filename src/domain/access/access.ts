@@ -102,9 +102,33 @@ export const permissions = {
   'oemClients.manage': { admin: 'all' },
   'products.manage': { admin: 'all' },
   'policyVersions.create': { admin: 'all' },
+  /*
+   * End-user service. Owners: a purchase is its dealer's and its customer's; a claim is its purchase's
+   * dealer's and its customer's; a maintenance order its center's and its customer's; a quote its
+   * customer's and (when it is for a maintenance order) that order's center's.
+   */
   'purchases.read': { admin: 'all', support: 'all', dealer: 'own', customer: 'own' },
+  /** A dealer records its own sales (one by one or a CSV import); support may record for any dealer. */
+  'purchases.record': { admin: 'all', support: 'all', dealer: 'own' },
+  /** A customer registers a product they bought, with a proof of purchase. */
+  'purchases.register': { customer: 'own' },
+  'claims.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', dealer: 'own', customer: 'own' },
+  /** Reporting a problem; guests report through the public route with their contact instead. */
+  'claims.submit': { admin: 'all', support: 'all', customer: 'own' },
+  'claims.chooseRemedy': { admin: 'all', support: 'all', customer: 'own' },
+  'maintenanceOrders.read': { admin: 'all', support: 'all', qa: 'all', technician: 'own', customer: 'own' },
+  'maintenanceOrders.issue': { admin: 'all', support: 'all', customer: 'own' },
+  /** Receive, diagnose, repair, return: the center's technicians, and support to unblock one. */
+  'maintenanceOrders.move': { admin: 'all', support: 'all', technician: 'own' },
+  'dealerRemedies.perform': { dealer: 'own' },
+  'reimbursements.read': { admin: 'all', support: 'all', dealer: 'own' },
+  'reimbursements.decide': { admin: 'all', support: 'all' },
+  'quotes.read': { admin: 'all', support: 'all', sales: 'all', technician: 'own', customer: 'own' },
+  /** Sales and the engineers of the center holding the product quote, mark repaired and invoice. */
+  'quotes.manage': { admin: 'all', sales: 'all', technician: 'own' },
+  /** Accepting or declining signed in; guests do it through the quote's link. */
+  'quotes.respond': { customer: 'own' },
   'oemOrders.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
-  'maintenanceOrders.read': { admin: 'all', support: 'all', technician: 'own' },
   /** Proofs of purchase and photos, by id. Who else sees one comes with the purchase or claim it is on. */
   'uploads.read': { admin: 'all', support: 'all', qa: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
