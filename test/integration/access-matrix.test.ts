@@ -180,7 +180,7 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     expect(unchecked, 'scoped routes without a fixture in this test').toEqual([]);
   });
 
-  it('lists for a scoped role its own scope's objects, not another's', async () => {
+  it('lists for a scoped role its own scope’s objects, not another’s', async () => {
     const unchecked: string[] = [];
     for (const route of t.app.routeAccess) {
       if (route.access === 'public' || route.method !== 'GET' || route.url.includes(':')) continue;
