@@ -575,10 +575,19 @@ export const guestAccessTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     /** Set when a single-use link (accepting a quote) has done its work. */
     usedAt: timestamp('used_at', { withTimezone: true }),
+    /**
+     * The quote a `quote.accept` link answers: bound to the quote it was sent with, so an old link can
+     * never accept a later quote of the same claim at another price.
+     */
+    quoteId: uuid('quote_id').references((): AnyPgColumn => quotes.id),
     createdAt: createdAt(),
   },
   (t) => [
     check('guest_access_tokens_purpose_check', oneOf(t.purpose, guestTokenPurposes)),
+    check(
+      'guest_access_tokens_quote_check',
+      sql`(${t.purpose} = 'quote.accept') = (${t.quoteId} is not null)`,
+    ),
     index('guest_access_tokens_claim_id_idx').on(t.claimId),
   ],
 );
@@ -720,6 +729,9 @@ export const reimbursementClaims = pgTable(
     index('reimbursement_claims_status_created_idx').on(t.status, t.createdAt),
   ],
 );
+
+/** Feeds invoice numbers (INV-2026-000123): unique across processes, readable on paper. */
+export const invoiceNumberSequence = pgSequence('invoice_number_seq', { startWith: 1, minValue: 1 });
 
 /** Paid service: parts and labour quoted in integer minor units of one currency. */
 export const quotes = pgTable(

@@ -1,0 +1,4 @@
+CREATE SEQUENCE "public"."invoice_number_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+ALTER TABLE "guest_access_tokens" ADD COLUMN "quote_id" uuid;--> statement-breakpoint
+ALTER TABLE "guest_access_tokens" ADD CONSTRAINT "guest_access_tokens_quote_id_quotes_id_fk" FOREIGN KEY ("quote_id") REFERENCES "public"."quotes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "guest_access_tokens" ADD CONSTRAINT "guest_access_tokens_quote_check" CHECK (("guest_access_tokens"."purpose" = 'quote.accept') = ("guest_access_tokens"."quote_id" is not null));
