@@ -23,7 +23,14 @@ const pathOf: Record<GuestTokenPurpose, string> = {
 /** Writes a link's row in the caller's transaction and returns the token, which is stored nowhere. */
 export async function issueGuestLink(
   tx: Transaction,
-  input: { purpose: GuestTokenPurpose; claimId: string; now: Temporal.Instant; publicUrl: URL },
+  input: {
+    purpose: GuestTokenPurpose;
+    claimId: string;
+    /** A `quote.accept` link answers this quote only. */
+    quoteId?: string | undefined;
+    now: Temporal.Instant;
+    publicUrl: URL;
+  },
 ): Promise<{ token: string; url: string; expiresAt: Date }> {
   const token = newOneTimeToken();
   const expiresAt = new Date(
@@ -33,6 +40,7 @@ export async function issueGuestLink(
     tokenHash: hashToken(token),
     purpose: input.purpose,
     claimId: input.claimId,
+    quoteId: input.quoteId ?? null,
     expiresAt,
   });
   const url = new URL(pathOf[input.purpose], input.publicUrl);
