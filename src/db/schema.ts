@@ -213,9 +213,13 @@ export const purchases = pgTable(
     buyerName: text('buyer_name'),
     buyerEmail: text('buyer_email'),
     buyerPhone: text('buyer_phone'),
+    /** Lets a dealer's client retry recording a sale without recording it twice. */
+    idempotencyKey: text('idempotency_key').unique(),
     createdAt: createdAt(),
   },
   (t) => [
+    // One receipt proves one purchase: a second registration with it is refused, even when two race.
+    uniqueIndex('purchases_proof_upload_id_idx').on(t.proofUploadId),
     index('purchases_end_user_id_idx').on(t.endUserId, t.purchaseDate),
     index('purchases_product_id_idx').on(t.productId),
     index('purchases_unit_id_idx').on(t.unitId),
