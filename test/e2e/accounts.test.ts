@@ -3,6 +3,7 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
+import { Temporal } from '../../src/domain/calendar.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -244,5 +245,74 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await roleDialog.getByRole('button', { name: 'Save' }).click();
     await roleDialog.waitFor({ state: 'hidden' });
     await rowOf(main, demo('qa').email).getByText('Sales').waitFor();
+  });
+
+  it('keeps the reference data and publishes a new policy version', async () => {
+    const page = await openPage('/sign-in?next=%2Fadmin%2Fdealers');
+    await signIn(page, demo('admin').email);
+    const main = page.getByRole('main');
+    const nav = page.getByRole('navigation', { name: 'Admin console' });
+
+    await main.getByRole('heading', { level: 1, name: 'Dealers' }).waitFor();
+    await main.getByRole('button', { name: 'Add' }).click();
+    const addDealer = page.getByRole('dialog', { name: 'Add: Dealers' });
+    await addDealer.getByLabel('Name', { exact: false }).fill('Nanjing Jinling Power Co., Ltd.');
+    await addDealer.getByLabel('City').fill('Nanjing');
+    await addDealer.getByRole('button', { name: 'Save' }).click();
+    await addDealer.waitFor({ state: 'hidden' });
+    await rowOf(main, 'Nanjing Jinling Power Co., Ltd.').getByText('Nanjing', { exact: true }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-dealers-en');
+
+    await nav.getByRole('link', { name: 'Service centers' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Service centers' }).waitFor();
+    await main.getByRole('button', { name: `Edit: ${shenzhenCenter.nameEn}` }).click();
+    const center = page.getByRole('dialog', { name: `Edit: ${shenzhenCenter.nameEn}` });
+    await center.getByLabel('Committed service days').fill('4');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-service-center-edit-en');
+    await center.getByRole('button', { name: 'Save' }).click();
+    await center.waitFor({ state: 'hidden' });
+    await rowOf(main, shenzhenCenter.nameEn).getByText('4 days').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-service-centers-en');
+
+    for (const [link, heading, shot] of [
+      ['OEM clients', 'OEM clients', 'admin-oem-clients-en'],
+      ['Products', 'Products', 'admin-products-en'],
+    ] as const) {
+      await nav.getByRole('link', { name: link }).click();
+      await main.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await main
+        .getByRole('button', { name: /^Edit: / })
+        .first()
+        .waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, shot);
+    }
+
+    await nav.getByRole('link', { name: 'Policy versions' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Policy versions' }).waitFor();
+    await rowOf(main, 'halotek-2018-01').getByText('In force').waitFor();
+    await main.getByRole('button', { name: 'Create a new version' }).click();
+    const editor = main.getByRole('region', { name: 'New policy version' });
+    const effective = Temporal.Now.plainDateISO('Asia/Shanghai').add({ days: 30 }).toString();
+    await editor.getByLabel('Version').fill('halotek-e2e-01');
+    await editor.getByLabel('Effective from').fill(effective);
+    await editor.getByLabel('Service commitment (days)').fill('3');
+    await editor
+      .getByRole('group', { name: /Terminal clients 1\(A\)/ })
+      .getByLabel('English text')
+      .fill('Go to the dealer who sold you the product and ask for a full refund within seven days.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-policy-new-en');
+    await editor.getByRole('button', { name: 'Publish this version' }).click();
+    await main.getByRole('status').getByText('halotek-e2e-01 is published').waitFor();
+    await rowOf(main, 'halotek-e2e-01').getByText('Scheduled').waitFor();
+    const published = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/policies/halotek-e2e-01');
+      return (await res.json()) as { serviceCommitmentDays: number; effectiveFrom: string };
+    });
+    expect(published).toMatchObject({ serviceCommitmentDays: 3, effectiveFrom: effective });
   });
 });

@@ -3,7 +3,12 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { NotFoundPage } from '../NotFoundPage.js';
+import { DealersPage } from './DealersPage.js';
 import { InvitationsPage } from './InvitationsPage.js';
+import { OemClientsPage } from './OemClientsPage.js';
+import { PoliciesPage } from './PoliciesPage.js';
+import { ProductsPage } from './ProductsPage.js';
+import { ServiceCentersPage } from './ServiceCentersPage.js';
 import { UsersPage } from './UsersPage.js';
 
 type Section = { path: string; key: string; element: ReactNode };
@@ -11,6 +16,11 @@ type Section = { path: string; key: string; element: ReactNode };
 const sections: readonly Section[] = [
   { path: 'users', key: 'admin.nav.users', element: <UsersPage /> },
   { path: 'invitations', key: 'admin.nav.invitations', element: <InvitationsPage /> },
+  { path: 'dealers', key: 'admin.nav.dealers', element: <DealersPage /> },
+  { path: 'service-centers', key: 'admin.nav.serviceCenters', element: <ServiceCentersPage /> },
+  { path: 'oem-clients', key: 'admin.nav.oemClients', element: <OemClientsPage /> },
+  { path: 'products', key: 'admin.nav.products', element: <ProductsPage /> },
+  { path: 'policies', key: 'admin.nav.policies', element: <PoliciesPage /> },
 ];
 
 function AdminLayout() {
