@@ -149,7 +149,8 @@ describe('aftersales create-admin, for an installation without demo data', () =>
     } finally {
       expect(await stop(server.child)).toBe(0);
     }
-  });
+    // Three processes each open the embedded database; a loaded machine needs more than the default.
+  }, 180_000);
 });
 
 describe('aftersales evaluate', () => {
