@@ -33,8 +33,8 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     if (!browser || !server) throw new Error('the browser and the server start before the tests');
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
     contexts.push(context);
-    // Every step here takes well under a second; a missing element should fail fast, not in 30 s.
-    context.setDefaultTimeout(10_000);
+    // Steps take about a second on a loaded machine; a missing element should fail in 20 s, not 30.
+    context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
     page.on('console', (message) => {
@@ -164,6 +164,8 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     const row = rowOf(main, email);
     await row.getByText('Pending').waitFor();
     await row.getByText(shenzhenCenter.nameEn).waitFor();
+    // The button's loader fades out after the answer; the screenshot waits for it.
+    await expect.poll(() => form.locator('button[data-loading]').count()).toBe(0);
     await screenshot(admin, 'admin-invitations-en');
 
     const message = await server.latestMessageTo(email);
@@ -245,6 +247,49 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await roleDialog.getByRole('button', { name: 'Save' }).click();
     await roleDialog.waitFor({ state: 'hidden' });
     await rowOf(main, demo('qa').email).getByText('Sales').waitFor();
+  });
+
+  it('lets a customer sign up, confirm the address, and reset a forgotten password', async () => {
+    if (!server) throw new Error('started in beforeAll');
+    const email = 'zhou.min@example.com';
+    const page = await openPage('/sign-up');
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Create a customer account' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'sign-up-en');
+    await main.getByLabel('Your name').fill('Zhou Min');
+    await main.getByLabel('E-mail address').fill(email);
+    await main.getByLabel(/^Password/).fill('zhou-min-password');
+    await main.getByRole('button', { name: 'Create account' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Check your inbox to confirm' }).waitFor();
+
+    // Not yet confirmed: the sign-in page says so.
+    await page.goto(`${server.url}/sign-in`);
+    await signIn(page, email, 'zhou-min-password');
+    await main.getByRole('alert').getByText('Your e-mail address is not confirmed yet').waitFor();
+
+    const verification = await server.latestMessageTo(email);
+    expect(verification?.topic).toBe('account.email_verification');
+    await page.goto(/(https?:\/\/\S+)/.exec(verification?.body ?? '')?.[1] ?? 'about:blank');
+    await expect.poll(() => userMenu(page).textContent()).toBe('Zhou MinCustomer');
+
+    await userMenu(page).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click();
+    await main.getByRole('link', { name: 'Forgot your password?' }).click();
+    await main.getByLabel('E-mail address').fill(email);
+    await main.getByRole('button', { name: 'Send the link' }).click();
+    await main.getByRole('status').getByText(`If ${email} has an account`).waitFor();
+    const reset = await server.latestMessageTo(email);
+    expect(reset?.topic).toBe('account.password_reset');
+    await page.goto(/(https?:\/\/\S+)/.exec(reset?.body ?? '')?.[1] ?? 'about:blank');
+    await main.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await main.getByLabel(/^New password/).fill('a-brand-new-password');
+    await main.getByRole('button', { name: 'Change password' }).click();
+    await main.getByText('Your password was changed').waitFor();
+    await signIn(page, email, 'a-brand-new-password');
+    await expect.poll(() => userMenu(page).textContent()).toBe('Zhou MinCustomer');
   });
 
   it('keeps the reference data and publishes a new policy version', async () => {
