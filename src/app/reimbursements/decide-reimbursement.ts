@@ -1,0 +1,123 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { dealerRemedies, dealers, outbox, reimbursementClaims } from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import type { Temporal } from '../../domain/calendar.js';
+import { assertAllowed } from '../access.js';
+import { auditActor, recordAudit } from '../audit.js';
+import { AppError } from '../errors.js';
+import { assertVersion, versionConflict } from '../optimistic-lock.js';
+import { formatMoney } from '../service-messages.js';
+import { reimbursementNotFound, reimbursementView, type ReimbursementView } from './read-reimbursements.js';
+
+export type ReimbursementDecision = {
+  decision: 'approved' | 'rejected';
+  /** Required to reject: the dealer must be told why. */
+  reason?: string | undefined;
+  expectedVersion: number;
+};
+
+const decisionNames = {
+  approved: { en: 'approved', zh: '已批准' },
+  rejected: { en: 'rejected', zh: '未批准' },
+} as const;
+
+/**
+ * Support approves or rejects what a dealer asks back for a remedy it carried out. Decided once: a
+ * decided claim is final, and two agents deciding at once get one decision and one 409.
+ */
+export async function decideReimbursement(
+  deps: { db: Database; now: () => Temporal.Instant },
+  actor: Actor,
+  id: string,
+  input: ReimbursementDecision,
+): Promise<ReimbursementView> {
+  const reason = input.reason?.trim() || null;
+  if (input.decision === 'rejected' && !reason) {
+    throw new AppError('invalid', 'REASON_REQUIRED', 'say why the reimbursement is rejected', {
+      field: 'reason',
+    });
+  }
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({
+        reimbursement: reimbursementClaims,
+        remedy: dealerRemedies,
+        dealerName: dealers.name,
+        dealerEmail: dealers.email,
+        dealerPhone: dealers.phone,
+      })
+      .from(reimbursementClaims)
+      .innerJoin(dealerRemedies, eq(dealerRemedies.id, reimbursementClaims.dealerRemedyId))
+      .innerJoin(dealers, eq(dealers.id, reimbursementClaims.dealerId))
+      .where(eq(reimbursementClaims.id, id));
+    if (!row) throw new AppError('not_found', reimbursementNotFound.code, reimbursementNotFound.message);
+    const current = row.reimbursement;
+    assertAllowed(actor, 'reimbursements.decide', { dealerId: current.dealerId }, reimbursementNotFound);
+    assertVersion('reimbursement claim', current, input.expectedVersion);
+    if (current.status !== 'pending') {
+      throw new AppError(
+        'conflict',
+        'REIMBURSEMENT_ALREADY_DECIDED',
+        `this reimbursement claim was already ${current.status}; a decision is final`,
+        { status: current.status, allowed: [] },
+      );
+    }
+
+    const now = new Date(deps.now().epochMilliseconds);
+    const [decided] = await tx
+      .update(reimbursementClaims)
+      .set({
+        status: input.decision,
+        reason,
+        decidedBy: auditActor(actor),
+        decidedAt: now,
+        version: input.expectedVersion + 1,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(reimbursementClaims.id, current.id),
+          eq(reimbursementClaims.version, input.expectedVersion),
+          eq(reimbursementClaims.status, 'pending'),
+        ),
+      )
+      .returning();
+    if (!decided) {
+      // Another agent's decision committed between our read and our write.
+      const [latest] = await tx
+        .select({ version: reimbursementClaims.version })
+        .from(reimbursementClaims)
+        .where(eq(reimbursementClaims.id, current.id));
+      throw versionConflict('reimbursement claim', latest?.version ?? current.version);
+    }
+
+    await recordAudit(tx, actor, {
+      action: `reimbursement.${input.decision}`,
+      entityType: 'reimbursement_claim',
+      entityId: current.id,
+      data: { reason, version: decided.version },
+    });
+
+    const recipient = row.dealerEmail ?? row.dealerPhone;
+    if (recipient) {
+      const amount =
+        current.amountMinor !== null && current.currency !== null
+          ? formatMoney({ amountMinor: current.amountMinor, currency: current.currency })
+          : '—';
+      const name = decisionNames[input.decision];
+      await tx.insert(outbox).values({
+        topic: `reimbursement.${input.decision}`,
+        recipient,
+        subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
+        body:
+          `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
+          `${reason ? ` Reason: ${reason}` : ''}\n\n` +
+          `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
+          (reason ? `原因：${reason}` : ''),
+        payload: { reimbursementId: current.id, decision: input.decision },
+      });
+    }
+    return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
+  });
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { expectedVersionField, moneySchema } from '../money-fields.js';
+
+/* Pure zod: the web app imports this module too. */
+
+export const reimbursementStatuses = ['pending', 'approved', 'rejected'] as const;
+
+export const reimbursementSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(reimbursementStatuses),
+    amount: moneySchema.nullable().describe('What the dealer asks back'),
+    reason: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    version: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    dealer: z.object({ id: z.string(), name: z.string() }),
+    remedy: z.object({
+      id: z.string(),
+      claimId: z.string(),
+      kind: z.enum(['refund', 'replacement']),
+      returnedSerial: z.string().nullable(),
+      replacementSerial: z.string().nullable(),
+      refund: moneySchema.nullable(),
+      performedOn: z.iso.date(),
+    }),
+  })
+  .meta({ id: 'ReimbursementClaim' });
+export type Reimbursement = z.infer<typeof reimbursementSchema>;
+
+export const listReimbursementsQuerySchema = z
+  .object({ status: z.enum(reimbursementStatuses).optional() })
+  .strict();
+
+export const reimbursementDecisionRequestSchema = z
+  .object({
+    decision: z.enum(['approved', 'rejected']),
+    reason: z.string().trim().max(2000).optional().describe('Required to reject: the dealer is told'),
+    expectedVersion: expectedVersionField,
+  })
+  .strict()
+  .refine((body) => body.decision !== 'rejected' || (body.reason ?? '').length > 0, {
+    message: 'say why the reimbursement is rejected',
+    path: ['reason'],
+  })
+  .meta({ id: 'ReimbursementDecisionRequest' });
+export type ReimbursementDecisionRequest = z.infer<typeof reimbursementDecisionRequestSchema>;
