@@ -40,6 +40,7 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   SMTP_FROM: z.string().min(3).default('Halotek After-sales <no-reply@localhost>'),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+  DEADLINE_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -72,6 +73,8 @@ export type Config = {
   smtpUrl: string | undefined;
   smtpFrom: string;
   outboxIntervalSeconds: number;
+  /** How often service commitments are checked for reminders and escalations. */
+  deadlineJobIntervalSeconds: number;
   /** Whether (or through how many proxies) to take the client address from X-Forwarded-For. */
   trustProxy: boolean | number;
 };
@@ -104,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
+    deadlineJobIntervalSeconds: e.DEADLINE_JOB_INTERVAL_SECONDS,
   };
 }

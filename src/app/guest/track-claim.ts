@@ -1,13 +1,23 @@
-import { desc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { claims, endUsers, maintenanceOrders, products, purchases, serviceCenters } from '../../db/schema.js';
+import {
+  claims,
+  endUsers,
+  maintenanceOrderEvents,
+  maintenanceOrders,
+  products,
+  purchases,
+  serviceCenters,
+} from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
 import { contactMatches } from '../../domain/contact.js';
+import { type OrderCommitmentStatus, orderCommitmentStatus } from '../../domain/maintenance/deadlines.js';
 import { parseMaintenanceNumber } from '../../domain/maintenance/maintenance-number.js';
 import type { MaintenanceMode, MaintenanceState } from '../../domain/maintenance/state-machine.js';
 import type { DecisionWindow } from '../../domain/policy/evaluate.js';
 import type { RemedyCode } from '../../domain/policy/schema.js';
 import { AppError } from '../errors.js';
+import { calendarOf, centerToday } from '../maintenance/maintenance-order-records.js';
 import { claimOfGuestLink } from './guest-links.js';
 
 /**
@@ -32,10 +42,13 @@ export type ClaimTracking = {
     dueOn: string | null;
     returnTracking: string | null;
     serviceCenter: { name: { en: string; zh: string }; city: string; phone: string };
+    commitment: { status: OrderCommitmentStatus; dueOn: string | null };
+    /** Each move with the note the customer is told; who made it stays internal. */
+    timeline: { state: MaintenanceState; on: string; note: string | null }[];
   } | null;
 };
 
-async function trackingOf(db: Database, claimId: string): Promise<ClaimTracking> {
+async function trackingOf(db: Database, claimId: string, now: Temporal.Instant): Promise<ClaimTracking> {
   const [row] = await db
     .select({ claim: claims, sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh })
     .from(claims)
@@ -51,6 +64,17 @@ async function trackingOf(db: Database, claimId: string): Promise<ClaimTracking>
     .where(eq(maintenanceOrders.claimId, claimId))
     .orderBy(desc(maintenanceOrders.createdAt))
     .limit(1);
+  const timeline = order
+    ? await db
+        .select({
+          state: maintenanceOrderEvents.toState,
+          on: maintenanceOrderEvents.on,
+          note: maintenanceOrderEvents.note,
+        })
+        .from(maintenanceOrderEvents)
+        .where(eq(maintenanceOrderEvents.orderId, order.order.id))
+        .orderBy(asc(maintenanceOrderEvents.id))
+    : [];
   const { claim } = row;
   return {
     claim: {
@@ -75,6 +99,15 @@ async function trackingOf(db: Database, claimId: string): Promise<ClaimTracking>
             city: order.center.city,
             phone: order.center.phone,
           },
+          commitment: {
+            status: orderCommitmentStatus(
+              order.order,
+              centerToday(order.center, now),
+              calendarOf(order.center),
+            ),
+            dueOn: order.order.dueOn,
+          },
+          timeline,
         }
       : null,
   };
@@ -86,7 +119,7 @@ export async function trackClaimByLink(
   token: string,
 ): Promise<ClaimTracking> {
   const claimId = await claimOfGuestLink(deps.db, { token, purpose: 'claim.track', now: deps.now() });
-  return trackingOf(deps.db, claimId);
+  return trackingOf(deps.db, claimId, deps.now());
 }
 
 const NO_MATCH = 'no maintenance order with this number and contact';
@@ -97,7 +130,7 @@ const NO_MATCH = 'no maintenance order with this number and contact';
  * cannot be used to find out which numbers exist; the route limits how often anyone may try.
  */
 export async function trackByMaintenanceNumber(
-  deps: { db: Database },
+  deps: { db: Database; now: () => Temporal.Instant },
   input: { maintenanceNumber: string; contact: string },
 ): Promise<ClaimTracking> {
   const number = parseMaintenanceNumber(input.maintenanceNumber);
@@ -119,5 +152,5 @@ export async function trackByMaintenanceNumber(
   if (!row || !contactMatches(input.contact, [row.email, row.phone, row.buyerEmail, row.buyerPhone])) {
     throw new AppError('not_found', 'MAINTENANCE_ORDER_NOT_FOUND', NO_MATCH);
   }
-  return trackingOf(deps.db, row.claimId);
+  return trackingOf(deps.db, row.claimId, deps.now());
 }

@@ -51,6 +51,6 @@ export const trackingRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => trackByMaintenanceNumber({ db: app.db.db }, request.body),
+    async (request) => trackByMaintenanceNumber({ db: app.db.db, now: app.clock }, request.body),
   );
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orderCommitmentStatuses } from '../../domain/maintenance/deadlines.js';
 import { maintenanceModes, maintenanceStates } from '../../domain/maintenance/state-machine.js';
 import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
 
@@ -47,6 +48,10 @@ export const claimTrackingSchema = z
         dueOn: z.iso.date().nullable(),
         returnTracking: z.string().nullable(),
         serviceCenter: z.object({ name: localizedName, city: z.string(), phone: z.string() }),
+        commitment: z.object({ status: z.enum(orderCommitmentStatuses), dueOn: z.iso.date().nullable() }),
+        timeline: z.array(
+          z.object({ state: z.enum(maintenanceStates), on: z.iso.date(), note: z.string().nullable() }),
+        ),
       })
       .nullable(),
   })
