@@ -36,6 +36,7 @@ export function EntityAdmin<Row extends { id: string }, Draft, Body>({
   title,
   intro,
   queryKey,
+  alsoInvalidate = [],
   fetchRows,
   columns,
   rowName,
@@ -49,6 +50,8 @@ export function EntityAdmin<Row extends { id: string }, Draft, Body>({
   title: string;
   intro: string;
   queryKey: QueryKey;
+  /** Other lists the change shows in (the public product list, say). */
+  alsoInvalidate?: readonly QueryKey[];
   fetchRows: () => Promise<Row[]>;
   columns: readonly Column<Row>[];
   /** How a row is named on its edit button and dialog. */
@@ -70,7 +73,9 @@ export function EntityAdmin<Row extends { id: string }, Draft, Body>({
     mutationFn: ({ row, body }: { row: Row | null; body: Body }) =>
       row ? update(row.id, body) : create(body),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey });
+      await Promise.all(
+        [queryKey, ...alsoInvalidate].map((key) => queryClient.invalidateQueries({ queryKey: key })),
+      );
       setEditing(null);
     },
   });

@@ -7,6 +7,7 @@ import { productCategories } from '../../../../src/domain/reference-data.js';
 import { createProductRequestSchema } from '../../../../src/http/catalog/schemas.js';
 import { formatLength } from '../../format.js';
 import { policyLanguage } from '../../i18n/index.js';
+import { productsQuery } from '../../queries.js';
 import { createProduct, fetchAdminProducts, type Product, updateProduct } from '../../reference-data.js';
 import { EntityAdmin, type FormProps } from './EntityAdmin.js';
 import { numberOf } from './fields.js';
@@ -40,7 +41,7 @@ function overrideOf(d: Draft): CalendarLength | null {
   return Object.fromEntries(given.map(([k, v]) => [k, numberOf(v)]));
 }
 
-export const productsAdminQueryKey = ['admin', 'products'] as const;
+const productsAdminQueryKey = ['admin', 'products'] as const;
 
 function ProductForm({ draft, onChange, errors }: FormProps<Draft>) {
   const { t } = useTranslation();
@@ -102,6 +103,7 @@ export function ProductsPage() {
       title={t('admin.products.title')}
       intro={t('admin.products.intro')}
       queryKey={productsAdminQueryKey}
+      alsoInvalidate={[productsQuery.queryKey]}
       fetchRows={fetchAdminProducts}
       rowName={(p) => p.sku}
       columns={[
