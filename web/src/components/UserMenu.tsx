@@ -24,7 +24,14 @@ export function UserMenu() {
 
   if (me.isPending) return null;
   if (!me.data) {
-    const onAuthPage = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password'].includes(pathname);
+    // Back to an account page (or its one-time token) after signing in makes no sense.
+    const onAuthPage = [
+      '/sign-in',
+      '/sign-up',
+      '/forgot-password',
+      '/reset-password',
+      '/accept-invitation',
+    ].includes(pathname);
     const next = onAuthPage ? '' : `?next=${encodeURIComponent(`${pathname}${search}`)}`;
     return (
       <Anchor component={Link} to={`/sign-in${next}`} className="nav-link">
