@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../db/client.js';
 import { scalarOf } from '../db/rows.js';
-import { claims, endUsers, maintenanceOrders, outbox, serviceCenters, users } from '../db/schema.js';
+import { claims, endUsers, maintenanceOrders, outbox, serviceCenters } from '../db/schema.js';
 import { recordAudit } from '../app/audit.js';
+import { roleRecipient } from '../app/service-messages.js';
 import { commitmentMissedEscalation, commitmentReminderMessage } from '../app/maintenance/messages.js';
 import { calendarOf, customerRecipient } from '../app/maintenance/maintenance-order-records.js';
 import { calendarDateIn, type Temporal } from '../domain/calendar.js';
@@ -51,7 +52,7 @@ const candidateColumns = {
   businessDays: serviceCenters.businessDays,
   centerName: serviceCenters.nameEn,
   centerPhone: serviceCenters.phone,
-  centerEmail: serviceCenters.email,
+  serviceCenterId: serviceCenters.id,
   customerName: endUsers.name,
   customerEmail: endUsers.email,
   customerPhone: endUsers.phone,
@@ -79,16 +80,6 @@ function loadCandidates(tx: Transaction, horizon: string, limit: number) {
 }
 
 type CandidateRow = Awaited<ReturnType<typeof loadCandidates>>[number];
-
-async function supportRecipients(tx: Transaction, fallback: string): Promise<string[]> {
-  const rows = await tx
-    .select({ email: users.email })
-    .from(users)
-    .where(and(eq(users.role, 'support'), isNull(users.deactivatedAt)))
-    .orderBy(asc(users.email));
-  // Without a support account the center itself hears of its missed commitment rather than nobody.
-  return rows.length > 0 ? rows.map((r) => r.email) : [fallback];
-}
 
 async function remind(
   tx: Transaction,
@@ -144,20 +135,17 @@ async function escalate(tx: Transaction, row: CandidateRow, at: Date): Promise<b
     customerName: row.customerName,
     customerContact: customerRecipient({ email: row.customerEmail, phone: row.customerPhone }),
   });
-  const recipients = await supportRecipients(tx, row.centerEmail);
-  await tx.insert(outbox).values(
-    recipients.map((recipient) => ({
-      topic: 'maintenance_order.commitment_missed',
-      recipient,
-      ...message,
-      payload: { maintenanceOrderId: row.id, dueOn: row.dueOn },
-    })),
-  );
+  await tx.insert(outbox).values({
+    topic: 'maintenance_order.commitment_missed',
+    recipient: roleRecipient('support'),
+    ...message,
+    payload: { maintenanceOrderId: row.id, serviceCenterId: row.serviceCenterId, dueOn: row.dueOn },
+  });
   await recordAudit(tx, 'system', {
     action: 'maintenance_order.commitment_escalated',
     entityType: 'maintenance_order',
     entityId: row.id,
-    data: { dueOn: row.dueOn, state: row.state, recipients },
+    data: { dueOn: row.dueOn, state: row.state },
   });
   return true;
 }

@@ -7,6 +7,7 @@ import { type Action, grantOf, permissions, type Role, roles } from '../../src/d
 import { Temporal } from '../../src/domain/calendar.js';
 import type { RouteAccess } from '../../src/http/auth/actor.js';
 import { useTestApp } from '../support/app.js';
+import { maintenanceOrderFixtures } from '../support/maintenance.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -113,6 +114,19 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     ]);
     scopedFixtures.set('/api/v1/oem-clients/:id', [
       { role: 'oem', own: client.id, other: otherClient?.id ?? '' },
+    ]);
+
+    // Maintenance orders: the demo customer's at the demo technician's center, and another's elsewhere.
+    const repairs = await maintenanceOrderFixtures(t.app, t.db.db, { own: ownCenter, other: otherCenter });
+    const byTechnicianAndCustomer = [
+      { role: 'technician' as const, own: repairs.ownOrder, other: repairs.otherOrder },
+      { role: 'customer' as const, own: repairs.ownOrder, other: repairs.otherOrder },
+    ];
+    scopedFixtures.set('/api/v1/maintenance-orders/:id', byTechnicianAndCustomer);
+    scopedFixtures.set('/api/v1/maintenance-orders/:id/transitions', byTechnicianAndCustomer);
+    scopedFixtures.set('/api/v1/maintenance-orders/:id/contact', byTechnicianAndCustomer);
+    scopedFixtures.set('/api/v1/claims/:id/maintenance-order', [
+      { role: 'customer', own: repairs.ownClaim, other: repairs.otherClaim },
     ]);
   });
 

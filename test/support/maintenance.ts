@@ -101,3 +101,32 @@ export async function insertOrder(
   if (!row) throw new Error('no order');
   return row;
 }
+
+/**
+ * For the access matrix: a claim and an order of the demo customer (Li Wei) at the demo technician's
+ * center, and a claim and an order of another customer (Zhang Min) at another center.
+ */
+export async function maintenanceOrderFixtures(
+  app: FastifyInstance,
+  db: Database,
+  centers: { own: string; other: string },
+): Promise<{ ownClaim: string; otherClaim: string; ownOrder: string; otherOrder: string }> {
+  const purchaseOf = async (name: string) => {
+    const [row] = await db.select({ id: purchases.id }).from(purchases).where(eq(purchases.buyerName, name));
+    if (!row) throw new Error(`no demo purchase of ${name}`);
+    return row.id;
+  };
+  const ownClaim = await claimOn(app, db, await purchaseOf(DEMO_END_USERS[0].name), null);
+  const otherClaim = await claimOn(app, db, await purchaseOf(DEMO_END_USERS[1].name), null);
+  const ownOrder = await insertOrder(db, {
+    claimId: ownClaim,
+    serviceCenterId: centers.own,
+    mode: 'walk_in',
+  });
+  const otherOrder = await insertOrder(db, {
+    claimId: otherClaim,
+    serviceCenterId: centers.other,
+    mode: 'mail_in',
+  });
+  return { ownClaim, otherClaim, ownOrder: ownOrder.id, otherOrder: otherOrder.id };
+}

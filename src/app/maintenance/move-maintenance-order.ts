@@ -14,6 +14,7 @@ import type { QuoteState } from '../../domain/paid-service/quote.js';
 import { assertAllowed } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import {
   calendarOf,
   centerToday,
@@ -71,15 +72,6 @@ function refusal(error: TransitionError): AppError {
   }
 }
 
-export function versionConflict(currentVersion: number | undefined): AppError {
-  return new AppError(
-    'conflict',
-    'VERSION_CONFLICT',
-    'someone changed this maintenance order since you read it; reload it and try again',
-    { currentVersion },
-  );
-}
-
 /**
  * Loads an order for a change by staff: its center's technicians, or support. Another center's order
  * is a 404; a version other than the one the caller read is a 409 before anything is decided.
@@ -93,7 +85,7 @@ export async function loadOrderForChange(
   const loaded = await loadOrder(tx, orderId);
   if (!loaded) throw new AppError('not_found', orderNotFound.code, orderNotFound.message);
   assertAllowed(actor, 'maintenanceOrders.move', ownersOfOrder(loaded), orderNotFound);
-  if (loaded.order.version !== expectedVersion) throw versionConflict(loaded.order.version);
+  assertVersion('maintenance order', loaded.order, expectedVersion);
   return loaded;
 }
 
@@ -119,7 +111,8 @@ export async function updateAtVersion(
     .select({ version: maintenanceOrders.version })
     .from(maintenanceOrders)
     .where(eq(maintenanceOrders.id, orderId));
-  throw versionConflict(current?.version);
+  if (!current) throw new AppError('not_found', orderNotFound.code, orderNotFound.message);
+  throw versionConflict('maintenance order', current.version);
 }
 
 async function hasAcceptedQuote(tx: Transaction, orderId: string): Promise<boolean> {
