@@ -127,7 +127,10 @@ describe.each(testDatabases().map((d) => d.name))('a server killed mid-burst (%s
     );
     await new Promise<void>((resolve) => {
       if (server.child.exitCode !== null || server.child.signalCode !== null) resolve();
-      else server.child.once('exit', () => resolve());
+      else
+        server.child.once('exit', () => {
+          resolve();
+        });
     });
     expect(killed).toBe(true);
     expect(acknowledged.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
