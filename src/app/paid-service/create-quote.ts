@@ -10,7 +10,7 @@ import { quoteView, type QuoteView } from './quotes.js';
 
 export type CreateQuoteInput = {
   lines: QuoteLine[];
-  /** The maintenance order whose inspection found misuse; by default the claim's order in paid service. */
+  /** The maintenance order whose inspection found misuse; by default the claim's latest order, if any. */
   maintenanceOrderId?: string | undefined;
 };
 
@@ -59,7 +59,7 @@ export async function createQuote(
       : await tx
           .select(orderColumns)
           .from(maintenanceOrders)
-          .where(and(eq(maintenanceOrders.claimId, claim.id), eq(maintenanceOrders.state, 'paidService')))
+          .where(eq(maintenanceOrders.claimId, claim.id))
           .orderBy(desc(maintenanceOrders.createdAt))
           .limit(1);
 

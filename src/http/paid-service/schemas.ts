@@ -20,7 +20,7 @@ export const createQuoteRequestSchema = z
     maintenanceOrderId: z
       .uuid()
       .optional()
-      .describe('The order whose inspection found misuse; by default the claim’s order in paid service'),
+      .describe('The order whose inspection found misuse; by default the claim’s latest order, if any'),
   })
   .strict()
   .meta({ id: 'CreateQuoteRequest' });
