@@ -8,6 +8,7 @@ import { Temporal } from '../../src/domain/calendar.js';
 import type { RouteAccess } from '../../src/http/auth/actor.js';
 import { useTestApp } from '../support/app.js';
 import { maintenanceOrderFixtures } from '../support/maintenance.js';
+import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -128,6 +129,11 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     scopedFixtures.set('/api/v1/claims/:id/maintenance-order', [
       { role: 'customer', own: repairs.ownClaim, other: repairs.otherClaim },
     ]);
+
+    // Dealer remedies, reimbursement claims and paid-service quotes (test/support/service-fixtures.ts).
+    for (const [url, fixtures] of await endUserServiceMatrixFixtures(t.app, t.db.db)) {
+      scopedFixtures.set(url, fixtures);
+    }
   });
 
   const call = (route: Route, caller: Caller, id: string) =>
