@@ -38,6 +38,9 @@ import { userRoutes } from './users/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { uploadRoutes } from './uploads/routes.js';
+import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
+import { reimbursementRoutes } from './reimbursements/routes.js';
+import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -166,6 +169,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
         { name: 'tracking', description: 'Following a claim and its repair without an account' },
         { name: 'uploads', description: 'Proofs of purchase and photos' },
+        { name: 'paid service', description: 'Quotes for repairs the customer pays for, and their invoices' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -188,6 +192,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
   await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
   await app.register(uploadRoutes, { prefix: '/api/v1/uploads' });
+  // Beside the claims area under its prefix: what a dealer and paid service do to one claim.
+  await app.register(dealerRemedyRoutes, { prefix: '/api/v1/claims' });
+  await app.register(claimQuoteRoutes, { prefix: '/api/v1/claims' });
+  await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
+  await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   if (deps.config.smtpUrl) {
     startOutboxDispatcher(app, {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
