@@ -15,6 +15,8 @@ import { CoveragePage } from './pages/CoveragePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { SupportPage } from './pages/SupportPage.js';
 import { cssVariablesResolver, theme } from './theme.js';
+import { deskRoutes } from './desk/routes.js';
+import { serviceRoutes } from './service/routes.js';
 
 // The console is loaded only by those who open it: customers never download it.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole.js'));
@@ -45,6 +47,8 @@ export function App() {
               <Route path="forgot-password" element={<ForgotPasswordPage />} />
               <Route path="reset-password" element={<ResetPasswordPage />} />
               <Route path="accept-invitation" element={<AcceptInvitationPage />} />
+              {serviceRoutes()}
+              {deskRoutes()}
               <Route
                 path="admin/*"
                 element={

@@ -12,21 +12,17 @@ import {
   uiLanguages,
 } from '../i18n/index.js';
 import { currentPolicyQuery } from '../queries.js';
-import type { Role } from '../accounts.js';
+import { deskNavItems } from '../desk/routes.js';
+import { serviceNavItems } from '../service/routes.js';
+import type { NavItem } from './nav.js';
 import { useMe } from '../session.js';
 import { UserMenu } from './UserMenu.js';
-
-type NavItem = {
-  to: string;
-  key: string;
-  current: (pathname: string) => boolean;
-  /** Shown only to these roles; everyone when absent. */
-  roles?: readonly Role[];
-};
 
 const navItems: readonly NavItem[] = [
   { to: '/support', key: 'nav.support', current: (p) => p === '/' || p === '/support' },
   { to: '/coverage', key: 'nav.coverage', current: (p) => p === '/coverage' },
+  ...serviceNavItems,
+  ...deskNavItems,
   { to: '/admin', key: 'nav.admin', current: (p) => p.startsWith('/admin'), roles: ['admin'] },
 ];
 

@@ -3,6 +3,10 @@ import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../../src/domain/policy/schema.js';
 import en from './en.json' with { type: 'json' };
 import zhCN from './zh-CN.json' with { type: 'json' };
+import deskEn from './desk.en.json' with { type: 'json' };
+import deskZhCN from './desk.zh-CN.json' with { type: 'json' };
+import serviceEn from './service.en.json' with { type: 'json' };
+import serviceZhCN from './service.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -64,7 +68,11 @@ function reflectInDocument(language: string): void {
 export async function initI18n(): Promise<typeof i18n> {
   i18n.on('languageChanged', reflectInDocument);
   await i18n.use(initReactI18next).init({
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    // Each area keeps its strings in its own file, under its own prefix (`service.…`, `desk.…`).
+    resources: {
+      en: { translation: { ...en, service: serviceEn, desk: deskEn } },
+      'zh-CN': { translation: { ...zhCN, service: serviceZhCN, desk: deskZhCN } },
+    },
     lng: initialLanguage(),
     fallbackLng: 'en',
     supportedLngs: [...uiLanguages],
