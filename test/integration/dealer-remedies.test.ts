@@ -277,6 +277,18 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
     expect(stale.json()).toMatchObject({ error: { code: 'VERSION_CONFLICT' } });
   });
 
+  it('records one remedy when the counter submits twice at once', async () => {
+    const claimId = await claimAtDay(6);
+    const results = await Promise.all([perform(claimId, refund), perform(claimId, refund)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(results.find((r) => r.statusCode === 409)?.json()).toMatchObject({
+      error: { code: 'DEALER_REMEDY_EXISTS' },
+    });
+    expect(
+      await t.db.db.select().from(dealerRemedies).where(eq(dealerRemedies.claimId, claimId)),
+    ).toHaveLength(1);
+  });
+
   it('lists support every dealer’s requests and a dealer only its own', async () => {
     const theirs = await claimAtDay(2, 1);
     // Recorded as the other dealer would: straight through the use case is not open to our dealer.
