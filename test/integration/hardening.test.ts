@@ -40,6 +40,23 @@ describe.each(testDatabases())('hardening on $name', (testDb) => {
     });
   });
 
+  describe('when the database fails under a request', () => {
+    const t = useTestApp(testDb);
+
+    it('answers 500 with the error object and a request id, never a stack trace or SQL', async () => {
+      const policies = await t.app.inject({ method: 'GET', url: '/api/v1/products' });
+      expect(policies.statusCode).toBe(200);
+      await t.db.close();
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/products' });
+      expect(res.statusCode).toBe(500);
+      const body = res.json<{ error: { code: string; message: string } }>();
+      expect(body.error.code).toBe('INTERNAL_ERROR');
+      expect(body.error.message).toMatch(/request [0-9a-f-]{36}/);
+      expect(res.body).not.toMatch(/\bat .+:\d+:\d+/);
+      expect(res.body.toLowerCase()).not.toContain('select');
+    });
+  });
+
   describe('behind one reverse proxy, at an https address', () => {
     const t = useTestApp(testDb, {
       AUTH_RATE_LIMIT_PER_MINUTE: '2',
