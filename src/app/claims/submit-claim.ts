@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { auditEvents, claims, endUsers, outbox, products, purchases } from '../../db/schema.js';
-import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
+import { type Actor, authorize } from '../../domain/access/access.js';
+import { calendarDateIn, parseCalendarInput, Temporal } from '../../domain/calendar.js';
 import { type Cause, type Decision, quoteClause } from '../../domain/policy/evaluate.js';
+import { assertAllowed } from '../access.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
 import { issueGuestLink } from '../guest/guest-links.js';
@@ -11,11 +13,22 @@ import type { PolicySource } from '../policies/policy-source.js';
 
 export type SubmitClaimInput = {
   purchaseId: string;
-  /** The customer making the claim: the signed-in customer, or the guest whose contact matched. */
-  endUserId: string;
+  /**
+   * The customer making the claim, when the caller has established who it is (a guest whose contact
+   * matched): the purchase must be theirs. Leave it out with `signedIn`.
+   */
+  endUserId?: string | undefined;
+  /**
+   * A signed-in user: a customer on their own purchase, support or an admin on anyone's. The claim is
+   * the purchase's customer's either way.
+   */
+  signedIn?: Actor | undefined;
   cause: Cause;
   description: string;
-  /** Defaults to today in the store's time zone. */
+  /**
+   * Defaults to today in the store's time zone. Staff may date a report that came in earlier (by phone,
+   * at the counter); a customer's own report is dated today.
+   */
   reportedOn?: string | undefined;
   /** A client's retry of the same submission returns the first claim instead of making a second. */
   idempotencyKey?: string | undefined;
@@ -50,6 +63,36 @@ export type SubmitClaimDeps = {
 
 type ClaimRow = typeof claims.$inferSelect;
 
+const purchaseNotFound = {
+  code: 'PURCHASE_NOT_FOUND',
+  message: 'no such purchase among this customer’s products',
+};
+
+/** The calendar day of the report in the store's time zone: today, or the day staff say it came in. */
+function reportDay(deps: SubmitClaimDeps, input: SubmitClaimInput): string {
+  const today = calendarDateIn(deps.now(), deps.storeTimeZone);
+  if (input.reportedOn === undefined) return today.toString();
+  const day = parseCalendarInput(input.reportedOn, deps.storeTimeZone);
+  if ('code' in day) {
+    throw new AppError('invalid', 'INVALID_DATE', `reportedOn: ${day.message}`, { field: 'reportedOn' });
+  }
+  if (Temporal.PlainDate.compare(day, today) > 0) {
+    throw new AppError('invalid', 'REPORTED_ON_IN_FUTURE', `reportedOn ${day.toString()} is after today`, {
+      field: 'reportedOn',
+    });
+  }
+  // The day decides the window: a customer dating their own report earlier would choose their remedy.
+  if (input.signedIn?.role === 'customer' && !day.equals(today)) {
+    throw new AppError(
+      'invalid',
+      'REPORTED_ON_NOT_TODAY',
+      'a report is dated the day it is made; leave reportedOn out',
+      { field: 'reportedOn' },
+    );
+  }
+  return day.toString();
+}
+
 const toSubmitted = (
   row: ClaimRow,
   replayed: boolean,
@@ -69,7 +112,10 @@ const toSubmitted = (
 function assertSameSubmission(row: ClaimRow, input: SubmitClaimInput, reportedOn: string): void {
   const same =
     row.purchaseId === input.purchaseId &&
-    row.endUserId === input.endUserId &&
+    (input.endUserId === undefined || row.endUserId === input.endUserId) &&
+    // Someone else's key is not a way to read their claim.
+    (input.signedIn === undefined ||
+      authorize(input.signedIn, 'claims.submit', { endUserId: row.endUserId }) === 'allowed') &&
     row.cause === input.cause &&
     row.description === input.description &&
     row.reportedOn === reportedOn;
@@ -94,7 +140,10 @@ async function claimByKey(db: Database, key: string): Promise<ClaimRow | undefin
  * refused: its decision offers paid service.
  */
 export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput): Promise<SubmittedClaim> {
-  const reportedOn = input.reportedOn ?? calendarDateIn(deps.now(), deps.storeTimeZone).toString();
+  if (input.endUserId === undefined && input.signedIn === undefined) {
+    throw new Error('submitClaim needs the customer (endUserId) or the signed-in user (signedIn)');
+  }
+  const reportedOn = reportDay(deps, input);
   if (input.idempotencyKey) {
     const earlier = await claimByKey(deps.db, input.idempotencyKey);
     if (earlier) {
@@ -110,6 +159,7 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
         .select({
           id: purchases.id,
           endUserId: purchases.endUserId,
+          dealerId: purchases.dealerId,
           purchaseDate: purchases.purchaseDate,
           warrantyOverride: products.warrantyOverride,
           email: endUsers.email,
@@ -122,11 +172,15 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
         .where(eq(purchases.id, input.purchaseId))
         .limit(1);
       // Someone else's purchase does not exist, as far as this customer can tell.
-      if (!purchase || purchase.endUserId !== input.endUserId) {
-        throw new AppError(
-          'not_found',
-          'PURCHASE_NOT_FOUND',
-          'no such purchase among this customer’s products',
+      if (!purchase || (input.endUserId !== undefined && purchase.endUserId !== input.endUserId)) {
+        throw new AppError('not_found', purchaseNotFound.code, purchaseNotFound.message);
+      }
+      if (input.signedIn) {
+        assertAllowed(
+          input.signedIn,
+          'claims.submit',
+          { endUserId: purchase.endUserId, dealerId: purchase.dealerId },
+          purchaseNotFound,
         );
       }
 
@@ -140,7 +194,7 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
         .insert(claims)
         .values({
           purchaseId: purchase.id,
-          endUserId: input.endUserId,
+          endUserId: purchase.endUserId,
           reportedOn,
           cause: input.cause,
           description: input.description,

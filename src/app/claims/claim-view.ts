@@ -1,0 +1,116 @@
+import { desc, eq, type SQL } from 'drizzle-orm';
+import type { Database, Transaction } from '../../db/client.js';
+import { type ClaimStatus, claims, dealers, products, purchases, units } from '../../db/schema.js';
+import type { Actor, Action, ListFilter } from '../../domain/access/access.js';
+import type { Cause, Decision } from '../../domain/policy/evaluate.js';
+import type { Language, RemedyCode } from '../../domain/policy/schema.js';
+import { assertAllowed } from '../access.js';
+import { presentDecision } from '../entitlements/present-decision.js';
+import { AppError } from '../errors.js';
+
+export type ClaimView = {
+  id: string;
+  purchaseId: string;
+  endUserId: string;
+  reportedOn: string;
+  cause: Cause;
+  description: string;
+  status: ClaimStatus;
+  chosenRemedy: RemedyCode | null;
+  version: number;
+  /** As given when the claim was reported, under the policy version in force then. */
+  decision: Decision;
+  product: { sku: string; name: { en: string; zh: string } };
+  serial: string | null;
+  dealer: { id: string; name: string; phone: string | null } | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const claimNotFound = { code: 'CLAIM_NOT_FOUND', message: 'no such claim' };
+
+/** A claim belongs to its customer and to the dealer who made the sale. */
+export const claimOwners = (view: { endUserId: string; dealer: { id: string } | null }) => ({
+  endUserId: view.endUserId,
+  dealerId: view.dealer?.id ?? null,
+});
+
+/** A list's scope as a WHERE condition: a customer's own claims, the claims on a dealer's sales. */
+export function claimScopeCondition(filter: ListFilter): SQL | undefined | false {
+  if (filter.kind === 'none') return false;
+  if (filter.kind === 'all') return undefined;
+  if (filter.owners.dealerId) return eq(purchases.dealerId, filter.owners.dealerId);
+  if (filter.owners.endUserId) return eq(claims.endUserId, filter.owners.endUserId);
+  return false;
+}
+
+/** Claims with their product, unit and dealer, newest first. */
+export async function claimViews(
+  db: Database | Transaction,
+  where: SQL | undefined,
+  page: { limit: number; offset: number } = { limit: 1, offset: 0 },
+): Promise<ClaimView[]> {
+  const rows = await db
+    .select({
+      claim: claims,
+      dealerId: purchases.dealerId,
+      serial: units.serial,
+      sku: products.sku,
+      nameEn: products.nameEn,
+      nameZh: products.nameZh,
+      dealerName: dealers.name,
+      dealerPhone: dealers.phone,
+    })
+    .from(claims)
+    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+    .innerJoin(products, eq(products.id, purchases.productId))
+    .leftJoin(units, eq(units.id, purchases.unitId))
+    .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
+    .where(where)
+    .orderBy(desc(claims.createdAt), desc(claims.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  return rows.map(({ claim, ...row }) => ({
+    id: claim.id,
+    purchaseId: claim.purchaseId,
+    endUserId: claim.endUserId,
+    reportedOn: claim.reportedOn,
+    cause: claim.cause,
+    description: claim.description,
+    status: claim.status,
+    chosenRemedy: claim.chosenRemedy,
+    version: claim.version,
+    decision: claim.decision,
+    product: { sku: row.sku, name: { en: row.nameEn, zh: row.nameZh } },
+    serial: row.serial,
+    dealer:
+      row.dealerId && row.dealerName !== null
+        ? { id: row.dealerId, name: row.dealerName, phone: row.dealerPhone }
+        : null,
+    createdAt: claim.createdAt.toISOString(),
+    updatedAt: claim.updatedAt.toISOString(),
+  }));
+}
+
+/** One claim by id; unless `actor` is null (its own reporter, just now), checked against `action`. */
+export async function claimViewFor(
+  db: Database | Transaction,
+  actor: Actor | null,
+  action: Action,
+  claimId: string,
+): Promise<ClaimView> {
+  const [view] = await claimViews(db, eq(claims.id, claimId));
+  if (!view) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
+  if (actor) assertAllowed(actor, action, claimOwners(view), claimNotFound);
+  return view;
+}
+
+/** The claim as the API shows it: the decision's clauses quoted in the reader's language. */
+export function presentClaim(view: ClaimView, lang: Language) {
+  const { decision, ...rest } = view;
+  return {
+    ...rest,
+    decision: { ...presentDecision(decision, lang), warrantyEndsOn: decision.warrantyEndsOn },
+  };
+}
+export type PresentedClaim = ReturnType<typeof presentClaim>;

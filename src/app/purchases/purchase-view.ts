@@ -1,0 +1,159 @@
+import { desc, eq, type SQL } from 'drizzle-orm';
+import type { Database, Transaction } from '../../db/client.js';
+import { dealers, products, purchases, units } from '../../db/schema.js';
+import type { Actor, ListFilter } from '../../domain/access/access.js';
+import { calendarDateIn, type CalendarLength, type Temporal } from '../../domain/calendar.js';
+import type { DecisionWindow } from '../../domain/policy/evaluate.js';
+import type { PolicyVersion } from '../../domain/policy/schema.js';
+import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
+import { assertAllowed } from '../access.js';
+import { AppError } from '../errors.js';
+import type { PolicySource } from '../policies/policy-source.js';
+
+export type PurchasesDeps = {
+  db: Database;
+  policies: PolicySource;
+  storeTimeZone: string;
+  now: () => Temporal.Instant;
+};
+
+/** Where the purchase stands under the policy today, as a quality problem reported today would. */
+export type WarrantyStatus = {
+  window: DecisionWindow;
+  daysSincePurchase: number;
+  warrantyEndsOn: string;
+  paid: boolean;
+};
+
+export type PurchaseView = {
+  id: string;
+  purchaseDate: string;
+  serial: string | null;
+  product: { id: string; sku: string; name: { en: string; zh: string } };
+  dealer: { id: string; name: string; phone: string | null } | null;
+  endUserId: string;
+  buyer: { name: string | null; email: string | null; phone: string | null };
+  proofUploadId: string | null;
+  warranty: WarrantyStatus | null;
+  createdAt: string;
+};
+
+export const purchaseNotFound = { code: 'PURCHASE_NOT_FOUND', message: 'no such purchase' };
+
+/** The owners of a purchase, for `authorize`: its dealer and its customer. */
+export const purchaseOwners = (row: { dealerId: string | null; endUserId: string }) => ({
+  dealerId: row.dealerId,
+  endUserId: row.endUserId,
+});
+
+/**
+ * A list's scope as a WHERE condition on the purchase's own columns: a dealer's sales, a customer's
+ * purchases, or everything. `false` when the scope is empty (an actor without its scope id).
+ */
+export function purchaseScopeCondition(filter: ListFilter): SQL | undefined | false {
+  if (filter.kind === 'none') return false;
+  if (filter.kind === 'all') return undefined;
+  if (filter.owners.dealerId) return eq(purchases.dealerId, filter.owners.dealerId);
+  if (filter.owners.endUserId) return eq(purchases.endUserId, filter.owners.endUserId);
+  return false;
+}
+
+function warrantyToday(
+  versions: readonly PolicyVersion[],
+  today: string,
+  row: { purchaseDate: string; warrantyOverride: CalendarLength | null },
+  storeTimeZone: string,
+): WarrantyStatus | null {
+  try {
+    const decision = decideEntitlement(
+      versions,
+      { purchaseDate: row.purchaseDate, reportDate: today, cause: 'quality' },
+      { storeTimeZone, warrantyOverride: row.warrantyOverride },
+    );
+    return {
+      window: decision.window,
+      daysSincePurchase: decision.daysSincePurchase,
+      warrantyEndsOn: decision.warrantyEndsOn,
+      paid: decision.paid,
+    };
+  } catch (err) {
+    // A purchase dated before any policy version has no status to show; the list must still load.
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+}
+
+const selection = {
+  purchase: purchases,
+  serial: units.serial,
+  sku: products.sku,
+  nameEn: products.nameEn,
+  nameZh: products.nameZh,
+  warrantyOverride: products.warrantyOverride,
+  dealerName: dealers.name,
+  dealerPhone: dealers.phone,
+};
+
+/** Purchases with their product, unit and dealer, newest purchase first, each with today's warranty. */
+export async function purchaseViews(
+  deps: PurchasesDeps,
+  db: Database | Transaction,
+  where: SQL | undefined,
+  page: { limit: number; offset: number } = { limit: 1, offset: 0 },
+): Promise<PurchaseView[]> {
+  const [rows, versions] = await Promise.all([
+    db
+      .select(selection)
+      .from(purchases)
+      .innerJoin(products, eq(products.id, purchases.productId))
+      .leftJoin(units, eq(units.id, purchases.unitId))
+      .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
+      .where(where)
+      .orderBy(desc(purchases.purchaseDate), desc(purchases.createdAt), desc(purchases.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    deps.policies.versions(),
+  ]);
+  const today = calendarDateIn(deps.now(), deps.storeTimeZone).toString();
+  return rows.map((row) => {
+    const p = row.purchase;
+    return {
+      id: p.id,
+      purchaseDate: p.purchaseDate,
+      serial: row.serial,
+      product: { id: p.productId, sku: row.sku, name: { en: row.nameEn, zh: row.nameZh } },
+      dealer:
+        p.dealerId && row.dealerName !== null
+          ? { id: p.dealerId, name: row.dealerName, phone: row.dealerPhone }
+          : null,
+      endUserId: p.endUserId,
+      buyer: { name: p.buyerName, email: p.buyerEmail, phone: p.buyerPhone },
+      proofUploadId: p.proofUploadId,
+      warranty: warrantyToday(
+        versions,
+        today,
+        { ...p, warrantyOverride: row.warrantyOverride },
+        deps.storeTimeZone,
+      ),
+      createdAt: p.createdAt.toISOString(),
+    };
+  });
+}
+
+/** One purchase by id, as the actor may see it: another scope's purchase is a 404. */
+export async function purchaseViewFor(
+  deps: PurchasesDeps,
+  db: Database | Transaction,
+  actor: Actor,
+  purchaseId: string,
+): Promise<PurchaseView> {
+  const [view] = await purchaseViews(deps, db, eq(purchases.id, purchaseId));
+  if (!view) throw new AppError('not_found', purchaseNotFound.code, purchaseNotFound.message);
+  assertAllowed(
+    actor,
+    'purchases.read',
+    { dealerId: view.dealer?.id ?? null, endUserId: view.endUserId },
+    purchaseNotFound,
+  );
+  return view;
+}

@@ -1,0 +1,125 @@
+import { eq } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors.js';
+import { dealers, endUsers, purchases, uploads } from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import { calendarDateIn } from '../../domain/calendar.js';
+import { checkSaleItem } from '../../domain/purchases/sale.js';
+import { auditActor } from '../audit.js';
+import { forbidden } from '../access.js';
+import { AppError } from '../errors.js';
+import { type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
+import { lookupErrorKind } from './record-purchase.js';
+import { resolveSales, saleRaceConflict, writeSales } from './sales.js';
+
+export type RegisterPurchaseInput = {
+  serial?: string | undefined;
+  sku?: string | undefined;
+  purchaseDate: string;
+  /** The dealer who sold it, when the customer knows. */
+  dealerId?: string | undefined;
+  /** From POST /api/v1/uploads?kind=proof_of_purchase. */
+  proofUploadId: string;
+};
+
+const proofNotFound = { code: 'UPLOAD_NOT_FOUND', message: 'no such proof of purchase' };
+const proofTaken = {
+  code: 'PROOF_ALREADY_ATTACHED',
+  message: 'this proof of purchase is already attached to a purchase',
+};
+
+/**
+ * A signed-in customer registers a product they bought, with the receipt they uploaded: the purchase
+ * is theirs, its buyer is them as on record, and the receipt proves this purchase only.
+ */
+export async function registerPurchase(
+  deps: PurchasesDeps,
+  actor: Actor,
+  input: RegisterPurchaseInput,
+): Promise<PurchaseView> {
+  if (actor.role !== 'customer') throw forbidden();
+  const endUserId = actor.scope.endUserId;
+  const checked = checkSaleItem(input, {
+    today: calendarDateIn(deps.now(), deps.storeTimeZone),
+    timeZone: deps.storeTimeZone,
+  });
+  if (!checked.ok) {
+    const [first] = checked.problems;
+    throw new AppError('invalid', first?.code ?? 'INVALID_PURCHASE', first?.message ?? 'invalid purchase', {
+      field: first?.field,
+      problems: checked.problems,
+    });
+  }
+
+  try {
+    const id = await deps.db.transaction(async (tx) => {
+      const [customer] = await tx.select().from(endUsers).where(eq(endUsers.id, endUserId)).limit(1);
+      if (!customer) throw new Error(`the customer record ${endUserId} of a signed-in customer is missing`);
+
+      const [proof] = await tx
+        .select({ id: uploads.id, kind: uploads.kind, uploadedBy: uploads.uploadedBy })
+        .from(uploads)
+        .where(eq(uploads.id, input.proofUploadId))
+        .limit(1);
+      // Someone else's upload is as unknown as one that does not exist; an anonymous one may be this
+      // customer's, sent before signing in.
+      if (!proof || (proof.uploadedBy !== 'guest' && proof.uploadedBy !== auditActor(actor))) {
+        throw new AppError('not_found', proofNotFound.code, proofNotFound.message);
+      }
+      if (proof.kind !== 'proof_of_purchase') {
+        throw new AppError(
+          'invalid',
+          'NOT_A_PROOF_OF_PURCHASE',
+          'this upload is a photo; upload the receipt with kind=proof_of_purchase',
+          { field: 'proofUploadId' },
+        );
+      }
+      const [attached] = await tx
+        .select({ id: purchases.id })
+        .from(purchases)
+        .where(eq(purchases.proofUploadId, proof.id))
+        .limit(1);
+      if (attached) throw new AppError('conflict', proofTaken.code, proofTaken.message);
+
+      if (input.dealerId !== undefined) {
+        const [dealer] = await tx
+          .select({ id: dealers.id })
+          .from(dealers)
+          .where(eq(dealers.id, input.dealerId))
+          .limit(1);
+        if (!dealer) throw new AppError('not_found', 'DEALER_NOT_FOUND', 'no such dealer');
+      }
+
+      const resolved = await resolveSales(tx, [
+        {
+          ...checked.item,
+          buyerName: customer.name,
+          buyerEmail: customer.email ?? undefined,
+          buyerPhone: customer.phone ?? undefined,
+        },
+      ]);
+      if (!resolved.ok) {
+        const [first] = resolved.problems;
+        if (!first) throw new Error('a refused purchase names its problem');
+        throw new AppError(lookupErrorKind(first.code), first.code, first.message, { field: first.field });
+      }
+      const [purchaseId] = await writeSales(tx, resolved.resolved, {
+        actor,
+        dealerId: input.dealerId ?? null,
+        action: 'purchase.registered',
+        endUserId,
+        proofUploadId: proof.id,
+      });
+      return purchaseId;
+    });
+    // After the commit, like recordPurchase: the warranty status reads the policy versions.
+    const [view] = await purchaseViews(deps, deps.db, eq(purchases.id, id ?? ''));
+    if (!view) throw new Error('the registered purchase is not there');
+    return view;
+  } catch (err) {
+    // Two registrations with one receipt raced past the check above: the unique index decides.
+    if (isUniqueViolation(err, 'purchases_proof_upload_id_idx')) {
+      throw new AppError('conflict', proofTaken.code, proofTaken.message);
+    }
+    throw saleRaceConflict(err) ?? err;
+  }
+}

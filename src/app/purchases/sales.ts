@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Transaction } from '../../db/client.js';
+import { auditEvents, endUsers, products, purchases, units } from '../../db/schema.js';
+import { contactKey } from '../../domain/contact.js';
+import type { Sale, SaleField, SaleItem } from '../../domain/purchases/sale.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { type AuditActor, auditActor } from '../audit.js';
+import { AppError } from '../errors.js';
+
+/*
+ * What recording one sale and importing a dealer's CSV share: the look-ups that need the database
+ * (the product, the unit, whether it was sold already) and the writes (customer, unit, purchase,
+ * audit event). Both run inside the caller's transaction, and both work on a batch so that an import
+ * of thousands of rows costs a handful of queries, not thousands.
+ */
+
+/** Units whose lot nobody told us: a unit first seen in a sale. */
+export const UNKNOWN_LOT = 'unknown';
+
+export type SaleLookupCode =
+  | 'UNKNOWN_PRODUCT'
+  | 'UNKNOWN_SERIAL'
+  | 'SERIAL_PRODUCT_MISMATCH'
+  | 'SERIAL_ALREADY_RECORDED'
+  | 'DUPLICATE_SERIAL';
+
+export type SaleLookupProblem = { index: number; field: SaleField; code: SaleLookupCode; message: string };
+
+/** A sale whose product (and unit, when it names one) is known. */
+export type ResolvedSale<S extends SaleItem = Sale> = {
+  sale: S;
+  productId: string;
+  /** The unit already on record, or the id of the one this sale adds (`newUnit`). */
+  unitId: string | null;
+  newUnit: boolean;
+};
+
+/** Large enough to be few round trips, small enough to stay far below PostgreSQL's 65,535 parameters. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Finds each sale's product and unit. A serial on record gives its product (an SKU given with it must
+ * agree); an unknown serial with an SKU becomes a new unit of that product; a unit already sold, or
+ * named twice in one batch, is refused, so a CSV sent twice does not record its sales twice.
+ */
+export async function resolveSales<S extends SaleItem>(
+  tx: Transaction,
+  sales: readonly S[],
+): Promise<{ ok: true; resolved: ResolvedSale<S>[] } | { ok: false; problems: SaleLookupProblem[] }> {
+  const skus = [...new Set(sales.flatMap((s) => (s.sku ? [s.sku] : [])))];
+  const serials = [...new Set(sales.flatMap((s) => (s.serial ? [s.serial] : [])))];
+
+  const productBySku = new Map<string, string>();
+  for (const part of chunks(skus)) {
+    const rows = await tx
+      .select({ id: products.id, sku: products.sku })
+      .from(products)
+      .where(inArray(products.sku, part));
+    for (const r of rows) productBySku.set(r.sku, r.id);
+  }
+  const unitBySerial = new Map<string, { id: string; productId: string; sku: string }>();
+  for (const part of chunks(serials)) {
+    const rows = await tx
+      .select({ id: units.id, serial: units.serial, productId: units.productId, sku: products.sku })
+      .from(units)
+      .innerJoin(products, eq(products.id, units.productId))
+      .where(inArray(units.serial, part))
+      // Two sales of one unit racing: the second waits here, then finds the first one's purchase.
+      .for('update', { of: units });
+    for (const r of rows) unitBySerial.set(r.serial, r);
+  }
+  const soldUnits = new Set<string>();
+  for (const part of chunks([...unitBySerial.values()].map((u) => u.id))) {
+    const rows = await tx
+      .select({ unitId: purchases.unitId })
+      .from(purchases)
+      .where(inArray(purchases.unitId, part));
+    for (const r of rows) if (r.unitId) soldUnits.add(r.unitId);
+  }
+
+  const problems: SaleLookupProblem[] = [];
+  const resolved: ResolvedSale<S>[] = [];
+  const seenSerials = new Set<string>();
+  sales.forEach((sale, index) => {
+    const problem = (field: SaleField, code: SaleLookupCode, message: string) =>
+      problems.push({ index, field, code, message });
+    const skuProduct = sale.sku === undefined ? undefined : productBySku.get(sale.sku);
+    if (sale.sku !== undefined && skuProduct === undefined) {
+      problem('sku', 'UNKNOWN_PRODUCT', `no product has the SKU "${sale.sku}"`);
+      return;
+    }
+    if (sale.serial === undefined) {
+      if (skuProduct !== undefined)
+        resolved.push({ sale, productId: skuProduct, unitId: null, newUnit: false });
+      return;
+    }
+    if (seenSerials.has(sale.serial)) {
+      problem('serial', 'DUPLICATE_SERIAL', `serial "${sale.serial}" is named twice`);
+      return;
+    }
+    seenSerials.add(sale.serial);
+    const unit = unitBySerial.get(sale.serial);
+    if (unit === undefined) {
+      if (skuProduct === undefined) {
+        problem(
+          'serial',
+          'UNKNOWN_SERIAL',
+          `no unit has the serial "${sale.serial}"; give the product’s SKU to add it`,
+        );
+        return;
+      }
+      resolved.push({ sale, productId: skuProduct, unitId: randomUUID(), newUnit: true });
+      return;
+    }
+    if (skuProduct !== undefined && skuProduct !== unit.productId) {
+      problem(
+        'sku',
+        'SERIAL_PRODUCT_MISMATCH',
+        `serial "${sale.serial}" is a unit of ${unit.sku}, not ${sale.sku ?? ''}`,
+      );
+      return;
+    }
+    if (soldUnits.has(unit.id)) {
+      problem('serial', 'SERIAL_ALREADY_RECORDED', `the unit "${sale.serial}" was already sold and recorded`);
+      return;
+    }
+    resolved.push({ sale, productId: unit.productId, unitId: unit.id, newUnit: false });
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, resolved };
+}
+
+/**
+ * A sale that lost a race with another naming the same new serial hits the units' unique serial; it
+ * is the same refusal as a unit already sold, not a server error.
+ */
+export function saleRaceConflict(err: unknown): AppError | undefined {
+  if (!isUniqueViolation(err, 'units_serial_unique')) return undefined;
+  return new AppError(
+    'conflict',
+    'SERIAL_ALREADY_RECORDED',
+    'a unit with this serial was recorded by another sale at the same time',
+  );
+}
+
+/** The digits a phone is compared by in SQL: the same last 11 as `contactKey`. */
+const phoneDigits = (column: typeof endUsers.phone) =>
+  sql<string>`right(regexp_replace(coalesce(${column}, ''), '[^0-9]', '', 'g'), 11)`;
+
+/**
+ * The customer record of each sale's buyer: an existing one with the same e-mail address (in any
+ * case) or else the same phone number (as `contactKey` compares them), oldest first; otherwise a new
+ * one, shared by every sale of the batch to the same buyer.
+ */
+async function customersOf(tx: Transaction, sales: readonly Sale[]): Promise<string[]> {
+  const emailKeys = [...new Set(sales.flatMap((s) => (s.buyerEmail ? [contactKey(s.buyerEmail)] : [])))];
+  const phoneKeys = [
+    ...new Set(sales.flatMap((s) => (s.buyerPhone ? [contactKey(s.buyerPhone)] : []))),
+  ].filter((k): k is string => k !== undefined);
+  const byKey = new Map<string, string>();
+  const known = async (condition: SQL) => {
+    const rows = await tx
+      .select({ id: endUsers.id, email: endUsers.email, phone: endUsers.phone })
+      .from(endUsers)
+      .where(condition)
+      .orderBy(asc(endUsers.createdAt), asc(endUsers.id));
+    for (const r of rows) {
+      for (const contact of [r.email, r.phone]) {
+        const key = contact ? contactKey(contact) : undefined;
+        if (key !== undefined && !byKey.has(key)) byKey.set(key, r.id);
+      }
+    }
+  };
+  for (const part of chunks(emailKeys.filter((k): k is string => k !== undefined))) {
+    await known(inArray(sql`lower(${endUsers.email})`, part));
+  }
+  for (const part of chunks(phoneKeys)) {
+    await known(
+      inArray(
+        phoneDigits(endUsers.phone),
+        part.map((k) => k.slice('tel:'.length)),
+      ),
+    );
+  }
+
+  const created: (typeof endUsers.$inferInsert)[] = [];
+  const ids = sales.map((sale) => {
+    const keys = [sale.buyerEmail, sale.buyerPhone].flatMap((c) => {
+      const key = c ? contactKey(c) : undefined;
+      return key === undefined ? [] : [key];
+    });
+    // The e-mail address first: it is what a customer signs up with and is linked by.
+    const existing = keys.map((k) => byKey.get(k)).find((id) => id !== undefined);
+    const id = existing ?? randomUUID();
+    if (existing === undefined) {
+      created.push({
+        id,
+        name: sale.buyerName,
+        email: sale.buyerEmail ?? null,
+        phone: sale.buyerPhone ?? null,
+      });
+    }
+    for (const k of keys) if (!byKey.has(k)) byKey.set(k, id);
+    return id;
+  });
+  for (const part of chunks(created)) await tx.insert(endUsers).values(part);
+  return ids;
+}
+
+export type WriteSalesOptions = {
+  actor: AuditActor;
+  dealerId: string | null;
+  /** The audit action of each purchase: `purchase.recorded` (a dealer's sale) or `purchase.registered`. */
+  action: 'purchase.recorded' | 'purchase.registered';
+  /** A customer registering their own purchase: the record is theirs, not looked up by contact. */
+  endUserId?: string | undefined;
+  proofUploadId?: string | undefined;
+  idempotencyKey?: string | undefined;
+  /** Said in each audit event, e.g. that the sale came in a CSV import. */
+  auditData?: Record<string, unknown>;
+};
+
+/** Writes resolved sales: new units, customers, purchases and one audit event each. Returns their ids. */
+export async function writeSales(
+  tx: Transaction,
+  resolved: readonly ResolvedSale[],
+  options: WriteSalesOptions,
+): Promise<string[]> {
+  const newUnits = resolved.flatMap((r) =>
+    r.newUnit && r.unitId && r.sale.serial
+      ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT }]
+      : [],
+  );
+  for (const part of chunks(newUnits)) await tx.insert(units).values(part);
+
+  const customerIds =
+    options.endUserId === undefined
+      ? await customersOf(
+          tx,
+          resolved.map((r) => r.sale),
+        )
+      : resolved.map(() => options.endUserId ?? '');
+  const recordedBy = auditActor(options.actor);
+  const rows = resolved.map((r, i) => ({
+    id: randomUUID(),
+    productId: r.productId,
+    unitId: r.unitId,
+    dealerId: options.dealerId,
+    endUserId: customerIds[i] ?? '',
+    purchaseDate: r.sale.purchaseDate,
+    proofUploadId: options.proofUploadId ?? null,
+    recordedBy,
+    buyerName: r.sale.buyerName,
+    buyerEmail: r.sale.buyerEmail ?? null,
+    buyerPhone: r.sale.buyerPhone ?? null,
+    idempotencyKey: options.idempotencyKey ?? null,
+  }));
+  for (const part of chunks(rows)) await tx.insert(purchases).values(part);
+  const events = rows.map((row) => ({
+    actor: recordedBy,
+    action: options.action,
+    entityType: 'purchase',
+    entityId: row.id,
+    data: {
+      dealerId: row.dealerId,
+      productId: row.productId,
+      unitId: row.unitId,
+      endUserId: row.endUserId,
+      purchaseDate: row.purchaseDate,
+      ...options.auditData,
+    },
+  }));
+  for (const part of chunks(events)) await tx.insert(auditEvents).values(part);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { ClaimStatus } from '../../db/schema.js';
+import { causes } from '../../domain/policy/evaluate.js';
+import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
+import { remedySchema } from '../entitlements/schemas.js';
+import { langQuerySchema } from '../language.js';
+import { dayInputField } from '../purchases/schemas.js';
+
+/* Pure zod: the web app imports this module too (the db import is a type only). */
+
+/** The claim table's statuses (a route answering with another would not type-check). */
+export const claimStatusValues = [
+  'open',
+  'remedy_chosen',
+  'resolved',
+  'withdrawn',
+] as const satisfies readonly ClaimStatus[];
+
+const descriptionField = z
+  .string()
+  .trim()
+  .min(5)
+  .max(4000)
+  .describe('What is wrong, in the customer’s words');
+
+export const submitClaimRequestSchema = z
+  .object({
+    purchaseId: z.uuid(),
+    cause: z.enum(causes).describe('quality: a fault; human_damage: damage caused by misuse'),
+    description: descriptionField,
+    reportedOn: dayInputField
+      .optional()
+      .describe(
+        'Support and admins: the day a report came in by phone or at the counter. Defaults to today.',
+      ),
+  })
+  .strict()
+  .meta({ id: 'SubmitClaimRequest' });
+export type SubmitClaimRequest = z.infer<typeof submitClaimRequestSchema>;
+
+export const guestClaimRequestSchema = z
+  .object({
+    serial: z.string().trim().min(1).max(64).describe('The serial number on the unit'),
+    contact: z
+      .string()
+      .trim()
+      .min(3)
+      .max(254)
+      .describe('The e-mail address or phone number the purchase was recorded with'),
+    cause: z.enum(causes),
+    description: descriptionField,
+  })
+  .strict()
+  .meta({ id: 'GuestClaimRequest' });
+export type GuestClaimRequest = z.infer<typeof guestClaimRequestSchema>;
+
+export const chooseRemedyRequestSchema = z
+  .object({
+    remedy: z.enum(remedyCodes).describe('One of the remedies the claim’s decision offers'),
+    expectedVersion: z.int().min(1).describe('The version of the claim the choice was made on'),
+  })
+  .strict()
+  .meta({ id: 'ChooseRemedyRequest' });
+export type ChooseRemedyRequest = z.infer<typeof chooseRemedyRequestSchema>;
+
+export const claimLangQuerySchema = z.object({ lang: langQuerySchema }).strict();
+
+export const claimListQuerySchema = z
+  .object({
+    status: z.enum(claimStatusValues).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    lang: langQuerySchema,
+  })
+  .strict();
+
+const localizedName = z.object({ en: z.string(), zh: z.string() });
+
+export const claimSchema = z
+  .object({
+    id: z.string(),
+    purchaseId: z.string(),
+    endUserId: z.string(),
+    reportedOn: z.iso.date(),
+    cause: z.enum(causes),
+    description: z.string(),
+    status: z.enum(claimStatusValues),
+    chosenRemedy: z.enum(remedyCodes).nullable(),
+    version: z.int().min(1),
+    decision: z
+      .object({
+        policyVersion: z.string(),
+        window: z.enum([...windowCodes, 'expired']),
+        daysSincePurchase: z.number().int().min(0),
+        warrantyEndsOn: z.iso.date(),
+        paid: z.boolean(),
+        remedies: z.array(remedySchema),
+      })
+      .describe('As decided when the claim was reported; clauses quoted in the reader’s language'),
+    product: z.object({ sku: z.string(), name: localizedName }),
+    serial: z.string().nullable(),
+    dealer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Claim' });
+export type Claim = z.infer<typeof claimSchema>;
+
+export const submittedClaimSchema = claimSchema
+  .extend({
+    trackingUrl: z
+      .string()
+      .nullable()
+      .describe(
+        'The link to follow the claim without an account; only in the first answer (null on a replay)',
+      ),
+  })
+  .meta({ id: 'SubmittedClaim' });
+export type SubmittedClaim = z.infer<typeof submittedClaimSchema>;

@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../app/errors.js';
+import { importPurchases } from '../../app/purchases/import-purchases.js';
+import type { PurchasesDeps } from '../../app/purchases/purchase-view.js';
+import { getPurchase, listPurchases } from '../../app/purchases/read-purchases.js';
+import { recordPurchase } from '../../app/purchases/record-purchase.js';
+import { registerPurchase } from '../../app/purchases/register-purchase.js';
+import { idParams } from '../accounts-schemas.js';
+import { currentActor } from '../auth/actor.js';
+import { errorResponseSchema } from '../errors.js';
+import {
+  idempotencyHeadersSchema,
+  importPurchasesBodySchema,
+  importPurchasesQuerySchema,
+  importPurchasesResponseSchema,
+  listQuerySchema,
+  purchaseSchema,
+  recordPurchaseRequestSchema,
+  registerPurchaseRequestSchema,
+} from './schemas.js';
+
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
+
+/** 5,000 rows of a few hundred characters each, with room to spare; every other route keeps 256 KiB. */
+const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
+
+export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
+  const deps = (): PurchasesDeps => ({
+    db: app.db.db,
+    policies: app.policies,
+    storeTimeZone: app.config.storeTimeZone,
+    now: app.clock,
+  });
+
+  // Only in this plugin: the rest of the API speaks JSON alone.
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
+    (_r, body, done) => {
+      done(null, body);
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      config: { access: 'purchases.read' },
+      schema: {
+        tags: ['purchases'],
+        summary:
+          'Purchases, newest first, with today’s warranty status (a dealer: its sales; a customer: theirs)',
+        querystring: listQuerySchema,
+        response: { 200: z.array(purchaseSchema), ...errors },
+      },
+    },
+    async (request) => listPurchases(deps(), currentActor(request), request.query),
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: { access: 'purchases.read' },
+      schema: {
+        tags: ['purchases'],
+        summary: 'One purchase',
+        params: idParams,
+        response: { 200: purchaseSchema, ...errors },
+      },
+    },
+    async (request) => getPurchase(deps(), currentActor(request), request.params.id),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { access: 'purchases.record' },
+      schema: {
+        tags: ['purchases'],
+        summary: 'Record a sale (a dealer: its own; support and admins name the dealer)',
+        description:
+          'A serial on record gives its product; an unknown serial with an SKU adds the unit; an SKU alone records the product without a unit. The customer is found by e-mail address or phone number, or added. With an Idempotency-Key, a retry answers 200 with the sale first recorded; the key with another sale is a 409.',
+        headers: idempotencyHeadersSchema,
+        body: recordPurchaseRequestSchema,
+        response: { 200: purchaseSchema, 201: purchaseSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { replayed, ...purchase } = await recordPurchase(deps(), currentActor(request), {
+        ...request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.code(replayed ? 200 : 201).send(purchase);
+    },
+  );
+
+  app.post(
+    '/import',
+    {
+      config: { access: 'purchases.record' },
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['purchases'],
+        summary: 'Import a dealer’s sales from a CSV file (text/csv): all rows or none',
+        description:
+          'Every row is checked first. If any is wrong, nothing is written and the answer is 400 IMPORT_REJECTED with `details.rows: [{ row, field, code, message }]` (row as a spreadsheet numbers it: the header is 1). Otherwise every sale is recorded in one transaction.',
+        consumes: ['text/csv'],
+        querystring: importPurchasesQuerySchema,
+        body: importPurchasesBodySchema,
+        response: {
+          201: importPurchasesResponseSchema,
+          ...errors,
+          413: errorResponseSchema,
+          415: errorResponseSchema,
+        },
+      },
+      preValidation: async (request) => {
+        const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+        if (type !== 'text/csv') {
+          throw new AppError('unsupported_media_type', 'CSV_REQUIRED', 'send the file as text/csv');
+        }
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(
+        await importPurchases(deps(), currentActor(request), {
+          csv: request.body,
+          dealerId: request.query.dealerId,
+        }),
+      ),
+  );
+
+  app.post(
+    '/register',
+    {
+      config: { access: 'purchases.register' },
+      schema: {
+        tags: ['purchases'],
+        summary: 'Register a product I bought, with my receipt',
+        body: registerPurchaseRequestSchema,
+        response: { 201: purchaseSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await registerPurchase(deps(), currentActor(request), request.body)),
+  );
+};
