@@ -28,6 +28,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The refusal's `error.details` (a CSV import's rows, the clause a remedy was refused under). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -47,7 +49,12 @@ export async function request<T>(schema: z.ZodType<T>, url: string, init?: Reque
   if (!response.ok) {
     const parsed = errorResponseSchema.safeParse(body);
     if (parsed.success) {
-      throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+      throw new ApiError(
+        response.status,
+        parsed.data.error.code,
+        parsed.data.error.message,
+        parsed.data.error.details,
+      );
     }
     throw new ApiError(response.status, 'HTTP_ERROR', `${response.status} ${response.statusText}`.trim());
   }
