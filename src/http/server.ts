@@ -38,6 +38,8 @@ import { userRoutes } from './users/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { uploadRoutes } from './uploads/routes.js';
+import { purchaseRoutes } from './purchases/routes.js';
+import { claimRoutes } from './claims/routes.js';
 import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
@@ -169,6 +171,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
         { name: 'tracking', description: 'Following a claim and its repair without an account' },
         { name: 'uploads', description: 'Proofs of purchase and photos' },
+        { name: 'purchases', description: 'Sales recorded by dealers, products registered by customers' },
+        { name: 'claims', description: 'Problems customers report, the decision and the remedy they choose' },
         { name: 'paid service', description: 'Quotes for repairs the customer pays for, and their invoices' },
         { name: 'operations', description: 'Health and readiness' },
       ],
@@ -192,6 +196,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
   await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
   await app.register(uploadRoutes, { prefix: '/api/v1/uploads' });
+  await app.register(purchaseRoutes, { prefix: '/api/v1/purchases' });
+  await app.register(claimRoutes, { prefix: '/api/v1/claims' });
   // Beside the claims area under its prefix: what a dealer and paid service do to one claim.
   await app.register(dealerRemedyRoutes, { prefix: '/api/v1/claims' });
   await app.register(claimQuoteRoutes, { prefix: '/api/v1/claims' });
