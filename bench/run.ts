@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { ensureBuiltInPolicies } from '../src/db/policies.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../src/db/seed.js';
 import { Temporal } from '../src/domain/calendar.js';
 import { decide } from '../src/domain/policy/evaluate.js';
 import { builtInPolicyVersions } from '../src/domain/policy/halotek.js';
@@ -22,12 +23,15 @@ const CONNECTIONS = 50;
 
 type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 
-async function load(url: string, init: { method?: 'GET' | 'POST'; body?: string } = {}): Promise<Load> {
+async function load(
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> } = {},
+): Promise<Load> {
   const result = await autocannon({
     url,
     method: init.method ?? 'GET',
     body: init.body,
-    headers: init.body ? { 'content-type': 'application/json' } : {},
+    headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
     connections: CONNECTIONS,
     duration: SECONDS,
   });
@@ -71,10 +75,15 @@ async function bareFloor(): Promise<Load> {
   }
 }
 
-async function appRoutes(handle: DatabaseHandle): Promise<{ evaluate: Load; readyz: Load }> {
+async function appRoutes(handle: DatabaseHandle): Promise<{ evaluate: Load; readyz: Load; me: Load }> {
   await migrateDatabase(handle);
   await ensureBuiltInPolicies(handle.db);
-  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000' });
+  await seedDemoData(handle.db, { today: Temporal.Now.plainDateISO('Asia/Shanghai') });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+  });
   const app = await buildServer({ db: handle, config, clock: () => Temporal.Now.instant(), logger: false });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
@@ -86,7 +95,16 @@ async function appRoutes(handle: DatabaseHandle): Promise<{ evaluate: Load; read
     });
     const evaluate = await load(`${url}/api/v1/entitlements/evaluate`, { method: 'POST', body });
     const readyz = await load(`${url}/readyz`);
-    return { evaluate, readyz };
+    // A signed-in request: every one resolves its session from the database before the handler runs.
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      headers: { origin: config.publicUrl.origin },
+      payload: { email: DEMO_ACCOUNTS[0].email, password: DEMO_PASSWORD },
+    });
+    const cookie = [signIn.headers['set-cookie']].flat()[0]?.split(';')[0] ?? '';
+    const me = await load(`${url}/api/v1/me`, { headers: { cookie } });
+    return { evaluate, readyz, me };
   } finally {
     await app.close();
   }
@@ -99,6 +117,7 @@ async function measureRoutes(database: string, handle: DatabaseHandle): Promise<
   return [
     `| ${database} | evaluate (POST) | ${fmt(r.evaluate)} |`,
     `| ${database} | readyz (SELECT 1) | ${fmt(r.readyz)} |`,
+    `| ${database} | me (GET, signed in: session lookup + user) | ${fmt(r.me)} |`,
   ];
 }
 
