@@ -9,6 +9,7 @@ import type { RouteAccess } from '../../src/http/auth/actor.js';
 import { useTestApp } from '../support/app.js';
 import { maintenanceOrderFixtures } from '../support/maintenance.js';
 import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
+import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -129,6 +130,11 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     scopedFixtures.set('/api/v1/claims/:id/maintenance-order', [
       { role: 'customer', own: repairs.ownClaim, other: repairs.otherClaim },
     ]);
+
+    // Purchases and claims: the demo customer's, sold by the demo dealer, and another's elsewhere.
+    for (const [url, fixtures] of await purchaseAndClaimMatrixFixtures(t.app, t.db.db)) {
+      scopedFixtures.set(url, fixtures);
+    }
 
     // Dealer remedies, reimbursement claims and paid-service quotes (test/support/service-fixtures.ts).
     for (const [url, fixtures] of await endUserServiceMatrixFixtures(t.app, t.db.db)) {
