@@ -43,6 +43,8 @@ import { claimRoutes } from './claims/routes.js';
 import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
+import { maintenanceOrderRoutes } from './maintenance/routes.js';
+import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -174,6 +176,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'purchases', description: 'Sales recorded by dealers, products registered by customers' },
         { name: 'claims', description: 'Problems customers report, the decision and the remedy they choose' },
         { name: 'paid service', description: 'Quotes for repairs the customer pays for, and their invoices' },
+        { name: 'maintenance', description: 'Maintenance orders: issue, receive, repair, return' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -203,12 +206,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(claimQuoteRoutes, { prefix: '/api/v1/claims' });
   await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
+  await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   if (deps.config.smtpUrl) {
     startOutboxDispatcher(app, {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
       intervalMs: deps.config.outboxIntervalSeconds * 1000,
     });
   }
+  startCommitmentDeadlineJob(app, { intervalMs: deps.config.deadlineJobIntervalSeconds * 1000 });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;
