@@ -1,0 +1,187 @@
+import { queryOptions } from '@tanstack/react-query';
+import { z } from 'zod';
+import { claimSchema, claimStatusValues } from '../../../src/http/claims/schemas.js';
+import {
+  type DealerRemedyRequest,
+  dealerRemedyRequestSchema,
+  dealerRemedySchema,
+} from '../../../src/http/dealer-remedies/schemas.js';
+import {
+  maintenanceOrderDetailSchema,
+  maintenanceOrderSchema,
+} from '../../../src/http/maintenance/schemas.js';
+import type { MoneyField } from '../../../src/http/money-fields.js';
+import {
+  type CreateQuoteRequest,
+  createQuoteRequestSchema,
+  quoteSchema,
+} from '../../../src/http/paid-service/schemas.js';
+import {
+  importPurchasesResponseSchema,
+  importRowProblemSchema,
+  purchaseSchema,
+  type RecordPurchaseRequest,
+  recordPurchaseRequestSchema,
+} from '../../../src/http/purchases/schemas.js';
+import {
+  type ReimbursementDecisionRequest,
+  reimbursementDecisionRequestSchema,
+  reimbursementSchema,
+  type reimbursementStatuses,
+} from '../../../src/http/reimbursements/schemas.js';
+import { ApiError, request, send } from '../api.js';
+
+/*
+ * The service desk's view of the API: sales, claims, dealer remedies, reimbursement claims, maintenance
+ * orders and quotes, each read and written through the server's own schemas.
+ */
+
+export type Purchase = z.infer<typeof purchaseSchema>;
+export type Claim = z.infer<typeof claimSchema>;
+export type ClaimStatus = (typeof claimStatusValues)[number];
+export type Reimbursement = z.infer<typeof reimbursementSchema>;
+export type ReimbursementStatus = (typeof reimbursementStatuses)[number];
+export type MaintenanceOrder = z.infer<typeof maintenanceOrderSchema>;
+export type MaintenanceOrderDetail = z.infer<typeof maintenanceOrderDetailSchema>;
+export type Quote = z.infer<typeof quoteSchema>;
+export type QuoteLine = Quote['lines'][number];
+export type ImportRowProblem = z.infer<typeof importRowProblemSchema>;
+export type Money = MoneyField;
+export type { CreateQuoteRequest, DealerRemedyRequest, RecordPurchaseRequest };
+export { claimStatusValues };
+
+/** The lists a desk screen shows: as many as the API gives at once, which is all a desk works through. */
+const PAGE = 500;
+
+export const purchasesQuery = queryOptions({
+  queryKey: ['desk', 'purchases'],
+  queryFn: () => request(z.array(purchaseSchema), `/api/v1/purchases?limit=${PAGE}`),
+});
+
+/** Claims in the reader's language (the decision's clauses are quoted in it). */
+export const claimsQuery = (lang: 'en' | 'zh', status?: ClaimStatus) =>
+  queryOptions({
+    queryKey: ['desk', 'claims', lang, status ?? 'all'],
+    queryFn: () =>
+      request(
+        z.array(claimSchema),
+        `/api/v1/claims?limit=${PAGE}&lang=${lang}${status ? `&status=${status}` : ''}`,
+      ),
+  });
+
+export const claimQuery = (id: string, lang: 'en' | 'zh') =>
+  queryOptions({
+    queryKey: ['desk', 'claim', id, lang],
+    queryFn: () => request(claimSchema, `/api/v1/claims/${encodeURIComponent(id)}?lang=${lang}`),
+  });
+
+export const reimbursementsQuery = queryOptions({
+  queryKey: ['desk', 'reimbursements'],
+  queryFn: () => request(z.array(reimbursementSchema), '/api/v1/reimbursements'),
+});
+
+/** The filters the maintenance-order list offers. */
+export type OrderFilters = { state?: MaintenanceOrder['state']; serviceCenterId?: string };
+
+export const maintenanceOrdersQuery = (filters: OrderFilters) =>
+  queryOptions({
+    queryKey: ['desk', 'maintenance-orders', filters],
+    queryFn: () => {
+      const params = new URLSearchParams();
+      if (filters.state) params.set('state', filters.state);
+      if (filters.serviceCenterId) params.set('serviceCenterId', filters.serviceCenterId);
+      const query = params.size > 0 ? `?${params.toString()}` : '';
+      return request(z.array(maintenanceOrderSchema), `/api/v1/maintenance-orders${query}`);
+    },
+  });
+
+export const maintenanceOrderQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['desk', 'maintenance-order', id],
+    queryFn: () =>
+      request(maintenanceOrderDetailSchema, `/api/v1/maintenance-orders/${encodeURIComponent(id)}`),
+  });
+
+export const quotesQuery = queryOptions({
+  queryKey: ['desk', 'quotes'],
+  queryFn: () => request(z.array(quoteSchema), '/api/v1/quotes'),
+});
+
+export const quoteQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['desk', 'quote', id],
+    queryFn: () => request(quoteSchema, `/api/v1/quotes/${encodeURIComponent(id)}`),
+  });
+
+/** A sale; the key makes a retry of the same submission (a lost answer, a double click) answer once. */
+export function recordPurchase(body: RecordPurchaseRequest, idempotencyKey: string): Promise<Purchase> {
+  return request(purchaseSchema, '/api/v1/purchases', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+    body: JSON.stringify(recordPurchaseRequestSchema.parse(body)),
+  });
+}
+
+/** A CSV file as it is: the server checks every row and imports all of them or none. */
+export function importPurchases(csv: string): Promise<{ imported: number }> {
+  return request(importPurchasesResponseSchema, '/api/v1/purchases/import', {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
+}
+
+/** The per-row report of a rejected import, or undefined for any other refusal. */
+export function importProblems(error: Error): ImportRowProblem[] | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'IMPORT_REJECTED') return undefined;
+  const parsed = z.object({ rows: z.array(importRowProblemSchema) }).safeParse(error.details);
+  return parsed.success ? parsed.data.rows : undefined;
+}
+
+/** The clause a refused remedy quotes (409 REMEDY_NOT_OFFERED), if the API gave one. */
+export function refusingClause(error: Error): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'REMEDY_NOT_OFFERED') return undefined;
+  const parsed = z.object({ clause: z.string() }).safeParse(error.details);
+  return parsed.success ? parsed.data.clause : undefined;
+}
+
+export function isVersionConflict(error: Error | null): boolean {
+  return error instanceof ApiError && error.code === 'VERSION_CONFLICT';
+}
+
+export function performDealerRemedy(
+  claimId: string,
+  body: DealerRemedyRequest,
+  lang: 'en' | 'zh',
+): Promise<z.infer<typeof dealerRemedySchema>> {
+  return send(
+    dealerRemedySchema,
+    'POST',
+    `/api/v1/claims/${encodeURIComponent(claimId)}/dealer-remedy?lang=${lang}`,
+    dealerRemedyRequestSchema.parse(body),
+  );
+}
+
+export function decideReimbursement(id: string, body: ReimbursementDecisionRequest): Promise<Reimbursement> {
+  return send(
+    reimbursementSchema,
+    'POST',
+    `/api/v1/reimbursements/${encodeURIComponent(id)}/decision`,
+    reimbursementDecisionRequestSchema.parse(body),
+  );
+}
+
+export function createQuote(claimId: string, body: CreateQuoteRequest): Promise<Quote> {
+  return send(
+    quoteSchema,
+    'POST',
+    `/api/v1/claims/${encodeURIComponent(claimId)}/quotes`,
+    createQuoteRequestSchema.parse(body),
+  );
+}
+
+export type QuoteMove = 'send' | 'repaired' | 'invoice';
+
+export function moveQuote(id: string, move: QuoteMove, expectedVersion: number): Promise<Quote> {
+  return send(quoteSchema, 'POST', `/api/v1/quotes/${encodeURIComponent(id)}/${move}`, { expectedVersion });
+}

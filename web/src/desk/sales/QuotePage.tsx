@@ -1,0 +1,202 @@
+import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ScrollTable } from '../../components/ScrollTable.js';
+import { LoadError, PageLoader } from '../../components/Status.js';
+import {
+  claimQuery,
+  isVersionConflict,
+  moveQuote,
+  type Quote,
+  type QuoteMove,
+  quoteQuery,
+  quotesQuery,
+} from '../desk-api.js';
+import { Amount, ConflictNotice, DayOf, DeskErrorAlert, Done, Fact, useApiLanguage } from '../ui.js';
+import { QuoteStateBadge } from './quote-ui.js';
+
+/** The moves sales makes, by the state each leads to; accepting and declining are the customer's. */
+const moves: readonly { to: Quote['state']; move: QuoteMove }[] = [
+  { to: 'sent', move: 'send' },
+  { to: 'repaired', move: 'repaired' },
+  { to: 'invoiced', move: 'invoice' },
+];
+
+function Lines({ quote }: { quote: Quote }) {
+  const { t } = useTranslation();
+  return (
+    <ScrollTable label={t('desk.quotes.lines')} minWidth={560}>
+      <Table verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('desk.quotes.description')}</Table.Th>
+            <Table.Th scope="col">{t('desk.quotes.kind')}</Table.Th>
+            <Table.Th scope="col" ta="right">
+              {t('desk.quotes.quantity')}
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              {t('desk.quotes.unitPrice')}
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              {t('desk.quotes.lineTotal')}
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {quote.lines.map((line, i) => (
+            <Table.Tr key={i}>
+              <Table.Td>{line.description}</Table.Td>
+              <Table.Td>{t(`desk.quotes.${line.kind}`)}</Table.Td>
+              <Table.Td ta="right">{line.quantity}</Table.Td>
+              <Table.Td ta="right">
+                <Amount money={line.unitPrice} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <Amount
+                  money={{
+                    amountMinor: line.quantity * line.unitPrice.amountMinor,
+                    currency: line.unitPrice.currency,
+                  }}
+                />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+        <Table.Tfoot>
+          <Table.Tr>
+            <Table.Th scope="row" colSpan={4} ta="right">
+              {t('desk.quotes.total')}
+            </Table.Th>
+            <Table.Td ta="right" fw={700}>
+              <Amount money={quote.total} />
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tfoot>
+      </Table>
+    </ScrollTable>
+  );
+}
+
+/** One quote: its lines and total, where it stands, and the next move sales can make. */
+export default function QuotePage() {
+  const { t } = useTranslation();
+  const lang = useApiLanguage();
+  const queryClient = useQueryClient();
+  const { id = '' } = useParams();
+  const quote = useQuery(quoteQuery(id));
+  const claimId = quote.data?.claimId ?? '';
+  const claim = useQuery({ ...claimQuery(claimId, lang), enabled: claimId !== '' });
+  const [conflict, setConflict] = useState(false);
+  const [done, setDone] = useState<QuoteMove | null>(null);
+  const move = useMutation({
+    mutationFn: ({ quote: q, move: m }: { quote: Quote; move: QuoteMove }) => moveQuote(q.id, m, q.version),
+    onSuccess: async (moved, { move: m }) => {
+      queryClient.setQueryData(quoteQuery(id).queryKey, moved);
+      setDone(m);
+      await queryClient.invalidateQueries({ queryKey: quotesQuery.queryKey });
+    },
+    onError: async (error) => {
+      if (!isVersionConflict(error)) return;
+      setConflict(true);
+      await queryClient.invalidateQueries({ queryKey: quoteQuery(id).queryKey });
+    },
+  });
+
+  return (
+    <Stack gap="lg">
+      <Anchor component={Link} to="/desk/sales/quotes" size="sm">
+        ← {t('desk.quotes.back')}
+      </Anchor>
+      {quote.isPending ? (
+        <PageLoader />
+      ) : quote.isError ? (
+        <LoadError error={quote.error} onRetry={() => void quote.refetch()} />
+      ) : (
+        <>
+          <Group justify="space-between" align="flex-end">
+            <div>
+              <Title order={1}>
+                {claim.data
+                  ? t('desk.quotes.titleFor', { product: claim.data.product.name[lang] })
+                  : t('desk.quotes.quote')}
+              </Title>
+              <Text mt="xs" c="dark.6">
+                {[claim.data?.serial, quote.data.maintenanceNumber].filter(Boolean).join(' · ')}
+              </Text>
+            </div>
+            <QuoteStateBadge state={quote.data.state} />
+          </Group>
+          {conflict && (
+            <ConflictNotice
+              onClose={() => {
+                setConflict(false);
+              }}
+            />
+          )}
+          {move.isError && !isVersionConflict(move.error) && <DeskErrorAlert error={move.error} />}
+          {done && done !== 'invoice' && <Done title={t(`desk.quotes.done.${done}`)} />}
+          {quote.data.invoiceNumber && (
+            <Alert color="teal" variant="light" role="status" title={t('desk.quotes.invoicedTitle')}>
+              <Text size="sm">
+                {t('desk.quotes.invoiceNumberIs')}{' '}
+                <Text span fw={700} data-testid="invoice-number">
+                  {quote.data.invoiceNumber}
+                </Text>
+              </Text>
+            </Alert>
+          )}
+          <Card withBorder padding="lg" component="section" aria-labelledby="quote-lines">
+            <Title order={2} size="h4" id="quote-lines" mb="sm">
+              {t('desk.quotes.lines')}
+            </Title>
+            <Lines quote={quote.data} />
+          </Card>
+          <Card withBorder padding="lg" component="section" aria-labelledby="quote-history">
+            <Title order={2} size="h4" id="quote-history" mb="sm">
+              {t('desk.quotes.history')}
+            </Title>
+            <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="md">
+              <Fact label={t('desk.fields.createdOn')}>
+                <DayOf at={quote.data.createdAt} />
+              </Fact>
+              <Fact label={t('desk.quotes.sentOn')}>
+                <DayOf at={quote.data.sentAt} />
+              </Fact>
+              <Fact label={t('desk.quotes.acceptedOn')}>
+                <DayOf at={quote.data.acceptedAt ?? quote.data.declinedAt} />
+              </Fact>
+              <Fact label={t('desk.quotes.repairedOn')}>
+                <DayOf at={quote.data.repairedAt} />
+              </Fact>
+              <Fact label={t('desk.quotes.invoicedOn')}>
+                <DayOf at={quote.data.invoicedAt} />
+              </Fact>
+            </SimpleGrid>
+          </Card>
+          <Group gap="sm">
+            {moves
+              .filter((m) => quote.data.allowedMoves.includes(m.to))
+              .map((m) => (
+                <Button
+                  key={m.move}
+                  loading={move.isPending && move.variables.move === m.move}
+                  loaderProps={{ 'aria-label': t('common.working') }}
+                  disabled={move.isPending}
+                  onClick={() => {
+                    setConflict(false);
+                    setDone(null);
+                    move.mutate({ quote: quote.data, move: m.move });
+                  }}
+                >
+                  {t(`desk.quotes.move.${m.move}`)}
+                </Button>
+              ))}
+            {quote.data.state === 'sent' && <Text size="sm">{t('desk.quotes.waiting')}</Text>}
+          </Group>
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,270 @@
+import { Anchor, Button, Group, Modal, NativeSelect, Stack, Table, Text, Textarea } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type SubmitEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { reimbursementStatuses } from '../../../../src/http/reimbursements/schemas.js';
+import { ApiError } from '../../api.js';
+import { ScrollTable } from '../../components/ScrollTable.js';
+import { LoadError, PageLoader } from '../../components/Status.js';
+import {
+  decideReimbursement,
+  type Reimbursement,
+  type ReimbursementStatus,
+  reimbursementsQuery,
+} from '../desk-api.js';
+import {
+  Amount,
+  ConflictNotice,
+  Day,
+  DeskErrorAlert,
+  Done,
+  Fact,
+  PageHeader,
+  ReimbursementStatusBadge,
+} from '../ui.js';
+
+type Decision = 'approved' | 'rejected';
+
+/** Another agent decided it first (a stale version, or already decided): the list is read again. */
+const decidedElsewhere = (error: Error) =>
+  error instanceof ApiError &&
+  (error.code === 'VERSION_CONFLICT' || error.code === 'REIMBURSEMENT_ALREADY_DECIDED');
+
+function DecideDialog({
+  reimbursement,
+  decision,
+  onClose,
+  onDecided,
+  onConflict,
+}: {
+  reimbursement: Reimbursement;
+  decision: Decision;
+  onClose: () => void;
+  onDecided: (r: Reimbursement) => void;
+  onConflict: () => void;
+}) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState(false);
+  const decide = useMutation({
+    mutationFn: () =>
+      decideReimbursement(reimbursement.id, {
+        decision,
+        reason: reason.trim() || undefined,
+        expectedVersion: reimbursement.version,
+      }),
+    onSuccess: async (decided) => {
+      onDecided(decided);
+      await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
+    },
+    onError: async (error) => {
+      if (!decidedElsewhere(error)) return;
+      await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
+      onConflict();
+    },
+  });
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (decision === 'rejected' && reason.trim() === '') {
+      setMissing(true);
+      return;
+    }
+    decide.mutate();
+  };
+  return (
+    <Modal
+      opened
+      centered
+      size="lg"
+      onClose={onClose}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      title={t(`desk.reimbursements.dialog.${decision}`, { dealer: reimbursement.dealer.name })}
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          {decide.isError && <DeskErrorAlert error={decide.error} />}
+          <Group gap="xl">
+            <Fact label={t('desk.fields.remedy')}>{t(`remedy.${reimbursement.remedy.kind}`)}</Fact>
+            <Fact label={t('desk.fields.amount')}>
+              <Amount money={reimbursement.amount} />
+            </Fact>
+            <Fact label={t('desk.fields.performedOn')}>
+              <Day date={reimbursement.remedy.performedOn} />
+            </Fact>
+          </Group>
+          <Textarea
+            name="reason"
+            label={decision === 'rejected' ? t('desk.reimbursements.reason') : t('desk.reimbursements.note')}
+            description={t('desk.reimbursements.reasonHint')}
+            required={decision === 'rejected'}
+            autosize
+            minRows={3}
+            value={reason}
+            error={missing ? t('desk.reimbursements.reasonRequired') : undefined}
+            onChange={(e) => {
+              setReason(e.currentTarget.value);
+              setMissing(false);
+            }}
+          />
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              type="submit"
+              color={decision === 'rejected' ? 'red' : undefined}
+              loading={decide.isPending}
+              loaderProps={{ 'aria-label': t('common.working') }}
+            >
+              {t(`desk.reimbursements.submit.${decision}`)}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function isStatus(v: string | null): v is ReimbursementStatus {
+  return (reimbursementStatuses as readonly (string | null)[]).includes(v);
+}
+
+/** What dealers ask back for their counter remedies: support approves, or rejects with a reason. */
+export default function ReimbursementsPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('status');
+  // Pending first: that is the work; the others are a record.
+  const status: ReimbursementStatus | 'all' = raw === 'all' ? 'all' : isStatus(raw) ? raw : 'pending';
+  const rows = useQuery({
+    ...reimbursementsQuery,
+    select: (all) => (status === 'all' ? all : all.filter((r) => r.status === status)),
+  });
+  const [deciding, setDeciding] = useState<{ row: Reimbursement; decision: Decision } | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [decided, setDecided] = useState<Reimbursement | null>(null);
+
+  return (
+    <Stack gap="lg">
+      <PageHeader title={t('desk.reimbursements.title')} intro={t('desk.reimbursements.intro')} />
+      {conflict && (
+        <ConflictNotice
+          onClose={() => {
+            setConflict(false);
+          }}
+        />
+      )}
+      {decided && (
+        <Done title={t(`desk.reimbursements.done.${decided.status}`, { dealer: decided.dealer.name })} />
+      )}
+      <NativeSelect
+        label={t('desk.fields.status')}
+        maw={240}
+        value={status}
+        onChange={(e) => {
+          setParams({ status: e.currentTarget.value }, { replace: true });
+        }}
+        data={[
+          ...reimbursementStatuses.map((s) => ({ value: s, label: t(`desk.reimbursementStatus.${s}`) })),
+          { value: 'all', label: t('desk.claims.all') },
+        ]}
+      />
+      {rows.isPending ? (
+        <PageLoader />
+      ) : rows.isError ? (
+        <LoadError error={rows.error} onRetry={() => void rows.refetch()} />
+      ) : rows.data.length === 0 ? (
+        <Text c="dimmed">{t('desk.reimbursements.none')}</Text>
+      ) : (
+        <ScrollTable label={t('desk.reimbursements.title')} minWidth={920}>
+          <Table striped verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('desk.fields.dealer')}</Table.Th>
+                <Table.Th scope="col">{t('desk.fields.remedy')}</Table.Th>
+                <Table.Th scope="col">{t('desk.fields.amount')}</Table.Th>
+                <Table.Th scope="col">{t('desk.fields.status')}</Table.Th>
+                <Table.Th scope="col">{t('desk.fields.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.data.map((r) => (
+                <Table.Tr key={r.id}>
+                  <Table.Th scope="row">
+                    <Text size="sm" fw={600}>
+                      {r.dealer.name}
+                    </Text>
+                    <Text size="xs" c="dark.6">
+                      <Day date={r.remedy.performedOn} />
+                    </Text>
+                  </Table.Th>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/desk/support/claims/${r.remedy.claimId}`} size="sm">
+                      {t(`remedy.${r.remedy.kind}`)}
+                    </Anchor>
+                    <Text size="xs" c="dark.6">
+                      {[r.remedy.returnedSerial, r.remedy.replacementSerial].filter(Boolean).join(' → ')}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Amount money={r.amount} />
+                  </Table.Td>
+                  <Table.Td>
+                    <ReimbursementStatusBadge status={r.status} />
+                    {r.reason && (
+                      <Text size="xs" c="dark.6" mt={4}>
+                        {r.reason}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {r.status === 'pending' && (
+                      <Group gap="xs" wrap="nowrap">
+                        {(['approved', 'rejected'] as const).map((decision) => (
+                          <Button
+                            key={decision}
+                            size="compact-sm"
+                            variant={decision === 'approved' ? 'filled' : 'default'}
+                            aria-label={t(`desk.reimbursements.actionNamed.${decision}`, {
+                              dealer: r.dealer.name,
+                            })}
+                            onClick={() => {
+                              setConflict(false);
+                              setDecided(null);
+                              setDeciding({ row: r, decision });
+                            }}
+                          >
+                            {t(`desk.reimbursements.action.${decision}`)}
+                          </Button>
+                        ))}
+                      </Group>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollTable>
+      )}
+      {deciding && (
+        <DecideDialog
+          reimbursement={deciding.row}
+          decision={deciding.decision}
+          onClose={() => {
+            setDeciding(null);
+          }}
+          onDecided={(r) => {
+            setDeciding(null);
+            setDecided(r);
+          }}
+          onConflict={() => {
+            setDeciding(null);
+            setConflict(true);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
