@@ -50,7 +50,8 @@ describe('aftersales serve, as a user starts it', () => {
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
-  });
+    // Two cold starts of a new embedded database (every migration, the demo seed): slow on a busy machine.
+  }, 180_000);
 
   it('refuses invalid settings with a message naming them', async () => {
     await expect(
