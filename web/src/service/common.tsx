@@ -160,7 +160,13 @@ export function ChangeError({
   const { t } = useTranslation();
   if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') {
     return (
-      <Alert color="orange" variant="light" role="alert" title={t('service.errors.versionConflictTitle')}>
+      <Alert
+        color="orange"
+        variant="light"
+        role="alert"
+        className="service-alert-warn"
+        title={t('service.errors.versionConflictTitle')}
+      >
         <Text size="sm">{t(`service.errors.versionConflict.${object}`)}</Text>
       </Alert>
     );

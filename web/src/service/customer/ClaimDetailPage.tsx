@@ -154,7 +154,14 @@ function NextAtDealer({ claim }: { claim: Claim }) {
             {claim.dealer.phone && (
               <>
                 {' · '}
-                <Anchor href={`tel:${claim.dealer.phone.replace(/\s+/g, '')}`}>{claim.dealer.phone}</Anchor>
+                <Anchor
+                  c="inherit"
+                  underline="always"
+                  fw={600}
+                  href={`tel:${claim.dealer.phone.replace(/\s+/g, '')}`}
+                >
+                  {claim.dealer.phone}
+                </Anchor>
               </>
             )}
           </Text>

@@ -143,7 +143,7 @@ export function IssueOrderForm({
             </Group>
           )}
           {locateError && (
-            <Alert color="orange" variant="light" role="alert">
+            <Alert color="orange" variant="light" role="alert" className="service-alert-warn">
               {locateError}
             </Alert>
           )}

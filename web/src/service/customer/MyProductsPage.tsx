@@ -35,7 +35,13 @@ export function MyProductsPage() {
   return (
     <Stack gap="lg">
       {registered && (
-        <Alert color="teal" variant="light" role="status" title={t('service.register.done')}>
+        <Alert
+          color="teal"
+          variant="light"
+          className="service-alert"
+          role="status"
+          title={t('service.register.done')}
+        >
           {t('service.register.doneBody')}
         </Alert>
       )}

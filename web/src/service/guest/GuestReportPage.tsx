@@ -44,7 +44,13 @@ export function GuestReportPage() {
     return (
       <Stack gap="lg" maw={720}>
         <PageHeading title={t('service.guestReport.doneTitle')} />
-        <Alert color="teal" variant="light" role="status" title={t('service.guestReport.received')}>
+        <Alert
+          color="teal"
+          variant="light"
+          className="service-alert"
+          role="status"
+          title={t('service.guestReport.received')}
+        >
           <Stack gap="xs">
             <Text>{t('service.guestReport.doneBody', { product: report.data.product.name[lang] })}</Text>
             {path ? (

@@ -75,6 +75,7 @@ export function QuotePage() {
               </>
             ) : (
               <Alert
+                className={quote.data.state === 'declined' ? 'service-alert-muted' : 'service-alert'}
                 color={quote.data.state === 'declined' ? 'gray' : 'teal'}
                 variant="light"
                 role="status"

@@ -76,16 +76,17 @@ export function TrackingView({ tracking }: { tracking: ClaimTrackingResponse }) 
                   [t('service.fields.returnTracking'), order.returnTracking ?? '—'],
                 ]}
               />
-              <Title order={3} size="h4" mt="xs">
-                {t('service.order.timeline')}
-              </Title>
-              <Timeline entries={order.timeline} />
             </Section>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 5 }}>
-            <Section id="track-center" title={t('service.center.title')}>
-              <ServiceCenterFacts center={order.serviceCenter} />
-            </Section>
+            <Stack gap="lg">
+              <Section id="track-center" title={t('service.center.title')}>
+                <ServiceCenterFacts center={order.serviceCenter} />
+              </Section>
+              <Section id="track-timeline" title={t('service.order.timeline')}>
+                <Timeline entries={order.timeline} />
+              </Section>
+            </Stack>
           </Grid.Col>
         </Grid>
       ) : (

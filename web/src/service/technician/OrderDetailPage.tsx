@@ -222,12 +222,8 @@ export function OrderDetailPage() {
         <Alert
           color="teal"
           variant="light"
+          className="service-alert"
           role="status"
-          withCloseButton
-          closeButtonLabel={t('common.close')}
-          onClose={() => {
-            setDone(null);
-          }}
           title={t('service.move.done')}
         >
           {done.action.kind === 'move' && done.action.to === 'received' && done.order.dueOn ? (
