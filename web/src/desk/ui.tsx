@@ -19,6 +19,19 @@ import { formatMoney } from './money.js';
 /** A section of a desk area: its path under the area and the key of its label. */
 export type DeskSection = { path: string; key: string };
 
+/**
+ * Mantine's light alerts colour their title with a mid shade on a translucent tint, below AA contrast
+ * for teal and orange: the tint becomes the lightest shade, and the title the darkest shade that stays
+ * above 4.5:1 on it (teal 9; orange has none, so the title is near-black).
+ */
+export const readableTitle = (color: 'teal' | 'orange') => ({
+  root: {
+    backgroundColor: `var(--mantine-color-${color}-0)`,
+    border: `1px solid var(--mantine-color-${color}-3)`,
+  },
+  label: { color: color === 'teal' ? 'var(--mantine-color-teal-9)' : 'var(--mantine-color-dark-9)' },
+});
+
 /** A desk area (dealer, support, sales): its sections beside the page, as the admin console does. */
 export function DeskArea({
   base,
@@ -194,6 +207,7 @@ export function ConflictNotice({ onClose }: { onClose: () => void }) {
     <Alert
       color="orange"
       variant="light"
+      styles={readableTitle('orange')}
       role="alert"
       title={t('desk.conflict.title')}
       withCloseButton
@@ -208,7 +222,7 @@ export function ConflictNotice({ onClose }: { onClose: () => void }) {
 /** A success said once, politely. */
 export function Done({ title, children }: { title: string; children?: ReactNode }) {
   return (
-    <Alert color="teal" variant="light" role="status" title={title}>
+    <Alert color="teal" variant="light" styles={readableTitle('teal')} role="status" title={title}>
       {children && <Text size="sm">{children}</Text>}
     </Alert>
   );

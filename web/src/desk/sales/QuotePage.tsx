@@ -14,7 +14,16 @@ import {
   quoteQuery,
   quotesQuery,
 } from '../desk-api.js';
-import { Amount, ConflictNotice, DayOf, DeskErrorAlert, Done, Fact, useApiLanguage } from '../ui.js';
+import {
+  Amount,
+  ConflictNotice,
+  DayOf,
+  DeskErrorAlert,
+  Done,
+  Fact,
+  readableTitle,
+  useApiLanguage,
+} from '../ui.js';
 import { QuoteStateBadge } from './quote-ui.js';
 
 /** The moves sales makes, by the state each leads to; accepting and declining are the customer's. */
@@ -138,7 +147,13 @@ export default function QuotePage() {
           {move.isError && !isVersionConflict(move.error) && <DeskErrorAlert error={move.error} />}
           {done && done !== 'invoice' && <Done title={t(`desk.quotes.done.${done}`)} />}
           {quote.data.invoiceNumber && (
-            <Alert color="teal" variant="light" role="status" title={t('desk.quotes.invoicedTitle')}>
+            <Alert
+              color="teal"
+              variant="light"
+              styles={readableTitle('teal')}
+              role="status"
+              title={t('desk.quotes.invoicedTitle')}
+            >
               <Text size="sm">
                 {t('desk.quotes.invoiceNumberIs')}{' '}
                 <Text span fw={700} data-testid="invoice-number">
