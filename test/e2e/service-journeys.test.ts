@@ -223,6 +223,21 @@ describe.skipIf(!browserAvailable())('end-user service journeys (Chromium)', () 
       await timeline.getByText(state).waitFor();
     }
     await noViolations(page);
+
+    // A colleague closes the order while this page still shows it open: the stale move is refused,
+    // said so, and the page shows the order as it now is.
+    const colleague = await page.context().newPage();
+    await colleague.goto(page.url());
+    await colleague.getByRole('main').getByRole('button', { name: 'Close', exact: true }).click();
+    const colleagueDialog = colleague.getByRole('dialog', { name: 'Close' });
+    await colleagueDialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await colleagueDialog.waitFor({ state: 'detached' });
+    await main.getByRole('button', { name: 'Close', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Close' });
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await dialog.getByRole('alert').getByText('Someone else changed this first').waitFor();
+    await main.getByText('This order is finished: no more moves.').waitFor();
+    await noViolations(page);
   });
 
   it('a guest follows the repair by number and contact, in English and Chinese', async () => {

@@ -52,7 +52,7 @@ function Slip({ order }: { order: MaintenanceOrder }) {
           <Text className="slip-number" data-testid="slip-number">
             {order.maintenanceNumber}
           </Text>
-          <Text fw={600}>{t(`service.mode.${order.mode}`)}</Text>
+          <Text fw={600}>{t(`service.modeShort.${order.mode}`)}</Text>
         </Stack>
         <Stack gap={4} align="center">
           <QrCode text={url} label={t('service.slip.qrLabel', { number: order.maintenanceNumber })} />

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Box, Card, Stack, Text, Title } from '@mantine/core';
 import { type ReactNode, useCallback, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { cities } from '../../../src/domain/geo/cities.js';
 import type { OrderCommitmentStatus } from '../../../src/domain/maintenance/deadlines.js';
 import type { MaintenanceState } from '../../../src/domain/maintenance/state-machine.js';
 import type { Language } from '../../../src/domain/policy/schema.js';
@@ -118,6 +119,12 @@ export function Section({
   );
 }
 
+/** A center's city is stored in English; the bundled list names the common ones in Chinese too. */
+function cityName(city: string, lang: Language): string {
+  const known = cities.find((c) => c.name.en.toLowerCase() === city.trim().toLowerCase());
+  return known ? known.name[lang] : city;
+}
+
 /** The center's contact details: where to go or where to send the parts. */
 export function ServiceCenterFacts({
   center,
@@ -130,7 +137,7 @@ export function ServiceCenterFacts({
     <Facts
       items={[
         [t('service.center.name'), center.name[lang]],
-        [t('service.center.city'), center.city],
+        [t('service.center.city'), cityName(center.city, lang)],
         ...(center.address ? [[t('service.center.address'), center.address] as [string, string]] : []),
         [
           t('service.center.phone'),

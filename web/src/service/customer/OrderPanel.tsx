@@ -48,10 +48,13 @@ export function OrderPanel({ order }: { order: MaintenanceOrder | MaintenanceOrd
         </Stack>
       </Group>
       <Text fw={600}>{t(nextStepKey(order), { number: order.maintenanceNumber })}</Text>
+      <Text fw={700} component="h3">
+        {t('service.center.title')}
+      </Text>
       <ServiceCenterFacts center={order.serviceCenter} />
       <Facts
         items={[
-          [t('service.fields.mode'), t(`service.mode.${order.mode}`)],
+          [t('service.fields.mode'), t(`service.modeShort.${order.mode}`)],
           [t('service.fields.receivedOn'), <DateText key="r" date={order.receivedOn} />],
           [
             t('service.fields.commitment'),

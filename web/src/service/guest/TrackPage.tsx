@@ -58,7 +58,7 @@ export function TrackingView({ tracking }: { tracking: ClaimTrackingResponse }) 
               </Group>
               <Facts
                 items={[
-                  [t('service.fields.mode'), t(`service.mode.${order.mode}`)],
+                  [t('service.fields.mode'), t(`service.modeShort.${order.mode}`)],
                   [t('service.fields.receivedOn'), <DateText key="r" date={order.receivedOn} />],
                   [
                     t('service.fields.commitment'),

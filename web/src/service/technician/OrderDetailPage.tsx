@@ -290,7 +290,7 @@ export function OrderDetailPage() {
                   t('service.fields.contact'),
                   [o.customer.phone, o.customer.email].filter(Boolean).join(' · ') || '—',
                 ],
-                [t('service.fields.mode'), t(`service.mode.${o.mode}`)],
+                [t('service.fields.mode'), t(`service.modeShort.${o.mode}`)],
                 [t('service.fields.receivedOn'), <DateText key="r" date={o.receivedOn} />],
                 [t('service.fields.dueOn'), <DateText key="d" date={o.dueOn} />],
                 [t('service.fields.diagnosis'), o.diagnosis ?? '—'],

@@ -58,7 +58,7 @@ export function RepairQueuePage() {
                   </Table.Th>
                   <Table.Td>{order.product.name[lang]}</Table.Td>
                   <Table.Td>{order.customer.name}</Table.Td>
-                  <Table.Td>{t(`service.mode.${order.mode}`)}</Table.Td>
+                  <Table.Td>{t(`service.modeShort.${order.mode}`)}</Table.Td>
                   <Table.Td>
                     <OrderStateBadge state={order.state} />
                   </Table.Td>
