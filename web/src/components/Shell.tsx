@@ -85,7 +85,8 @@ export function Shell() {
   const { pathname } = useLocation();
   const me = useMe();
   const role = me.data?.role;
-  const wide = pathname.startsWith('/admin');
+  // The console's and the service desk's tables need the width.
+  const wide = pathname.startsWith('/admin') || pathname.startsWith('/desk');
   const visible = navItems.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));
   return (
     <div className="page">

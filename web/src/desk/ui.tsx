@@ -46,7 +46,7 @@ export function DeskArea({
   const { pathname } = useLocation();
   return (
     <Grid gap="xl">
-      <Grid.Col span={{ base: 12, md: 3 }}>
+      <Grid.Col span={{ base: 12, md: 3, lg: 2 }}>
         <Box component="nav" aria-labelledby="desk-nav-title" className="admin-nav">
           <Text id="desk-nav-title" fw={700} size="sm" c="dark.6" mb="xs" px="sm">
             {t(titleKey)}
@@ -69,7 +69,7 @@ export function DeskArea({
           })}
         </Box>
       </Grid.Col>
-      <Grid.Col span={{ base: 12, md: 9 }}>
+      <Grid.Col span={{ base: 12, md: 9, lg: 10 }}>
         <Outlet />
       </Grid.Col>
     </Grid>

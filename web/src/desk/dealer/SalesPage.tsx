@@ -6,16 +6,22 @@ import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { type Purchase, purchasesQuery } from '../desk-api.js';
+import { formatDate } from '../../format.js';
 import { Day, PageHeader, ProductCell } from '../ui.js';
 
 function WarrantyCell({ warranty }: { warranty: Purchase['warranty'] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (!warranty) return <Text size="sm">{t('desk.dealerSales.noPolicy')}</Text>;
   return (
     <div>
       <ToneBadge tone={warranty.paid ? 'gray' : 'teal'}>{t(`window.${warranty.window}`)}</ToneBadge>
       <Text size="xs" c="dark.6" mt={4}>
-        {t('desk.dealerSales.warrantyEnds')} <Day date={warranty.warrantyEndsOn} />
+        {t(
+          warranty.window === 'expired' ? 'desk.dealerSales.warrantyEnded' : 'desk.dealerSales.warrantyEnds',
+          {
+            date: formatDate(warranty.warrantyEndsOn, i18n.language),
+          },
+        )}
       </Text>
     </div>
   );
