@@ -48,11 +48,12 @@ function api(page: Page, method: string, path: string, body?: unknown, key?: str
   );
 }
 
-function field<T>(value: unknown, name: string): T {
+/** A field of a JSON answer, which the test then reads as the API documents it. */
+function field(value: unknown, name: string): unknown {
   if (typeof value !== 'object' || value === null || !(name in value)) {
     throw new Error(`no ${name} in ${JSON.stringify(value)}`);
   }
-  return (value as Record<string, T>)[name] as T;
+  return (value as Record<string, unknown>)[name];
 }
 
 describe.skipIf(!browserAvailable())('service desk journeys (Chromium)', () => {
@@ -138,10 +139,10 @@ describe.skipIf(!browserAvailable())('service desk journeys (Chromium)', () => {
       'desk-e2e-refund-claim-1',
     );
     expect(reported.status).toBe(201);
-    const claimId = field<string>(reported.body, 'id');
+    const claimId = field(reported.body, 'id') as string;
     const chosen = await api(customer, 'POST', `/api/v1/claims/${claimId}/remedy`, {
       remedy: 'refund',
-      expectedVersion: field<number>(reported.body, 'version'),
+      expectedVersion: field(reported.body, 'version') as number,
     });
     expect(chosen.status).toBe(200);
 
@@ -239,7 +240,7 @@ describe.skipIf(!browserAvailable())('service desk journeys (Chromium)', () => {
       'desk-e2e-60-day-claim-1',
     );
     expect(reported.status).toBe(201);
-    const claimId = field<string>(reported.body, 'id');
+    const claimId = field(reported.body, 'id') as string;
 
     // The claim and its decision, with its clauses, on the support desk.
     const main = support.getByRole('main');
@@ -290,10 +291,11 @@ describe.skipIf(!browserAvailable())('service desk journeys (Chromium)', () => {
       refund: { amountMinor: 29900, currency: 'CNY' },
     });
     expect(notOffered.status).toBe(409);
-    const error = field<{ code: string; message: string; details: { clause: string } }>(
-      notOffered.body,
-      'error',
-    );
+    const error = field(notOffered.body, 'error') as {
+      code: string;
+      message: string;
+      details: { clause: string };
+    };
     expect(error.code).toBe('REMEDY_NOT_OFFERED');
     // The refusal quotes the 60-day clause it was decided under.
     expect(error.details.clause).toMatch(/^Terminal clients 2: /);

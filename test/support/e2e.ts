@@ -3,8 +3,8 @@ import path from 'node:path';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** The web app built once per test run, apart from `dist/` so a test run never clobbers a build. */
-export const E2E_WEB_DIST = path.resolve(import.meta.dirname, '../../node_modules/.cache/aftersales-e2e/web');
+/** Where test runs build the web app, apart from `dist/` so a test run never clobbers a build. */
+export const E2E_WEB_CACHE = path.resolve(import.meta.dirname, '../../node_modules/.cache/aftersales-e2e');
 
 /**
  * Whether the browser suites can run here. Without Chromium they skip, loudly; in CI a missing

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { inject } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
@@ -7,7 +8,6 @@ import { seedDemoData } from '../../src/db/seed.js';
 import { calendarDateIn, Temporal } from '../../src/domain/calendar.js';
 import { buildServer } from '../../src/http/server.js';
 import { testDatabases } from './databases.js';
-import { E2E_WEB_DIST } from './e2e.js';
 
 export type TestServer = {
   url: string;
@@ -46,7 +46,7 @@ export async function startTestServer(): Promise<TestServer> {
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
-    WEB_DIST_DIR: E2E_WEB_DIST,
+    WEB_DIST_DIR: inject('e2eWebDist'),
     PUBLIC_URL: url,
     // Every browser of a suite signs in from 127.0.0.1: the per-IP limit would count them all as one.
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
