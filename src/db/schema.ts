@@ -159,6 +159,16 @@ export const serviceCenters = pgTable(
       .array()
       .notNull()
       .default(sql`'{1,2,3,4,5}'`),
+    /** Public holidays: business days on which the center is closed and the SLA clock stops. */
+    closedOn: date('closed_on', { mode: 'string' })
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    /** Make-up working days (调休): days off by the weekday rule on which the center works. */
+    openOn: date('open_on', { mode: 'string' })
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     email: text('email').notNull(),
     phone: text('phone').notNull(),
     createdAt: createdAt(),
@@ -172,6 +182,7 @@ export const serviceCenters = pgTable(
       'service_centers_business_days_check',
       sql`cardinality(${t.businessDays}) > 0 and ${t.businessDays} <@ array[1, 2, 3, 4, 5, 6, 7]`,
     ),
+    check('service_centers_calendar_exceptions_check', sql`not (${t.closedOn} && ${t.openOn})`),
   ],
 );
 

@@ -1,6 +1,11 @@
 import { calendarDateIn, Temporal } from '../calendar.js';
 import type { MaintenanceState } from './state-machine.js';
-import { type BusinessCalendar, type CommitmentStatus, commitmentStatus } from './service-commitment.js';
+import {
+  type BusinessCalendar,
+  type CommitmentStatus,
+  commitmentStatus,
+  workingDayTest,
+} from './service-commitment.js';
 
 /** Where an order's commitment stands; a cancelled order owes nothing any more. */
 export const orderCommitmentStatuses = [
@@ -28,13 +33,13 @@ export function warnDaysBefore(
 ): number {
   const working = new Set(calendar.businessDays.filter((d) => d >= 1 && d <= 7));
   if (working.size === 0 || businessDays <= 0) return 0;
-  const closed = new Set(calendar.closedOn);
+  const isWorking = workingDayTest(calendar);
   let day = dueOn;
   let counted = 0;
   // Bounded like serviceCommitmentDueOn: a calendar with a working weekday ends within weeks.
   for (let guard = 0; counted < businessDays && guard < 5000; guard++) {
     day = day.subtract({ days: 1 });
-    if (working.has(day.dayOfWeek) && !closed.has(day.toString())) counted++;
+    if (isWorking(day)) counted++;
   }
   return day.until(dueOn, { largestUnit: 'days' }).days;
 }

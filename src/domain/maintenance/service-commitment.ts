@@ -1,11 +1,31 @@
 import { Temporal } from '../calendar.js';
 
-/** A service center's working calendar: ISO weekdays it works (1 = Monday) and its closed days. */
+/**
+ * A service center's working calendar: ISO weekdays it works (1 = Monday), and the exceptions of its
+ * country's holiday arrangement, which in China moves whole weekends: a Golden Week is paid for by
+ * working the Sundays or Saturdays around it (调休).
+ */
 export type BusinessCalendar = {
   businessDays: readonly number[];
   /** YYYY-MM-DD days the center is closed although they are business days (public holidays). */
   closedOn: readonly string[];
+  /** YYYY-MM-DD days the center works although they are not business days (make-up working days). */
+  openOn?: readonly string[];
 };
+
+/** Whether the center works on a day; a day listed as both closed and open counts as closed. */
+export type WorkingDayTest = (day: Temporal.PlainDate) => boolean;
+
+export function workingDayTest(calendar: BusinessCalendar): WorkingDayTest {
+  const working = new Set(calendar.businessDays.filter((d) => d >= 1 && d <= 7));
+  const closed = new Set(calendar.closedOn);
+  const open = new Set(calendar.openOn ?? []);
+  return (day) => {
+    const iso = day.toString();
+    if (closed.has(iso)) return false;
+    return working.has(day.dayOfWeek) || open.has(iso);
+  };
+}
 
 export type CommitmentError = { code: 'NO_BUSINESS_DAYS'; message: string };
 
@@ -24,13 +44,13 @@ export function serviceCommitmentDueOn(
   if (working.size === 0) {
     return { code: 'NO_BUSINESS_DAYS', message: 'a service center must work at least one day a week' };
   }
-  const closed = new Set(calendar.closedOn);
+  const isWorking = workingDayTest(calendar);
   let day = receivedOn;
   let counted = 0;
   // Bounded: even one working day a week and a year of holidays ends within a few years.
   for (let guard = 0; counted < committedDays && guard < 5000; guard++) {
     day = day.add({ days: 1 });
-    if (working.has(day.dayOfWeek) && !closed.has(day.toString())) counted++;
+    if (isWorking(day)) counted++;
   }
   return day;
 }
