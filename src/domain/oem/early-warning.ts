@@ -42,3 +42,19 @@ export function lotDefectSignal(defects: number, units: number, spareRateBps: nu
     flagged: units > 0 && lower > spareRate,
   };
 }
+
+/** One order's share of a lot: the units it shipped from the lot, and that order's spare rate. */
+export type LotShipment = { units: number; spareRateBps: number };
+
+export type LotRate = LotSignal & { unitsShipped: number; spareRateBps: number };
+
+/**
+ * A lot's signal across every order that shipped from it: its units are added up, and its defects are
+ * compared with the lowest spare rate among those orders — the client with the fewest spares runs out
+ * first, so that is the rate a batch problem must be caught below.
+ */
+export function lotRate(shipments: readonly LotShipment[], defects: number): LotRate {
+  const unitsShipped = shipments.reduce((s, o) => s + o.units, 0);
+  const spareRateBps = shipments.length === 0 ? 0 : Math.min(...shipments.map((o) => o.spareRateBps));
+  return { ...lotDefectSignal(defects, unitsShipped, spareRateBps), unitsShipped, spareRateBps };
+}
