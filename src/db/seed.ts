@@ -99,6 +99,24 @@ export const DEMO_DEALERS = [
   },
 ] as const satisfies readonly NewDealer[];
 
+/**
+ * Mainland China's 2026 holiday arrangement (State Council notice, November 2025): the holidays, and
+ * the weekend days worked in exchange (调休). An admin enters each new year's when it is published.
+ */
+const MAINLAND_CHINA_2026 = {
+  closedOn: [
+    ...['2026-01-01', '2026-01-02', '2026-01-03'],
+    ...['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'],
+    ...['2026-02-21', '2026-02-22', '2026-02-23'],
+    ...['2026-04-04', '2026-04-05', '2026-04-06'],
+    ...['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05'],
+    ...['2026-06-19', '2026-06-20', '2026-06-21'],
+    ...['2026-09-25', '2026-09-26', '2026-09-27'],
+    ...['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
+  ],
+  openOn: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
+};
+
 export const DEMO_SERVICE_CENTERS = [
   {
     kind: 'center',
@@ -303,9 +321,14 @@ export async function seedDemoData(
       .insert(dealers)
       .values([...DEMO_DEALERS])
       .returning({ id: dealers.id });
-    await tx
-      .insert(serviceCenters)
-      .values(DEMO_SERVICE_CENTERS.map((c) => ({ ...c, businessDays: [...c.businessDays] })));
+    await tx.insert(serviceCenters).values(
+      DEMO_SERVICE_CENTERS.map((c) => ({
+        ...c,
+        businessDays: [...c.businessDays],
+        // Every demo center is in mainland China.
+        ...MAINLAND_CHINA_2026,
+      })),
+    );
     const endUserRows = await tx
       .insert(endUsers)
       .values([...DEMO_END_USERS])

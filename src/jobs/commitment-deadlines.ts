@@ -50,6 +50,8 @@ const candidateColumns = {
   escalatedAt: maintenanceOrders.escalatedAt,
   timeZone: serviceCenters.timeZone,
   businessDays: serviceCenters.businessDays,
+  closedOn: serviceCenters.closedOn,
+  openOn: serviceCenters.openOn,
   centerName: serviceCenters.nameEn,
   centerPhone: serviceCenters.phone,
   serviceCenterId: serviceCenters.id,

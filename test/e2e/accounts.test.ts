@@ -277,6 +277,8 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click();
     await main.getByRole('link', { name: 'Forgot your password?' }).click();
+    // The sign-in form has an e-mail field too: fill the one of the page the link leads to.
+    await main.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
     await main.getByLabel('E-mail address').fill(email);
     await main.getByRole('button', { name: 'Send the link' }).click();
     await main.getByRole('status').getByText(`If ${email} has an account`).waitFor();
@@ -314,11 +316,17 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await main.getByRole('button', { name: `Edit: ${shenzhenCenter.nameEn}` }).click();
     const center = page.getByRole('dialog', { name: `Edit: ${shenzhenCenter.nameEn}` });
     await center.getByLabel('Committed service days').fill('4');
+    // The demo holidays are 2026's; next year's are pasted in as published, commas and all.
+    const holidays = center.getByLabel('Public holidays');
+    await expect.poll(() => holidays.inputValue()).toContain('2026-10-07');
+    await holidays.fill(`${await holidays.inputValue()}\n2027-01-01, 2027-02-16`);
+    await center.getByLabel('Make-up working days').press('End');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-service-center-edit-en');
     await center.getByRole('button', { name: 'Save' }).click();
     await center.waitFor({ state: 'hidden' });
     await rowOf(main, shenzhenCenter.nameEn).getByText('4 days').waitFor();
+    await rowOf(main, shenzhenCenter.nameEn).getByText('35 closed · 6 worked').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-service-centers-en');
 

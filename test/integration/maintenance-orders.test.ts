@@ -249,6 +249,31 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(queue.json<MaintenanceOrderResponse[]>().map((o) => o.id)).not.toContain(order.id);
   });
 
+  it('counts the commitment in the center’s holidays and make-up working days, as the admin set them', async () => {
+    const setCalendar = (calendar: { closedOn: string[]; openOn: string[] }) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/service-centers/${laCenterId}`,
+        headers: as('admin'),
+        payload: calendar,
+      });
+    // Thanksgiving and the day after closed; a Saturday worked to catch up.
+    expect(
+      (await setCalendar({ closedOn: ['2026-11-26', '2026-11-27'], openOn: ['2026-11-28'] })).statusCode,
+    ).toBe(200);
+    try {
+      const claimId = await claimOn(t.app, t.db.db, wangFang, 'maintenance_order');
+      const order = await issued(
+        await issue('support', claimId, { mode: 'walk_in', location: { latitude: 34.1, longitude: -118.3 } }),
+      );
+      // Received Tuesday the 24th: Wednesday, then Saturday, then Monday are its three working days.
+      const received = await walk('support', order, ['received']);
+      expect(received).toMatchObject({ receivedOn: '2026-11-24', dueOn: '2026-11-30' });
+    } finally {
+      expect((await setCalendar({ closedOn: [], openOn: [] })).statusCode).toBe(200);
+    }
+  });
+
   it('sends each order to the nearest center of the right kind, by city', async () => {
     const centerFor = async (mode: 'walk_in' | 'mail_in', location: object) => {
       const claimId = await claimOn(t.app, t.db.db, wangFang, null);

@@ -291,6 +291,43 @@ describe.each(testDatabases())('reference data on $name', (testDb) => {
       const missing = await api('admin', 'PATCH', `/api/v1/service-centers/${NO_SUCH_ID}`, { city: 'X' });
       expect(missing.statusCode).toBe(404);
     });
+    it('keeps a center’s holidays and make-up working days in date order, and refuses a day that is both', async () => {
+      const res = await api('admin', 'PATCH', `/api/v1/service-centers/${ids.otherCenter}`, {
+        closedOn: ['2027-02-08', '2027-02-05', '2027-02-09'],
+        openOn: ['2027-02-20'],
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({
+        closedOn: ['2027-02-05', '2027-02-08', '2027-02-09'],
+        openOn: ['2027-02-20'],
+      });
+      const events = await auditOf('service_center', ids.otherCenter);
+      expect(events.at(-1)).toMatchObject({
+        action: 'service_center.updated',
+        data: { before: { closedOn: [], openOn: [] } },
+      });
+
+      const both = await api('admin', 'PATCH', `/api/v1/service-centers/${ids.otherCenter}`, {
+        openOn: ['2027-02-08', '2027-02-20'],
+      });
+      expect(both.statusCode).toBe(400);
+      expect(both.json()).toMatchObject({
+        error: { code: 'CALENDAR_DAY_BOTH_CLOSED_AND_OPEN', details: { days: ['2027-02-08'] } },
+      });
+      for (const [body, field] of [
+        [{ closedOn: ['2027-02-30'] }, 'closedOn.0'],
+        [{ openOn: ['2027-02-20', '2027-02-20'] }, 'openOn'],
+        [{ closedOn: ['8 Feb 2027'] }, 'closedOn.0'],
+      ] as const) {
+        const bad = await api('admin', 'PATCH', `/api/v1/service-centers/${ids.otherCenter}`, body);
+        expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+        const error = bad.json<{ error: { details: { issues: { path: string }[] } } }>().error;
+        expect(error.details.issues.map((i) => i.path)).toContain(field);
+      }
+      // Nothing of the refused edits was kept.
+      const kept = await api('admin', 'GET', `/api/v1/service-centers/${ids.otherCenter}`);
+      expect(kept.json()).toMatchObject({ openOn: ['2027-02-20'] });
+    });
   });
 
   describe('OEM clients', () => {

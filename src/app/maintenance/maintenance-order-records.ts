@@ -113,9 +113,11 @@ export function ownersOfOrder(loaded: LoadedOrder): Owners {
   return { serviceCenterId: loaded.order.serviceCenterId, endUserId: loaded.customer.id };
 }
 
-/** The center's working calendar; public holidays are not kept yet, so only its weekdays count. */
-export function calendarOf(center: Pick<ServiceCenter, 'businessDays'>): BusinessCalendar {
-  return { businessDays: center.businessDays, closedOn: [] };
+/** The center's working calendar: its weekdays, with its holidays and make-up working days. */
+export function calendarOf(
+  center: Pick<ServiceCenter, 'businessDays' | 'closedOn' | 'openOn'>,
+): BusinessCalendar {
+  return { businessDays: center.businessDays, closedOn: center.closedOn, openOn: center.openOn };
 }
 
 /** Today as the center counts it: its SLA clock runs in its own time zone. */

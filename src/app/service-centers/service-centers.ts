@@ -20,12 +20,17 @@ export type ServiceCenterView = {
   timeZone: string;
   committedServiceDays: number;
   businessDays: number[];
+  closedOn: string[];
+  openOn: string[];
   email: string;
   phone: string;
   createdAt: string;
 };
 
-export type ServiceCenterInput = Omit<ServiceCenterView, 'id' | 'createdAt'>;
+export type ServiceCenterInput = Omit<ServiceCenterView, 'id' | 'createdAt' | 'closedOn' | 'openOn'> & {
+  closedOn?: string[] | undefined;
+  openOn?: string[] | undefined;
+};
 
 export type ServiceCentersDeps = { db: Database };
 
@@ -44,6 +49,8 @@ function view(row: ServiceCenter): ServiceCenterView {
     timeZone: row.timeZone,
     committedServiceDays: row.committedServiceDays,
     businessDays: row.businessDays,
+    closedOn: row.closedOn,
+    openOn: row.openOn,
     email: row.email,
     phone: row.phone,
     createdAt: row.createdAt.toISOString(),
@@ -53,6 +60,25 @@ function view(row: ServiceCenter): ServiceCenterView {
 /** Stored in weekday order, so two centers open the same days compare equal and read the same. */
 function weekdayOrder(days: readonly number[]): number[] {
   return [...new Set(days)].sort((a, b) => a - b);
+}
+
+/** Stored in date order, for the same reason; ISO dates sort as text. */
+function dayOrder(days: readonly string[] | undefined): string[] | undefined {
+  return days && [...new Set(days)].sort();
+}
+
+/** A day both closed and worked is a typing mistake the center would pay for in missed deadlines. */
+function assertCalendarConsistent(closedOn: readonly string[], openOn: readonly string[]): void {
+  const open = new Set(openOn);
+  const both = closedOn.filter((day) => open.has(day));
+  if (both.length > 0) {
+    throw new AppError(
+      'invalid',
+      'CALENDAR_DAY_BOTH_CLOSED_AND_OPEN',
+      `a day is either a holiday or a make-up working day, not both: ${both.join(', ')}`,
+      { days: both },
+    );
+  }
 }
 
 /** Every center for staff; a technician sees its own center only. */
@@ -89,10 +115,13 @@ export async function createServiceCenter(
   input: ServiceCenterInput,
 ): Promise<ServiceCenterView> {
   assertAllowed(actor, 'serviceCenters.manage', {}, centerNotFound);
+  const closedOn = dayOrder(input.closedOn) ?? [];
+  const openOn = dayOrder(input.openOn) ?? [];
+  assertCalendarConsistent(closedOn, openOn);
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(serviceCenters)
-      .values({ ...input, businessDays: weekdayOrder(input.businessDays) })
+      .values({ ...input, businessDays: weekdayOrder(input.businessDays), closedOn, openOn })
       .returning();
     if (!row) throw new Error('insert returned no service center');
     const { id, createdAt, ...fields } = view(row);
@@ -117,9 +146,14 @@ export async function updateServiceCenter(
   return deps.db.transaction(async (tx) => {
     const [row] = await tx.select().from(serviceCenters).where(eq(serviceCenters.id, centerId)).for('update');
     if (!row) throw new AppError('not_found', centerNotFound.code, centerNotFound.message);
+    const closedOn = dayOrder(patch.closedOn);
+    const openOn = dayOrder(patch.openOn);
+    assertCalendarConsistent(closedOn ?? row.closedOn, openOn ?? row.openOn);
     const changes = changesOf(row, {
       ...patch,
       businessDays: patch.businessDays && weekdayOrder(patch.businessDays),
+      closedOn,
+      openOn,
     });
     if (!changes.changed) return view(row);
     const [updated] = await tx

@@ -97,14 +97,17 @@ describe('service commitment', () => {
           const isWorking = workingDayTest(cal);
           expect(isWorking(dueOn)).toBe(true);
           let worked = 0;
-          for (let day = received.add({ days: 1 }); Temporal.PlainDate.compare(day, dueOn) <= 0; ) {
+          for (let day = received.add({ days: 1 }); Temporal.PlainDate.compare(day, dueOn) <= 0;) {
             if (isWorking(day)) worked++;
             day = day.add({ days: 1 });
           }
           expect(worked).toBe(days);
 
           // One more closed day can only push the due day later, one more make-up day only earlier.
-          const closedMore = serviceCommitmentDueOn(received, days, { ...cal, closedOn: [...closedOn, extra] });
+          const closedMore = serviceCommitmentDueOn(received, days, {
+            ...cal,
+            closedOn: [...closedOn, extra],
+          });
           const openMore = serviceCommitmentDueOn(received, days, { ...cal, openOn: [...openOn, extra] });
           if ('code' in closedMore || 'code' in openMore) throw new Error('calendar has working days');
           expect(Temporal.PlainDate.compare(closedMore, dueOn)).toBeGreaterThanOrEqual(0);

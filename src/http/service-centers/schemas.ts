@@ -25,6 +25,8 @@ export const serviceCenterSchema = z
     timeZone: z.string(),
     committedServiceDays: z.number().int(),
     businessDays: z.array(z.number().int()),
+    closedOn: z.array(z.iso.date()),
+    openOn: z.array(z.iso.date()),
     email: z.string(),
     phone: z.string(),
     createdAt: createdAtField,
@@ -42,6 +44,14 @@ export const businessDaysField = z
   .refine((days) => new Set(days).size === days.length, { message: 'each weekday at most once' })
   .describe('ISO weekdays, 1 = Monday … 7 = Sunday');
 
+/** A year or two of a country's holiday arrangement; more is a mistake, not a calendar. */
+const calendarExceptionsField = (description: string) =>
+  z
+    .array(z.iso.date())
+    .max(400)
+    .refine((days) => new Set(days).size === days.length, { message: 'each day at most once' })
+    .describe(description);
+
 const serviceCenterFields = z.object({
   kind: z.enum(serviceCenterKinds),
   nameEn: textField(200),
@@ -58,6 +68,12 @@ const serviceCenterFields = z.object({
     .max(60)
     .describe('Business days after receipt within which the repair is committed'),
   businessDays: businessDaysField,
+  closedOn: calendarExceptionsField(
+    'Public holidays, YYYY-MM-DD: business days on which the center is closed and the clock stops',
+  ).optional(),
+  openOn: calendarExceptionsField(
+    'Make-up working days (调休), YYYY-MM-DD: days off by weekday on which the center works',
+  ).optional(),
   email: emailField,
   phone: phoneField,
 });

@@ -1,4 +1,4 @@
-import { Checkbox, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
+import { Checkbox, Group, NativeSelect, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -27,6 +27,9 @@ type Draft = {
   timeZone: string;
   committedServiceDays: string;
   businessDays: number[];
+  /** As typed: dates one per line or separated by commas, parsed on save. */
+  closedOn: string;
+  openOn: string;
   email: string;
   phone: string;
 };
@@ -42,6 +45,8 @@ const emptyDraft: Draft = {
   timeZone: 'Asia/Shanghai',
   committedServiceDays: '5',
   businessDays: [1, 2, 3, 4, 5],
+  closedOn: '',
+  openOn: '',
   email: '',
   phone: '',
 };
@@ -53,9 +58,14 @@ function weekdayName(day: number, locale: string, width: 'long' | 'short'): stri
   );
 }
 
+/** A pasted list of days, whatever separates them; the API checks each is a date. */
+function daysOf(text: string): string[] {
+  return text.split(/[\s,，、;；]+/).filter((day) => day !== '');
+}
+
 function ServiceCenterForm({ draft, onChange, errors }: FormProps<Draft>) {
   const { t, i18n } = useTranslation();
-  const text = (key: Exclude<keyof Draft, 'kind' | 'businessDays'>) => ({
+  const text = (key: Exclude<keyof Draft, 'kind' | 'businessDays' | 'closedOn' | 'openOn'>) => ({
     name: key,
     value: draft[key],
     error: errors[key],
@@ -132,6 +142,34 @@ function ServiceCenterForm({ draft, onChange, errors }: FormProps<Draft>) {
           ))}
         </Group>
       </Checkbox.Group>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Textarea
+          label={t('admin.serviceCenters.closedOn')}
+          description={t('admin.serviceCenters.closedOnHint')}
+          autosize
+          minRows={3}
+          maxRows={8}
+          name="closedOn"
+          value={draft.closedOn}
+          error={errors.closedOn}
+          onChange={(e) => {
+            onChange({ ...draft, closedOn: e.currentTarget.value });
+          }}
+        />
+        <Textarea
+          label={t('admin.serviceCenters.openOn')}
+          description={t('admin.serviceCenters.openOnHint')}
+          autosize
+          minRows={3}
+          maxRows={8}
+          name="openOn"
+          value={draft.openOn}
+          error={errors.openOn}
+          onChange={(e) => {
+            onChange({ ...draft, openOn: e.currentTarget.value });
+          }}
+        />
+      </SimpleGrid>
     </>
   );
 }
@@ -168,6 +206,17 @@ export function ServiceCentersPage() {
           nowrap: true,
         },
         { header: t('admin.serviceCenters.businessDays'), cell: days },
+        {
+          header: t('admin.serviceCenters.calendar'),
+          cell: (c) =>
+            c.closedOn.length + c.openOn.length === 0
+              ? t('admin.serviceCenters.calendarNone')
+              : t('admin.serviceCenters.calendarSummary', {
+                  closed: c.closedOn.length,
+                  open: c.openOn.length,
+                }),
+          nowrap: true,
+        },
       ]}
       emptyDraft={emptyDraft}
       draftOf={(c) => ({
@@ -181,6 +230,8 @@ export function ServiceCentersPage() {
         timeZone: c.timeZone,
         committedServiceDays: String(c.committedServiceDays),
         businessDays: [...c.businessDays],
+        closedOn: c.closedOn.join('\n'),
+        openOn: c.openOn.join('\n'),
         email: c.email,
         phone: c.phone,
       })}
@@ -190,6 +241,8 @@ export function ServiceCentersPage() {
           latitude: numberOf(d.latitude),
           longitude: numberOf(d.longitude),
           committedServiceDays: numberOf(d.committedServiceDays),
+          closedOn: daysOf(d.closedOn),
+          openOn: daysOf(d.openOn),
         })
       }
       create={createServiceCenter}
