@@ -26,7 +26,9 @@ import {
   type MaintenanceState,
   maintenanceStates,
 } from '../domain/maintenance/state-machine.js';
-import { remedyCodes, type PolicyVersion } from '../domain/policy/schema.js';
+import { excessRemedyCodes, remedyCodes, rootCauses, type PolicyVersion } from '../domain/policy/schema.js';
+import { investigationStates } from '../domain/oem/batch-investigation.js';
+import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
 import {
@@ -358,13 +360,34 @@ export const oemOrders = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'`),
+    /**
+     * Each lot with the units of the order it holds and, when known, its serial range: what lot defect
+     * rates count. Empty on orders booked before it was kept; those count their only lot as the order.
+     */
+    lotDetails: jsonb('lot_details')
+      .$type<OrderLot[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** The client's price per unit, when recorded: a money credit for excess defects is worked out from it. */
+    unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }),
+    currency: text('currency'),
+    /** The policy version the spare rate was checked against (and whose defect window the ledger uses). */
+    policyVersionId: text('policy_version_id').references(() => policyVersions.id),
+    createdBy: text('created_by'),
+    version: version(),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     check('oem_orders_quantity_check', sql`${t.quantity} > 0`),
     check('oem_orders_spare_rate_bps_check', sql`${t.spareRateBps} between 0 and 10000`),
     check('oem_orders_spare_units_check', sql`${t.spareUnits} >= 0`),
-    index('oem_orders_client_id_idx').on(t.clientId),
+    check(
+      'oem_orders_unit_price_check',
+      sql`(${t.unitPriceMinor} is null) = (${t.currency} is null) and (${t.unitPriceMinor} is null or ${t.unitPriceMinor} >= 0)`,
+    ),
+    check('oem_orders_version_check', sql`${t.version} >= 1`),
+    index('oem_orders_client_id_idx').on(t.clientId, t.createdAt),
     index('oem_orders_product_id_idx').on(t.productId),
   ],
 );
@@ -613,7 +636,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 });
 
-export const uploadKinds = ['proof_of_purchase', 'photo'] as const;
+export const uploadKinds = ['proof_of_purchase', 'photo', 'evidence'] as const;
 export type UploadKind = (typeof uploadKinds)[number];
 
 /**
@@ -782,6 +805,285 @@ export const quotes = pgTable(
   ],
 );
 
+/*
+ * OEM clients (issue 5): defect reports against an order's spares, the remedy the client chooses for
+ * the excess, batch-defect investigations with their remake orders, and the maker's cost ledger.
+ */
+
+/** Feeds OEM order numbers (OEM-2026-000123) when the order does not bring its own. */
+export const oemOrderNumberSequence = pgSequence('oem_order_number_seq', { startWith: 1, minValue: 1 });
+/** Feeds remake order numbers (RMK-2026-000123). */
+export const remakeOrderNumberSequence = pgSequence('remake_order_number_seq', {
+  startWith: 1,
+  minValue: 1,
+});
+
+export { investigationStates, rootCauses, excessRemedyCodes };
+export const investigationOrigins = ['qa', 'early_warning'] as const;
+export type InvestigationOrigin = (typeof investigationOrigins)[number];
+
+/** The numbers behind an early-warning flag, kept as they were when the investigation was proposed. */
+export type StoredLotSignal = {
+  lot: string;
+  unitsShipped: number;
+  defects: number;
+  rate: number;
+  lower: number;
+  upper: number;
+  spareRateBps: number;
+};
+
+export const batchDefectInvestigations = pgTable(
+  'batch_defect_investigations',
+  {
+    id: id(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    lots: text('lots').array().notNull(),
+    state: text('state', { enum: investigationStates }).notNull(),
+    origin: text('origin', { enum: investigationOrigins }).notNull(),
+    signal: jsonb('signal').$type<StoredLotSignal[]>(),
+    rootCause: text('root_cause', { enum: rootCauses }),
+    findings: text('findings'),
+    openedBy: text('opened_by').notNull(),
+    /** The store's calendar day the batch defect was confirmed. */
+    confirmedOn: date('confirmed_on', { mode: 'string' }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('batch_defect_investigations_state_check', oneOf(t.state, investigationStates)),
+    check('batch_defect_investigations_origin_check', oneOf(t.origin, investigationOrigins)),
+    check(
+      'batch_defect_investigations_root_cause_check',
+      sql`${t.rootCause} is null or ${oneOf(t.rootCause, rootCauses)}`,
+    ),
+    check('batch_defect_investigations_lots_check', sql`cardinality(${t.lots}) > 0`),
+    check(
+      'batch_defect_investigations_confirmed_check',
+      sql`(${t.confirmedOn} is null) = (${t.state} not in ('confirmed', 'closed'))`,
+    ),
+    check('batch_defect_investigations_version_check', sql`${t.version} >= 1`),
+    index('batch_defect_investigations_product_state_idx').on(t.productId, t.state),
+  ],
+);
+
+export const investigationEvidence = pgTable(
+  'investigation_evidence',
+  {
+    id: id(),
+    investigationId: uuid('investigation_id')
+      .notNull()
+      .references(() => batchDefectInvestigations.id),
+    uploadId: uuid('upload_id')
+      .notNull()
+      .references(() => uploads.id),
+    addedBy: text('added_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('investigation_evidence_upload_idx').on(t.investigationId, t.uploadId)],
+);
+
+export const shippingModes = ['air', 'sea', 'road'] as const;
+
+/**
+ * New units the maker makes for a confirmed batch defect, for one client order and one lot, shipped
+ * the way the policy says (by air). Their costs are entries of `maker_cost_entries`.
+ */
+export const remakeOrders = pgTable(
+  'remake_orders',
+  {
+    id: id(),
+    remakeNumber: text('remake_number').notNull().unique(),
+    investigationId: uuid('investigation_id')
+      .notNull()
+      .references(() => batchDefectInvestigations.id),
+    /** The client's order whose defective units this remakes. */
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => oemOrders.id),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    lot: text('lot').notNull(),
+    units: integer('units').notNull(),
+    shippingMode: text('shipping_mode', { enum: shippingModes }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('remake_orders_units_check', sql`${t.units} > 0`),
+    check('remake_orders_shipping_mode_check', oneOf(t.shippingMode, shippingModes)),
+    uniqueIndex('remake_orders_investigation_order_lot_idx').on(t.investigationId, t.orderId, t.lot),
+    index('remake_orders_order_id_idx').on(t.orderId),
+    index('remake_orders_client_id_idx').on(t.clientId),
+  ],
+);
+
+export const defectReportSources = ['api', 'csv'] as const;
+
+/** Units of an OEM order the client reports defective: a count, or the serials. */
+export const oemDefectReports = pgTable(
+  'oem_defect_reports',
+  {
+    id: id(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => oemOrders.id),
+    /** The order's client and product, copied: scope checks and lot rates read them without a join. */
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    lot: text('lot').notNull(),
+    units: integer('units').notNull(),
+    serials: text('serials')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    failureMode: text('failure_mode').notNull(),
+    /** The calendar day the client reported it (store's time zone): the ledger's order and window. */
+    reportedOn: date('reported_on', { mode: 'string' }).notNull(),
+    reportedBy: text('reported_by').notNull(),
+    source: text('source', { enum: defectReportSources }).notNull(),
+    /**
+     * Set when a confirmed batch-defect investigation took the units over: the remake covers them and
+     * they never consume the order's spares.
+     */
+    remakeOrderId: uuid('remake_order_id').references(() => remakeOrders.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('oem_defect_reports_units_check', sql`${t.units} > 0`),
+    check(
+      'oem_defect_reports_serials_check',
+      sql`cardinality(${t.serials}) = 0 or cardinality(${t.serials}) = ${t.units}`,
+    ),
+    check('oem_defect_reports_source_check', oneOf(t.source, defectReportSources)),
+    index('oem_defect_reports_order_idx').on(t.orderId, t.reportedOn),
+    index('oem_defect_reports_product_lot_idx').on(t.productId, t.lot),
+    index('oem_defect_reports_client_id_idx').on(t.clientId),
+    index('oem_defect_reports_remake_order_id_idx').on(t.remakeOrderId),
+  ],
+);
+
+export const defectReportEvidence = pgTable(
+  'defect_report_evidence',
+  {
+    id: id(),
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => oemDefectReports.id),
+    uploadId: uuid('upload_id')
+      .notNull()
+      .references(() => uploads.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('defect_report_evidence_upload_idx').on(t.reportId, t.uploadId)],
+);
+
+export const creditKinds = ['units', 'money'] as const;
+
+/**
+ * The client's choice for excess defects of an order (policy clause OEM 1): a replacement shipment,
+ * or a credit on its next order in units or money. A credit is applied, whole, when the client's next
+ * order that can take it is created.
+ */
+export const excessResolutions = pgTable(
+  'excess_resolutions',
+  {
+    id: id(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => oemOrders.id),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    remedy: text('remedy', { enum: excessRemedyCodes }).notNull(),
+    units: integer('units').notNull(),
+    creditKind: text('credit_kind', { enum: creditKinds }),
+    creditAmountMinor: bigint('credit_amount_minor', { mode: 'number' }),
+    creditCurrency: text('credit_currency'),
+    appliedToOrderId: uuid('applied_to_order_id').references(() => oemOrders.id),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+    chosenBy: text('chosen_by').notNull(),
+    /** Lets a client retry its choice without choosing twice. */
+    idempotencyKey: text('idempotency_key').unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('excess_resolutions_remedy_check', oneOf(t.remedy, excessRemedyCodes)),
+    check('excess_resolutions_units_check', sql`${t.units} > 0`),
+    check(
+      'excess_resolutions_shape_check',
+      sql`(${t.remedy} = 'replacement_shipment' and ${t.creditKind} is null and ${t.creditAmountMinor} is null and ${t.creditCurrency} is null and ${t.appliedToOrderId} is null)
+        or (${t.remedy} = 'next_order_credit' and ${t.creditKind} = 'units' and ${t.creditAmountMinor} is null and ${t.creditCurrency} is null)
+        or (${t.remedy} = 'next_order_credit' and ${t.creditKind} = 'money' and ${t.creditAmountMinor} >= 0 and ${t.creditCurrency} is not null)`,
+    ),
+    check(
+      'excess_resolutions_applied_check',
+      sql`(${t.appliedToOrderId} is null) = (${t.appliedAt} is null) and ${t.appliedToOrderId} is distinct from ${t.orderId}`,
+    ),
+    index('excess_resolutions_order_id_idx').on(t.orderId),
+    index('excess_resolutions_client_id_idx').on(t.clientId, t.createdAt),
+    index('excess_resolutions_applied_to_order_id_idx').on(t.appliedToOrderId),
+  ],
+);
+
+export const makerCostKinds = ['remake_units', 'air_freight', 'other'] as const;
+export type MakerCostKind = (typeof makerCostKinds)[number];
+
+/**
+ * What batch defects cost the maker (policy clause OEM 2: "bear the total cost ourselves"), one entry
+ * per cost, never edited: a correction is another entry. Keyed by client, product and lot for the
+ * cost ledger's views.
+ */
+export const makerCostEntries = pgTable(
+  'maker_cost_entries',
+  {
+    id: id(),
+    kind: text('kind', { enum: makerCostKinds }).notNull(),
+    remakeOrderId: uuid('remake_order_id')
+      .notNull()
+      .references(() => remakeOrders.id),
+    investigationId: uuid('investigation_id')
+      .notNull()
+      .references(() => batchDefectInvestigations.id),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    lot: text('lot').notNull(),
+    units: integer('units'),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    note: text('note'),
+    /** The store's calendar day the cost was booked. */
+    bookedOn: date('booked_on', { mode: 'string' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('maker_cost_entries_kind_check', oneOf(t.kind, makerCostKinds)),
+    check('maker_cost_entries_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('maker_cost_entries_units_check', sql`${t.units} is null or ${t.units} > 0`),
+    index('maker_cost_entries_scope_idx').on(t.clientId, t.productId, t.lot),
+    index('maker_cost_entries_remake_order_id_idx').on(t.remakeOrderId),
+  ],
+);
+
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 export type NewPolicyVersionRow = typeof policyVersions.$inferInsert;
 export type Product = typeof products.$inferSelect;
@@ -816,3 +1118,8 @@ export type MaintenanceOrderEvent = typeof maintenanceOrderEvents.$inferSelect;
 export type DealerRemedy = typeof dealerRemedies.$inferSelect;
 export type ReimbursementClaim = typeof reimbursementClaims.$inferSelect;
 export type Quote = typeof quotes.$inferSelect;
+export type BatchDefectInvestigation = typeof batchDefectInvestigations.$inferSelect;
+export type RemakeOrder = typeof remakeOrders.$inferSelect;
+export type OemDefectReport = typeof oemDefectReports.$inferSelect;
+export type ExcessResolution = typeof excessResolutions.$inferSelect;
+export type MakerCostEntry = typeof makerCostEntries.$inferSelect;

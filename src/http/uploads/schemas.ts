@@ -3,7 +3,7 @@ import { acceptedUploadTypes } from '../../domain/uploads.js';
 
 /* Browser-safe: the web app's upload fields use these. */
 
-export const uploadKindSchema = z.enum(['proof_of_purchase', 'photo']);
+export const uploadKindSchema = z.enum(['proof_of_purchase', 'photo', 'evidence']);
 
 export const uploadQuerySchema = z.object({ kind: uploadKindSchema }).strict();
 
