@@ -849,6 +849,13 @@ export const batchDefectInvestigations = pgTable(
     openedBy: text('opened_by').notNull(),
     /** The store's calendar day the batch defect was confirmed. */
     confirmedOn: date('confirmed_on', { mode: 'string' }),
+    /**
+     * What confirming it set the remake's costs at: per remade unit and per air shipment. A later
+     * report on one of its lots joins the remake at these costs.
+     */
+    remakeUnitCostMinor: bigint('remake_unit_cost_minor', { mode: 'number' }),
+    airFreightMinor: bigint('air_freight_minor', { mode: 'number' }),
+    costCurrency: text('cost_currency'),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -864,6 +871,10 @@ export const batchDefectInvestigations = pgTable(
     check(
       'batch_defect_investigations_confirmed_check',
       sql`(${t.confirmedOn} is null) = (${t.state} not in ('confirmed', 'closed'))`,
+    ),
+    check(
+      'batch_defect_investigations_costs_check',
+      sql`(${t.confirmedOn} is null) = (${t.costCurrency} is null) and (${t.costCurrency} is null) = (${t.remakeUnitCostMinor} is null) and (${t.costCurrency} is null) = (${t.airFreightMinor} is null)`,
     ),
     check('batch_defect_investigations_version_check', sql`${t.version} >= 1`),
     index('batch_defect_investigations_product_state_idx').on(t.productId, t.state),

@@ -128,7 +128,23 @@ export const permissions = {
   'quotes.manage': { admin: 'all', sales: 'all', technician: 'own' },
   /** Accepting or declining signed in; guests do it through the quote's link. */
   'quotes.respond': { customer: 'own' },
+  /*
+   * OEM clients. Owners: an order, its defect reports, its ledger and the remedies chosen for its
+   * excess are its client's. Investigations, lot rates and the maker's costs are the maker's own.
+   */
   'oemOrders.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
+  /** Sales books orders for any client; a client's own user books its own. */
+  'oemOrders.create': { admin: 'all', sales: 'all', oem: 'own' },
+  /** The client reports its defective units; support may record one the client sent another way. */
+  'oemDefects.report': { admin: 'all', support: 'all', oem: 'own' },
+  /** The client chooses a replacement shipment or a next-order credit; sales may record its choice. */
+  'oemExcess.resolve': { admin: 'all', sales: 'all', oem: 'own' },
+  'batchInvestigations.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all' },
+  /** Open, propose from a flag, attach evidence, confirm or dismiss: QA. */
+  'batchInvestigations.manage': { admin: 'all', qa: 'all' },
+  'lotDefectRates.read': { admin: 'all', qa: 'all' },
+  'makerCosts.read': { admin: 'all', qa: 'all', sales: 'all' },
+  'makerCosts.record': { admin: 'all', qa: 'all' },
   /** Proofs of purchase and photos, by id. Who else sees one comes with the purchase or claim it is on. */
   'uploads.read': { admin: 'all', support: 'all', qa: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;

@@ -1,0 +1,4 @@
+ALTER TABLE "batch_defect_investigations" ADD COLUMN "remake_unit_cost_minor" bigint;--> statement-breakpoint
+ALTER TABLE "batch_defect_investigations" ADD COLUMN "air_freight_minor" bigint;--> statement-breakpoint
+ALTER TABLE "batch_defect_investigations" ADD COLUMN "cost_currency" text;--> statement-breakpoint
+ALTER TABLE "batch_defect_investigations" ADD CONSTRAINT "batch_defect_investigations_costs_check" CHECK (("batch_defect_investigations"."confirmed_on" is null) = ("batch_defect_investigations"."cost_currency" is null) and ("batch_defect_investigations"."cost_currency" is null) = ("batch_defect_investigations"."remake_unit_cost_minor" is null) and ("batch_defect_investigations"."cost_currency" is null) = ("batch_defect_investigations"."air_freight_minor" is null));
