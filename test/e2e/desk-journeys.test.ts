@@ -5,6 +5,7 @@ import { DEMO_ACCOUNTS, DEMO_DEALERS, DEMO_PASSWORD, DEMO_PURCHASES } from '../.
 import type { Role } from '../../src/domain/access/access.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
+import { testDatabases } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /*
@@ -56,373 +57,377 @@ function field(value: unknown, name: string): unknown {
   return (value as Record<string, unknown>)[name];
 }
 
-describe.skipIf(!browserAvailable())('service desk journeys (Chromium)', () => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+// The journeys are the issue's proof of the service on both databases: each runs on every one at hand.
+describe.skipIf(!browserAvailable()).each(testDatabases())(
+  'service desk journeys on $name (Chromium)',
+  (database) => {
+    let server: TestServer | undefined;
+    let browser: Browser | undefined;
+    const contexts: BrowserContext[] = [];
+    const pageErrors: string[] = [];
 
-  async function openPage(pathname: string, locale = 'en-US'): Promise<Page> {
-    if (!browser || !server) throw new Error('the browser and the server start before the tests');
-    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
-    page.on('console', (message) => {
-      // A refusal by the API (4xx) is part of a scenario.
-      if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;
-      pageErrors.push(`${pathname}: console: ${message.text()}`);
-    });
-    await page.goto(new URL(pathname, server.url).toString());
-    return page;
-  }
-
-  /** Opens `next` signed in as `email` (a demo account unless a password is given), through the sign-in page. */
-  async function signedIn(email: string, next: string, password = DEMO_PASSWORD): Promise<Page> {
-    const page = await openPage(`/sign-in?next=${encodeURIComponent(next)}`);
-    const main = page.getByRole('main');
-    await main.getByLabel(/E-mail address|邮箱/).fill(email);
-    await main.getByLabel(/^Password|^密码/).fill(password);
-    await main.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
-    await page.waitForURL(`**${next}`);
-    return page;
-  }
-
-  async function goTo(page: Page, pathname: string): Promise<void> {
-    if (!server) throw new Error('started in beforeAll');
-    await page.goto(new URL(pathname, server.url).toString());
-  }
-
-  /** Waits until no button is loading, so a screenshot shows the page at rest. */
-  async function settled(page: Page): Promise<void> {
-    await expect
-      .poll(() => page.locator('[data-loading], [role="status"].mantine-Loader-root').count())
-      .toBe(0);
-  }
-
-  async function checkA11y(page: Page): Promise<void> {
-    expect(await seriousViolations(page)).toEqual([]);
-  }
-
-  const rowWith = (scope: Locator, text: string) =>
-    scope.getByRole('row').filter({ has: scope.page().getByText(text, { exact: true }) });
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-    expect(pageErrors).toEqual([]);
-  });
-
-  it('a 3-day headset: the dealer refunds it, support approves the reimbursement, the dealer sees it approved', async () => {
-    const headset = purchase('7_days');
-
-    // Li Wei reports the fault and chooses the refund, as the customer's own screens do.
-    const customer = await signedIn(demo('customer').email, '/');
-    const purchases = await api(customer, 'GET', '/api/v1/purchases');
-    const bought = (purchases.body as { id: string; serial: string | null }[]).find(
-      (p) => p.serial === headset.serial,
-    );
-    if (!bought) throw new Error(`Li Wei has no purchase of ${headset.serial}`);
-    const reported = await api(
-      customer,
-      'POST',
-      '/api/v1/claims',
-      { purchaseId: bought.id, cause: 'quality', description: 'The left earpiece is silent.' },
-      'desk-e2e-refund-claim-1',
-    );
-    expect(reported.status).toBe(201);
-    const claimId = field(reported.body, 'id') as string;
-    const chosen = await api(customer, 'POST', `/api/v1/claims/${claimId}/remedy`, {
-      remedy: 'refund',
-      expectedVersion: field(reported.body, 'version') as number,
-    });
-    expect(chosen.status).toBe(200);
-
-    // The dealer: its sales, then the claim, refunded at the counter.
-    const dealer = await signedIn(demo('dealer').email, '/desk/dealer/sales');
-    const main = dealer.getByRole('main');
-    await main.getByRole('heading', { level: 1, name: 'Sales' }).waitFor();
-    await rowWith(main, headset.serial).getByText('Li Wei').waitFor();
-    await checkA11y(dealer);
-    await screenshot(dealer, 'dealer-sales-en');
-
-    await dealer
-      .getByRole('navigation', { name: 'Dealer desk' })
-      .getByRole('link', { name: 'Claims on my sales' })
-      .click();
-    await main.getByRole('heading', { level: 1, name: 'Claims on my sales' }).waitFor();
-    const claimRow = rowWith(main, headset.serial);
-    await claimRow.getByText('Remedy chosen').waitFor();
-    // The headset's claim offers the refund the customer chose, and nothing else at the counter.
-    expect(await claimRow.getByRole('button', { name: /^Replace/ }).count()).toBe(0);
-    await checkA11y(dealer);
-    await screenshot(dealer, 'dealer-claims-en');
-
-    await claimRow.getByRole('button', { name: 'Refund HS-200 Wired Headset' }).click();
-    const dialog = dealer.getByRole('dialog', { name: 'Refund: HS-200 Wired Headset' });
-    await dialog.getByLabel('Serial number of the returned unit').waitFor();
-    expect(await dialog.getByLabel('Serial number of the returned unit').inputValue()).toBe(headset.serial);
-    await dialog.getByLabel(/^Amount refunded/).fill('199');
-    await checkA11y(dealer);
-    await dialog.getByRole('button', { name: 'Record the refund' }).click();
-    await main
-      .getByRole('status')
-      .getByText('The claim is resolved. Your reimbursement claim for CN¥199.00 went to Halotek support.')
-      .waitFor();
-    await rowWith(main, headset.serial).getByText('Resolved').waitFor();
-
-    // Support approves it.
-    const support = await signedIn(demo('support').email, '/desk/support/reimbursements');
-    const desk = support.getByRole('main');
-    await desk.getByRole('heading', { level: 1, name: 'Reimbursements' }).waitFor();
-    const pending = rowWith(desk, huaqiang.name);
-    await pending.getByText('CN¥199.00').waitFor();
-    await pending.getByText('Waiting for support').waitFor();
-    await settled(support);
-    await checkA11y(support);
-    await screenshot(support, 'support-reimbursements-en');
-
-    await pending.getByRole('button', { name: `Approve the reimbursement for ${huaqiang.name}` }).click();
-    const approve = support.getByRole('dialog', { name: `Approve the reimbursement for ${huaqiang.name}` });
-    await approve.getByRole('button', { name: 'Approve' }).click();
-    await desk.getByRole('status').getByText(`Approved: ${huaqiang.name} is told.`).waitFor();
-    await desk.getByText('No reimbursement claims here.').waitFor();
-
-    // In Chinese, the decided one among all of them.
-    await support.getByRole('button', { name: '中文' }).click();
-    await desk.getByRole('heading', { level: 1, name: '返款申请' }).waitFor();
-    await desk.getByLabel('状态').selectOption({ label: '全部' });
-    await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
-    await settled(support);
-    await checkA11y(support);
-    await screenshot(support, 'support-reimbursements-zh');
-
-    // The dealer sees it approved.
-    await goTo(dealer, '/desk/dealer/reimbursements');
-    await main.getByRole('heading', { level: 1, name: 'Reimbursements' }).waitFor();
-    const paidBack = main.getByRole('row').filter({ hasText: 'CN¥199.00' });
-    await paidBack.getByText('Approved').waitFor();
-    await checkA11y(dealer);
-
-    // And the sales page in Chinese.
-    await goTo(dealer, '/desk/dealer/sales');
-    await dealer.getByRole('button', { name: '中文' }).click();
-    await main.getByRole('heading', { level: 1, name: '销售记录' }).waitFor();
-    await rowWith(main, headset.serial).waitFor();
-    await checkA11y(dealer);
-    await screenshot(dealer, 'dealer-sales-zh');
-  });
-
-  it('a refund is not offered on the 30-day purchase of another dealer', async () => {
-    if (!server) throw new Error('started in beforeAll');
-    const earbuds = purchase('60_days');
-
-    // Support takes the report by phone: the 30-day purchase, sold by Hangzhou Xinghe.
-    const support = await signedIn(demo('support').email, '/desk/support/claims');
-    const all = await api(support, 'GET', '/api/v1/purchases?limit=500');
-    const sale = (all.body as { id: string; serial: string | null }[]).find(
-      (p) => p.serial === earbuds.serial,
-    );
-    if (!sale) throw new Error(`no purchase of ${earbuds.serial}`);
-    const reported = await api(
-      support,
-      'POST',
-      '/api/v1/claims',
-      { purchaseId: sale.id, cause: 'quality', description: 'Pairing drops every few minutes.' },
-      'desk-e2e-60-day-claim-1',
-    );
-    expect(reported.status).toBe(201);
-    const claimId = field(reported.body, 'id') as string;
-
-    // The claim and its decision, with its clauses, on the support desk.
-    const main = support.getByRole('main');
-    await goTo(support, `/desk/support/claims/${claimId}`);
-    await main.getByRole('heading', { level: 1, name: 'Claim: BTH-500 Bluetooth Headset' }).waitFor();
-    await main.getByText('Within 60 days of purchase', { exact: false }).first().waitFor();
-    await checkA11y(support);
-
-    // Shenzhen Huaqiang does not see it, and may not act on it.
-    const dealer = await signedIn(demo('dealer').email, '/desk/dealer/claims');
-    const desk = dealer.getByRole('main');
-    await desk.getByRole('heading', { level: 1, name: 'Claims on my sales' }).waitFor();
-    await desk.getByRole('table').or(desk.getByText('No claims on your sales.')).waitFor();
-    expect(await rowWith(desk, earbuds.serial).count()).toBe(0);
-    const refused = await api(dealer, 'POST', `/api/v1/claims/${claimId}/dealer-remedy`, {
-      kind: 'refund',
-      refund: { amountMinor: 29900, currency: 'CNY' },
-    });
-    expect(refused.status).toBe(404);
-
-    // Xinghe's own dealer: a replacement is offered on day 30, a refund is not.
-    const admin = await signedIn(demo('admin').email, '/');
-    const dealers = (await api(admin, 'GET', '/api/v1/dealers')).body as { id: string; name: string }[];
-    const xingheId = dealers.find((d) => d.name === xinghe.name)?.id;
-    const email = 'dealer@xinghe-electric.example.com';
-    const invited = await api(admin, 'POST', '/api/v1/invitations', {
-      email,
-      role: 'dealer',
-      dealerId: xingheId,
-    });
-    expect(invited.status).toBe(201);
-    const message = await server.latestMessageTo(email);
-    const token = /token=([\w-]+)/.exec(message?.body ?? '')?.[1];
-    if (!token) throw new Error(`no invitation token in ${message?.body ?? 'no message'}`);
-    const accepted = await api(await openPage('/'), 'POST', '/api/v1/invitations/accept', {
-      token,
-      name: 'Xu Xing (Xinghe)',
-      password: 'xinghe-dealer-2026',
-    });
-    expect(accepted.status).toBeLessThan(300);
-    const other = await signedIn(email, '/desk/dealer/claims', 'xinghe-dealer-2026');
-    const theirs = other.getByRole('main');
-    const row = rowWith(theirs, earbuds.serial);
-    await row.getByRole('button', { name: 'Replace BTH-500 Bluetooth Headset' }).waitFor();
-    expect(await row.getByRole('button', { name: /^Refund/ }).count()).toBe(0);
-    const notOffered = await api(other, 'POST', `/api/v1/claims/${claimId}/dealer-remedy?lang=en`, {
-      kind: 'refund',
-      refund: { amountMinor: 29900, currency: 'CNY' },
-    });
-    expect(notOffered.status).toBe(409);
-    const error = field(notOffered.body, 'error') as {
-      code: string;
-      message: string;
-      details: { clause: string };
-    };
-    expect(error.code).toBe('REMEDY_NOT_OFFERED');
-    // The refusal quotes the 60-day clause it was decided under.
-    expect(error.details.clause).toMatch(/^Terminal clients 2: /);
-    expect(error.message).toContain(error.details.clause);
-    await checkA11y(other);
-  });
-
-  it('a charger beyond its warranty: quoted, sent, accepted by link, repaired and invoiced', async () => {
-    if (!server) throw new Error('started in beforeAll');
-    const charger = purchase('expired');
-
-    // Chen Jie reports it without an account, with the contact the sale was recorded with.
-    const guest = await openPage('/');
-    const reported = await api(
-      guest,
-      'POST',
-      '/api/v1/claims/guest',
-      {
-        serial: charger.serial,
-        contact: 'chen.jie@example.com',
-        cause: 'quality',
-        description: 'The charger module no longer charges the battery bank.',
-      },
-      'desk-e2e-guest-claim-1',
-    );
-    expect(reported.status).toBe(201);
-
-    // Sales quotes it from the paid-service list.
-    const sales = await signedIn(demo('sales').email, '/desk/sales/paid-service');
-    const main = sales.getByRole('main');
-    await main.getByRole('heading', { level: 1, name: 'Paid service' }).waitFor();
-    const row = rowWith(main, charger.serial);
-    await row.getByText('Beyond the warranty period').waitFor();
-    await checkA11y(sales);
-    await row.getByRole('link', { name: 'Create a quote for 48 V 30 A Charger Module' }).click();
-
-    await main.getByRole('heading', { level: 1, name: 'New quote' }).waitFor();
-    await main.getByLabel('Description, line 1').fill('Rectifier board');
-    await main.getByLabel('Unit price, line 1').fill('320');
-    await main.getByLabel('Description, line 2').fill('Bench repair and load test');
-    await main.getByLabel('Quantity, line 2').fill('2');
-    await main.getByLabel('Unit price, line 2').fill('80.50');
-    await main.getByRole('status').getByText('Total: CN¥481.00').waitFor();
-    await checkA11y(sales);
-    await screenshot(sales, 'sales-quote-en');
-    await main.getByRole('button', { name: 'Save the draft' }).click();
-
-    await main.getByRole('heading', { level: 1, name: 'Quote: 48 V 30 A Charger Module' }).waitFor();
-    await main.getByText('Draft', { exact: true }).waitFor();
-    await main.getByRole('button', { name: 'Send to the customer' }).click();
-    await main.getByText('Sent: the customer has a link to accept or decline the quote.').waitFor();
-    await main.getByText('Waiting for the customer to accept or decline.').waitFor();
-    await checkA11y(sales);
-
-    // Chen Jie accepts through the link in the message.
-    const message = await server.latestMessageTo('chen.jie@example.com');
-    const link = /(https?:\/\/\S*\/quote\?token=\S+)/.exec(message?.body ?? '')?.[1];
-    if (!link) throw new Error(`no quote link in ${message?.body ?? 'no message'}`);
-    const customer = await openPage(new URL(link).pathname + new URL(link).search);
-    await customer.getByRole('button', { name: 'Accept the quote' }).click();
-    await customer.getByText('Thank you: the center goes on with the repair.').waitFor();
-
-    // Sales: repaired, then invoiced.
-    await sales.reload();
-    await main.getByText('Accepted', { exact: true }).waitFor();
-    await main.getByRole('button', { name: 'Mark repaired' }).click();
-    await main.getByText('Marked repaired: the work can be invoiced.').waitFor();
-    await main.getByRole('button', { name: 'Invoice' }).click();
-    const invoice = main.getByTestId('invoice-number');
-    await invoice.waitFor();
-    expect(await invoice.textContent()).toMatch(/^INV-\d{4}-\d{6}$/);
-    expect(await main.getByRole('button', { name: 'Invoice' }).count()).toBe(0);
-    await checkA11y(sales);
-
-    await sales.getByRole('button', { name: '中文' }).click();
-    await main.getByRole('heading', { level: 1, name: '报价：48V 30A 充电模块' }).waitFor();
-    await main.getByText('已开票', { exact: true }).first().waitFor();
-    await settled(sales);
-    await checkA11y(sales);
-    await screenshot(sales, 'sales-quote-zh');
-  });
-
-  it('a CSV import is refused with its rows to fix, then accepted whole', async () => {
-    const dealer = await signedIn(demo('dealer').email, '/desk/dealer/import');
-    const main = dealer.getByRole('main');
-    await main.getByRole('heading', { level: 1, name: 'Import sales' }).waitFor();
-    await main.getByText('serial,sku,purchase_date,buyer_name,buyer_email,buyer_phone').first().waitFor();
-    await checkA11y(dealer);
-
-    const header = 'serial,sku,purchase_date,buyer_name,buyer_email,buyer_phone';
-    const bad = [
-      header,
-      'HS200-2406-009101,HS-200,2026-01-10,,zhou.lan@example.com,',
-      'HS200-2406-009102,HS-200,2999-01-01,Xu Ming,,+86 139 0000 1234',
-      'HS200-2406-009103,HS-200,2026-01-12,Gao Yan,gao.yan@example.com,',
-    ].join('\n');
-    await main
-      .getByLabel('CSV file')
-      .setInputFiles({ name: 'march.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
-    await main.getByRole('button', { name: 'Import' }).click();
-    await main
-      .getByRole('alert')
-      .getByText('march.csv has 2 problems. Fix them and import the whole file again.')
-      .waitFor();
-    const report = main.getByRole('region', { name: 'Rows to fix' });
-    await rowWith(report, '2').getByText('Buyer’s name missing').waitFor();
-    await rowWith(report, '3').getByText('Purchase date in the future').waitFor();
-    await checkA11y(dealer);
-    await screenshot(dealer, 'dealer-import-rejected-en');
-
-    const good = [
-      header,
-      'HS200-2406-009101,HS-200,2026-01-10,Zhou Lan,zhou.lan@example.com,',
-      'HS200-2406-009102,HS-200,2026-01-11,Xu Ming,,+86 139 0000 1234',
-      'HS200-2406-009103,HS-200,2026-01-12,Gao Yan,gao.yan@example.com,',
-    ].join('\n');
-    await main
-      .getByLabel('CSV file')
-      .setInputFiles({ name: 'march-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
-    await main.getByRole('button', { name: 'Import' }).click();
-    await main.getByRole('status').getByText('3 sales from march-fixed.csv were recorded.').waitFor();
-    expect(await main.getByRole('region', { name: 'Rows to fix' }).count()).toBe(0);
-
-    await main.getByRole('link', { name: 'See all sales' }).click();
-    await main.getByRole('heading', { level: 1, name: 'Sales' }).waitFor();
-    for (const serial of ['HS200-2406-009101', 'HS200-2406-009102', 'HS200-2406-009103']) {
-      await rowWith(main, serial).waitFor();
+    async function openPage(pathname: string, locale = 'en-US'): Promise<Page> {
+      if (!browser || !server) throw new Error('the browser and the server start before the tests');
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+      contexts.push(context);
+      context.setDefaultTimeout(20_000);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
+      page.on('console', (message) => {
+        // A refusal by the API (4xx) is part of a scenario.
+        if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;
+        pageErrors.push(`${pathname}: console: ${message.text()}`);
+      });
+      await page.goto(new URL(pathname, server.url).toString());
+      return page;
     }
-  });
-});
+
+    /** Opens `next` signed in as `email` (a demo account unless a password is given), through the sign-in page. */
+    async function signedIn(email: string, next: string, password = DEMO_PASSWORD): Promise<Page> {
+      const page = await openPage(`/sign-in?next=${encodeURIComponent(next)}`);
+      const main = page.getByRole('main');
+      await main.getByLabel(/E-mail address|邮箱/).fill(email);
+      await main.getByLabel(/^Password|^密码/).fill(password);
+      await main.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
+      await page.waitForURL(`**${next}`);
+      return page;
+    }
+
+    async function goTo(page: Page, pathname: string): Promise<void> {
+      if (!server) throw new Error('started in beforeAll');
+      await page.goto(new URL(pathname, server.url).toString());
+    }
+
+    /** Waits until no button is loading, so a screenshot shows the page at rest. */
+    async function settled(page: Page): Promise<void> {
+      await expect
+        .poll(() => page.locator('[data-loading], [role="status"].mantine-Loader-root').count())
+        .toBe(0);
+    }
+
+    async function checkA11y(page: Page): Promise<void> {
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+
+    const rowWith = (scope: Locator, text: string) =>
+      scope.getByRole('row').filter({ has: scope.page().getByText(text, { exact: true }) });
+
+    beforeAll(async () => {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      server = await startTestServer(database);
+      browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    });
+
+    afterAll(async () => {
+      for (const context of contexts) await context.close();
+      await browser?.close();
+      await server?.close();
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('a 3-day headset: the dealer refunds it, support approves the reimbursement, the dealer sees it approved', async () => {
+      const headset = purchase('7_days');
+
+      // Li Wei reports the fault and chooses the refund, as the customer's own screens do.
+      const customer = await signedIn(demo('customer').email, '/');
+      const purchases = await api(customer, 'GET', '/api/v1/purchases');
+      const bought = (purchases.body as { id: string; serial: string | null }[]).find(
+        (p) => p.serial === headset.serial,
+      );
+      if (!bought) throw new Error(`Li Wei has no purchase of ${headset.serial}`);
+      const reported = await api(
+        customer,
+        'POST',
+        '/api/v1/claims',
+        { purchaseId: bought.id, cause: 'quality', description: 'The left earpiece is silent.' },
+        'desk-e2e-refund-claim-1',
+      );
+      expect(reported.status).toBe(201);
+      const claimId = field(reported.body, 'id') as string;
+      const chosen = await api(customer, 'POST', `/api/v1/claims/${claimId}/remedy`, {
+        remedy: 'refund',
+        expectedVersion: field(reported.body, 'version') as number,
+      });
+      expect(chosen.status).toBe(200);
+
+      // The dealer: its sales, then the claim, refunded at the counter.
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/sales');
+      const main = dealer.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Sales' }).waitFor();
+      await rowWith(main, headset.serial).getByText('Li Wei').waitFor();
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-sales-en');
+
+      await dealer
+        .getByRole('navigation', { name: 'Dealer desk' })
+        .getByRole('link', { name: 'Claims on my sales' })
+        .click();
+      await main.getByRole('heading', { level: 1, name: 'Claims on my sales' }).waitFor();
+      const claimRow = rowWith(main, headset.serial);
+      await claimRow.getByText('Remedy chosen').waitFor();
+      // The headset's claim offers the refund the customer chose, and nothing else at the counter.
+      expect(await claimRow.getByRole('button', { name: /^Replace/ }).count()).toBe(0);
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-claims-en');
+
+      await claimRow.getByRole('button', { name: 'Refund HS-200 Wired Headset' }).click();
+      const dialog = dealer.getByRole('dialog', { name: 'Refund: HS-200 Wired Headset' });
+      await dialog.getByLabel('Serial number of the returned unit').waitFor();
+      expect(await dialog.getByLabel('Serial number of the returned unit').inputValue()).toBe(headset.serial);
+      await dialog.getByLabel(/^Amount refunded/).fill('199');
+      await checkA11y(dealer);
+      await dialog.getByRole('button', { name: 'Record the refund' }).click();
+      await main
+        .getByRole('status')
+        .getByText('The claim is resolved. Your reimbursement claim for CN¥199.00 went to Halotek support.')
+        .waitFor();
+      await rowWith(main, headset.serial).getByText('Resolved').waitFor();
+
+      // Support approves it.
+      const support = await signedIn(demo('support').email, '/desk/support/reimbursements');
+      const desk = support.getByRole('main');
+      await desk.getByRole('heading', { level: 1, name: 'Reimbursements' }).waitFor();
+      const pending = rowWith(desk, huaqiang.name);
+      await pending.getByText('CN¥199.00').waitFor();
+      await pending.getByText('Waiting for support').waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-reimbursements-en');
+
+      await pending.getByRole('button', { name: `Approve the reimbursement for ${huaqiang.name}` }).click();
+      const approve = support.getByRole('dialog', { name: `Approve the reimbursement for ${huaqiang.name}` });
+      await approve.getByRole('button', { name: 'Approve' }).click();
+      await desk.getByRole('status').getByText(`Approved: ${huaqiang.name} is told.`).waitFor();
+      await desk.getByText('No reimbursement claims here.').waitFor();
+
+      // In Chinese, the decided one among all of them.
+      await support.getByRole('button', { name: '中文' }).click();
+      await desk.getByRole('heading', { level: 1, name: '返款申请' }).waitFor();
+      await desk.getByLabel('状态').selectOption({ label: '全部' });
+      await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-reimbursements-zh');
+
+      // The dealer sees it approved.
+      await goTo(dealer, '/desk/dealer/reimbursements');
+      await main.getByRole('heading', { level: 1, name: 'Reimbursements' }).waitFor();
+      const paidBack = main.getByRole('row').filter({ hasText: 'CN¥199.00' });
+      await paidBack.getByText('Approved').waitFor();
+      await checkA11y(dealer);
+
+      // And the sales page in Chinese.
+      await goTo(dealer, '/desk/dealer/sales');
+      await dealer.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '销售记录' }).waitFor();
+      await rowWith(main, headset.serial).waitFor();
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-sales-zh');
+    });
+
+    it('a refund is not offered on the 30-day purchase of another dealer', async () => {
+      if (!server) throw new Error('started in beforeAll');
+      const earbuds = purchase('60_days');
+
+      // Support takes the report by phone: the 30-day purchase, sold by Hangzhou Xinghe.
+      const support = await signedIn(demo('support').email, '/desk/support/claims');
+      const all = await api(support, 'GET', '/api/v1/purchases?limit=500');
+      const sale = (all.body as { id: string; serial: string | null }[]).find(
+        (p) => p.serial === earbuds.serial,
+      );
+      if (!sale) throw new Error(`no purchase of ${earbuds.serial}`);
+      const reported = await api(
+        support,
+        'POST',
+        '/api/v1/claims',
+        { purchaseId: sale.id, cause: 'quality', description: 'Pairing drops every few minutes.' },
+        'desk-e2e-60-day-claim-1',
+      );
+      expect(reported.status).toBe(201);
+      const claimId = field(reported.body, 'id') as string;
+
+      // The claim and its decision, with its clauses, on the support desk.
+      const main = support.getByRole('main');
+      await goTo(support, `/desk/support/claims/${claimId}`);
+      await main.getByRole('heading', { level: 1, name: 'Claim: BTH-500 Bluetooth Headset' }).waitFor();
+      await main.getByText('Within 60 days of purchase', { exact: false }).first().waitFor();
+      await checkA11y(support);
+
+      // Shenzhen Huaqiang does not see it, and may not act on it.
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/claims');
+      const desk = dealer.getByRole('main');
+      await desk.getByRole('heading', { level: 1, name: 'Claims on my sales' }).waitFor();
+      await desk.getByRole('table').or(desk.getByText('No claims on your sales.')).waitFor();
+      expect(await rowWith(desk, earbuds.serial).count()).toBe(0);
+      const refused = await api(dealer, 'POST', `/api/v1/claims/${claimId}/dealer-remedy`, {
+        kind: 'refund',
+        refund: { amountMinor: 29900, currency: 'CNY' },
+      });
+      expect(refused.status).toBe(404);
+
+      // Xinghe's own dealer: a replacement is offered on day 30, a refund is not.
+      const admin = await signedIn(demo('admin').email, '/');
+      const dealers = (await api(admin, 'GET', '/api/v1/dealers')).body as { id: string; name: string }[];
+      const xingheId = dealers.find((d) => d.name === xinghe.name)?.id;
+      const email = 'dealer@xinghe-electric.example.com';
+      const invited = await api(admin, 'POST', '/api/v1/invitations', {
+        email,
+        role: 'dealer',
+        dealerId: xingheId,
+      });
+      expect(invited.status).toBe(201);
+      const message = await server.latestMessageTo(email);
+      const token = /token=([\w-]+)/.exec(message?.body ?? '')?.[1];
+      if (!token) throw new Error(`no invitation token in ${message?.body ?? 'no message'}`);
+      const accepted = await api(await openPage('/'), 'POST', '/api/v1/invitations/accept', {
+        token,
+        name: 'Xu Xing (Xinghe)',
+        password: 'xinghe-dealer-2026',
+      });
+      expect(accepted.status).toBeLessThan(300);
+      const other = await signedIn(email, '/desk/dealer/claims', 'xinghe-dealer-2026');
+      const theirs = other.getByRole('main');
+      const row = rowWith(theirs, earbuds.serial);
+      await row.getByRole('button', { name: 'Replace BTH-500 Bluetooth Headset' }).waitFor();
+      expect(await row.getByRole('button', { name: /^Refund/ }).count()).toBe(0);
+      const notOffered = await api(other, 'POST', `/api/v1/claims/${claimId}/dealer-remedy?lang=en`, {
+        kind: 'refund',
+        refund: { amountMinor: 29900, currency: 'CNY' },
+      });
+      expect(notOffered.status).toBe(409);
+      const error = field(notOffered.body, 'error') as {
+        code: string;
+        message: string;
+        details: { clause: string };
+      };
+      expect(error.code).toBe('REMEDY_NOT_OFFERED');
+      // The refusal quotes the 60-day clause it was decided under.
+      expect(error.details.clause).toMatch(/^Terminal clients 2: /);
+      expect(error.message).toContain(error.details.clause);
+      await checkA11y(other);
+    });
+
+    it('a charger beyond its warranty: quoted, sent, accepted by link, repaired and invoiced', async () => {
+      if (!server) throw new Error('started in beforeAll');
+      const charger = purchase('expired');
+
+      // Chen Jie reports it without an account, with the contact the sale was recorded with.
+      const guest = await openPage('/');
+      const reported = await api(
+        guest,
+        'POST',
+        '/api/v1/claims/guest',
+        {
+          serial: charger.serial,
+          contact: 'chen.jie@example.com',
+          cause: 'quality',
+          description: 'The charger module no longer charges the battery bank.',
+        },
+        'desk-e2e-guest-claim-1',
+      );
+      expect(reported.status).toBe(201);
+
+      // Sales quotes it from the paid-service list.
+      const sales = await signedIn(demo('sales').email, '/desk/sales/paid-service');
+      const main = sales.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Paid service' }).waitFor();
+      const row = rowWith(main, charger.serial);
+      await row.getByText('Beyond the warranty period').waitFor();
+      await checkA11y(sales);
+      await row.getByRole('link', { name: 'Create a quote for 48 V 30 A Charger Module' }).click();
+
+      await main.getByRole('heading', { level: 1, name: 'New quote' }).waitFor();
+      await main.getByLabel('Description, line 1').fill('Rectifier board');
+      await main.getByLabel('Unit price, line 1').fill('320');
+      await main.getByLabel('Description, line 2').fill('Bench repair and load test');
+      await main.getByLabel('Quantity, line 2').fill('2');
+      await main.getByLabel('Unit price, line 2').fill('80.50');
+      await main.getByRole('status').getByText('Total: CN¥481.00').waitFor();
+      await checkA11y(sales);
+      await screenshot(sales, 'sales-quote-en');
+      await main.getByRole('button', { name: 'Save the draft' }).click();
+
+      await main.getByRole('heading', { level: 1, name: 'Quote: 48 V 30 A Charger Module' }).waitFor();
+      await main.getByText('Draft', { exact: true }).waitFor();
+      await main.getByRole('button', { name: 'Send to the customer' }).click();
+      await main.getByText('Sent: the customer has a link to accept or decline the quote.').waitFor();
+      await main.getByText('Waiting for the customer to accept or decline.').waitFor();
+      await checkA11y(sales);
+
+      // Chen Jie accepts through the link in the message.
+      const message = await server.latestMessageTo('chen.jie@example.com');
+      const link = /(https?:\/\/\S*\/quote\?token=\S+)/.exec(message?.body ?? '')?.[1];
+      if (!link) throw new Error(`no quote link in ${message?.body ?? 'no message'}`);
+      const customer = await openPage(new URL(link).pathname + new URL(link).search);
+      await customer.getByRole('button', { name: 'Accept the quote' }).click();
+      await customer.getByText('Thank you: the center goes on with the repair.').waitFor();
+
+      // Sales: repaired, then invoiced.
+      await sales.reload();
+      await main.getByText('Accepted', { exact: true }).waitFor();
+      await main.getByRole('button', { name: 'Mark repaired' }).click();
+      await main.getByText('Marked repaired: the work can be invoiced.').waitFor();
+      await main.getByRole('button', { name: 'Invoice' }).click();
+      const invoice = main.getByTestId('invoice-number');
+      await invoice.waitFor();
+      expect(await invoice.textContent()).toMatch(/^INV-\d{4}-\d{6}$/);
+      expect(await main.getByRole('button', { name: 'Invoice' }).count()).toBe(0);
+      await checkA11y(sales);
+
+      await sales.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '报价：48V 30A 充电模块' }).waitFor();
+      await main.getByText('已开票', { exact: true }).first().waitFor();
+      await settled(sales);
+      await checkA11y(sales);
+      await screenshot(sales, 'sales-quote-zh');
+    });
+
+    it('a CSV import is refused with its rows to fix, then accepted whole', async () => {
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/import');
+      const main = dealer.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Import sales' }).waitFor();
+      await main.getByText('serial,sku,purchase_date,buyer_name,buyer_email,buyer_phone').first().waitFor();
+      await checkA11y(dealer);
+
+      const header = 'serial,sku,purchase_date,buyer_name,buyer_email,buyer_phone';
+      const bad = [
+        header,
+        'HS200-2406-009101,HS-200,2026-01-10,,zhou.lan@example.com,',
+        'HS200-2406-009102,HS-200,2999-01-01,Xu Ming,,+86 139 0000 1234',
+        'HS200-2406-009103,HS-200,2026-01-12,Gao Yan,gao.yan@example.com,',
+      ].join('\n');
+      await main
+        .getByLabel('CSV file')
+        .setInputFiles({ name: 'march.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+      await main.getByRole('button', { name: 'Import' }).click();
+      await main
+        .getByRole('alert')
+        .getByText('march.csv has 2 problems. Fix them and import the whole file again.')
+        .waitFor();
+      const report = main.getByRole('region', { name: 'Rows to fix' });
+      await rowWith(report, '2').getByText('Buyer’s name missing').waitFor();
+      await rowWith(report, '3').getByText('Purchase date in the future').waitFor();
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-import-rejected-en');
+
+      const good = [
+        header,
+        'HS200-2406-009101,HS-200,2026-01-10,Zhou Lan,zhou.lan@example.com,',
+        'HS200-2406-009102,HS-200,2026-01-11,Xu Ming,,+86 139 0000 1234',
+        'HS200-2406-009103,HS-200,2026-01-12,Gao Yan,gao.yan@example.com,',
+      ].join('\n');
+      await main
+        .getByLabel('CSV file')
+        .setInputFiles({ name: 'march-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+      await main.getByRole('button', { name: 'Import' }).click();
+      await main.getByRole('status').getByText('3 sales from march-fixed.csv were recorded.').waitFor();
+      expect(await main.getByRole('region', { name: 'Rows to fix' }).count()).toBe(0);
+
+      await main.getByRole('link', { name: 'See all sales' }).click();
+      await main.getByRole('heading', { level: 1, name: 'Sales' }).waitFor();
+      for (const serial of ['HS200-2406-009101', 'HS200-2406-009102', 'HS200-2406-009103']) {
+        await rowWith(main, serial).waitFor();
+      }
+    });
+  },
+);

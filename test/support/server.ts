@@ -7,7 +7,7 @@ import { outbox } from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
 import { calendarDateIn, Temporal } from '../../src/domain/calendar.js';
 import { buildServer } from '../../src/http/server.js';
-import { testDatabases } from './databases.js';
+import { type TestDatabase, testDatabases } from './databases.js';
 
 export type TestServer = {
   url: string;
@@ -34,14 +34,14 @@ function freePort(): Promise<number> {
 }
 
 /**
- * The real server, in this process, on a loopback port over a fresh embedded database with the demo
- * data, serving the web build made by the global setup. PUBLIC_URL is that very address: signed-in
+ * The real server, in this process, on a loopback port over a fresh database (the embedded one unless
+ * another is given) with the demo data, serving the web build made by the global setup. PUBLIC_URL is that very address: signed-in
  * requests must come from it (CSRF defence), and the links in messages lead back to it.
  */
-export async function startTestServer(): Promise<TestServer> {
-  const pglite = testDatabases().find((d) => d.name === 'pglite');
-  if (!pglite) throw new Error('the embedded database is always available to tests');
-  const db = await pglite.open();
+export async function startTestServer(database?: TestDatabase): Promise<TestServer> {
+  const chosen = database ?? testDatabases().find((d) => d.name === 'pglite');
+  if (!chosen) throw new Error('the embedded database is always available to tests');
+  const db = await chosen.open();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
