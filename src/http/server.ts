@@ -41,6 +41,7 @@ import { uploadRoutes } from './uploads/routes.js';
 import { purchaseRoutes } from './purchases/routes.js';
 import { claimRoutes } from './claims/routes.js';
 import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
+import { messageRoutes } from './messages/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
@@ -177,6 +178,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'claims', description: 'Problems customers report, the decision and the remedy they choose' },
         { name: 'paid service', description: 'Quotes for repairs the customer pays for, and their invoices' },
         { name: 'maintenance', description: 'Maintenance orders: issue, receive, repair, return' },
+        { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -207,6 +209,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
+  await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   if (deps.config.smtpUrl) {
     startOutboxDispatcher(app, {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),

@@ -68,7 +68,7 @@ export async function invoiceQuote(
         body:
           `Dear ${customer.name}, your product is repaired. Invoice ${invoiceNumber}: ${total}.\n\n` +
           `${customer.name}，您好：您的产品已修复。发票 ${invoiceNumber}：${total}。`,
-        payload: { quoteId: invoiced.id, invoiceNumber },
+        payload: { quoteId: invoiced.id, claimId: invoiced.claimId, invoiceNumber },
       });
     }
     return quoteView(invoiced, loaded.maintenanceNumber);

@@ -115,7 +115,7 @@ export async function decideReimbursement(
           `${reason ? ` Reason: ${reason}` : ''}\n\n` +
           `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
           (reason ? `原因：${reason}` : ''),
-        payload: { reimbursementId: current.id, decision: input.decision },
+        payload: { reimbursementId: current.id, claimId: row.remedy.claimId, decision: input.decision },
       });
     }
     return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });

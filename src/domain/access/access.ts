@@ -147,6 +147,12 @@ export const permissions = {
   'makerCosts.record': { admin: 'all', qa: 'all' },
   /** Proofs of purchase and photos, by id. Who else sees one comes with the purchase or claim it is on. */
   'uploads.read': { admin: 'all', support: 'all', qa: 'all' },
+  /**
+   * The outbox, as the staff who answer customers see it: every message, its delivery, and the ones
+   * to deliver by hand. Links that act for the recipient are shown without their secret.
+   */
+  'messages.read': { admin: 'all', support: 'all' },
+  'messages.manage': { admin: 'all', support: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Action = keyof typeof permissions;
