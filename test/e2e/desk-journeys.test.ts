@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_DEALERS, DEMO_PASSWORD, DEMO_PURCHASES } from '../../src/db/seed.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_END_USERS,
+  DEMO_DEALERS,
+  DEMO_PASSWORD,
+  DEMO_PURCHASES,
+} from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
@@ -380,6 +386,56 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await settled(sales);
       await checkA11y(sales);
       await screenshot(sales, 'sales-quote-zh');
+    });
+
+    it('support phones a customer who gave only a phone number, and records the call', async () => {
+      // Zhang Min reports a fault as a guest, known by his phone number only: no e-mail can reach him.
+      const zhangMin = purchase('60_days');
+      const phone = DEMO_END_USERS[zhangMin.endUser].phone ?? '';
+      expect(DEMO_END_USERS[zhangMin.endUser].email).toBeNull();
+      const guest = await openPage('/');
+      const reported = await api(guest, 'POST', '/api/v1/claims/guest', {
+        serial: zhangMin.serial,
+        contact: phone,
+        cause: 'quality',
+        description: 'The left earpiece crackles and cuts out.',
+      });
+      expect(reported.status).toBe(201);
+      const claimId = field(reported.body, 'id') as string;
+
+      const support = await signedIn(demo('support').email, '/desk/support/messages');
+      const main = support.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
+      // What needs someone comes first: the message to his phone, to be delivered by a call.
+      const toCall = rowWith(main, phone).filter({ hasText: 'To call' }).first();
+      await toCall.waitFor();
+      await checkA11y(support);
+      await screenshot(support, 'support-messages-en');
+      await toCall.getByRole('button', { name: `Record the call to ${phone}` }).click();
+      const dialog = support.getByRole('dialog', { name: `Call ${phone}` });
+      await dialog.getByRole('button', { name: 'Record the call' }).click();
+      await dialog.getByText('Say what the customer was told.').waitFor();
+      await checkA11y(support);
+      await dialog
+        .getByLabel('What you told them')
+        .fill('Told Mr Zhang the dealer replaces the headset; he goes on Saturday.');
+      await dialog.getByRole('button', { name: 'Record the call' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await main.getByRole('status').getByText(`The call to ${phone} is recorded`).waitFor();
+
+      // The claim shows what he was told and how: delivered, by the call just recorded.
+      await goTo(support, `/desk/support/claims/${claimId}`);
+      const messages = main.getByRole('region', { name: 'Messages about this claim' });
+      await messages.getByText('Delivered').waitFor();
+      await checkA11y(support);
+      await screenshot(support, 'support-claim-messages-en');
+
+      await goTo(support, '/desk/support/messages?status=all');
+      await support.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '消息' }).waitFor();
+      await main.getByRole('table').getByText('已送达').first().waitFor();
+      await checkA11y(support);
+      await screenshot(support, 'support-messages-zh');
     });
 
     it('a CSV import is refused with its rows to fix, then accepted whole', async () => {

@@ -25,9 +25,12 @@ export const theme = createTheme({
   defaultRadius: 'md',
 });
 
-/** Mantine's "dimmed" grey is below 4.5:1 on white; secondary text here stays readable. */
+/**
+ * Mantine's "dimmed" grey is below 4.5:1 on white, and its error red at shade 8 just under it for a
+ * field's small error text; secondary and error text here stay readable.
+ */
 export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': t.colors.gray[7] },
+  light: { '--mantine-color-dimmed': t.colors.gray[7], '--mantine-color-error': t.colors.red[9] },
   dark: {},
 });

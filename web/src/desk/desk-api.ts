@@ -10,6 +10,12 @@ import {
   maintenanceOrderDetailSchema,
   maintenanceOrderSchema,
 } from '../../../src/http/maintenance/schemas.js';
+import {
+  type Message,
+  messageSchema,
+  type messageStatusFilters,
+  type WorkMessageRequest,
+} from '../../../src/http/messages/schemas.js';
 import type { MoneyField } from '../../../src/http/money-fields.js';
 import {
   type CreateQuoteRequest,
@@ -47,7 +53,8 @@ export type Quote = z.infer<typeof quoteSchema>;
 export type QuoteLine = Quote['lines'][number];
 export type ImportRowProblem = z.infer<typeof importRowProblemSchema>;
 export type Money = MoneyField;
-export type { CreateQuoteRequest, DealerRemedyRequest, RecordPurchaseRequest };
+export type { CreateQuoteRequest, DealerRemedyRequest, Message, RecordPurchaseRequest };
+export type MessageStatusFilter = (typeof messageStatusFilters)[number];
 export { claimStatusValues };
 
 /** The lists a desk screen shows: as many as the API gives at once, which is all a desk works through. */
@@ -184,4 +191,25 @@ export type QuoteMove = 'send' | 'repaired' | 'invoice';
 
 export function moveQuote(id: string, move: QuoteMove, expectedVersion: number): Promise<Quote> {
   return send(quoteSchema, 'POST', `/api/v1/quotes/${encodeURIComponent(id)}/${move}`, { expectedVersion });
+}
+
+/** A page of the outbox, newest first; the next page continues after the last message of this one. */
+export const MESSAGES_PAGE = 50;
+
+export type MessagesFilter = { status?: MessageStatusFilter | undefined; claimId?: string | undefined };
+
+export function messagesQueryKey(filter: MessagesFilter) {
+  return ['desk', 'messages', filter.status ?? 'all', filter.claimId ?? 'any'] as const;
+}
+
+export function fetchMessages(filter: MessagesFilter, before?: string): Promise<Message[]> {
+  const params = new URLSearchParams({ limit: String(MESSAGES_PAGE) });
+  if (filter.status) params.set('status', filter.status);
+  if (filter.claimId) params.set('claimId', filter.claimId);
+  if (before) params.set('before', before);
+  return request(z.array(messageSchema), `/api/v1/messages?${params.toString()}`);
+}
+
+export function workMessage(id: string, body: WorkMessageRequest): Promise<Message> {
+  return send(messageSchema, 'POST', `/api/v1/messages/${encodeURIComponent(id)}/work`, body);
 }

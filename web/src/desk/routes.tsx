@@ -22,6 +22,7 @@ const SupportClaimPage = lazy(() => import('./support/ClaimPage.js'));
 const EscalationsPage = lazy(() => import('./support/EscalationsPage.js'));
 const OrderPage = lazy(() => import('./support/OrderPage.js'));
 const SupportReimbursementsPage = lazy(() => import('./support/ReimbursementsPage.js'));
+const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
 const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
 const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
@@ -55,6 +56,7 @@ const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
+  { path: 'messages', key: 'desk.support.nav.messages' },
 ];
 
 const salesSections: readonly DeskSection[] = [
@@ -97,6 +99,7 @@ export function deskRoutes() {
         <Route path="escalations" element={page(<EscalationsPage />)} />
         <Route path="orders/:id" element={page(<OrderPage />)} />
         <Route path="reimbursements" element={page(<SupportReimbursementsPage />)} />
+        <Route path="messages" element={page(<MessagesPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { claimQuery } from '../desk-api.js';
 import { ClaimDecision, ClaimStatusBadge, Day, Fact, useApiLanguage } from '../ui.js';
+import { MessageTable } from './messages-ui.js';
 
 /** One claim: what was reported, on which sale, and what the policy decided, clause by clause. */
 export default function ClaimPage() {
@@ -56,6 +57,12 @@ export default function ClaimPage() {
               {t('desk.claims.decision')}
             </Title>
             <ClaimDecision claim={claim.data} />
+          </Card>
+          <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
+            <Title order={2} size="h4" id="claim-messages" mb="sm">
+              {t('desk.messages.claimTitle')}
+            </Title>
+            <MessageTable filter={{ claimId: claim.data.id }} label={t('desk.messages.claimTitle')} />
           </Card>
         </>
       )}

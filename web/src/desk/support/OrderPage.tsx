@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { maintenanceOrderQuery } from '../desk-api.js';
 import { CommitmentBadge, Day, Fact, useApiLanguage } from '../ui.js';
+import { MessageTable } from './messages-ui.js';
 
 /** One maintenance order: where it is, the promise it is held to, whom to call, and its timeline. */
 export default function OrderPage() {
@@ -83,6 +84,12 @@ export default function OrderPage() {
                 </Box>
               ))}
             </Box>
+          </Card>
+          <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
+            <Title order={2} size="h4" id="claim-messages" mb="sm">
+              {t('desk.messages.claimTitle')}
+            </Title>
+            <MessageTable filter={{ claimId: order.data.claimId }} label={t('desk.messages.claimTitle')} />
           </Card>
           <Anchor component={Link} to={`/desk/support/claims/${order.data.claimId}`}>
             {t('desk.order.claim')}
