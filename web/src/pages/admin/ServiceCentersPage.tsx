@@ -143,32 +143,22 @@ function ServiceCenterForm({ draft, onChange, errors }: FormProps<Draft>) {
         </Group>
       </Checkbox.Group>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <Textarea
-          label={t('admin.serviceCenters.closedOn')}
-          description={t('admin.serviceCenters.closedOnHint')}
-          autosize
-          minRows={3}
-          maxRows={8}
-          name="closedOn"
-          value={draft.closedOn}
-          error={errors.closedOn}
-          onChange={(e) => {
-            onChange({ ...draft, closedOn: e.currentTarget.value });
-          }}
-        />
-        <Textarea
-          label={t('admin.serviceCenters.openOn')}
-          description={t('admin.serviceCenters.openOnHint')}
-          autosize
-          minRows={3}
-          maxRows={8}
-          name="openOn"
-          value={draft.openOn}
-          error={errors.openOn}
-          onChange={(e) => {
-            onChange({ ...draft, openOn: e.currentTarget.value });
-          }}
-        />
+        {(['closedOn', 'openOn'] as const).map((key) => (
+          <Textarea
+            key={key}
+            label={t(`admin.serviceCenters.${key}`)}
+            description={t(`admin.serviceCenters.${key}Hint`)}
+            autosize
+            minRows={3}
+            maxRows={8}
+            name={key}
+            value={draft[key]}
+            error={errors[key]}
+            onChange={(e) => {
+              onChange({ ...draft, [key]: e.currentTarget.value });
+            }}
+          />
+        ))}
       </SimpleGrid>
     </>
   );
