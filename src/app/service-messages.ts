@@ -17,6 +17,6 @@ export function formatMoney(amount: Money): string {
  * Staff without a personal address (support's queue, sales' desk) are reached through the outbox
  * under their role: such a row is never e-mailed and stays visible in the staff outbox.
  */
-export function roleRecipient(role: 'support' | 'sales'): string {
+export function roleRecipient(role: 'support' | 'sales' | 'qa'): string {
   return `role:${role}`;
 }

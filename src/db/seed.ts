@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
-import { eq, sql } from 'drizzle-orm';
+import { desc, eq, lte, sql } from 'drizzle-orm';
 import type { Temporal } from '../domain/calendar.js';
 import type { DecisionWindow } from '../domain/policy/evaluate.js';
 import type { Database } from './client.js';
@@ -16,7 +16,9 @@ import {
   type NewProduct,
   type NewServiceCenter,
   oemClients,
+  oemDefectReports,
   oemOrders,
+  policyVersions,
   products,
   purchases,
   serviceCenters,
@@ -249,9 +251,60 @@ export const DEMO_OEM_ORDER = {
   quantity: 2000,
   spareRateBps: 50,
   spareUnits: 10,
+  /** CNY 185.00 a unit: a money credit for excess defects is worked out from it. */
+  unitPrice: { amountMinor: 18_500, currency: 'CNY' },
   /** Delivered recently enough that the one-year defect window is open. */
   deliveredDaysAgo: 90,
   lots: ['BTH500-L2501A', 'BTH500-L2501B'],
+  lotDetails: [
+    {
+      lot: 'BTH500-L2501A',
+      units: 1200,
+      serials: { first: 'BTH500-2501-000001', last: 'BTH500-2501-001200' },
+    },
+    {
+      lot: 'BTH500-L2501B',
+      units: 800,
+      serials: { first: 'BTH500-2501-001201', last: 'BTH500-2501-002000' },
+    },
+  ],
+  /**
+   * 9 of its 10 spares used: one more report of a few units runs it past its spares (the client then
+   * chooses a replacement shipment or a credit on its next order). Lot A at 0.75 % is not flagged.
+   */
+  defects: [
+    { lot: 'BTH500-L2501A', units: 4, failureMode: 'No sound in the left earpiece', daysAgo: 60 },
+    {
+      lot: 'BTH500-L2501A',
+      units: 3,
+      serials: ['BTH500-2501-000112', 'BTH500-2501-000487', 'BTH500-2501-000903'],
+      failureMode: 'Does not pair over Bluetooth',
+      daysAgo: 35,
+    },
+    { lot: 'BTH500-L2501A', units: 2, failureMode: 'Battery does not charge', daysAgo: 12 },
+  ],
+} as const;
+
+/**
+ * A second order of the demo client whose lot fails far above its spares: 14 defects in 1,000 units
+ * (1.4 %) against 0.3 % spares. The early warning flags the lot for QA, who can open an investigation
+ * and confirm a production cause (the remake then takes the units off the client's spares).
+ */
+export const DEMO_FLAGGED_OEM_ORDER = {
+  orderNumber: 'OEM-BW-0002',
+  sku: DEMO_SKUS.headset,
+  quantity: 1000,
+  spareRateBps: 30,
+  spareUnits: 3,
+  unitPrice: { amountMinor: 6_800, currency: 'CNY' },
+  deliveredDaysAgo: 60,
+  lots: ['HS200-L2509C'],
+  lotDetails: [{ lot: 'HS200-L2509C', units: 1000, serials: null }],
+  defects: [
+    { lot: 'HS200-L2509C', units: 5, failureMode: 'Cable crackles when bent at the plug', daysAgo: 40 },
+    { lot: 'HS200-L2509C', units: 6, failureMode: 'Cable crackles when bent at the plug', daysAgo: 25 },
+    { lot: 'HS200-L2509C', units: 3, failureMode: 'Microphone cuts out', daysAgo: 8 },
+  ],
 } as const;
 
 /**
@@ -382,16 +435,48 @@ export async function seedDemoData(
         password: passwordHash,
       });
     }
-    await tx.insert(oemOrders).values({
-      orderNumber: DEMO_OEM_ORDER.orderNumber,
-      clientId: required(client?.id, 'OEM client'),
-      productId: productId(DEMO_OEM_ORDER.sku),
-      quantity: DEMO_OEM_ORDER.quantity,
-      spareRateBps: DEMO_OEM_ORDER.spareRateBps,
-      spareUnits: DEMO_OEM_ORDER.spareUnits,
-      deliveryDate: today.subtract({ days: DEMO_OEM_ORDER.deliveredDaysAgo }).toString(),
-      lots: [...DEMO_OEM_ORDER.lots],
-    });
+    const [policy] = await tx
+      .select({ id: policyVersions.id })
+      .from(policyVersions)
+      .where(lte(policyVersions.effectiveFrom, today.toString()))
+      .orderBy(desc(policyVersions.effectiveFrom))
+      .limit(1);
+    const oemUser = DEMO_ACCOUNTS.find((a) => a.role === 'oem')?.email ?? 'oem';
+    for (const demo of [DEMO_OEM_ORDER, DEMO_FLAGGED_OEM_ORDER]) {
+      const [order] = await tx
+        .insert(oemOrders)
+        .values({
+          orderNumber: demo.orderNumber,
+          clientId: required(client?.id, 'OEM client'),
+          productId: productId(demo.sku),
+          quantity: demo.quantity,
+          spareRateBps: demo.spareRateBps,
+          spareUnits: demo.spareUnits,
+          deliveryDate: today.subtract({ days: demo.deliveredDaysAgo }).toString(),
+          lots: [...demo.lots],
+          lotDetails: demo.lotDetails.map((l) => ({ ...l })),
+          unitPriceMinor: demo.unitPrice.amountMinor,
+          currency: demo.unitPrice.currency,
+          policyVersionId: policy?.id ?? null,
+          createdBy: 'system',
+        })
+        .returning({ id: oemOrders.id, clientId: oemOrders.clientId, productId: oemOrders.productId });
+      const placed = required(order, demo.orderNumber);
+      await tx.insert(oemDefectReports).values(
+        demo.defects.map((d) => ({
+          orderId: placed.id,
+          clientId: placed.clientId,
+          productId: placed.productId,
+          lot: d.lot,
+          units: d.units,
+          serials: 'serials' in d ? [...d.serials] : [],
+          failureMode: d.failureMode,
+          reportedOn: today.subtract({ days: d.daysAgo }).toString(),
+          reportedBy: `demo:${oemUser}`,
+          source: 'api' as const,
+        })),
+      );
+    }
 
     await tx.insert(auditEvents).values({
       actor: 'system',

@@ -46,6 +46,12 @@ import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
+import { oemOrderRoutes } from './oem-orders/routes.js';
+import { oemDefectReportRoutes } from './oem-defect-reports/routes.js';
+import { excessResolutionRoutes } from './excess-resolutions/routes.js';
+import { batchInvestigationRoutes } from './batch-investigations/routes.js';
+import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
+import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -178,6 +184,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'claims', description: 'Problems customers report, the decision and the remedy they choose' },
         { name: 'paid service', description: 'Quotes for repairs the customer pays for, and their invoices' },
         { name: 'maintenance', description: 'Maintenance orders: issue, receive, repair, return' },
+        {
+          name: 'oem',
+          description:
+            'OEM orders and their spares, defect reports, the defect ledger, excess remedies and credits',
+        },
+        {
+          name: 'quality',
+          description:
+            'Lot defect rates (early warning), batch-defect investigations, remake orders, the maker’s costs',
+        },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
         { name: 'operations', description: 'Health and readiness' },
       ],
@@ -209,6 +225,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
+  await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
+  await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
+  await app.register(excessResolutionRoutes, { prefix: '/api/v1/excess-resolutions' });
+  await app.register(batchInvestigationRoutes, { prefix: '/api/v1/batch-investigations' });
+  await app.register(lotDefectRateRoutes, { prefix: '/api/v1/lot-defect-rates' });
+  await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
+  await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   if (deps.config.smtpUrl) {
     startOutboxDispatcher(app, {

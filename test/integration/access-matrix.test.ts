@@ -10,6 +10,7 @@ import { useTestApp } from '../support/app.js';
 import { maintenanceOrderFixtures } from '../support/maintenance.js';
 import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
 import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtures.js';
+import { oemMatrixFixtures } from '../support/oem-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -138,6 +139,11 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
 
     // Dealer remedies, reimbursement claims and paid-service quotes (test/support/service-fixtures.ts).
     for (const [url, fixtures] of await endUserServiceMatrixFixtures(t.app, t.db.db)) {
+      scopedFixtures.set(url, fixtures);
+    }
+
+    // OEM orders, their reports, ledger and remedies: the demo client's, and another client's.
+    for (const [url, fixtures] of await oemMatrixFixtures(t.db.db)) {
       scopedFixtures.set(url, fixtures);
     }
   });

@@ -235,7 +235,10 @@ describe.each(testDatabases())('database layer on $name', (testDb) => {
       const centers = await fresh.db.select().from(schema.serviceCenters);
       expect(new Set(centers.map((c) => c.city)).size).toBe(4);
       expect(centers.some((c) => c.kind === 'office')).toBe(true);
-      const [order] = await fresh.db.select().from(schema.oemOrders);
+      const [order] = await fresh.db
+        .select()
+        .from(schema.oemOrders)
+        .where(eq(schema.oemOrders.orderNumber, DEMO_OEM_ORDER.orderNumber));
       expect(order).toMatchObject({ quantity: 2000, spareRateBps: 50, spareUnits: 10 });
       expect(order?.lots).toEqual(DEMO_OEM_ORDER.lots);
     });

@@ -1,0 +1,245 @@
+import { and, arrayContains, arrayOverlaps, eq, inArray, sql } from 'drizzle-orm';
+import type { Transaction } from '../../db/client.js';
+import {
+  batchDefectInvestigations,
+  defectReportEvidence,
+  oemDefectReports,
+  outbox,
+  type OemDefectReport,
+} from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import { Temporal } from '../../domain/calendar.js';
+import type { CheckedDefectReport, DefectReportField } from '../../domain/oem/defect-report.js';
+import type { PolicyVersion } from '../../domain/policy/schema.js';
+import { recordAudit } from '../audit.js';
+import { roleRecipient } from '../service-messages.js';
+import {
+  defectWindowEnd,
+  ledgerOfOrder,
+  type LoadedOrder,
+  lotsOf,
+  policyOfOrder,
+  touchOrders,
+} from './oem-records.js';
+import { costsOf, remakeUnits } from './remakes.js';
+
+/*
+ * Writing defect reports, whether one arrives alone or a CSV brings many: the checks that need the
+ * order's other reports, then the rows, their evidence, the remake they may fall under, the audit and
+ * the message when the spares run out. The caller holds the orders locked (FOR UPDATE).
+ */
+
+export type PendingReport = {
+  /** Where the report came from, to name it in problems: a CSV row, or 0 for a single report. */
+  row: number;
+  order: LoadedOrder;
+  report: CheckedDefectReport;
+  evidenceUploadIds?: readonly string[] | undefined;
+};
+
+export type ReportProblem = { row: number; field: DefectReportField; code: string; message: string };
+
+/** More defects than a lot holds, or a serial reported twice (in the batch or before): refused. */
+export async function checkAgainstOrders(
+  tx: Transaction,
+  pending: readonly PendingReport[],
+): Promise<ReportProblem[]> {
+  const problems: ReportProblem[] = [];
+  const orderIds = [...new Set(pending.map((p) => p.order.order.id))];
+  if (orderIds.length === 0) return problems;
+  const totals = await tx
+    .select({
+      orderId: oemDefectReports.orderId,
+      lot: oemDefectReports.lot,
+      units: sql<number>`sum(${oemDefectReports.units})::int`,
+    })
+    .from(oemDefectReports)
+    .where(inArray(oemDefectReports.orderId, orderIds))
+    .groupBy(oemDefectReports.orderId, oemDefectReports.lot);
+  const used = new Map(totals.map((t) => [`${t.orderId} ${t.lot}`, t.units]));
+  const serials = pending.flatMap((p) => p.report.serials);
+  const earlier =
+    serials.length === 0
+      ? []
+      : await tx
+          .select({ orderId: oemDefectReports.orderId, serials: oemDefectReports.serials })
+          .from(oemDefectReports)
+          .where(
+            and(
+              inArray(oemDefectReports.orderId, orderIds),
+              arrayOverlaps(oemDefectReports.serials, serials),
+            ),
+          );
+  const seen = new Map<string, number>();
+  for (const e of earlier) for (const s of e.serials) seen.set(`${e.orderId} ${s}`, -1);
+
+  for (const p of pending) {
+    const key = `${p.order.order.id} ${p.report.lot}`;
+    const lot = lotsOf(p.order.order).find((l) => l.lot === p.report.lot);
+    const total = (used.get(key) ?? 0) + p.report.units;
+    used.set(key, total);
+    if (lot && total > lot.units) {
+      problems.push({
+        row: p.row,
+        field: 'units',
+        code: 'UNITS_EXCEED_LOT',
+        message: `lot ${lot.lot} of order ${p.order.order.orderNumber} holds ${lot.units} units; ${total} would be reported defective`,
+      });
+    }
+    for (const s of p.report.serials) {
+      const k = `${p.order.order.id} ${s}`;
+      const first = seen.get(k);
+      if (first !== undefined) {
+        problems.push({
+          row: p.row,
+          field: 'serials',
+          code: 'SERIAL_ALREADY_REPORTED',
+          message:
+            first === -1
+              ? `serial ${s} of order ${p.order.order.orderNumber} was already reported`
+              : `serial ${s} is also in row ${first}`,
+        });
+        break;
+      }
+      seen.set(k, p.row);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Writes checked reports. A report on a lot under a confirmed batch defect (inside the order's defect
+ * window) joins that remake at once, so it never consumes spares; when an order's excess grows, the
+ * client is told to choose a remedy, and sales is told too.
+ */
+export async function writeReports(
+  tx: Transaction,
+  args: {
+    actor: Actor;
+    versions: readonly PolicyVersion[];
+    pending: readonly PendingReport[];
+    source: 'api' | 'csv';
+    today: Temporal.PlainDate;
+    now: Temporal.Instant;
+  },
+): Promise<OemDefectReport[]> {
+  const { actor, versions, pending, source } = args;
+  const orders = new Map(pending.map((p) => [p.order.order.id, p.order]));
+  const excessBefore = new Map<string, number>();
+  for (const loaded of orders.values()) {
+    const policy = policyOfOrder(versions, loaded.order);
+    excessBefore.set(loaded.order.id, (await ledgerOfOrder(tx, loaded.order, policy.oem)).ledger.excess);
+  }
+
+  const written: OemDefectReport[] = [];
+  for (const p of pending) {
+    const { order } = p.order;
+    const [row] = await tx
+      .insert(oemDefectReports)
+      .values({
+        orderId: order.id,
+        clientId: order.clientId,
+        productId: order.productId,
+        lot: p.report.lot,
+        units: p.report.units,
+        serials: p.report.serials,
+        failureMode: p.report.failureMode,
+        reportedOn: p.report.reportedOn,
+        reportedBy: `user:${actor.userId}`,
+        source,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned no defect report');
+    const evidence = [...new Set(p.evidenceUploadIds ?? [])];
+    if (evidence.length > 0) {
+      await tx
+        .insert(defectReportEvidence)
+        .values(evidence.map((uploadId) => ({ reportId: row.id, uploadId })));
+    }
+    await recordAudit(tx, actor, {
+      action: 'oem_defect.reported',
+      entityType: 'oem_defect_report',
+      entityId: row.id,
+      data: {
+        orderId: order.id,
+        lot: row.lot,
+        units: row.units,
+        serials: row.serials,
+        failureMode: row.failureMode,
+        reportedOn: row.reportedOn,
+        evidenceUploadIds: evidence,
+        via: source,
+      },
+    });
+
+    // Under a confirmed batch defect of its lot: the remake takes it over.
+    const policy = policyOfOrder(versions, order);
+    const inWindow =
+      Temporal.PlainDate.compare(
+        Temporal.PlainDate.from(row.reportedOn),
+        defectWindowEnd(order, policy.oem),
+      ) <= 0;
+    const [confirmed] = inWindow
+      ? await tx
+          .select()
+          .from(batchDefectInvestigations)
+          .where(
+            and(
+              eq(batchDefectInvestigations.productId, order.productId),
+              eq(batchDefectInvestigations.state, 'confirmed'),
+              arrayContains(batchDefectInvestigations.lots, [row.lot]),
+            ),
+          )
+          .limit(1)
+      : [];
+    const costs = confirmed ? costsOf(confirmed) : undefined;
+    if (confirmed && costs) {
+      const remake = await remakeUnits(tx, {
+        actor,
+        investigation: confirmed,
+        costs,
+        policy: policy.oem,
+        order,
+        lot: row.lot,
+        reportIds: [row.id],
+        units: row.units,
+        today: args.today,
+        now: args.now,
+      });
+      written.push({ ...row, remakeOrderId: remake.id });
+    } else {
+      written.push(row);
+    }
+  }
+
+  await touchOrders(tx, [...orders.keys()], args.now);
+  for (const loaded of orders.values()) {
+    const policy = policyOfOrder(versions, loaded.order);
+    const { ledger } = await ledgerOfOrder(tx, loaded.order, policy.oem);
+    const before = excessBefore.get(loaded.order.id) ?? 0;
+    if (ledger.excess <= before) continue;
+    const { orderNumber } = loaded.order;
+    const body =
+      `Defects reported on order ${orderNumber} now exceed its ${ledger.allowance} spare units by ${ledger.excess}. ` +
+      `Choose a replacement shipment of new units or a credit on your next order.\n\n` +
+      `订单 ${orderNumber} 的不良品数量已超出 ${ledger.allowance} 件备品 ${ledger.excess} 件。请选择新品更换或下单抵扣。`;
+    const payload = { orderId: loaded.order.id, excess: ledger.excess, allowance: ledger.allowance };
+    await tx.insert(outbox).values([
+      {
+        topic: 'oem_order.excess',
+        recipient: loaded.clientEmail ?? roleRecipient('sales'),
+        subject: `Order ${orderNumber}: defects beyond the spares — 订单 ${orderNumber}：不良超出备品`,
+        body,
+        payload,
+      },
+      {
+        topic: 'oem_order.excess',
+        recipient: roleRecipient('sales'),
+        subject: `Order ${orderNumber} (${loaded.clientName}): ${ledger.excess} units beyond the spares`,
+        body,
+        payload,
+      },
+    ]);
+  }
+  return written;
+}

@@ -1,0 +1,204 @@
+import { eq } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors.js';
+import { type ExcessResolution, excessResolutions, outbox } from '../../db/schema.js';
+import { type Actor, authorize } from '../../domain/access/access.js';
+import {
+  type ExcessRemedyChoice,
+  resolveExcess as decideExcess,
+} from '../../domain/oem/excess-resolution.js';
+import { assertAllowed } from '../access.js';
+import { recordAudit } from '../audit.js';
+import { AppError } from '../errors.js';
+import { assertVersion } from '../optimistic-lock.js';
+import { formatMoney, roleRecipient } from '../service-messages.js';
+import {
+  type ExcessResolutionView,
+  ledgerOfOrder,
+  loadOrder,
+  type OemDeps,
+  orderNotFound,
+  policyOfOrder,
+  resolutionViews,
+  touchOrders,
+  unitPriceOf,
+} from './oem-records.js';
+
+export type ResolveExcessInput = ExcessRemedyChoice & {
+  /** The order's version the client read the ledger at: a choice on a stale ledger is refused. */
+  expectedVersion: number;
+  idempotencyKey?: string | undefined;
+};
+
+export type ResolvedExcess = ExcessResolutionView & { orderVersion: number; replayed: boolean };
+
+const creditKindOf = (choice: ExcessRemedyChoice) =>
+  choice.remedy === 'next_order_credit' ? choice.credit : null;
+
+/** A key names one choice: the same key for another order or another remedy is a client bug. */
+function assertSameChoice(
+  actor: Actor,
+  row: ExcessResolution,
+  orderId: string,
+  input: ResolveExcessInput,
+): void {
+  const same =
+    row.orderId === orderId &&
+    authorize(actor, 'oemExcess.resolve', { oemClientId: row.clientId }) === 'allowed' &&
+    row.remedy === input.remedy &&
+    row.creditKind === creditKindOf(input) &&
+    (input.units === undefined || row.units === input.units);
+  if (!same) {
+    throw new AppError(
+      'conflict',
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was already used for a different choice; use a new key for a new choice',
+    );
+  }
+}
+
+async function replay(deps: OemDeps, row: ExcessResolution): Promise<ResolvedExcess> {
+  const [view] = await resolutionViews(deps.db, [row]);
+  const order = await loadOrder(deps.db, row.orderId);
+  if (!view || !order) throw new Error('the replayed resolution has no order');
+  return { ...view, orderVersion: order.order.version, replayed: true };
+}
+
+async function byKey(deps: OemDeps, key: string): Promise<ExcessResolution | undefined> {
+  const [row] = await deps.db
+    .select()
+    .from(excessResolutions)
+    .where(eq(excessResolutions.idempotencyKey, key));
+  return row;
+}
+
+/**
+ * The client chooses what happens to the excess defects of one order (policy clause OEM 1): new units
+ * shipped to replace them, or a credit on its next order in units or money. Checked against the ledger
+ * it read (the order's version) and written with its audit event and messages in one transaction; a
+ * retry with the same Idempotency-Key answers with the first choice.
+ */
+export async function resolveExcess(
+  deps: OemDeps,
+  actor: Actor,
+  orderId: string,
+  input: ResolveExcessInput,
+): Promise<ResolvedExcess> {
+  if (input.idempotencyKey) {
+    const earlier = await byKey(deps, input.idempotencyKey);
+    if (earlier) {
+      assertSameChoice(actor, earlier, orderId, input);
+      return replay(deps, earlier);
+    }
+  }
+  const versions = await deps.policies.versions();
+  try {
+    const row = await deps.db.transaction(async (tx) => {
+      const loaded = await loadOrder(tx, orderId, true);
+      if (!loaded) throw new AppError('not_found', orderNotFound.code, orderNotFound.message);
+      const { order } = loaded;
+      assertAllowed(actor, 'oemExcess.resolve', { oemClientId: order.clientId }, orderNotFound);
+      assertVersion('OEM order', order, input.expectedVersion);
+      const policy = policyOfOrder(versions, order);
+      const { ledger, resolvedUnits } = await ledgerOfOrder(tx, order, policy.oem);
+      const decided = decideExcess({
+        excess: ledger.excess,
+        resolvedUnits,
+        unitPrice: unitPriceOf(order),
+        offered: policy.oem.excessRemedies.map((r) => r.code),
+        choice: input,
+      });
+      if (!decided.ok) {
+        const kind =
+          decided.error.code === 'UNITS_EXCEED_EXCESS' || decided.error.code === 'INVALID_UNITS'
+            ? 'invalid'
+            : 'conflict';
+        throw new AppError(kind, decided.error.code, decided.error.message, {
+          excess: ledger.excess,
+          unresolvedExcess: decided.error.unresolvedExcess,
+        });
+      }
+      const r = decided.resolution;
+      const [inserted] = await tx
+        .insert(excessResolutions)
+        .values({
+          orderId: order.id,
+          clientId: order.clientId,
+          productId: order.productId,
+          remedy: r.remedy,
+          units: r.units,
+          creditKind: r.creditKind,
+          creditAmountMinor: r.creditAmount?.amountMinor ?? null,
+          creditCurrency: r.creditAmount?.currency ?? null,
+          chosenBy: `user:${actor.userId}`,
+          idempotencyKey: input.idempotencyKey ?? null,
+        })
+        .returning();
+      if (!inserted) throw new Error('insert returned no resolution');
+      await touchOrders(tx, [order.id], deps.now());
+      await recordAudit(tx, actor, {
+        action: 'oem_excess.resolved',
+        entityType: 'excess_resolution',
+        entityId: inserted.id,
+        data: {
+          orderId: order.id,
+          remedy: r.remedy,
+          units: r.units,
+          creditKind: r.creditKind,
+          creditAmount: r.creditAmount,
+          excess: ledger.excess,
+          resolvedBefore: resolvedUnits,
+        },
+      });
+      const what =
+        r.remedy === 'replacement_shipment'
+          ? `a replacement shipment of ${r.units} new units`
+          : r.creditKind === 'units'
+            ? `a credit of ${r.units} units on the next order of ${loaded.product.sku}`
+            : `a credit of ${r.creditAmount ? formatMoney(r.creditAmount) : ''} on the next order`;
+      const whatZh =
+        r.remedy === 'replacement_shipment'
+          ? `新品更换 ${r.units} 件`
+          : r.creditKind === 'units'
+            ? `下单抵扣 ${r.units} 件`
+            : `下单抵扣 ${r.creditAmount ? formatMoney(r.creditAmount) : ''}`;
+      const body =
+        `For the excess defects of order ${order.orderNumber}, ${loaded.clientName} chose ${what}.` +
+        (r.remedy === 'next_order_credit' ? ' It is applied when the next order is booked.' : '') +
+        `\n\n订单 ${order.orderNumber} 超出备品的不良品，客户选择了：${whatZh}。`;
+      await tx.insert(outbox).values([
+        {
+          topic: 'oem_excess.resolved',
+          recipient: roleRecipient('sales'),
+          subject: `Order ${order.orderNumber}: ${r.remedy === 'replacement_shipment' ? 'replacement shipment' : 'credit on next order'}`,
+          body,
+          payload: { resolutionId: inserted.id, orderId: order.id },
+        },
+        ...(loaded.clientEmail
+          ? [
+              {
+                topic: 'oem_excess.resolved',
+                recipient: loaded.clientEmail,
+                subject: `Your choice for order ${order.orderNumber} — 订单 ${order.orderNumber} 的处理方式`,
+                body,
+                payload: { resolutionId: inserted.id, orderId: order.id },
+              },
+            ]
+          : []),
+      ]);
+      return inserted;
+    });
+    const [view] = await resolutionViews(deps.db, [row]);
+    if (!view) throw new Error('no view of the resolution');
+    return { ...view, orderVersion: input.expectedVersion + 1, replayed: false };
+  } catch (err) {
+    // Two retries raced: the loser's insert hit the key the winner wrote; answer with the winner's choice.
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const winner = await byKey(deps, input.idempotencyKey);
+      if (winner) {
+        assertSameChoice(actor, winner, orderId, input);
+        return replay(deps, winner);
+      }
+    }
+    throw err;
+  }
+}

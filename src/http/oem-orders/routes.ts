@@ -1,0 +1,176 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createOemOrder } from '../../app/oem/create-oem-order.js';
+import type { OemDeps } from '../../app/oem/oem-records.js';
+import {
+  getOemOrder,
+  getOrderLedger,
+  listDefectReports,
+  listOemOrders,
+} from '../../app/oem/read-oem-orders.js';
+import { reportDefects } from '../../app/oem/report-defects.js';
+import { resolveExcess } from '../../app/oem/resolve-excess.js';
+import { idParams } from '../accounts-schemas.js';
+import { currentActor } from '../auth/actor.js';
+import { errorResponseSchema } from '../errors.js';
+import { readerLanguage } from '../language.js';
+import { idempotencyHeadersSchema } from '../purchases/schemas.js';
+import {
+  createOemOrderRequestSchema,
+  defectReportSchema,
+  ledgerQuerySchema,
+  ledgerSchema,
+  listOemOrdersQuerySchema,
+  oemOrderSchema,
+  oemOrderSummarySchema,
+  reportDefectsRequestSchema,
+  resolvedExcessSchema,
+  resolveExcessRequestSchema,
+} from './schemas.js';
+
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
+
+export function oemDeps(app: Parameters<FastifyPluginAsyncZod>[0]): OemDeps {
+  return { db: app.db.db, policies: app.policies, storeTimeZone: app.config.storeTimeZone, now: app.clock };
+}
+
+/** OEM orders: booking, the spares, defect reports, the ledger and the remedy for excess defects. */
+export const oemOrderRoutes: FastifyPluginAsyncZod = async (app) => {
+  const deps = () => oemDeps(app);
+
+  app.get(
+    '/',
+    {
+      config: { access: 'oemOrders.read' },
+      schema: {
+        tags: ['oem'],
+        summary: 'OEM orders, newest first (an OEM client’s user: its own)',
+        querystring: listOemOrdersQuerySchema,
+        response: { 200: z.array(oemOrderSummarySchema), ...errors },
+      },
+    },
+    async (request) => listOemOrders(deps(), currentActor(request), request.query),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { access: 'oemOrders.create' },
+      schema: {
+        tags: ['oem'],
+        summary: 'Book an OEM order: spares, lots, and the client’s pending next-order credits applied',
+        description:
+          'The spare rate must be within the policy’s range (30–50 basis points), else 400 SPARE_RATE_OUT_OF_RANGE; spare units are quantity × rate rounded up. In the same transaction, the client’s pending credits are applied whole, oldest first: a unit credit to an order of the same product (its units ship free), a money credit to an order priced in its currency that is worth at least the credit. A taken order number is 409 ORDER_NUMBER_TAKEN.',
+        body: createOemOrderRequestSchema,
+        response: { 201: oemOrderSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createOemOrder(deps(), currentActor(request), request.body)),
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: { access: 'oemOrders.read' },
+      schema: {
+        tags: ['oem'],
+        summary: 'One OEM order, with the credits it took and gave and its remake orders',
+        params: idParams,
+        response: { 200: oemOrderSchema, ...errors },
+      },
+    },
+    async (request) => getOemOrder(deps(), currentActor(request), request.params.id),
+  );
+
+  app.get(
+    '/:id/ledger',
+    {
+      config: { access: 'oemOrders.read' },
+      schema: {
+        tags: ['oem'],
+        summary: 'The order’s defect ledger for its defect window (computed from the reports, never edited)',
+        params: idParams,
+        querystring: ledgerQuerySchema,
+        response: { 200: ledgerSchema, ...errors },
+      },
+    },
+    async (request) =>
+      getOrderLedger(
+        deps(),
+        currentActor(request),
+        request.params.id,
+        readerLanguage(request, request.query.lang),
+      ),
+  );
+
+  app.get(
+    '/:id/defect-reports',
+    {
+      config: { access: 'oemOrders.read' },
+      schema: {
+        tags: ['oem'],
+        summary: 'The order’s defect reports, in the order they were reported',
+        params: idParams,
+        response: { 200: z.array(defectReportSchema), ...errors },
+      },
+    },
+    async (request) => listDefectReports(deps(), currentActor(request), request.params.id),
+  );
+
+  app.post(
+    '/:id/defect-reports',
+    {
+      config: { access: 'oemDefects.report' },
+      schema: {
+        tags: ['oem'],
+        summary:
+          'Report defective units of the order: a count or serials, the lot, the failure mode, evidence',
+        description:
+          'The lot must be one of the order’s; serials must be in the lot’s range when it has one and not reported before; a lot never has more defects than units. A report on a lot under a confirmed batch defect joins its remake at once.',
+        params: idParams,
+        body: reportDefectsRequestSchema,
+        response: { 201: defectReportSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await reportDefects(deps(), currentActor(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/:id/excess-resolutions',
+    {
+      config: { access: 'oemExcess.resolve' },
+      schema: {
+        tags: ['oem'],
+        summary: 'Choose the remedy for excess defects: a replacement shipment or a credit on the next order',
+        description:
+          'With the ledger’s `version` as expectedVersion (stale: 409 VERSION_CONFLICT). No excess left: 409 NO_EXCESS; a money credit on an order without a unit price: 409 UNIT_PRICE_UNKNOWN. With an Idempotency-Key, a retry answers 200 with the first choice; the key with another choice is 409 IDEMPOTENCY_KEY_REUSED.',
+        params: idParams,
+        headers: idempotencyHeadersSchema,
+        body: resolveExcessRequestSchema,
+        response: { 200: resolvedExcessSchema, 201: resolvedExcessSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { replayed, ...resolved } = await resolveExcess(
+        deps(),
+        currentActor(request),
+        request.params.id,
+        {
+          ...request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+        },
+      );
+      return reply.code(replayed ? 200 : 201).send(resolved);
+    },
+  );
+};
