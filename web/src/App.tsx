@@ -17,6 +17,8 @@ import { SupportPage } from './pages/SupportPage.js';
 import { cssVariablesResolver, theme } from './theme.js';
 import { deskRoutes } from './desk/routes.js';
 import { serviceRoutes } from './service/routes.js';
+import { oemRoutes } from './oem/routes.js';
+import { qaRoutes } from './qa/routes.js';
 
 // The console is loaded only by those who open it: customers never download it.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole.js'));
@@ -49,6 +51,8 @@ export function App() {
               <Route path="accept-invitation" element={<AcceptInvitationPage />} />
               {serviceRoutes()}
               {deskRoutes()}
+              {oemRoutes()}
+              {qaRoutes()}
               <Route
                 path="admin/*"
                 element={

@@ -14,6 +14,8 @@ import {
 import { currentPolicyQuery } from '../queries.js';
 import { deskNavItems } from '../desk/routes.js';
 import { serviceNavItems } from '../service/routes.js';
+import { oemNavItems } from '../oem/routes.js';
+import { qaNavItems } from '../qa/routes.js';
 import type { NavItem } from './nav.js';
 import { useMe } from '../session.js';
 import { UserMenu } from './UserMenu.js';
@@ -23,6 +25,8 @@ const navItems: readonly NavItem[] = [
   { to: '/coverage', key: 'nav.coverage', current: (p) => p === '/coverage' },
   ...serviceNavItems,
   ...deskNavItems,
+  ...oemNavItems,
+  ...qaNavItems,
   { to: '/admin', key: 'nav.admin', current: (p) => p.startsWith('/admin'), roles: ['admin'] },
 ];
 
@@ -85,8 +89,8 @@ export function Shell() {
   const { pathname } = useLocation();
   const me = useMe();
   const role = me.data?.role;
-  // The console's and the service desk's tables need the width.
-  const wide = pathname.startsWith('/admin') || pathname.startsWith('/desk');
+  // The console's, the service desk's, the OEM portal's and QA's tables need the width.
+  const wide = ['/admin', '/desk', '/oem', '/qa'].some((area) => pathname.startsWith(area));
   const visible = navItems.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));
   return (
     <div className="page">

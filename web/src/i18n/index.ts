@@ -7,6 +7,8 @@ import deskEn from './desk.en.json' with { type: 'json' };
 import deskZhCN from './desk.zh-CN.json' with { type: 'json' };
 import serviceEn from './service.en.json' with { type: 'json' };
 import serviceZhCN from './service.zh-CN.json' with { type: 'json' };
+import oemEn from './oem.en.json' with { type: 'json' };
+import oemZhCN from './oem.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -68,10 +70,10 @@ function reflectInDocument(language: string): void {
 export async function initI18n(): Promise<typeof i18n> {
   i18n.on('languageChanged', reflectInDocument);
   await i18n.use(initReactI18next).init({
-    // Each area keeps its strings in its own file, under its own prefix (`service.…`, `desk.…`).
+    // Each area keeps its strings in its own file, under its own prefix (`service.…`, `desk.…`, `oem.…`).
     resources: {
-      en: { translation: { ...en, service: serviceEn, desk: deskEn } },
-      'zh-CN': { translation: { ...zhCN, service: serviceZhCN, desk: deskZhCN } },
+      en: { translation: { ...en, service: serviceEn, desk: deskEn, oem: oemEn } },
+      'zh-CN': { translation: { ...zhCN, service: serviceZhCN, desk: deskZhCN, oem: oemZhCN } },
     },
     lng: initialLanguage(),
     fallbackLng: 'en',

@@ -1,0 +1,140 @@
+import { queryOptions } from '@tanstack/react-query';
+import { z } from 'zod';
+import {
+  type CreateOemOrderRequest,
+  createOemOrderRequestSchema,
+  defectImportProblemSchema,
+  defectReportSchema,
+  type DefectImportProblem,
+  excessResolutionSchema,
+  importDefectReportsResponseSchema,
+  ledgerSchema,
+  type OemDefectReport,
+  type OemOrder as OemOrderView,
+  type OemOrderLedger,
+  type OemOrderSummary as OemOrderSummaryView,
+  oemOrderSchema,
+  oemOrderSummarySchema,
+  type ExcessResolution as ExcessResolutionView,
+  type RemakeOrder as RemakeOrderView,
+  type ReportDefectsRequest,
+  reportDefectsRequestSchema,
+  type ResolveExcessRequest,
+  resolveExcessRequestSchema,
+  resolvedExcessSchema,
+} from '../../../src/http/oem-orders/schemas.js';
+import { storedUploadSchema, type StoredUploadResponse } from '../../../src/http/uploads/schemas.js';
+import { ApiError, request, send } from '../api.js';
+
+/*
+ * The OEM portal's view of the API: orders with their spares and credits, an order's defect ledger,
+ * defect reports (one, or a CSV of many), the remedy chosen for excess defects, and next-order credits,
+ * each read and written through the server's own schemas.
+ */
+
+export type OemOrderSummary = OemOrderSummaryView;
+export type OemOrder = OemOrderView;
+export type Ledger = OemOrderLedger;
+export type LedgerLine = Ledger['lines'][number];
+export type DefectReport = OemDefectReport;
+export type ExcessResolution = ExcessResolutionView;
+export type RemakeOrder = RemakeOrderView;
+export type OrderRef = ExcessResolution['order'];
+export type ImportRowProblem = DefectImportProblem;
+export type CreateOrderRequest = CreateOemOrderRequest;
+export type ReportDefectRequest = ReportDefectsRequest;
+export type { ResolveExcessRequest };
+
+/** As many as the API gives at once: a client's orders and credits are that few. */
+const PAGE = 500;
+
+export const ordersQuery = queryOptions({
+  queryKey: ['oem', 'orders'],
+  queryFn: () => request(z.array(oemOrderSummarySchema), `/api/v1/oem-orders?limit=${PAGE}`),
+});
+
+export const orderQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['oem', 'order', id],
+    queryFn: () => request(oemOrderSchema, `/api/v1/oem-orders/${encodeURIComponent(id)}`),
+  });
+
+/** The ledger quotes the policy's clauses in the reader's language. */
+export const ledgerQuery = (id: string, lang: 'en' | 'zh') =>
+  queryOptions({
+    queryKey: ['oem', 'ledger', id, lang],
+    queryFn: () => request(ledgerSchema, `/api/v1/oem-orders/${encodeURIComponent(id)}/ledger?lang=${lang}`),
+  });
+
+export const defectReportsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['oem', 'defect-reports', id],
+    queryFn: () =>
+      request(z.array(defectReportSchema), `/api/v1/oem-orders/${encodeURIComponent(id)}/defect-reports`),
+  });
+
+/** Credits on a next order, open and applied, newest first. */
+export const creditsQuery = queryOptions({
+  queryKey: ['oem', 'credits'],
+  queryFn: () =>
+    request(
+      z.array(excessResolutionSchema),
+      `/api/v1/excess-resolutions?remedy=next_order_credit&limit=${PAGE}`,
+    ),
+});
+
+export function createOrder(body: CreateOrderRequest): Promise<OemOrder> {
+  return send(oemOrderSchema, 'POST', '/api/v1/oem-orders', createOemOrderRequestSchema.parse(body));
+}
+
+export function reportDefect(orderId: string, body: ReportDefectRequest): Promise<DefectReport> {
+  return send(
+    defectReportSchema,
+    'POST',
+    `/api/v1/oem-orders/${encodeURIComponent(orderId)}/defect-reports`,
+    reportDefectsRequestSchema.parse(body),
+  );
+}
+
+/** A CSV file as it is: every row is checked, and all are recorded or none. */
+export function importDefects(csv: string) {
+  return request(importDefectReportsResponseSchema, '/api/v1/oem-defect-reports/import', {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
+}
+
+/** The per-row report of a refused upload, or undefined for any other refusal. */
+export function importProblems(error: Error): ImportRowProblem[] | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'IMPORT_REJECTED') return undefined;
+  const parsed = z.object({ rows: z.array(defectImportProblemSchema) }).safeParse(error.details);
+  return parsed.success ? parsed.data.rows : undefined;
+}
+
+/** A remedy; the key makes a retry of the same choice (a lost answer, a double click) answer once. */
+export function resolveExcess(
+  orderId: string,
+  body: ResolveExcessRequest,
+  key: string,
+): Promise<z.infer<typeof resolvedExcessSchema>> {
+  return request(
+    resolvedExcessSchema,
+    `/api/v1/oem-orders/${encodeURIComponent(orderId)}/excess-resolutions`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(resolveExcessRequestSchema.parse(body)),
+    },
+  );
+}
+
+/** An evidence file (a photo, a test report), uploaded before the report that names it. */
+export function uploadEvidence(file: File): Promise<StoredUploadResponse> {
+  const body = new FormData();
+  body.append('file', file, file.name);
+  return request(storedUploadSchema, '/api/v1/uploads?kind=evidence', { method: 'POST', body });
+}
+
+/** Where an uploaded file is shown (sandboxed by the server). */
+export const uploadUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
