@@ -310,4 +310,61 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
     const list = await get('oem', '/api/v1/excess-resolutions');
     expect(list.json<{ clientId: string }[]>().every((r) => r.clientId === w.demoClient)).toBe(true);
   });
+
+  it('applies a credit once when two next orders are booked at the same moment', async () => {
+    const ledger = (await get('oem', `/api/v1/oem-orders/${w.flaggedOrder}/ledger`)).json<OemOrderLedger>();
+    const more = await post('oem', `/api/v1/oem-orders/${w.flaggedOrder}/defect-reports`, {
+      units: 2,
+      failureMode: 'Microphone cuts out',
+    });
+    expect(more.statusCode, more.body).toBe(201);
+    const version = (await get('oem', `/api/v1/oem-orders/${w.flaggedOrder}/ledger`)).json<OemOrderLedger>();
+    expect(version.excessUnresolved).toBe(ledger.excessUnresolved + 2);
+    const credit = await post('oem', `/api/v1/oem-orders/${w.flaggedOrder}/excess-resolutions`, {
+      remedy: 'next_order_credit',
+      credit: 'units',
+      expectedVersion: version.version,
+    });
+    expect(credit.statusCode, credit.body).toBe(201);
+    const book = (lot: string) =>
+      post('oem', '/api/v1/oem-orders', {
+        sku: DEMO_SKUS.headset,
+        quantity: 100,
+        spareRateBps: 50,
+        deliveryDate: '2027-03-01',
+        lots: [{ lot }],
+      });
+    const [a, b] = await Promise.all([book('HS200-L2603A'), book('HS200-L2603B')]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    const taken = [a, b].map((r) => r.json<OemOrder>().nextOrderCredits.applied.map((c) => c.id));
+    expect(taken.flat()).toEqual([credit.json<Resolved>().id]);
+  });
+
+  it('documents the OEM routes and their schemas in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    }>();
+    for (const path of [
+      '/api/v1/oem-orders/',
+      '/api/v1/oem-orders/{id}/ledger',
+      '/api/v1/oem-orders/{id}/excess-resolutions',
+      '/api/v1/oem-defect-reports/import',
+      '/api/v1/lot-defect-rates/',
+      '/api/v1/batch-investigations/{id}/transitions',
+      '/api/v1/maker-costs/export',
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    for (const schema of [
+      'OemOrder',
+      'OemOrderLedger',
+      'ResolveExcessRequest',
+      'BatchDefectInvestigation',
+      'LotDefectRate',
+      'MakerCostLedger',
+    ]) {
+      expect(doc.components.schemas, schema).toHaveProperty([schema]);
+    }
+  });
 });
