@@ -292,6 +292,11 @@ describe.each(testDatabases())('reference data on $name', (testDb) => {
       expect(missing.statusCode).toBe(404);
     });
     it('keeps a center’s holidays and make-up working days in date order, and refuses a day that is both', async () => {
+      const seeded = await api('admin', 'GET', `/api/v1/service-centers/${ids.otherCenter}`);
+      const before = seeded.json<{ closedOn: string[]; openOn: string[] }>();
+      // The demo centers carry mainland China's 2026 arrangement: National Day, and its make-up days.
+      expect(before.closedOn).toContain('2026-10-07');
+      expect(before.openOn).toEqual(expect.arrayContaining(['2026-09-20', '2026-10-10']));
       const res = await api('admin', 'PATCH', `/api/v1/service-centers/${ids.otherCenter}`, {
         closedOn: ['2027-02-08', '2027-02-05', '2027-02-09'],
         openOn: ['2027-02-20'],
@@ -304,7 +309,7 @@ describe.each(testDatabases())('reference data on $name', (testDb) => {
       const events = await auditOf('service_center', ids.otherCenter);
       expect(events.at(-1)).toMatchObject({
         action: 'service_center.updated',
-        data: { before: { closedOn: [], openOn: [] } },
+        data: { before: { closedOn: before.closedOn, openOn: before.openOn } },
       });
 
       const both = await api('admin', 'PATCH', `/api/v1/service-centers/${ids.otherCenter}`, {
