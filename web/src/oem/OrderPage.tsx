@@ -148,7 +148,7 @@ function CreditsAndBilling({ order }: { order: OemOrder }) {
           </Text>
         )}
         {applied.map((c) => (
-          <Text key={c.id} size="sm" className="credit-line">
+          <Text key={c.id} size="sm" component="div" className="credit-line">
             <ToneBadge tone="teal" mr="xs">
               {t('oem.credit.appliedHere')}
             </ToneBadge>
@@ -159,7 +159,7 @@ function CreditsAndBilling({ order }: { order: OemOrder }) {
           </Text>
         ))}
         {granted.map((c) => (
-          <Text key={c.id} size="sm" className="credit-line">
+          <Text key={c.id} size="sm" component="div" className="credit-line">
             <ToneBadge tone={c.appliedTo ? 'teal' : 'grape'} mr="xs">
               {c.appliedTo ? t('oem.credit.applied') : t('oem.credit.open')}
             </ToneBadge>
@@ -229,6 +229,11 @@ function RemakeOrders({ order }: { order: OemOrder }) {
 function LedgerFigures({ ledger }: { ledger: Ledger }) {
   const { t } = useTranslation();
   const used = ledger.allowance === 0 ? 0 : (ledger.coveredBySpares / ledger.allowance) * 100;
+  const sparesUsed = t('oem.ledger.sparesUsed', {
+    used: ledger.coveredBySpares,
+    allowance: ledger.allowance,
+    left: ledger.sparesLeft,
+  });
   return (
     <Stack gap="md">
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md">
@@ -249,19 +254,16 @@ function LedgerFigures({ ledger }: { ledger: Ledger }) {
         <Figure label={t('oem.ledger.coveredByRemake')} value={ledger.coveredByRemake} tone="blue" />
       </SimpleGrid>
       <div>
-        <Text size="sm" mb={4} id="spares-used">
-          {t('oem.ledger.sparesUsed', {
-            used: ledger.coveredBySpares,
-            allowance: ledger.allowance,
-            left: ledger.sparesLeft,
-          })}
+        <Text size="sm" mb={4}>
+          {sparesUsed}
         </Text>
-        <Progress
-          value={used}
-          color={ledger.excess > 0 ? 'red.8' : 'teal.8'}
-          size="lg"
-          aria-labelledby="spares-used"
-        />
+        <Progress.Root size="lg">
+          <Progress.Section
+            value={used}
+            color={ledger.excess > 0 ? 'red.8' : 'teal.8'}
+            aria-label={sparesUsed}
+          />
+        </Progress.Root>
       </div>
       <Text size="sm" c="dark.6">
         {t('oem.ledger.window')} <Day date={ledger.windowEndsOn} />
@@ -479,7 +481,7 @@ function Resolutions({ ledger }: { ledger: Ledger }) {
         {t('oem.remedy.chosenTitle')}
       </Title>
       {ledger.resolutions.map((r) => (
-        <Text key={r.id} size="sm">
+        <Text key={r.id} size="sm" component="div">
           <ToneBadge tone={r.remedy === 'replacement_shipment' ? 'blue' : 'grape'} mr="xs">
             {t(`oem.remedy.${r.remedy}`)}
           </ToneBadge>

@@ -48,8 +48,12 @@ export const oemStaff: readonly Role[] = ['sales', 'admin', 'support', 'qa'];
 
 /** "12 units" / "12 件", in the reader's digits. */
 export function Units({ count }: { count: number }) {
-  const { t } = useTranslation();
-  return <span className="nowrap">{t('oem.units', { count, formatted: count.toLocaleString() })}</span>;
+  const { t, i18n } = useTranslation();
+  return (
+    <span className="nowrap">
+      {t('oem.units', { count, formatted: count.toLocaleString(i18n.language) })}
+    </span>
+  );
 }
 
 /** 50 basis points → "0.5 %". */

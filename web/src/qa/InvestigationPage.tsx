@@ -455,7 +455,6 @@ export default function InvestigationPage() {
               {notice === 'confirmed'
                 ? t('oem.qa.notice.confirmedBody', {
                     count: inv.data.remakeOrders.reduce((s, r) => s + r.units, 0),
-                    orders: inv.data.remakeOrders.length,
                   })
                 : undefined}
             </Done>

@@ -59,7 +59,11 @@ export function LotRateChart({ lots, titleId }: { lots: readonly LotRate[]; titl
       {/* The picture is for the eye; its words say what it shows, the table has every number. */}
       <Box role="img" aria-labelledby={titleId} aria-describedby={`${titleId}-summary`} className="lot-chart">
         <ResponsiveContainer width="100%" height={340}>
-          <ComposedChart data={points} margin={{ top: 12, right: 16, bottom: 48, left: 8 }}>
+          <ComposedChart
+            accessibilityLayer={false}
+            data={points}
+            margin={{ top: 12, right: 16, bottom: 48, left: 8 }}
+          >
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
               dataKey="label"
@@ -83,6 +87,8 @@ export function LotRateChart({ lots, titleId }: { lots: readonly LotRate[]; titl
             <Tooltip
               formatter={(value, name) => [percent(Number(value) / 100), String(name)]}
               isAnimationActive={false}
+              itemStyle={{ color: theme.colors.dark[9] }}
+              labelStyle={{ color: theme.colors.dark[9], fontWeight: 600 }}
             />
             <Legend position="top" height={32} />
             <Bar

@@ -1,0 +1,373 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_FLAGGED_OEM_ORDER,
+  DEMO_OEM_CLIENT,
+  DEMO_OEM_ORDER,
+  DEMO_PASSWORD,
+  DEMO_SKUS,
+} from '../../src/db/seed.js';
+import type { Role } from '../../src/domain/access/access.js';
+import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
+import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
+import { testDatabases } from '../support/databases.js';
+import { PNG } from '../support/oem-fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/*
+ * The OEM clauses in a real browser against the real server: an OEM order whose defects run past its
+ * spares and end in a credit on the client's next order (the client's own user, in the OEM portal), and
+ * a batch defect that ends in an air-shipped remake with its costs on the maker's ledger (QA, in the QA
+ * console). The demo data starts OEM-BW-0001 at 9 of its 10 spares and OEM-BW-0002's lot flagged.
+ */
+
+function demo(role: Role): { name: string; email: string } {
+  const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo account for ${role}`);
+  return account;
+}
+
+/** A calendar day `days` from today in the test's clock, as a date input takes it. */
+function dayFromToday(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const evidence = (name: string) => ({ name, mimeType: 'image/png', buffer: PNG });
+
+describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $name (Chromium)', (database) => {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  async function openPage(pathname: string, locale = 'en-US'): Promise<Page> {
+    if (!browser || !server) throw new Error('the browser and the server start before the tests');
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
+    page.on('console', (message) => {
+      // A refusal by the API (4xx) is part of a scenario.
+      if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;
+      pageErrors.push(`${pathname}: console: ${message.text()}`);
+    });
+    await page.goto(new URL(pathname, server.url).toString());
+    return page;
+  }
+
+  /** Opens `next` signed in as `email` (a demo account), through the sign-in page. */
+  async function signedIn(email: string, next: string, password = DEMO_PASSWORD): Promise<Page> {
+    const page = await openPage(`/sign-in?next=${encodeURIComponent(next)}`);
+    const main = page.getByRole('main');
+    await main.getByLabel(/E-mail address|邮箱/).fill(email);
+    await main.getByLabel(/^Password|^密码/).fill(password);
+    await main.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
+    await page.waitForURL(`**${next}`);
+    return page;
+  }
+
+  async function goTo(page: Page, pathname: string): Promise<void> {
+    if (!server) throw new Error('started in beforeAll');
+    await page.goto(new URL(pathname, server.url).toString());
+  }
+
+  /** Waits until nothing is loading, so a screenshot shows the page at rest. */
+  async function settled(page: Page): Promise<void> {
+    await expect
+      .poll(() => page.locator('[data-loading], [role="status"].mantine-Loader-root').count())
+      .toBe(0);
+  }
+
+  async function checkA11y(page: Page): Promise<void> {
+    expect(await seriousViolations(page)).toEqual([]);
+  }
+
+  const rowWith = (scope: Locator, text: string) =>
+    scope.getByRole('row').filter({ has: scope.page().getByText(text, { exact: true }) });
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer(database);
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('defects run past the spares of OEM-BW-0001, the client takes a credit, and its next order shows it applied', async () => {
+    const order = DEMO_OEM_ORDER.orderNumber;
+    const client = await signedIn(demo('oem').email, '/oem/orders');
+    const main = client.getByRole('main');
+    const portal = client.getByRole('navigation', { name: 'OEM portal' });
+
+    // The client's orders, with the spares shipped with each.
+    await main.getByRole('heading', { level: 1, name: 'OEM orders' }).waitFor();
+    const row = rowWith(main, order);
+    await row.getByText('10 units', { exact: true }).waitFor();
+    await row.getByText('0.5 %').waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-orders-en');
+
+    // Its ledger: 9 of the 10 spares used by the reports so far.
+    await row.getByRole('link', { name: order }).click();
+    await main.getByRole('heading', { level: 1, name: `Order ${order}` }).waitFor();
+    await main.getByText('9 of 10 spare units used; 1 left.').waitFor();
+    await settled(client);
+    await checkA11y(client);
+
+    // A CSV with a wrong lot and a date before delivery is refused whole, row by row.
+    await portal.getByRole('link', { name: 'Upload a CSV' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Upload defect reports' }).waitFor();
+    const bad = [
+      'order_number,lot,units,serials,failure_mode,reported_on',
+      `${order},BTH500-L9999Z,2,,No sound,`,
+      `${order},BTH500-L2501B,1,,Does not charge,2020-01-01`,
+    ].join('\n');
+    await main
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'november.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await main.getByRole('button', { name: 'Upload and check' }).click();
+    await main.getByRole('alert').getByText('Nothing was recorded').waitFor();
+    const problems = main.getByRole('region', { name: 'Problems by row' });
+    await rowWith(problems, '2').waitFor();
+    await rowWith(problems, '3').getByText('The date is before delivery').waitFor();
+    await checkA11y(client);
+    await screenshot(client, 'oem-import-rejected-en');
+
+    // Three more units fail in lot B: reported with a photo, one by one.
+    await portal.getByRole('link', { name: 'Report defects' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Report defects' }).waitFor();
+    await main.getByLabel(/^Order/).selectOption({ label: `${order} · ${DEMO_SKUS.bluetoothHeadset}` });
+    await main.getByLabel(/^Lot/).selectOption('BTH500-L2501B');
+    await main.getByLabel(/^Defective units/).fill('3');
+    await main.getByLabel(/^Failure mode/).fill('Right earpiece crackles at high volume');
+    await main.getByLabel('Evidence files').setInputFiles(evidence('crackle.png'));
+    await checkA11y(client);
+    await main.getByRole('button', { name: 'Report the defects' }).click();
+    await main
+      .getByRole('status')
+      .getByText(`3 defective units of lot BTH500-L2501B are recorded on order ${order}.`)
+      .waitFor();
+    await screenshot(client, 'oem-report-defects-en');
+
+    // The ledger goes into excess: 1 unit from the last spare, 2 beyond.
+    await main.getByRole('link', { name: 'See the order’s ledger' }).click();
+    await main.getByRole('heading', { level: 1, name: `Order ${order}` }).waitFor();
+    await main.getByText('10 of 10 spare units used; 0 left.').waitFor();
+    await main.getByText('1 from the spares, 2 beyond them').waitFor();
+    const remedy = main.getByRole('region', { name: 'Choose a remedy for the defects beyond the spares' });
+    await remedy.getByText('2 defective units are beyond the spare allowance.', { exact: false }).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-ledger-excess-en');
+
+    // The client takes a credit in money: 2 × CN¥185.00.
+    await remedy.getByLabel('Credit on the next order · in money').check();
+    await remedy.getByRole('button', { name: 'Confirm the remedy' }).click();
+    await main
+      .getByRole('status')
+      .getByText('The credit is applied automatically to your next order.')
+      .waitFor();
+    const credits = main.getByRole('region', { name: 'Credits and amount due' });
+    await credits.getByText('CN¥370.00').waitFor();
+    await credits.getByText('Open', { exact: true }).waitFor();
+
+    // The next order of the same product takes it.
+    await portal.getByRole('link', { name: 'New order' }).click();
+    await main.getByRole('heading', { level: 1, name: 'New OEM order' }).waitFor();
+    await main.getByLabel(/^Product/).selectOption(DEMO_SKUS.bluetoothHeadset);
+    await main.getByLabel(/^Quantity/).fill('500');
+    await main.getByLabel(/^Spare rate/).fill('0.4');
+    await main.getByLabel(/^Delivery date/).fill(dayFromToday(30));
+    await main.getByLabel(/^Unit price/).fill('185');
+    await main.getByLabel(/^Lot$|^Lot \*/).fill('BTH500-L2612A');
+    await main.getByText('2 spare units ship with the order (500 × 0.4 %, rounded up).').waitFor();
+    await checkA11y(client);
+    await screenshot(client, 'oem-new-order-en');
+    await main.getByRole('button', { name: 'Place the order' }).click();
+    await main.getByRole('status').getByText('A credit from an earlier order was applied to it.').waitFor();
+    const heading = await main.getByRole('heading', { level: 1 }).innerText();
+    const nextOrder = /^Order (\S+)$/.exec(heading)?.[1];
+    if (!nextOrder) throw new Error(`no order number in "${heading}"`);
+    const billing = main.getByRole('region', { name: 'Credits and amount due' });
+    await billing.getByText('CN¥92,500.00').waitFor();
+    await billing.getByText('CN¥92,130.00').waitFor();
+    await billing.getByRole('link', { name: order }).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-next-order-credit-en');
+
+    // And the first order shows where its credit went.
+    await billing.getByRole('link', { name: order }).click();
+    await main.getByRole('heading', { level: 1, name: `Order ${order}` }).waitFor();
+    const given = main.getByRole('region', { name: 'Credits and amount due' });
+    await given.getByText('Applied', { exact: true }).waitFor();
+    await given.getByRole('link', { name: nextOrder }).waitFor();
+    expect(await main.getByRole('region', { name: /Choose a remedy/ }).count()).toBe(0);
+
+    // The credits, open and applied.
+    await portal.getByRole('link', { name: 'Credits' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Credits on next order' }).waitFor();
+    const credit = rowWith(main, order);
+    await credit.getByText('CN¥370.00').waitFor();
+    await credit.getByRole('link', { name: nextOrder }).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-credits-en');
+
+    // In Chinese: the ledger and the credits, as the client's staff in Shenzhen read them.
+    await client.getByRole('button', { name: '中文' }).click();
+    await main.getByRole('heading', { level: 1, name: '下单抵扣' }).waitFor();
+    await rowWith(main, order).getByText('已抵扣').waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-credits-zh');
+    await rowWith(main, order).getByRole('link', { name: order }).click();
+    await main.getByRole('heading', { level: 1, name: `订单 ${order}` }).waitFor();
+    await main.getByRole('heading', { level: 2, name: '不良台账' }).waitFor();
+    await main.getByText('备品已用 10 / 10 件，剩余 0 件。').waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-ledger-zh');
+    await goTo(client, '/oem/report');
+    await main.getByRole('heading', { level: 1, name: '上报不良' }).waitFor();
+    await checkA11y(client);
+    await screenshot(client, 'oem-report-defects-zh');
+  });
+
+  it('a flagged lot: QA investigates, confirms a production cause, the remake ships by air and its costs are on the maker’s ledger', async () => {
+    const lot = DEMO_FLAGGED_OEM_ORDER.lots[0];
+    const qa = await signedIn(demo('qa').email, '/qa/lots');
+    const main = qa.getByRole('main');
+    const consoleNav = qa.getByRole('navigation', { name: /^QA console$|^质量管理$/ });
+
+    // The chart and the numbers behind the flag: 14 defective of 1,000 against 0.3 % spares.
+    await main.getByRole('heading', { level: 1, name: 'Lot defect rates' }).waitFor();
+    await main.getByRole('img', { name: 'Defect rate by lot against the spare rate' }).waitFor();
+    await main.locator('.recharts-bar-rectangle').first().waitFor();
+    const flagged = rowWith(main, lot);
+    await flagged.getByText('Flagged', { exact: true }).waitFor();
+    await flagged.getByText('1.4 %', { exact: true }).waitFor();
+    await flagged.getByText('0.3 %', { exact: true }).waitFor();
+    await flagged.getByText('1,000 units').waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-lot-rates-en');
+
+    // An investigation over the lot, with its evidence.
+    await flagged.getByRole('button', { name: `Open an investigation of lot ${lot}` }).click();
+    await main.getByRole('heading', { level: 1, name: `Investigation of lot ${lot}` }).waitFor();
+    await main.getByRole('status').getByText('Investigation opened').waitFor();
+    await main
+      .getByLabel('Evidence files')
+      .setInputFiles([evidence('teardown-1.png'), evidence('teardown-2.png')]);
+    await main.getByRole('button', { name: 'Attach the files' }).click();
+    await main.getByRole('status').getByText('Evidence attached').waitFor();
+    await main.getByRole('link', { name: 'Evidence file 2' }).waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-investigation-open-en');
+
+    // A production cause: the maker remakes the units and ships them by air at its own cost.
+    const confirm = main.getByRole('form', { name: 'Confirm a batch defect' });
+    await confirm.getByLabel('Production').check();
+    await confirm.getByLabel(/^Cost of one remade unit/).fill('42');
+    await confirm.getByLabel(/^Air freight per shipment/).fill('1800');
+    await confirm.getByRole('button', { name: 'Confirm: remake and ship by air' }).click();
+    await main
+      .getByRole('status')
+      .getByText('14 units will be remade and shipped by air', { exact: false })
+      .waitFor();
+    const remakes = main.getByRole('region', { name: 'Remake orders' });
+    const remake = rowWith(remakes, DEMO_FLAGGED_OEM_ORDER.orderNumber);
+    await remake.getByText('Air freight').waitFor();
+    await remake.getByText('14 units').waitFor();
+    await main.getByText('Batch defect confirmed', { exact: true }).first().waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-investigation-confirmed-en');
+
+    // The maker's cost ledger: 14 × CN¥42.00 and one air shipment of CN¥1,800.00.
+    await consoleNav.getByRole('link', { name: 'Maker’s costs' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Maker’s cost ledger' }).waitFor();
+    const totals = main.getByRole('region', { name: 'Totals by client, product and lot' });
+    const total = rowWith(totals, DEMO_OEM_CLIENT.name);
+    await total.getByText(lot).waitFor();
+    await total.getByText('14 units').waitFor();
+    await total.getByText('CN¥2,388.00').waitFor();
+    const entries = main.getByRole('region', { name: 'Entries' });
+    await entries.getByRole('row').filter({ hasText: 'Remade units' }).getByText('CN¥588.00').waitFor();
+    await entries.getByRole('row').filter({ hasText: 'Air freight' }).getByText('CN¥1,800.00').waitFor();
+    const download = main.getByRole('link', { name: 'Download CSV' });
+    expect(await download.getAttribute('href')).toBe('/api/v1/maker-costs/export');
+    const csv = await qa.evaluate(async (href) => {
+      const res = await fetch(href);
+      return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+    }, '/api/v1/maker-costs/export');
+    expect(csv.status).toBe(200);
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.body).toContain(`${DEMO_OEM_CLIENT.name},${DEMO_SKUS.headset},${lot}`);
+    expect(csv.body).toContain('air_freight,,1800.00,180000,CNY');
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-costs-en');
+
+    // The client's order shows the remake, shipped by air, and the units off its spares.
+    const client = await signedIn(demo('oem').email, '/oem/orders');
+    const portal = client.getByRole('main');
+    await rowWith(portal, DEMO_FLAGGED_OEM_ORDER.orderNumber)
+      .getByRole('link', { name: DEMO_FLAGGED_OEM_ORDER.orderNumber })
+      .click();
+    await portal
+      .getByRole('heading', { level: 1, name: `Order ${DEMO_FLAGGED_OEM_ORDER.orderNumber}` })
+      .waitFor();
+    const clientRemakes = portal.getByRole('region', { name: 'Remake orders' });
+    await clientRemakes.getByText('Air freight').waitFor();
+    await portal.getByText('0 of 3 spare units used; 3 left.').waitFor();
+    await portal.getByRole('row').filter({ hasText: 'Batch defect: remade' }).first().waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-order-remake-en');
+
+    // In Chinese: the chart, the investigation and the costs.
+    await qa.getByRole('button', { name: '中文' }).click();
+    await main.getByRole('heading', { level: 1, name: '厂家费用台账' }).waitFor();
+    await main
+      .getByRole('region', { name: '明细' })
+      .getByRole('row')
+      .filter({ hasText: '空运运费' })
+      .waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-costs-zh');
+    await consoleNav.getByRole('link', { name: '批次不良率' }).click();
+    await main.getByRole('heading', { level: 1, name: '批次不良率' }).waitFor();
+    await rowWith(main, lot).getByText('已标记').waitFor();
+    await main.locator('.recharts-bar-rectangle').first().waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-lot-rates-zh');
+    await rowWith(main, lot).getByRole('link', { name: '查看' }).click();
+    await main.getByRole('heading', { level: 1, name: `批次 ${lot} 的调查` }).waitFor();
+    await main.getByText('空运').first().waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-investigation-zh');
+    await client.getByRole('button', { name: '中文' }).click();
+    await portal.getByRole('heading', { level: 2, name: '重新生产订单' }).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-order-remake-zh');
+  });
+});
