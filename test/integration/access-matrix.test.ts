@@ -11,6 +11,7 @@ import { maintenanceOrderFixtures } from '../support/maintenance.js';
 import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
 import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtures.js';
 import { oemMatrixFixtures } from '../support/oem-fixtures.js';
+import { uploadMatrixFixtures } from '../support/upload-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -144,6 +145,11 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
 
     // OEM orders, their reports, ledger and remedies: the demo client's, and another client's.
     for (const [url, fixtures] of await oemMatrixFixtures(t.db.db)) {
+      scopedFixtures.set(url, fixtures);
+    }
+
+    // Files: a proof of purchase on each customer's purchase, evidence on each client's defect report.
+    for (const [url, fixtures] of await uploadMatrixFixtures(t.db.db)) {
       scopedFixtures.set(url, fixtures);
     }
   });

@@ -145,8 +145,11 @@ export const permissions = {
   'lotDefectRates.read': { admin: 'all', qa: 'all' },
   'makerCosts.read': { admin: 'all', qa: 'all', sales: 'all' },
   'makerCosts.record': { admin: 'all', qa: 'all' },
-  /** Proofs of purchase and photos, by id. Who else sees one comes with the purchase or claim it is on. */
-  'uploads.read': { admin: 'all', support: 'all', qa: 'all' },
+  /**
+   * Proofs of purchase and evidence, by id: staff all of them; a dealer, a customer or an OEM client
+   * those on their purchases and defect reports, and anyone the files they uploaded themselves.
+   */
+  'uploads.read': { admin: 'all', support: 'all', qa: 'all', dealer: 'own', oem: 'own', customer: 'own' },
   /**
    * The outbox, as the staff who answer customers see it: every message, its delivery, and the ones
    * to deliver by hand. Links that act for the recipient are shown without their secret.

@@ -1,11 +1,11 @@
 import fastifyMultipart from '@fastify/multipart';
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../app/errors.js';
+import { readUpload } from '../../app/uploads/read-upload.js';
 import { storeUpload } from '../../app/uploads/store-upload.js';
-import { uploads } from '../../db/schema.js';
 import { MAX_UPLOAD_BYTES } from '../../domain/uploads.js';
+import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
 import { storedUploadSchema, uploadQuerySchema } from './schemas.js';
 
@@ -72,7 +72,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'uploads.read' },
       schema: {
         tags: ['uploads'],
-        summary: 'The file itself',
+        summary: 'The file itself: staff, its uploader, and the owners of the purchase or defect report it is on',
         params: z.object({ id: z.uuid() }).strict(),
         // Fastify sends a Buffer as it is; the schema only types it and documents it as binary.
         response: {
@@ -82,11 +82,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const [row] = await app.db.db
-        .select({ mediaType: uploads.mediaType, content: uploads.content })
-        .from(uploads)
-        .where(eq(uploads.id, request.params.id));
-      if (!row) throw new AppError('not_found', 'UPLOAD_NOT_FOUND', 'no such file');
+      const row = await readUpload({ db: app.db.db }, currentActor(request), request.params.id);
       // A stored file is shown, never run: no script of it may execute, even if a browser sniffs it.
       return reply
         .header('content-type', row.mediaType)

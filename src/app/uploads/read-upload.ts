@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { defectReportEvidence, oemDefectReports, purchases, uploads } from '../../db/schema.js';
+import { type Actor, authorize, type Owners } from '../../domain/access/access.js';
+import { forbidden } from '../access.js';
+import { auditActor } from '../audit.js';
+import { AppError } from '../errors.js';
+
+export type StoredFile = { mediaType: string; content: Buffer };
+
+const uploadNotFound = { code: 'UPLOAD_NOT_FOUND', message: 'no such file' };
+
+/**
+ * Whose a file is: the owners of what it is attached to — a proof of purchase is its purchase's dealer's
+ * and customer's, a defect report's evidence its OEM client's. A file may be on several things.
+ */
+async function ownersOfUpload(db: Database, uploadId: string): Promise<Owners[]> {
+  const proofs = await db
+    .select({ dealerId: purchases.dealerId, endUserId: purchases.endUserId })
+    .from(purchases)
+    .where(eq(purchases.proofUploadId, uploadId));
+  const evidence = await db
+    .select({ oemClientId: oemDefectReports.clientId })
+    .from(defectReportEvidence)
+    .innerJoin(oemDefectReports, eq(oemDefectReports.id, defectReportEvidence.reportId))
+    .where(eq(defectReportEvidence.uploadId, uploadId));
+  return [...proofs, ...evidence];
+}
+
+/**
+ * A stored file, for whoever may see it: staff with the `all` grant, the person who uploaded it, and the
+ * owners of what it is attached to. To anyone else it does not exist.
+ */
+export async function readUpload(deps: { db: Database }, actor: Actor, uploadId: string): Promise<StoredFile> {
+  const decision = authorize(actor, 'uploads.read', {});
+  if (decision === 'forbidden') throw forbidden();
+  const [row] = await deps.db
+    .select({ mediaType: uploads.mediaType, content: uploads.content, uploadedBy: uploads.uploadedBy })
+    .from(uploads)
+    .where(eq(uploads.id, uploadId));
+  if (!row) throw new AppError('not_found', uploadNotFound.code, uploadNotFound.message);
+  const file = { mediaType: row.mediaType, content: row.content };
+  if (decision === 'allowed' || row.uploadedBy === auditActor(actor)) return file;
+  const owners = await ownersOfUpload(deps.db, uploadId);
+  if (owners.some((o) => authorize(actor, 'uploads.read', o) === 'allowed')) return file;
+  throw new AppError('not_found', uploadNotFound.code, uploadNotFound.message);
+}
