@@ -261,12 +261,13 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await flagged.getByText('1.4 %', { exact: true }).waitFor();
     await flagged.getByText('0.3 %', { exact: true }).waitFor();
     await flagged.getByText('1,000 units').waitFor();
+    await qa.mouse.move(0, 0); // no tooltip over the chart
     await settled(qa);
     await checkA11y(qa);
     await screenshot(qa, 'qa-lot-rates-en');
 
     // An investigation over the lot, with its evidence.
-    await flagged.getByRole('button', { name: `Open an investigation of lot ${lot}` }).click();
+    await flagged.getByRole('button', { name: `Investigate lot ${lot}` }).click();
     await main.getByRole('heading', { level: 1, name: `Investigation of lot ${lot}` }).waitFor();
     await main.getByRole('status').getByText('Investigation opened').waitFor();
     await main
@@ -355,6 +356,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await main.getByRole('heading', { level: 1, name: '批次不良率' }).waitFor();
     await rowWith(main, lot).getByText('已标记').waitFor();
     await main.locator('.recharts-bar-rectangle').first().waitFor();
+    await qa.mouse.move(0, 0);
     await settled(qa);
     await checkA11y(qa);
     await screenshot(qa, 'qa-lot-rates-zh');

@@ -13,7 +13,7 @@ const HEADER = DEFECT_CSV_COLUMNS.join(',');
 const SAMPLE = [
   HEADER,
   'OEM-BW-0001,BTH500-L2501A,3,,No sound on the left,2026-11-20',
-  'OEM-BW-0001,BTH500-L2501B,,BTH500-2501B-000118;BTH500-2501B-000342,Does not charge,',
+  'OEM-BW-0001,BTH500-L2501B,,BTH500-2501-001318;BTH500-2501-001342,Does not charge,',
 ].join('\n');
 
 function ProblemTable({ problems }: { problems: readonly ImportRowProblem[] }) {

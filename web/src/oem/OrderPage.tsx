@@ -245,9 +245,16 @@ function LedgerFigures({ ledger }: { ledger: Ledger }) {
           value={ledger.excess}
           tone={ledger.excess > 0 ? 'red' : undefined}
           hint={
-            ledger.excess > 0
-              ? t('oem.ledger.excessHint', { resolved: ledger.excessResolved, open: ledger.excessUnresolved })
-              : undefined
+            ledger.excess === 0
+              ? undefined
+              : ledger.excessUnresolved === 0
+                ? t('oem.ledger.excessAllChosen')
+                : ledger.excessResolved === 0
+                  ? t('oem.ledger.excessNoneChosen')
+                  : t('oem.ledger.excessHint', {
+                      resolved: ledger.excessResolved,
+                      open: ledger.excessUnresolved,
+                    })
           }
         />
         <Figure label={t('oem.ledger.outOfWindow')} value={ledger.outOfWindow} />

@@ -63,7 +63,7 @@ export default function LotRatesPage() {
             <Text size="sm" c="dark.6" mb="sm">
               {t('oem.qa.rates.rule')}
             </Text>
-            <ScrollTable label={t('oem.qa.rates.tableTitle')} minWidth={1040}>
+            <ScrollTable label={t('oem.qa.rates.tableTitle')} minWidth={900}>
               <Table striped verticalSpacing="sm">
                 <Table.Thead>
                   <Table.Tr>
@@ -76,9 +76,8 @@ export default function LotRatesPage() {
                       {t('oem.qa.rates.defects')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      {t('oem.qa.rates.rate')}
+                      {t('oem.qa.rates.rateWithInterval')}
                     </Table.Th>
-                    <Table.Th scope="col">{t('oem.qa.rates.interval')}</Table.Th>
                     <Table.Th scope="col" ta="right">
                       {t('oem.qa.rates.spareRate')}
                     </Table.Th>
@@ -105,11 +104,13 @@ export default function LotRatesPage() {
                       <Table.Td ta="right">
                         <Units count={r.defects} />
                       </Table.Td>
-                      <Table.Td ta="right" fw={600}>
-                        {percent(r.rate)}
-                      </Table.Td>
-                      <Table.Td className="nowrap">
-                        {t('format.range', { min: percent(r.lower), max: percent(r.upper) })}
+                      <Table.Td ta="right">
+                        <Text size="sm" fw={700}>
+                          {percent(r.rate)}
+                        </Text>
+                        <Text size="xs" c="dark.6" className="nowrap">
+                          {t('format.range', { min: percent(r.lower), max: percent(r.upper) })}
+                        </Text>
                       </Table.Td>
                       <Table.Td ta="right">
                         <SpareRate bps={r.spareRateBps} />
@@ -149,7 +150,7 @@ export default function LotRatesPage() {
                               open.mutate(r);
                             }}
                           >
-                            {t('oem.qa.rates.open')}
+                            {t('oem.qa.rates.investigate')}
                           </Button>
                         )}
                       </Table.Td>
