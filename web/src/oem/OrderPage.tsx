@@ -239,7 +239,11 @@ function LedgerFigures({ ledger }: { ledger: Ledger }) {
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md">
         <Figure label={t('oem.ledger.allowance')} value={ledger.allowance} />
         <Figure label={t('oem.ledger.defectsReported')} value={ledger.defectsReported} />
-        <Figure label={t('oem.ledger.coveredBySpares')} value={ledger.coveredBySpares} tone="teal" />
+        <Figure
+          label={t('oem.ledger.coveredBySpares')}
+          value={ledger.coveredBySpares}
+          tone={ledger.coveredBySpares > 0 ? 'teal' : undefined}
+        />
         <Figure
           label={t('oem.ledger.excess')}
           value={ledger.excess}
@@ -258,7 +262,11 @@ function LedgerFigures({ ledger }: { ledger: Ledger }) {
           }
         />
         <Figure label={t('oem.ledger.outOfWindow')} value={ledger.outOfWindow} />
-        <Figure label={t('oem.ledger.coveredByRemake')} value={ledger.coveredByRemake} tone="blue" />
+        <Figure
+          label={t('oem.ledger.coveredByRemake')}
+          value={ledger.coveredByRemake}
+          tone={ledger.coveredByRemake > 0 ? 'blue' : undefined}
+        />
       </SimpleGrid>
       <div>
         <Text size="sm" mb={4}>
@@ -561,6 +569,7 @@ export default function OrderPage() {
             </Done>
           )}
           <OrderFacts order={order.data} />
+          <CreditsAndBilling order={order.data} />
           <Card withBorder padding="lg" component="section" aria-labelledby="ledger-title">
             <Title order={2} size="h4" id="ledger-title" mb="sm">
               {t('oem.ledger.title')}
@@ -595,7 +604,6 @@ export default function OrderPage() {
                 : t('oem.remedy.doneCredit')}
             </Done>
           )}
-          <CreditsAndBilling order={order.data} />
           <RemakeOrders order={order.data} />
         </>
       )}

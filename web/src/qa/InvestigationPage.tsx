@@ -31,6 +31,7 @@ import {
   attachEvidence,
   type Investigation,
   investigationQuery,
+  lotRatesQuery,
   moveInvestigation,
   type MoveInvestigationRequest,
 } from './qa-api.js';
@@ -408,11 +409,62 @@ function Remakes({ inv }: { inv: Investigation }) {
   );
 }
 
+/**
+ * The numbers behind the investigation: the early warning's when it proposed it, and each lot's as
+ * they stand today (the lot defect rates).
+ */
+function LotNumbers({ inv }: { inv: Investigation }) {
+  const { t } = useTranslation();
+  const percent = usePercent();
+  const rates = useQuery(lotRatesQuery);
+  const today = (rates.data ?? []).filter((r) => r.product.id === inv.product.id && inv.lots.includes(r.lot));
+  const line = (s: {
+    lot: string;
+    defects: number;
+    unitsShipped: number;
+    rate: number;
+    lower: number;
+    upper: number;
+    spareRateBps: number;
+  }) => (
+    <Text key={s.lot} size="sm">
+      {t('oem.qa.investigation.signalLine', {
+        lot: s.lot,
+        defects: s.defects,
+        shipped: s.unitsShipped,
+        rate: percent(s.rate),
+        lower: percent(s.lower),
+        upper: percent(s.upper),
+      })}{' '}
+      <SpareRate bps={s.spareRateBps} />
+    </Text>
+  );
+  return (
+    <>
+      {inv.signal && inv.signal.length > 0 && (
+        <Stack gap={4} mt="md">
+          <Text size="sm" fw={600}>
+            {t('oem.qa.investigation.signal')}
+          </Text>
+          {inv.signal.map(line)}
+        </Stack>
+      )}
+      {today.length > 0 && (
+        <Stack gap={4} mt="md">
+          <Text size="sm" fw={600}>
+            {t('oem.qa.investigation.today')}
+          </Text>
+          {today.map(line)}
+        </Stack>
+      )}
+    </>
+  );
+}
+
 /** One batch-defect investigation: its lots and numbers, its evidence, its next step, its remakes. */
 export default function InvestigationPage() {
   const { t } = useTranslation();
   const lang = useApiLanguage();
-  const percent = usePercent();
   const { id = '' } = useParams();
   const location = useLocation();
   const [notice, setNotice] = useState<Notice | undefined>(
@@ -483,9 +535,11 @@ export default function InvestigationPage() {
               <Fact label={t('oem.qa.fields.rootCause')}>
                 {inv.data.rootCause ? t(`rootCause.${inv.data.rootCause}`) : '—'}
               </Fact>
-              <Fact label={t('oem.qa.fields.confirmedOn')}>
-                <Day date={inv.data.confirmedOn} />
-              </Fact>
+              {inv.data.confirmedOn && (
+                <Fact label={t('oem.qa.fields.confirmedOn')}>
+                  <Day date={inv.data.confirmedOn} />
+                </Fact>
+              )}
               {inv.data.costs && (
                 <>
                   <Fact label={t('oem.qa.confirm.unitCost')}>
@@ -498,26 +552,7 @@ export default function InvestigationPage() {
               )}
               {inv.data.findings && <Fact label={t('oem.qa.fields.findings')}>{inv.data.findings}</Fact>}
             </SimpleGrid>
-            {inv.data.signal && inv.data.signal.length > 0 && (
-              <Stack gap={4} mt="md">
-                <Text size="sm" fw={600}>
-                  {t('oem.qa.investigation.signal')}
-                </Text>
-                {inv.data.signal.map((s) => (
-                  <Text key={s.lot} size="sm">
-                    {t('oem.qa.investigation.signalLine', {
-                      lot: s.lot,
-                      defects: s.defects,
-                      shipped: s.unitsShipped,
-                      rate: percent(s.rate),
-                      lower: percent(s.lower),
-                      upper: percent(s.upper),
-                    })}{' '}
-                    <SpareRate bps={s.spareRateBps} />
-                  </Text>
-                ))}
-              </Stack>
-            )}
+            <LotNumbers inv={inv.data} />
           </Card>
           <Evidence
             inv={inv.data}

@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -94,8 +94,7 @@ export default function LotRatesPage() {
                       <Table.Td>
                         <Text size="sm">{r.product.name[lang]}</Text>
                         <Text size="xs" c="dark.6">
-                          {r.product.sku} ·{' '}
-                          {t('oem.qa.rates.ordersClients', { orders: r.orders, clients: r.clients })}
+                          {r.product.sku} · {t('oem.qa.rates.orders', { count: r.orders })}
                         </Text>
                       </Table.Td>
                       <Table.Td ta="right">
@@ -129,7 +128,7 @@ export default function LotRatesPage() {
                       </Table.Td>
                       <Table.Td>
                         {r.investigation ? (
-                          <Group gap="xs" wrap="nowrap">
+                          <Stack gap={2} align="flex-start">
                             <InvestigationStateBadge state={r.investigation.state} />
                             <Anchor
                               component={Link}
@@ -138,7 +137,7 @@ export default function LotRatesPage() {
                             >
                               {t('oem.qa.rates.see')}
                             </Anchor>
-                          </Group>
+                          </Stack>
                         ) : (
                           <Button
                             size="xs"
