@@ -8,6 +8,12 @@ import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.j
 import { testDatabases } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
+/** A receipt as a customer photographs it: the smallest valid PNG, enough for the file-type check. */
+const RECEIPT_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
 /*
  * The end-user service in a real browser, against the real server: a customer's mail-in repair from
  * the report to the parcel going back (the customer, the Shenzhen center's technician and a guest
@@ -288,6 +294,36 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByRole('button', { name: 'Show my repair' }).click();
       await main.getByRole('alert').waitFor();
       expect(await main.getByText(shenzhenCenter.nameEn).count()).toBe(0);
+    });
+
+    it('the demo customer registers an inverter bought elsewhere, with a photo of the receipt', async () => {
+      const page = await openPage('/sign-in?next=%2Fmy-products');
+      await signIn(page, demo('customer').email);
+      await page.waitForURL('**/my-products');
+      const main = page.getByRole('main');
+      await main.getByRole('link', { name: 'Register a product' }).click();
+      await main.getByRole('heading', { level: 1, name: 'Register a product' }).waitFor();
+      await main.getByLabel('By the product (no serial number)').check();
+      await main
+        .getByRole('combobox', { name: /^Product/ })
+        .selectOption({ label: '3 kW Pure Sine Wave Inverter' });
+      await main.getByLabel('Purchase date').fill('2026-11-02');
+      // Submitting without the receipt is refused before anything is sent.
+      await main.getByRole('button', { name: 'Register the product' }).click();
+      await main.getByText('Attach the proof of purchase.').waitFor();
+      await main.locator('input[type="file"]').setInputFiles({
+        name: 'receipt.png',
+        mimeType: 'image/png',
+        buffer: RECEIPT_PNG,
+      });
+      await noViolations(page);
+      await screenshot(page, 'customer-register-en');
+      await main.getByRole('button', { name: 'Register the product' }).click();
+      await page.waitForURL('**/my-products');
+      await main.getByRole('status').getByText('Product registered').waitFor();
+      const row = main.getByRole('row').filter({ hasText: '3 kW Pure Sine Wave Inverter' });
+      await row.getByText('Covered').waitFor();
+      await noViolations(page);
     });
 
     it('the demo customer chooses a refund for a 3-day-old headset and is sent to the dealer', async () => {

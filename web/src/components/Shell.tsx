@@ -98,7 +98,8 @@ export function Shell() {
         {t('app.skipToContent')}
       </a>
       <Box component="header" className="site-header">
-        <Container size={wide ? 'xl' : 'lg'} py="sm">
+        {/* Always wide: a customer's five links, the language switch and their name fit on one line. */}
+        <Container size="xl" py="sm">
           <Group justify="space-between" gap="md">
             <Group gap="xl">
               <Brand />

@@ -141,8 +141,13 @@ export function RegisterProductPage() {
               accept="image/jpeg,image/png,image/webp,image/heic,application/pdf"
               required
               clearable
+              clearButtonProps={{ 'aria-label': t('service.register.proofClear') }}
               value={proof}
-              onChange={setProof}
+              onChange={(file) => {
+                setProof(file);
+                // The refusal was about the file that was missing: a chosen file answers it.
+                if (file) register.reset();
+              }}
             />
             <Button
               type="submit"
