@@ -32,5 +32,9 @@ export function formatLength(length: CalendarLength, t: TFunction): string {
 export function formatDate(isoDate: string, locale: string): string {
   const date = parsePlainDate(isoDate);
   if ('code' in date) return isoDate;
-  return date.toLocaleString(locale, { dateStyle: 'long' });
+  // Through Intl on the day's UTC midnight, in UTC: a browser's native Temporal may ignore `dateStyle`
+  // for some locales (Chromium gave "2026/11/30" for zh-CN), and the day must not shift by time zone.
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(date.year, date.month - 1, date.day),
+  );
 }
