@@ -166,6 +166,8 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await main.getByRole('heading', { level: 1, name: `Order ${order}` }).waitFor();
     await main.getByText('10 of 10 spare units used; 0 left.').waitFor();
     await main.getByText('1 from the spares, 2 beyond them').waitFor();
+    const reported = main.getByRole('row').filter({ hasText: 'Right earpiece crackles at high volume' });
+    await reported.getByRole('link', { name: /^File 1/ }).waitFor();
     const remedy = main.getByRole('region', { name: 'Choose a remedy for the defects beyond the spares' });
     await remedy.getByText('2 defective units are beyond the spare allowance.', { exact: false }).waitFor();
     await settled(client);

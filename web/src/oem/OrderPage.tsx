@@ -25,11 +25,13 @@ import { isVersionConflict } from '../desk/desk-api.js';
 import {
   type ExcessResolution,
   type Ledger,
+  defectReportsQuery,
   ledgerQuery,
   type OemOrder,
   orderQuery,
   resolveExcess,
   type ResolveExcessRequest,
+  uploadUrl,
 } from './oem-api.js';
 import {
   defectReporters,
@@ -289,6 +291,10 @@ function LedgerFigures({ ledger }: { ledger: Ledger }) {
 
 function LedgerLines({ ledger }: { ledger: Ledger }) {
   const { t } = useTranslation();
+  // The reports carry their evidence files; the ledger's lines name the report.
+  const reports = useQuery(defectReportsQuery(ledger.orderId));
+  const evidenceOf = (reportId: string) =>
+    reports.data?.find((r) => r.id === reportId)?.evidenceUploadIds ?? [];
   if (ledger.lines.length === 0) {
     return (
       <Text size="sm" c="dark.6">
@@ -297,7 +303,7 @@ function LedgerLines({ ledger }: { ledger: Ledger }) {
     );
   }
   return (
-    <ScrollTable label={t('oem.ledger.linesTitle')} minWidth={760}>
+    <ScrollTable label={t('oem.ledger.linesTitle')} minWidth={860}>
       <Table striped verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
@@ -308,6 +314,7 @@ function LedgerLines({ ledger }: { ledger: Ledger }) {
               {t('oem.fields.units')}
             </Table.Th>
             <Table.Th scope="col">{t('oem.ledger.where')}</Table.Th>
+            <Table.Th scope="col">{t('oem.fields.evidence')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -328,6 +335,23 @@ function LedgerLines({ ledger }: { ledger: Ledger }) {
                     {t('oem.ledger.split', { spares: line.coveredBySpares, excess: line.excess })}
                   </Text>
                 )}
+              </Table.Td>
+              <Table.Td>
+                {evidenceOf(line.reportId).length === 0
+                  ? '—'
+                  : evidenceOf(line.reportId).map((uploadId, i) => (
+                      <Anchor
+                        key={uploadId}
+                        href={uploadUrl(uploadId)}
+                        target="_blank"
+                        rel="noopener"
+                        size="sm"
+                        mr="xs"
+                        aria-label={t('oem.ledger.evidenceOf', { n: i + 1, date: line.reportedOn })}
+                      >
+                        {t('oem.ledger.evidenceN', { n: i + 1 })}
+                      </Anchor>
+                    ))}
               </Table.Td>
             </Table.Tr>
           ))}
