@@ -28,6 +28,7 @@ import {
 } from '../domain/maintenance/state-machine.js';
 import { excessRemedyCodes, remedyCodes, rootCauses, type PolicyVersion } from '../domain/policy/schema.js';
 import { investigationStates } from '../domain/oem/batch-investigation.js';
+import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem/shipment.js';
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
@@ -817,6 +818,11 @@ export const remakeOrderNumberSequence = pgSequence('remake_order_number_seq', {
   startWith: 1,
   minValue: 1,
 });
+/** Feeds replacement shipment numbers (RPL-2026-000123). */
+export const replacementShipmentNumberSequence = pgSequence('replacement_shipment_number_seq', {
+  startWith: 1,
+  minValue: 1,
+});
 
 export { investigationStates, rootCauses, excessRemedyCodes };
 export const investigationOrigins = ['qa', 'early_warning'] as const;
@@ -897,11 +903,64 @@ export const investigationEvidence = pgTable(
   (t) => [uniqueIndex('investigation_evidence_upload_idx').on(t.investigationId, t.uploadId)],
 );
 
-export const shippingModes = ['air', 'sea', 'road'] as const;
+export { shipmentStates, shippingModes };
+
+/**
+ * The shipment columns a remake order and a replacement shipment share (`domain/oem/shipment.ts`):
+ * its state, how it travels, its carrier and waybill once it left, the days it left and arrived (the
+ * store's calendar days), why it was called off, and the version a move is checked against.
+ */
+const shipmentColumns = () => ({
+  state: text('state', { enum: shipmentStates }).notNull().default('planned'),
+  shippingMode: text('shipping_mode', { enum: shippingModes }).notNull(),
+  carrier: text('carrier'),
+  /** The air waybill or the carrier's tracking number. */
+  waybill: text('waybill'),
+  shippedOn: date('shipped_on', { mode: 'string' }),
+  deliveredOn: date('delivered_on', { mode: 'string' }),
+  cancellationReason: text('cancellation_reason'),
+  version: version(),
+});
+
+/** What the state says a shipment has recorded: a database check beside the domain's guards. */
+function shipmentChecks(
+  table: string,
+  t: {
+    state: PgColumn;
+    shippingMode: PgColumn;
+    carrier: PgColumn;
+    waybill: PgColumn;
+    shippedOn: PgColumn;
+    deliveredOn: PgColumn;
+    cancellationReason: PgColumn;
+    version: PgColumn;
+  },
+) {
+  return [
+    check(`${table}_state_check`, oneOf(t.state, shipmentStates)),
+    check(`${table}_shipping_mode_check`, oneOf(t.shippingMode, shippingModes)),
+    check(
+      `${table}_shipped_check`,
+      sql`(${t.state} in ('shipped', 'delivered')) = (${t.shippedOn} is not null and ${t.carrier} is not null and ${t.waybill} is not null)`,
+    ),
+    check(
+      `${table}_delivered_check`,
+      sql`(${t.state} = 'delivered') = (${t.deliveredOn} is not null) and (${t.deliveredOn} is null or ${t.deliveredOn} >= ${t.shippedOn})`,
+    ),
+    check(
+      `${table}_cancelled_check`,
+      sql`(${t.state} = 'cancelled') = (${t.cancellationReason} is not null)`,
+    ),
+    check(`${table}_version_check`, sql`${t.version} >= 1`),
+  ];
+}
+
+const openShipment = (state: PgColumn) => oneOf(state, openShipmentStates);
 
 /**
  * New units the maker makes for a confirmed batch defect, for one client order and one lot, shipped
- * the way the policy says (by air). Their costs are entries of `maker_cost_entries`.
+ * the way the policy says (by air). Their costs are entries of `maker_cost_entries`. A later report
+ * joins the remake of its order and lot that has not left yet; once that one shipped, a new one is made.
  */
 export const remakeOrders = pgTable(
   'remake_orders',
@@ -923,14 +982,17 @@ export const remakeOrders = pgTable(
       .references(() => products.id),
     lot: text('lot').notNull(),
     units: integer('units').notNull(),
-    shippingMode: text('shipping_mode', { enum: shippingModes }).notNull(),
+    ...shipmentColumns(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     check('remake_orders_units_check', sql`${t.units} > 0`),
-    check('remake_orders_shipping_mode_check', oneOf(t.shippingMode, shippingModes)),
-    uniqueIndex('remake_orders_investigation_order_lot_idx').on(t.investigationId, t.orderId, t.lot),
+    ...shipmentChecks('remake_orders', t),
+    // One remake still to leave per investigation, order and lot: the one later reports join.
+    uniqueIndex('remake_orders_open_investigation_order_lot_idx')
+      .on(t.investigationId, t.orderId, t.lot)
+      .where(openShipment(t.state)),
     index('remake_orders_order_id_idx').on(t.orderId),
     index('remake_orders_client_id_idx').on(t.clientId),
   ],
@@ -1051,6 +1113,42 @@ export const excessResolutions = pgTable(
   ],
 );
 
+/**
+ * New units shipped for the excess defects of an order, when the client chose that remedy (clause
+ * OEM 1): made with the choice, one per `replacement_shipment` resolution, and moved by sales or
+ * admins to delivery. The choice stays the client's record; the shipment is the maker's work on it.
+ */
+export const replacementShipments = pgTable(
+  'replacement_shipments',
+  {
+    id: id(),
+    shipmentNumber: text('shipment_number').notNull().unique(),
+    resolutionId: uuid('resolution_id')
+      .notNull()
+      .unique()
+      .references(() => excessResolutions.id),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => oemOrders.id),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    units: integer('units').notNull(),
+    ...shipmentColumns(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('replacement_shipments_units_check', sql`${t.units} > 0`),
+    ...shipmentChecks('replacement_shipments', t),
+    index('replacement_shipments_order_id_idx').on(t.orderId),
+    index('replacement_shipments_client_id_idx').on(t.clientId, t.createdAt),
+  ],
+);
+
 export const makerCostKinds = ['remake_units', 'air_freight', 'other'] as const;
 export type MakerCostKind = (typeof makerCostKinds)[number];
 
@@ -1131,6 +1229,7 @@ export type ReimbursementClaim = typeof reimbursementClaims.$inferSelect;
 export type Quote = typeof quotes.$inferSelect;
 export type BatchDefectInvestigation = typeof batchDefectInvestigations.$inferSelect;
 export type RemakeOrder = typeof remakeOrders.$inferSelect;
+export type ReplacementShipment = typeof replacementShipments.$inferSelect;
 export type OemDefectReport = typeof oemDefectReports.$inferSelect;
 export type ExcessResolution = typeof excessResolutions.$inferSelect;
 export type MakerCostEntry = typeof makerCostEntries.$inferSelect;

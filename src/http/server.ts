@@ -49,6 +49,7 @@ import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { oemOrderRoutes } from './oem-orders/routes.js';
 import { oemDefectReportRoutes } from './oem-defect-reports/routes.js';
 import { excessResolutionRoutes } from './excess-resolutions/routes.js';
+import { replacementShipmentRoutes } from './replacement-shipments/routes.js';
 import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
@@ -187,7 +188,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         {
           name: 'oem',
           description:
-            'OEM orders and their spares, defect reports, the defect ledger, excess remedies and credits',
+            'OEM orders and their spares, defect reports, the defect ledger, excess remedies, credits and replacement shipments',
         },
         {
           name: 'quality',
@@ -228,6 +229,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
   await app.register(excessResolutionRoutes, { prefix: '/api/v1/excess-resolutions' });
+  await app.register(replacementShipmentRoutes, { prefix: '/api/v1/replacement-shipments' });
   await app.register(batchInvestigationRoutes, { prefix: '/api/v1/batch-investigations' });
   await app.register(lotDefectRateRoutes, { prefix: '/api/v1/lot-defect-rates' });
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });

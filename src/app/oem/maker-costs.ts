@@ -1,11 +1,14 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { makerCostEntries, type MakerCostKind, oemClients, products, remakeOrders } from '../../db/schema.js';
-import type { Actor } from '../../domain/access/access.js';
+import { type Actor, listFilter } from '../../domain/access/access.js';
+import type { ShipmentState } from '../../domain/oem/shipment.js';
+import { assertAllowed, forbidden } from '../access.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import { type Money, minorDigits, money } from '../../domain/money.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { assertMay } from './lot-defect-rates.js';
+import { remakeNotFound } from './move-remake-order.js';
 import { type OemDeps, type RemakeOrderView, remakeOrderViews } from './oem-records.js';
 
 /*
@@ -54,8 +57,6 @@ export type CostFilter = {
   lot?: string | undefined;
 };
 
-const remakeNotFound = { code: 'REMAKE_ORDER_NOT_FOUND', message: 'no such remake order' };
-
 async function entries(deps: OemDeps, filter: CostFilter): Promise<CostEntryView[]> {
   const rows = await deps.db
     .select({
@@ -75,7 +76,13 @@ async function entries(deps: OemDeps, filter: CostFilter): Promise<CostEntryView
         filter.lot ? eq(makerCostEntries.lot, filter.lot) : undefined,
       ),
     )
-    .orderBy(asc(makerCostEntries.bookedOn), asc(makerCostEntries.createdAt), asc(makerCostEntries.id));
+    // Entries of one transaction share created_at: the kind keeps a remake's freight before its units.
+    .orderBy(
+      asc(makerCostEntries.bookedOn),
+      asc(makerCostEntries.createdAt),
+      asc(makerCostEntries.kind),
+      asc(makerCostEntries.id),
+    );
   return rows.map(({ entry: e, remakeNumber, clientName, sku }) => ({
     id: e.id,
     kind: e.kind,
@@ -186,16 +193,36 @@ export async function makerCostCsv(deps: OemDeps, actor: Actor, filter: CostFilt
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * Remake orders, newest first: staff see every client's; an OEM client's user its own (another
+ * client's is a 404 by id and absent from the list).
+ */
 export async function listRemakeOrders(
   deps: OemDeps,
   actor: Actor,
-  query: { clientId?: string | undefined; limit: number; offset: number },
+  query: {
+    clientId?: string | undefined;
+    orderId?: string | undefined;
+    state?: ShipmentState | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<RemakeOrderView[]> {
-  assertMay(actor, 'batchInvestigations.read');
+  const filter = listFilter(actor, 'remakeOrders.read');
+  if (filter.kind === 'none') throw forbidden();
+  const own = filter.kind === 'scope' ? filter.owners.oemClientId : undefined;
+  if (filter.kind === 'scope' && !own) return [];
   const rows = await deps.db
     .select()
     .from(remakeOrders)
-    .where(query.clientId ? eq(remakeOrders.clientId, query.clientId) : undefined)
+    .where(
+      and(
+        own ? eq(remakeOrders.clientId, own) : undefined,
+        query.clientId ? eq(remakeOrders.clientId, query.clientId) : undefined,
+        query.orderId ? eq(remakeOrders.orderId, query.orderId) : undefined,
+        query.state ? eq(remakeOrders.state, query.state) : undefined,
+      ),
+    )
     .orderBy(desc(remakeOrders.createdAt), desc(remakeOrders.remakeNumber))
     .limit(query.limit)
     .offset(query.offset);
@@ -203,9 +230,9 @@ export async function listRemakeOrders(
 }
 
 export async function getRemakeOrder(deps: OemDeps, actor: Actor, id: string): Promise<RemakeOrderView> {
-  assertMay(actor, 'batchInvestigations.read');
   const [row] = await deps.db.select().from(remakeOrders).where(eq(remakeOrders.id, id));
   if (!row) throw new AppError('not_found', remakeNotFound.code, remakeNotFound.message);
+  assertAllowed(actor, 'remakeOrders.read', { oemClientId: row.clientId }, remakeNotFound);
   const [view] = await remakeOrderViews(deps.db, [row]);
   if (!view) throw new Error('no view of the remake order');
   return view;

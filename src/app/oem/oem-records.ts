@@ -10,6 +10,8 @@ import {
   type OemOrder,
   products,
   remakeOrders,
+  type ReplacementShipment,
+  replacementShipments,
   uploads,
 } from '../../db/schema.js';
 import { type Actor, authorize } from '../../domain/access/access.js';
@@ -23,6 +25,7 @@ import type { OemPolicy, PolicyVersion } from '../../domain/policy/schema.js';
 import { auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 import type { PolicySource } from '../policies/policy-source.js';
+import { type ShipmentFields, shipmentFields } from './shipment-records.js';
 
 /* What the OEM use cases share: loading an order with its policy, its ledger, and the views. */
 
@@ -172,6 +175,8 @@ export type ExcessResolutionView = {
   units: number;
   credit: { kind: 'units' | 'money'; units: number; amount: Money | null } | null;
   appliedTo: (OrderRef & { appliedAt: string }) | null;
+  /** A replacement shipment remedy: the shipment the maker makes of it. */
+  replacementShipment: { id: string; shipmentNumber: string; state: ShipmentFields['state'] } | null;
   createdAt: string;
 };
 
@@ -192,6 +197,21 @@ export async function resolutionViews(
   const numbers = await orderRefs(
     db,
     rows.flatMap((r) => [r.orderId, r.appliedToOrderId]),
+  );
+  const replacementIds = rows.filter((r) => r.remedy === 'replacement_shipment').map((r) => r.id);
+  const shipments = new Map(
+    (replacementIds.length === 0
+      ? []
+      : await db
+          .select({
+            id: replacementShipments.id,
+            shipmentNumber: replacementShipments.shipmentNumber,
+            state: replacementShipments.state,
+            resolutionId: replacementShipments.resolutionId,
+          })
+          .from(replacementShipments)
+          .where(inArray(replacementShipments.resolutionId, replacementIds))
+    ).map(({ resolutionId, ...shipment }) => [resolutionId, shipment]),
   );
   return rows.map((r) => ({
     id: r.id,
@@ -218,11 +238,12 @@ export async function resolutionViews(
             orderNumber: numbers.get(r.appliedToOrderId) ?? '',
             appliedAt: r.appliedAt.toISOString(),
           },
+    replacementShipment: shipments.get(r.id) ?? null,
     createdAt: r.createdAt.toISOString(),
   }));
 }
 
-export type RemakeOrderView = {
+export type RemakeOrderView = ShipmentFields & {
   id: string;
   remakeNumber: string;
   investigationId: string;
@@ -231,7 +252,6 @@ export type RemakeOrderView = {
   productId: string;
   lot: string;
   units: number;
-  shippingMode: string;
   createdAt: string;
 };
 
@@ -252,7 +272,39 @@ export async function remakeOrderViews(
     productId: r.productId,
     lot: r.lot,
     units: r.units,
-    shippingMode: r.shippingMode,
+    ...shipmentFields(r),
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+export type ReplacementShipmentView = ShipmentFields & {
+  id: string;
+  shipmentNumber: string;
+  resolutionId: string;
+  order: OrderRef;
+  clientId: string;
+  productId: string;
+  units: number;
+  createdAt: string;
+};
+
+export async function replacementShipmentViews(
+  db: Db,
+  rows: readonly ReplacementShipment[],
+): Promise<ReplacementShipmentView[]> {
+  const numbers = await orderRefs(
+    db,
+    rows.map((r) => r.orderId),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    shipmentNumber: r.shipmentNumber,
+    resolutionId: r.resolutionId,
+    order: { id: r.orderId, orderNumber: numbers.get(r.orderId) ?? '' },
+    clientId: r.clientId,
+    productId: r.productId,
+    units: r.units,
+    ...shipmentFields(r),
     createdAt: r.createdAt.toISOString(),
   }));
 }
@@ -279,6 +331,7 @@ export type OemOrderView = OemOrderSummary & {
   nextOrderCredits: { applied: ExcessResolutionView[]; granted: ExcessResolutionView[] };
   billing: OrderBilling;
   remakeOrders: RemakeOrderView[];
+  replacementShipments: ReplacementShipmentView[];
 };
 
 export function orderSummary(loaded: LoadedOrder): OemOrderSummary {
@@ -340,6 +393,14 @@ export async function orderView(
       ),
     ),
     remakeOrders: await remakeOrderViews(db, remakes),
+    replacementShipments: await replacementShipmentViews(
+      db,
+      await db
+        .select()
+        .from(replacementShipments)
+        .where(eq(replacementShipments.orderId, orderId))
+        .orderBy(asc(replacementShipments.createdAt), asc(replacementShipments.shipmentNumber)),
+    ),
   };
 }
 
@@ -379,8 +440,8 @@ export function clientRecipient(loaded: Pick<LoadedOrder, 'clientEmail'>): strin
  */
 export async function nextNumber(
   tx: Transaction,
-  sequence: 'oem_order_number_seq' | 'remake_order_number_seq',
-  prefix: 'OEM' | 'RMK',
+  sequence: 'oem_order_number_seq' | 'remake_order_number_seq' | 'replacement_shipment_number_seq',
+  prefix: 'OEM' | 'RMK' | 'RPL',
   year: number,
 ): Promise<string> {
   const n = scalarOf(await tx.execute(sql`select nextval(${sql.raw(`'${sequence}'`)})::text as n`), 'n');

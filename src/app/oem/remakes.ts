@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { openShipmentStates } from '../../domain/oem/shipment.js';
 import type { Transaction } from '../../db/client.js';
 import {
   type BatchDefectInvestigation,
@@ -75,9 +76,10 @@ async function bookCost(
 }
 
 /**
- * Puts reported units of one client order and lot under the investigation's remake: a new remake
- * order (its units and its air freight booked), or more units on the one already made (their cost
- * booked; they travel in the same shipment). The reports then point at it.
+ * Puts reported units of one client order and lot under the investigation's remake: more units on the
+ * one that has not left yet (planned or in production: their cost booked, they travel in the same
+ * shipment), or else a new remake order (its units and its own air freight booked) — once a remake
+ * shipped or was cancelled, later units need a shipment of their own. The reports then point at it.
  */
 export async function remakeUnits(
   tx: Transaction,
@@ -104,6 +106,7 @@ export async function remakeUnits(
         eq(remakeOrders.investigationId, inv.id),
         eq(remakeOrders.orderId, order.id),
         eq(remakeOrders.lot, lot),
+        inArray(remakeOrders.state, [...openShipmentStates]),
       ),
     )
     .for('update');
@@ -111,7 +114,12 @@ export async function remakeUnits(
   if (existing) {
     const [updated] = await tx
       .update(remakeOrders)
-      .set({ units: sql`${remakeOrders.units} + ${units}`, updatedAt: new Date(args.now.epochMilliseconds) })
+      // A new version: a screen that read the remake before it grew is stale.
+      .set({
+        units: sql`${remakeOrders.units} + ${units}`,
+        version: sql`${remakeOrders.version} + 1`,
+        updatedAt: new Date(args.now.epochMilliseconds),
+      })
       .where(eq(remakeOrders.id, existing.id))
       .returning();
     if (!updated) throw new Error('the locked remake order was not updated');
@@ -133,6 +141,7 @@ export async function remakeUnits(
         productId: order.productId,
         lot,
         units,
+        state: 'planned',
         shippingMode: args.policy.batchDefect.shipping,
       })
       .returning();

@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { type ExcessResolution, excessResolutions, outbox } from '../../db/schema.js';
+import { type ExcessResolution, excessResolutions, outbox, replacementShipments } from '../../db/schema.js';
 import { type Actor, authorize } from '../../domain/access/access.js';
 import {
   type ExcessRemedyChoice,
   resolveExcess as decideExcess,
 } from '../../domain/oem/excess-resolution.js';
+import { calendarDateIn } from '../../domain/calendar.js';
+import { defaultShippingMode } from '../../domain/oem/shipment.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
@@ -15,6 +17,7 @@ import {
   type ExcessResolutionView,
   ledgerOfOrder,
   loadOrder,
+  nextNumber,
   type OemDeps,
   orderNotFound,
   policyOfOrder,
@@ -135,6 +138,31 @@ export async function resolveExcess(
         .returning();
       if (!inserted) throw new Error('insert returned no resolution');
       await touchOrders(tx, [order.id], deps.now());
+      // New units to replace the excess: the maker's shipment of them starts planned, by sea unless
+      // sales or an admin choose otherwise when it ships.
+      const shipment =
+        r.remedy === 'replacement_shipment'
+          ? (
+              await tx
+                .insert(replacementShipments)
+                .values({
+                  shipmentNumber: await nextNumber(
+                    tx,
+                    'replacement_shipment_number_seq',
+                    'RPL',
+                    calendarDateIn(deps.now(), deps.storeTimeZone).year,
+                  ),
+                  resolutionId: inserted.id,
+                  orderId: order.id,
+                  clientId: order.clientId,
+                  productId: order.productId,
+                  units: r.units,
+                  state: 'planned',
+                  shippingMode: defaultShippingMode.replacement,
+                })
+                .returning()
+            )[0]
+          : undefined;
       await recordAudit(tx, actor, {
         action: 'oem_excess.resolved',
         entityType: 'excess_resolution',
@@ -149,15 +177,29 @@ export async function resolveExcess(
           resolvedBefore: resolvedUnits,
         },
       });
+      if (shipment) {
+        await recordAudit(tx, actor, {
+          action: 'replacement_shipment.planned',
+          entityType: 'replacement_shipment',
+          entityId: shipment.id,
+          data: {
+            resolutionId: inserted.id,
+            orderId: order.id,
+            units: shipment.units,
+            shippingMode: shipment.shippingMode,
+            shipmentNumber: shipment.shipmentNumber,
+          },
+        });
+      }
       const what =
         r.remedy === 'replacement_shipment'
-          ? `a replacement shipment of ${r.units} new units`
+          ? `a replacement shipment of ${r.units} new units (${shipment?.shipmentNumber ?? ''})`
           : r.creditKind === 'units'
             ? `a credit of ${r.units} units on the next order of ${loaded.product.sku}`
             : `a credit of ${r.creditAmount ? formatMoney(r.creditAmount) : ''} on the next order`;
       const whatZh =
         r.remedy === 'replacement_shipment'
-          ? `新品更换 ${r.units} 件`
+          ? `新品更换 ${r.units} 件（${shipment?.shipmentNumber ?? ''}）`
           : r.creditKind === 'units'
             ? `下单抵扣 ${r.units} 件`
             : `下单抵扣 ${r.creditAmount ? formatMoney(r.creditAmount) : ''}`;
@@ -171,7 +213,11 @@ export async function resolveExcess(
           recipient: roleRecipient('sales'),
           subject: `Order ${order.orderNumber}: ${r.remedy === 'replacement_shipment' ? 'replacement shipment' : 'credit on next order'}`,
           body,
-          payload: { resolutionId: inserted.id, orderId: order.id },
+          payload: {
+            resolutionId: inserted.id,
+            orderId: order.id,
+            ...(shipment ? { replacementShipmentId: shipment.id } : {}),
+          },
         },
         ...(loaded.clientEmail
           ? [
@@ -180,7 +226,11 @@ export async function resolveExcess(
                 recipient: loaded.clientEmail,
                 subject: `Your choice for order ${order.orderNumber} — 订单 ${order.orderNumber} 的处理方式`,
                 body,
-                payload: { resolutionId: inserted.id, orderId: order.id },
+                payload: {
+                  resolutionId: inserted.id,
+                  orderId: order.id,
+                  ...(shipment ? { replacementShipmentId: shipment.id } : {}),
+                },
               },
             ]
           : []),

@@ -145,6 +145,16 @@ export const permissions = {
   'lotDefectRates.read': { admin: 'all', qa: 'all' },
   'makerCosts.read': { admin: 'all', qa: 'all', sales: 'all' },
   'makerCosts.record': { admin: 'all', qa: 'all' },
+  /*
+   * What the maker ships to a client after a defect. Owners: a remake order and a replacement shipment
+   * are their order's client's, who follows them (state, carrier, waybill) in the portal.
+   */
+  'remakeOrders.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
+  /** Production, shipping by air with its waybill, delivery: QA, who confirmed the batch defect. */
+  'remakeOrders.ship': { admin: 'all', qa: 'all' },
+  'replacementShipments.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
+  /** Sales, who keep the client's order desk and took its choice of remedy, ship the replacement. */
+  'replacementShipments.ship': { admin: 'all', sales: 'all' },
   /**
    * Proofs of purchase and evidence, by id: staff all of them; a dealer, a customer or an OEM client
    * those on their purchases and defect reports, and anyone the files they uploaded themselves.

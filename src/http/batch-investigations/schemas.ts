@@ -176,11 +176,3 @@ export const recordMakerCostRequestSchema = z
   })
   .strict()
   .meta({ id: 'RecordMakerCostRequest' });
-
-export const listRemakeOrdersQuerySchema = z
-  .object({
-    clientId: z.uuid().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  })
-  .strict();

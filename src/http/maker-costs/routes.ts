@@ -7,18 +7,22 @@ import {
   makerCostLedger,
   recordMakerCost,
 } from '../../app/oem/maker-costs.js';
+import { moveRemakeOrder } from '../../app/oem/move-remake-order.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import {
   costEntrySchema,
-  listRemakeOrdersQuerySchema,
   makerCostLedgerSchema,
   makerCostQuerySchema,
   recordMakerCostRequestSchema,
 } from '../batch-investigations/schemas.js';
 import { errorResponseSchema } from '../errors.js';
 import { oemDeps } from '../oem-orders/routes.js';
-import { remakeOrderSchema } from '../oem-orders/schemas.js';
+import {
+  listShipmentsQuerySchema,
+  moveShipmentRequestSchema,
+  remakeOrderSchema,
+} from '../oem-orders/schemas.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -26,6 +30,7 @@ const errors = {
   403: errorResponseSchema,
   404: errorResponseSchema,
 };
+const moveErrors = { ...errors, 409: errorResponseSchema };
 
 /** The maker's cost ledger of batch defects, per client, product and lot, and its CSV export. */
 export const makerCostRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -63,16 +68,19 @@ export const makerCostRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-/** Remake orders of confirmed batch defects, and further costs booked against one. */
+/**
+ * Remake orders of confirmed batch defects: read by staff and by their client, moved by QA from
+ * production to delivery by air, and further costs booked against one.
+ */
 export const remakeOrderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/',
     {
-      config: { access: 'batchInvestigations.read' },
+      config: { access: 'remakeOrders.read' },
       schema: {
         tags: ['quality'],
-        summary: 'Remake orders, newest first',
-        querystring: listRemakeOrdersQuerySchema,
+        summary: 'Remake orders, newest first (an OEM client’s user: its own)',
+        querystring: listShipmentsQuerySchema,
         response: { 200: z.array(remakeOrderSchema), ...errors },
       },
     },
@@ -82,15 +90,38 @@ export const remakeOrderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:id',
     {
-      config: { access: 'batchInvestigations.read' },
+      config: { access: 'remakeOrders.read' },
       schema: {
         tags: ['quality'],
-        summary: 'One remake order',
+        summary:
+          'One remake order, with its shipment: state, carrier, air waybill, days shipped and delivered',
         params: idParams,
         response: { 200: remakeOrderSchema, ...errors },
       },
     },
     async (request) => getRemakeOrder(oemDeps(app), currentActor(request), request.params.id),
+  );
+
+  app.post(
+    '/:id/transitions',
+    {
+      config: { access: 'remakeOrders.ship' },
+      schema: {
+        tags: ['quality'],
+        summary:
+          'Move a remake order: in production, shipped by air with carrier and waybill, delivered, cancelled',
+        description:
+          'planned → in_production → shipped → delivered; cancelled from planned or in_production (with a reason). ' +
+          'Shipping needs `carrier` and `waybill` (400 CARRIER_REQUIRED, WAYBILL_REQUIRED) and goes by air only ' +
+          '(400 SHIPPING_MODE_NOT_ALLOWED); days are the store’s, today by default, never after today. An illegal ' +
+          'move is 409 ILLEGAL_TRANSITION with `details.allowed`; a stale `expectedVersion` 409 VERSION_CONFLICT. ' +
+          'The client is written to when it ships (with the waybill) and when it is delivered.',
+        params: idParams,
+        body: moveShipmentRequestSchema,
+        response: { 200: remakeOrderSchema, ...moveErrors },
+      },
+    },
+    async (request) => moveRemakeOrder(oemDeps(app), currentActor(request), request.params.id, request.body),
   );
 
   app.post(

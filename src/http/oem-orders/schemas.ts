@@ -5,6 +5,13 @@ import {
   MAX_FAILURE_MODE_LENGTH,
   MAX_SERIALS_PER_REPORT,
 } from '../../domain/oem/defect-report.js';
+import {
+  MAX_CANCELLATION_REASON_LENGTH,
+  MAX_CARRIER_LENGTH,
+  MAX_WAYBILL_LENGTH,
+  shipmentStates,
+  shippingModes,
+} from '../../domain/oem/shipment.js';
 import { excessRemedyCodes } from '../../domain/policy/schema.js';
 import { langQuerySchema } from '../language.js';
 import { expectedVersionField, moneySchema } from '../money-fields.js';
@@ -87,10 +94,29 @@ export const excessResolutionSchema = z
       .extend({ appliedAt: z.string() })
       .nullable()
       .describe('The later order the credit was applied to; null while it waits'),
+    replacementShipment: z
+      .object({ id: z.string(), shipmentNumber: z.string(), state: z.enum(shipmentStates) })
+      .nullable()
+      .describe('A replacement shipment remedy: the shipment the maker makes of it'),
     createdAt: z.string(),
   })
   .meta({ id: 'ExcessResolution' });
 export type ExcessResolution = z.infer<typeof excessResolutionSchema>;
+
+/** What a remake order and a replacement shipment share: `domain/oem/shipment.ts`. */
+const shipmentFields = {
+  state: z
+    .enum(shipmentStates)
+    .describe('planned → in_production → shipped → delivered; cancelled before it leaves'),
+  shippingMode: z.enum(shippingModes),
+  carrier: z.string().nullable(),
+  waybill: z.string().nullable().describe('The air waybill or the carrier’s tracking number, once shipped'),
+  shippedOn: z.iso.date().nullable(),
+  deliveredOn: z.iso.date().nullable(),
+  cancellationReason: z.string().nullable(),
+  version: z.int().describe('Send it back as expectedVersion with a move'),
+  allowedMoves: z.array(z.enum(shipmentStates)).describe('The states it may move to next'),
+};
 
 export const remakeOrderSchema = z
   .object({
@@ -102,11 +128,75 @@ export const remakeOrderSchema = z
     productId: z.string(),
     lot: z.string(),
     units: z.int(),
-    shippingMode: z.string().describe('air, as the policy says for a batch defect'),
+    ...shipmentFields,
+    shippingMode: z.enum(shippingModes).describe('air, as the policy says for a batch defect'),
     createdAt: z.string(),
   })
   .meta({ id: 'RemakeOrder' });
 export type RemakeOrder = z.infer<typeof remakeOrderSchema>;
+
+export const replacementShipmentSchema = z
+  .object({
+    id: z.string(),
+    shipmentNumber: z.string().describe('RPL-2026-000123'),
+    resolutionId: z.string().describe('The client’s choice of a replacement shipment it fulfils'),
+    order: orderRef,
+    clientId: z.string(),
+    productId: z.string(),
+    units: z.int(),
+    ...shipmentFields,
+    createdAt: z.string(),
+  })
+  .meta({ id: 'ReplacementShipment' });
+export type ReplacementShipment = z.infer<typeof replacementShipmentSchema>;
+
+export const moveShipmentRequestSchema = z
+  .object({
+    to: z.enum(shipmentStates),
+    expectedVersion: expectedVersionField,
+    carrier: z
+      .string()
+      .trim()
+      .max(MAX_CARRIER_LENGTH)
+      .optional()
+      .describe('Shipping: who carries it (required)'),
+    waybill: z
+      .string()
+      .trim()
+      .max(MAX_WAYBILL_LENGTH)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/, 'letters, digits, spaces and . / -')
+      .optional()
+      .describe('Shipping: the air waybill or tracking number (required)'),
+    shippingMode: z
+      .enum(shippingModes)
+      .optional()
+      .describe('Shipping: a remake goes by air only; a replacement by air, sea (the default) or road'),
+    shippedOn: dayInputField
+      .optional()
+      .describe('Shipping: the day it left (today by default; not after today)'),
+    deliveredOn: dayInputField
+      .optional()
+      .describe('Delivery: the day it arrived (today by default; not before it left, not after today)'),
+    reason: z
+      .string()
+      .trim()
+      .max(MAX_CANCELLATION_REASON_LENGTH)
+      .optional()
+      .describe('Cancelling: why (required)'),
+  })
+  .strict()
+  .meta({ id: 'MoveShipmentRequest' });
+export type MoveShipmentRequest = z.infer<typeof moveShipmentRequestSchema>;
+
+export const listShipmentsQuerySchema = z
+  .object({
+    clientId: z.uuid().optional(),
+    orderId: z.uuid().optional(),
+    state: z.enum(shipmentStates).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
 
 const orderSummaryFields = {
   id: z.string(),
@@ -142,6 +232,7 @@ export const oemOrderSchema = z
       amountDue: moneySchema.nullable(),
     }),
     remakeOrders: z.array(remakeOrderSchema),
+    replacementShipments: z.array(replacementShipmentSchema),
   })
   .meta({ id: 'OemOrder' });
 export type OemOrder = z.infer<typeof oemOrderSchema>;

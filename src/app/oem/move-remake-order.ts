@@ -1,0 +1,123 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { oemOrders, remakeOrders } from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import { calendarDateIn } from '../../domain/calendar.js';
+import { moveShipment } from '../../domain/oem/shipment.js';
+import { assertAllowed } from '../access.js';
+import { recordAudit } from '../audit.js';
+import { AppError } from '../errors.js';
+import { assertVersion, versionConflict } from '../optimistic-lock.js';
+import { type OemDeps, type RemakeOrderView, remakeOrderViews } from './oem-records.js';
+import {
+  dayOf,
+  type MoveShipmentInput,
+  notifyClient,
+  shipmentMessage,
+  shipmentRefusal,
+  snapshotOf,
+} from './shipment-records.js';
+
+export const remakeNotFound = { code: 'REMAKE_ORDER_NOT_FOUND', message: 'no such remake order' };
+
+/**
+ * QA moves a remake order of a confirmed batch defect: into production, shipped by air with its
+ * carrier and air waybill, delivered — or cancelled before it leaves. The move, its audit event and the
+ * client's message (when it ships and when it arrives) stand or fall together; a stale version is a 409.
+ */
+export async function moveRemakeOrder(
+  deps: OemDeps,
+  actor: Actor,
+  id: string,
+  input: MoveShipmentInput,
+): Promise<RemakeOrderView> {
+  const now = deps.now();
+  const today = calendarDateIn(now, deps.storeTimeZone);
+  const shippedOn = dayOf(input.shippedOn, 'shippedOn', deps.storeTimeZone);
+  const deliveredOn = dayOf(input.deliveredOn, 'deliveredOn', deps.storeTimeZone);
+  const row = await deps.db.transaction(async (tx) => {
+    const [remake] = await tx.select().from(remakeOrders).where(eq(remakeOrders.id, id)).for('update');
+    if (!remake) throw new AppError('not_found', remakeNotFound.code, remakeNotFound.message);
+    assertAllowed(actor, 'remakeOrders.ship', { oemClientId: remake.clientId }, remakeNotFound);
+    assertVersion('remake order', remake, input.expectedVersion);
+
+    const moved = moveShipment(snapshotOf('remake', remake), {
+      to: input.to,
+      today,
+      carrier: input.carrier,
+      waybill: input.waybill,
+      shippingMode: input.shippingMode,
+      shippedOn,
+      deliveredOn,
+      reason: input.reason,
+    });
+    if (!moved.ok) throw shipmentRefusal(moved.error);
+    const next = moved.shipment;
+
+    const [updated] = await tx
+      .update(remakeOrders)
+      .set({
+        state: next.state,
+        shippingMode: next.shippingMode,
+        carrier: next.carrier,
+        waybill: next.waybill,
+        shippedOn: next.shippedOn,
+        deliveredOn: next.deliveredOn,
+        cancellationReason: next.cancellationReason,
+        version: sql`${remakeOrders.version} + 1`,
+        updatedAt: new Date(now.epochMilliseconds),
+      })
+      .where(and(eq(remakeOrders.id, remake.id), eq(remakeOrders.version, input.expectedVersion)))
+      .returning();
+    if (!updated) throw versionConflict('remake order', remake.version);
+
+    await recordAudit(tx, actor, {
+      action: `remake_order.${next.state}`,
+      entityType: 'remake_order',
+      entityId: remake.id,
+      data: {
+        from: remake.state,
+        to: next.state,
+        version: updated.version,
+        ...(next.state === 'shipped'
+          ? {
+              shippingMode: next.shippingMode,
+              carrier: next.carrier,
+              waybill: next.waybill,
+              shippedOn: next.shippedOn,
+            }
+          : {}),
+        ...(next.state === 'delivered' ? { deliveredOn: next.deliveredOn } : {}),
+        ...(next.state === 'cancelled' ? { reason: next.cancellationReason } : {}),
+      },
+    });
+
+    if (moved.notify) {
+      const [order] = await tx
+        .select({ orderNumber: oemOrders.orderNumber })
+        .from(oemOrders)
+        .where(eq(oemOrders.id, remake.orderId));
+      await notifyClient(tx, {
+        topic: `remake_order.${next.state}`,
+        clientId: remake.clientId,
+        message: shipmentMessage({
+          kind: 'remake',
+          number: remake.remakeNumber,
+          orderNumber: order?.orderNumber ?? '',
+          units: updated.units,
+          shipment: next,
+        }),
+        payload: {
+          remakeOrderId: remake.id,
+          orderId: remake.orderId,
+          investigationId: remake.investigationId,
+          state: next.state,
+          ...(next.state === 'shipped' ? { carrier: next.carrier, waybill: next.waybill } : {}),
+        },
+      });
+    }
+    return updated;
+  });
+  const [view] = await remakeOrderViews(deps.db, [row]);
+  if (!view) throw new Error('no view of the remake order');
+  return view;
+}

@@ -1,0 +1,176 @@
+import { eq } from 'drizzle-orm';
+import type { Transaction } from '../../db/client.js';
+import { oemClients, outbox } from '../../db/schema.js';
+import { parseCalendarInput, type Temporal } from '../../domain/calendar.js';
+import {
+  allowedShipmentMoves,
+  type ShipmentKind,
+  type ShipmentMoveError,
+  type ShipmentSnapshot,
+  type ShipmentState,
+  type ShippingMode,
+} from '../../domain/oem/shipment.js';
+import { AppError } from '../errors.js';
+import { roleRecipient } from '../service-messages.js';
+
+/* What moving a remake order and a replacement shipment share: the request, the refusals, the views, the messages. */
+
+export type MoveShipmentInput = {
+  to: ShipmentState;
+  /** The version the caller read: a move on a stale screen is refused. */
+  expectedVersion: number;
+  carrier?: string | undefined;
+  waybill?: string | undefined;
+  shippingMode?: ShippingMode | undefined;
+  /** A calendar day (or a date-time with an offset, taken in the store's time zone); today by default. */
+  shippedOn?: string | undefined;
+  deliveredOn?: string | undefined;
+  reason?: string | undefined;
+};
+
+/** The shipment columns of a remake order or a replacement shipment row. */
+type ShipmentRow = {
+  state: ShipmentState;
+  shippingMode: ShippingMode;
+  carrier: string | null;
+  waybill: string | null;
+  shippedOn: string | null;
+  deliveredOn: string | null;
+  cancellationReason: string | null;
+  version: number;
+};
+
+export type ShipmentFields = ShipmentRow & { allowedMoves: ShipmentState[] };
+
+export function shipmentFields(row: ShipmentRow): ShipmentFields {
+  return {
+    state: row.state,
+    shippingMode: row.shippingMode,
+    carrier: row.carrier,
+    waybill: row.waybill,
+    shippedOn: row.shippedOn,
+    deliveredOn: row.deliveredOn,
+    cancellationReason: row.cancellationReason,
+    version: row.version,
+    allowedMoves: [...allowedShipmentMoves(row.state)],
+  };
+}
+
+export function snapshotOf(kind: ShipmentKind, row: ShipmentRow): ShipmentSnapshot {
+  return {
+    kind,
+    state: row.state,
+    shippingMode: row.shippingMode,
+    carrier: row.carrier,
+    waybill: row.waybill,
+    shippedOn: row.shippedOn,
+    deliveredOn: row.deliveredOn,
+    cancellationReason: row.cancellationReason,
+  };
+}
+
+/** The days a move names, read in the store's time zone; a malformed one is a 400 on its field. */
+export function dayOf(
+  input: string | undefined,
+  field: 'shippedOn' | 'deliveredOn',
+  timeZone: string,
+): Temporal.PlainDate | undefined {
+  if (input === undefined) return undefined;
+  const day = parseCalendarInput(input, timeZone);
+  if ('code' in day) throw new AppError('invalid', 'INVALID_DATE', `${field}: ${day.message}`, { field });
+  return day;
+}
+
+export function shipmentRefusal(error: ShipmentMoveError): AppError {
+  switch (error.code) {
+    case 'ILLEGAL_TRANSITION':
+      return new AppError('conflict', error.code, error.message, {
+        from: error.from,
+        to: error.to,
+        allowed: error.allowed,
+      });
+    case 'SHIPPING_MODE_NOT_ALLOWED':
+      return new AppError('invalid', error.code, error.message, {
+        field: error.field,
+        allowed: error.allowed,
+      });
+    default:
+      // The move is possible; the request lacks what it needs or says something impossible.
+      return new AppError('invalid', error.code, error.message, { field: error.field });
+  }
+}
+
+/**
+ * Who hears of the shipment at the client: its e-mail address, else its phone (staff call it, the
+ * outbox shows it), else sales, who keep the client's contact.
+ */
+export async function clientContact(tx: Transaction, clientId: string): Promise<string> {
+  const [client] = await tx
+    .select({ email: oemClients.email, phone: oemClients.phone })
+    .from(oemClients)
+    .where(eq(oemClients.id, clientId));
+  return client?.email ?? client?.phone ?? roleRecipient('sales');
+}
+
+const modeNames: Record<ShippingMode, { en: string; zh: string }> = {
+  air: { en: 'by air', zh: '空运' },
+  sea: { en: 'by sea', zh: '海运' },
+  road: { en: 'by road', zh: '陆运' },
+};
+
+/**
+ * The client's message when its units leave (with the carrier and the waybill to follow them) and
+ * when they are recorded as delivered, in English and Chinese.
+ */
+export function shipmentMessage(args: {
+  kind: ShipmentKind;
+  number: string;
+  orderNumber: string;
+  units: number;
+  shipment: ShipmentSnapshot;
+}): { subject: string; body: string } {
+  const { kind, number, orderNumber, units, shipment: s } = args;
+  const what =
+    kind === 'remake'
+      ? { en: `Remake ${number}`, zh: `重新生产订单 ${number}` }
+      : { en: `Replacement shipment ${number}`, zh: `换货发运 ${number}` };
+  const plural = units === 1 ? '' : 's';
+  if (s.state === 'shipped') {
+    const mode = modeNames[s.shippingMode];
+    return {
+      subject: `${what.en} for order ${orderNumber} has shipped — ${what.zh} 已发货`,
+      body:
+        `${what.en} (${units} new unit${plural} for order ${orderNumber}) left on ${s.shippedOn ?? ''} ${mode.en} ` +
+        `with ${s.carrier ?? ''}, ${s.shippingMode === 'air' ? 'air waybill' : 'tracking number'} ${s.waybill ?? ''}.` +
+        (kind === 'remake' ? ' The maker bears the whole cost.' : '') +
+        `\n\n${what.zh}（订单 ${orderNumber} 的 ${units} 件新品）已于 ${s.shippedOn ?? ''} ${mode.zh}发出，` +
+        `承运人 ${s.carrier ?? ''}，${s.shippingMode === 'air' ? '空运提单号' : '运单号'} ${s.waybill ?? ''}。` +
+        (kind === 'remake' ? '全部费用由我方承担。' : ''),
+    };
+  }
+  return {
+    subject: `${what.en} for order ${orderNumber} was delivered — ${what.zh} 已送达`,
+    body:
+      `${what.en} (${units} new unit${plural} for order ${orderNumber}, ${s.carrier ?? ''} ${s.waybill ?? ''}) ` +
+      `was delivered on ${s.deliveredOn ?? ''}. If anything is missing or damaged, tell us.` +
+      `\n\n${what.zh}（订单 ${orderNumber} 的 ${units} 件新品，${s.carrier ?? ''} ${s.waybill ?? ''}）已于 ${s.deliveredOn ?? ''} 送达。如有缺损请告知我们。`,
+  };
+}
+
+export async function notifyClient(
+  tx: Transaction,
+  args: {
+    topic: string;
+    clientId: string;
+    message: { subject: string; body: string };
+    payload: Record<string, unknown>;
+  },
+): Promise<void> {
+  await tx.insert(outbox).values({
+    topic: args.topic,
+    recipient: await clientContact(tx, args.clientId),
+    subject: args.message.subject,
+    body: args.message.body,
+    payload: args.payload,
+  });
+}
