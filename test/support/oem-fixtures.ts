@@ -1,7 +1,15 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
-import { excessResolutions, oemClients, oemOrders, products } from '../../src/db/schema.js';
+import {
+  batchDefectInvestigations,
+  excessResolutions,
+  oemClients,
+  oemOrders,
+  products,
+  remakeOrders,
+  replacementShipments,
+} from '../../src/db/schema.js';
 import { DEMO_FLAGGED_OEM_ORDER, DEMO_OEM_CLIENT, DEMO_OEM_ORDER, DEMO_SKUS } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { ORIGIN } from './sessions.js';
@@ -93,8 +101,8 @@ export async function uploadEvidence(app: FastifyInstance, cookie: string): Prom
 }
 
 /**
- * The access matrix's scoped objects for the OEM routes: the demo client's order and a credit of it,
- * and another client's.
+ * The access matrix's scoped objects for the OEM routes: the demo client's order, a credit, a remake
+ * order and a replacement shipment of it, and another client's.
  */
 export async function oemMatrixFixtures(
   db: Database,
@@ -115,6 +123,53 @@ export async function oemMatrixFixtures(
       .returning({ id: excessResolutions.id });
     return row?.id ?? '';
   };
+  const headset = w.product(DEMO_SKUS.bluetoothHeadset);
+  const [investigation] = await db
+    .insert(batchDefectInvestigations)
+    .values({ productId: headset, lots: ['BTH500-L2501A'], state: 'open', origin: 'qa', openedBy: 'system' })
+    .returning({ id: batchDefectInvestigations.id });
+  const remake = async (orderId: string, clientId: string, n: number) => {
+    const [row] = await db
+      .insert(remakeOrders)
+      .values({
+        remakeNumber: `RMK-MATRIX-${n}`,
+        investigationId: investigation?.id ?? '',
+        orderId,
+        clientId,
+        productId: headset,
+        lot: 'BTH500-L2501A',
+        units: 1,
+        shippingMode: 'air',
+      })
+      .returning({ id: remakeOrders.id });
+    return row?.id ?? '';
+  };
+  const replacement = async (orderId: string, clientId: string, n: number) => {
+    const [choice] = await db
+      .insert(excessResolutions)
+      .values({
+        orderId,
+        clientId,
+        productId: headset,
+        remedy: 'replacement_shipment',
+        units: 1,
+        chosenBy: 'system',
+      })
+      .returning({ id: excessResolutions.id });
+    const [row] = await db
+      .insert(replacementShipments)
+      .values({
+        shipmentNumber: `RPL-MATRIX-${n}`,
+        resolutionId: choice?.id ?? '',
+        orderId,
+        clientId,
+        productId: headset,
+        units: 1,
+        shippingMode: 'sea',
+      })
+      .returning({ id: replacementShipments.id });
+    return row?.id ?? '';
+  };
   const orders = [{ role: 'oem' as const, own: w.demoOrder, other: w.otherOrder }];
   return new Map([
     ['/api/v1/oem-orders/:id', orders],
@@ -128,6 +183,26 @@ export async function oemMatrixFixtures(
           role: 'oem' as const,
           own: await credit(w.demoOrder, w.demoClient),
           other: await credit(w.otherOrder, w.otherClient),
+        },
+      ],
+    ],
+    [
+      '/api/v1/remake-orders/:id',
+      [
+        {
+          role: 'oem' as const,
+          own: await remake(w.demoOrder, w.demoClient, 1),
+          other: await remake(w.otherOrder, w.otherClient, 2),
+        },
+      ],
+    ],
+    [
+      '/api/v1/replacement-shipments/:id',
+      [
+        {
+          role: 'oem' as const,
+          own: await replacement(w.demoOrder, w.demoClient, 1),
+          other: await replacement(w.otherOrder, w.otherClient, 2),
         },
       ],
     ],
