@@ -95,7 +95,7 @@ describe('a shipment to an OEM client', () => {
       },
     });
     const ship = (m: Partial<ShipmentMove>) =>
-      codeOf(inProduction('remake'), { ...complete('shipped'), ...m } as ShipmentMove);
+      codeOf(inProduction('remake'), { ...complete('shipped'), ...m });
     expect(ship({ carrier: ' ' })).toBe('CARRIER_REQUIRED');
     expect(ship({ waybill: undefined })).toBe('WAYBILL_REQUIRED');
     expect(ship({ shippedOn: TODAY.add({ days: 1 }) })).toBe('DAY_IN_FUTURE');
