@@ -297,6 +297,20 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await remake.getByText('Air freight').waitFor();
     await remake.getByText('14 units').waitFor();
     await main.getByText('Batch defect confirmed', { exact: true }).first().waitFor();
+
+    // QA puts the remake into production and ships it by air, with the carrier's air waybill.
+    await remake.getByRole('button', { name: /^Start production of RMK-/ }).click();
+    const start = qa.getByRole('dialog', { name: /^Start production of RMK-/ });
+    await checkA11y(qa);
+    await start.getByRole('button', { name: 'Start production' }).click();
+    await remake.getByText('In production').waitFor();
+    await remake.getByRole('button', { name: /^Ship RMK-/ }).click();
+    const ship = qa.getByRole('dialog', { name: /^Ship RMK-/ });
+    await ship.getByLabel(/^Carrier/).fill('Cathay Cargo');
+    await ship.getByLabel(/^Air waybill/).fill('160-12345675');
+    await ship.getByRole('button', { name: 'Ship' }).click();
+    await remake.getByText('Shipped', { exact: true }).waitFor();
+    await remake.getByText('160-12345675').waitFor();
     await settled(qa);
     await checkA11y(qa);
     await screenshot(qa, 'qa-investigation-confirmed-en');
@@ -337,6 +351,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
       .waitFor();
     const clientRemakes = portal.getByRole('region', { name: 'Remake orders' });
     await clientRemakes.getByText('Air freight').waitFor();
+    await clientRemakes.getByText('Shipped', { exact: true }).waitFor();
+    await clientRemakes.getByText('160-12345675').waitFor();
+    // The client follows it; only QA moves it.
+    expect(await clientRemakes.getByRole('button').count()).toBe(0);
     await portal.getByText('0 of 3 spare units used; 3 left.').waitFor();
     await portal.getByRole('row').filter({ hasText: 'Batch defect: remade' }).first().waitFor();
     await settled(client);

@@ -33,6 +33,7 @@ import {
   type ResolveExcessRequest,
   uploadUrl,
 } from './oem-api.js';
+import { ShipmentStateBadge, ShipmentsTable } from './shipments.js';
 import {
   defectReporters,
   excessResolvers,
@@ -41,7 +42,8 @@ import {
   OemErrorAlert,
   oemStaff,
   CreditValue,
-  ShippingBadge,
+  remakeShippers,
+  replacementShippers,
   SpareRate,
   Units,
   useHasRole,
@@ -183,48 +185,45 @@ function CreditsAndBilling({ order }: { order: OemOrder }) {
   );
 }
 
-function RemakeOrders({ order }: { order: OemOrder }) {
+function Shipments({ order }: { order: OemOrder }) {
   const { t } = useTranslation();
-  if (order.remakeOrders.length === 0) return null;
+  const mayShipRemakes = useHasRole(remakeShippers);
+  const mayShipReplacements = useHasRole(replacementShippers);
   return (
-    <Card withBorder padding="lg" component="section" aria-labelledby="order-remakes">
-      <Title order={2} size="h4" id="order-remakes" mb="xs">
-        {t('oem.remake.title')}
-      </Title>
-      <Text size="sm" c="dark.6" mb="sm">
-        {t('oem.remake.intro')}
-      </Text>
-      <ScrollTable label={t('oem.remake.title')} minWidth={560}>
-        <Table verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('oem.fields.remakeNumber')}</Table.Th>
-              <Table.Th scope="col">{t('oem.fields.lot')}</Table.Th>
-              <Table.Th scope="col" ta="right">
-                {t('oem.fields.units')}
-              </Table.Th>
-              <Table.Th scope="col">{t('oem.fields.shipping')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {order.remakeOrders.map((r) => (
-              <Table.Tr key={r.id}>
-                <Table.Th scope="row" ff="monospace" fw={500}>
-                  {r.remakeNumber}
-                </Table.Th>
-                <Table.Td ff="monospace">{r.lot}</Table.Td>
-                <Table.Td ta="right">
-                  <Units count={r.units} />
-                </Table.Td>
-                <Table.Td>
-                  <ShippingBadge mode={r.shippingMode} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollTable>
-    </Card>
+    <>
+      {order.remakeOrders.length > 0 && (
+        <Card withBorder padding="lg" component="section" aria-labelledby="order-remakes">
+          <Title order={2} size="h4" id="order-remakes" mb="xs">
+            {t('oem.remake.title')}
+          </Title>
+          <Text size="sm" c="dark.6" mb="sm">
+            {t('oem.remake.intro')}
+          </Text>
+          <ShipmentsTable
+            kind="remake"
+            shipments={order.remakeOrders}
+            label={t('oem.remake.title')}
+            mayMove={mayShipRemakes}
+          />
+        </Card>
+      )}
+      {order.replacementShipments.length > 0 && (
+        <Card withBorder padding="lg" component="section" aria-labelledby="order-replacements">
+          <Title order={2} size="h4" id="order-replacements" mb="xs">
+            {t('oem.replacement.title')}
+          </Title>
+          <Text size="sm" c="dark.6" mb="sm">
+            {t('oem.replacement.intro')}
+          </Text>
+          <ShipmentsTable
+            kind="replacement"
+            shipments={order.replacementShipments}
+            label={t('oem.replacement.title')}
+            mayMove={mayShipReplacements}
+          />
+        </Card>
+      )}
+    </>
   );
 }
 
@@ -525,6 +524,15 @@ function Resolutions({ ledger }: { ledger: Ledger }) {
             {t(`oem.remedy.${r.remedy}`)}
           </ToneBadge>
           <Units count={r.units} />
+          {r.replacementShipment && (
+            <>
+              {' · '}
+              <Text span ff="monospace" size="sm">
+                {r.replacementShipment.shipmentNumber}
+              </Text>{' '}
+              <ShipmentStateBadge state={r.replacementShipment.state} />
+            </>
+          )}
           {r.credit && (
             <>
               {' · '}
@@ -628,7 +636,7 @@ export default function OrderPage() {
                 : t('oem.remedy.doneCredit')}
             </Done>
           )}
-          <RemakeOrders order={order.data} />
+          <Shipments order={order.data} />
         </>
       )}
     </Stack>

@@ -16,7 +16,12 @@ import {
   oemOrderSchema,
   oemOrderSummarySchema,
   type ExcessResolution as ExcessResolutionView,
+  type MoveShipmentRequest,
+  moveShipmentRequestSchema,
   type RemakeOrder as RemakeOrderView,
+  remakeOrderSchema,
+  type ReplacementShipment,
+  replacementShipmentSchema,
   type ReportDefectsRequest,
   reportDefectsRequestSchema,
   type ResolveExcessRequest,
@@ -43,7 +48,10 @@ export type OrderRef = ExcessResolution['order'];
 export type ImportRowProblem = DefectImportProblem;
 export type CreateOrderRequest = CreateOemOrderRequest;
 export type ReportDefectRequest = ReportDefectsRequest;
-export type { ResolveExcessRequest };
+export type { MoveShipmentRequest, ReplacementShipment, ResolveExcessRequest };
+export type ShipmentState = RemakeOrder['state'];
+/** A remake order (a batch defect) or a replacement shipment (a remedy for excess). */
+export type ShipmentKind = 'remake' | 'replacement';
 
 /** As many as the API gives at once: a client's orders and credits are that few. */
 const PAGE = 500;
@@ -138,3 +146,20 @@ export function uploadEvidence(file: File): Promise<StoredUploadResponse> {
 
 /** Where an uploaded file is shown (sandboxed by the server). */
 export const uploadUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
+
+/** Moves a shipment: QA ships remakes (by air), sales ship replacements. */
+export function moveShipment(
+  kind: ShipmentKind,
+  id: string,
+  body: MoveShipmentRequest,
+): Promise<RemakeOrder | ReplacementShipment> {
+  const checked = moveShipmentRequestSchema.parse(body);
+  return kind === 'remake'
+    ? send(remakeOrderSchema, 'POST', `/api/v1/remake-orders/${encodeURIComponent(id)}/transitions`, checked)
+    : send(
+        replacementShipmentSchema,
+        'POST',
+        `/api/v1/replacement-shipments/${encodeURIComponent(id)}/transitions`,
+        checked,
+      );
+}

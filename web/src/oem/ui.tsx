@@ -43,6 +43,9 @@ export function useHasRole(roles: readonly Role[]): boolean {
 export const orderCreators: readonly Role[] = ['oem', 'sales', 'admin'];
 export const defectReporters: readonly Role[] = ['oem', 'support', 'admin'];
 export const excessResolvers: readonly Role[] = ['oem', 'sales', 'admin'];
+/** QA ships remake orders (by air); sales ship replacement shipments. */
+export const remakeShippers: readonly Role[] = ['qa', 'admin'];
+export const replacementShippers: readonly Role[] = ['sales', 'admin'];
 /** Staff see every client's orders, with the client's name. */
 export const oemStaff: readonly Role[] = ['sales', 'admin', 'support', 'qa'];
 

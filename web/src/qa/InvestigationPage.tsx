@@ -9,7 +9,6 @@ import {
   Radio,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   Textarea,
   TextInput,
@@ -19,13 +18,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
-import { ScrollTable } from '../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { isVersionConflict } from '../desk/desk-api.js';
 import { currencies, parseAmount } from '../desk/money.js';
 import { Amount, ConflictNotice, Day, DayOf, Done, Fact, useApiLanguage } from '../desk/ui.js';
 import { uploadEvidence, uploadUrl } from '../oem/oem-api.js';
-import { OemErrorAlert, ShippingBadge, SpareRate, Units } from '../oem/ui.js';
+import { ShipmentsTable } from '../oem/shipments.js';
+import { OemErrorAlert, SpareRate } from '../oem/ui.js';
 import { usePercent } from './LotRateChart.js';
 import {
   attachEvidence,
@@ -366,42 +365,13 @@ function Remakes({ inv }: { inv: Investigation }) {
       <Text size="sm" c="dark.6" mb="sm">
         {t('oem.qa.remakes.intro')}
       </Text>
-      <ScrollTable label={t('oem.remake.title')} minWidth={640}>
-        <Table verticalSpacing="xs" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('oem.fields.remakeNumber')}</Table.Th>
-              <Table.Th scope="col">{t('oem.fields.order')}</Table.Th>
-              <Table.Th scope="col">{t('oem.fields.lot')}</Table.Th>
-              <Table.Th scope="col" ta="right">
-                {t('oem.fields.units')}
-              </Table.Th>
-              <Table.Th scope="col">{t('oem.fields.shipping')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {inv.remakeOrders.map((r) => (
-              <Table.Tr key={r.id}>
-                <Table.Th scope="row" ff="monospace" fw={500}>
-                  {r.remakeNumber}
-                </Table.Th>
-                <Table.Td>
-                  <Anchor component={Link} to={`/oem/orders/${r.order.id}`} ff="monospace" size="sm">
-                    {r.order.orderNumber}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td ff="monospace">{r.lot}</Table.Td>
-                <Table.Td ta="right">
-                  <Units count={r.units} />
-                </Table.Td>
-                <Table.Td>
-                  <ShippingBadge mode={r.shippingMode} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollTable>
+      <ShipmentsTable
+        kind="remake"
+        shipments={inv.remakeOrders}
+        label={t('oem.remake.title')}
+        showOrder
+        mayMove
+      />
       <Anchor component={Link} to="/qa/costs" size="sm" mt="sm" display="inline-block">
         {t('oem.qa.remakes.seeCosts')}
       </Anchor>
