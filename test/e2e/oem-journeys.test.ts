@@ -246,6 +246,18 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await main.getByRole('heading', { level: 1, name: '上报不良' }).waitFor();
     await checkA11y(client);
     await screenshot(client, 'oem-report-defects-zh');
+    await goTo(client, '/oem/orders');
+    await main.getByRole('heading', { level: 1, name: 'OEM 订单' }).waitFor();
+    await rowWith(main, nextOrder).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-orders-zh');
+    await goTo(client, '/oem/new-order');
+    await main.getByRole('heading', { level: 1, name: '新建 OEM 订单' }).waitFor();
+    await main.getByLabel(/^数量/).fill('1200');
+    await main.getByText('随订单发出 6 件备品（1,200 × 0.5%，向上取整）。').waitFor();
+    await checkA11y(client);
+    await screenshot(client, 'oem-new-order-zh');
   });
 
   it('a flagged lot: QA investigates, confirms a production cause, the remake ships by air and its costs are on the maker’s ledger', async () => {

@@ -193,11 +193,9 @@ function Tracking({ shipment }: { shipment: Shipment }) {
   if (!shipment.waybill) return <Text size="sm">—</Text>;
   return (
     <div>
-      <Text size="sm">
-        {shipment.carrier} ·{' '}
-        <Text span ff="monospace" size="sm">
-          {shipment.waybill}
-        </Text>
+      <Text size="sm">{shipment.carrier}</Text>
+      <Text size="sm" ff="monospace" className="nowrap">
+        {shipment.waybill}
       </Text>
       <Text size="xs" c="dark.6">
         {t('oem.shipment.shippedOn')} <Day date={shipment.shippedOn} />
@@ -233,7 +231,7 @@ export function ShipmentsTable({
   const [moving, setMoving] = useState<{ shipment: Shipment; to: ShipmentState } | undefined>();
   return (
     <>
-      <ScrollTable label={label} minWidth={showOrder ? 900 : 800}>
+      <ScrollTable label={label} minWidth={showOrder ? 980 : 860}>
         <Table verticalSpacing="xs" striped>
           <Table.Thead>
             <Table.Tr>
@@ -254,17 +252,27 @@ export function ShipmentsTable({
           <Table.Tbody>
             {shipments.map((s) => (
               <Table.Tr key={s.id}>
-                <Table.Th scope="row" ff="monospace" fw={500}>
+                <Table.Th scope="row" ff="monospace" fw={500} className="nowrap">
                   {numberOf(s)}
                 </Table.Th>
                 {showOrder && (
                   <Table.Td>
-                    <Anchor component={Link} to={`/oem/orders/${s.order.id}`} ff="monospace" size="sm">
+                    <Anchor
+                      component={Link}
+                      to={`/oem/orders/${s.order.id}`}
+                      ff="monospace"
+                      size="sm"
+                      className="nowrap"
+                    >
                       {s.order.orderNumber}
                     </Anchor>
                   </Table.Td>
                 )}
-                {kind === 'remake' && 'lot' in s && <Table.Td ff="monospace">{s.lot}</Table.Td>}
+                {kind === 'remake' && 'lot' in s && (
+                  <Table.Td ff="monospace" className="nowrap">
+                    {s.lot}
+                  </Table.Td>
+                )}
                 <Table.Td ta="right">
                   <Units count={s.units} />
                 </Table.Td>

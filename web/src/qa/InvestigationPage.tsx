@@ -384,7 +384,7 @@ function Remakes({ inv }: { inv: Investigation }) {
  * they stand today (the lot defect rates).
  */
 function LotNumbers({ inv }: { inv: Investigation }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const percent = usePercent();
   const rates = useQuery(lotRatesQuery);
   const today = (rates.data ?? []).filter((r) => r.product.id === inv.product.id && inv.lots.includes(r.lot));
@@ -400,8 +400,8 @@ function LotNumbers({ inv }: { inv: Investigation }) {
     <Text key={s.lot} size="sm">
       {t('oem.qa.investigation.signalLine', {
         lot: s.lot,
-        defects: s.defects,
-        shipped: s.unitsShipped,
+        defects: s.defects.toLocaleString(i18n.language),
+        shipped: s.unitsShipped.toLocaleString(i18n.language),
         rate: percent(s.rate),
         lower: percent(s.lower),
         upper: percent(s.upper),
