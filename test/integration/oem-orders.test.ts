@@ -353,6 +353,10 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       '/api/v1/lot-defect-rates/',
       '/api/v1/batch-investigations/{id}/transitions',
       '/api/v1/maker-costs/export',
+      '/api/v1/remake-orders/{id}/transitions',
+      '/api/v1/replacement-shipments/',
+      '/api/v1/replacement-shipments/{id}',
+      '/api/v1/replacement-shipments/{id}/transitions',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
@@ -363,6 +367,9 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       'BatchDefectInvestigation',
       'LotDefectRate',
       'MakerCostLedger',
+      'RemakeOrder',
+      'ReplacementShipment',
+      'MoveShipmentRequest',
     ]) {
       expect(doc.components.schemas, schema).toHaveProperty([schema]);
     }

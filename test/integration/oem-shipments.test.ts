@@ -315,7 +315,15 @@ describe.each(testDatabases())('shipments to OEM clients after a defect, on $nam
     for (const role of ['oem', 'qa', 'support'] as const) {
       expect((await post(role, url, { to: 'in_production', expectedVersion: 1 })).statusCode).toBe(403);
     }
-    shipment = (await post('sales', url, { to: 'in_production', expectedVersion: 1 })).json();
+    // Two staff moving it from one screen at once: one move, one 409.
+    const raced = await Promise.all([
+      post('sales', url, { to: 'in_production', expectedVersion: 1 }),
+      post('admin', url, { to: 'in_production', expectedVersion: 1 }),
+    ]);
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const loser = raced.find((r) => r.statusCode === 409)?.json<ErrorBody>();
+    expect(loser?.error.code).toBe('VERSION_CONFLICT');
+    shipment = raced.find((r) => r.statusCode === 200)?.json<ReplacementShipment>() ?? shipment;
     expect(shipment).toMatchObject({ state: 'in_production', allowedMoves: ['shipped', 'cancelled'] });
     const shipped = await post('sales', url, {
       to: 'shipped',
