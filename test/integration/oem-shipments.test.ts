@@ -134,6 +134,9 @@ describe.each(testDatabases())('shipments to OEM clients after a defect, on $nam
       error: { code: 'SHIPPING_MODE_NOT_ALLOWED', details: { field: 'shippingMode', allowed: ['air'] } },
     });
     expect((await ship({ carrier: 'Cathay Cargo' })).json<ErrorBody>().error.code).toBe('WAYBILL_REQUIRED');
+    expect((await ship({ carrier: 'Cathay Cargo', waybill: ' ' })).json<ErrorBody>().error.code).toBe(
+      'WAYBILL_REQUIRED',
+    );
     expect((await ship({ waybill: '160-12345675' })).json<ErrorBody>().error.code).toBe('CARRIER_REQUIRED');
     expect(
       (

@@ -9,10 +9,10 @@ import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { type OemDeps, type RemakeOrderView, remakeOrderViews } from './oem-records.js';
 import {
-  dayOf,
   type MoveShipmentInput,
   notifyClient,
   shipmentMessage,
+  shipmentMoveOf,
   shipmentRefusal,
   snapshotOf,
 } from './shipment-records.js';
@@ -32,24 +32,14 @@ export async function moveRemakeOrder(
 ): Promise<RemakeOrderView> {
   const now = deps.now();
   const today = calendarDateIn(now, deps.storeTimeZone);
-  const shippedOn = dayOf(input.shippedOn, 'shippedOn', deps.storeTimeZone);
-  const deliveredOn = dayOf(input.deliveredOn, 'deliveredOn', deps.storeTimeZone);
+  const move = shipmentMoveOf(input, today, deps.storeTimeZone);
   const row = await deps.db.transaction(async (tx) => {
     const [remake] = await tx.select().from(remakeOrders).where(eq(remakeOrders.id, id)).for('update');
     if (!remake) throw new AppError('not_found', remakeNotFound.code, remakeNotFound.message);
     assertAllowed(actor, 'remakeOrders.ship', { oemClientId: remake.clientId }, remakeNotFound);
     assertVersion('remake order', remake, input.expectedVersion);
 
-    const moved = moveShipment(snapshotOf('remake', remake), {
-      to: input.to,
-      today,
-      carrier: input.carrier,
-      waybill: input.waybill,
-      shippingMode: input.shippingMode,
-      shippedOn,
-      deliveredOn,
-      reason: input.reason,
-    });
+    const moved = moveShipment(snapshotOf('remake', remake), move);
     if (!moved.ok) throw shipmentRefusal(moved.error);
     const next = moved.shipment;
 

@@ -9,10 +9,10 @@ import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { type OemDeps, type ReplacementShipmentView, replacementShipmentViews } from './oem-records.js';
 import {
-  dayOf,
   type MoveShipmentInput,
   notifyClient,
   shipmentMessage,
+  shipmentMoveOf,
   shipmentRefusal,
   snapshotOf,
 } from './shipment-records.js';
@@ -36,8 +36,7 @@ export async function moveReplacementShipment(
 ): Promise<ReplacementShipmentView> {
   const now = deps.now();
   const today = calendarDateIn(now, deps.storeTimeZone);
-  const shippedOn = dayOf(input.shippedOn, 'shippedOn', deps.storeTimeZone);
-  const deliveredOn = dayOf(input.deliveredOn, 'deliveredOn', deps.storeTimeZone);
+  const move = shipmentMoveOf(input, today, deps.storeTimeZone);
   const row = await deps.db.transaction(async (tx) => {
     const [shipment] = await tx
       .select()
@@ -55,16 +54,7 @@ export async function moveReplacementShipment(
     );
     assertVersion('replacement shipment', shipment, input.expectedVersion);
 
-    const moved = moveShipment(snapshotOf('replacement', shipment), {
-      to: input.to,
-      today,
-      carrier: input.carrier,
-      waybill: input.waybill,
-      shippingMode: input.shippingMode,
-      shippedOn,
-      deliveredOn,
-      reason: input.reason,
-    });
+    const moved = moveShipment(snapshotOf('replacement', shipment), move);
     if (!moved.ok) throw shipmentRefusal(moved.error);
     const next = moved.shipment;
 

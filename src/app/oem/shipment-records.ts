@@ -5,6 +5,7 @@ import { parseCalendarInput, type Temporal } from '../../domain/calendar.js';
 import {
   allowedShipmentMoves,
   type ShipmentKind,
+  type ShipmentMove,
   type ShipmentMoveError,
   type ShipmentSnapshot,
   type ShipmentState,
@@ -79,6 +80,29 @@ export function dayOf(
   const day = parseCalendarInput(input, timeZone);
   if ('code' in day) throw new AppError('invalid', 'INVALID_DATE', `${field}: ${day.message}`, { field });
   return day;
+}
+
+const blankToUndefined = (text: string | undefined) => (text?.trim() ? text : undefined);
+
+/**
+ * The domain's move from the request: days read in the store's time zone, and a blank text field taken
+ * as left out (so a blank waybill is WAYBILL_REQUIRED, a blank carrier on another move no refusal).
+ */
+export function shipmentMoveOf(
+  input: MoveShipmentInput,
+  today: Temporal.PlainDate,
+  timeZone: string,
+): ShipmentMove {
+  return {
+    to: input.to,
+    today,
+    carrier: blankToUndefined(input.carrier),
+    waybill: blankToUndefined(input.waybill),
+    shippingMode: input.shippingMode,
+    shippedOn: dayOf(input.shippedOn, 'shippedOn', timeZone),
+    deliveredOn: dayOf(input.deliveredOn, 'deliveredOn', timeZone),
+    reason: blankToUndefined(input.reason),
+  };
 }
 
 export function shipmentRefusal(error: ShipmentMoveError): AppError {

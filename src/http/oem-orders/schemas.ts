@@ -164,7 +164,7 @@ export const moveShipmentRequestSchema = z
       .string()
       .trim()
       .max(MAX_WAYBILL_LENGTH)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/, 'letters, digits, spaces and . / -')
+      .regex(/^([A-Za-z0-9][A-Za-z0-9 ./-]*)?$/, 'letters, digits, spaces and . / -')
       .optional()
       .describe('Shipping: the air waybill or tracking number (required)'),
     shippingMode: z
