@@ -398,8 +398,29 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await settled(qa);
     await checkA11y(qa);
     await screenshot(qa, 'qa-investigation-zh');
+
+    // The units arrive: QA records the delivery (today by default).
+    const remakeZh = rowWith(
+      main.getByRole('region', { name: '重新生产订单' }),
+      DEMO_FLAGGED_OEM_ORDER.orderNumber,
+    );
+    await remakeZh.getByRole('button', { name: /^确认送达 RMK-/ }).click();
+    const deliver = qa.getByRole('dialog', { name: /^RMK-\S+ 确认送达$/ });
+    await deliver.getByLabel(/^送达日期/).waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await deliver.getByRole('button', { name: '确认送达' }).click();
+    await remakeZh.getByText('已送达', { exact: true }).waitFor();
+
+    // The client sees it delivered, in Chinese, with the carrier and the air waybill.
+    await client.reload();
+    await portal.getByRole('heading', { level: 2, name: 'Remake orders' }).waitFor();
     await client.getByRole('button', { name: '中文' }).click();
     await portal.getByRole('heading', { level: 2, name: '重新生产订单' }).waitFor();
+    const clientRemakesZh = portal.getByRole('region', { name: '重新生产订单' });
+    await clientRemakesZh.getByText('已送达', { exact: true }).waitFor();
+    await clientRemakesZh.getByText('Cathay Cargo').waitFor();
+    await clientRemakesZh.getByText('160-12345675').waitFor();
     await settled(client);
     await checkA11y(client);
     await screenshot(client, 'oem-order-remake-zh');
