@@ -88,7 +88,7 @@ export default function LotRatesPage() {
                 <Table.Tbody>
                   {rates.data.map((r) => (
                     <Table.Tr key={`${r.product.id} ${r.lot}`}>
-                      <Table.Th scope="row" ff="monospace" fw={600}>
+                      <Table.Th scope="row" ff="monospace" fw={600} className="nowrap">
                         {r.lot}
                       </Table.Th>
                       <Table.Td>
