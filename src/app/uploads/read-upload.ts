@@ -31,7 +31,11 @@ async function ownersOfUpload(db: Database, uploadId: string): Promise<Owners[]>
  * A stored file, for whoever may see it: staff with the `all` grant, the person who uploaded it, and the
  * owners of what it is attached to. To anyone else it does not exist.
  */
-export async function readUpload(deps: { db: Database }, actor: Actor, uploadId: string): Promise<StoredFile> {
+export async function readUpload(
+  deps: { db: Database },
+  actor: Actor,
+  uploadId: string,
+): Promise<StoredFile> {
   const decision = authorize(actor, 'uploads.read', {});
   if (decision === 'forbidden') throw forbidden();
   const [row] = await deps.db

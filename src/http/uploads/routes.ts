@@ -72,7 +72,8 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'uploads.read' },
       schema: {
         tags: ['uploads'],
-        summary: 'The file itself: staff, its uploader, and the owners of the purchase or defect report it is on',
+        summary:
+          'The file itself: staff, its uploader, and the owners of the purchase or defect report it is on',
         params: z.object({ id: z.uuid() }).strict(),
         // Fastify sends a Buffer as it is; the schema only types it and documents it as binary.
         response: {
