@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oemDefectReports } from '../../src/db/schema.js';
+import { computeLotRates } from '../../src/app/oem/lot-defect-rates.js';
+import { oemDefectReports, outbox } from '../../src/db/schema.js';
+import { lotDefectSignal } from '../../src/domain/oem/early-warning.js';
 import { DEMO_FLAGGED_OEM_ORDER, DEMO_OEM_ORDER, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import type { OemDefectReport, OemOrder, OemOrderLedger } from '../../src/http/oem-orders/schemas.js';
@@ -221,5 +223,40 @@ describe.each(testDatabases())('OEM defect reports on $name', (testDb) => {
     });
     const rows = await t.db.db.select().from(oemDefectReports).where(eq(oemDefectReports.source, 'csv'));
     expect(rows).toHaveLength(2);
+  });
+
+  it('flags a lot to QA once, with its numbers, when reports push it over the spare rate', async () => {
+    const lot = DEMO_OEM_ORDER.lots[1];
+    const flagsOf = () =>
+      t.db.db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.topic, 'oem_lot.flagged'))
+        .then((rows) => rows.filter((r) => r.payload.lot === lot));
+    const [before] = await computeLotRates(t.db.db, { lot });
+    if (!before) throw new Error(`the demo order ships lot ${lot}`);
+    expect(before.flagged).toBe(false);
+    // The fewest more defective units that put the lower bound of the lot's rate above its spare rate.
+    let more = 1;
+    while (!lotDefectSignal(before.defects + more, before.unitsShipped, before.spareRateBps).flagged) more++;
+    const send = async (units: number) => {
+      const res = await report('oem', w.demoOrder, { lot, units, failureMode: 'Right channel hums' });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    if (more > 1) await send(more - 1);
+    expect(await flagsOf()).toHaveLength(0);
+    await send(1);
+    const [flag, ...others] = await flagsOf();
+    expect(others).toHaveLength(0);
+    expect(flag?.recipient).toBe('role:qa');
+    expect(flag?.payload).toMatchObject({
+      defects: before.defects + more,
+      unitsShipped: before.unitsShipped,
+      spareRateBps: before.spareRateBps,
+    });
+    expect(flag?.body).toContain(`${before.defects + more} of ${before.unitsShipped} units defective`);
+    // Already flagged: more reports on it say nothing new.
+    await send(1);
+    expect(await flagsOf()).toHaveLength(1);
   });
 });

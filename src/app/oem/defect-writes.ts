@@ -21,6 +21,7 @@ import {
   policyOfOrder,
   touchOrders,
 } from './oem-records.js';
+import { computeLotRates } from './lot-defect-rates.js';
 import { costsOf, remakeUnits } from './remakes.js';
 
 /*
@@ -129,6 +130,18 @@ export async function writeReports(
   for (const loaded of orders.values()) {
     const policy = policyOfOrder(versions, loaded.order);
     excessBefore.set(loaded.order.id, (await ledgerOfOrder(tx, loaded.order, policy.oem)).ledger.excess);
+  }
+
+  // The lots these reports fall in, and whether the early warning already flagged each of them.
+  const lots = new Map(
+    pending.map((p) => [
+      `${p.order.order.productId} ${p.report.lot}`,
+      { productId: p.order.order.productId, lot: p.report.lot },
+    ]),
+  );
+  const flaggedBefore = new Set<string>();
+  for (const [key, lot] of lots) {
+    if ((await computeLotRates(tx, lot)).some((r) => r.flagged)) flaggedBefore.add(key);
   }
 
   const written: OemDefectReport[] = [];
@@ -241,5 +254,48 @@ export async function writeReports(
       },
     ]);
   }
+  await flagCrossedLots(tx, lots, flaggedBefore);
   return written;
+}
+
+const percent = (rate: number) => `${(rate * 100).toFixed(2)} %`;
+
+/**
+ * The early warning, as it happens: a lot these reports push over the line (the lower bound of its
+ * defect rate above the spare rate) is flagged to QA with the numbers behind the flag, once, while no
+ * investigation is already looking at it — before the clients run out of spares.
+ */
+async function flagCrossedLots(
+  tx: Transaction,
+  lots: ReadonlyMap<string, { productId: string; lot: string }>,
+  flaggedBefore: ReadonlySet<string>,
+): Promise<void> {
+  for (const [key, lot] of lots) {
+    if (flaggedBefore.has(key)) continue;
+    const [rate] = await computeLotRates(tx, lot);
+    if (!rate?.flagged || rate.investigation) continue;
+    const numbers =
+      `${rate.defects} of ${rate.unitsShipped} units defective (${percent(rate.rate)}; 95 % interval ` +
+      `${percent(rate.lower)}–${percent(rate.upper)}) against spares of ${percent(rate.spareRate)}, ` +
+      `across ${rate.orders} order(s) of ${rate.clients} client(s).`;
+    await tx.insert(outbox).values({
+      topic: 'oem_lot.flagged',
+      recipient: roleRecipient('qa'),
+      subject: `Lot ${rate.lot} (${rate.product.sku}) flagged: defects above the spares — 批次 ${rate.lot} 预警：不良率高于备品率`,
+      body:
+        `The defect rate of lot ${rate.lot} of ${rate.product.name.en} is above its spare rate even at the ` +
+        `lower bound of its 95 % interval: ${numbers} Open a batch-defect investigation from the QA console.\n\n` +
+        `${rate.product.name.zh} 批次 ${rate.lot} 的不良率即使按 95 % 置信区间下限也高于备品率：` +
+        `${rate.defects} / ${rate.unitsShipped} 件不良（${percent(rate.rate)}，区间 ${percent(rate.lower)}–${percent(rate.upper)}），` +
+        `备品率 ${percent(rate.spareRate)}。请在质量控制台发起批量不良调查。`,
+      payload: {
+        productId: lot.productId,
+        lot: rate.lot,
+        defects: rate.defects,
+        unitsShipped: rate.unitsShipped,
+        lower: rate.lower,
+        spareRateBps: rate.spareRateBps,
+      },
+    });
+  }
 }
