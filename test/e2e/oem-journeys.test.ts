@@ -425,4 +425,38 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await checkA11y(client);
     await screenshot(client, 'oem-order-remake-zh');
   });
+  it('a report that pushes a lot past its spare rate lands in QA’s notices, with the numbers', async () => {
+    // The client reports 30 failed units of lot BTH500-L2501B (800 units, 0.5 % spares) through the API.
+    const client = await signedIn(demo('oem').email, '/oem/orders');
+    const lot = DEMO_OEM_ORDER.lots[1];
+    const status = await client.evaluate(
+      async ({ orderNumber, lot }) => {
+        const orders = (await (await fetch('/api/v1/oem-orders')).json()) as {
+          id: string;
+          orderNumber: string;
+        }[];
+        const order = orders.find((o) => o.orderNumber === orderNumber);
+        const res = await fetch(`/api/v1/oem-orders/${order?.id ?? ''}/defect-reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ lot, units: 30, failureMode: 'Right channel hums' }),
+        });
+        return res.status;
+      },
+      { orderNumber: DEMO_OEM_ORDER.orderNumber, lot },
+    );
+    expect(status).toBe(201);
+
+    const qa = await signedIn(demo('qa').email, '/qa/notices');
+    const main = qa.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Notices' }).waitFor();
+    const notice = main.getByRole('row').filter({ hasText: `Lot ${lot}` });
+    await notice.getByText('For staff').waitFor();
+    await notice.getByText('Quality assurance', { exact: true }).waitFor();
+    await notice.getByText(/flagged: defects above the spares/).click();
+    await notice.getByText(/of 800 units defective/).waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await screenshot(qa, 'qa-notices-en');
+  });
 });

@@ -27,7 +27,7 @@ describe.each(testDatabases())('messages, as staff see the outbox, on $name', (t
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
-    for (const role of ['admin', 'support', 'customer', 'technician', 'dealer'] as const) {
+    for (const role of ['admin', 'support', 'customer', 'technician', 'dealer', 'qa', 'sales'] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }
     // The states a dispatcher and the service leave messages in, one of each.
@@ -77,6 +77,28 @@ describe.each(testDatabases())('messages, as staff see the outbox, on $name', (t
       expect((await work(role, ids.phone, { action: 'retry' })).statusCode, role).toBe(403);
     }
     expect((await list('admin')).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('gives QA and sales the notices addressed to their role, and nothing else', async () => {
+    const [qaNotice, salesNotice] = await t.db.db
+      .insert(outbox)
+      .values([
+        { topic: 'oem_lot.flagged', recipient: 'role:qa', subject: 'Lot flagged', body: '…' },
+        { topic: 'oem_order.excess', recipient: 'role:sales', subject: 'Beyond the spares', body: '…' },
+      ])
+      .returning({ id: outbox.id });
+    expect((await list('qa')).map((m) => m.id)).toEqual([qaNotice?.id]);
+    expect((await list('sales')).map((m) => m.id)).toEqual([salesNotice?.id]);
+    const one = (role: Role, id: string) =>
+      t.app.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: as(role) });
+    expect((await one('qa', qaNotice?.id ?? '')).json()).toMatchObject({
+      status: 'internal',
+      channel: 'staff',
+    });
+    expect((await one('qa', salesNotice?.id ?? '')).statusCode).toBe(404);
+    expect((await one('qa', ids.phone)).statusCode).toBe(404);
+    // Reading their inbox is all: working the outbox stays with support.
+    expect((await work('qa', ids.failed, { action: 'retry' })).statusCode).toBe(403);
   });
 
   it('tells each message’s delivery, and filters by it in the database as the status says', async () => {

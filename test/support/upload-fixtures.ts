@@ -5,6 +5,7 @@ import {
   endUsers,
   oemDefectReports,
   oemOrders,
+  outbox,
   purchases,
   uploads,
 } from '../../src/db/schema.js';
@@ -17,7 +18,8 @@ type ScopedFixture = { role: Role; own: string; other: string };
 /**
  * For the access matrix: files uploaded by nobody of the caller's, on the caller's things and on
  * another's — a proof of purchase on Li Wei's purchase (the demo customer's, at the demo dealer) and on
- * Zhang Min's, and defect evidence on the demo OEM client's report and on another client's.
+ * Zhang Min's, and defect evidence on the demo OEM client's report and on another client's — and the
+ * notices of the roles that read their own inbox of the outbox.
  */
 export async function uploadMatrixFixtures(db: Database): Promise<[string, ScopedFixture[]][]> {
   const file = async () => {
@@ -74,7 +76,24 @@ export async function uploadMatrixFixtures(db: Database): Promise<[string, Scope
   const otherProof = await proofOn(DEMO_END_USERS[1].name);
   const ownEvidence = await evidenceOn(world.demoOrder);
   const otherEvidence = await evidenceOn(world.otherOrder);
+  // A notice to QA's and to sales's inbox, and a message to a customer that neither may read.
+  const [qaNotice, salesNotice, customerMessage] = await db
+    .insert(outbox)
+    .values([
+      { topic: 'oem_lot.flagged', recipient: 'role:qa', subject: 'Fixture', body: '…' },
+      { topic: 'oem_order.excess', recipient: 'role:sales', subject: 'Fixture', body: '…' },
+      { topic: 'claim.acknowledged', recipient: 'li.wei@example.com', subject: 'Fixture', body: '…' },
+    ])
+    .returning({ id: outbox.id });
+  if (!qaNotice || !salesNotice || !customerMessage) throw new Error('insert returned no messages');
   return [
+    [
+      '/api/v1/messages/:id',
+      [
+        { role: 'qa', own: qaNotice.id, other: customerMessage.id },
+        { role: 'sales', own: salesNotice.id, other: customerMessage.id },
+      ],
+    ],
     [
       '/api/v1/uploads/:id',
       [

@@ -23,7 +23,7 @@ import {
   messageStatus,
   withoutSecrets,
 } from '../../domain/outbox/message-status.js';
-import { assertAllowed, forbidden } from '../access.js';
+import { forbidden } from '../access.js';
 import { AppError } from '../errors.js';
 import { MAX_OUTBOX_ATTEMPTS } from './dispatch-outbox.js';
 
@@ -136,8 +136,9 @@ export async function listMessages(
   filter: MessagesFilter,
 ): Promise<MessageView[]> {
   const scope = listFilter(actor, 'messages.read');
-  if (scope.kind !== 'all') throw forbidden();
+  if (scope.kind === 'none') throw forbidden();
   const conditions: (SQL | undefined)[] = [];
+  if (scope.kind === 'scope') conditions.push(eq(outbox.recipient, roleInbox(actor)));
   if (filter.status === 'attention') {
     conditions.push(or(...attentionStatuses.map(statusCondition)));
   } else if (filter.status) {
@@ -169,8 +170,17 @@ export async function listMessages(
 }
 
 export async function getMessage(deps: MessagesDeps, actor: Actor, messageId: string): Promise<MessageView> {
-  assertAllowed(actor, 'messages.read', {}, messageNotFound);
+  const scope = listFilter(actor, 'messages.read');
+  if (scope.kind === 'none') throw forbidden();
   const [row] = await deps.db.select().from(outbox).where(eq(outbox.id, messageId));
-  if (!row) throw new AppError('not_found', messageNotFound.code, messageNotFound.message);
+  // Another inbox's message does not exist for a role that reads its own.
+  if (!row || (scope.kind === 'scope' && row.recipient !== roleInbox(actor))) {
+    throw new AppError('not_found', messageNotFound.code, messageNotFound.message);
+  }
   return messageView(row);
+}
+
+/** The notices a role without a scope of its own reads: those addressed to the role itself. */
+function roleInbox(actor: Actor): string {
+  return `role:${actor.role}`;
 }

@@ -164,7 +164,8 @@ export const permissions = {
    * The outbox, as the staff who answer customers see it: every message, its delivery, and the ones
    * to deliver by hand. Links that act for the recipient are shown without their secret.
    */
-  'messages.read': { admin: 'all', support: 'all' },
+  /** QA and sales read the notices addressed to their role (`role:qa`, `role:sales`): their inbox. */
+  'messages.read': { admin: 'all', support: 'all', qa: 'own', sales: 'own' },
   'messages.manage': { admin: 'all', support: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 

@@ -23,6 +23,7 @@ const EscalationsPage = lazy(() => import('./support/EscalationsPage.js'));
 const OrderPage = lazy(() => import('./support/OrderPage.js'));
 const SupportReimbursementsPage = lazy(() => import('./support/ReimbursementsPage.js'));
 const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
+const NoticesPage = lazy(() => import('./NoticesPage.js'));
 const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
 const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
@@ -62,6 +63,7 @@ const supportSections: readonly DeskSection[] = [
 const salesSections: readonly DeskSection[] = [
   { path: 'paid-service', key: 'desk.sales.nav.paidService' },
   { path: 'quotes', key: 'desk.sales.nav.quotes' },
+  { path: 'notices', key: 'desk.sales.nav.notices' },
 ];
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoader />}>{element}</Suspense>;
@@ -115,6 +117,7 @@ export function deskRoutes() {
         <Route path="quotes" element={page(<QuotesPage />)} />
         <Route path="quotes/new" element={page(<NewQuotePage />)} />
         <Route path="quotes/:id" element={page(<QuotePage />)} />
+        <Route path="notices" element={page(<NoticesPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Route>

@@ -18,6 +18,7 @@ const LotRatesPage = lazy(() => import('./LotRatesPage.js'));
 const InvestigationsPage = lazy(() => import('./InvestigationsPage.js'));
 const InvestigationPage = lazy(() => import('./InvestigationPage.js'));
 const CostsPage = lazy(() => import('./CostsPage.js'));
+const NoticesPage = lazy(() => import('../desk/NoticesPage.js'));
 
 const qaRoles: readonly Role[] = ['qa', 'admin'];
 
@@ -30,6 +31,7 @@ const sections: readonly RoleSection[] = [
   { path: 'lots', key: 'oem.qa.nav.lots' },
   { path: 'investigations', key: 'oem.qa.nav.investigations' },
   { path: 'costs', key: 'oem.qa.nav.costs' },
+  { path: 'notices', key: 'oem.qa.nav.notices' },
 ];
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoader />}>{element}</Suspense>;
@@ -49,6 +51,7 @@ export function qaRoutes() {
       <Route path="investigations" element={page(<InvestigationsPage />)} />
       <Route path="investigations/:id" element={page(<InvestigationPage />)} />
       <Route path="costs" element={page(<CostsPage />)} />
+      <Route path="notices" element={page(<NoticesPage />)} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>
   );

@@ -136,6 +136,12 @@ export function MessageTable({ filter, label }: { filter: MessagesFilter; label:
     },
   });
 
+  // `role:qa` reads as the team: "Quality assurance".
+  const staffInbox = (recipient: string) => {
+    const role = recipient.slice('role:'.length);
+    return t(`role.${role}`, { defaultValue: t('desk.messages.staff') });
+  };
+
   if (messages.isPending) return <PageLoader />;
   if (messages.isError) return <LoadError error={messages.error} onRetry={() => void messages.refetch()} />;
   const rows = messages.data.pages.flat();
@@ -167,7 +173,7 @@ export function MessageTable({ filter, label }: { filter: MessagesFilter; label:
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" className="nowrap">
-                      {m.channel === 'staff' ? t('desk.messages.staff') : m.recipient}
+                      {m.channel === 'staff' ? staffInbox(m.recipient) : m.recipient}
                     </Text>
                     <Text size="xs" c="dark.6">
                       {t(`desk.messages.channel.${m.channel}`)}
