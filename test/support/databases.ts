@@ -211,15 +211,33 @@ function postgresTestDatabase(url: string): TestDatabase {
       handle.close = () => {
         closing ??= (async () => {
           await closePool();
-          await withAdminClient(url, (admin) =>
-            admin.query(`drop database if exists ${quoteIdent(name)} with (force)`),
-          );
+          await dropForcefully(url, name);
         })();
         return closing;
       };
       return handle;
     },
   };
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) terminates the backends still connected, but refuses (SQLSTATE 42501)
+ * when one is still starting up and has no role yet — a connection a closing server opened a moment
+ * before. That backend is gone a moment later: the drop is tried again.
+ */
+async function dropForcefully(url: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdminClient(url, (admin) =>
+        admin.query(`drop database if exists ${quoteIdent(name)} with (force)`),
+      );
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== '42501' || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 /** An empty, unmigrated PostgreSQL database, for tests of the migrator itself. */
@@ -231,9 +249,7 @@ export async function createScratchPostgresDatabase(
   return {
     url: urlWithDatabase(url, name),
     async drop() {
-      await withAdminClient(url, (admin) =>
-        admin.query(`drop database if exists ${quoteIdent(name)} with (force)`),
-      );
+      await dropForcefully(url, name);
     },
   };
 }
