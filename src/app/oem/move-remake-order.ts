@@ -15,6 +15,7 @@ import {
   shipmentMoveOf,
   shipmentRefusal,
   snapshotOf,
+  shipmentAuditData,
 } from './shipment-records.js';
 
 export const remakeNotFound = { code: 'REMAKE_ORDER_NOT_FOUND', message: 'no such remake order' };
@@ -64,21 +65,7 @@ export async function moveRemakeOrder(
       action: `remake_order.${next.state}`,
       entityType: 'remake_order',
       entityId: remake.id,
-      data: {
-        from: remake.state,
-        to: next.state,
-        version: updated.version,
-        ...(next.state === 'shipped'
-          ? {
-              shippingMode: next.shippingMode,
-              carrier: next.carrier,
-              waybill: next.waybill,
-              shippedOn: next.shippedOn,
-            }
-          : {}),
-        ...(next.state === 'delivered' ? { deliveredOn: next.deliveredOn } : {}),
-        ...(next.state === 'cancelled' ? { reason: next.cancellationReason } : {}),
-      },
+      data: shipmentAuditData(remake.state, next, updated.version),
     });
 
     if (moved.notify) {

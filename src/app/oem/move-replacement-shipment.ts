@@ -15,6 +15,7 @@ import {
   shipmentMoveOf,
   shipmentRefusal,
   snapshotOf,
+  shipmentAuditData,
 } from './shipment-records.js';
 
 export const replacementShipmentNotFound = {
@@ -84,21 +85,7 @@ export async function moveReplacementShipment(
       action: `replacement_shipment.${next.state}`,
       entityType: 'replacement_shipment',
       entityId: shipment.id,
-      data: {
-        from: shipment.state,
-        to: next.state,
-        version: updated.version,
-        ...(next.state === 'shipped'
-          ? {
-              shippingMode: next.shippingMode,
-              carrier: next.carrier,
-              waybill: next.waybill,
-              shippedOn: next.shippedOn,
-            }
-          : {}),
-        ...(next.state === 'delivered' ? { deliveredOn: next.deliveredOn } : {}),
-        ...(next.state === 'cancelled' ? { reason: next.cancellationReason } : {}),
-      },
+      data: shipmentAuditData(shipment.state, next, updated.version),
     });
 
     if (moved.notify) {

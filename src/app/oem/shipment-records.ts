@@ -198,3 +198,26 @@ export async function notifyClient(
     payload: args.payload,
   });
 }
+
+/** What a move's audit event records: the two states, and what the move added to the shipment. */
+export function shipmentAuditData(
+  from: ShipmentState,
+  next: ShipmentSnapshot,
+  version: number,
+): Record<string, unknown> {
+  return {
+    from,
+    to: next.state,
+    version,
+    ...(next.state === 'shipped'
+      ? {
+          shippingMode: next.shippingMode,
+          carrier: next.carrier,
+          waybill: next.waybill,
+          shippedOn: next.shippedOn,
+        }
+      : {}),
+    ...(next.state === 'delivered' ? { deliveredOn: next.deliveredOn } : {}),
+    ...(next.state === 'cancelled' ? { reason: next.cancellationReason } : {}),
+  };
+}
