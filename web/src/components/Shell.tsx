@@ -101,7 +101,7 @@ export function Shell() {
         {/* Always wide: a customer's five links, the language switch and their name fit on one line. */}
         <Container size="xl" py="sm">
           <Group justify="space-between" gap="md">
-            <Group gap="xl">
+            <Group gap="lg">
               <Brand />
               <nav aria-label={t('nav.label')}>
                 <Group gap={4}>

@@ -53,6 +53,9 @@ export function UserMenu() {
           <Text size="xs" c="dark.6" truncate="end">
             {user.email}
           </Text>
+          <Text size="xs" c="dark.6">
+            {t(`role.${user.role}`)}
+          </Text>
         </Menu.Label>
         <Menu.Item
           onClick={() => {

@@ -1,4 +1,4 @@
-import { Checkbox, Group, NativeSelect, SimpleGrid, Textarea, TextInput } from '@mantine/core';
+import { Checkbox, Group, NativeSelect, SimpleGrid, Text, Textarea, TextInput } from '@mantine/core';
 import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -184,28 +184,27 @@ export function ServiceCentersPage() {
           nowrap: true,
         },
         { header: t('admin.fields.address'), cell: (c) => c.address },
-        {
-          header: t('admin.serviceCenters.coordinates'),
-          cell: (c) => `${c.latitude.toFixed(4)}, ${c.longitude.toFixed(4)}`,
-          nowrap: true,
-        },
         { header: t('admin.fields.timeZone'), cell: (c) => c.timeZone, nowrap: true },
         {
           header: t('admin.serviceCenters.committedDaysShort'),
           cell: (c) => t('length.days', { count: c.committedServiceDays }),
           nowrap: true,
         },
-        { header: t('admin.serviceCenters.businessDays'), cell: days },
         {
-          header: t('admin.serviceCenters.calendar'),
-          cell: (c) =>
-            c.closedOn.length + c.openOn.length === 0
-              ? t('admin.serviceCenters.calendarNone')
-              : t('admin.serviceCenters.calendarSummary', {
-                  closed: c.closedOn.length,
-                  open: c.openOn.length,
-                }),
-          nowrap: true,
+          header: t('admin.serviceCenters.businessDays'),
+          cell: (c) => (
+            <>
+              {days(c)}
+              <Text size="xs" c="dark.6">
+                {c.closedOn.length + c.openOn.length === 0
+                  ? t('admin.serviceCenters.calendarNone')
+                  : t('admin.serviceCenters.calendarSummary', {
+                      closed: c.closedOn.length,
+                      open: c.openOn.length,
+                    })}
+              </Text>
+            </>
+          ),
         },
       ]}
       emptyDraft={emptyDraft}
