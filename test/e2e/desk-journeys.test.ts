@@ -1,18 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_ACCOUNTS,
-  DEMO_END_USERS,
-  DEMO_DEALERS,
-  DEMO_PASSWORD,
-  DEMO_PURCHASES,
-} from '../../src/db/seed.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, DEMO_END_USERS, DEMO_DEALERS, DEMO_PURCHASES } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
-import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
-import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
+import { screenshot } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
+import { browserAvailable } from '../support/e2e.js';
 import { testDatabases } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 
 /*
  * The service desk in a real browser against the real server: the dealer's 5-day refund paid back
@@ -67,69 +60,7 @@ function field(value: unknown, name: string): unknown {
 describe.skipIf(!browserAvailable()).each(testDatabases())(
   'service desk journeys on $name (Chromium)',
   (database) => {
-    let server: TestServer | undefined;
-    let browser: Browser | undefined;
-    const contexts: BrowserContext[] = [];
-    const pageErrors: string[] = [];
-
-    async function openPage(pathname: string, locale = 'en-US'): Promise<Page> {
-      if (!browser || !server) throw new Error('the browser and the server start before the tests');
-      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-      contexts.push(context);
-      context.setDefaultTimeout(20_000);
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
-      page.on('console', (message) => {
-        // A refusal by the API (4xx) is part of a scenario.
-        if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;
-        pageErrors.push(`${pathname}: console: ${message.text()}`);
-      });
-      await page.goto(new URL(pathname, server.url).toString());
-      return page;
-    }
-
-    /** Opens `next` signed in as `email` (a demo account unless a password is given), through the sign-in page. */
-    async function signedIn(email: string, next: string, password = DEMO_PASSWORD): Promise<Page> {
-      const page = await openPage(`/sign-in?next=${encodeURIComponent(next)}`);
-      const main = page.getByRole('main');
-      await main.getByLabel(/E-mail address|邮箱/).fill(email);
-      await main.getByLabel(/^Password|^密码/).fill(password);
-      await main.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
-      await page.waitForURL(`**${next}`);
-      return page;
-    }
-
-    async function goTo(page: Page, pathname: string): Promise<void> {
-      if (!server) throw new Error('started in beforeAll');
-      await page.goto(new URL(pathname, server.url).toString());
-    }
-
-    /** Waits until no button is loading, so a screenshot shows the page at rest. */
-    async function settled(page: Page): Promise<void> {
-      await expect
-        .poll(() => page.locator('[data-loading], [role="status"].mantine-Loader-root').count())
-        .toBe(0);
-    }
-
-    async function checkA11y(page: Page): Promise<void> {
-      expect(await seriousViolations(page)).toEqual([]);
-    }
-
-    const rowWith = (scope: Locator, text: string) =>
-      scope.getByRole('row').filter({ has: scope.page().getByText(text, { exact: true }) });
-
-    beforeAll(async () => {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      server = await startTestServer(database);
-      browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    });
-
-    afterAll(async () => {
-      for (const context of contexts) await context.close();
-      await browser?.close();
-      await server?.close();
-      expect(pageErrors).toEqual([]);
-    });
+    const { openPage, signedIn, goTo, settled, checkA11y, rowWith, server } = useBrowserSuite(database);
 
     it('a 3-day headset: the dealer refunds it, support approves the reimbursement, the dealer sees it approved', async () => {
       const headset = purchase('7_days');
@@ -232,7 +163,6 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
     });
 
     it('a refund is not offered on the 30-day purchase of another dealer', async () => {
-      if (!server) throw new Error('started in beforeAll');
       const earbuds = purchase('60_days');
 
       // Support takes the report by phone: the 30-day purchase, sold by Hangzhou Xinghe.
@@ -282,7 +212,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
         dealerId: xingheId,
       });
       expect(invited.status).toBe(201);
-      const message = await server.latestMessageTo(email);
+      const message = await server().latestMessageTo(email);
       const token = /token=([\w-]+)/.exec(message?.body ?? '')?.[1];
       if (!token) throw new Error(`no invitation token in ${message?.body ?? 'no message'}`);
       const accepted = await api(await openPage('/'), 'POST', '/api/v1/invitations/accept', {
@@ -314,7 +244,6 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
     });
 
     it('a charger beyond its warranty: quoted, sent, accepted by link, repaired and invoiced', async () => {
-      if (!server) throw new Error('started in beforeAll');
       const charger = purchase('expired');
 
       // Chen Jie reports it without an account, with the contact the sale was recorded with.
@@ -361,7 +290,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await checkA11y(sales);
 
       // Chen Jie accepts through the link in the message.
-      const message = await server.latestMessageTo('chen.jie@example.com');
+      const message = await server().latestMessageTo('chen.jie@example.com');
       const link = /(https?:\/\/\S*\/quote\?token=\S+)/.exec(message?.body ?? '')?.[1];
       if (!link) throw new Error(`no quote link in ${message?.body ?? 'no message'}`);
       const customer = await openPage(new URL(link).pathname + new URL(link).search);

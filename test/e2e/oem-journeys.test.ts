@@ -1,20 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEMO_ACCOUNTS,
   DEMO_FLAGGED_OEM_ORDER,
   DEMO_OEM_CLIENT,
   DEMO_OEM_ORDER,
-  DEMO_PASSWORD,
   DEMO_SKUS,
 } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
-import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
-import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
+import { screenshot } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
+import { browserAvailable } from '../support/e2e.js';
 import { testDatabases } from '../support/databases.js';
 import { PNG } from '../support/oem-fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 
 /*
  * The OEM clauses in a real browser against the real server: an OEM order whose defects run past its
@@ -40,69 +37,7 @@ function dayFromToday(days: number): string {
 const evidence = (name: string) => ({ name, mimeType: 'image/png', buffer: PNG });
 
 describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $name (Chromium)', (database) => {
-  let server: TestServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  async function openPage(pathname: string, locale = 'en-US'): Promise<Page> {
-    if (!browser || !server) throw new Error('the browser and the server start before the tests');
-    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
-    page.on('console', (message) => {
-      // A refusal by the API (4xx) is part of a scenario.
-      if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;
-      pageErrors.push(`${pathname}: console: ${message.text()}`);
-    });
-    await page.goto(new URL(pathname, server.url).toString());
-    return page;
-  }
-
-  /** Opens `next` signed in as `email` (a demo account), through the sign-in page. */
-  async function signedIn(email: string, next: string, password = DEMO_PASSWORD): Promise<Page> {
-    const page = await openPage(`/sign-in?next=${encodeURIComponent(next)}`);
-    const main = page.getByRole('main');
-    await main.getByLabel(/E-mail address|邮箱/).fill(email);
-    await main.getByLabel(/^Password|^密码/).fill(password);
-    await main.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
-    await page.waitForURL(`**${next}`);
-    return page;
-  }
-
-  async function goTo(page: Page, pathname: string): Promise<void> {
-    if (!server) throw new Error('started in beforeAll');
-    await page.goto(new URL(pathname, server.url).toString());
-  }
-
-  /** Waits until nothing is loading, so a screenshot shows the page at rest. */
-  async function settled(page: Page): Promise<void> {
-    await expect
-      .poll(() => page.locator('[data-loading], [role="status"].mantine-Loader-root').count())
-      .toBe(0);
-  }
-
-  async function checkA11y(page: Page): Promise<void> {
-    expect(await seriousViolations(page)).toEqual([]);
-  }
-
-  const rowWith = (scope: Locator, text: string) =>
-    scope.getByRole('row').filter({ has: scope.page().getByText(text, { exact: true }) });
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer(database);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
-    expect(pageErrors).toEqual([]);
-  });
+  const { signedIn, goTo, settled, checkA11y, rowWith } = useBrowserSuite(database);
 
   it('defects run past the spares of OEM-BW-0001, the client takes a credit, and its next order shows it applied', async () => {
     const order = DEMO_OEM_ORDER.orderNumber;
