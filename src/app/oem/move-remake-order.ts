@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { oemOrders, remakeOrders } from '../../db/schema.js';
+import { remakeOrders } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import { moveShipment } from '../../domain/oem/shipment.js';
@@ -10,8 +10,7 @@ import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { type OemDeps, type RemakeOrderView, remakeOrderViews } from './oem-records.js';
 import {
   type MoveShipmentInput,
-  notifyClient,
-  shipmentMessage,
+  notifyShipmentMoved,
   shipmentMoveOf,
   shipmentRefusal,
   snapshotOf,
@@ -69,26 +68,17 @@ export async function moveRemakeOrder(
     });
 
     if (moved.notify) {
-      const [order] = await tx
-        .select({ orderNumber: oemOrders.orderNumber })
-        .from(oemOrders)
-        .where(eq(oemOrders.id, remake.orderId));
-      await notifyClient(tx, {
+      await notifyShipmentMoved(tx, {
+        kind: 'remake',
         topic: `remake_order.${next.state}`,
         clientId: remake.clientId,
-        message: shipmentMessage({
-          kind: 'remake',
-          number: remake.remakeNumber,
-          orderNumber: order?.orderNumber ?? '',
-          units: updated.units,
-          shipment: next,
-        }),
-        payload: {
+        orderId: remake.orderId,
+        number: remake.remakeNumber,
+        units: updated.units,
+        shipment: next,
+        ids: {
           remakeOrderId: remake.id,
-          orderId: remake.orderId,
           investigationId: remake.investigationId,
-          state: next.state,
-          ...(next.state === 'shipped' ? { carrier: next.carrier, waybill: next.waybill } : {}),
         },
       });
     }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { oemOrders, replacementShipments } from '../../db/schema.js';
+import { replacementShipments } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import { moveShipment } from '../../domain/oem/shipment.js';
@@ -10,8 +10,7 @@ import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { type OemDeps, type ReplacementShipmentView, replacementShipmentViews } from './oem-records.js';
 import {
   type MoveShipmentInput,
-  notifyClient,
-  shipmentMessage,
+  notifyShipmentMoved,
   shipmentMoveOf,
   shipmentRefusal,
   snapshotOf,
@@ -89,26 +88,17 @@ export async function moveReplacementShipment(
     });
 
     if (moved.notify) {
-      const [order] = await tx
-        .select({ orderNumber: oemOrders.orderNumber })
-        .from(oemOrders)
-        .where(eq(oemOrders.id, shipment.orderId));
-      await notifyClient(tx, {
+      await notifyShipmentMoved(tx, {
+        kind: 'replacement',
         topic: `replacement_shipment.${next.state}`,
         clientId: shipment.clientId,
-        message: shipmentMessage({
-          kind: 'replacement',
-          number: shipment.shipmentNumber,
-          orderNumber: order?.orderNumber ?? '',
-          units: shipment.units,
-          shipment: next,
-        }),
-        payload: {
+        orderId: shipment.orderId,
+        number: shipment.shipmentNumber,
+        units: shipment.units,
+        shipment: next,
+        ids: {
           replacementShipmentId: shipment.id,
           resolutionId: shipment.resolutionId,
-          orderId: shipment.orderId,
-          state: next.state,
-          ...(next.state === 'shipped' ? { carrier: next.carrier, waybill: next.waybill } : {}),
         },
       });
     }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.js';
-import { oemClients, outbox } from '../../db/schema.js';
+import { oemClients, oemOrders, outbox } from '../../db/schema.js';
 import { parseCalendarInput, type Temporal } from '../../domain/calendar.js';
 import {
   allowedShipmentMoves,
@@ -181,21 +181,47 @@ export function shipmentMessage(args: {
   };
 }
 
-export async function notifyClient(
+/**
+ * Tells the client its units moved (shipped or delivered), under the order they are for: the message
+ * in both languages, and the ids and the waybill in the payload.
+ */
+export async function notifyShipmentMoved(
   tx: Transaction,
   args: {
+    kind: ShipmentKind;
     topic: string;
     clientId: string;
-    message: { subject: string; body: string };
-    payload: Record<string, unknown>;
+    orderId: string;
+    number: string;
+    units: number;
+    shipment: ShipmentSnapshot;
+    /** The ids of the shipment and what it came from. */
+    ids: Record<string, unknown>;
   },
 ): Promise<void> {
+  const { shipment } = args;
+  const [order] = await tx
+    .select({ orderNumber: oemOrders.orderNumber })
+    .from(oemOrders)
+    .where(eq(oemOrders.id, args.orderId));
+  const message = shipmentMessage({
+    kind: args.kind,
+    number: args.number,
+    orderNumber: order?.orderNumber ?? '',
+    units: args.units,
+    shipment,
+  });
   await tx.insert(outbox).values({
     topic: args.topic,
     recipient: await clientContact(tx, args.clientId),
-    subject: args.message.subject,
-    body: args.message.body,
-    payload: args.payload,
+    subject: message.subject,
+    body: message.body,
+    payload: {
+      ...args.ids,
+      orderId: args.orderId,
+      state: shipment.state,
+      ...(shipment.state === 'shipped' ? { carrier: shipment.carrier, waybill: shipment.waybill } : {}),
+    },
   });
 }
 
