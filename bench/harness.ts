@@ -1,0 +1,144 @@
+/*
+ * What every measurement of `npm run bench` shares: autocannon at a fixed concurrency, child server
+ * processes (so the load generator and the server are measured apart, as in production), and a
+ * server's peak resident memory read from the kernel.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const root = path.resolve(import.meta.dirname, '..');
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+export const CONNECTIONS = 50;
+
+export type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+
+export type LoadRequest = {
+  method?: 'GET' | 'POST';
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Called for every request: rotate an id, a fresh Idempotency-Key… */
+  vary?: (request: autocannon.Request) => autocannon.Request;
+};
+
+export async function load(baseUrl: string, init: LoadRequest = {}): Promise<Load> {
+  const headers = { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers };
+  const request: autocannon.Request = {
+    method: init.method ?? 'GET',
+    path: init.path ?? '/',
+    headers,
+    ...(init.body === undefined ? {} : { body: init.body }),
+    ...(init.vary ? { setupRequest: init.vary } : {}),
+  };
+  const result = await autocannon({
+    url: baseUrl,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [request],
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export type ServerProcess = { child: ChildProcess; url: string; stop(): Promise<void>; peakRssMb(): number };
+
+/**
+ * Starts a server process and waits for the `serving on URL` line every server of this project
+ * prints. Its stderr is kept, to explain a failed start.
+ */
+export function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let peak = 0;
+  // VmHWM is the kernel's own high-water mark of the process's resident set: no sampling gaps.
+  const readPeak = () => {
+    try {
+      const status = readFileSync(`/proc/${String(child.pid)}/status`, 'utf8');
+      const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+      if (kb) peak = Math.max(peak, Number(kb) / 1024);
+    } catch {
+      // Not Linux, or the process is gone: the last reading stands.
+    }
+    return Math.round(peak);
+  };
+  const sampler = setInterval(readPeak, 500);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start in time:\n${output}`));
+    }, 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          url: m[1],
+          peakRssMb: readPeak,
+          stop: () =>
+            new Promise<void>((done) => {
+              readPeak();
+              clearInterval(sampler);
+              child.removeAllListeners('exit');
+              child.on('exit', () => {
+                done();
+              });
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(sampler);
+      reject(new Error(`the server exited with ${String(code)}:\n${output}`));
+    });
+  });
+}
+
+/** The app as `npm start` runs it (`aftersales serve`), with the bench's limits lifted. */
+export function startApp(database: DatabaseTarget): Promise<ServerProcess> {
+  return startProcess([path.join(root, 'bin/aftersales.mjs'), 'serve'], {
+    ...databaseEnv(database),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: BENCH_ORIGIN,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO_DATA: 'false',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+    NODE_ENV: 'production',
+  });
+}
+
+/** The baseline: a bare Fastify route on the same driver (see baseline-server.ts). */
+export function startBaseline(database: DatabaseTarget): Promise<ServerProcess> {
+  return startProcess(['--import', 'tsx', path.join(root, 'bench/baseline-server.ts')], {
+    ...databaseEnv(database),
+    NODE_ENV: 'production',
+  });
+}
+
+export const BENCH_ORIGIN = 'http://localhost:3000';
+
+export type DatabaseTarget = { name: 'PGlite'; dataDir: string } | { name: 'PostgreSQL'; url: string };
+
+function databaseEnv(database: DatabaseTarget): NodeJS.ProcessEnv {
+  return database.name === 'PGlite'
+    ? { DATA_DIR: database.dataDir, DATABASE_URL: '' }
+    : { DATABASE_URL: database.url };
+}
