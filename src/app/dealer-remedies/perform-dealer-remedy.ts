@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import type { Database, Transaction } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import {
   type ClaimStatus,
@@ -100,6 +100,7 @@ export async function performDealerRemedy(
         .from(dealerRemedies)
         .where(eq(dealerRemedies.claimId, claim.id));
       if (earlier) throw remedyAlreadyPerformed(earlier.kind);
+      await assertSaleNotRefunded(tx, claim.purchaseId, input.kind);
       if (claim.status === 'resolved' || claim.status === 'withdrawn') {
         throw new AppError('conflict', 'CLAIM_CLOSED', `this claim is ${claim.status}`, {
           status: claim.status,
@@ -244,6 +245,35 @@ export async function performDealerRemedy(
     if (isUniqueViolation(err)) throw remedyAlreadyPerformed();
     throw err;
   }
+}
+
+/**
+ * One sale, one unit: a customer who reported it twice has two claims, but the money goes back once.
+ * A refunded sale takes no other remedy, and a sale that already got a new unit is not refunded on top
+ * of it. The sale's row is locked (after the claim's, as every remedy locks them) so that two counters
+ * working on two claims of it at once are taken one after the other.
+ */
+async function assertSaleNotRefunded(
+  tx: Transaction,
+  purchaseId: string,
+  kind: DealerRemedyInput['kind'],
+): Promise<void> {
+  await tx.select({ id: purchases.id }).from(purchases).where(eq(purchases.id, purchaseId)).for('update');
+  const done = await tx
+    .select({ claimId: dealerRemedies.claimId, kind: dealerRemedies.kind })
+    .from(dealerRemedies)
+    .innerJoin(claims, eq(claims.id, dealerRemedies.claimId))
+    .where(eq(claims.purchaseId, purchaseId));
+  const blocking = done.find((d) => d.kind === 'refund') ?? (kind === 'refund' ? done[0] : undefined);
+  if (!blocking) return;
+  throw new AppError(
+    'conflict',
+    'PURCHASE_ALREADY_REMEDIED',
+    blocking.kind === 'refund'
+      ? `this sale was already refunded (claim ${blocking.claimId}); a refunded sale takes no other remedy`
+      : `this sale already got a new unit (claim ${blocking.claimId}); it is not refunded on top of that`,
+    { claimId: blocking.claimId, kind: blocking.kind },
+  );
 }
 
 function remedyAlreadyPerformed(kind?: string): AppError {
