@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   batchDefectInvestigations,
   investigationEvidence,
@@ -129,6 +129,17 @@ export async function moveInvestigation(
     });
     if (!costs) return;
 
+    // Every order holding one of its lots is locked first, in id order like reports lock them (so a
+    // report and a confirmation never deadlock), and only then are the reports read: a report still in
+    // flight either committed before (and is read here) or waits and then sees the confirmation (and
+    // joins the remake itself). Reading first would miss one committing in between, and leave its units
+    // on the spares of a lot the maker remakes.
+    await tx
+      .select({ id: oemOrders.id })
+      .from(oemOrders)
+      .where(and(eq(oemOrders.productId, inv.productId), arrayOverlaps(oemOrders.lots, inv.lots)))
+      .orderBy(asc(oemOrders.id))
+      .for('update');
     // The reports the remake takes over: on its lots, not yet remade, inside their order's window.
     const reports = await tx
       .select({
@@ -148,15 +159,6 @@ export async function moveInvestigation(
       )
       .orderBy(asc(oemDefectReports.orderId), asc(oemDefectReports.lot), asc(oemDefectReports.reportedOn));
     const orderIds = [...new Set(reports.map((r) => r.orderId))].sort();
-    // Locked in id order, like reports lock them, so a report and a confirmation never deadlock.
-    if (orderIds.length > 0) {
-      await tx
-        .select({ id: oemOrders.id })
-        .from(oemOrders)
-        .where(inArray(oemOrders.id, orderIds))
-        .orderBy(asc(oemOrders.id))
-        .for('update');
-    }
     const touched: string[] = [];
     for (const orderId of orderIds) {
       const loaded = await loadOrder(tx, orderId);
