@@ -17,6 +17,13 @@ Usage:
   aftersales create-admin --email E --name N
                                    an administrator account, to invite everyone else; the password
                                    comes from ADMIN_PASSWORD, else from the first line of stdin
+  aftersales backup [--out FILE] [--force]
+                                   write the database (DATABASE_URL, else DATA_DIR) to one file: a
+                                   manifest and pg_dump's archive, or PGlite's data directory. PGlite:
+                                   only while no server has DATA_DIR open
+  aftersales restore FILE [--force]
+                                   restore a backup into an empty database (--force: replace what is
+                                   there), check every table's rows, then migrate it to this release
   aftersales evaluate --purchase YYYY-MM-DD --report YYYY-MM-DD --cause quality|human_damage
                       [--sku SKU] [--tz Asia/Shanghai] [--lang en|zh] [--json] [--database]
                                    what an end user may choose. Decides with the built-in policy
@@ -263,6 +270,71 @@ async function evaluate(args: string[]): Promise<number> {
   return 0;
 }
 
+async function backupCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: 'string' }, force: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) {
+    console.error(`aftersales backup: unexpected ${positionals.join(' ')} (the file is given with --out)`);
+    return 2;
+  }
+  const { backupDatabase, defaultBackupName } = await import('./db/backup.js');
+  const config = loadConfig();
+  const started = Date.now();
+  const { file, manifest } = await backupDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    out: values.out ?? defaultBackupName(config.databaseUrl ? 'postgres' : 'pglite'),
+    force: values.force,
+  });
+  const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+  console.log(
+    `aftersales: backup of the ${manifest.database.kind} database written to ${file} ` +
+      `(${Object.keys(manifest.tables).length} tables, ${rows} rows, migration ${manifest.migrations.last?.tag ?? '?'}, ` +
+      `${(manifest.payload.bytes / 1024 / 1024).toFixed(1)} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return 0;
+}
+
+async function restoreCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { force: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) {
+    console.error('aftersales restore: give exactly one backup file (aftersales restore FILE [--force])');
+    return 2;
+  }
+  const { restoreDatabase } = await import('./db/backup.js');
+  const config = loadConfig();
+  const started = Date.now();
+  const result = await restoreDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    file,
+    force: values.force,
+    log: (line) => {
+      console.log(line);
+    },
+  });
+  const where = config.databaseUrl ? 'the PostgreSQL database' : config.dataDir;
+  console.log(
+    `aftersales: restored ${result.tables} tables, ${result.rows} rows (every table's row count checked) ` +
+      `from a backup of ${result.manifest.createdAt} (aftersales ${result.manifest.app.version}) into ${where}; ` +
+      (result.migrated.length > 0
+        ? `then migrated forward: ${result.migrated.join(', ')}`
+        : 'its migrations are current') +
+      ` (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -279,6 +351,10 @@ async function main(argv: string[]): Promise<number> {
       return evaluate(rest);
     case 'create-admin':
       return createAdminCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -291,13 +367,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Checked by name: the backup module is loaded only by the commands that use it. */
+function isBackupError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && err.name === 'BackupError';
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof AppError || err instanceof ConfigError) {
-      console.error(`aftersales: ${err instanceof AppError ? `${err.code}: ` : ''}${err.message}`);
+    if (err instanceof AppError || err instanceof ConfigError || isBackupError(err)) {
+      console.error(`aftersales: ${'code' in err ? `${err.code}: ` : ''}${err.message}`);
       process.exitCode = 2;
       return;
     }
