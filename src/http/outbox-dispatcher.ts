@@ -2,11 +2,26 @@ import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { dispatchOutbox, type Mailer } from '../app/outbox/dispatch-outbox.js';
 
+/**
+ * The Message-ID of an outbox row's e-mail, the same every time it is sent: `<outbox id@sender's domain>`.
+ * A copy sent again after a crash between the send and its mark is thereby the same message.
+ */
+export function outboxMessageId(outboxId: string, from: string): string {
+  const domain = /@([^\s@<>]+)>?\s*$/.exec(from)?.[1] ?? 'aftersales.invalid';
+  return `<${outboxId}@${domain}>`;
+}
+
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        messageId: outboxMessageId(message.id, from),
+      });
     },
   };
 }

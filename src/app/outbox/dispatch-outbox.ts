@@ -3,9 +3,13 @@ import type { Database } from '../../db/client.js';
 import { outbox } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
 
-/** What the dispatcher needs of a mail transport: nodemailer over SMTP in production. */
+/**
+ * What the dispatcher needs of a mail transport: nodemailer over SMTP in production. `id` is the
+ * outbox row's: the transport makes the message's Message-ID from it, so a message sent again after a
+ * crash is the same message to whoever receives it.
+ */
 export type Mailer = {
-  send(message: { to: string; subject: string; text: string }): Promise<void>;
+  send(message: { id: string; to: string; subject: string; text: string }): Promise<void>;
 };
 
 /** After this many failures a message stays unsent, with its last error, for someone to look at. */
@@ -19,42 +23,46 @@ export function retryDelayMinutes(attempts: number): number {
 export type DispatchResult = { sent: number; failed: number };
 
 /**
- * Sends the due e-mail messages of the outbox, oldest first, a batch at a time. Rows are claimed with
- * FOR UPDATE SKIP LOCKED, so several processes can dispatch side by side without sending a message
- * twice. A crash between the send and the commit sends that message again on the next run:
- * at-least-once, the only promise a mail server allows. Messages to a phone number wait for an SMS
- * channel; only addresses with an @ go by e-mail.
+ * Sends the due e-mail messages of the outbox, oldest first, up to a batch of them. Each message is
+ * claimed with FOR UPDATE SKIP LOCKED and marked in a transaction of its own, so several processes can
+ * dispatch side by side without sending a message twice, and a process killed mid-batch has committed
+ * every message but the one it was sending. That one — sent, its mark not committed — goes again on the
+ * next run: at-least-once, the only promise a mail server allows, with at most one message per process
+ * in that window. The copy carries the same Message-ID (made from the row's id), which is how the
+ * receiving side recognises it as the message it already has. Messages to a phone number wait for an
+ * SMS channel; only addresses with an @ go by e-mail.
  */
 export async function dispatchOutbox(
   deps: { db: Database; mailer: Mailer; now: () => Temporal.Instant },
   options: { batchSize?: number } = {},
 ): Promise<DispatchResult> {
   const now = new Date(deps.now().epochMilliseconds);
-  return deps.db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(outbox)
-      .where(
-        and(
-          isNull(outbox.sentAt),
-          like(outbox.recipient, '%@%'),
-          lt(outbox.attempts, MAX_OUTBOX_ATTEMPTS),
-          or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now)),
-        ),
-      )
-      .orderBy(asc(outbox.createdAt))
-      .limit(options.batchSize ?? 20)
-      .for('update', { skipLocked: true });
-
-    const result: DispatchResult = { sent: 0, failed: 0 };
-    for (const message of due) {
+  const result: DispatchResult = { sent: 0, failed: 0 };
+  // A row that failed is not due again in this run (its next attempt is later), so each turn advances.
+  for (let turn = 0; turn < (options.batchSize ?? 20); turn++) {
+    const outcome = await deps.db.transaction(async (tx) => {
+      const [message] = await tx
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            isNull(outbox.sentAt),
+            like(outbox.recipient, '%@%'),
+            lt(outbox.attempts, MAX_OUTBOX_ATTEMPTS),
+            or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now)),
+          ),
+        )
+        .orderBy(asc(outbox.createdAt), asc(outbox.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!message) return 'none';
       try {
-        await deps.mailer.send({ to: message.recipient, subject: message.subject, text: message.body });
-        await tx
-          .update(outbox)
-          .set({ sentAt: now, attempts: message.attempts + 1, lastError: null, nextAttemptAt: null })
-          .where(eq(outbox.id, message.id));
-        result.sent += 1;
+        await deps.mailer.send({
+          id: message.id,
+          to: message.recipient,
+          subject: message.subject,
+          text: message.body,
+        });
       } catch (error) {
         const attempts = message.attempts + 1;
         await tx
@@ -65,9 +73,16 @@ export async function dispatchOutbox(
             nextAttemptAt: new Date(now.getTime() + retryDelayMinutes(attempts) * 60_000),
           })
           .where(eq(outbox.id, message.id));
-        result.failed += 1;
+        return 'failed';
       }
-    }
-    return result;
-  });
+      await tx
+        .update(outbox)
+        .set({ sentAt: now, attempts: message.attempts + 1, lastError: null, nextAttemptAt: null })
+        .where(eq(outbox.id, message.id));
+      return 'sent';
+    });
+    if (outcome === 'none') break;
+    result[outcome] += 1;
+  }
+  return result;
 }
