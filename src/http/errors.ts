@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type AppErrorKind } from '../app/errors.js';
 import { errorBody } from './error-response.js';
@@ -42,6 +42,28 @@ const codeForFastifyError: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: 'BAD_REQUEST',
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
 };
+
+/**
+ * Errors Fastify meets while routing, before any route (and so the error handler) is chosen: a path
+ * whose percent escapes do not decode (`/api/v1/claims/%`), or a path parameter beyond its length limit.
+ * Without this they are answered in Fastify's own shape instead of the API's error object.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply
+      .code(400)
+      .send(errorBody('BAD_URL', 'The URL is not valid: a "%" must begin an escape such as %20.'));
+  } else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(414).send(errorBody('URI_TOO_LONG', 'A part of the URL is too long.'));
+  } else {
+    request.log.error({ err }, 'routing error');
+    void reply
+      .code(500)
+      .send(
+        errorBody('INTERNAL_ERROR', `The server could not complete the request (request ${request.id}).`),
+      );
+  }
+}
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {

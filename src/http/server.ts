@@ -18,7 +18,7 @@ import type { DatabaseHandle } from '../db/client.js';
 import type { Temporal } from '../domain/calendar.js';
 import { entitlementRoutes } from './entitlements/routes.js';
 import { AppError } from '../app/errors.js';
-import { registerErrorHandling } from './errors.js';
+import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { redactSecretsInUrl } from './log-redaction.js';
 import { smtpMailer, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { healthRoutes } from './health/routes.js';
@@ -106,6 +106,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       typeof deps.config.trustProxy === 'number' ? trustHops(deps.config.trustProxy) : deps.config.trustProxy,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -32,6 +32,17 @@ describe.each(testDatabases())('hardening on $name', (testDb) => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
     });
 
+    it('answers a URL that does not decode, or a path id too long to route, with the error object', async () => {
+      const badEscape = await t.app.inject({ method: 'GET', url: '/api/v1/dealers/%' });
+      expect(badEscape.statusCode).toBe(400);
+      expect(badEscape.json()).toEqual({ error: { code: 'BAD_URL', message: expect.any(String) as string } });
+      const longId = await t.app.inject({ method: 'GET', url: `/api/v1/dealers/${'x'.repeat(200)}` });
+      expect(longId.statusCode).toBe(414);
+      expect(longId.json()).toEqual({
+        error: { code: 'URI_TOO_LONG', message: expect.any(String) as string },
+      });
+    });
+
     it('counts a client by its socket: a forged X-Forwarded-For does not reset its limit', async () => {
       const statuses: number[] = [];
       for (const ip of ['1.1.1.1', '2.2.2.2', '3.3.3.3'])
