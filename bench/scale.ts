@@ -1,0 +1,571 @@
+/*
+ * `npm run bench:scale`: the staff queues, dashboards and look-ups at 10 thousand and at 1 million
+ * purchases. For each size it makes a scratch PostgreSQL database, generates the data (bench/generate.ts),
+ * ANALYZEs, then calls the app's own routes (app.inject with a signed-in session of each role) and times
+ * each one warm — median and p95 over SCALE_REPS runs — and records, from the SQL the route sent, the
+ * EXPLAIN (ANALYZE, BUFFERS) plan: which indexes it used and whether a big table was read whole.
+ * Writes bench/results/scale.md. Needs PostgreSQL (DATABASE_URL or TEST_DATABASE_URL, a role with
+ * CREATEDB); PGlite is measured at the sizes of SCALE_PGLITE_SIZES (default 10,000) too.
+ *
+ *   SCALE_SIZES=10000,1000000   sizes in purchases (default both)
+ *   SCALE_REPS=20               timed runs of each query, after 3 to warm up
+ *   SCALE_PGLITE_SIZES=10000    PGlite sizes ('' for none)
+ *   SCALE_KEEP=1                keep the databases (aftersales_scale_<n>) and reuse them next time
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/db/seed.js';
+import type { Role } from '../src/domain/access/access.js';
+import { buildServer } from '../src/http/server.js';
+import { runCommitmentDeadlines } from '../src/jobs/commitment-deadlines.js';
+import { type GenerateReport, prepareScaleDatabase, SCALE_NOW } from './generate.js';
+
+const REPS = Number(process.env.SCALE_REPS ?? 20);
+const WARMUP = 3;
+const SIZES = (process.env.SCALE_SIZES ?? '10000,1000000').split(',').filter(Boolean).map(Number);
+const PGLITE_SIZES = (process.env.SCALE_PGLITE_SIZES ?? '10000').split(',').filter(Boolean).map(Number);
+const KEEP = process.env.SCALE_KEEP === '1';
+const TARGET_MS = 100;
+const GROWTH_LIMIT = 1.5;
+const ORIGIN = 'http://localhost:3000';
+
+/** Tables that grow with the purchases: reading one of them whole is what must not happen. */
+const BIG_TABLES = new Set([
+  'purchases',
+  'claims',
+  'end_users',
+  'units',
+  'maintenance_orders',
+  'maintenance_order_events',
+  'guest_access_tokens',
+  'outbox',
+  'dealer_remedies',
+  'reimbursement_claims',
+  'quotes',
+  'oem_defect_reports',
+]);
+
+type Request = { method: 'GET' | 'POST'; url: string; payload?: object };
+
+/** A screen's query: the route it calls, as whom. `job` runs a use case directly instead. */
+type Probe = {
+  name: string;
+  /** Staff queues and dashboards carry the ≤ 100 ms and ≤ 1.5× growth targets; look-ups are reported. */
+  target: boolean;
+  role?: Role;
+  request?: (ctx: Context) => Request;
+  job?: (ctx: Context) => Promise<unknown>;
+};
+
+type Context = { handle: DatabaseHandle; purchases: number; sample: Sample };
+
+/** Rows the generator made that look-ups ask for (the middle of the data, not its first rows). */
+type Sample = { orderIndex: number; maintenanceNumber: string; contact: string; oemOrderId: string };
+
+const probes: Probe[] = [
+  {
+    name: 'technician queue (open orders of the center)',
+    target: true,
+    role: 'technician',
+    request: () => ({ method: 'GET', url: '/api/v1/maintenance-orders?open=true' }),
+  },
+  {
+    name: 'support escalations (open orders, every center)',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/maintenance-orders?open=true' }),
+  },
+  {
+    name: 'support: every order, nearest deadline first',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/maintenance-orders' }),
+  },
+  {
+    name: 'support messages needing attention',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/messages?status=attention&limit=50' }),
+  },
+  {
+    name: 'support messages, newest first',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/messages?limit=50' }),
+  },
+  {
+    name: 'support claims, open',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/claims?limit=500&status=open&lang=en' }),
+  },
+  {
+    name: 'support claims, newest first',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/claims?limit=500&lang=en' }),
+  },
+  {
+    name: 'support purchases, newest first',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=500' }),
+  },
+  {
+    name: 'support reimbursements',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/reimbursements' }),
+  },
+  {
+    name: 'sales quotes',
+    target: true,
+    role: 'sales',
+    request: () => ({ method: 'GET', url: '/api/v1/quotes' }),
+  },
+  {
+    name: 'dealer: own sales',
+    target: true,
+    role: 'dealer',
+    request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=500' }),
+  },
+  {
+    name: 'dealer: claims on own sales',
+    target: true,
+    role: 'dealer',
+    request: () => ({ method: 'GET', url: '/api/v1/claims?limit=500&lang=en' }),
+  },
+  {
+    name: 'dealer: reimbursements',
+    target: true,
+    role: 'dealer',
+    request: () => ({ method: 'GET', url: '/api/v1/reimbursements' }),
+  },
+  {
+    name: 'QA lot defect rates (every lot)',
+    target: true,
+    role: 'qa',
+    request: () => ({ method: 'GET', url: '/api/v1/lot-defect-rates' }),
+  },
+  {
+    name: 'QA notices (role inbox)',
+    target: true,
+    role: 'qa',
+    request: () => ({ method: 'GET', url: '/api/v1/messages?limit=50' }),
+  },
+  {
+    name: 'OEM orders (sales, newest first)',
+    target: true,
+    role: 'sales',
+    request: () => ({ method: 'GET', url: '/api/v1/oem-orders?limit=100' }),
+  },
+  {
+    name: 'OEM ledger of an order',
+    target: true,
+    role: 'qa',
+    request: (ctx) => ({ method: 'GET', url: `/api/v1/oem-orders/${ctx.sample.oemOrderId}/ledger` }),
+  },
+  {
+    name: 'deadline job run (support escalations feed)',
+    target: true,
+    job: (ctx) => runCommitmentDeadlines({ db: ctx.handle.db, now: () => SCALE_NOW }),
+  },
+  {
+    name: 'customer: own purchases',
+    target: false,
+    role: 'customer',
+    request: () => ({ method: 'GET', url: '/api/v1/purchases' }),
+  },
+  {
+    name: 'customer: own claims',
+    target: false,
+    role: 'customer',
+    request: () => ({ method: 'GET', url: '/api/v1/claims?lang=en' }),
+  },
+  {
+    name: 'maintenance order with its timeline',
+    target: false,
+    role: 'support',
+    request: (ctx) => ({
+      method: 'GET',
+      url: `/api/v1/maintenance-orders/a8000000-0000-4000-8000-${ctx.sample.orderIndex.toString(16).padStart(12, '0')}`,
+    }),
+  },
+  {
+    name: 'tracking look-up by maintenance number',
+    target: false,
+    request: (ctx) => ({
+      method: 'POST',
+      url: '/api/v1/tracking/lookup',
+      payload: { maintenanceNumber: ctx.sample.maintenanceNumber, contact: ctx.sample.contact },
+    }),
+  },
+  {
+    name: 'tracking by link',
+    target: false,
+    request: (ctx) => ({
+      method: 'POST',
+      url: '/api/v1/tracking/link',
+      payload: { token: `bench-tracking-link-${ctx.sample.orderIndex}` },
+    }),
+  },
+];
+
+type Plan = { indexes: string[]; seqScans: string[]; bigSeqScans: string[]; statements: number };
+type Measure = { median: number; p95: number; rows: number | null; status: number; plan: Plan | null };
+type SizeResult = {
+  purchases: number;
+  engine: 'postgres' | 'pglite';
+  generation: GenerateReport;
+  dbBytes: number | null;
+  measures: Map<string, Measure>;
+};
+
+function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i] ?? NaN;
+}
+
+function urlWithDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The SQL statements the app sent while `run` ran (PostgreSQL only: the pool is watched). */
+async function captureStatements(
+  handle: DatabaseHandle,
+  run: () => Promise<unknown>,
+): Promise<{ text: string; values: unknown[] }[]> {
+  const driver = driverOf(handle);
+  if (driver.kind !== 'postgres') {
+    await run();
+    return [];
+  }
+  // Watched in place: drizzle holds this very pool object and calls its query method.
+  const pool = driver.pool as unknown as { query: (...args: unknown[]) => unknown };
+  const original = pool.query;
+  const seen: { text: string; values: unknown[] }[] = [];
+  pool.query = function (this: unknown, ...args: unknown[]) {
+    const [first, second] = args;
+    const text = typeof first === 'string' ? first : (first as { text?: string }).text;
+    const values = Array.isArray(second) ? second : ((first as { values?: unknown[] }).values ?? []);
+    if (text) seen.push({ text, values });
+    return original.apply(driver.pool, args);
+  };
+  try {
+    await run();
+  } finally {
+    pool.query = original;
+  }
+  return seen;
+}
+
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
+
+function walk(node: PlanNode, into: Plan): void {
+  const type = node['Node Type'];
+  const relation = node['Relation Name'];
+  if (node['Index Name']) into.indexes.push(`${node['Index Name']} (${type})`);
+  if (type === 'Seq Scan' && relation) {
+    into.seqScans.push(relation);
+    if (BIG_TABLES.has(relation)) into.bigSeqScans.push(relation);
+  }
+  for (const child of node.Plans ?? []) walk(child, into);
+}
+
+async function explain(
+  handle: DatabaseHandle,
+  statements: { text: string; values: unknown[] }[],
+): Promise<Plan> {
+  const driver = driverOf(handle);
+  const plan: Plan = { indexes: [], seqScans: [], bigSeqScans: [], statements: 0 };
+  if (driver.kind !== 'postgres') return plan;
+  for (const s of statements) {
+    if (!/^\s*(select|with)\b/i.test(s.text)) continue;
+    plan.statements += 1;
+    const result = await driver.pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      `explain (analyze, buffers, format json) ${s.text}`,
+      s.values,
+    );
+    const root = result.rows[0]?.['QUERY PLAN'][0]?.Plan;
+    if (root) walk(root, plan);
+  }
+  plan.indexes = [...new Set(plan.indexes)];
+  plan.seqScans = [...new Set(plan.seqScans)];
+  plan.bigSeqScans = [...new Set(plan.bigSeqScans)];
+  return plan;
+}
+
+async function signIn(app: FastifyInstance, role: Role): Promise<string> {
+  const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo account for ${role}`);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/sign-in/email',
+    headers: { origin: ORIGIN },
+    payload: { email: account.email, password: DEMO_PASSWORD },
+  });
+  const cookies = res.headers['set-cookie'];
+  const all = Array.isArray(cookies) ? cookies : cookies ? [cookies] : [];
+  const cookie = all.find((c) => c.startsWith('aftersales.session_token='));
+  if (res.statusCode !== 200 || !cookie) throw new Error(`${account.email} could not sign in: ${res.body}`);
+  return cookie.split(';')[0] ?? '';
+}
+
+async function sampleOf(handle: DatabaseHandle, purchases: number): Promise<Sample> {
+  // A repair from the middle of the data: purchase index i with class 0 (i % 20 = 0).
+  const orderIndex = Math.floor(purchases / 2 / 20) * 20;
+  const { db } = handle;
+  const { sql } = await import('drizzle-orm');
+  const { rowsOf } = await import('../src/db/rows.js');
+  const [order] = rowsOf(
+    await db.execute(sql`
+      select m.maintenance_number, coalesce(u.email, u.phone) as contact
+      from maintenance_orders m join claims c on c.id = m.claim_id join end_users u on u.id = c.end_user_id
+      where m.id = ${`a8000000-0000-4000-8000-${orderIndex.toString(16).padStart(12, '0')}`}`),
+  );
+  const [oem] = rowsOf(
+    await db.execute(sql`select id from oem_orders where order_number like 'OEM-GEN-%' order by order_number
+      offset (select count(*) / 2 from oem_orders where order_number like 'OEM-GEN-%') limit 1`),
+  );
+  if (!order || !oem) throw new Error('the generated data has no sample order');
+  return {
+    orderIndex,
+    maintenanceNumber: String(order['maintenance_number']),
+    contact: String(order['contact']),
+    oemOrderId: String(oem['id']),
+  };
+}
+
+async function measureSize(
+  handle: DatabaseHandle,
+  purchases: number,
+  engine: 'postgres' | 'pglite',
+  generation: GenerateReport,
+  dbBytes: number | null,
+): Promise<SizeResult> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+  const app = await buildServer({ db: handle, config, clock: () => SCALE_NOW, logger: false });
+  await app.ready();
+  const measures = new Map<string, Measure>();
+  try {
+    const sample = await sampleOf(handle, purchases);
+    const ctx: Context = { handle, purchases, sample };
+    const cookies = new Map<Role, string>();
+    for (const probe of probes) {
+      if (probe.role && !cookies.has(probe.role)) cookies.set(probe.role, await signIn(app, probe.role));
+    }
+    for (const probe of probes) {
+      // What the last call answered (a closure writes it; an object keeps TypeScript from narrowing it).
+      const last: { status: number; rows: number | null } = { status: 200, rows: null };
+      const once = async () => {
+        if (probe.job) {
+          await probe.job(ctx);
+          return;
+        }
+        const req = probe.request?.(ctx);
+        if (!req) throw new Error(`${probe.name}: neither a request nor a job`);
+        const cookie = probe.role ? cookies.get(probe.role) : undefined;
+        const res = await app.inject({
+          method: req.method,
+          url: req.url,
+          headers: { origin: ORIGIN, ...(cookie ? { cookie } : {}) },
+          ...(req.payload ? { payload: req.payload } : {}),
+        });
+        last.status = res.statusCode;
+        const body: unknown = res.json();
+        last.rows = Array.isArray(body) ? body.length : null;
+      };
+      for (let i = 0; i < WARMUP; i++) await once();
+      const times: number[] = [];
+      for (let i = 0; i < REPS; i++) {
+        const t0 = performance.now();
+        await once();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const statements = await captureStatements(handle, once);
+      const plan = engine === 'postgres' ? await explain(handle, statements) : null;
+      const { rows, status } = last;
+      const measure = { median: quantile(times, 0.5), p95: quantile(times, 0.95), rows, status, plan };
+      measures.set(probe.name, measure);
+      console.log(
+        `  ${probe.name}: median ${measure.median.toFixed(1)} ms, p95 ${measure.p95.toFixed(1)} ms, ` +
+          `${rows ?? '-'} rows, HTTP ${status}${plan ? `; indexes ${plan.indexes.join(', ') || 'none'}; seq scans ${plan.seqScans.join(', ') || 'none'}` : ''}`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+  return { purchases, engine, generation, dbBytes, measures };
+}
+
+async function onPostgres(url: string, purchases: number): Promise<SizeResult> {
+  const name = `aftersales_scale_${purchases}`;
+  const exists = await admin(
+    url,
+    async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1,
+  );
+  let reuse = false;
+  if (exists && KEEP) reuse = true;
+  else {
+    await admin(url, async (c) => {
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.query(`create database ${name}`);
+    });
+  }
+  const handle = await openDatabase({ databaseUrl: urlWithDatabase(url, name) });
+  try {
+    console.log(
+      `PostgreSQL, ${purchases.toLocaleString('en')} purchases${reuse ? ' (reusing the kept database)' : ''}`,
+    );
+    const generation: GenerateReport = reuse
+      ? { volume: { purchases } as GenerateReport['volume'], counts: {}, steps: [], totalMs: 0 }
+      : await prepareScaleDatabase(handle, {
+          purchases,
+          log: (l) => {
+            console.log(l);
+          },
+        });
+    if (!reuse) console.log(`  generated in ${(generation.totalMs / 1000).toFixed(1)} s`);
+    const bytes = await admin(url, async (c) =>
+      Number((await c.query<{ n: string }>('select pg_database_size($1) as n', [name])).rows[0]?.n ?? 0),
+    );
+    return await measureSize(handle, purchases, 'postgres', generation, bytes);
+  } finally {
+    await handle.close();
+    if (!KEEP) await admin(url, (c) => c.query(`drop database if exists ${name} with (force)`));
+  }
+}
+
+async function onPglite(purchases: number): Promise<SizeResult> {
+  const handle = await openDatabase({ pglite: await PGlite.create() });
+  try {
+    console.log(`PGlite (in memory), ${purchases.toLocaleString('en')} purchases`);
+    const generation = await prepareScaleDatabase(handle, {
+      purchases,
+      log: (l) => {
+        console.log(l);
+      },
+    });
+    console.log(`  generated in ${(generation.totalMs / 1000).toFixed(1)} s`);
+    return await measureSize(handle, purchases, 'pglite', generation, null);
+  } finally {
+    await handle.close();
+  }
+}
+
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
+const mb = (bytes: number | null) => (bytes === null ? '—' : `${Math.round(bytes / 1024 / 1024)} MB`);
+
+function planSummary(plan: Plan | null | undefined): string {
+  if (!plan) return '—';
+  const seq =
+    plan.bigSeqScans.length > 0 ? `**Seq Scan on ${plan.bigSeqScans.join(', ')}**` : 'no big-table Seq Scan';
+  return `${plan.indexes.length > 0 ? plan.indexes.join('; ') : 'no index'} — ${seq}`;
+}
+
+function report(results: SizeResult[]): string {
+  const lines: string[] = [];
+  const pgResults = results.filter((r) => r.engine === 'postgres').sort((a, b) => a.purchases - b.purchases);
+  const small = pgResults[0];
+  const large = pgResults.length > 1 ? pgResults[pgResults.length - 1] : undefined;
+  lines.push('# Scale run', '');
+  lines.push(
+    `Written by \`npm run bench:scale\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ` +
+      `${process.platform}/${process.arch}). Each query is the app's own route called through \`app.inject\` ` +
+      `with a signed-in session of the role (or the job itself), warm: median and p95 of ${REPS} runs after ${WARMUP}. ` +
+      `Plans are EXPLAIN (ANALYZE, BUFFERS) of every SELECT the route sent, at the largest size. ` +
+      `Targets for staff queues and dashboards: ≤ ${TARGET_MS} ms at the largest size and ≤ ${GROWTH_LIMIT}× the time at the smallest.`,
+    '',
+  );
+  if (small && large) {
+    lines.push(
+      `| query | ${small.purchases.toLocaleString('en')} ms (p95) | ${large.purchases.toLocaleString('en')} ms (p95) | growth | rows (small → large) | target met | plan at ${large.purchases.toLocaleString('en')} (indexes used) |`,
+      '| --- | ---: | ---: | ---: | --- | --- | --- |',
+    );
+    for (const probe of probes) {
+      const a = small.measures.get(probe.name);
+      const b = large.measures.get(probe.name);
+      const growth = a && b ? b.median / a.median : NaN;
+      const met = !probe.target
+        ? 'look-up (no target)'
+        : b && b.median <= TARGET_MS && growth <= GROWTH_LIMIT
+          ? 'yes'
+          : b && b.median <= TARGET_MS
+            ? `≤ ${TARGET_MS} ms; growth ${growth.toFixed(1)}×`
+            : '**no**';
+      lines.push(
+        `| ${probe.name} | ${ms(a?.median)} (${ms(a?.p95)}) | ${ms(b?.median)} (${ms(b?.p95)}) | ${Number.isNaN(growth) ? '—' : `${growth.toFixed(2)}×`} | ${a?.rows ?? '—'} → ${b?.rows ?? '—'} | ${met} | ${planSummary(b?.plan)} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push('## Per engine and size', '');
+  for (const r of results) {
+    lines.push(
+      `### ${r.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'}, ${r.purchases.toLocaleString('en')} purchases`,
+      '',
+    );
+    if (r.generation.totalMs > 0) {
+      lines.push(
+        `Generated in ${(r.generation.totalMs / 1000).toFixed(1)} s (${r.generation.steps.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')}); database ${mb(r.dbBytes)}.`,
+        '',
+        `Rows: ${Object.entries(r.generation.counts)
+          .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+          .join(', ')}.`,
+        '',
+      );
+    }
+    lines.push(
+      '| query | median ms | p95 ms | rows | HTTP | plan |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const probe of probes) {
+      const m = r.measures.get(probe.name);
+      lines.push(
+        `| ${probe.name} | ${ms(m?.median)} | ${ms(m?.p95)} | ${m?.rows ?? '—'} | ${m?.status ?? '—'} | ${planSummary(m?.plan)} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!url) {
+    console.error(
+      '!!! bench:scale needs PostgreSQL: set DATABASE_URL (or TEST_DATABASE_URL) to a role with CREATEDB. SKIPPED. !!!',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const results: SizeResult[] = [];
+  for (const size of [...SIZES].sort((a, b) => a - b)) results.push(await onPostgres(url, size));
+  for (const size of PGLITE_SIZES) results.push(await onPglite(size));
+  const out = path.join(import.meta.dirname, 'results', 'scale.md');
+  writeFileSync(out, `${report(results)}\n`);
+  console.log(`written ${out}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
