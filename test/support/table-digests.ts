@@ -1,16 +1,17 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
+import { rowsOf } from '../../src/db/rows.js';
 
 export type TableDigest = { rows: number; md5: string };
 
 /** `schema.table` of every table of the application's schemas (public and drizzle), sorted. */
 export async function tablesOf(db: Database): Promise<string[]> {
-  const result = await db.execute<{ name: string }>(sql`
+  const result: unknown = await db.execute(sql`
     select n.nspname || '.' || c.relname as name
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname in ('public', 'drizzle') and c.relkind in ('r', 'p')
      order by 1`);
-  return result.rows.map((r) => r.name);
+  return rowsOf(result).map((r) => String(r.name));
 }
 
 export function qualifiedName(table: string): string {
@@ -27,14 +28,14 @@ export function qualifiedName(table: string): string {
 export async function tableDigests(db: Database): Promise<Map<string, TableDigest>> {
   const digests = new Map<string, TableDigest>();
   for (const table of await tablesOf(db)) {
-    const result = await db.execute<{ n: string | number; md5: string }>(
+    const result: unknown = await db.execute(
       sql.raw(
         `select count(*) as n, md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as md5 ` +
           `from ${qualifiedName(table)} t`,
       ),
     );
-    const row = result.rows[0];
-    digests.set(table, { rows: Number(row?.n ?? 0), md5: row?.md5 ?? '' });
+    const [row] = rowsOf(result);
+    digests.set(table, { rows: Number(row?.n ?? 0), md5: String(row?.md5 ?? '') });
   }
   return digests;
 }
