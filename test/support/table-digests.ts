@@ -35,7 +35,7 @@ export async function tableDigests(db: Database): Promise<Map<string, TableDiges
       ),
     );
     const [row] = rowsOf(result);
-    digests.set(table, { rows: Number(row?.n ?? 0), md5: String(row?.md5 ?? '') });
+    digests.set(table, { rows: Number(row?.n ?? 0), md5: typeof row?.md5 === 'string' ? row.md5 : '' });
   }
   return digests;
 }
