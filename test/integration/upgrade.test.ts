@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Database, type DatabaseHandle, openDatabase } from '../../src/db/client.js';
+import { migrateDatabase } from '../../src/db/migrate.js';
+import { ensureBuiltInPolicies } from '../../src/db/policies.js';
+import { rowsOf } from '../../src/db/rows.js';
+import { readJournal } from '../../src/db/backup.js';
+import { buildTestApp } from '../support/app.js';
+import { createScratchPostgresDatabase, testDatabases } from '../support/databases.js';
+import { demoSession } from '../support/sessions.js';
+import { qualifiedName } from '../support/table-digests.js';
+
+/*
+ * A database made by the previous release's migrations, with that release's data in it
+ * (test/fixtures/upgrade, regenerated from a git ref by make-upgrade-fixture.ts), upgrades to this
+ * release's schema with every row intact: every fixture row is still there with the same value in every
+ * old column, the new columns of old rows hold their defaults, and the app works on the result.
+ * Whatever migrations are current are applied, so a new migration is tested against old data as soon as
+ * it is written.
+ */
+
+const FIXTURE_DIR = path.resolve(import.meta.dirname, '../fixtures/upgrade');
+const fixtureSql = readFileSync(path.join(FIXTURE_DIR, 'previous-release.sql'), 'utf8');
+const fixture = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'previous-release.json'), 'utf8')) as {
+  commit: string;
+  lastMigration: string;
+  tables: Record<string, number>;
+};
+
+/**
+ * New columns a migration fills from the old data rather than with their default (`table.column` →
+ * why). A migration that backfills a column adds it here.
+ */
+const BACKFILLED_COLUMNS: Record<string, string> = {};
+
+/**
+ * New tables a migration fills from the old data (`schema.table` → the rows it must have made, as SQL
+ * over the upgraded database); every other new table starts empty.
+ */
+const BACKFILLED_TABLES: Record<string, string> = {
+  // 0011: one planned shipment for every replacement shipment a client chose before it.
+  'public.replacement_shipments': `select count(*) from public.excess_resolutions where remedy = 'replacement_shipment'`,
+};
+
+const SNAPSHOT = 'upgrade_fixture_snapshot';
+
+type Column = { name: string; default: string | null };
+
+async function query(db: Database, text: string): Promise<Record<string, unknown>[]> {
+  return rowsOf(await db.execute(sql.raw(text)));
+}
+
+async function columnsOf(db: Database): Promise<Map<string, Column[]>> {
+  const rows = await query(
+    db,
+    `select table_schema || '.' || table_name as t, column_name as c, column_default as d
+       from information_schema.columns
+      where table_schema in ('public', 'drizzle')
+      order by table_schema, table_name, ordinal_position`,
+  );
+  const columns = new Map<string, Column[]>();
+  for (const row of rows) {
+    const table = String(row.t);
+    const list = columns.get(table) ?? [];
+    list.push({ name: String(row.c), default: typeof row.d === 'string' ? row.d : null });
+    columns.set(table, list);
+  }
+  return columns;
+}
+
+async function count(db: Database, text: string): Promise<number> {
+  const [row] = await query(db, text);
+  return Number(Object.values(row ?? {})[0] ?? 0);
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const snapshotOf = (table: string) => `${SNAPSHOT}.${ident(table.replace('.', '__'))}`;
+/** Every column as text: rows compare by value whatever the type (json, arrays, bytea). */
+const asText = (columns: Column[]) => columns.map((c) => `${ident(c.name)}::text`).join(', ');
+
+interface Variant {
+  name: 'pglite' | 'postgres';
+  /** An empty database with the fixture loaded. */
+  load(): Promise<{ handle: DatabaseHandle; dispose(): Promise<void> }>;
+}
+
+const variants: Variant[] = [
+  {
+    name: 'pglite',
+    async load() {
+      const client = await PGlite.create();
+      await client.exec(fixtureSql);
+      const handle = await openDatabase({ pglite: client });
+      return { handle, dispose: () => handle.close() };
+    },
+  },
+];
+const postgresUrl = testDatabases().some((d) => d.name === 'postgres')
+  ? process.env.TEST_DATABASE_URL
+  : undefined;
+if (postgresUrl) {
+  variants.push({
+    name: 'postgres',
+    async load() {
+      const scratch = await createScratchPostgresDatabase(postgresUrl);
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        await client.query(fixtureSql);
+      } finally {
+        await client.end();
+      }
+      const handle = await openDatabase({ databaseUrl: scratch.url });
+      return {
+        handle,
+        async dispose() {
+          await handle.close();
+          await scratch.drop();
+        },
+      };
+    },
+  });
+}
+
+describe.each(variants)('upgrade from the previous release ($name)', (variant) => {
+  const disposers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const dispose of disposers) await dispose();
+  });
+
+  it(`migrates the fixture of ${fixture.commit.slice(0, 12)} (${fixture.lastMigration}) to the current schema with every row intact`, async () => {
+    const started = Date.now();
+    const loaded = await variant.load();
+    disposers.push(() => loaded.dispose());
+    const { handle } = loaded;
+    const db = handle.db;
+
+    // The fixture is all there before the upgrade…
+    const before = await columnsOf(db);
+    expect([...before.keys()].sort()).toEqual(Object.keys(fixture.tables).sort());
+    for (const [table, rows] of Object.entries(fixture.tables)) {
+      expect(await count(db, `select count(*) from ${qualifiedName(table)}`), table).toBe(rows);
+    }
+    // …and kept aside, old columns as text, to compare with after it.
+    await query(db, `create schema ${SNAPSHOT}`);
+    for (const [table, columns] of before) {
+      await query(
+        db,
+        `create table ${snapshotOf(table)} as select ${asText(columns)} from ${qualifiedName(table)}`,
+      );
+    }
+
+    await migrateDatabase(handle);
+    await ensureBuiltInPolicies(db);
+    const journal = await readJournal();
+    expect(await count(db, 'select count(*) from drizzle.__drizzle_migrations')).toBe(journal.length);
+
+    const after = await columnsOf(db);
+    const problems: string[] = [];
+    let oldRows = 0;
+    for (const [table, oldColumns] of before) {
+      const now = after.get(table);
+      if (!now) {
+        problems.push(`${table}: dropped by a migration`);
+        continue;
+      }
+      const kept = oldColumns.filter((c) => now.some((n) => n.name === c.name));
+      if (kept.length < oldColumns.length) problems.push(`${table}: lost columns`);
+      // Every fixture row is still there, every old column with its old value (a multiset difference).
+      const missing = await count(
+        db,
+        `select count(*) from (select * from ${snapshotOf(table)} except all
+                                 select ${asText(kept)} from ${qualifiedName(table)}) gone`,
+      );
+      if (missing > 0) problems.push(`${table}: ${missing} fixture rows changed or gone`);
+      oldRows += fixture.tables[table] ?? 0;
+
+      // New columns of old rows hold their defaults (a table that only kept its rows is checked whole).
+      const grown =
+        (await count(db, `select count(*) from ${qualifiedName(table)}`)) !== fixture.tables[table];
+      for (const column of now.filter((n) => !oldColumns.some((c) => c.name === n.name))) {
+        const key = `${table.split('.')[1] ?? ''}.${column.name}`;
+        if (BACKFILLED_COLUMNS[key] || grown) continue;
+        const predicate =
+          column.default === null
+            ? `${ident(column.name)} is not null`
+            : /nextval|now\(|gen_random_uuid|random\(|clock_timestamp|current_(timestamp|date)/i.test(
+                  column.default,
+                )
+              ? `${ident(column.name)} is null`
+              : `${ident(column.name)} is distinct from (${column.default})`;
+        const off = await count(db, `select count(*) from ${qualifiedName(table)} where ${predicate}`);
+        if (off > 0) problems.push(`${key}: ${off} old rows without the default ${String(column.default)}`);
+      }
+    }
+    // Tables new in this release start empty, unless a migration fills them from the old data.
+    for (const table of [...after.keys()].filter((t) => !before.has(t))) {
+      const expected = BACKFILLED_TABLES[table] ? await count(db, BACKFILLED_TABLES[table]) : 0;
+      const actual = await count(db, `select count(*) from ${qualifiedName(table)}`);
+      if (actual !== expected) problems.push(`${table} (new): ${actual} rows, expected ${expected}`);
+    }
+    expect(problems).toEqual([]);
+    await query(db, `drop schema ${SNAPSHOT} cascade`);
+    expect(oldRows).toBeGreaterThan(100);
+
+    // The app works on the upgraded data: the fixture's accounts sign in and see its claims.
+    const app = await buildTestApp(handle);
+    try {
+      const support = await demoSession(app, 'support');
+      const claims = await app.inject({ url: '/api/v1/claims?limit=100', headers: { cookie: support } });
+      expect(claims.statusCode).toBe(200);
+      const body = claims.json<unknown[] | { items: unknown[] }>();
+      expect(Array.isArray(body) ? body.length : body.items.length).toBe(fixture.tables['public.claims']);
+      const customer = await demoSession(app, 'customer');
+      const mine = await app.inject({ url: '/api/v1/claims', headers: { cookie: customer } });
+      expect(mine.statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+    console.log(
+      `upgrade (${variant.name}): fixture of ${fixture.commit.slice(0, 12)} (${fixture.lastMigration}), ` +
+        `${before.size} tables, ${oldRows} rows kept through ${journal.length - (fixture.tables['drizzle.__drizzle_migrations'] ?? 0)} ` +
+        `migration(s) (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+  }, 180_000);
+});
