@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
@@ -23,7 +24,9 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/db/seed.js';
 import type { Role } from '../src/domain/access/access.js';
 import { buildServer } from '../src/http/server.js';
 import { runCommitmentDeadlines } from '../src/jobs/commitment-deadlines.js';
-import { type GenerateReport, prepareScaleDatabase, SCALE_NOW } from './generate.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { rowsOf } from '../src/db/rows.js';
+import { type GenerateReport, prepareScaleDatabase, SCALE_NOW, volumeFor } from './generate.js';
 
 const REPS = Number(process.env.SCALE_REPS ?? 20);
 const WARMUP = 3;
@@ -332,8 +335,6 @@ async function sampleOf(handle: DatabaseHandle, purchases: number): Promise<Samp
   // A repair from the middle of the data: purchase index i with class 0 (i % 20 = 0).
   const orderIndex = Math.floor(purchases / 2 / 20) * 20;
   const { db } = handle;
-  const { sql } = await import('drizzle-orm');
-  const { rowsOf } = await import('../src/db/rows.js');
   const [order] = rowsOf(
     await db.execute(sql`
       select m.maintenance_number, coalesce(u.email, u.phone) as contact
@@ -435,8 +436,13 @@ async function onPostgres(url: string, purchases: number): Promise<SizeResult> {
     console.log(
       `PostgreSQL, ${purchases.toLocaleString('en')} purchases${reuse ? ' (reusing the kept database)' : ''}`,
     );
+    if (reuse) {
+      // A kept database gets the migrations added since it was made (new indexes), then fresh statistics.
+      await migrateDatabase(handle);
+      await handle.db.execute(sql`analyze`);
+    }
     const generation: GenerateReport = reuse
-      ? { volume: { purchases } as GenerateReport['volume'], counts: {}, steps: [], totalMs: 0 }
+      ? { volume: volumeFor(purchases), counts: {}, steps: [], totalMs: 0 }
       : await prepareScaleDatabase(handle, {
           purchases,
           log: (l) => {

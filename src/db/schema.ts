@@ -237,7 +237,9 @@ export const purchases = pgTable(
     index('purchases_end_user_id_idx').on(t.endUserId, t.purchaseDate),
     index('purchases_product_id_idx').on(t.productId),
     index('purchases_unit_id_idx').on(t.unitId),
-    index('purchases_dealer_id_idx').on(t.dealerId),
+    // Lists, newest purchase first (the order of `purchaseViews`): everyone's for support, a dealer's own.
+    index('purchases_date_idx').on(t.purchaseDate, t.createdAt, t.id),
+    index('purchases_dealer_date_idx').on(t.dealerId, t.purchaseDate, t.createdAt, t.id),
   ],
 );
 
@@ -279,6 +281,8 @@ export const claims = pgTable(
     index('claims_end_user_id_idx').on(t.endUserId),
     index('claims_policy_version_id_idx').on(t.policyVersionId),
     index('claims_status_created_at_idx').on(t.status, t.createdAt),
+    // Support's list, newest first, without a status.
+    index('claims_created_at_idx').on(t.createdAt, t.id),
   ],
 );
 
@@ -328,6 +332,23 @@ export const maintenanceOrders = pgTable(
     index('maintenance_orders_claim_id_idx').on(t.claimId),
     // The SLA scanner and a center's work queue: open orders of one center by state, nearest deadline first.
     index('maintenance_orders_center_state_due_idx').on(t.serviceCenterId, t.state, t.dueOn),
+    // The lists' order (nearest deadline first, then the oldest), read from an index and stopped at the
+    // page: everyone's, a center's, one state's, and the open orders' (the queues people work from).
+    index('maintenance_orders_deadline_idx').on(t.dueOn, t.createdAt, t.id),
+    index('maintenance_orders_center_deadline_idx').on(t.serviceCenterId, t.dueOn, t.createdAt, t.id),
+    index('maintenance_orders_state_deadline_idx').on(t.state, t.dueOn, t.createdAt, t.id),
+    index('maintenance_orders_open_deadline_idx')
+      .on(t.dueOn, t.createdAt, t.id)
+      .where(sql`${t.state} not in ('closed', 'cancelled')`),
+    index('maintenance_orders_open_center_deadline_idx')
+      .on(t.serviceCenterId, t.dueOn, t.createdAt, t.id)
+      .where(sql`${t.state} not in ('closed', 'cancelled')`),
+    // The deadline job's candidates: held under the commitment, not yet contacted or returned.
+    index('maintenance_orders_under_commitment_idx')
+      .on(t.dueOn, t.id)
+      .where(
+        sql`${t.state} in ('received', 'diagnosing', 'repairing') and ${t.contactedOn} is null and ${t.returnedOn} is null`,
+      ),
   ],
 );
 
@@ -434,6 +455,9 @@ export const outbox = pgTable(
     index('outbox_unsent_idx')
       .on(t.createdAt)
       .where(sql`${t.sentAt} is null`),
+    // Staff read it newest first: everything, or one role's inbox (`role:qa`).
+    index('outbox_created_at_idx').on(t.createdAt, t.id),
+    index('outbox_recipient_created_at_idx').on(t.recipient, t.createdAt, t.id),
   ],
 );
 
@@ -766,6 +790,7 @@ export const reimbursementClaims = pgTable(
     check('reimbursement_claims_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
     index('reimbursement_claims_dealer_status_idx').on(t.dealerId, t.status),
     index('reimbursement_claims_status_created_idx').on(t.status, t.createdAt),
+    index('reimbursement_claims_created_idx').on(t.createdAt, t.id),
   ],
 );
 
@@ -803,6 +828,7 @@ export const quotes = pgTable(
     check('quotes_invoice_check', sql`(${t.invoiceNumber} is null) = (${t.invoicedAt} is null)`),
     index('quotes_claim_id_idx').on(t.claimId),
     index('quotes_state_idx').on(t.state, t.createdAt),
+    index('quotes_created_at_idx').on(t.createdAt, t.id),
   ],
 );
 

@@ -22,8 +22,16 @@ export type ReadMaintenanceOrdersDeps = { db: Database; now: () => Temporal.Inst
 export type MaintenanceOrderFilters = {
   state?: MaintenanceState | undefined;
   serviceCenterId?: string | undefined;
+  /** Only orders still open (neither closed nor cancelled): a queue, not the history. */
+  open?: boolean | undefined;
   limit?: number | undefined;
 };
+
+/**
+ * Written out, not bound: the partial indexes of open orders (`maintenance_orders_open_*`) are used only
+ * when the query states their predicate in the same words.
+ */
+const isOpen = sql`${maintenanceOrders.state} not in ('closed', 'cancelled')`;
 
 /** A list is one page of the queue: enough for a center's day, never the whole table. */
 const DEFAULT_LIMIT = 200;
@@ -31,7 +39,8 @@ const DEFAULT_LIMIT = 200;
 /**
  * Maintenance orders the actor may see, filtered in the query: a technician gets its center's queue,
  * a customer their own orders, staff everything. The nearest deadline comes first; orders not yet
- * received (no deadline) follow, oldest first.
+ * received (no deadline) follow, oldest first. Years of closed orders would fill a page ahead of the
+ * open ones, so the queues ask for `open` orders; the order is an index's, and a page stops the scan.
  */
 export async function listMaintenanceOrders(
   deps: ReadMaintenanceOrdersDeps,
@@ -49,6 +58,7 @@ export async function listMaintenanceOrders(
     else return [];
   }
   if (filters.state) conditions.push(eq(maintenanceOrders.state, filters.state));
+  if (filters.open) conditions.push(isOpen);
   if (filters.serviceCenterId)
     conditions.push(eq(maintenanceOrders.serviceCenterId, filters.serviceCenterId));
   const rows = await selectLoadedOrders(deps.db)

@@ -68,7 +68,15 @@ export const recordContactRequestSchema = z
 export type RecordContactRequest = z.infer<typeof recordContactRequestSchema>;
 
 export const listMaintenanceOrdersQuery = z
-  .object({ state: z.enum(maintenanceStates).optional(), serviceCenterId: z.uuid().optional() })
+  .object({
+    state: z.enum(maintenanceStates).optional(),
+    serviceCenterId: z.uuid().optional(),
+    open: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: only the orders still open (neither closed nor cancelled): the queue to work from'),
+  })
   .strict();
 
 const localizedName = z.object({ en: z.string(), zh: z.string() });

@@ -88,7 +88,12 @@ export const reimbursementsQuery = queryOptions({
 });
 
 /** The filters the maintenance-order list offers. */
-export type OrderFilters = { state?: MaintenanceOrder['state']; serviceCenterId?: string };
+export type OrderFilters = {
+  state?: MaintenanceOrder['state'];
+  serviceCenterId?: string;
+  /** Only orders neither closed nor cancelled: without it, years of closed orders fill the page. */
+  open?: boolean;
+};
 
 export const maintenanceOrdersQuery = (filters: OrderFilters) =>
   queryOptions({
@@ -97,6 +102,7 @@ export const maintenanceOrdersQuery = (filters: OrderFilters) =>
       const params = new URLSearchParams();
       if (filters.state) params.set('state', filters.state);
       if (filters.serviceCenterId) params.set('serviceCenterId', filters.serviceCenterId);
+      if (filters.open) params.set('open', 'true');
       const query = params.size > 0 ? `?${params.toString()}` : '';
       return request(z.array(maintenanceOrderSchema), `/api/v1/maintenance-orders${query}`);
     },

@@ -121,6 +121,12 @@ export const maintenanceOrdersQuery = queryOptions({
   queryFn: () => request(z.array(maintenanceOrderSchema), '/api/v1/maintenance-orders'),
 });
 
+/** The technician's queue: its center's open orders only (the closed ones are history), nearest deadline first. */
+export const repairQueueQuery = queryOptions({
+  queryKey: ['service', 'maintenance-orders', 'open'],
+  queryFn: () => request(z.array(maintenanceOrderSchema), '/api/v1/maintenance-orders?open=true'),
+});
+
 export const maintenanceOrderQuery = (id: string) =>
   queryOptions({
     queryKey: ['service', 'maintenance-orders', id],

@@ -39,7 +39,7 @@ export default function EscalationsPage() {
   // Both in parallel: the centers name the filter, the orders do not wait for them.
   const centers = useQuery(serviceCentersQuery);
   const orders = useQuery({
-    ...maintenanceOrdersQuery({ state, serviceCenterId }),
+    ...maintenanceOrdersQuery({ state, serviceCenterId, open: true }),
     select: (rows) =>
       rows
         .filter((o) =>

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { CommitmentBadge, DateText, OrderStateBadge, PageHeading, useLanguages } from '../common.js';
-import { type MaintenanceOrder, maintenanceOrdersQuery } from '../service-api.js';
+import { type MaintenanceOrder, repairQueueQuery } from '../service-api.js';
 
 /**
  * Nearest deadline first; orders not received yet (no due day) after them, oldest first. The server
@@ -21,7 +21,7 @@ function byDeadline(a: MaintenanceOrder, b: MaintenanceOrder): number {
 export function RepairQueuePage() {
   const { t } = useTranslation();
   const { lang } = useLanguages();
-  const orders = useQuery(maintenanceOrdersQuery);
+  const orders = useQuery(repairQueueQuery);
   const open = (orders.data ?? [])
     .filter((o) => o.state !== 'closed' && o.state !== 'cancelled')
     .sort(byDeadline);
