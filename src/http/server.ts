@@ -31,6 +31,7 @@ import { registerWebApp } from './web/routes.js';
 import { instanceSecret } from '../db/instance-settings.js';
 import { registerAccessControl } from './auth/actor.js';
 import { AUTH_BASE_PATH, createAuth } from './auth/auth.js';
+import { sessionLookup } from './auth/session-lookup.js';
 import { registerCsrfDefence } from './auth/csrf.js';
 import { authRoutes } from './auth/routes.js';
 import { meRoutes } from './me/routes.js';
@@ -122,6 +123,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
   registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
     exempt: [AUTH_BASE_PATH, '/api/docs', '/api/openapi.json'],
+    sessionLookup: sessionLookup({
+      db: deps.db.db,
+      secret: authSecret,
+      secure: deps.config.publicUrl.protocol === 'https:',
+    }),
   });
   // Before any route: the hook must guard every state-changing route, the auth ones included.
   registerCsrfDefence(app, deps.config.publicUrl);

@@ -4,6 +4,7 @@ import { forbidden, unauthenticated } from '../../app/access.js';
 import { type Action, type Actor, actorOf, mayAttempt } from '../../domain/access/access.js';
 import type { Auth } from './auth.js';
 import { hasSessionCookie } from './csrf.js';
+import type { SessionLookup } from './session-lookup.js';
 
 /**
  * What a route lets through: an action of the permission table (a session whose role holds it), or
@@ -14,6 +15,8 @@ export type RouteAccess = Action | 'public';
 declare module 'fastify' {
   interface FastifyInstance {
     auth: Auth;
+    /** The one-query session read of every signed-in request (see session-lookup.ts). */
+    sessionLookup: SessionLookup;
     /** Every API route and the access it declared, in registration order: the matrix test walks it. */
     routeAccess: { method: string; url: string; access: RouteAccess }[];
   }
@@ -31,7 +34,10 @@ export async function resolveActor(
   app: FastifyInstance,
   request: FastifyRequest,
 ): Promise<Actor | undefined> {
-  if (!hasSessionCookie(request.headers.cookie)) return undefined;
+  const cookie = request.headers.cookie;
+  if (cookie === undefined || !hasSessionCookie(cookie)) return undefined;
+  const fast = await app.sessionLookup(cookie);
+  if (fast.kind === 'actor') return fast.actor;
   const result = await app.auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
   if (!result) return undefined;
   const { user } = result;
@@ -61,9 +67,10 @@ function isApiRoute(url: string, exempt: readonly string[]): boolean {
 export function registerAccessControl(
   app: FastifyInstance,
   auth: Auth,
-  options: { exempt: readonly string[] },
+  options: { exempt: readonly string[]; sessionLookup: SessionLookup },
 ): void {
   app.decorate('auth', auth);
+  app.decorate('sessionLookup', options.sessionLookup);
   app.decorate('routeAccess', []);
   app.decorateRequest('actor', null);
 

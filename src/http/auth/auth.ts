@@ -13,6 +13,9 @@ import * as schema from '../../db/schema.js';
 export const CLIENT_IP_HEADER = 'x-aftersales-client-ip';
 export const AUTH_BASE_PATH = '/api/auth';
 export const COOKIE_PREFIX = 'aftersales';
+/** better-auth's defaults, stated: a session lasts a week and is extended at most once a day. */
+export const SESSION_EXPIRES_IN_SECONDS = 7 * 24 * 60 * 60;
+export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
 
 export type AuthDeps = { db: Database; config: Config; secret: string };
 
@@ -43,6 +46,7 @@ export function createAuth(deps: AuthDeps) {
     telemetry: { enabled: false },
     logger: { disabled: config.logLevel === 'silent', level: 'error' },
     database: drizzleAdapter(db, { provider: 'pg', schema, usePlural: true }),
+    session: { expiresIn: SESSION_EXPIRES_IN_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
     // Limits are Fastify's, per route and per client IP (see routes.ts); one mechanism, one setting.
     rateLimit: { enabled: false },
     advanced: {
