@@ -211,6 +211,19 @@ function pgliteQuery(client: PGlite): Query {
   return async <T extends Record<string, unknown>>(text: string) => (await client.query<T>(text)).rows;
 }
 
+async function connect(databaseUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new BackupError(
+      'DATABASE_UNREACHABLE',
+      `cannot connect to the PostgreSQL database of DATABASE_URL: ${(error as Error).message}`,
+    );
+  }
+  return client;
+}
+
 /* ---------------------------------------------------------------- PostgreSQL's own tools */
 
 interface Tool {
@@ -347,8 +360,7 @@ async function dumpPostgres(
   work: string,
 ): Promise<{ manifest: BackupManifest; payloadPath: string }> {
   const tool = await findTool('pg_dump');
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = await connect(databaseUrl);
   try {
     const query = pgQuery(client);
     const server = await serverVersion(query);
@@ -584,8 +596,7 @@ async function restorePostgres(
         `cannot read; install postgresql-client-${manifest.database.dumpToolMajor} or newer`,
     );
   }
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = await connect(databaseUrl);
   const work = await mkdtemp(join(tmpdir(), 'aftersales-restore-'));
   try {
     const query = pgQuery(client);

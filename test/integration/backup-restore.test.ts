@@ -177,6 +177,20 @@ describe('backup and restore: PGlite', () => {
   }, 60_000);
 });
 
+describe('backup of PostgreSQL without its client tools', () => {
+  it('says which tool is missing and how to install it, before connecting', async () => {
+    await expect(
+      cli(['backup', '--out', path.join(tmpdir(), 'never-written.tar')], {
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        PATH: mkdtempSync(path.join(tmpdir(), 'aftersales-empty-path-')),
+      }),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/PG_TOOLS_MISSING: pg_dump is not on PATH.*postgresql-client/s) as string,
+    });
+  });
+});
+
 const postgresUrl = testDatabases().some((d) => d.name === 'postgres')
   ? process.env.TEST_DATABASE_URL
   : undefined;
