@@ -295,7 +295,7 @@ export async function generateScaleData(
                when o.mode = 'mail_in'
                  then (array['issued','awaitingParts','received','diagnosing','repairing','repaired','returned','closed'])[o.k + 1]
                else (array['issued','received','diagnosing','repairing','repaired','returned','closed'])[o.k + 1] end as state,
-             (o.i * 7 + floor(o.r2 * 3)::int) % ${volume.serviceCenters} as center_n
+             (o.i / 20 + o.i % 20) % ${volume.serviceCenters} as center_n
       from (
         select g.i, g.reported_on, g.r1, g.r2,
                case when g.i % 3 = 0 then 'mail_in' else 'walk_in' end as mode,
@@ -561,7 +561,12 @@ async function main(): Promise<void> {
     console.log(
       `generating ${purchases.toLocaleString('en')} purchases into ${databaseUrl ? 'PostgreSQL' : dataDir}`,
     );
-    const report = await prepareScaleDatabase(handle, { purchases, log: (line) => { console.log(line); } });
+    const report = await prepareScaleDatabase(handle, {
+      purchases,
+      log: (line) => {
+        console.log(line);
+      },
+    });
     console.log(`done in ${(report.totalMs / 1000).toFixed(1)} s`);
     console.table(report.counts);
   } finally {

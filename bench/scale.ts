@@ -174,8 +174,8 @@ const probes: Probe[] = [
     request: (ctx) => ({ method: 'GET', url: `/api/v1/oem-orders/${ctx.sample.oemOrderId}/ledger` }),
   },
   {
-    name: 'deadline job run (support escalations feed)',
-    target: true,
+    name: 'deadline job run (background, every 5 min)',
+    target: false,
     job: (ctx) => runCommitmentDeadlines({ db: ctx.handle.db, now: () => SCALE_NOW }),
   },
   {
@@ -331,15 +331,15 @@ async function signIn(app: FastifyInstance, role: Role): Promise<string> {
   return cookie.split(';')[0] ?? '';
 }
 
-async function sampleOf(handle: DatabaseHandle, purchases: number): Promise<Sample> {
-  // A repair from the middle of the data: purchase index i with class 0 (i % 20 = 0).
-  const orderIndex = Math.floor(purchases / 2 / 20) * 20;
+async function sampleOf(handle: DatabaseHandle): Promise<Sample> {
+  // A recent repair (its tracking link still valid) and an OEM order from the middle of the data.
   const { db } = handle;
   const [order] = rowsOf(
     await db.execute(sql`
-      select m.maintenance_number, coalesce(u.email, u.phone) as contact
+      select m.id, m.maintenance_number, coalesce(u.email, u.phone) as contact
       from maintenance_orders m join claims c on c.id = m.claim_id join end_users u on u.id = c.end_user_id
-      where m.id = ${`a8000000-0000-4000-8000-${orderIndex.toString(16).padStart(12, '0')}`}`),
+      where m.id::text like 'a8000000-%'
+      order by m.created_at desc, m.id offset 20 limit 1`),
   );
   const [oem] = rowsOf(
     await db.execute(sql`select id from oem_orders where order_number like 'OEM-GEN-%' order by order_number
@@ -347,7 +347,7 @@ async function sampleOf(handle: DatabaseHandle, purchases: number): Promise<Samp
   );
   if (!order || !oem) throw new Error('the generated data has no sample order');
   return {
-    orderIndex,
+    orderIndex: Number.parseInt(String(order['id']).slice(-12), 16),
     maintenanceNumber: String(order['maintenance_number']),
     contact: String(order['contact']),
     oemOrderId: String(oem['id']),
@@ -366,7 +366,7 @@ async function measureSize(
   await app.ready();
   const measures = new Map<string, Measure>();
   try {
-    const sample = await sampleOf(handle, purchases);
+    const sample = await sampleOf(handle);
     const ctx: Context = { handle, purchases, sample };
     const cookies = new Map<Role, string>();
     for (const probe of probes) {
