@@ -70,7 +70,22 @@ export async function claimViews(
     .orderBy(desc(claims.createdAt), desc(claims.id))
     .limit(page.limit)
     .offset(page.offset);
-  return rows.map(({ claim, ...row }) => ({
+  return rows.map(({ claim, ...row }) => claimViewOf(claim, row));
+}
+
+/** What a claim's view shows besides the claim row: its product, unit and dealer. */
+export type ClaimContext = {
+  dealerId: string | null;
+  serial: string | null;
+  sku: string;
+  nameEn: string;
+  nameZh: string;
+  dealerName: string | null;
+  dealerPhone: string | null;
+};
+
+export function claimViewOf(claim: typeof claims.$inferSelect, row: ClaimContext): ClaimView {
+  return {
     id: claim.id,
     purchaseId: claim.purchaseId,
     endUserId: claim.endUserId,
@@ -89,7 +104,7 @@ export async function claimViews(
         : null,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
-  }));
+  };
 }
 
 /** One claim by id; unless `actor` is null (its own reporter, just now), checked against `action`. */

@@ -32,7 +32,7 @@ export async function reportClaim(
 ): Promise<ReportedClaim> {
   const submitted = await submitClaim(deps, { ...input, signedIn: actor, actor: auditActor(actor) });
   return {
-    claim: await claimViewFor(deps.db, actor, 'claims.submit', submitted.id),
+    claim: submitted.view ?? (await claimViewFor(deps.db, actor, 'claims.submit', submitted.id)),
     trackingUrl: submitted.trackingUrl,
     replayed: submitted.replayed,
   };
@@ -87,7 +87,7 @@ export async function reportGuestClaim(
     actor: 'guest',
   });
   return {
-    claim: await claimViewFor(deps.db, null, 'claims.read', submitted.id),
+    claim: submitted.view ?? (await claimViewFor(deps.db, null, 'claims.read', submitted.id)),
     trackingUrl: submitted.trackingUrl,
     replayed: submitted.replayed,
   };

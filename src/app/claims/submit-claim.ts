@@ -1,13 +1,23 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { auditEvents, claims, endUsers, outbox, products, purchases } from '../../db/schema.js';
+import {
+  auditEvents,
+  claims,
+  dealers,
+  endUsers,
+  outbox,
+  products,
+  purchases,
+  units,
+} from '../../db/schema.js';
 import { type Actor, authorize } from '../../domain/access/access.js';
 import { calendarDateIn, parseCalendarInput, Temporal } from '../../domain/calendar.js';
 import { type Cause, type Decision, quoteClause } from '../../domain/policy/evaluate.js';
 import { assertAllowed } from '../access.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
+import { type ClaimView, claimViewOf } from './claim-view.js';
 import { issueGuestLink } from '../guest/guest-links.js';
 import type { PolicySource } from '../policies/policy-source.js';
 
@@ -50,6 +60,8 @@ export type SubmittedClaim = {
    * carries it (only its hash is kept); it is also in the acknowledgement message.
    */
   trackingUrl: string | null;
+  /** The new claim as the API shows it; a replay reads it afresh. */
+  view?: ClaimView;
 };
 
 export type SubmitClaimDeps = {
@@ -165,10 +177,19 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
           email: endUsers.email,
           phone: endUsers.phone,
           name: endUsers.name,
+          // What the claim's view shows, read here so that answering costs no second read.
+          serial: units.serial,
+          sku: products.sku,
+          nameEn: products.nameEn,
+          nameZh: products.nameZh,
+          dealerName: dealers.name,
+          dealerPhone: dealers.phone,
         })
         .from(purchases)
         .innerJoin(products, eq(products.id, purchases.productId))
         .innerJoin(endUsers, eq(endUsers.id, purchases.endUserId))
+        .leftJoin(units, eq(units.id, purchases.unitId))
+        .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
         .where(eq(purchases.id, input.purchaseId))
         .limit(1);
       // Someone else's purchase does not exist, as far as this customer can tell.
@@ -242,7 +263,7 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
           payload: { claimId: row.id, window: decision.window, paid: decision.paid },
         });
       }
-      return toSubmitted(row, false, tracking.url);
+      return { ...toSubmitted(row, false, tracking.url), view: claimViewOf(row, purchase) };
     });
   } catch (err) {
     // Two retries raced: the loser's insert hit the key the winner wrote; answer with the winner's claim.

@@ -1,4 +1,5 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import {
   claims,
@@ -48,22 +49,50 @@ export type ClaimTracking = {
   } | null;
 };
 
-async function trackingOf(db: Database, claimId: string, now: Temporal.Instant): Promise<ClaimTracking> {
+/*
+ * A look-up is the busiest thing a guest does (see bench/results/latest.md), so it costs two queries:
+ * the claim with its product, contacts and latest order, then that order's timeline.
+ */
+async function trackingRow(db: Database, where: SQL) {
+  const latest = alias(maintenanceOrders, 'latest_order');
+  const latestOrderId = db
+    .select({ id: latest.id })
+    .from(latest)
+    .where(eq(latest.claimId, claims.id))
+    .orderBy(desc(latest.createdAt))
+    .limit(1);
   const [row] = await db
-    .select({ claim: claims, sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh })
+    .select({
+      claim: claims,
+      sku: products.sku,
+      nameEn: products.nameEn,
+      nameZh: products.nameZh,
+      contacts: {
+        email: endUsers.email,
+        phone: endUsers.phone,
+        buyerEmail: purchases.buyerEmail,
+        buyerPhone: purchases.buyerPhone,
+      },
+      order: maintenanceOrders,
+      center: serviceCenters,
+    })
     .from(claims)
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
     .innerJoin(products, eq(products.id, purchases.productId))
-    .where(eq(claims.id, claimId))
+    .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
+    .leftJoin(maintenanceOrders, sql`${maintenanceOrders.id} = (${latestOrderId})`)
+    .leftJoin(serviceCenters, eq(serviceCenters.id, maintenanceOrders.serviceCenterId))
+    .where(where)
     .limit(1);
-  if (!row) throw new AppError('not_found', 'GUEST_LINK_NOT_FOUND', 'this link is not valid');
-  const [order] = await db
-    .select({ order: maintenanceOrders, center: serviceCenters })
-    .from(maintenanceOrders)
-    .innerJoin(serviceCenters, eq(serviceCenters.id, maintenanceOrders.serviceCenterId))
-    .where(eq(maintenanceOrders.claimId, claimId))
-    .orderBy(desc(maintenanceOrders.createdAt))
-    .limit(1);
+  return row;
+}
+
+async function trackingOf(
+  db: Database,
+  row: NonNullable<Awaited<ReturnType<typeof trackingRow>>>,
+  now: Temporal.Instant,
+): Promise<ClaimTracking> {
+  const { claim, order, center } = row;
   const timeline = order
     ? await db
         .select({
@@ -72,10 +101,9 @@ async function trackingOf(db: Database, claimId: string, now: Temporal.Instant):
           note: maintenanceOrderEvents.note,
         })
         .from(maintenanceOrderEvents)
-        .where(eq(maintenanceOrderEvents.orderId, order.order.id))
+        .where(eq(maintenanceOrderEvents.orderId, order.id))
         .orderBy(asc(maintenanceOrderEvents.id))
     : [];
-  const { claim } = row;
   return {
     claim: {
       reportedOn: claim.reportedOn,
@@ -86,30 +114,27 @@ async function trackingOf(db: Database, claimId: string, now: Temporal.Instant):
       chosenRemedy: claim.chosenRemedy,
       product: { sku: row.sku, name: { en: row.nameEn, zh: row.nameZh } },
     },
-    maintenanceOrder: order
-      ? {
-          maintenanceNumber: order.order.maintenanceNumber,
-          mode: order.order.mode,
-          state: order.order.state,
-          receivedOn: order.order.receivedOn,
-          dueOn: order.order.dueOn,
-          returnTracking: order.order.returnTracking,
-          serviceCenter: {
-            name: { en: order.center.nameEn, zh: order.center.nameZh },
-            city: order.center.city,
-            phone: order.center.phone,
-          },
-          commitment: {
-            status: orderCommitmentStatus(
-              order.order,
-              centerToday(order.center, now),
-              calendarOf(order.center),
-            ),
-            dueOn: order.order.dueOn,
-          },
-          timeline,
-        }
-      : null,
+    maintenanceOrder:
+      order && center
+        ? {
+            maintenanceNumber: order.maintenanceNumber,
+            mode: order.mode,
+            state: order.state,
+            receivedOn: order.receivedOn,
+            dueOn: order.dueOn,
+            returnTracking: order.returnTracking,
+            serviceCenter: {
+              name: { en: center.nameEn, zh: center.nameZh },
+              city: center.city,
+              phone: center.phone,
+            },
+            commitment: {
+              status: orderCommitmentStatus(order, centerToday(center, now), calendarOf(center)),
+              dueOn: order.dueOn,
+            },
+            timeline,
+          }
+        : null,
   };
 }
 
@@ -119,7 +144,9 @@ export async function trackClaimByLink(
   token: string,
 ): Promise<ClaimTracking> {
   const claimId = await claimOfGuestLink(deps.db, { token, purpose: 'claim.track', now: deps.now() });
-  return trackingOf(deps.db, claimId, deps.now());
+  const row = await trackingRow(deps.db, eq(claims.id, claimId));
+  if (!row) throw new AppError('not_found', 'GUEST_LINK_NOT_FOUND', 'this link is not valid');
+  return trackingOf(deps.db, row, deps.now());
 }
 
 const NO_MATCH = 'no maintenance order with this number and contact';
@@ -135,22 +162,14 @@ export async function trackByMaintenanceNumber(
 ): Promise<ClaimTracking> {
   const number = parseMaintenanceNumber(input.maintenanceNumber);
   if (typeof number !== 'string') throw new AppError('invalid', number.code, number.message);
-  const [row] = await deps.db
-    .select({
-      claimId: maintenanceOrders.claimId,
-      email: endUsers.email,
-      phone: endUsers.phone,
-      buyerEmail: purchases.buyerEmail,
-      buyerPhone: purchases.buyerPhone,
-    })
+  const ofNumber = deps.db
+    .select({ claimId: maintenanceOrders.claimId })
     .from(maintenanceOrders)
-    .innerJoin(claims, eq(claims.id, maintenanceOrders.claimId))
-    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
-    .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
-    .where(eq(maintenanceOrders.maintenanceNumber, number))
-    .limit(1);
-  if (!row || !contactMatches(input.contact, [row.email, row.phone, row.buyerEmail, row.buyerPhone])) {
+    .where(eq(maintenanceOrders.maintenanceNumber, number));
+  const row = await trackingRow(deps.db, inArray(claims.id, ofNumber));
+  const { email, phone, buyerEmail, buyerPhone } = row?.contacts ?? {};
+  if (!row || !contactMatches(input.contact, [email, phone, buyerEmail, buyerPhone])) {
     throw new AppError('not_found', 'MAINTENANCE_ORDER_NOT_FOUND', NO_MATCH);
   }
-  return trackingOf(deps.db, row.claimId, deps.now());
+  return trackingOf(deps.db, row, deps.now());
 }
