@@ -60,6 +60,44 @@ try {
         })
       ).statusCode,
   };
+  if (process.argv[2] === 'import') {
+    const dealer = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      headers: { origin },
+      payload: { email: accountOf('dealer').email, password: DEMO_PASSWORD },
+    });
+    const dealerCookie = [dealer.headers['set-cookie']].flat()[0]?.split(';')[0] ?? '';
+    const day = Temporal.Now.plainDateISO('Asia/Shanghai').subtract({ days: 3 }).toString();
+    const session = process.env.PROFILE ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    for (let file = 0; file < 3; file++) {
+      const csv = [
+        'serial,sku,purchase_date,buyer_name,buyer_email,buyer_phone',
+        ...Array.from({ length: 5000 }, (_, i) => {
+          const n = file * 5000 + i;
+          return `MICRO-${String(n).padStart(7, '0')},HS-200,${day},Buyer ${n},buyer.${n}@example.com,+86 138 ${String(n).padStart(8, '0')}`;
+        }),
+      ].join('\n');
+      const started = performance.now();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/purchases/import',
+        headers: { cookie: dealerCookie, origin, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+      if (res.statusCode !== 201) throw new Error(res.body);
+      console.log(`import file ${file}: ${Math.round(5000 / ((performance.now() - started) / 1000))} rows/s`);
+    }
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      summarize(profile);
+    }
+  }
   for (const [name, run] of Object.entries(loads)) {
     if (process.argv[2] && process.argv[2] !== name) continue;
     for (let i = 0; i < 20; i++) await run(i); // warm
