@@ -487,6 +487,31 @@ function planSummary(plan: Plan | null | undefined): string {
   return `${plan.indexes.length > 0 ? plan.indexes.join('; ') : 'no index'} — ${seq}`;
 }
 
+/** What the numbers need to be read with, and what stands in the way where a target is missed. */
+const NOTES = `## Reading the numbers
+
+- The machine has 2 cores shared with other work: medians move by 2× between runs (some 10 k rows come out
+  slower than their 1 M twins). Compare the plans and the row counts first, the milliseconds second.
+- Every list is one page (200 orders, 500 claims or purchases, 50 messages): with an index in the list's
+  order the database reads one page whatever the table's size, and the time that is left is the app's per row
+  (joins, today's warranty or commitment status, JSON). A page that is fuller at 1 M (the open queues: a few
+  dozen open orders at 10 k, a full page at 1 M) grows for that reason only.
+- The technician queue and support escalations read the open orders only (\`?open=true\`, partial indexes
+  \`maintenance_orders_open_*\`): without it a page of 200 is the oldest closed orders of years.
+- The deadline job runs in a transaction on a connection of its own, so its plan is not captured here; its
+  candidates come from \`maintenance_orders_under_commitment_idx\`.
+
+## What stands in the way
+
+- **QA lot defect rates** answer every lot at once (7,503 at 1 M): every OEM order is read, every defect
+  report summed per lot, each lot's Wilson interval computed and all of them serialized (about 2 MB). No
+  index makes that smaller; it needs the API to page (flagged lots first, a limit) or the per-lot totals to be
+  kept up to date as reports arrive (a table of lot totals written in the report's transaction), so the
+  screen reads one page of lots.
+- **Support claims, open** grows with the open claims until the page is full (36 → 500 rows): the index
+  (\`claims_status_created_at_idx\`) is used, the time is the 500 rows' joins and decisions.
+`;
+
 function report(results: SizeResult[]): string {
   const lines: string[] = [];
   const pgResults = results.filter((r) => r.engine === 'postgres').sort((a, b) => a.purchases - b.purchases);
@@ -551,6 +576,7 @@ function report(results: SizeResult[]): string {
     }
     lines.push('');
   }
+  lines.push(NOTES);
   return lines.join('\n');
 }
 
