@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, like, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -87,7 +87,7 @@ describe.each(testDatabases())('many clients on the same objects at once, on $na
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TODAY });
-    for (const role of ['technician', 'support', 'dealer', 'qa', 'oem', 'sales'] as const) {
+    for (const role of ['technician', 'support', 'dealer', 'qa', 'oem', 'sales', 'customer'] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }
     p = await demoParties(t.db.db);
@@ -237,6 +237,36 @@ describe.each(testDatabases())('many clients on the same objects at once, on $na
           ),
       );
       expect(audited).toBe(1);
+    }
+  });
+
+  it('takes one of a customer’s remedy choices pressed at once from two screens', async () => {
+    for (let round = 0; round < 3; round++) {
+      const purchase = await insertPurchase(t.db.db, {
+        productId: p.productId,
+        dealerId: p.dealer(0),
+        endUserId: p.endUser(0),
+        daysAgo: 2,
+      });
+      const claimId = await claimOn(t.app, t.db.db, purchase, p.endUser(0));
+      const answers = await Promise.all(
+        ['refund', 'replacement', 'service_center', 'refund'].map((remedy) =>
+          post('customer', `/api/v1/claims/${claimId}/remedy`, { remedy, expectedVersion: 1 }),
+        ),
+      );
+      const won = answers.filter((a) => a.statusCode === 200);
+      expect(won, answers.map((a) => a.body).join('\n')).toHaveLength(1);
+      for (const lost of answers.filter((a) => a.statusCode !== 200)) {
+        expectConflict(lost, ['VERSION_CONFLICT', 'REMEDY_ALREADY_CHOSEN']);
+        provoked += 1;
+      }
+      const chosen = won[0]?.json<{ chosenRemedy: string }>().chosenRemedy;
+      const audited = await t.db.db
+        .select({ data: auditEvents.data })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entityId, claimId), like(auditEvents.action, 'claim.remedy%')));
+      expect(audited).toHaveLength(1);
+      expect(JSON.stringify(audited[0]?.data)).toContain(String(chosen));
     }
   });
 
@@ -410,5 +440,38 @@ describe.each(testDatabases())('many clients on the same objects at once, on $na
       const [row] = await t.db.db.select().from(excessResolutions).where(eq(excessResolutions.id, id));
       expect(booked).toContain(row?.appliedToOrderId);
     }
+  });
+  it('books one of several orders sent at once under one order number; the others are 409', async () => {
+    const answers = await Promise.all(
+      ['oem', 'oem2', 'sales', 'oem'].map((who, i) =>
+        post(who, '/api/v1/oem-orders', {
+          ...(who === 'sales' ? { clientId: w.demoClient } : {}),
+          orderNumber: 'BW-RACE-0001',
+          sku: DEMO_SKUS.chargerModule,
+          quantity: 100 + i,
+          spareRateBps: 40,
+          deliveryDate: '2027-03-01',
+          lots: [{ lot: `CHG-RACE-${i}` }],
+        }),
+      ),
+    );
+    const won = answers.filter((a) => a.statusCode === 201);
+    expect(won, answers.map((a) => a.body).join('\n')).toHaveLength(1);
+    for (const lost of answers.filter((a) => a.statusCode !== 201)) {
+      expectConflict(lost, ['ORDER_NUMBER_TAKEN']);
+      provoked += 1;
+    }
+    const booked = await count(
+      t.db.db
+        .select({ n })
+        .from(auditEvents)
+        .where(
+          and(
+            eq(auditEvents.action, 'oem_order.created'),
+            eq(auditEvents.entityId, won[0]?.json<OemOrder>().id ?? ''),
+          ),
+        ),
+    );
+    expect(booked).toBe(1);
   });
 });
