@@ -623,6 +623,18 @@ export const instanceSettings = pgTable('instance_settings', {
 });
 
 /*
+ * Failed sign-ins per e-mail address (lower case), known account or not, so that a password cannot be
+ * guessed from many addresses at once and the lock-out answer tells nobody whether an account exists.
+ * See domain/access/sign-in-lockout.ts for the rule.
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+  emailKey: text('email_key').primaryKey(),
+  failures: integer('failures').notNull(),
+  firstFailedAt: timestamp('first_failed_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});
+
+/*
  * Guest access: what the policy gives people without an account (following their claim and its
  * maintenance order, accepting a paid-service quote) goes through a link carrying a one-time random
  * token. Only its SHA-256 is kept, with what it opens, for how long, and whether it was used.

@@ -120,20 +120,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
   );
   registerErrorHandling(app);
-  const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
-  registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
-    exempt: [AUTH_BASE_PATH, '/api/docs', '/api/openapi.json'],
-    sessionLookup: sessionLookup({
-      db: deps.db.db,
-      secret: authSecret,
-      secure: deps.config.publicUrl.protocol === 'https:',
-    }),
-  });
-  // Before any route: the hook must guard every state-changing route, the auth ones included.
-  registerCsrfDefence(app, deps.config.publicUrl);
-  // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
-  app.removeContentTypeParser(['text/plain']);
-
+  // First of the request hooks, so that refusals made by later hooks (401, 403, CSRF) carry the headers too.
   const https = deps.config.publicUrl.protocol === 'https:';
   await app.register(fastifyHelmet, {
     // Only a site served over HTTPS may ask browsers to insist on it.
@@ -157,6 +144,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       },
     },
   });
+  const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
+  registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
+    exempt: [AUTH_BASE_PATH, '/api/docs', '/api/openapi.json'],
+    sessionLookup: sessionLookup({
+      db: deps.db.db,
+      secret: authSecret,
+      secure: deps.config.publicUrl.protocol === 'https:',
+    }),
+  });
+  // Before any route: the hook must guard every state-changing route, the auth ones included.
+  registerCsrfDefence(app, deps.config.publicUrl);
+  // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
+  app.removeContentTypeParser(['text/plain']);
+
   // Per-route limits only: a global limit would also count the static files of every page load.
   await app.register(fastifyRateLimit, {
     global: false,

@@ -13,6 +13,7 @@ import { Temporal } from '../../src/domain/calendar.js';
 import { maintenanceNumberFor } from '../../src/domain/maintenance/maintenance-number.js';
 import { TEST_NOW, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
+import { statementsSentBy } from '../support/query-count.js';
 
 const TODAY = Temporal.PlainDate.from('2026-11-25');
 
@@ -122,6 +123,16 @@ describe.each(testDatabases())('guest tracking on $name', (testDb) => {
     expect(wrongContact.statusCode).toBe(404);
     expect(unknownNumber.statusCode).toBe(404);
     expect(wrongContact.json()).toEqual(unknownNumber.json());
+    // Nor by how long they take: both send the same statements (the number is looked up with its
+    // contacts in one query, the contact compared after it).
+    const wrongContactSql = await statementsSentBy(t.db, () =>
+      byNumber(maintenanceNumber, 'someone.else@example.com'),
+    );
+    const unknownNumberSql = await statementsSentBy(t.db, () =>
+      byNumber(maintenanceNumberFor(43n), DEMO_END_USERS[2].email),
+    );
+    expect(wrongContactSql.length).toBeGreaterThan(0);
+    expect(wrongContactSql).toEqual(unknownNumberSql);
     const typo = await byNumber(
       `${maintenanceNumber.slice(0, -1)}${maintenanceNumber.endsWith('0') ? '1' : '0'}`,
       'x@y.z',

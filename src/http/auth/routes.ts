@@ -1,6 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../app/errors.js';
+import {
+  clearSignInFailures,
+  recordSignInFailure,
+  signInLockedForMs,
+} from '../../app/accounts/sign-in-lockout.js';
 import { errorBody, errorResponseSchema } from '../errors.js';
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from './auth.js';
 
@@ -32,6 +38,8 @@ async function forward(
   app: { auth: { handler: (request: Request) => Promise<Response> }; config: { publicUrl: URL } },
   request: FastifyRequest,
   reply: FastifyReply,
+  /** Runs once better-auth has answered, before the answer is sent (and in the request's lifetime). */
+  answered?: (status: number) => Promise<void>,
 ): Promise<FastifyReply> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -50,6 +58,7 @@ async function forward(
     }),
   );
 
+  await answered?.(response.status);
   reply.code(response.status);
   response.headers.forEach((value, name) => {
     if (!DROPPED_RESPONSE_HEADERS.has(name)) void reply.header(name, value);
@@ -114,11 +123,30 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Sign in with e-mail and password: sets the session cookie',
+        description: `Ten wrong passwords for one address within fifteen minutes lock that address for fifteen minutes (429 SIGN_IN_LOCKED with Retry-After), whether or not it has an account; this is besides the per-client limit of ${app.config.authRateLimitPerMinute} tries a minute.`,
         body: z.object({ email, password, rememberMe: z.boolean().optional(), callbackURL }).strict(),
         response: errors,
       },
     },
-    handler,
+    async (request, reply) => {
+      const db = app.db.db;
+      const { email: address } = request.body;
+      const lockedMs = await signInLockedForMs(db, address, app.clock());
+      if (lockedMs > 0) {
+        const minutes = Math.ceil(lockedMs / 60_000);
+        void reply.header('retry-after', String(Math.ceil(lockedMs / 1000)));
+        throw new AppError(
+          'too_many_requests',
+          'SIGN_IN_LOCKED',
+          `Too many wrong passwords for this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        );
+      }
+      await forward(app, request, reply, async (status) => {
+        // Only a wrong password counts: an unverified address (403) had the right one.
+        if (status === 401) await recordSignInFailure(db, address, app.clock());
+        else if (status === 200) await clearSignInFailures(db, address);
+      });
+    },
   );
 
   app.post(
