@@ -127,7 +127,8 @@ describe.each(testDatabases().map((d) => d.name))(
       `keeps every acknowledged request, whole, through ${KILLS} SIGKILLs, and sends each message once`,
       async () => {
         t = await target(name);
-        smtp = await startSmtpServer();
+        const sink = await startSmtpServer();
+        smtp = sink;
         const env = {
           ...process.env,
           ...t.env,
@@ -195,6 +196,7 @@ describe.each(testDatabases().map((d) => d.name))(
         const ackedMoves: { orderId: string; to: MaintenanceState; version: number }[] = [];
         const ackedReports: string[] = [];
         const unexpected: string[] = [];
+        const killedMidSend: string[] = [];
 
         async function signIn(url: string, role: string): Promise<string> {
           const res = await fetch(`${url}/api/auth/sign-in/email`, {
@@ -209,7 +211,7 @@ describe.each(testDatabases().map((d) => d.name))(
         /** One cycle of load until `killAfter` acknowledgements, then SIGKILL; resolves once it is dead. */
         let cookies: Record<'customer' | 'support' | 'technician' | 'oem', string> | undefined;
 
-        async function cycle(killAfter: number): Promise<void> {
+        async function cycle(killAfter: number, byMail: boolean): Promise<void> {
           dbg(`cycle start killAfter=${killAfter}`);
           const server = await startServe(env);
           dbg(`started ${server.url}`);
@@ -236,10 +238,22 @@ describe.each(testDatabases().map((d) => d.name))(
           }, 1000);
           const ack = () => {
             acks += 1;
-            if (!dead && acks >= killAfter) {
+            if (dead || acks < killAfter) return;
+            if (!byMail) {
               dead = true;
               server.child.kill('SIGKILL');
+              return;
             }
+            // Killed by the mail server: the next message it takes, it keeps, and before answering
+            // "250 OK" it waits for the sender to die — sent, but the mark never committed.
+            sink.onReceived.now ??= async (mail) => {
+              sink.onReceived.now = undefined;
+              if (dead) return;
+              dead = true;
+              killedMidSend.push(messageIdOf(mail.raw)?.split('@')[0] ?? '(no Message-ID)');
+              server.child.kill('SIGKILL');
+              await exited;
+            };
           };
           // A load that never reaches its count is killed anyway.
           const deadline = setTimeout(() => {
@@ -381,7 +395,8 @@ describe.each(testDatabases().map((d) => d.name))(
         const acked = () => ackedClaims.size + ackedOrders.size + ackedMoves.length + ackedReports.length;
         for (let kill = 0; kill < KILLS; kill++) {
           const before = acked();
-          await cycle(15 + Math.floor(Math.random() * 40));
+          // Every other kill falls between a message's send and its mark; the rest anywhere in the load.
+          await cycle(15 + Math.floor(Math.random() * 40), kill % 2 === 1);
           expect(acked(), `cycle ${kill + 1} made progress`).toBeGreaterThan(before);
           console.info(
             `crash consistency (${name}): SIGKILL ${kill + 1} of ${KILLS}, ${acked()} acknowledged so far`,
@@ -541,6 +556,8 @@ describe.each(testDatabases().map((d) => d.name))(
           expect([...rowIds].filter((id) => !deliveries.has(id))).toEqual([]);
           const copies = [...deliveries.values()].reduce((s, n) => s + n - 1, 0);
           expect(copies).toBeLessThanOrEqual(KILLS);
+          // The messages whose "250 OK" never reached the killed sender went again, as the same message.
+          for (const id of killedMidSend) expect(deliveries.get(id), `copies of ${id}`).toBe(2);
 
           expect(unexpected).toEqual([]);
           expect(losses).toBe(0);
