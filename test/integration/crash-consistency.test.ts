@@ -47,11 +47,13 @@ import { startSmtpServer } from '../support/smtp.js';
  *   messages it owes (one each: no more, no fewer), whether or not its answer reached the client;
  * - after a last restart every e-mail of the outbox has reached the mail server. The app's contract
  *   (docs/architecture.md, src/app/outbox/dispatch-outbox.ts) is at-least-once with a stable
- *   Message-ID made from the outbox row: a process killed between the mail server's "250 OK" and the
- *   commit of the mark sends that one message again, with the same Message-ID, after the restart — which
- *   no SMTP client can avoid. So the check is exactly-once per outbox row as the receiving side counts
- *   them, deduplicated by Message-ID: every row's Message-ID arrives, none that is not a row's, and the
- *   copies beyond the first number at most one per kill (each kill interrupts at most one send).
+ *   Message-ID made from the outbox row: a process killed after the mail server kept a message but
+ *   before the mark was committed sends that one message again, with the same Message-ID, after the
+ *   restart — which no SMTP client can avoid. So the check is exactly-once per outbox row as the
+ *   receiving side counts them, deduplicated by Message-ID: every row's Message-ID arrives, none that is
+ *   not a row's, and the copies beyond the first number at most one per kill (each kill interrupts at
+ *   most one send). Every other kill is placed in exactly that moment (the SMTP server kills the sender
+ *   before it answers "250 OK"), and that message must then arrive twice, under one Message-ID.
  *
  * CI kills each database's server 3 times; CRASH_KILLS=20 (or more) runs a longer one, and
  * CRASH_DEBUG_FILE=/tmp/crash.log writes its progress (each cycle, acknowledgements per second):
@@ -61,7 +63,7 @@ import { startSmtpServer } from '../support/smtp.js';
 const run = promisify(execFile);
 const ORIGIN = 'http://localhost:3000';
 const KILLS = Math.max(1, Number(process.env.CRASH_KILLS ?? 3));
-const TIMEOUT_MS = 120_000 + KILLS * 30_000;
+const TIMEOUT_MS = 120_000 + KILLS * 45_000;
 const REPAIR_PATH: MaintenanceState[] = [
   'received',
   'diagnosing',
