@@ -3,7 +3,7 @@
  * processes (so the load generator and the server are measured apart, as in production), and a
  * server's peak resident memory read from the kernel.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -110,9 +110,24 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Se
   });
 }
 
-/** The app as `npm start` runs it (`aftersales serve`), with the bench's limits lifted. */
+/**
+ * Compiles the server as `npm start` does (incrementally), so that the app is measured as production
+ * runs it — compiled JavaScript, without the TypeScript loader a clone's `bin/aftersales.mjs` uses.
+ */
+export function buildServerOnce(): void {
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+}
+
+/** The app as `npm start` runs it (`node dist/src/cli.js serve`), with the bench's limits lifted. */
 export function startApp(database: DatabaseTarget): Promise<ServerProcess> {
-  return startProcess([path.join(root, 'bin/aftersales.mjs'), 'serve'], {
+  return startProcess([path.join(root, 'dist/src/cli.js'), 'serve'], {
     ...databaseEnv(database),
     PORT: '0',
     HOST: '127.0.0.1',

@@ -4,7 +4,7 @@
  * when DATABASE_URL or TEST_DATABASE_URL is set (in a scratch database of its own) — it prepares the
  * data in this process, then measures, with autocannon at 50 connections from this process:
  *   - the baseline: a bare Fastify route doing one INSERT, and one indexed SELECT, on the same driver;
- *   - the app as `aftersales serve` runs it: claim intake (POST, signed in), the tracking look-up by
+ *   - the app as `npm start` runs it (compiled first): claim intake (POST, signed in), the tracking look-up by
  *     maintenance number, a signed-in GET of who I am, and a dealer's CSV import of sales;
  * and the server process's peak RSS. The policy engine is timed in process. Writes
  * bench/results/latest.md.
@@ -22,6 +22,7 @@ import { builtInPolicyVersions } from '../src/domain/policy/halotek.js';
 import { createScratchPostgresDatabase } from '../test/support/databases.js';
 import {
   BENCH_ORIGIN,
+  buildServerOnce,
   CONNECTIONS,
   type DatabaseTarget,
   type Load,
@@ -229,6 +230,8 @@ function databaseTable(r: DatabaseResult): string[] {
 }
 
 async function main(): Promise<void> {
+  console.log('bench: compiling the server (tsc -p tsconfig.build.json)');
+  buildServerOnce();
   console.log(`bench: ${SECONDS}s per load, ${CONNECTIONS} connections, loopback`);
   const engine = engineDecisionsPerSecond();
   console.log(`bench: engine ${n(engine)} decisions/s`);

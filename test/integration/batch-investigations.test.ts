@@ -58,6 +58,12 @@ describe.each(testDatabases())('batch defects, from flag to air-shipped remake, 
     expect(rates.find((r) => r.lot === 'BTH500-L2501A')).toMatchObject({ defects: 9, flagged: false });
     const flagged = (await get('qa', '/api/v1/lot-defect-rates?flagged=true')).json<LotDefectRate[]>();
     expect(flagged.map((r) => r.lot)).toEqual([FLAGGED_LOT]);
+    // A page of the most alarming lots, and how many there are in all.
+    expect(res.headers['x-total-count']).toBe(String(rates.length));
+    const firstTwo = await get('qa', '/api/v1/lot-defect-rates?limit=2');
+    expect(firstTwo.json<LotDefectRate[]>()).toEqual(rates.slice(0, 2));
+    expect(firstTwo.headers['x-total-count']).toBe(String(rates.length));
+    expect((await get('qa', '/api/v1/lot-defect-rates?limit=0')).statusCode).toBe(400);
     expect((await get('oem', '/api/v1/lot-defect-rates')).statusCode).toBe(403);
   });
 

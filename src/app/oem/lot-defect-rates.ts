@@ -124,9 +124,11 @@ export async function computeLotRates(
 export async function listLotDefectRates(
   deps: OemDeps,
   actor: Actor,
-  query: { productId?: string | undefined; flagged?: boolean | undefined },
-): Promise<LotRateView[]> {
+  query: { productId?: string | undefined; flagged?: boolean | undefined; limit: number },
+): Promise<{ lots: LotRateView[]; total: number }> {
   assertMay(actor, 'lotDefectRates.read');
   const rates = await computeLotRates(deps.db, { productId: query.productId });
-  return query.flagged === undefined ? rates : rates.filter((r) => r.flagged === query.flagged);
+  const chosen = query.flagged === undefined ? rates : rates.filter((r) => r.flagged === query.flagged);
+  // Thousands of lots are years of production: QA reads the worst, and a page of them answers fast.
+  return { lots: chosen.slice(0, query.limit), total: chosen.length };
 }

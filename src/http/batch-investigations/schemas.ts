@@ -122,6 +122,13 @@ export const lotRatesQuerySchema = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(200)
+      .describe('At most this many lots, the most alarming first; X-Total-Count tells how many there are'),
   })
   .strict();
 

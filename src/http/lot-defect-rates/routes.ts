@@ -16,7 +16,7 @@ export const lotDefectRateRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['quality'],
         summary: 'Lot defect rates with their 95 % Wilson interval; flagged lots first',
         description:
-          'A lot is flagged when the lower bound of the 95 % Wilson interval of its defect rate (units reported defective ÷ units shipped, over every order that shipped it) is above the lowest spare rate of those orders. `flagged=true` lists only the flagged lots.',
+          'At most `limit` lots (200 by default), flagged lots first and the most certain first; the header X-Total-Count gives how many lots match. A lot is flagged when the lower bound of the 95 % Wilson interval of its defect rate (units reported defective ÷ units shipped, over every order that shipped it) is above the lowest spare rate of those orders. `flagged=true` lists only the flagged lots.',
         querystring: lotRatesQuerySchema,
         response: {
           200: z.array(lotRateSchema),
@@ -26,6 +26,9 @@ export const lotDefectRateRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => listLotDefectRates(oemDeps(app), currentActor(request), request.query),
+    async (request, reply) => {
+      const { lots, total } = await listLotDefectRates(oemDeps(app), currentActor(request), request.query);
+      return reply.header('x-total-count', String(total)).send(lots);
+    },
   );
 };
