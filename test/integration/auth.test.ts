@@ -55,6 +55,18 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
     expect(me.statusCode).toBe(401);
   });
 
+  it('refuses a body nested too deeply to hand to better-auth with 400, not a 500', async () => {
+    const depth = 50_000;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-out',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      payload: '['.repeat(depth) + ']'.repeat(depth),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'BODY_TOO_DEEP' } });
+  });
+
   it('refuses a state change carrying a session cookie from another origin (CSRF)', async () => {
     const cookie = sessionCookie((await signIn(DEMO_ACCOUNTS[0].email)).headers['set-cookie']);
     for (const origin of ['https://evil.example', undefined]) {

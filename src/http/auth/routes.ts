@@ -30,6 +30,18 @@ const errorCodeForStatus: Record<number, string> = {
 };
 
 /**
+ * The parsed body, written again for better-auth. JSON nested deeper than JSON.stringify can recurse
+ * (a few thousand levels: `[[[[…]]]]` in a quarter-megabyte body) is refused, not a 500.
+ */
+function reserialized(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    throw new AppError('invalid', 'BODY_TOO_DEEP', 'The request body is nested too deeply.');
+  }
+}
+
+/**
  * Hands a Fastify request to better-auth as a Web Request and its Response back. The client IP is
  * taken from the socket (Fastify's `request.ip`) and sent in a header only this bridge sets, so
  * better-auth records it on the session. Its error bodies are reshaped into the API's one error shape.
@@ -54,7 +66,7 @@ async function forward(
     new Request(url, {
       method: request.method,
       headers,
-      body: hasBody ? JSON.stringify(request.body) : undefined,
+      body: hasBody ? reserialized(request.body) : undefined,
     }),
   );
 
