@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, type SQL, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.js';
 import { auditEvents, endUsers, products, purchases, units } from '../../db/schema.js';
 import { contactKey } from '../../domain/contact.js';
 import type { Sale, SaleField, SaleItem } from '../../domain/purchases/sale.js';
 import { isUniqueViolation } from '../../db/errors.js';
+import { insertMany } from '../../db/insert-many.js';
 import { type AuditActor, auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 
@@ -36,14 +37,12 @@ export type ResolvedSale<S extends SaleItem = Sale> = {
   newUnit: boolean;
 };
 
-/** Large enough to be few round trips, small enough to stay far below PostgreSQL's 65,535 parameters. */
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
+/**
+ * `column = any($1)`: one array parameter, however many values. A list of thousands of parameters costs
+ * more to build and to parse than the look-up it asks for.
+ */
+const anyOf = (column: SQLWrapper, values: readonly string[], type: 'text' | 'uuid') =>
+  sql`${column} = any(${sql.param(values)}::${sql.raw(type)}[])`;
 
 /**
  * Finds each sale's product and unit. A serial on record gives its product (an SKU given with it must
@@ -58,30 +57,31 @@ export async function resolveSales<S extends SaleItem>(
   const serials = [...new Set(sales.flatMap((s) => (s.serial ? [s.serial] : [])))];
 
   const productBySku = new Map<string, string>();
-  for (const part of chunks(skus)) {
+  if (skus.length > 0) {
     const rows = await tx
       .select({ id: products.id, sku: products.sku })
       .from(products)
-      .where(inArray(products.sku, part));
+      .where(anyOf(products.sku, skus, 'text'));
     for (const r of rows) productBySku.set(r.sku, r.id);
   }
   const unitBySerial = new Map<string, { id: string; productId: string; sku: string }>();
-  for (const part of chunks(serials)) {
+  if (serials.length > 0) {
     const rows = await tx
       .select({ id: units.id, serial: units.serial, productId: units.productId, sku: products.sku })
       .from(units)
       .innerJoin(products, eq(products.id, units.productId))
-      .where(inArray(units.serial, part))
+      .where(anyOf(units.serial, serials, 'text'))
       // Two sales of one unit racing: the second waits here, then finds the first one's purchase.
       .for('update', { of: units });
     for (const r of rows) unitBySerial.set(r.serial, r);
   }
   const soldUnits = new Set<string>();
-  for (const part of chunks([...unitBySerial.values()].map((u) => u.id))) {
+  const knownUnits = [...unitBySerial.values()].map((u) => u.id);
+  if (knownUnits.length > 0) {
     const rows = await tx
       .select({ unitId: purchases.unitId })
       .from(purchases)
-      .where(inArray(purchases.unitId, part));
+      .where(anyOf(purchases.unitId, knownUnits, 'uuid'));
     for (const r of rows) if (r.unitId) soldUnits.add(r.unitId);
   }
 
@@ -177,14 +177,14 @@ async function customersOf(tx: Transaction, sales: readonly Sale[]): Promise<str
       }
     }
   };
-  for (const part of chunks(emailKeys.filter((k): k is string => k !== undefined))) {
-    await known(inArray(sql`lower(${endUsers.email})`, part));
-  }
-  for (const part of chunks(phoneKeys)) {
+  const emails = emailKeys.filter((k): k is string => k !== undefined);
+  if (emails.length > 0) await known(anyOf(sql`lower(${endUsers.email})`, emails, 'text'));
+  if (phoneKeys.length > 0) {
     await known(
-      inArray(
+      anyOf(
         phoneDigits(endUsers.phone),
-        part.map((k) => k.slice('tel:'.length)),
+        phoneKeys.map((k) => k.slice('tel:'.length)),
+        'text',
       ),
     );
   }
@@ -209,7 +209,7 @@ async function customersOf(tx: Transaction, sales: readonly Sale[]): Promise<str
     for (const k of keys) if (!byKey.has(k)) byKey.set(k, id);
     return id;
   });
-  for (const part of chunks(created)) await tx.insert(endUsers).values(part);
+  await insertMany(tx, endUsers, created);
   return ids;
 }
 
@@ -237,7 +237,7 @@ export async function writeSales(
       ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT }]
       : [],
   );
-  for (const part of chunks(newUnits)) await tx.insert(units).values(part);
+  await insertMany(tx, units, newUnits);
 
   const customerIds =
     options.endUserId === undefined
@@ -261,7 +261,7 @@ export async function writeSales(
     buyerPhone: r.sale.buyerPhone ?? null,
     idempotencyKey: options.idempotencyKey ?? null,
   }));
-  for (const part of chunks(rows)) await tx.insert(purchases).values(part);
+  await insertMany(tx, purchases, rows);
   const events = rows.map((row) => ({
     actor: recordedBy,
     action: options.action,
@@ -276,6 +276,6 @@ export async function writeSales(
       ...options.auditData,
     },
   }));
-  for (const part of chunks(events)) await tx.insert(auditEvents).values(part);
+  await insertMany(tx, auditEvents, events);
   return rows.map((r) => r.id);
 }
