@@ -53,7 +53,7 @@ export type ClaimTracking = {
  * A look-up is the busiest thing a guest does (see bench/results/latest.md), so it costs two queries:
  * the claim with its product, contacts and latest order, then that order's timeline.
  */
-async function trackingRow(db: Database, where: SQL) {
+async function trackingRow(db: Database, where: SQL, statement: 'track_by_number' | 'track_by_claim') {
   const latest = alias(maintenanceOrders, 'latest_order');
   const latestOrderId = db
     .select({ id: latest.id })
@@ -83,7 +83,10 @@ async function trackingRow(db: Database, where: SQL) {
     .leftJoin(maintenanceOrders, sql`${maintenanceOrders.id} = (${latestOrderId})`)
     .leftJoin(serviceCenters, eq(serviceCenters.id, maintenanceOrders.serviceCenterId))
     .where(where)
-    .limit(1);
+    .limit(1)
+    // Named, so that PostgreSQL plans this six-table join once per connection, not on every look-up.
+    .prepare(statement)
+    .execute();
   return row;
 }
 
@@ -103,6 +106,8 @@ async function trackingOf(
         .from(maintenanceOrderEvents)
         .where(eq(maintenanceOrderEvents.orderId, order.id))
         .orderBy(asc(maintenanceOrderEvents.id))
+        .prepare('track_timeline')
+        .execute()
     : [];
   return {
     claim: {
@@ -144,7 +149,7 @@ export async function trackClaimByLink(
   token: string,
 ): Promise<ClaimTracking> {
   const claimId = await claimOfGuestLink(deps.db, { token, purpose: 'claim.track', now: deps.now() });
-  const row = await trackingRow(deps.db, eq(claims.id, claimId));
+  const row = await trackingRow(deps.db, eq(claims.id, claimId), 'track_by_claim');
   if (!row) throw new AppError('not_found', 'GUEST_LINK_NOT_FOUND', 'this link is not valid');
   return trackingOf(deps.db, row, deps.now());
 }
@@ -166,7 +171,7 @@ export async function trackByMaintenanceNumber(
     .select({ claimId: maintenanceOrders.claimId })
     .from(maintenanceOrders)
     .where(eq(maintenanceOrders.maintenanceNumber, number));
-  const row = await trackingRow(deps.db, inArray(claims.id, ofNumber));
+  const row = await trackingRow(deps.db, inArray(claims.id, ofNumber), 'track_by_number');
   const { email, phone, buyerEmail, buyerPhone } = row?.contacts ?? {};
   if (!row || !contactMatches(input.contact, [email, phone, buyerEmail, buyerPhone])) {
     throw new AppError('not_found', 'MAINTENANCE_ORDER_NOT_FOUND', NO_MATCH);

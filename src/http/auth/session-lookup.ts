@@ -53,7 +53,10 @@ export function sessionLookup(deps: { db: Database; secret: string; secure: bool
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.token, token))
-      .limit(1);
+      .limit(1)
+      // Named: every signed-in request runs it, and PostgreSQL then plans it once per connection.
+      .prepare('session_actor')
+      .execute();
     if (!row) return { kind: 'actor', actor: undefined };
     // better-auth's own clock, not the app's: it decides expiry and extension by the wall clock.
     const now = Date.now();
