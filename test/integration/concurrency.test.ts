@@ -58,7 +58,13 @@ function expectConflict(res: LightMyRequestResponse, codes: readonly string[]): 
   return body.error.code;
 }
 
-describe.each(testDatabases())('many clients on the same objects at once, on $name', (testDb) => {
+/** Each round is the whole set of contests on a fresh database; CONCURRENCY_ROUNDS=20 for a longer run. */
+const ROUNDS = Number(process.env.CONCURRENCY_ROUNDS ?? 1);
+const rounds = testDatabases().flatMap((db) =>
+  Array.from({ length: ROUNDS }, (_, i) => ({ name: db.name, round: i + 1, open: () => db.open() })),
+);
+
+describe.each(rounds)('many clients on the same objects at once, on $name (round $round)', (testDb) => {
   const t = useTestApp(testDb, { AUTH_RATE_LIMIT_PER_MINUTE: '10000' });
   const cookies = new Map<string, string>();
   let p: DemoParties;
@@ -98,8 +104,10 @@ describe.each(testDatabases())('many clients on the same objects at once, on $na
   });
 
   afterAll(() => {
-    conflicts.set(testDb.name, provoked);
-    console.info(`concurrency (${testDb.name}): ${provoked} conflicts provoked, every one a 409`);
+    conflicts.set(`${testDb.name} round ${testDb.round}`, provoked);
+    console.info(
+      `concurrency (${testDb.name}, round ${testDb.round}): ${provoked} conflicts provoked, every one a 409`,
+    );
   });
 
   const as = (who: string) => ({ origin: ORIGIN, cookie: cookies.get(who) ?? '' });
