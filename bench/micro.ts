@@ -12,11 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
-import { DEMO_PASSWORD } from '../src/db/seed.js';
 import { Temporal } from '../src/domain/calendar.js';
 import { buildServer } from '../src/http/server.js';
 import { createScratchPostgresDatabase } from '../test/support/databases.js';
-import { accountOf, prepare } from './prepare.js';
+import { prepare, signIn } from './prepare.js';
 
 const N = Number(process.env.MICRO_N ?? 300);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aftersales-micro-'));
@@ -33,13 +32,7 @@ try {
   });
   const app = await buildServer({ db: handle, config, clock: () => Temporal.Now.instant(), logger: false });
   const origin = config.publicUrl.origin;
-  const signIn = await app.inject({
-    method: 'POST',
-    url: '/api/auth/sign-in/email',
-    headers: { origin },
-    payload: { email: accountOf('customer').email, password: DEMO_PASSWORD },
-  });
-  const cookie = [signIn.headers['set-cookie']].flat()[0]?.split(';')[0] ?? '';
+  const cookie = await signIn(app, 'customer');
   const loads: Record<string, (i: number) => Promise<number>> = {
     me: async () => (await app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode,
     tracking: async (i) =>
@@ -61,13 +54,7 @@ try {
       ).statusCode,
   };
   if (process.argv[2] === 'import') {
-    const dealer = await app.inject({
-      method: 'POST',
-      url: '/api/auth/sign-in/email',
-      headers: { origin },
-      payload: { email: accountOf('dealer').email, password: DEMO_PASSWORD },
-    });
-    const dealerCookie = [dealer.headers['set-cookie']].flat()[0]?.split(';')[0] ?? '';
+    const dealerCookie = await signIn(app, 'dealer');
     const day = Temporal.Now.plainDateISO('Asia/Shanghai').subtract({ days: 3 }).toString();
     const session = process.env.PROFILE ? new Session() : undefined;
     if (session) {

@@ -36,7 +36,11 @@ export const accountOf = (role: (typeof DEMO_ACCOUNTS)[number]['role']) => {
   return account;
 };
 
-async function signIn(app: FastifyInstance, role: (typeof DEMO_ACCOUNTS)[number]['role']): Promise<string> {
+/** A demo account's session cookie, signed in through the app's own route. */
+export async function signIn(
+  app: FastifyInstance,
+  role: (typeof DEMO_ACCOUNTS)[number]['role'],
+): Promise<string> {
   const res = await app.inject({
     method: 'POST',
     url: '/api/auth/sign-in/email',

@@ -17,7 +17,6 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/db/seed.js';
@@ -26,6 +25,7 @@ import { buildServer } from '../src/http/server.js';
 import { runCommitmentDeadlines } from '../src/jobs/commitment-deadlines.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { rowsOf } from '../src/db/rows.js';
+import { urlWithDatabase, withAdminClient } from '../test/support/databases.js';
 import { type GenerateReport, prepareScaleDatabase, SCALE_NOW, volumeFor } from './generate.js';
 
 const REPS = Number(process.env.SCALE_REPS ?? 20);
@@ -234,22 +234,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[i] ?? NaN;
 }
 
-function urlWithDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The SQL statements the app sent while `run` ran (PostgreSQL only: the pool is watched). */
 async function captureStatements(
   handle: DatabaseHandle,
@@ -419,14 +403,14 @@ async function measureSize(
 
 async function onPostgres(url: string, purchases: number): Promise<SizeResult> {
   const name = `aftersales_scale_${purchases}`;
-  const exists = await admin(
+  const exists = await withAdminClient(
     url,
     async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1,
   );
   let reuse = false;
   if (exists && KEEP) reuse = true;
   else {
-    await admin(url, async (c) => {
+    await withAdminClient(url, async (c) => {
       await c.query(`drop database if exists ${name} with (force)`);
       await c.query(`create database ${name}`);
     });
@@ -450,13 +434,13 @@ async function onPostgres(url: string, purchases: number): Promise<SizeResult> {
           },
         });
     if (!reuse) console.log(`  generated in ${(generation.totalMs / 1000).toFixed(1)} s`);
-    const bytes = await admin(url, async (c) =>
+    const bytes = await withAdminClient(url, async (c) =>
       Number((await c.query<{ n: string }>('select pg_database_size($1) as n', [name])).rows[0]?.n ?? 0),
     );
     return await measureSize(handle, purchases, 'postgres', generation, bytes);
   } finally {
     await handle.close();
-    if (!KEEP) await admin(url, (c) => c.query(`drop database if exists ${name} with (force)`));
+    if (!KEEP) await withAdminClient(url, (c) => c.query(`drop database if exists ${name} with (force)`));
   }
 }
 

@@ -113,7 +113,8 @@ function templateFingerprint(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
-function urlWithDatabase(url: string, database: string): string {
+/** The same server and credentials, another database. */
+export function urlWithDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
@@ -123,7 +124,8 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-async function withAdminClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One client of its own for the duration of `run` (creating and dropping databases). */
+export async function withAdminClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -44,6 +44,20 @@ export function claimScopeCondition(filter: ListFilter): SQL | undefined | false
   return false;
 }
 
+/**
+ * Where a claim's context is read from: its purchase, product, unit (left-joined) and dealer
+ * (left-joined). Spread into any select that joins those tables.
+ */
+export const claimContextColumns = {
+  dealerId: purchases.dealerId,
+  serial: units.serial,
+  sku: products.sku,
+  nameEn: products.nameEn,
+  nameZh: products.nameZh,
+  dealerName: dealers.name,
+  dealerPhone: dealers.phone,
+};
+
 /** Claims with their product, unit and dealer, newest first. */
 export async function claimViews(
   db: Database | Transaction,
@@ -51,16 +65,7 @@ export async function claimViews(
   page: { limit: number; offset: number } = { limit: 1, offset: 0 },
 ): Promise<ClaimView[]> {
   const rows = await db
-    .select({
-      claim: claims,
-      dealerId: purchases.dealerId,
-      serial: units.serial,
-      sku: products.sku,
-      nameEn: products.nameEn,
-      nameZh: products.nameZh,
-      dealerName: dealers.name,
-      dealerPhone: dealers.phone,
-    })
+    .select({ claim: claims, ...claimContextColumns })
     .from(claims)
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
     .innerJoin(products, eq(products.id, purchases.productId))

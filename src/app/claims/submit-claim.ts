@@ -17,7 +17,7 @@ import { type Cause, type Decision, quoteClause } from '../../domain/policy/eval
 import { assertAllowed } from '../access.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
-import { type ClaimView, claimViewOf } from './claim-view.js';
+import { claimContextColumns, type ClaimView, claimViewOf } from './claim-view.js';
 import { issueGuestLink } from '../guest/guest-links.js';
 import type { PolicySource } from '../policies/policy-source.js';
 
@@ -171,19 +171,13 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
         .select({
           id: purchases.id,
           endUserId: purchases.endUserId,
-          dealerId: purchases.dealerId,
           purchaseDate: purchases.purchaseDate,
           warrantyOverride: products.warrantyOverride,
           email: endUsers.email,
           phone: endUsers.phone,
           name: endUsers.name,
           // What the claim's view shows, read here so that answering costs no second read.
-          serial: units.serial,
-          sku: products.sku,
-          nameEn: products.nameEn,
-          nameZh: products.nameZh,
-          dealerName: dealers.name,
-          dealerPhone: dealers.phone,
+          ...claimContextColumns,
         })
         .from(purchases)
         .innerJoin(products, eq(products.id, purchases.productId))
