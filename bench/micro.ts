@@ -34,6 +34,8 @@ try {
   const origin = config.publicUrl.origin;
   const cookie = await signIn(app, 'customer');
   const loads: Record<string, (i: number) => Promise<number>> = {
+    // The framework's floor: every hook, no database.
+    health: async () => (await app.inject({ url: '/healthz' })).statusCode,
     me: async () => (await app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode,
     tracking: async (i) =>
       (

@@ -1,5 +1,6 @@
-import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
+import { preparedStatement } from '../../db/prepared.js';
 import { sessions, type User, users } from '../../db/schema.js';
 import type { Actor, InvitableRole, Role } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
@@ -121,8 +122,17 @@ export async function deactivateUser(deps: UsersDeps, actor: Actor, userId: stri
   });
 }
 
+// Read by every page load of the web app.
+const userById = preparedStatement('me_user', (db, name) =>
+  db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare(name),
+);
+
 export async function getMe(deps: { db: Database }, actor: Actor): Promise<UserView> {
-  const [row] = await deps.db.select().from(users).where(eq(users.id, actor.userId));
+  const [row] = await userById(deps.db).execute({ id: actor.userId });
   if (!row) throw new AppError('unauthenticated', 'UNAUTHENTICATED', 'sign in first');
   return userView(row);
 }

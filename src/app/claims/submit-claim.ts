@@ -1,11 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { preparedStatement, rawStatement } from '../../db/prepared.js';
 import {
   auditEvents,
   claims,
   dealers,
   endUsers,
+  guestAccessTokens,
   outbox,
   products,
   purchases,
@@ -18,7 +20,7 @@ import { assertAllowed } from '../access.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
 import { claimContextColumns, type ClaimView, claimViewOf } from './claim-view.js';
-import { issueGuestLink } from '../guest/guest-links.js';
+import { mintGuestLink } from '../guest/guest-links.js';
 import type { PolicySource } from '../policies/policy-source.js';
 
 export type SubmitClaimInput = {
@@ -145,132 +147,158 @@ async function claimByKey(db: Database, key: string): Promise<ClaimRow | undefin
   return row;
 }
 
+// Read by every claim: built once, and planned once per connection.
+const claimPurchase = preparedStatement('claim_purchase', (db, name) =>
+  db
+    .select({
+      id: purchases.id,
+      endUserId: purchases.endUserId,
+      purchaseDate: purchases.purchaseDate,
+      warrantyOverride: products.warrantyOverride,
+      email: endUsers.email,
+      phone: endUsers.phone,
+      name: endUsers.name,
+      // What the claim's view shows, read here so that answering costs no second read.
+      ...claimContextColumns,
+    })
+    .from(purchases)
+    .innerJoin(products, eq(products.id, purchases.productId))
+    .innerJoin(endUsers, eq(endUsers.id, purchases.endUserId))
+    .leftJoin(units, eq(units.id, purchases.unitId))
+    .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
+    .where(eq(purchases.id, sql.placeholder('purchaseId')))
+    .limit(1)
+    .prepare(name),
+);
+
+const p = (name: string) => sql.placeholder(name);
+
+/*
+ * The claim, its audit event, its tracking link and the acknowledgement, in one statement: atomic
+ * without a transaction's BEGIN and COMMIT round trips, and one parse and plan per connection. A key
+ * already used makes the claim's insert do nothing, and with it every insert that selects from it; the
+ * caller then answers with the earlier claim. Two retries racing meet at the key's unique index: the
+ * second waits for the first to commit and then does nothing.
+ */
+const writeClaim = rawStatement<{
+  id: string;
+  status: ClaimRow['status'];
+  version: number;
+  created_at: string;
+}>(
+  'claim_write',
+  sql`with claim as (
+    insert into ${claims} (id, purchase_id, end_user_id, reported_on, cause, description, decision,
+                          policy_version_id, idempotency_key)
+    values (${p('id')}::uuid, ${p('purchaseId')}::uuid, ${p('endUserId')}::uuid, ${p('reportedOn')}::date,
+            ${p('cause')}, ${p('description')}, ${p('decision')}::jsonb, ${p('policyVersionId')},
+            ${p('idempotencyKey')}::text)
+    on conflict (idempotency_key) do nothing
+    returning id, status, version, created_at
+  ), audit as (
+    insert into ${auditEvents} (actor, action, entity_type, entity_id, data)
+    select ${p('actor')}, 'claim.submitted', 'claim', claim.id::text, ${p('auditData')}::jsonb from claim
+  ), link as (
+    insert into ${guestAccessTokens} (token_hash, purpose, claim_id, expires_at)
+    select ${p('tokenHash')}, 'claim.track', claim.id, ${p('linkExpiresAt')}::timestamptz from claim
+  ), acknowledgement as (
+    insert into ${outbox} (topic, recipient, subject, body, payload)
+    select 'claim.received', ${p('recipient')}::text, ${p('subject')}, ${p('body')}, ${p('payload')}::jsonb
+    from claim where ${p('recipient')}::text is not null
+  )
+  select id, status, version,
+         to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+  from claim`,
+);
+
 /**
  * An end user reports a problem with a purchase: the engine decides under the policy version in force
  * on the purchase date, and the claim, its audit event and the acknowledgement to the customer are
- * written in one transaction — all or nothing. A claim outside the warranty or for misuse is not
- * refused: its decision offers paid service.
+ * written together — all or nothing. A claim outside the warranty or for misuse is not refused: its
+ * decision offers paid service.
  */
 export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput): Promise<SubmittedClaim> {
   if (input.endUserId === undefined && input.signedIn === undefined) {
     throw new Error('submitClaim needs the customer (endUserId) or the signed-in user (signedIn)');
   }
   const reportedOn = reportDay(deps, input);
-  if (input.idempotencyKey) {
-    const earlier = await claimByKey(deps.db, input.idempotencyKey);
-    if (earlier) {
-      assertSameSubmission(earlier, input, reportedOn);
-      return toSubmitted(earlier, true);
-    }
-  }
   const versions = await deps.policies.versions();
-
-  try {
-    return await deps.db.transaction(async (tx) => {
-      const [purchase] = await tx
-        .select({
-          id: purchases.id,
-          endUserId: purchases.endUserId,
-          purchaseDate: purchases.purchaseDate,
-          warrantyOverride: products.warrantyOverride,
-          email: endUsers.email,
-          phone: endUsers.phone,
-          name: endUsers.name,
-          // What the claim's view shows, read here so that answering costs no second read.
-          ...claimContextColumns,
-        })
-        .from(purchases)
-        .innerJoin(products, eq(products.id, purchases.productId))
-        .innerJoin(endUsers, eq(endUsers.id, purchases.endUserId))
-        .leftJoin(units, eq(units.id, purchases.unitId))
-        .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
-        .where(eq(purchases.id, input.purchaseId))
-        .limit(1)
-        // Named, so that PostgreSQL plans this five-table join once per connection, not per claim.
-        .prepare('claim_purchase')
-        .execute();
-      // Someone else's purchase does not exist, as far as this customer can tell.
-      if (!purchase || (input.endUserId !== undefined && purchase.endUserId !== input.endUserId)) {
-        throw new AppError('not_found', purchaseNotFound.code, purchaseNotFound.message);
-      }
-      if (input.signedIn) {
-        assertAllowed(
-          input.signedIn,
-          'claims.submit',
-          { endUserId: purchase.endUserId, dealerId: purchase.dealerId },
-          purchaseNotFound,
-        );
-      }
-
-      const decision = decideEntitlement(
-        versions,
-        { purchaseDate: purchase.purchaseDate, reportDate: reportedOn, cause: input.cause },
-        { storeTimeZone: deps.storeTimeZone, warrantyOverride: purchase.warrantyOverride },
-      );
-
-      const [row] = await tx
-        .insert(claims)
-        .values({
-          purchaseId: purchase.id,
-          endUserId: purchase.endUserId,
-          reportedOn,
-          cause: input.cause,
-          description: input.description,
-          decision,
-          policyVersionId: decision.policyVersion,
-          idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .returning();
-      if (!row) throw new Error('insert returned no claim');
-
-      await tx.insert(auditEvents).values({
-        actor: input.actor,
-        action: 'claim.submitted',
-        entityType: 'claim',
-        entityId: row.id,
-        data: {
-          purchaseId: purchase.id,
-          window: decision.window,
-          paid: decision.paid,
-          policyVersion: decision.policyVersion,
-          remedies: decision.remedies.map((r) => r.code),
-        },
-      });
-
-      const tracking = await issueGuestLink(tx, {
-        purpose: 'claim.track',
-        claimId: row.id,
-        now: deps.now(),
-        publicUrl: deps.publicUrl,
-      });
-
-      const recipient = purchase.email ?? purchase.phone;
-      if (recipient) {
-        const choices = (lang: 'en' | 'zh') =>
-          decision.remedies.map((r) => `• ${quoteClause(r.clause, lang)}`).join('\n');
-        await tx.insert(outbox).values({
-          topic: 'claim.received',
-          recipient,
-          subject: 'We received your report — 我们已收到您的报修',
-          body:
-            `Dear ${purchase.name}, we received your report of ${reportedOn}. You can choose:\n${choices('en')}\n\n` +
-            `Follow it here: ${tracking.url}\n\n` +
-            `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}\n` +
-            `查看处理进度：${tracking.url}`,
-          payload: { claimId: row.id, window: decision.window, paid: decision.paid },
-        });
-      }
-      return { ...toSubmitted(row, false, tracking.url), view: claimViewOf(row, purchase) };
-    });
-  } catch (err) {
-    // Two retries raced: the loser's insert hit the key the winner wrote; answer with the winner's claim.
-    if (input.idempotencyKey && isUniqueViolation(err)) {
-      const winner = await claimByKey(deps.db, input.idempotencyKey);
-      if (winner) {
-        assertSameSubmission(winner, input, reportedOn);
-        return toSubmitted(winner, true);
-      }
-    }
-    throw err;
+  const [purchase] = await claimPurchase(deps.db).execute({ purchaseId: input.purchaseId });
+  // Someone else's purchase does not exist, as far as this customer can tell.
+  if (!purchase || (input.endUserId !== undefined && purchase.endUserId !== input.endUserId)) {
+    throw new AppError('not_found', purchaseNotFound.code, purchaseNotFound.message);
   }
+  if (input.signedIn) {
+    assertAllowed(
+      input.signedIn,
+      'claims.submit',
+      { endUserId: purchase.endUserId, dealerId: purchase.dealerId },
+      purchaseNotFound,
+    );
+  }
+
+  const decision = decideEntitlement(
+    versions,
+    { purchaseDate: purchase.purchaseDate, reportDate: reportedOn, cause: input.cause },
+    { storeTimeZone: deps.storeTimeZone, warrantyOverride: purchase.warrantyOverride },
+  );
+  const claimId = randomUUID();
+  const tracking = mintGuestLink({ purpose: 'claim.track', now: deps.now(), publicUrl: deps.publicUrl });
+  const choices = (lang: 'en' | 'zh') =>
+    decision.remedies.map((r) => `• ${quoteClause(r.clause, lang)}`).join('\n');
+  const [written] = await writeClaim(deps.db, {
+    id: claimId,
+    purchaseId: purchase.id,
+    endUserId: purchase.endUserId,
+    reportedOn,
+    cause: input.cause,
+    description: input.description,
+    decision: JSON.stringify(decision),
+    policyVersionId: decision.policyVersion,
+    idempotencyKey: input.idempotencyKey ?? null,
+    actor: input.actor,
+    auditData: JSON.stringify({
+      purchaseId: purchase.id,
+      window: decision.window,
+      paid: decision.paid,
+      policyVersion: decision.policyVersion,
+      remedies: decision.remedies.map((r) => r.code),
+    }),
+    tokenHash: tracking.tokenHash,
+    linkExpiresAt: tracking.expiresAt.toISOString(),
+    recipient: purchase.email ?? purchase.phone ?? null,
+    subject: 'We received your report — 我们已收到您的报修',
+    body:
+      `Dear ${purchase.name}, we received your report of ${reportedOn}. You can choose:\n${choices('en')}\n\n` +
+      `Follow it here: ${tracking.url}\n\n` +
+      `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}\n` +
+      `查看处理进度：${tracking.url}`,
+    payload: JSON.stringify({ claimId, window: decision.window, paid: decision.paid }),
+  });
+
+  if (!written) {
+    // The key was used before: this is a retry, answered with the first claim, or a client's mistake.
+    const earlier = input.idempotencyKey ? await claimByKey(deps.db, input.idempotencyKey) : undefined;
+    if (!earlier) throw new Error('a claim insert without a key wrote nothing');
+    assertSameSubmission(earlier, input, reportedOn);
+    return toSubmitted(earlier, true);
+  }
+  const createdAt = new Date(written.created_at);
+  const row: ClaimRow = {
+    id: written.id,
+    purchaseId: purchase.id,
+    endUserId: purchase.endUserId,
+    reportedOn,
+    cause: input.cause,
+    description: input.description,
+    decision,
+    policyVersionId: decision.policyVersion,
+    chosenRemedy: null,
+    status: written.status,
+    idempotencyKey: input.idempotencyKey ?? null,
+    version: written.version,
+    createdAt,
+    updatedAt: createdAt,
+  };
+  return { ...toSubmitted(row, false, tracking.url), view: claimViewOf(row, purchase) };
 }

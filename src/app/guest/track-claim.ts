@@ -1,6 +1,7 @@
-import { asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
+import { preparedStatement } from '../../db/prepared.js';
 import {
   claims,
   endUsers,
@@ -49,66 +50,94 @@ export type ClaimTracking = {
   } | null;
 };
 
+type TimelineEntry = { state: MaintenanceState; on: string; note: string | null };
+
 /*
- * A look-up is the busiest thing a guest does (see bench/results/latest.md), so it costs two queries:
- * the claim with its product, contacts and latest order, then that order's timeline.
+ * A look-up is the busiest thing a guest does (see bench/results/latest.md), so it is one statement,
+ * built once: the claim with its product, contacts, latest order, that order's center and its timeline
+ * (as JSON, in the order of the moves).
  */
-async function trackingRow(db: Database, where: SQL, statement: 'track_by_number' | 'track_by_claim') {
-  const latest = alias(maintenanceOrders, 'latest_order');
-  const latestOrderId = db
-    .select({ id: latest.id })
-    .from(latest)
-    .where(eq(latest.claimId, claims.id))
-    .orderBy(desc(latest.createdAt))
-    .limit(1);
-  const [row] = await db
-    .select({
-      claim: claims,
-      sku: products.sku,
-      nameEn: products.nameEn,
-      nameZh: products.nameZh,
-      contacts: {
-        email: endUsers.email,
-        phone: endUsers.phone,
-        buyerEmail: purchases.buyerEmail,
-        buyerPhone: purchases.buyerPhone,
-      },
-      order: maintenanceOrders,
-      center: serviceCenters,
-    })
-    .from(claims)
-    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
-    .innerJoin(products, eq(products.id, purchases.productId))
-    .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
-    .leftJoin(maintenanceOrders, sql`${maintenanceOrders.id} = (${latestOrderId})`)
-    .leftJoin(serviceCenters, eq(serviceCenters.id, maintenanceOrders.serviceCenterId))
-    .where(where)
-    .limit(1)
-    // Named, so that PostgreSQL plans this six-table join once per connection, not on every look-up.
-    .prepare(statement)
-    .execute();
-  return row;
+function trackingStatement(name: string, where: (db: Database) => SQL | undefined) {
+  return preparedStatement(name, (db, statementName) => {
+    const latest = alias(maintenanceOrders, 'latest_order');
+    const latestOrderId = db
+      .select({ id: latest.id })
+      .from(latest)
+      .where(eq(latest.claimId, claims.id))
+      .orderBy(desc(latest.createdAt))
+      .limit(1);
+    const e = maintenanceOrderEvents;
+    return db
+      .select({
+        // Only what a guest is shown: each column is also a type parser set up per answer.
+        claim: {
+          reportedOn: claims.reportedOn,
+          status: claims.status,
+          decision: claims.decision,
+          chosenRemedy: claims.chosenRemedy,
+        },
+        sku: products.sku,
+        nameEn: products.nameEn,
+        nameZh: products.nameZh,
+        contacts: {
+          email: endUsers.email,
+          phone: endUsers.phone,
+          buyerEmail: purchases.buyerEmail,
+          buyerPhone: purchases.buyerPhone,
+        },
+        order: {
+          id: maintenanceOrders.id,
+          maintenanceNumber: maintenanceOrders.maintenanceNumber,
+          mode: maintenanceOrders.mode,
+          state: maintenanceOrders.state,
+          receivedOn: maintenanceOrders.receivedOn,
+          dueOn: maintenanceOrders.dueOn,
+          returnedOn: maintenanceOrders.returnedOn,
+          returnTracking: maintenanceOrders.returnTracking,
+        },
+        center: {
+          nameEn: serviceCenters.nameEn,
+          nameZh: serviceCenters.nameZh,
+          city: serviceCenters.city,
+          phone: serviceCenters.phone,
+          timeZone: serviceCenters.timeZone,
+          businessDays: serviceCenters.businessDays,
+          closedOn: serviceCenters.closedOn,
+          openOn: serviceCenters.openOn,
+        },
+        timeline: sql<TimelineEntry[]>`coalesce((
+          select json_agg(json_build_object('state', ${e.toState}, 'on', ${e.on}, 'note', ${e.note}) order by ${e.id})
+          from ${e} where ${e.orderId} = ${maintenanceOrders.id}), '[]'::json)`,
+      })
+      .from(claims)
+      .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+      .innerJoin(products, eq(products.id, purchases.productId))
+      .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
+      .leftJoin(maintenanceOrders, sql`${maintenanceOrders.id} = (${latestOrderId})`)
+      .leftJoin(serviceCenters, eq(serviceCenters.id, maintenanceOrders.serviceCenterId))
+      .where(where(db))
+      .limit(1)
+      .prepare(statementName);
+  });
 }
 
-async function trackingOf(
-  db: Database,
-  row: NonNullable<Awaited<ReturnType<typeof trackingRow>>>,
-  now: Temporal.Instant,
-): Promise<ClaimTracking> {
+const trackByClaimId = trackingStatement('track_by_claim', () => eq(claims.id, sql.placeholder('claimId')));
+const trackByNumber = trackingStatement('track_by_number', (db) => {
+  // Its own alias: the joined order is the claim's latest, not necessarily the one with this number.
+  const numbered = alias(maintenanceOrders, 'numbered_order');
+  return inArray(
+    claims.id,
+    db
+      .select({ claimId: numbered.claimId })
+      .from(numbered)
+      .where(eq(numbered.maintenanceNumber, sql.placeholder('number'))),
+  );
+});
+
+type TrackingRow = Awaited<ReturnType<ReturnType<typeof trackByClaimId>['execute']>>[number];
+
+function trackingOf(row: TrackingRow, now: Temporal.Instant): ClaimTracking {
   const { claim, order, center } = row;
-  const timeline = order
-    ? await db
-        .select({
-          state: maintenanceOrderEvents.toState,
-          on: maintenanceOrderEvents.on,
-          note: maintenanceOrderEvents.note,
-        })
-        .from(maintenanceOrderEvents)
-        .where(eq(maintenanceOrderEvents.orderId, order.id))
-        .orderBy(asc(maintenanceOrderEvents.id))
-        .prepare('track_timeline')
-        .execute()
-    : [];
   return {
     claim: {
       reportedOn: claim.reportedOn,
@@ -137,7 +166,7 @@ async function trackingOf(
               status: orderCommitmentStatus(order, centerToday(center, now), calendarOf(center)),
               dueOn: order.dueOn,
             },
-            timeline,
+            timeline: row.timeline,
           }
         : null,
   };
@@ -149,9 +178,9 @@ export async function trackClaimByLink(
   token: string,
 ): Promise<ClaimTracking> {
   const claimId = await claimOfGuestLink(deps.db, { token, purpose: 'claim.track', now: deps.now() });
-  const row = await trackingRow(deps.db, eq(claims.id, claimId), 'track_by_claim');
+  const [row] = await trackByClaimId(deps.db).execute({ claimId });
   if (!row) throw new AppError('not_found', 'GUEST_LINK_NOT_FOUND', 'this link is not valid');
-  return trackingOf(deps.db, row, deps.now());
+  return trackingOf(row, deps.now());
 }
 
 const NO_MATCH = 'no maintenance order with this number and contact';
@@ -167,14 +196,10 @@ export async function trackByMaintenanceNumber(
 ): Promise<ClaimTracking> {
   const number = parseMaintenanceNumber(input.maintenanceNumber);
   if (typeof number !== 'string') throw new AppError('invalid', number.code, number.message);
-  const ofNumber = deps.db
-    .select({ claimId: maintenanceOrders.claimId })
-    .from(maintenanceOrders)
-    .where(eq(maintenanceOrders.maintenanceNumber, number));
-  const row = await trackingRow(deps.db, inArray(claims.id, ofNumber), 'track_by_number');
+  const [row] = await trackByNumber(deps.db).execute({ number });
   const { email, phone, buyerEmail, buyerPhone } = row?.contacts ?? {};
   if (!row || !contactMatches(input.contact, [email, phone, buyerEmail, buyerPhone])) {
     throw new AppError('not_found', 'MAINTENANCE_ORDER_NOT_FOUND', NO_MATCH);
   }
-  return trackingOf(deps.db, row, deps.now());
+  return trackingOf(row, deps.now());
 }

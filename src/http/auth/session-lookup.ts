@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parseCookies } from 'better-auth/cookies';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { preparedStatement } from '../../db/prepared.js';
 import { sessions, users } from '../../db/schema.js';
 import { type Actor, actorOf } from '../../domain/access/access.js';
 import { COOKIE_PREFIX, SESSION_EXPIRES_IN_SECONDS, SESSION_UPDATE_AGE_SECONDS } from './auth.js';
@@ -18,6 +19,26 @@ import { COOKIE_PREFIX, SESSION_EXPIRES_IN_SECONDS, SESSION_UPDATE_AGE_SECONDS }
 export type SessionLookup = (
   cookieHeader: string,
 ) => Promise<{ kind: 'actor'; actor: Actor | undefined } | { kind: 'ask_better_auth' }>;
+
+// Every signed-in request runs it: built once, planned once per connection.
+const sessionActor = preparedStatement('session_actor', (db, name) =>
+  db
+    .select({
+      expiresAt: sessions.expiresAt,
+      id: users.id,
+      role: users.role,
+      dealerId: users.dealerId,
+      serviceCenterId: users.serviceCenterId,
+      oemClientId: users.oemClientId,
+      endUserId: users.endUserId,
+      deactivatedAt: users.deactivatedAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.token, sql.placeholder('token')))
+    .limit(1)
+    .prepare(name),
+);
 
 export function sessionLookup(deps: { db: Database; secret: string; secure: boolean }): SessionLookup {
   const prefix = deps.secure ? '__Secure-' : '';
@@ -39,24 +60,7 @@ export function sessionLookup(deps: { db: Database; secret: string; secure: bool
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
       return { kind: 'actor', actor: undefined };
     }
-    const [row] = await deps.db
-      .select({
-        expiresAt: sessions.expiresAt,
-        id: users.id,
-        role: users.role,
-        dealerId: users.dealerId,
-        serviceCenterId: users.serviceCenterId,
-        oemClientId: users.oemClientId,
-        endUserId: users.endUserId,
-        deactivatedAt: users.deactivatedAt,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.token, token))
-      .limit(1)
-      // Named: every signed-in request runs it, and PostgreSQL then plans it once per connection.
-      .prepare('session_actor')
-      .execute();
+    const [row] = await sessionActor(deps.db).execute({ token });
     if (!row) return { kind: 'actor', actor: undefined };
     // better-auth's own clock, not the app's: it decides expiry and extension by the wall clock.
     const now = Date.now();
