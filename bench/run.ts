@@ -279,11 +279,15 @@ async function main(): Promise<void> {
   console.log(`bench: engine ${n(engine)} decisions/s`);
 
   const results: DatabaseResult[] = [];
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aftersales-bench-'));
-  try {
-    results.push(await measure({ name: 'PGlite', dataDir }, () => openDatabase({ dataDir })));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+  // BENCH_ONLY=postgres skips PGlite while working on a change; such a run only prints its table.
+  const only = process.env.BENCH_ONLY;
+  if (only !== 'postgres') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aftersales-bench-'));
+    try {
+      results.push(await measure({ name: 'PGlite', dataDir }, () => openDatabase({ dataDir })));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
   const pgUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
   if (pgUrl) {
@@ -315,7 +319,7 @@ async function main(): Promise<void> {
     ...results.flatMap(databaseTable),
     WHAT_STANDS_IN_THE_WAY,
   ].join('\n');
-  writeFileSync(path.join(import.meta.dirname, 'results', 'latest.md'), report);
+  if (only === undefined) writeFileSync(path.join(import.meta.dirname, 'results', 'latest.md'), report);
   console.log(`\n${report}`);
 }
 

@@ -287,6 +287,24 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
       expect(rows.map((r) => r.purchaseDate).sort()).toEqual(['2026-10-15', '2026-11-03']);
       expect(new Set(rows.map((r) => r.endUserId)).size).toBe(1);
       expect(rows.every((r) => r.dealerId === ids.ownDealer)).toBe(true);
+      // Each sale has its audit event, written by the database from the purchase row.
+      const withoutUnit = rows.find((r) => r.unitId === null);
+      const [event] = await t.db.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.entityId, withoutUnit?.id ?? ''));
+      expect(event).toMatchObject({
+        action: 'purchase.recorded',
+        entityType: 'purchase',
+        data: {
+          dealerId: ids.ownDealer,
+          productId: withoutUnit?.productId,
+          unitId: null,
+          endUserId: withoutUnit?.endUserId,
+          purchaseDate: '2026-10-15',
+          via: 'csv_import',
+        },
+      });
     });
 
     it('refuses the whole file when any row is wrong, with every problem by row and column', async () => {
