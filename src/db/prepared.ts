@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from './client.js';
+import { rowsOf } from './rows.js';
 
 /*
  * The busiest requests (a tracking look-up, a claim, any signed-in request's session) spent more CPU in
@@ -53,9 +54,6 @@ export function rawStatement<Row extends Record<string, unknown>>(
   const rendered = dialect.sqlToQuery(query);
   return async (db, values) => {
     const result: unknown = await db._.session.prepareQuery(rendered, undefined, name, false).execute(values);
-    // node-postgres answers a QueryResult, PGlite a Results: both carry `rows`.
-    const rows = (result as { rows?: unknown }).rows;
-    if (!Array.isArray(rows)) throw new Error(`statement ${name} answered without rows`);
-    return rows as Row[];
+    return rowsOf(result) as Row[];
   };
 }

@@ -13,6 +13,7 @@ import {
   type PgColumn,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -28,6 +29,7 @@ import {
 } from '../domain/maintenance/state-machine.js';
 import { excessRemedyCodes, remedyCodes, rootCauses, type PolicyVersion } from '../domain/policy/schema.js';
 import { investigationStates } from '../domain/oem/batch-investigation.js';
+import { Z95 } from '../domain/oem/early-warning.js';
 import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem/shipment.js';
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
@@ -416,6 +418,8 @@ export const oemOrders = pgTable(
     check('oem_orders_version_check', sql`${t.version} >= 1`),
     index('oem_orders_client_id_idx').on(t.clientId, t.createdAt),
     index('oem_orders_product_id_idx').on(t.productId),
+    // The orders that shipped from given lots: a page of lot rates counts its orders and clients.
+    index('oem_orders_lots_idx').using('gin', t.lots),
   ],
 );
 
@@ -1087,6 +1091,59 @@ export const oemDefectReports = pgTable(
     index('oem_defect_reports_product_lot_idx').on(t.productId, t.lot),
     index('oem_defect_reports_client_id_idx').on(t.clientId),
     index('oem_defect_reports_remake_order_id_idx').on(t.remakeOrderId),
+  ],
+);
+
+/**
+ * The lower bound of `wilsonInterval(defects, units)` (src/domain/oem/early-warning.ts) as PostgreSQL
+ * computes it: the domain's operations in the same order on IEEE doubles, with a correctly rounded
+ * square root and z written out as the same double, so the result is the same number to the last bit
+ * (test/integration/lot-totals.test.ts checks it). It only ranks lots; the domain computes every rate
+ * shown.
+ */
+function wilsonLowerSql(defects: SQL, units: SQL): SQL {
+  const k = sql`(${defects})::float8`;
+  const n = sql`(${units})::float8`;
+  const z = sql.raw(`${String(Z95)}::float8`);
+  const z2 = sql`(${z} * ${z})`;
+  const p = sql`least(1::float8, ${k} / ${n})`;
+  return sql`case when ${n} <= 0 then 0::float8 else greatest(0::float8, ((${p} + ${z2} / (2 * ${n})) - ${z} * sqrt((${p} * (1 - ${p})) / ${n} + ${z2} / (4 * ${n} * ${n}))) / (1 + ${z2} / ${n})) end`;
+}
+
+/**
+ * Each lot's running totals: the units its orders shipped (and from how many order lines), the lowest
+ * spare rate among those orders, and the units reported defective. Kept by triggers on `oem_orders` and
+ * `oem_defect_reports` (migration 0015), so every writer — the app, the seed, the scale generator, a
+ * restore — keeps it right; QA's lot rates read it instead of adding up every order and report, which
+ * took 200 ms at a million purchases (bench/results/scale.md). The rates themselves are the domain's
+ * (`lotRate`): only the sums live here. A row with no shipments holds defects reported against a lot no
+ * order shipped; it is not a lot QA sees.
+ */
+export const oemLotTotals = pgTable(
+  'oem_lot_totals',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    lot: text('lot').notNull(),
+    unitsShipped: bigint('units_shipped', { mode: 'number' }).notNull().default(0),
+    shipments: integer('shipments').notNull().default(0),
+    spareRateBps: integer('spare_rate_bps'),
+    defects: bigint('defects', { mode: 'number' }).notNull().default(0),
+    /** The lower bound of the defect rate's 95 % interval, kept so that the worst lots are read off an index. */
+    lower: doublePrecision('lower')
+      .notNull()
+      .generatedAlwaysAs(wilsonLowerSql(sql.raw('"defects"'), sql.raw('"units_shipped"'))),
+    flagged: boolean('flagged')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`"units_shipped" > 0 and ${wilsonLowerSql(sql.raw('"defects"'), sql.raw('"units_shipped"'))} > coalesce("spare_rate_bps", 0)::float8 / 10000`,
+      ),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.lot] }),
+    // QA's list: flagged first, most certain first.
+    index('oem_lot_totals_rank_idx').on(t.flagged.desc(), t.lower.desc()),
   ],
 );
 

@@ -44,6 +44,12 @@ const BACKFILLED_COLUMNS: Record<string, string> = {};
 const BACKFILLED_TABLES: Record<string, string> = {
   // 0011: one planned shipment for every replacement shipment a client chose before it.
   'public.replacement_shipments': `select count(*) from public.excess_resolutions where remedy = 'replacement_shipment'`,
+  // 0015: a row of totals for every lot an order shipped or a report named (test/integration/lot-totals.test.ts
+  // checks what they hold).
+  'public.oem_lot_totals': `select count(*) from (
+      select product_id, lot from public.oem_defect_reports
+      union select o.product_id, l.lot from public.oem_orders o, unnest(o.lots) as l(lot)
+      union select o.product_id, e.value->>'lot' from public.oem_orders o, jsonb_array_elements(o.lot_details) as e) as lots`,
 };
 
 const SNAPSHOT = 'upgrade_fixture_snapshot';

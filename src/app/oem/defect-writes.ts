@@ -1,9 +1,10 @@
-import { and, arrayContains, arrayOverlaps, eq, inArray, sql } from 'drizzle-orm';
+import { and, arrayContains, arrayOverlaps, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.js';
 import {
   batchDefectInvestigations,
   defectReportEvidence,
   oemDefectReports,
+  oemLotTotals,
   outbox,
   type OemDefectReport,
 } from '../../db/schema.js';
@@ -143,6 +144,21 @@ export async function writeReports(
   for (const [key, lot] of lots) {
     if ((await computeLotRates(tx, lot)).some((r) => r.flagged)) flaggedBefore.add(key);
   }
+
+  // Each report adds to its lot's totals (a trigger on the insert). Locking those rows first, in one
+  // order, keeps two batches that name the same lots in different orders from deadlocking.
+  await tx
+    .select({ lot: oemLotTotals.lot })
+    .from(oemLotTotals)
+    .where(
+      or(
+        ...[...lots.values()].map((l) =>
+          and(eq(oemLotTotals.productId, l.productId), eq(oemLotTotals.lot, l.lot)),
+        ),
+      ),
+    )
+    .orderBy(asc(oemLotTotals.productId), asc(oemLotTotals.lot))
+    .for('update');
 
   const written: OemDefectReport[] = [];
   for (const p of pending) {

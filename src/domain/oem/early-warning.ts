@@ -1,10 +1,12 @@
 /** z for a two-sided 95 % interval. */
-const Z95 = 1.959963984540054;
+export const Z95 = 1.959963984540054;
 
 /** Wilson's score interval for a proportion: sound at small counts and near 0, unlike p ± z·se. */
 export function wilsonInterval(successes: number, trials: number, z = Z95): { lower: number; upper: number } {
   if (trials <= 0) return { lower: 0, upper: 1 };
-  const p = successes / trials;
+  // Reports of one lot can add up past what shipped (each is checked against its order's lot alone):
+  // that lot is all defective, not a square root of a negative number.
+  const p = Math.min(1, successes / trials);
   const z2 = z * z;
   const denominator = 1 + z2 / trials;
   const centre = p + z2 / (2 * trials);
@@ -56,5 +58,15 @@ export type LotRate = LotSignal & { unitsShipped: number; spareRateBps: number }
 export function lotRate(shipments: readonly LotShipment[], defects: number): LotRate {
   const unitsShipped = shipments.reduce((s, o) => s + o.units, 0);
   const spareRateBps = shipments.length === 0 ? 0 : Math.min(...shipments.map((o) => o.spareRateBps));
+  return lotRateOfTotals({ unitsShipped, spareRateBps, defects });
+}
+
+/** The same signal from a lot's running totals: its shipments' units added up and their lowest spare rate. */
+export function lotRateOfTotals(totals: {
+  unitsShipped: number;
+  spareRateBps: number;
+  defects: number;
+}): LotRate {
+  const { unitsShipped, spareRateBps, defects } = totals;
   return { ...lotDefectSignal(defects, unitsShipped, spareRateBps), unitsShipped, spareRateBps };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { epochDay, lastDayOf, Temporal } from '../calendar.js';
 import { halotekPolicyV1 } from '../policy/halotek.js';
 import { defectLedger, type DefectReportEntry } from './defect-ledger.js';
-import { lotDefectSignal, lotRate, wilsonInterval } from './early-warning.js';
+import { lotDefectSignal, lotRate, lotRateOfTotals, wilsonInterval } from './early-warning.js';
 import { spareAllowance } from './spare-allowance.js';
 
 const d = (s: string) => Temporal.PlainDate.from(s);
@@ -254,6 +254,9 @@ describe('early warning on lot defect rates', () => {
     expect(lower).toBeCloseTo(0.0552, 3);
     expect(upper).toBeCloseTo(0.1744, 3);
     expect(wilsonInterval(0, 0)).toEqual({ lower: 0, upper: 1 });
+    // More defects reported than units shipped: every unit counts as defective.
+    expect(wilsonInterval(12, 10)).toEqual(wilsonInterval(10, 10));
+    expect(Number.isNaN(wilsonInterval(12, 10).lower)).toBe(false);
   });
 
   it('flags a lot only when the lower bound is above the spare rate', () => {
@@ -337,5 +340,31 @@ describe('early warning on lot defect rates', () => {
     expect(lotRate([], 0)).toMatchObject({ unitsShipped: 0, flagged: false });
     // 7 in 1000 at 0.5 %: the rate is above the spares but the evidence is not yet strong enough.
     expect(lotRate([{ units: 1000, spareRateBps: 50 }], 7).flagged).toBe(false);
+  });
+
+  it('gives the same rate from running totals (units added up, lowest spare rate) as from the shipments', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            units: fc.integer({ min: 0, max: 100_000 }),
+            spareRateBps: fc.integer({ min: 30, max: 50 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        fc.integer({ min: 0, max: 5_000 }),
+        (shipments, defects) => {
+          const totals = {
+            unitsShipped: shipments.reduce((s, o) => s + o.units, 0),
+            spareRateBps: Math.min(...shipments.map((o) => o.spareRateBps)),
+            defects,
+          };
+          expect(lotRateOfTotals(totals)).toEqual(lotRate(shipments, defects));
+        },
+      ),
+    );
   });
 });
