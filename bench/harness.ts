@@ -130,7 +130,11 @@ export function buildServerOnce(): void {
  * bench's rate limits lifted.
  */
 export function startApp(database: DatabaseTarget): Promise<ServerProcess> {
-  return startProcess(['--max-old-space-size=160', path.join(root, 'dist/src/cli.js'), 'serve'], {
+  // BENCH_CPU_PROF=dir writes the server's CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  return startProcess([...profile, '--max-old-space-size=160', path.join(root, 'dist/src/cli.js'), 'serve'], {
     ...databaseEnv(database),
     PORT: '0',
     HOST: '127.0.0.1',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  calendarDateIn,
   epochDay,
   isoDateOfEpochDay,
   isValidTimeZone,
@@ -75,5 +76,37 @@ describe('integer day arithmetic agrees with Temporal', () => {
     expect(isoDateOfEpochDay(lastEpochDayOf(2024, 2, 29, { years: 1 }))).toBe('2025-02-28');
     expect(isoDateOfEpochDay(lastEpochDayOf(2024, 2, 29, { years: 4 }))).toBe('2028-02-29');
     expect(isoDateOfEpochDay(lastEpochDayOf(2026, 1, 31, { months: 1 }))).toBe('2026-02-28');
+  });
+});
+
+describe('the day an instant falls on', () => {
+  it('is the zone’s own day, however the questions come, across midnights and DST changes', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Pacific/Apia', 'UTC'];
+    // Instants clustered around midnights and DST changes, asked in any order, so the remembered day
+    // is hit, missed and replaced.
+    const base = Temporal.Instant.from('2026-03-08T00:00:00Z').epochMilliseconds;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            zone: fc.constantFrom(...zones),
+            ms: fc.oneof(
+              fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }),
+              fc.integer({ min: -400 * 86_400_000, max: 400 * 86_400_000 }),
+            ),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (asks) => {
+          for (const { zone, ms } of asks) {
+            const instant = Temporal.Instant.fromEpochMilliseconds(base + ms);
+            expect(calendarDateIn(instant, zone).toString()).toBe(
+              instant.toZonedDateTimeISO(zone).toPlainDate().toString(),
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

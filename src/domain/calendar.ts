@@ -55,8 +55,23 @@ export function isValidTimeZone(timeZone: string): boolean {
  * the next day in Shanghai, and the warranty counts Shanghai's days.
  */
 export function calendarDateIn(instant: Temporal.Instant, timeZone: string): Temporal.PlainDate {
-  return instant.toZonedDateTimeISO(timeZone).toPlainDate();
+  // Every request asks for today in one or two zones, and the polyfill's zone arithmetic was a few
+  // per cent of a request's CPU (bench/results/latest.md): the last day found in each zone is kept
+  // with the instants it spans, and an instant inside them gets it back without the arithmetic.
+  const ns = instant.epochNanoseconds;
+  const known = lastDayIn.get(timeZone);
+  if (known && ns >= known.from && ns < known.until) return known.date;
+  const zoned = instant.toZonedDateTimeISO(timeZone);
+  const date = zoned.toPlainDate();
+  lastDayIn.set(timeZone, {
+    date,
+    from: zoned.startOfDay().epochNanoseconds,
+    until: zoned.add({ days: 1 }).startOfDay().epochNanoseconds,
+  });
+  return date;
 }
+
+const lastDayIn = new Map<string, { date: Temporal.PlainDate; from: bigint; until: bigint }>();
 
 /**
  * End of a window that starts on `start` and lasts `length`, inclusive. One year from 29 February
