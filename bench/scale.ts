@@ -440,7 +440,27 @@ async function onPostgres(url: string, purchases: number): Promise<SizeResult> {
     return await measureSize(handle, purchases, 'postgres', generation, bytes);
   } finally {
     await handle.close();
-    if (!KEEP) await withAdminClient(url, (c) => c.query(`drop database if exists ${name} with (force)`));
+    if (!KEEP) await dropScaleDatabase(url, name);
+  }
+}
+
+/**
+ * After a million rows an autovacuum worker is often still in the database, and a role that is not a
+ * superuser may not end it (`with (force)` answers 42501): wait for it a while, then leave the database
+ * with a warning rather than lose the measurements.
+ */
+async function dropScaleDatabase(url: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdminClient(url, (c) => c.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (err) {
+      if (attempt >= 30) {
+        console.warn(`!!! could not drop ${name} (${String(err)}); drop it by hand !!!`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
   }
 }
 

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -122,7 +122,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   // First of the request hooks, so that refusals made by later hooks (401, 403, CSRF) carry the headers too.
   const https = deps.config.publicUrl.protocol === 'https:';
-  await app.register(fastifyHelmet, {
+  const securityHeaders = helmet({
     // Only a site served over HTTPS may ask browsers to insist on it.
     hsts: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     contentSecurityPolicy: {
@@ -143,6 +143,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         upgradeInsecureRequests: https ? [] : null,
       },
     },
+  });
+  // Made once: @fastify/helmet made a new helmet middleware, parsing this configuration again, on every
+  // request — a few per cent of each request's CPU (bench/results/latest.md).
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => {
+      done(err instanceof Error ? err : undefined);
+    });
   });
   const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
   registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
