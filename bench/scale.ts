@@ -507,12 +507,17 @@ const NOTES = `## Reading the numbers
 
 ## What stands in the way
 
-- **QA lot defect rates** answer a page of the most alarming lots (\`limit\`, 200 by default, with
-  \`X-Total-Count\`): before, every lot at once (7,503 at 1 M, about 2 MB, 663 ms). Every OEM order is still
-  read and every defect report summed per lot to rank them (a sequential scan of \`oem_defect_reports\`,
-  15 k rows at 1 M); per-lot totals kept up to date in the report's transaction would make that one page too.
-- **Support claims, open** grows with the open claims until the page is full (36 → 500 rows): the index
-  (\`claims_status_created_at_idx\`) is used, the time is the 500 rows' joins and decisions.
+- **QA lot defect rates** read running totals (\`oem_lot_totals\`, kept by triggers as orders and reports are
+  written) ranked by a stored Wilson lower bound, and count orders and clients for the page's lots only:
+  225 ms → about 45 ms at 1 M. It still grows with the number of lots (78 → 7,503, and the page fills
+  from 78 to 200 rows): PostgreSQL sorts the lots' totals (7,503 narrow rows, about 10 ms) rather than
+  walking \`oem_lot_totals_rank_idx\`, whose order breaks ties by SKU through a join; a page costs the same
+  either way, so the plan is left to the planner.
+- **Support claims, open**, the **technician queue** and the **OEM orders** grow with their open items until
+  the page is full (34 → 500, 30 → 200, 52 → 100 rows): the index is used, the time is the rows' joins,
+  decisions and JSON.
+- **The deadline job** (no target, every 5 minutes) reads the orders under commitment, which grow with the
+  data (62 ms at 1 M).
 `;
 
 function report(results: SizeResult[]): string {
