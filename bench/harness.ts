@@ -4,7 +4,7 @@
  * server's peak resident memory read from the kernel.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
@@ -12,7 +12,56 @@ export const root = path.resolve(import.meta.dirname, '..');
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 export const CONNECTIONS = 50;
 
-export type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+export type Load = {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /**
+   * CPU milliseconds one request cost each process, from the kernel's accounting over the load: where
+   * the machine's cores went, and so what a rate can be at most. null where it cannot be read (not
+   * Linux; the database is not a local PostgreSQL).
+   */
+  cpu: { server: number | null; database: number | null; generator: number };
+};
+
+/*
+ * /proc/<pid>/stat fields 14 and 15: user and system time in clock ticks (USER_HZ, 100 on Linux).
+ */
+const TICK_MS = 10;
+function cpuMsOf(pid: number): number | null {
+  try {
+    const fields =
+      readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** Every local PostgreSQL process's CPU (backends, WAL writer, checkpointer…), or null if none is seen. */
+function postgresCpuMs(): number | null {
+  let total: number | null = null;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const ms = cpuMsOf(Number(pid));
+    if (ms !== null) total = (total ?? 0) + ms;
+  }
+  return total;
+}
 
 export type LoadRequest = {
   method?: 'GET' | 'POST';
@@ -23,7 +72,12 @@ export type LoadRequest = {
   vary?: (request: autocannon.Request) => autocannon.Request;
 };
 
-export async function load(baseUrl: string, init: LoadRequest = {}): Promise<Load> {
+/** `measure.server`: the server's pid; `measure.database`: whether a local PostgreSQL serves it. */
+export async function load(
+  baseUrl: string,
+  init: LoadRequest = {},
+  measure: { server?: number | undefined; database?: boolean } = {},
+): Promise<Load> {
   const headers = { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers };
   const request: autocannon.Request = {
     method: init.method ?? 'GET',
@@ -32,18 +86,32 @@ export async function load(baseUrl: string, init: LoadRequest = {}): Promise<Loa
     ...(init.body === undefined ? {} : { body: init.body }),
     ...(init.vary ? { setupRequest: init.vary } : {}),
   };
+  const serverBefore = measure.server === undefined ? null : cpuMsOf(measure.server);
+  const databaseBefore = measure.database ? postgresCpuMs() : null;
+  const generatorBefore = process.cpuUsage();
   const result = await autocannon({
     url: baseUrl,
     connections: CONNECTIONS,
     duration: SECONDS,
     requests: [request],
   });
+  const generator = process.cpuUsage(generatorBefore);
+  const serverAfter = measure.server === undefined ? null : cpuMsOf(measure.server);
+  const databaseAfter = measure.database ? postgresCpuMs() : null;
+  const requests = Math.max(1, result.requests.total);
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null ? null : (after - before) / requests;
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    cpu: {
+      server: perRequest(serverBefore, serverAfter),
+      database: perRequest(databaseBefore, databaseAfter),
+      generator: (generator.user + generator.system) / 1000 / requests,
+    },
   };
 }
 
