@@ -268,9 +268,9 @@ waits its turn; its rows are shown for reference only.
   nothing); every hot statement is built once and named (\`src/db/prepared.ts\`), so the ORM no longer
   builds SQL per request and PostgreSQL plans once per connection; helmet's middleware is made once, not
   per request; today's date in a zone is remembered. Server CPU one claim at a time went 5.9 → 1.5 ms
-  (micro) and the rate 138 → about 440 a second. Left: what is left is spread thin (validation, the
-  engine, building and serialising the answer, the driver); a fourth of a core more would not reach 40 %, and fewer
-  indexes or no audit row would trade what the claim is for.
+  (micro) and the rate 138 → about 440 a second. Left: what remains is spread thin (validation, the
+  engine, building and serialising the answer, the driver); a server twice as fast would still not reach
+  40 %, and fewer indexes or no audit row would trade away what the claim is for.
 - **Tracking look-up** (target ≥ 70 % of the bare SELECT): about 43 %. One statement now (the claim with
   its product, contacts, latest order, center and timeline as JSON) against one primary-key read: 0.43 ms
   of server CPU, 0.25 of PostgreSQL's and 0.09 of the load generator's, against 0.17, 0.10 and 0.06. The
