@@ -257,41 +257,50 @@ Measured on PostgreSQL, from the CPU column above (a run on 2026-11-30; the figu
 between runs) and \`npx tsx bench/micro.ts\`. PGlite has one embedded connection, so every request there
 waits its turn; its rows are shown for reference only.
 
-- **Claim intake** (target ≥ 40 % of the bare INSERT): about 15 %. A claim costs about 2.0 ms of server
-  CPU, 1.4 ms of PostgreSQL's and 0.45 ms of the load generator's, against 0.26, 0.23 and 0.09 for the bare
-  INSERT: two cores give at most about 520 claims a second, and PostgreSQL's share alone caps them near
-  1,100 (37 %) even with a server that cost nothing. That share is the claim's substance: four rows
-  (claim, audit event, tracking link, acknowledgement) with 17 index entries, four foreign-key checks and
-  the decision's JSON in the WAL, against one narrow row and one index. Done: nine statements became three
+- **Claim intake** (target ≥ 40 % of the bare INSERT): about 17 %. A claim costs about 1.8 ms of server
+  CPU, 1.4 ms of PostgreSQL's and 0.3 ms of the load generator's, against 0.27, 0.26 and 0.07 for the bare
+  INSERT. 40 % is about 1,130 claims a second, which on two cores leaves 1.77 ms of CPU a claim in all;
+  after PostgreSQL's and the load generator's shares, 0.1 ms for the server — less than the bare route
+  itself spends on an INSERT, and less than a route that does nothing costs through the app's hooks
+  (0.24 ms, \`bench/micro.ts health\`). PostgreSQL's share is the claim's substance: four rows (claim,
+  audit event, tracking link, acknowledgement) with 17 index entries, four foreign-key checks and the
+  decision's JSON in the WAL, against one narrow row and one index. Done: nine statements became three
   — the session read, the purchase with what the answer shows, and one CTE that writes the four rows
   (atomic as one statement, no BEGIN or COMMIT round trips; an Idempotency-Key already used makes it write
   nothing); every hot statement is built once and named (\`src/db/prepared.ts\`), so the ORM no longer
   builds SQL per request and PostgreSQL plans once per connection; helmet's middleware is made once, not
   per request; today's date in a zone is remembered. Server CPU one claim at a time went 5.9 → 1.5 ms
-  (micro) and the rate 138 → about 440 a second. Left: what remains is spread thin (validation, the
+  (micro) and the rate 138 → about 470 a second. Left: what remains is spread thin (validation, the
   engine, building and serialising the answer, the driver); a server twice as fast would still not reach
   40 %, and fewer indexes or no audit row would trade away what the claim is for.
-- **Tracking look-up** (target ≥ 70 % of the bare SELECT): about 43 %. One statement now (the claim with
-  its product, contacts, latest order, center and timeline as JSON) against one primary-key read: 0.43 ms
-  of server CPU, 0.25 of PostgreSQL's and 0.09 of the load generator's, against 0.17, 0.10 and 0.06. The
-  server's share is the app's stack, every part of which this route needs: security headers, the access
-  and CSRF hooks, the rate limit, validating the body, checking the contact, the commitment status, and
-  validating and serialising a 25-field answer; a route that does nothing costs 0.24 ms
-  (\`bench/micro.ts health\`). Done: 559 → about 2,100 a second (2.4 → 0.8 ms of server CPU one at a time).
+- **Tracking look-up** (target ≥ 70 % of the bare SELECT): about 40 %. One statement now (the claim with
+  its product, contacts, latest order, center and timeline as JSON) against one primary-key read: 0.42 ms
+  of server CPU, 0.26 of PostgreSQL's and 0.12 of the load generator's, against 0.17, 0.10 and 0.06. 70 %
+  is about 3,700 look-ups a second, 0.54 ms of CPU each in all, which leaves the server 0.16 ms — less
+  than the bare SELECT route's own 0.17. The server's share is the app's stack, every part of which this
+  route needs: security headers, the access and CSRF hooks, the rate limit, validating the body, checking
+  the contact, the commitment status, and validating and serialising a 25-field answer. Done: 559 → about
+  2,100 a second (2.4 → 0.8 ms of server CPU one at a time).
 - **p99 at 50 connections** (target ≤ 1.5× the baseline's). The server is the busiest process (one core
   at 85–95 % during the claim and tracking loads), so requests queue in it and in the pool of 10
-  connections; the tail is that queue, and it shrinks with the cost per request: tracking 4.0 → 2.7×,
-  claims 13.5 → 10×. Pools of 5 and 20 moved it no more than the run-to-run noise.
-- **Signed-in requests** (\`/me\`, no target): 378 → about 3,100 req/s: the session and its user in one
+  connections; the tail is that queue, and it shrinks with the cost per request: tracking 13.5 → 3×,
+  claims 13.5 → 8×. Pools of 5 and 20 moved it no more than the run-to-run noise.
+- **Signed-in requests** (\`/me\`, no target): 378 → about 3,000 req/s: the session and its user in one
   named query, and the user's row in another.
-- **Import** (target 50,000 rows/s): about 7,900. PostgreSQL's own time for a 5,000-row file is about
+- **Import** (target 50,000 rows/s): about 8,000. PostgreSQL's own time for a 5,000-row file is about
   355 ms (its statement log): the purchases' insert 185 ms (four foreign-key checks and eight indexes a
   row), units 44, customers 52, audit events 62. The database alone therefore caps this schema near
   14,000 rows/s on this machine; 50,000 would mean writing sales without the checks and indexes that keep
   them right and findable. COPY would save only the parameters' parsing, a small part. Done: every table is
   written with one array parameter per column, look-ups use \`= any(array)\`, and each sale's audit event
   is built by PostgreSQL from the purchase row (its jsonb[] parameter took 135 ms a file to bind): 2,500 →
-  about 7,900 rows/s.
+  about 8,000 rows/s.
+- **PGlite** (the embedded default; no targets): it has one connection and no named statements, so every
+  request waits its turn and every statement is planned again — the tracking statement takes PGlite
+  2.8 ms to plan and 0.3–0.6 ms to run (EXPLAIN ANALYZE), most of tracking's 5.9 ms of server CPU there.
+  Plans kept for the session (statements in a PL/pgSQL function, or the protocol's named statements
+  under PGlite's driver) would be the next step for the embedded database; a service network with a busy
+  day runs on PostgreSQL.
 - **Memory** (target ≤ 250 MB). Met on PostgreSQL with \`npm start\`'s 160 MB old space; without the cap V8
   grows its heap to about 260 MB of garbage under the import load. PGlite cannot meet it: the embedded
   PostgreSQL (WebAssembly) keeps its buffers in the process — the bare baseline server on PGlite alone
