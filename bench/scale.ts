@@ -510,9 +510,8 @@ const NOTES = `## Reading the numbers
 - **QA lot defect rates** read running totals (\`oem_lot_totals\`, kept by triggers as orders and reports are
   written) ranked by a stored Wilson lower bound, and count orders and clients for the page's lots only:
   225 ms → about 45 ms at 1 M. It still grows with the number of lots (78 → 7,503, and the page fills
-  from 78 to 200 rows): PostgreSQL sorts the lots' totals (7,503 narrow rows, about 10 ms) rather than
-  walking \`oem_lot_totals_rank_idx\`, whose order breaks ties by SKU through a join; a page costs the same
-  either way, so the plan is left to the planner.
+  from 78 to 200 rows): PostgreSQL sorts the lots' narrow rows (7,503, about 10 ms), since ties are broken
+  by SKU through a join, which no index on the rank could serve.
 - **Support claims, open**, the **technician queue** and the **OEM orders** grow with their open items until
   the page is full (34 → 500, 30 → 200, 52 → 100 rows): the index is used, the time is the rows' joins,
   decisions and JSON.

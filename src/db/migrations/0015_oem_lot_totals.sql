@@ -11,7 +11,6 @@ CREATE TABLE "oem_lot_totals" (
 );
 --> statement-breakpoint
 ALTER TABLE "oem_lot_totals" ADD CONSTRAINT "oem_lot_totals_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "oem_lot_totals_rank_idx" ON "oem_lot_totals" USING btree ("flagged" DESC NULLS LAST,"lower" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "oem_orders_lots_idx" ON "oem_orders" USING gin ("lots");--> statement-breakpoint
 -- An order's lots with their units, as lotsOf() in src/app/oem/oem-records.ts reads them: its lot details,
 -- or for orders booked before those were kept, its lot codes sharing its quantity (the first takes the remainder).
