@@ -147,18 +147,20 @@ export async function writeReports(
 
   // Each report adds to its lot's totals (a trigger on the insert). Locking those rows first, in one
   // order, keeps two batches that name the same lots in different orders from deadlocking.
-  await tx
-    .select({ lot: oemLotTotals.lot })
-    .from(oemLotTotals)
-    .where(
-      or(
-        ...[...lots.values()].map((l) =>
-          and(eq(oemLotTotals.productId, l.productId), eq(oemLotTotals.lot, l.lot)),
+  if (lots.size > 0) {
+    await tx
+      .select({ lot: oemLotTotals.lot })
+      .from(oemLotTotals)
+      .where(
+        or(
+          ...[...lots.values()].map((l) =>
+            and(eq(oemLotTotals.productId, l.productId), eq(oemLotTotals.lot, l.lot)),
+          ),
         ),
-      ),
-    )
-    .orderBy(asc(oemLotTotals.productId), asc(oemLotTotals.lot))
-    .for('update');
+      )
+      .orderBy(asc(oemLotTotals.productId), asc(oemLotTotals.lot))
+      .for('update');
+  }
 
   const written: OemDefectReport[] = [];
   for (const p of pending) {
