@@ -2,8 +2,9 @@
  * `npx tsx bench/micro.ts`: the cost of one request of each bench load, one at a time through
  * app.inject on PGlite in this process (database included), as CPU ms per request. Unlike req/s under
  * load it does not depend on what else the machine is doing, so it shows what a change saves.
- * `npx tsx bench/micro.ts claim` runs one load (health, me, tracking, claim, import); PROFILE=1 prints where its CPU went; MICRO_DB=postgres
- * (with TEST_DATABASE_URL) uses a scratch PostgreSQL database, whose own CPU is then not counted.
+ * `npx tsx bench/micro.ts claim` runs one load (health, me, tracking, claim, import); PROFILE=1 prints
+ * where its CPU went; MICRO_DB=postgres (with TEST_DATABASE_URL) uses a scratch PostgreSQL database,
+ * whose own CPU is then not counted.
  */
 import { randomUUID } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
