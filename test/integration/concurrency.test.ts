@@ -20,11 +20,10 @@ import {
 } from '../../src/db/schema.js';
 import { DEMO_PASSWORD, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
-import type { MaintenanceState } from '../../src/domain/maintenance/state-machine.js';
 import type { OemOrder, OemOrderLedger } from '../../src/http/oem-orders/schemas.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-import { claimOn as maintenanceClaimOn, wangFangPurchase } from '../support/maintenance.js';
+import { claimOn as maintenanceClaimOn, REPAIR_PATH, wangFangPurchase } from '../support/maintenance.js';
 import { type OemWorld, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
 import {
   claimOn,
@@ -118,14 +117,7 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
   const n = sql<number>`count(*)::int`;
 
   it('moves a maintenance order once per version while two technicians and support press at once', async () => {
-    const path: MaintenanceState[] = [
-      'received',
-      'diagnosing',
-      'repairing',
-      'repaired',
-      'returned',
-      'closed',
-    ];
+    const path = REPAIR_PATH;
     const racers = ['technician', 'technician2', 'support', 'technician', 'technician2'];
     const orders = await Promise.all(
       [0, 1].map(async () => {

@@ -34,6 +34,7 @@ import { createScratchPostgresDatabase, testDatabases } from '../support/databas
 import { bin, root, startServe, stop } from '../support/serve-process.js';
 import { sessionCookie } from '../support/sessions.js';
 import { startSmtpServer } from '../support/smtp.js';
+import { REPAIR_PATH } from '../support/maintenance.js';
 
 /*
  * Crash consistency: `aftersales serve`, the real process, under a steady mixed load — customers
@@ -64,14 +65,6 @@ const run = promisify(execFile);
 const ORIGIN = 'http://localhost:3000';
 const KILLS = Math.max(1, Number(process.env.CRASH_KILLS ?? 3));
 const TIMEOUT_MS = 180_000 + KILLS * 45_000;
-const REPAIR_PATH: MaintenanceState[] = [
-  'received',
-  'diagnosing',
-  'repairing',
-  'repaired',
-  'returned',
-  'closed',
-];
 /** Defect reports stop well inside the lot's 1,000 units, however many kills are asked for. */
 const MAX_REPORTS = 900;
 /** The load's reports, told apart from the seed's. */

@@ -15,6 +15,7 @@ import {
 import { DEMO_END_USERS, DEMO_SKUS } from '../../src/db/seed.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { maintenanceNumberFor } from '../../src/domain/maintenance/maintenance-number.js';
+import type { MaintenanceState } from '../../src/domain/maintenance/state-machine.js';
 import type { RemedyCode } from '../../src/domain/policy/schema.js';
 import { TEST_NOW } from './app.js';
 
@@ -25,6 +26,16 @@ import { TEST_NOW } from './app.js';
  */
 
 export const TEST_TODAY = Temporal.PlainDate.from('2026-11-25');
+
+/** The moves of a repair, from the product's arrival at the center to closing: each one version up. */
+export const REPAIR_PATH: readonly MaintenanceState[] = [
+  'received',
+  'diagnosing',
+  'repairing',
+  'repaired',
+  'returned',
+  'closed',
+];
 
 export async function endUserIdOf(db: Database, name: string): Promise<string> {
   const [row] = await db.select({ id: endUsers.id }).from(endUsers).where(eq(endUsers.name, name));
