@@ -639,6 +639,27 @@ export const signInFailures = pgTable('sign_in_failures', {
 });
 
 /*
+ * Counters for every limit that must hold across processes (per-IP request rates, per-address mail,
+ * bytes uploaded per IP per day): one row per key and fixed window, incremented by one upsert, so two
+ * app processes on one PostgreSQL count each hit once. Expired windows are purged by a job.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: bigint('hits', { mode: 'number' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.windowStart] }),
+    index('rate_limit_counters_expires_at_idx').on(t.expiresAt),
+    check('rate_limit_counters_hits_check', sql`${t.hits} >= 0`),
+    check('rate_limit_counters_key_check', sql`length(${t.key}) <= 512`),
+  ],
+);
+
+/*
  * Guest access: what the policy gives people without an account (following their claim and its
  * maintenance order, accepting a paid-service quote) goes through a link carrying a one-time random
  * token. Only its SHA-256 is kept, with what it opens, for how long, and whether it was used.
