@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { rowsOf } from '../../src/db/rows.js';
@@ -20,6 +20,7 @@ import {
   type Operation,
   operationsOf,
   requestArb,
+  sweepRequests,
 } from '../support/openapi-fuzz.js';
 import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtures.js';
 import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
@@ -241,6 +242,8 @@ describe.each(testDatabases())('bad input on every route on $name', (testDb) => 
   const codes = new Map<string, number>();
   const perCaller = new Map<Caller, number>();
   let pastTheDoor = 0;
+  let swept = 0;
+  let sweptMs = 0;
   let doc: OpenApiDocument;
   let operations: Operation[];
   let pools: FuzzPools;
@@ -281,7 +284,8 @@ describe.each(testDatabases())('bad input on every route on $name', (testDb) => 
     console.log(
       `bad input on ${testDb.name}: seed ${SEED}, ${operations.length} routes, ${RUNS} requests per route and caller let in ` +
         `(${DOOR_RUNS} when refused at the door); ${total} requests generated, ${pastTheDoor} to callers let in (${[...perCaller.entries()].map(([c, n]) => `${c} ${n}`).join(', ')}) ` +
-        `in ${((Date.now() - started) / 1000).toFixed(1)} s (${(watch.ms / 1000).toFixed(1)} s of it watching the tables); statuses ${histogram}; ` +
+        `in ${((Date.now() - started) / 1000).toFixed(1)} s (${(watch.ms / 1000).toFixed(1)} s of it watching the tables; ` +
+        `${swept} of the requests swept every field and path spelling, in ${(sweptMs / 1000).toFixed(1)} s); statuses ${histogram}; ` +
         `most frequent error codes ${[...codes.entries()]
           .sort(([, a], [, b]) => b - a)
           .slice(0, 15)
@@ -316,6 +320,32 @@ describe.each(testDatabases())('bad input on every route on $name', (testDb) => 
     });
   };
 
+  /** Never a 5xx; a refusal carries the error object and changed no row. Throws what it found. */
+  const judge = async (caller: Caller, req: FuzzRequest, res: LightMyRequestResponse) => {
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+    // Looked at first, so that a failed check does not leave this request's writes to the next.
+    const changed = await watch.changed();
+    const where = `${show(req)}\n  → ${res.statusCode} ${res.body.slice(0, 500)}`;
+    if (res.statusCode >= 500) throw new Error(`a 5xx as ${caller}:\n${where}`);
+    if (res.statusCode >= 400) {
+      let body: unknown;
+      try {
+        body = res.json();
+      } catch {
+        body = undefined;
+      }
+      const parsed = errorResponseSchema.safeParse(body);
+      if (!parsed.success) {
+        throw new Error(`a ${res.statusCode} without the error object as ${caller}:\n${where}`);
+      }
+      const code = parsed.data.error.code;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+    if (res.statusCode >= 400 && changed.length > 0) {
+      throw new Error(`a refused request changed ${changed.join(', ')} as ${caller}:\n${where}`);
+    }
+  };
+
   it('reads every route from the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(90);
     expect(operations.map((o) => `${o.method} ${o.path}`)).toContain('POST /api/v1/claims/');
@@ -346,28 +376,7 @@ describe.each(testDatabases())('bad input on every route on $name', (testDb) => 
               const res = await send(t.app, caller, req);
               perCaller.set(caller, (perCaller.get(caller) ?? 0) + 1);
               if (letsIn(op, caller)) pastTheDoor += 1;
-              statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-              // Looked at first, so that a failed check does not leave this request's writes to the next.
-              const changed = await watch.changed();
-              const where = `${show(req)}\n  → ${res.statusCode} ${res.body.slice(0, 500)}`;
-              if (res.statusCode >= 500) throw new Error(`a 5xx as ${caller}:\n${where}`);
-              if (res.statusCode >= 400) {
-                let body: unknown;
-                try {
-                  body = res.json();
-                } catch {
-                  body = undefined;
-                }
-                const parsed = errorResponseSchema.safeParse(body);
-                if (!parsed.success) {
-                  throw new Error(`a ${res.statusCode} without the error object as ${caller}:\n${where}`);
-                }
-                const code = parsed.data.error.code;
-                codes.set(code, (codes.get(code) ?? 0) + 1);
-              }
-              if (res.statusCode >= 400 && changed.length > 0) {
-                throw new Error(`a refused request changed ${changed.join(', ')} as ${caller}:\n${where}`);
-              }
+              await judge(caller, req, res);
               // Signing out ends the caller's session: a new one for the next request.
               if (caller !== 'anonymous' && op.path.endsWith('/sign-out') && res.statusCode < 300) {
                 await signIn(caller);
@@ -387,4 +396,55 @@ describe.each(testDatabases())('bad input on every route on $name', (testDb) => 
     },
     Math.max(60_000, RUNS * 100 * 500),
   );
+
+  it('answers every string field with control characters, every number at the integer limits, every path spelled otherwise: never a 5xx, nothing changed when refused', async () => {
+    const failures: string[] = [];
+    const start = performance.now();
+    await watch.reset();
+    for (const [opIndex, op] of operations.entries()) {
+      // Sent as the callers the route lets in, in turn, so that requests reach the handler as each of them.
+      const admitted = callers.filter((c) => letsIn(op, c));
+      const sweep = sweepRequests(
+        doc,
+        pools,
+        op,
+        { name: 'sweep', cookie: `${SESSION_COOKIE_NAME}=${SESSION_PLACEHOLDER}` },
+        ORIGIN,
+        SEED + opIndex,
+      );
+      for (const [i, req] of sweep.entries()) {
+        const caller = admitted[(opIndex + i) % admitted.length] ?? 'anonymous';
+        if (caller === 'anonymous') delete req.headers.cookie;
+        try {
+          if (req.sameAs) {
+            if (caller === 'anonymous') delete req.sameAs.headers.cookie;
+            const canonical = await send(t.app, caller, req.sameAs);
+            await judge(caller, req.sameAs, canonical);
+            const res = await send(t.app, caller, req);
+            swept += 2;
+            await judge(caller, req, res);
+            if (res.statusCode < 400 && res.statusCode !== canonical.statusCode) {
+              throw new Error(
+                `a path spelled otherwise answered ${res.statusCode} where the path answers ${canonical.statusCode} as ${caller}:\n${show(req)}`,
+              );
+            }
+          } else {
+            const res = await send(t.app, caller, req);
+            swept += 1;
+            await judge(caller, req, res);
+          }
+        } catch (error) {
+          failures.push(
+            `${op.method} ${op.path} as ${caller}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+        if (caller !== 'anonymous' && op.path.endsWith('/sign-out')) {
+          await signIn(caller);
+          await watch.reset();
+        }
+      }
+    }
+    sweptMs += performance.now() - start;
+    expect(failures, failures.join('\n\n')).toEqual([]);
+  }, 600_000);
 });

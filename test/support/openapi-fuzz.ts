@@ -250,7 +250,12 @@ const nastyKeys: readonly string[] = [
 
 // ——— values shaped like a schema ———
 
-type Ctx = { doc: OpenApiDocument; pools: FuzzPools };
+type Ctx = {
+  doc: OpenApiDocument;
+  pools: FuzzPools;
+  /** Every optional property present and arrays of one item: a value with every field to break. */
+  complete?: boolean;
+};
 
 function resolve(ctx: Ctx, schema: JsonSchema): JsonSchema {
   let s = schema;
@@ -341,11 +346,13 @@ export function valueArb(ctx: Ctx, schema: JsonSchema, depth = 0): fc.Arbitrary<
       if (keys.length === 0) return fc.constant({});
       const record: Record<string, fc.Arbitrary<unknown>> = {};
       for (const key of keys) record[key] = valueArb(ctx, properties[key] ?? {}, depth + 1);
-      return fc.record(record, { requiredKeys: keys.filter((k) => required.has(k)) });
+      return ctx.complete
+        ? fc.record(record)
+        : fc.record(record, { requiredKeys: keys.filter((k) => required.has(k)) });
     }
     case 'array': {
-      const minLength = num(s.minItems) ?? 0;
-      const maxLength = Math.min(num(s.maxItems) ?? 4, minLength + 4);
+      const minLength = ctx.complete ? Math.max(num(s.minItems) ?? 0, 1) : (num(s.minItems) ?? 0);
+      const maxLength = ctx.complete ? minLength : Math.min(num(s.maxItems) ?? 4, minLength + 4);
       return fc.array(valueArb(ctx, (s.items ?? {}) as JsonSchema, depth + 1), { minLength, maxLength });
     }
     case 'string':
@@ -1013,4 +1020,276 @@ export function requestArb(
         broken,
       };
     });
+}
+
+// ——— the sweep: every field and every spelling of every path, at the edges that once gave 500s ———
+
+/*
+ * The random requests above break one to three things at a time, a few times per route: a NUL in one
+ * free-text field of one route, or 2^31 in one count, is a needle they rarely draw. The sweep is
+ * exhaustive instead of random — every string and number the document describes, in bodies, query
+ * strings and path parameters, gets each value below once (in an otherwise schema-shaped request) —
+ * and every route is asked for under spellings of its path that a proxy or a router may normalise.
+ */
+
+/** Text that no column should take as is: NUL (PostgreSQL text cannot hold it), ESC, NEL (C1), CR/LF, a lone surrogate. */
+export const CONTROL_TEXTS: readonly string[] = ['\u0000', '\u001b', '\u0085', '\r\n', '\uD800'];
+
+/**
+ * The edges of int4, safe integers and int8, the largest double and negative zero: a count or an amount
+ * past what its column holds, or whose product with another leaves the safe range, must be a 400.
+ */
+export const BOUNDARY_NUMBERS: readonly string[] = [
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '-2147483649',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740993',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '1e308',
+  '-0',
+];
+
+/** Puts a control text in the middle of a valid value, keeping its length where it can. */
+function withControl(valid: string, control: string): string {
+  const at = Math.floor(valid.length / 2);
+  return valid.slice(0, at) + control + valid.slice(Math.min(valid.length, at + control.length));
+}
+
+/** A control text as a path or query value: percent-encoded; a lone surrogate as the bytes UTF-8 forbids. */
+function encodeControl(text: string): string {
+  return text
+    .split('\uD800')
+    .map((part) => encode(part))
+    .join('%ED%A0%80');
+}
+
+/** Paths of the string and number leaves of a value (`[]` for a root that is one). */
+function leavesOf(value: unknown): { path: Path; kind: 'string' | 'number' }[] {
+  return pathsOf(value).flatMap((path): { path: Path; kind: 'string' | 'number' }[] => {
+    let v: unknown = value;
+    for (const p of path) v = (v as Record<string | number, unknown>)[p];
+    if (typeof v === 'string') return [{ path, kind: 'string' }];
+    if (typeof v === 'number') return [{ path, kind: 'number' }];
+    return [];
+  });
+}
+
+function setAt(value: unknown, path: Path, next: unknown): unknown {
+  if (path.length === 0) return next;
+  const root = clone(value);
+  let parent: unknown = root;
+  for (const p of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[p];
+  const last = path.at(-1) as string | number;
+  if (Array.isArray(parent) && typeof last === 'number') parent[last] = next;
+  else setKey(parent as Record<string, unknown>, String(last), next);
+  return root;
+}
+
+/**
+ * Spellings of a path that name the same route to a lenient router or proxy, or none at all: dot
+ * segments, plain and percent-encoded, a doubled slash, an encoded slash, a trailing slash and an
+ * encoded letter. Each must be answered as the path itself is, or refused with a 4xx.
+ */
+export function pathSpellings(pathname: string): { url: string; spelling: string }[] {
+  const segments = pathname.split('/');
+  // ['', 'api', 'v1', …]: the dot segments go after the first segment, ahead of the route's own.
+  const head = `/${segments[1] ?? ''}`;
+  const tail = segments.slice(2).join('/');
+  const last = segments.at(-1) ?? '';
+  const lastLetter = /[a-z]/.exec(last);
+  const encodedLetter =
+    lastLetter === null
+      ? undefined
+      : `${segments.slice(0, -1).join('/')}/${last.slice(0, lastLetter.index)}%${lastLetter[0].charCodeAt(0).toString(16)}${last.slice(lastLetter.index + 1)}`;
+  const spellings = [
+    { url: `${head}/x/../${tail}`, spelling: 'dot-dot segment' },
+    { url: `${head}/./${tail}`, spelling: 'dot segment' },
+    { url: `${head}/x/%2e%2e/${tail}`, spelling: 'encoded dot-dot segment' },
+    { url: `${head}/%2E/${tail}`, spelling: 'encoded dot segment' },
+    { url: `${head}//${tail}`, spelling: 'doubled slash' },
+    { url: `${head}%2F${tail}`, spelling: 'encoded slash' },
+    { url: pathname.endsWith('/') ? pathname.slice(0, -1) : `${pathname}/`, spelling: 'trailing slash' },
+  ];
+  if (encodedLetter !== undefined) spellings.push({ url: encodedLetter, spelling: 'encoded letter' });
+  return spellings;
+}
+
+/** One swept request, and whether it is to be answered like the canonical request it spells differently. */
+export type SweepRequest = FuzzRequest & { sameAs?: FuzzRequest };
+
+/**
+ * Every request of the sweep for one operation, in a fixed order: its valid shape drawn with `seed`,
+ * then each string leaf with each control text, each number leaf with each boundary, each path and
+ * query parameter the same way, and the path's spellings (each paired with the canonical request).
+ */
+export function sweepRequests(
+  doc: OpenApiDocument,
+  pools: FuzzPools,
+  op: Operation,
+  caller: Caller,
+  origin: string,
+  seed: number,
+): SweepRequest[] {
+  const ctx: Ctx = { doc, pools, complete: true };
+  const draw = <T>(arb: fc.Arbitrary<T>, salt: number): T => {
+    const [value] = fc.sample(arb, { seed: (seed + salt) | 0, numRuns: 1 });
+    return value as T;
+  };
+  const ids = pools.ids;
+  const pathNames = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+  const pathValues = pathNames.map(
+    (_, i) => ids[(seed + i * 7) % Math.max(ids.length, 1)] ?? crypto.randomUUID(),
+  );
+  const queryParams = op.parameters.filter((p) => p.in === 'query');
+  const queryValues = queryParams.map((p, i) => paramText(draw(valueArb(ctx, p.schema ?? {}), 100 + i)));
+  const headerParams = op.parameters.filter((p) => p.in === 'header');
+  const headerValues = headerParams.map((p, i) =>
+    paramText(draw(valueArb(ctx, p.schema ?? {}), 200 + i)).replace(/[^\u0020-\u007e]/g, '?'),
+  );
+
+  const headers: Record<string, string> = { origin };
+  if (caller.cookie) headers.cookie = caller.cookie;
+  headerParams.forEach((p, i) => {
+    headers[p.name] = headerValues[i] ?? '';
+  });
+
+  const build = (parts: {
+    path?: string[];
+    query?: string[];
+    body?: unknown;
+    csv?: string;
+    broken: string[];
+  }): FuzzRequest => {
+    let i = 0;
+    const pathname = op.path.replace(
+      /\{[^}]+\}/g,
+      () => parts.path?.[i++] ?? encode(pathValues[i - 1] ?? ''),
+    );
+    const query = (parts.query ?? queryValues.map((v) => encode(v)))
+      .map((v, j) => `${encode(queryParams[j]?.name ?? '')}=${v}`)
+      .join('&');
+    const req: FuzzRequest = {
+      method: op.method,
+      url: query ? `${pathname}?${query}` : pathname,
+      headers: { ...headers },
+      broken: parts.broken,
+    };
+    if (parts.csv !== undefined) {
+      req.headers['content-type'] = 'text/csv';
+      req.payload = parts.csv;
+    } else if (parts.body !== undefined) {
+      req.headers['content-type'] = 'application/json';
+      req.payload = toJson(parts.body);
+    }
+    return req;
+  };
+
+  const out: SweepRequest[] = [];
+  const bodyFor = (salt: number): unknown =>
+    op.body && op.body.mediaType !== 'text/csv' ? draw(valueArb(ctx, op.body.schema), salt) : undefined;
+  const csvColumns = (() => {
+    if (op.body?.mediaType !== 'text/csv') return undefined;
+    const description = typeof op.body.schema.description === 'string' ? op.body.schema.description : '';
+    return /([a-z_]+(?:,[a-z_]+)+)/.exec(description)?.[1]?.split(',');
+  })();
+  const csvRow = (salt: number): string[] =>
+    (csvColumns ?? []).map((_, c) =>
+      draw(fc.constantFrom(...(pools.strings.length > 0 ? pools.strings : ['x'])), salt * 31 + c),
+    );
+  const csvText = (row: string[]) =>
+    [
+      (csvColumns ?? []).join(','),
+      row.map((v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(','),
+    ].join('\n');
+
+  // Text: each control text in every string leaf, a fresh schema-shaped body for each text.
+  CONTROL_TEXTS.forEach((control, k) => {
+    const body = bodyFor(300 + k);
+    for (const leaf of leavesOf(body).filter((l) => l.kind === 'string')) {
+      let valid: unknown = body;
+      for (const p of leaf.path) valid = (valid as Record<string | number, unknown>)[p];
+      const text = withControl(String(valid), control);
+      out.push(
+        build({
+          body: setAt(body, leaf.path, text),
+          broken: [`${leaf.path.join('.') || '(body)'} := ${describe(text)}`],
+        }),
+      );
+    }
+    if (csvColumns) {
+      const row = csvRow(300 + k);
+      row.forEach((cell, c) => {
+        const next = [...row];
+        next[c] = withControl(cell, control);
+        out.push(
+          build({ csv: csvText(next), broken: [`csv ${csvColumns[c]} := ${describe(next[c] ?? '')}`] }),
+        );
+      });
+    }
+    queryValues.forEach((v, j) => {
+      const query = queryValues.map((q) => encode(q));
+      query[j] = encodeControl(withControl(v, control));
+      out.push(
+        build({
+          query,
+          body: bodyFor(400 + k),
+          broken: [`query ${queryParams[j]?.name} := ${describe(withControl(v, control))}`],
+        }),
+      );
+    });
+    pathValues.forEach((v, j) => {
+      const path = pathValues.map((p) => encode(p));
+      path[j] = encodeControl(withControl(v, control));
+      out.push(
+        build({
+          path,
+          body: bodyFor(500 + k),
+          broken: [`path ${pathNames[j]} := ${describe(withControl(v, control))}`],
+        }),
+      );
+    });
+  });
+
+  // Numbers: each boundary in every number leaf and in every numeric query parameter.
+  BOUNDARY_NUMBERS.forEach((edge, k) => {
+    const body = bodyFor(600 + k);
+    for (const leaf of leavesOf(body).filter((l) => l.kind === 'number')) {
+      out.push(
+        build({
+          body: setAt(body, leaf.path, new RawJson(edge)),
+          broken: [`${leaf.path.join('.') || '(body)'} := ${edge}`],
+        }),
+      );
+    }
+    queryParams.forEach((p, j) => {
+      const schema = resolve(ctx, p.schema ?? {});
+      const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type];
+      if (!types.includes('integer') && !types.includes('number')) return;
+      const query = queryValues.map((q) => encode(q));
+      query[j] = edge;
+      out.push(build({ query, body: bodyFor(700 + k), broken: [`query ${p.name} := ${edge}`] }));
+    });
+  });
+
+  // Spellings of the path: a body every schema refuses (or none), so that the canonical answer is a refusal
+  // that changes nothing and a spelling that reaches another handler, or skips validation, stands out.
+  const probe = {
+    ...(op.body?.mediaType === 'text/csv' ? { csv: '' } : op.body ? { body: [] } : {}),
+    broken: [] as string[],
+  };
+  const canonical = build(probe);
+  const [canonicalPath, canonicalQuery] = canonical.url.split('?');
+  for (const { url, spelling } of pathSpellings(canonicalPath ?? '')) {
+    out.push({
+      ...build({ ...probe, broken: [`path spelled ${url} (${spelling})`] }),
+      url: canonicalQuery ? `${url}?${canonicalQuery}` : url,
+      sameAs: canonical,
+    });
+  }
+  return out;
 }
