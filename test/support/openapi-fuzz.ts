@@ -1056,8 +1056,10 @@ export const BOUNDARY_NUMBERS: readonly string[] = [
 
 /** Puts a control text in the middle of a valid value, keeping its length where it can. */
 function withControl(valid: string, control: string): string {
-  const at = Math.floor(valid.length / 2);
-  return valid.slice(0, at) + control + valid.slice(Math.min(valid.length, at + control.length));
+  // Code points, not UTF-16 units: splitting a pair would add a lone surrogate the request did not ask for.
+  const points = [...valid];
+  const at = Math.floor(points.length / 2);
+  return points.slice(0, at).join('') + control + points.slice(at + [...control].length).join('');
 }
 
 /** A control text as a path or query value: percent-encoded; a lone surrogate as the bytes UTF-8 forbids. */
@@ -1166,10 +1168,10 @@ export function sweepRequests(
     broken: string[];
   }): FuzzRequest => {
     let i = 0;
-    const pathname = op.path.replace(
-      /\{[^}]+\}/g,
-      () => parts.path?.[i++] ?? encode(pathValues[i - 1] ?? ''),
-    );
+    const pathname = op.path.replace(/\{[^}]+\}/g, () => {
+      const at = i++;
+      return parts.path?.[at] ?? encode(pathValues[at] ?? '');
+    });
     const query = (parts.query ?? queryValues.map((v) => encode(v)))
       .map((v, j) => `${encode(queryParams[j]?.name ?? '')}=${v}`)
       .join('&');
