@@ -20,6 +20,7 @@ import { entitlementRoutes } from './entitlements/routes.js';
 import { AppError } from '../app/errors.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { redactSecretsInUrl } from './log-redaction.js';
+import { registerTextGuard } from './text-guard.js';
 import { smtpMailer, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { healthRoutes } from './health/routes.js';
 import { policyRoutes } from './policies/routes.js';
@@ -120,6 +121,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
   );
   registerErrorHandling(app);
+  registerTextGuard(app);
   // First of the request hooks, so that refusals made by later hooks (401, 403, CSRF) carry the headers too.
   const https = deps.config.publicUrl.protocol === 'https:';
   const securityHeaders = helmet({

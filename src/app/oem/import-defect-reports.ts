@@ -12,6 +12,7 @@ import {
   OPTIONAL_DEFECT_CSV_COLUMNS,
   serialsOfCell,
 } from '../../domain/oem/defect-report.js';
+import { textProblem } from '../../domain/text.js';
 import { forbidden } from '../access.js';
 import { AppError } from '../errors.js';
 import { checkAgainstOrders, type PendingReport, writeReports } from './defect-writes.js';
@@ -107,7 +108,24 @@ export async function importDefectReports(
     const i = column[c];
     return i === undefined ? '' : (record[i] ?? '');
   };
-  const numbers = [...new Set(rows.map((r) => cellOf(r.record, 'order_number')).filter((n) => n !== ''))];
+  // A cell with a control character is refused by name before anything reads it (NUL cannot be stored,
+  // nor even looked up).
+  const textProblems = new Map<number, DefectImportProblem[]>();
+  for (const { row, record } of rows) {
+    const found = DEFECT_CSV_COLUMNS.flatMap((c) => {
+      const problem = textProblem(cellOf(record, c), { multiline: false });
+      return problem ? [{ row, field: c, ...problem }] : [];
+    });
+    if (found.length > 0) textProblems.set(row, found);
+  }
+  const numbers = [
+    ...new Set(
+      rows
+        .filter((r) => !textProblems.has(r.row))
+        .map((r) => cellOf(r.record, 'order_number'))
+        .filter((n) => n !== ''),
+    ),
+  ];
 
   const written = await deps.db.transaction(async (tx) => {
     // The orders named, locked in one order (by id) so two uploads never deadlock.
@@ -134,6 +152,11 @@ export async function importDefectReports(
     const problems: DefectImportProblem[] = [];
     const pending: PendingReport[] = [];
     for (const { row, record } of rows) {
+      const badCells = textProblems.get(row);
+      if (badCells) {
+        problems.push(...badCells);
+        continue;
+      }
       if (record.length !== header.length) {
         problems.push({
           row,

@@ -9,6 +9,7 @@ import {
   SALE_CSV_COLUMNS,
   type SaleCsvColumn,
 } from '../../domain/purchases/sale.js';
+import { textProblem } from '../../domain/text.js';
 import { AppError } from '../errors.js';
 import type { PurchasesDeps } from './purchase-view.js';
 import { dealerOfSale } from './record-purchase.js';
@@ -110,6 +111,15 @@ export async function importPurchases(
       continue;
     }
     const cell = (c: SaleCsvColumn) => record[column[c]] ?? '';
+    // A cell with a control character is refused by name before anything reads it (NUL cannot be stored).
+    const badCells = SALE_CSV_COLUMNS.flatMap((c) => {
+      const problem = textProblem(cell(c), { multiline: false });
+      return problem ? [{ row, field: c, ...problem }] : [];
+    });
+    if (badCells.length > 0) {
+      problems.push(...badCells);
+      continue;
+    }
     const checked = checkSale(
       {
         serial: cell('serial'),

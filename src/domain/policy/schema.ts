@@ -131,6 +131,9 @@ export const policyVersionSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    // zod runs this even when a length was already refused as too big (that issue does not abort), and a
+    // calendar cannot add 2^31 years: compare the windows only when every length is within its range.
+    if (!p.endUser.windows.every((w) => calendarLengthSchema.safeParse(w.within).success)) return;
     const ends = p.endUser.windows.map((w) => lastDayOf(REFERENCE_DAY, w.within));
     for (let i = 1; i < ends.length; i++) {
       const prev = ends[i - 1];
