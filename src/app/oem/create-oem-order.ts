@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/access/access.js';
 import { calendarDateIn, parseCalendarInput } from '../../domain/calendar.js';
 import { creditsForNewOrder, type PendingCredit } from '../../domain/oem/excess-resolution.js';
 import { checkOemOrder, type OrderLotInput } from '../../domain/oem/oem-order.js';
-import { money, type Money } from '../../domain/money.js';
+import { money, type Money, multiplyAmount } from '../../domain/money.js';
 import { policyInForce } from '../../domain/policy/evaluate.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
@@ -63,6 +63,10 @@ export async function createOemOrder(
     const m = money(input.unitPrice.amountMinor, input.unitPrice.currency);
     if ('code' in m || m.amountMinor < 0)
       throw invalid('INVALID_AMOUNT', 'the unit price is whole minor units, at least zero', 'unitPrice');
+    // The order's value is shown and billed: quantity × price must be an amount too (a CHECK holds the table to it).
+    const value = multiplyAmount(input.quantity, m.amountMinor);
+    if (typeof value !== 'number')
+      throw invalid('AMOUNT_OUT_OF_RANGE', `the order's value (quantity × unit price): ${value.message}`, 'unitPrice');
     unitPrice = m;
   }
 

@@ -14,7 +14,9 @@ import {
 import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import type { OemPolicy } from '../../domain/policy/schema.js';
+import { type MoneyError, multiplyAmount } from '../../domain/money.js';
 import { recordAudit } from '../audit.js';
+import { AppError } from '../errors.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
 import { nextNumber } from './oem-records.js';
 
@@ -23,6 +25,12 @@ import { nextNumber } from './oem-records.js';
  * order and lot, ships them by air, and books every cost on its own ledger. The reports the remake
  * covers point at it, which is what keeps them off the order's spares.
  */
+
+/** An amount worked out from a request, or the request's refusal: no column takes one past the range. */
+function amountOrRefuse(amount: number | MoneyError, what: string): number {
+  if (typeof amount === 'number') return amount;
+  throw new AppError('invalid', 'AMOUNT_OUT_OF_RANGE', `${what}: ${amount.message}`);
+}
 
 export type RemakeCosts = { unitCostMinor: number; airFreightMinor: number; currency: string };
 
@@ -173,7 +181,7 @@ export async function remakeUnits(
   await bookCost(tx, args.actor, remake, {
     kind: 'remake_units',
     units,
-    amountMinor: units * costs.unitCostMinor,
+    amountMinor: amountOrRefuse(multiplyAmount(units, costs.unitCostMinor), 'the remade units'),
     currency: costs.currency,
     note: `${units} remade unit${units === 1 ? '' : 's'} of lot ${lot} at ${formatMoney({ amountMinor: costs.unitCostMinor, currency: costs.currency })}`,
     bookedOn,

@@ -112,7 +112,9 @@ export async function resolveExcess(
       });
       if (!decided.ok) {
         const kind =
-          decided.error.code === 'UNITS_EXCEED_EXCESS' || decided.error.code === 'INVALID_UNITS'
+          decided.error.code === 'UNITS_EXCEED_EXCESS' ||
+          decided.error.code === 'INVALID_UNITS' ||
+          decided.error.code === 'AMOUNT_OUT_OF_RANGE'
             ? 'invalid'
             : 'conflict';
         throw new AppError(kind, decided.error.code, decided.error.message, {

@@ -1,4 +1,4 @@
-import type { Money } from '../money.js';
+import { type Money, multiplyAmount } from '../money.js';
 import type { ExcessRemedyCode } from '../policy/schema.js';
 
 /*
@@ -22,7 +22,13 @@ export type ExcessResolutionDecision = {
 };
 
 export type ExcessResolutionError = {
-  code: 'NO_EXCESS' | 'REMEDY_NOT_OFFERED' | 'UNITS_EXCEED_EXCESS' | 'INVALID_UNITS' | 'UNIT_PRICE_UNKNOWN';
+  code:
+    | 'NO_EXCESS'
+    | 'REMEDY_NOT_OFFERED'
+    | 'UNITS_EXCEED_EXCESS'
+    | 'INVALID_UNITS'
+    | 'UNIT_PRICE_UNKNOWN'
+    | 'AMOUNT_OUT_OF_RANGE';
   message: string;
   unresolvedExcess: number;
 };
@@ -82,8 +88,8 @@ export function resolveExcess(args: {
       'the order has no unit price, so a money credit cannot be worked out: take a credit in units, or ask sales to record the price',
     );
   }
-  const amountMinor = units * args.unitPrice.amountMinor;
-  if (!Number.isSafeInteger(amountMinor)) return fail('INVALID_UNITS', 'the credit is too large');
+  const amountMinor = multiplyAmount(units, args.unitPrice.amountMinor);
+  if (typeof amountMinor !== 'number') return fail('AMOUNT_OUT_OF_RANGE', `the credit: ${amountMinor.message}`);
   return {
     ok: true,
     resolution: {
@@ -145,7 +151,10 @@ export function orderBilling(
   const freeUnits = applied.filter((c) => c.kind === 'units').reduce((s, c) => s + c.units, 0);
   if (!order.unitPrice) return { freeUnits, orderValue: null, creditApplied: null, amountDue: null };
   const { currency } = order.unitPrice;
-  const value = order.quantity * order.unitPrice.amountMinor;
+  const value = multiplyAmount(order.quantity, order.unitPrice.amountMinor);
+  // Only an order booked before amounts were checked can be worth more than any amount may be: it is
+  // shown without a value rather than answered with a number no client (nor the response schema) takes.
+  if (typeof value !== 'number') return { freeUnits, orderValue: null, creditApplied: null, amountDue: null };
   const credit = applied
     .filter((c) => c.kind === 'money' && c.amount?.currency === currency)
     .reduce((s, c) => s + (c.amount?.amountMinor ?? 0), 0);

@@ -1,4 +1,4 @@
-import type { Money } from '../money.js';
+import { addAmounts, type Money, multiplyAmount } from '../money.js';
 
 export const quoteStates = [
   'draft',
@@ -35,13 +35,17 @@ export type QuoteError =
       to: QuoteState;
       allowed: readonly QuoteState[];
     }
-  | { code: 'EMPTY_QUOTE' | 'CURRENCY_MISMATCH' | 'INVALID_QUANTITY' | 'NEGATIVE_PRICE'; message: string };
+  | {
+      code:
+        'EMPTY_QUOTE' | 'CURRENCY_MISMATCH' | 'INVALID_QUANTITY' | 'NEGATIVE_PRICE' | 'AMOUNT_OUT_OF_RANGE';
+      message: string;
+    };
 
 /** The quote's total; all lines in one currency, whole positive quantities, no negative prices. */
 export function quoteTotal(lines: readonly QuoteLine[]): Money | QuoteError {
   const first = lines[0];
   if (!first) return { code: 'EMPTY_QUOTE', message: 'a quote has at least one line' };
-  let total = 0;
+  const amounts: number[] = [];
   for (const line of lines) {
     if (line.unitPrice.currency !== first.unitPrice.currency) {
       return { code: 'CURRENCY_MISMATCH', message: 'every line of a quote is in one currency' };
@@ -54,9 +58,14 @@ export function quoteTotal(lines: readonly QuoteLine[]): Money | QuoteError {
     }
     if (line.unitPrice.amountMinor < 0)
       return { code: 'NEGATIVE_PRICE', message: 'a price cannot be negative' };
-    total += line.quantity * line.unitPrice.amountMinor;
+    const amount = multiplyAmount(line.quantity, line.unitPrice.amountMinor);
+    if (typeof amount !== 'number')
+      return { code: 'AMOUNT_OUT_OF_RANGE', message: `a line: ${amount.message}` };
+    amounts.push(amount);
   }
-  if (!Number.isSafeInteger(total)) return { code: 'INVALID_QUANTITY', message: 'the total is too large' };
+  const total = addAmounts(amounts);
+  if (typeof total !== 'number')
+    return { code: 'AMOUNT_OUT_OF_RANGE', message: `the total: ${total.message}` };
   return { amountMinor: total, currency: first.unitPrice.currency };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { investigationStates } from '../../domain/oem/batch-investigation.js';
 import { rootCauses } from '../../domain/policy/schema.js';
-import { expectedVersionField, moneySchema } from '../money-fields.js';
+import { expectedVersionField, moneySchema, unitsField } from '../money-fields.js';
 import { remakeOrderSchema } from '../oem-orders/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -178,7 +178,7 @@ export const recordMakerCostRequestSchema = z
   .object({
     kind: z.enum(makerCostKindValues),
     amount: moneySchema,
-    units: z.int().min(1).optional(),
+    units: unitsField.optional(),
     note: z.string().trim().max(500).optional(),
   })
   .strict()

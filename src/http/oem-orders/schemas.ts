@@ -14,7 +14,7 @@ import {
 } from '../../domain/oem/shipment.js';
 import { excessRemedyCodes } from '../../domain/policy/schema.js';
 import { langQuerySchema } from '../language.js';
-import { expectedVersionField, moneySchema } from '../money-fields.js';
+import { expectedVersionField, moneySchema, unitsField } from '../money-fields.js';
 import { dayInputField } from '../purchases/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -46,7 +46,7 @@ export const createOemOrderRequestSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'letters, digits and . _ / -')
       .optional()
       .describe('The order number, unique; one (OEM-2026-000123) is made when left out'),
-    quantity: z.int().min(1).max(100_000_000),
+    quantity: unitsField,
     spareRateBps: z
       .number()
       .describe(
@@ -60,9 +60,7 @@ export const createOemOrderRequestSchema = z
         z
           .object({
             lot: lotCode,
-            units: z
-              .int()
-              .min(1)
+            units: unitsField
               .optional()
               .describe('Units of the order in this lot; with one lot, the whole order'),
             serials: serialRangeSchema.optional(),
@@ -250,7 +248,7 @@ export const reportDefectsRequestSchema = z
     lot: lotCode
       .optional()
       .describe('One of the order’s lots; may be left out with one lot, or with serials'),
-    units: z.int().optional().describe('How many units failed; with serials, their number'),
+    units: unitsField.optional().describe('How many units failed; with serials, their number'),
     serials: z.array(serialField).max(MAX_SERIALS_PER_REPORT).optional(),
     failureMode: z.string().max(MAX_FAILURE_MODE_LENGTH).describe('How they fail, e.g. no sound on the left'),
     reportedOn: dayInputField.optional().describe('Defaults to today; not before delivery, not after today'),
@@ -338,7 +336,7 @@ export const resolveExcessRequestSchema = z
     z
       .object({
         remedy: z.literal('replacement_shipment'),
-        units: z.int().optional().describe('Defaults to every excess unit without a remedy'),
+        units: unitsField.optional().describe('Defaults to every excess unit without a remedy'),
         expectedVersion: expectedVersionField,
       })
       .strict(),
@@ -348,7 +346,7 @@ export const resolveExcessRequestSchema = z
         credit: z
           .enum(['units', 'money'])
           .describe('Units of the product, or money at the order’s unit price'),
-        units: z.int().optional().describe('Defaults to every excess unit without a remedy'),
+        units: unitsField.optional().describe('Defaults to every excess unit without a remedy'),
         expectedVersion: expectedVersionField,
       })
       .strict(),
