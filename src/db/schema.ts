@@ -20,6 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { CalendarLength } from '../domain/calendar.js';
+import { MAX_AMOUNT_MINOR, MAX_UNITS } from '../domain/money.js';
 import { causes, type Decision } from '../domain/policy/evaluate.js';
 import {
   type MaintenanceMode,
@@ -69,6 +70,18 @@ export type StoredDecision = Decision;
 function oneOf(column: PgColumn, values: readonly string[]): SQL {
   const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
   return sql`${column} in (${sql.raw(list)})`;
+}
+
+/**
+ * An amount (minor units) or a count of units within the ranges of domain/money.ts, the same ones the
+ * request schemas hold: so no writer — the app, the seed, a restore, a script — keeps a number the API
+ * could not answer with. Null passes: whether a column may be null is its own matter.
+ */
+function amountInRange(column: PgColumn): SQL {
+  return sql`${column} is null or ${column} between 0 and ${sql.raw(String(MAX_AMOUNT_MINOR))}`;
+}
+function unitsInRange(column: PgColumn): SQL {
+  return sql`${column} is null or ${column} between 1 and ${sql.raw(String(MAX_UNITS))}`;
 }
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -373,7 +386,11 @@ export const oemOrders = pgTable(
   'oem_orders',
   {
     id: id(),
-    orderNumber: text('order_number').notNull().unique(),
+    /**
+     * The client's own number (or one made for it): unique per client, so that one client's number never
+     * tells another that it exists (a global unique index answered "taken" across clients).
+     */
+    orderNumber: text('order_number').notNull(),
     clientId: uuid('client_id')
       .notNull()
       .references(() => oemClients.id),
@@ -416,6 +433,16 @@ export const oemOrders = pgTable(
       sql`(${t.unitPriceMinor} is null) = (${t.currency} is null) and (${t.unitPriceMinor} is null or ${t.unitPriceMinor} >= 0)`,
     ),
     check('oem_orders_version_check', sql`${t.version} >= 1`),
+    check('oem_orders_quantity_range_check', unitsInRange(t.quantity)),
+    check('oem_orders_unit_price_range_check', amountInRange(t.unitPriceMinor)),
+    // The order's value (quantity × unit price) is shown and billed: an amount like any other.
+    check(
+      'oem_orders_value_check',
+      sql`${t.unitPriceMinor} is null or ${t.quantity}::numeric * ${t.unitPriceMinor} <= ${sql.raw(String(MAX_AMOUNT_MINOR))}`,
+    ),
+    uniqueIndex('oem_orders_client_order_number_idx').on(t.clientId, t.orderNumber),
+    // Staff look orders up by number across clients (the defect import).
+    index('oem_orders_order_number_idx').on(t.orderNumber),
     index('oem_orders_client_id_idx').on(t.clientId, t.createdAt),
     index('oem_orders_product_id_idx').on(t.productId),
     // The orders that shipped from given lots: a page of lot rates counts its orders and clients.
@@ -785,7 +812,7 @@ export const dealerRemedies = pgTable(
     /** The new unit handed over; a replacement has one, a refund none. */
     replacementSerial: text('replacement_serial'),
     /** What the customer got back, for a refund. */
-    refundMinor: integer('refund_minor'),
+    refundMinor: bigint('refund_minor', { mode: 'number' }),
     currency: text('currency'),
     performedOn: date('performed_on', { mode: 'string' }).notNull(),
     performedBy: text('performed_by').notNull(),
@@ -793,6 +820,7 @@ export const dealerRemedies = pgTable(
   },
   (t) => [
     check('dealer_remedies_kind_check', oneOf(t.kind, dealerRemedyKinds)),
+    check('dealer_remedies_refund_range_check', amountInRange(t.refundMinor)),
     check(
       'dealer_remedies_shape_check',
       sql`(${t.kind} = 'replacement' and ${t.replacementSerial} is not null and ${t.refundMinor} is null)
@@ -818,7 +846,7 @@ export const reimbursementClaims = pgTable(
       .notNull()
       .references(() => dealers.id),
     status: text('status', { enum: reimbursementStatuses }).notNull().default('pending'),
-    amountMinor: integer('amount_minor'),
+    amountMinor: bigint('amount_minor', { mode: 'number' }),
     currency: text('currency'),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
@@ -829,6 +857,7 @@ export const reimbursementClaims = pgTable(
   },
   (t) => [
     check('reimbursement_claims_status_check', oneOf(t.status, reimbursementStatuses)),
+    check('reimbursement_claims_amount_range_check', amountInRange(t.amountMinor)),
     check('reimbursement_claims_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
     index('reimbursement_claims_dealer_status_idx').on(t.dealerId, t.status),
     index('reimbursement_claims_status_created_idx').on(t.status, t.createdAt),
@@ -851,7 +880,7 @@ export const quotes = pgTable(
     maintenanceOrderId: uuid('maintenance_order_id').references(() => maintenanceOrders.id),
     state: text('state', { enum: quoteStates }).notNull().default('draft'),
     lines: jsonb('lines').$type<QuoteLine[]>().notNull(),
-    totalMinor: integer('total_minor').notNull(),
+    totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     quotedBy: text('quoted_by').notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -867,6 +896,7 @@ export const quotes = pgTable(
   (t) => [
     check('quotes_state_check', oneOf(t.state, quoteStates)),
     check('quotes_total_check', sql`${t.totalMinor} >= 0`),
+    check('quotes_total_range_check', amountInRange(t.totalMinor)),
     check('quotes_invoice_check', sql`(${t.invoiceNumber} is null) = (${t.invoicedAt} is null)`),
     index('quotes_claim_id_idx').on(t.claimId),
     index('quotes_state_idx').on(t.state, t.createdAt),
@@ -951,6 +981,8 @@ export const batchDefectInvestigations = pgTable(
       sql`(${t.confirmedOn} is null) = (${t.costCurrency} is null) and (${t.costCurrency} is null) = (${t.remakeUnitCostMinor} is null) and (${t.costCurrency} is null) = (${t.airFreightMinor} is null)`,
     ),
     check('batch_defect_investigations_version_check', sql`${t.version} >= 1`),
+    check('batch_defect_investigations_unit_cost_range_check', amountInRange(t.remakeUnitCostMinor)),
+    check('batch_defect_investigations_air_freight_range_check', amountInRange(t.airFreightMinor)),
     index('batch_defect_investigations_product_state_idx').on(t.productId, t.state),
   ],
 );
@@ -1056,6 +1088,7 @@ export const remakeOrders = pgTable(
   },
   (t) => [
     check('remake_orders_units_check', sql`${t.units} > 0`),
+    check('remake_orders_units_range_check', unitsInRange(t.units)),
     ...shipmentChecks('remake_orders', t),
     // One remake still to leave per investigation, order and lot: the one later reports join.
     uniqueIndex('remake_orders_open_investigation_order_lot_idx')
@@ -1103,6 +1136,7 @@ export const oemDefectReports = pgTable(
   },
   (t) => [
     check('oem_defect_reports_units_check', sql`${t.units} > 0`),
+    check('oem_defect_reports_units_range_check', unitsInRange(t.units)),
     check(
       'oem_defect_reports_serials_check',
       sql`cardinality(${t.serials}) = 0 or cardinality(${t.serials}) = ${t.units}`,
@@ -1216,6 +1250,8 @@ export const excessResolutions = pgTable(
   (t) => [
     check('excess_resolutions_remedy_check', oneOf(t.remedy, excessRemedyCodes)),
     check('excess_resolutions_units_check', sql`${t.units} > 0`),
+    check('excess_resolutions_units_range_check', unitsInRange(t.units)),
+    check('excess_resolutions_credit_range_check', amountInRange(t.creditAmountMinor)),
     check(
       'excess_resolutions_shape_check',
       sql`(${t.remedy} = 'replacement_shipment' and ${t.creditKind} is null and ${t.creditAmountMinor} is null and ${t.creditCurrency} is null and ${t.appliedToOrderId} is null)
@@ -1262,6 +1298,7 @@ export const replacementShipments = pgTable(
   },
   (t) => [
     check('replacement_shipments_units_check', sql`${t.units} > 0`),
+    check('replacement_shipments_units_range_check', unitsInRange(t.units)),
     ...shipmentChecks('replacement_shipments', t),
     index('replacement_shipments_order_id_idx').on(t.orderId),
     index('replacement_shipments_client_id_idx').on(t.clientId, t.createdAt),
@@ -1307,6 +1344,8 @@ export const makerCostEntries = pgTable(
     check('maker_cost_entries_kind_check', oneOf(t.kind, makerCostKinds)),
     check('maker_cost_entries_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('maker_cost_entries_units_check', sql`${t.units} is null or ${t.units} > 0`),
+    check('maker_cost_entries_units_range_check', unitsInRange(t.units)),
+    check('maker_cost_entries_amount_range_check', amountInRange(t.amountMinor)),
     index('maker_cost_entries_scope_idx').on(t.clientId, t.productId, t.lot),
     index('maker_cost_entries_remake_order_id_idx').on(t.remakeOrderId),
   ],

@@ -20,6 +20,15 @@ export const moneySchema = z
   .meta({ id: 'Money' });
 export type MoneyField = z.infer<typeof moneySchema>;
 
+/** A sum of many amounts, in an answer: each is in range, their sum need not be. */
+export const moneyTotalSchema = z
+  .object({
+    amountMinor: z.int().min(0).describe('Integer minor units'),
+    currency: z.string().describe('ISO 4217, e.g. CNY'),
+  })
+  .strict()
+  .meta({ id: 'MoneyTotal' });
+
 /** The largest value of an int4 column (versions, counts). */
 export const INT4_MAX = 2_147_483_647;
 

@@ -66,7 +66,11 @@ export async function createOemOrder(
     // The order's value is shown and billed: quantity × price must be an amount too (a CHECK holds the table to it).
     const value = multiplyAmount(input.quantity, m.amountMinor);
     if (typeof value !== 'number')
-      throw invalid('AMOUNT_OUT_OF_RANGE', `the order's value (quantity × unit price): ${value.message}`, 'unitPrice');
+      throw invalid(
+        'AMOUNT_OUT_OF_RANGE',
+        `the order's value (quantity × unit price): ${value.message}`,
+        'unitPrice',
+      );
     unitPrice = m;
   }
 
@@ -217,11 +221,11 @@ export async function createOemOrder(
     });
     return await orderView(deps.db, versions, orderId);
   } catch (err) {
-    if (isUniqueViolation(err, 'oem_orders_order_number_unique')) {
+    if (isUniqueViolation(err, 'oem_orders_client_order_number_idx')) {
       throw new AppError(
         'conflict',
         'ORDER_NUMBER_TAKEN',
-        `order number ${input.orderNumber ?? ''} is already used`,
+        `order number ${input.orderNumber ?? ''} is already used by one of the client’s orders`,
         {
           field: 'orderNumber',
         },

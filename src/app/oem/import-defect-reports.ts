@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { asc, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { oemOrders } from '../../db/schema.js';
 import { type Actor, authorize } from '../../domain/access/access.js';
 import { calendarDateIn, Temporal } from '../../domain/calendar.js';
@@ -82,6 +82,7 @@ export async function importDefectReports(
   deps: OemDeps,
   actor: Actor,
   csv: string,
+  options: { clientId?: string | undefined } = {},
 ): Promise<{ imported: number }> {
   if (authorize(actor, 'oemDefects.report', {}) === 'forbidden') throw forbidden();
   const [header, ...records] = parseCsv(csv);
@@ -127,6 +128,10 @@ export async function importDefectReports(
     ),
   ];
 
+  // Order numbers are the clients' own and unique per client only: an OEM user's file names its
+  // client's orders; staff name the client (clientId) when a number is used by more than one.
+  const clientId = actor.role === 'oem' ? actor.scope.oemClientId : options.clientId;
+
   const written = await deps.db.transaction(async (tx) => {
     // The orders named, locked in one order (by id) so two uploads never deadlock.
     const ids =
@@ -135,9 +140,15 @@ export async function importDefectReports(
         : await tx
             .select({ id: oemOrders.id })
             .from(oemOrders)
-            .where(inArray(oemOrders.orderNumber, numbers))
+            .where(
+              and(
+                inArray(oemOrders.orderNumber, numbers),
+                clientId === undefined ? undefined : eq(oemOrders.clientId, clientId),
+              ),
+            )
             .orderBy(asc(oemOrders.id));
     const orders = new Map<string, LoadedOrder>();
+    const ambiguous = new Set<string>();
     for (const { id } of ids) {
       const loaded = await loadOrder(tx, id, true);
       // Another client's order does not exist, as far as this client can tell.
@@ -145,6 +156,7 @@ export async function importDefectReports(
         loaded &&
         authorize(actor, 'oemDefects.report', { oemClientId: loaded.order.clientId }) === 'allowed'
       ) {
+        if (orders.has(loaded.order.orderNumber)) ambiguous.add(loaded.order.orderNumber);
         orders.set(loaded.order.orderNumber, loaded);
       }
     }
@@ -167,6 +179,15 @@ export async function importDefectReports(
         continue;
       }
       const number = cellOf(record, 'order_number');
+      if (ambiguous.has(number)) {
+        problems.push({
+          row,
+          field: 'order_number',
+          code: 'ORDER_NUMBER_AMBIGUOUS',
+          message: `more than one client has an order ${number}: upload the file with ?clientId= naming the client`,
+        });
+        continue;
+      }
       const loaded = orders.get(number);
       if (!loaded) {
         problems.push({

@@ -89,7 +89,8 @@ export function resolveExcess(args: {
     );
   }
   const amountMinor = multiplyAmount(units, args.unitPrice.amountMinor);
-  if (typeof amountMinor !== 'number') return fail('AMOUNT_OUT_OF_RANGE', `the credit: ${amountMinor.message}`);
+  if (typeof amountMinor !== 'number')
+    return fail('AMOUNT_OUT_OF_RANGE', `the credit: ${amountMinor.message}`);
   return {
     ok: true,
     resolution: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { investigationStates } from '../../domain/oem/batch-investigation.js';
 import { rootCauses } from '../../domain/policy/schema.js';
-import { expectedVersionField, moneySchema, unitsField } from '../money-fields.js';
+import { expectedVersionField, moneySchema, moneyTotalSchema, unitsField } from '../money-fields.js';
 import { remakeOrderSchema } from '../oem-orders/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -165,7 +165,7 @@ export const makerCostLedgerSchema = z
         units: z.int(),
       }),
     ),
-    total: z.array(moneySchema),
+    total: z.array(moneyTotalSchema),
   })
   .meta({ id: 'MakerCostLedger' });
 export type MakerCostLedger = z.infer<typeof makerCostLedgerSchema>;

@@ -4,7 +4,11 @@ import { importDefectReports } from '../../app/oem/import-defect-reports.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
 import { oemDeps } from '../oem-orders/routes.js';
-import { importDefectReportsBodySchema, importDefectReportsResponseSchema } from '../oem-orders/schemas.js';
+import {
+  importDefectReportsBodySchema,
+  importDefectReportsQuerySchema,
+  importDefectReportsResponseSchema,
+} from '../oem-orders/schemas.js';
 
 /** Many defect reports at once, across the client's orders, as a CSV file. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -30,6 +34,7 @@ export const oemDefectReportRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Every row is checked first (its order must be the client’s, its lot the order’s; lot totals and serials against the other rows and earlier reports). If any is wrong, nothing is written and the answer is 400 IMPORT_REJECTED with `details.rows: [{ row, field, code, message }]` (row as a spreadsheet numbers it: the header is 1). Otherwise every report is written in one transaction.',
         consumes: ['text/csv'],
+        querystring: importDefectReportsQuerySchema,
         body: importDefectReportsBodySchema,
         response: {
           201: importDefectReportsResponseSchema,
@@ -48,6 +53,10 @@ export const oemDefectReportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await importDefectReports(oemDeps(app), currentActor(request), request.body)),
+      reply.code(201).send(
+        await importDefectReports(oemDeps(app), currentActor(request), request.body, {
+          clientId: request.query.clientId,
+        }),
+      ),
   );
 };

@@ -378,6 +378,17 @@ export const importDefectReportsBodySchema = z
     `A CSV file (text/csv, UTF-8) whose first row is the header ${DEFECT_CSV_COLUMNS.join(',')} (any order; lot, units, serials and reported_on may be left out), then at most ${MAX_DEFECT_REPORTS_PER_UPLOAD} reports. Serials in one cell are separated by spaces or semicolons.`,
   );
 
+export const importDefectReportsQuerySchema = z
+  .object({
+    clientId: z
+      .uuid()
+      .optional()
+      .describe(
+        'Staff: the client whose orders the file names, needed when another client uses one of its order numbers too. OEM users: ignored (always their own).',
+      ),
+  })
+  .strict();
+
 export const importDefectReportsResponseSchema = z
   .object({ imported: z.int().min(1) })
   .meta({ id: 'ImportDefectReportsResult' });
