@@ -1,4 +1,5 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
+import { csvCell } from '../../domain/csv.js';
 import { makerCostEntries, type MakerCostKind, oemClients, products, remakeOrders } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
 import type { ShipmentState } from '../../domain/oem/shipment.js';
@@ -148,14 +149,6 @@ export function decimalAmount(amount: Money): string {
   return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${text.slice(text.length - digits)}` : ''}`;
 }
 
-/** RFC 4180 quoting; a text cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
-function csvCell(value: string | number | null, text = false): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 export const MAKER_COST_CSV_COLUMNS = [
   'booked_on',
   'client',
@@ -177,16 +170,16 @@ export async function makerCostCsv(deps: OemDeps, actor: Actor, filter: CostFilt
     lines.push(
       [
         csvCell(e.bookedOn),
-        csvCell(e.client.name, true),
-        csvCell(e.product.sku, true),
-        csvCell(e.lot, true),
+        csvCell(e.client.name, 'text'),
+        csvCell(e.product.sku, 'text'),
+        csvCell(e.lot, 'text'),
         csvCell(e.remakeOrder.remakeNumber),
         csvCell(e.kind),
         csvCell(e.units),
         csvCell(decimalAmount(e.amount)),
         csvCell(e.amount.amountMinor),
         csvCell(e.amount.currency),
-        csvCell(e.note, true),
+        csvCell(e.note, 'text'),
       ].join(','),
     );
   }
