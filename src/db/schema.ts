@@ -487,6 +487,10 @@ export const outbox = pgTable(
   },
   (t) => [
     check('outbox_attempts_check', sql`${t.attempts} >= 0`),
+    // Both become header lines of an e-mail: a CR/LF (or any control character) in them would write
+    // headers of its own. No row can hold one, whatever code builds it.
+    check('outbox_subject_check', sql`${t.subject} !~ '[\\u0001-\\u001f\\u007f-\\u009f]'`),
+    check('outbox_recipient_check', sql`${t.recipient} !~ '[\\u0001-\\u001f\\u007f-\\u009f]'`),
     // The dispatcher only ever reads unsent messages, oldest first; sent ones are history.
     index('outbox_unsent_idx')
       .on(t.createdAt)

@@ -1,6 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { dispatchOutbox, type Mailer } from '../app/outbox/dispatch-outbox.js';
+import { textProblem } from '../domain/text.js';
+
+/**
+ * A header value as it goes on the wire: never with a control character, so a subject or a recipient
+ * can never add a header line (the outbox table's CHECKs already refuse such rows; this holds for any
+ * other caller of the mailer too).
+ */
+export function headerValue(name: string, value: string): string {
+  const problem = textProblem(value, { multiline: false });
+  if (problem) throw new Error(`refusing to send: the ${name} ${problem.message}`);
+  return value;
+}
 
 /**
  * The Message-ID of an outbox row's e-mail, the same every time it is sent: `<outbox id@sender's domain>`.
@@ -17,8 +29,9 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
     async send(message) {
       await transport.sendMail({
         from,
-        to: message.to,
-        subject: message.subject,
+        to: headerValue('recipient', message.to),
+        subject: headerValue('subject', message.subject),
+        // Plain text only: the body is never HTML, so nothing in it (a name, a quote line) is markup.
         text: message.text,
         messageId: outboxMessageId(message.id, from),
       });
