@@ -20,14 +20,17 @@ export const moneySchema = z
   .meta({ id: 'Money' });
 export type MoneyField = z.infer<typeof moneySchema>;
 
-/** A sum of many amounts, in an answer: each is in range, their sum need not be. */
-export const moneyTotalSchema = z
+/**
+ * Money in an answer, as recorded: a sum of many amounts (each in range, their sum need not be), or an
+ * amount an older version let in past today's range. An answer never fails on a number it stored.
+ */
+export const recordedMoneySchema = z
   .object({
     amountMinor: z.int().min(0).describe('Integer minor units'),
     currency: z.string().describe('ISO 4217, e.g. CNY'),
   })
   .strict()
-  .meta({ id: 'MoneyTotal' });
+  .meta({ id: 'RecordedMoney' });
 
 /** The largest value of an int4 column (versions, counts). */
 export const INT4_MAX = 2_147_483_647;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { investigationStates } from '../../domain/oem/batch-investigation.js';
 import { rootCauses } from '../../domain/policy/schema.js';
-import { expectedVersionField, moneySchema, moneyTotalSchema, unitsField } from '../money-fields.js';
+import { expectedVersionField, moneySchema, recordedMoneySchema, unitsField } from '../money-fields.js';
 import { remakeOrderSchema } from '../oem-orders/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -33,7 +33,7 @@ export const investigationSchema = z
     findings: z.string().nullable(),
     openedBy: z.string(),
     confirmedOn: z.iso.date().nullable(),
-    costs: z.object({ unitCost: moneySchema, airFreightPerShipment: moneySchema }).nullable(),
+    costs: z.object({ unitCost: recordedMoneySchema, airFreightPerShipment: recordedMoneySchema }).nullable(),
     evidenceUploadIds: z.array(z.string()),
     remakeOrders: z.array(remakeOrderSchema),
     createdAt: z.string(),
@@ -144,7 +144,7 @@ export const costEntrySchema = z
     product: z.object({ id: z.string(), sku: z.string() }),
     lot: z.string(),
     units: z.int().nullable(),
-    amount: moneySchema,
+    amount: recordedMoneySchema,
     note: z.string().nullable(),
     bookedOn: z.iso.date(),
     recordedBy: z.string(),
@@ -165,7 +165,7 @@ export const makerCostLedgerSchema = z
         units: z.int(),
       }),
     ),
-    total: z.array(moneyTotalSchema),
+    total: z.array(recordedMoneySchema),
   })
   .meta({ id: 'MakerCostLedger' });
 export type MakerCostLedger = z.infer<typeof makerCostLedgerSchema>;

@@ -54,7 +54,11 @@ export type GuestClaimRequest = z.infer<typeof guestClaimRequestSchema>;
 export const chooseRemedyRequestSchema = z
   .object({
     remedy: z.enum(remedyCodes).describe('One of the remedies the claim’s decision offers'),
-    expectedVersion: z.int().min(1).max(2_147_483_647).describe('The version of the claim the choice was made on'),
+    expectedVersion: z
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .describe('The version of the claim the choice was made on'),
   })
   .strict()
   .meta({ id: 'ChooseRemedyRequest' });

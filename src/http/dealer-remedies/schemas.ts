@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { remedyCodes } from '../../domain/policy/schema.js';
-import { moneySchema } from '../money-fields.js';
+import { moneySchema, recordedMoneySchema } from '../money-fields.js';
 import { reimbursementSchema } from '../reimbursements/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -36,7 +36,7 @@ export const dealerRemedySchema = z
     kind: z.enum(['refund', 'replacement']),
     returnedSerial: z.string().nullable(),
     replacementSerial: z.string().nullable(),
-    refund: moneySchema.nullable(),
+    refund: recordedMoneySchema.nullable(),
     performedOn: z.iso.date(),
     performedBy: z.string(),
     claim: z.object({

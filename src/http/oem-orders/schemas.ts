@@ -14,7 +14,7 @@ import {
 } from '../../domain/oem/shipment.js';
 import { excessRemedyCodes } from '../../domain/policy/schema.js';
 import { langQuerySchema } from '../language.js';
-import { expectedVersionField, moneySchema, unitsField } from '../money-fields.js';
+import { expectedVersionField, moneySchema, recordedMoneySchema, unitsField } from '../money-fields.js';
 import { dayInputField } from '../purchases/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -85,7 +85,7 @@ export const excessResolutionSchema = z
     remedy: z.enum(excessRemedyCodes),
     units: z.int(),
     credit: z
-      .object({ kind: z.enum(['units', 'money']), units: z.int(), amount: moneySchema.nullable() })
+      .object({ kind: z.enum(['units', 'money']), units: z.int(), amount: recordedMoneySchema.nullable() })
       .nullable()
       .describe('A next-order credit: in units of the product, or money at the order’s unit price'),
     appliedTo: orderRef
@@ -207,7 +207,7 @@ const orderSummaryFields = {
   spareUnits: z.int().describe('Spare units shipped with the order: quantity × rate, rounded up'),
   deliveryDate: z.iso.date(),
   lots: z.array(orderLotSchema),
-  unitPrice: moneySchema.nullable(),
+  unitPrice: recordedMoneySchema.nullable(),
   createdAt: z.string(),
 };
 
@@ -225,9 +225,9 @@ export const oemOrderSchema = z
     }),
     billing: z.object({
       freeUnits: z.int().describe('Units shipped free of charge for unit credits'),
-      orderValue: moneySchema.nullable(),
-      creditApplied: moneySchema.nullable(),
-      amountDue: moneySchema.nullable(),
+      orderValue: recordedMoneySchema.nullable(),
+      creditApplied: recordedMoneySchema.nullable(),
+      amountDue: recordedMoneySchema.nullable(),
     }),
     remakeOrders: z.array(remakeOrderSchema),
     replacementShipments: z.array(replacementShipmentSchema),

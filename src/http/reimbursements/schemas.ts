@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expectedVersionField, moneySchema } from '../money-fields.js';
+import { expectedVersionField, recordedMoneySchema } from '../money-fields.js';
 
 /* Pure zod: the web app imports this module too. */
 
@@ -9,7 +9,7 @@ export const reimbursementSchema = z
   .object({
     id: z.string(),
     status: z.enum(reimbursementStatuses),
-    amount: moneySchema.nullable().describe('What the dealer asks back'),
+    amount: recordedMoneySchema.nullable().describe('What the dealer asks back'),
     reason: z.string().nullable(),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
@@ -23,7 +23,7 @@ export const reimbursementSchema = z
       kind: z.enum(['refund', 'replacement']),
       returnedSerial: z.string().nullable(),
       replacementSerial: z.string().nullable(),
-      refund: moneySchema.nullable(),
+      refund: recordedMoneySchema.nullable(),
       performedOn: z.iso.date(),
     }),
   })
