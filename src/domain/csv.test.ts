@@ -24,7 +24,7 @@ describe('CSV cells the app writes', () => {
       fc.property(formulaish, (text) => {
         const cell = csvCell(text, 'text');
         expect(startsFormula(cell)).toBe(false);
-        const rows = parse(`${cell}\r\n`) as string[][];
+        const rows: string[][] = parse(`${cell}\r\n`);
         const back = rows[0]?.[0] ?? '';
         expect(back === text || back === `'${text}`).toBe(true);
         if (back !== text) expect(/^[=+\-@\t\r\n]/.test(text)).toBe(true);

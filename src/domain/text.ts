@@ -10,9 +10,11 @@
 
 export type TextProblem = { code: 'CONTROL_CHARACTER' | 'INVALID_UNICODE'; message: string };
 
-/** C0 controls, DEL and the C1 controls. */
+/** C0 controls, DEL and the C1 controls: matching them is the point. */
+// eslint-disable-next-line no-control-regex
 const SINGLE_LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]/;
 /** The same but tab, line feed and carriage return. */
+// eslint-disable-next-line no-control-regex
 const MULTI_LINE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

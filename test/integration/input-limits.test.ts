@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oemOrders, outbox } from '../../src/db/schema.js';
 import { DEMO_OEM_ORDER, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
@@ -47,7 +48,7 @@ describe.each(testDatabases())('input limits on $name', (testDb) => {
       },
       ...(payload === undefined ? {} : { payload }),
     });
-  const refusal = (res: { statusCode: number; json: <T>() => T; body: string }) => {
+  const refusal = (res: LightMyRequestResponse) => {
     expect(res.statusCode, res.body).toBeLessThan(500);
     return [res.statusCode, res.json<ErrorBody>().error.code] as const;
   };

@@ -1057,9 +1057,9 @@ export const BOUNDARY_NUMBERS: readonly string[] = [
 /** Puts a control text in the middle of a valid value, keeping its length where it can. */
 function withControl(valid: string, control: string): string {
   // Code points, not UTF-16 units: splitting a pair would add a lone surrogate the request did not ask for.
-  const points = [...valid];
+  const points = Array.from(valid);
   const at = Math.floor(points.length / 2);
-  return points.slice(0, at).join('') + control + points.slice(at + [...control].length).join('');
+  return points.slice(0, at).join('') + control + points.slice(at + Array.from(control).length).join('');
 }
 
 /** A control text as a path or query value: percent-encoded; a lone surrogate as the bytes UTF-8 forbids. */
