@@ -4,30 +4,42 @@ import { isMultiLineField, textProblem } from '../domain/text.js';
 
 type Where = 'body' | 'querystring' | 'params' | 'headers';
 
-/** The first string (or key) in `value` that may not be kept, with its path; undefined when all may. */
+type Node = { value: unknown; key: string | number | undefined; parent: Node | undefined };
+
+function pathOf(node: Node): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.push(n.key);
+  return path.reverse();
+}
+
+/**
+ * The first string (or key) in `value` that may not be kept, with its path; undefined when all may.
+ * Walked with a stack of its own, not by recursion: JSON.parse takes an array nested 100,000 deep, and
+ * the walk must not overflow the call stack where the schema would simply have refused it.
+ */
 function firstProblem(
   value: unknown,
   where: Where,
-  path: (string | number)[],
 ): { field: string; code: string; message: string } | undefined {
-  const field = () => path.join('.') || '(body)';
-  if (typeof value === 'string') {
-    const problem = textProblem(value, { multiline: where === 'body' && isMultiLineField(path) });
-    return problem && { field: field(), ...problem };
-  }
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = firstProblem(v, where, [...path, i]);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const keyProblem = textProblem(k, { multiline: false });
-      if (keyProblem) return { field: [...path, k].join('.'), ...keyProblem };
-      const found = firstProblem(v, where, [...path, k]);
-      if (found) return found;
+  const stack: Node[] = [{ value, key: undefined, parent: undefined }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    const v = node.value;
+    if (typeof v === 'string') {
+      const path = pathOf(node);
+      const problem = textProblem(v, { multiline: where === 'body' && isMultiLineField(path) });
+      if (problem) return { field: path.join('.') || '(body)', ...problem };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: node });
+    } else if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v)) {
+      const entries = Object.entries(v);
+      for (const [k] of entries) {
+        const keyProblem = textProblem(k, { multiline: false });
+        if (keyProblem) return { field: [...pathOf(node), k].join('.'), ...keyProblem };
+      }
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i] as [string, unknown];
+        stack.push({ value: child, key: k, parent: node });
+      }
     }
   }
   return undefined;
@@ -51,7 +63,7 @@ export function registerTextGuard(app: FastifyInstance): void {
       ['headers', { 'idempotency-key': request.headers['idempotency-key'] }],
     ];
     for (const [where, value] of sources) {
-      const found = firstProblem(value, where, []);
+      const found = firstProblem(value, where);
       if (found) {
         throw new AppError(
           'invalid',

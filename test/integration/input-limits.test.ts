@@ -107,6 +107,18 @@ describe.each(testDatabases())('input limits on $name', (testDb) => {
       ).toEqual([400, 'CONTROL_CHARACTER']);
     });
 
+    it('walks a body nested 100,000 deep without overflowing, and finds the NUL at its bottom', async () => {
+      for (const bottom of ['1', '"a\\u0000b"']) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/claims/guest',
+          headers: { origin: ORIGIN, 'content-type': 'application/json' },
+          payload: `${'['.repeat(100_000)}${bottom}${']'.repeat(100_000)}`,
+        });
+        expect(refusal(res)).toEqual([400, bottom === '1' ? 'VALIDATION_FAILED' : 'CONTROL_CHARACTER']);
+      }
+    });
+
     it('refuses a CSV import cell with a control character row by row in IMPORT_REJECTED', async () => {
       const sales = [
         'serial,sku,purchase_date,buyer_name,buyer_email,buyer_phone',
