@@ -27,6 +27,16 @@ describe('paid-service quote', () => {
     expect(quoteTotal([line(1, -1)])).toMatchObject({ code: 'NEGATIVE_PRICE' });
   });
 
+  it('refuses a line or a total past the largest amount, exactly at the edge', () => {
+    // 100,000 × 10^12 was a total no column held (a 500); now each product and the sum are checked.
+    expect(quoteTotal([line(100_000, 1_000_000_000_000)])).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' });
+    expect(quoteTotal([line(1, 1_000_000_000_000)])).toEqual(cny(1_000_000_000_000));
+    expect(quoteTotal([line(1, 1_000_000_000_000), line(1, 1)])).toMatchObject({
+      code: 'AMOUNT_OUT_OF_RANGE',
+    });
+    expect(quoteTotal([line(2 ** 31, 2 ** 31)])).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' });
+  });
+
   it('is the sum of its lines, in any order (property)', () => {
     const lines = fc.array(
       fc.record({ q: fc.integer({ min: 1, max: 100 }), p: fc.integer({ min: 0, max: 10_000_000 }) }),
