@@ -69,6 +69,8 @@ export type Config = {
    * session cookie must come from this origin.
    */
   publicUrl: URL;
+  /** PUBLIC_URL was not set: it is http://localhost:PORT, and follows the port actually listened on. */
+  publicUrlIsDefault: boolean;
   /** Signs session cookies; when unset, a random one is made once and kept in the database. */
   authSecret: string | undefined;
   /** Per client IP, on sign-in, sign-up, password reset, invitations and guest look-ups. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyCacheSeconds: e.POLICY_CACHE_SECONDS,
     // Port 0 means "any free port", which no browser can be sent to; the real one is known only later.
     publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`),
+    publicUrlIsDefault: e.PUBLIC_URL === undefined,
     authSecret: e.AUTH_SECRET,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     authMailPerAddressPerHour: e.AUTH_MAIL_PER_ADDRESS_PER_HOUR,
