@@ -296,3 +296,51 @@ describe.each(testDatabases())(
     });
   },
 );
+
+describe.each(testDatabases())(
+  'the published demo password on a server reached over HTTPS, on $name',
+  (testDb) => {
+    const site = 'https://service.halotek.example.com';
+    const t = useTestApp(testDb, { PUBLIC_URL: site, AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+    beforeAll(async () => {
+      await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
+    });
+    const signIn = (email: string, password: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        headers: { origin: site },
+        payload: { email, password },
+      });
+
+    it('opens no account, demo or not, and cannot be chosen as a new password', async () => {
+      for (const account of DEMO_ACCOUNTS) {
+        const res = await signIn(account.email, DEMO_PASSWORD);
+        expect(res.statusCode, account.email).toBe(403);
+        expect(res.json()).toMatchObject({ error: { code: 'DEMO_PASSWORD_REFUSED' } });
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
+      const { createAdmin } = await import('../../src/app/accounts/create-admin.js');
+      const { hashPassword } = await import('better-auth/crypto');
+      await createAdmin(
+        { db: t.db.db, hashPassword },
+        { email: 'real.admin@halotek.example.com', name: 'Real Admin', password: 'a-real-admin-password' },
+      );
+      expect((await signIn('real.admin@halotek.example.com', 'a-real-admin-password')).statusCode).toBe(200);
+      const signUp = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-up/email',
+        headers: { origin: site },
+        payload: { name: 'Copycat', email: 'copycat@example.com', password: DEMO_PASSWORD },
+      });
+      expect(signUp.json()).toMatchObject({ error: { code: 'DEMO_PASSWORD_REFUSED' } });
+      const reset = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/reset-password',
+        headers: { origin: site },
+        payload: { token: 'whatever-token', newPassword: DEMO_PASSWORD },
+      });
+      expect(reset.json()).toMatchObject({ error: { code: 'DEMO_PASSWORD_REFUSED' } });
+    });
+  },
+);
