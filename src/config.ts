@@ -35,8 +35,8 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  AUTH_MAIL_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
-  AUTH_MAIL_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  AUTH_MAIL_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  AUTH_MAIL_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' })
     .optional()
