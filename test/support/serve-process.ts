@@ -24,7 +24,7 @@ export function startServe(
     }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /serving on (https?:\/\/\S+) \(listening on (http:\/\/[^;\s]+)/.exec(output);
+      const m = /serving on (https?:\/\/\S+) \(listening on (http:\/\/[^;\s]+);/.exec(output);
       if (m?.[1] && m[2]) {
         clearTimeout(timer);
         resolve({ child, url: m[2], publicUrl: m[1], output: () => output });
