@@ -148,12 +148,13 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Se
     }, 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /serving on (http:\/\/\S+)/.exec(output);
+      // The app prints PUBLIC_URL, then where it listens (what the bench reaches); the baseline one URL.
+      const m = /serving on (https?:\/\/\S+)(?: \(listening on (http:\/\/[^;\s]+);[^\n]*)?\n/.exec(output);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve({
           child,
-          url: m[1],
+          url: m[2] ?? m[1],
           peakRssMb: readPeak,
           stop: () =>
             new Promise<void>((done) => {

@@ -11,7 +11,8 @@ import type { Language, Performer } from './domain/policy/schema.js';
 const USAGE = `aftersales — warranty and after-sales service
 
 Usage:
-  aftersales serve                 migrate, ensure the policy, seed demo data once, serve HTTP
+  aftersales serve                 migrate, ensure the policy, seed demo data once (the embedded
+                                   database only, unless SEED_DEMO_DATA=true), serve HTTP
   aftersales migrate               apply database migrations and the built-in policy versions
   aftersales seed                  migrate, then insert the demo data if the database has none
   aftersales create-admin --email E --name N
@@ -30,8 +31,8 @@ Usage:
                                    versions unless --database (required with --sku) reads them,
                                    and the product, from the database.
 
-Settings come from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, STORE_TIME_ZONE,
-LOG_LEVEL, SEED_DEMO_DATA (see README.md).`;
+Settings come from the environment: PORT, HOST, PUBLIC_URL, DATABASE_URL, DATA_DIR,
+STORE_TIME_ZONE, LOG_LEVEL, SEED_DEMO_DATA (see README.md).`;
 
 const now = () => Temporal.Now.instant();
 
@@ -57,13 +58,72 @@ async function openMigrated() {
   return { config, handle };
 }
 
+/** A port free right now on this host: PORT=0 asks for one, and PUBLIC_URL must name it before serving. */
+async function freePort(host: string): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** Whether the database has an administrator who can still sign in. */
+async function hasActiveAdmin(db: import('./db/client.js').Database): Promise<boolean> {
+  const { and, eq, isNull } = await import('drizzle-orm');
+  const { users } = await import('./db/schema.js');
+  const [admin] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), isNull(users.deactivatedAt)))
+    .limit(1);
+  return admin !== undefined;
+}
+
 async function serve(): Promise<void> {
-  const { config, handle } = await openMigrated();
+  const opened = await openMigrated();
+  const { handle } = opened;
+  let { config } = opened;
+  if (config.port === 0) {
+    // The real port is known before anything is built on the address, so PUBLIC_URL's default names it.
+    const port = await freePort(config.host);
+    config = {
+      ...config,
+      port,
+      publicUrl: config.publicUrlIsDefault ? new URL(`http://localhost:${port}`) : config.publicUrl,
+    };
+  }
   const { seedDemoData } = await database();
   const { buildServer } = await import('./http/server.js');
   if (config.seedDemoData) {
     const { seeded } = await seedDemoData(handle.db, { today: calendarDateIn(now(), config.storeTimeZone) });
-    if (seeded) console.log('aftersales: demo data seeded (SEED_DEMO_DATA=false turns this off)');
+    if (seeded) {
+      console.log(
+        'aftersales: demo data seeded, with demo accounts that share the password in the README ' +
+          '(SEED_DEMO_DATA=false turns this off)',
+      );
+      if (config.publicUrl.protocol === 'https:') {
+        console.log('aftersales: over HTTPS the demo password is refused at sign-in (DEMO_PASSWORD_REFUSED)');
+      }
+    }
+  }
+  if (!(await hasActiveAdmin(handle.db))) {
+    const stopFirst =
+      handle.kind === 'pglite' ? ' (stop this server first: the embedded database admits one process)' : '';
+    console.log(
+      'aftersales: no administrator yet. Make the first one' +
+        stopFirst +
+        ':\n' +
+        '  npx aftersales create-admin --email you@example.com --name "Your Name"\n' +
+        '  (the password is read from ADMIN_PASSWORD, else from the first line of standard input),\n' +
+        `then sign in at ${new URL('/sign-in', config.publicUrl).toString()} and invite everyone else.`,
+    );
   }
   const app = await buildServer({ db: handle, config, clock: now });
 
@@ -92,11 +152,14 @@ async function serve(): Promise<void> {
   });
 
   const address = await app.listen({ port: config.port, host: config.host });
-  const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const listening = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  // PUBLIC_URL is the address sign-in works at (the origin checks accept it); the listening address
+  // is where the process is, which may be behind a proxy.
+  const site = config.publicUrl.origin;
   console.log(
-    `aftersales: serving on ${shown} (database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`,
+    `aftersales: serving on ${site} (listening on ${listening}; database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`,
   );
-  console.log(`aftersales: API docs at ${shown}/api/docs`);
+  console.log(`aftersales: API docs at ${site}/api/docs`);
 }
 
 async function migrate(): Promise<void> {

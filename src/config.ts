@@ -17,10 +17,11 @@ const envSchema = z.object({
     .default(halotekPolicyV1.storeTimeZone)
     .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: yes on the embedded database (the two-command demo), no on PostgreSQL (a real server).
   SEED_DEMO_DATA: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1'),
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1')),
   WEB_DIST_DIR: z.string().optional(),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   POLICY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
@@ -34,6 +35,8 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  AUTH_MAIL_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  AUTH_MAIL_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' })
     .optional()
@@ -55,6 +58,7 @@ export type Config = {
   dataDir: string;
   storeTimeZone: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Whether `serve` seeds an empty database with the demo data and its accounts. */
   seedDemoData: boolean;
   webDistDir: string | undefined;
   publicRateLimitPerMinute: number;
@@ -65,10 +69,18 @@ export type Config = {
    * session cookie must come from this origin.
    */
   publicUrl: URL;
+  /** PUBLIC_URL was not set: it is http://localhost:PORT, and follows the port actually listened on. */
+  publicUrlIsDefault: boolean;
   /** Signs session cookies; when unset, a random one is made once and kept in the database. */
   authSecret: string | undefined;
   /** Per client IP, on sign-in, sign-up, password reset, invitations and guest look-ups. */
   authRateLimitPerMinute: number;
+  /**
+   * Anonymous requests that make the app send an e-mail (sign-up, password reset, a new verification
+   * link), per address and per client IP, in an hour.
+   */
+  authMailPerAddressPerHour: number;
+  authMailPerIpPerHour: number;
   /** Where e-mail goes out; without it, messages wait in the outbox. */
   smtpUrl: string | undefined;
   smtpFrom: string;
@@ -95,18 +107,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     storeTimeZone: e.STORE_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
-    seedDemoData: e.SEED_DEMO_DATA,
+    // Demo accounts share a published password: a PostgreSQL server gets them only when asked by name.
+    seedDemoData: e.SEED_DEMO_DATA ?? e.DATABASE_URL === undefined,
     webDistDir: e.WEB_DIST_DIR,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     policyCacheSeconds: e.POLICY_CACHE_SECONDS,
     // Port 0 means "any free port", which no browser can be sent to; the real one is known only later.
     publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`),
+    publicUrlIsDefault: e.PUBLIC_URL === undefined,
     authSecret: e.AUTH_SECRET,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    authMailPerAddressPerHour: e.AUTH_MAIL_PER_ADDRESS_PER_HOUR,
+    authMailPerIpPerHour: e.AUTH_MAIL_PER_IP_PER_HOUR,
     trustProxy: e.TRUST_PROXY,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
     deadlineJobIntervalSeconds: e.DEADLINE_JOB_INTERVAL_SECONDS,
   };
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The origins a browser may send signed-in and sign-in requests from: PUBLIC_URL's. When that is a
+ * loopback address over plain HTTP (the embedded demo's default), every spelling of loopback on the
+ * same port too — `localhost`, `127.0.0.1` and `[::1]` reach the same process, and whichever one the
+ * browser was pointed at, signing in must work.
+ */
+export function trustedOrigins(publicUrl: URL): string[] {
+  const origin = publicUrl.origin;
+  if (publicUrl.protocol !== 'http:' || !LOOPBACK_HOSTS.includes(publicUrl.hostname)) return [origin];
+  const port = publicUrl.port === '' ? '' : `:${publicUrl.port}`;
+  return [origin, ...LOOPBACK_HOSTS.map((host) => `http://${host}${port}`).filter((o) => o !== origin)];
 }

@@ -660,14 +660,41 @@ export const instanceSettings = pgTable('instance_settings', {
 /*
  * Failed sign-ins per e-mail address (lower case), known account or not, so that a password cannot be
  * guessed from many addresses at once and the lock-out answer tells nobody whether an account exists.
- * See domain/access/sign-in-lockout.ts for the rule.
+ * One row per (address, client) — `ip:…` / `ip6:…::/64` for a stranger, `device:<hash>` for a device
+ * that signed in to the account before — and one per address with client `` for the address-wide
+ * ceiling. `failures` holds the recent failures' instants (epoch ms). See
+ * domain/access/sign-in-lockout.ts for the rule.
  */
-export const signInFailures = pgTable('sign_in_failures', {
-  emailKey: text('email_key').primaryKey(),
-  failures: integer('failures').notNull(),
-  firstFailedAt: timestamp('first_failed_at', { withTimezone: true }).notNull(),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
-});
+export const ADDRESS_WIDE = '';
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    emailKey: text('email_key').notNull(),
+    clientKey: text('client_key').notNull(),
+    failures: jsonb('failures').$type<number[]>().notNull(),
+    /** On the address-wide row: when the owner was last told that the ceiling closed. */
+    ownerNotifiedAt: timestamp('owner_notified_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.emailKey, t.clientKey] })],
+);
+
+/*
+ * Devices that have signed in to an account: the SHA-256 of the random id in a signed, HTTP-only
+ * cookie (never the id itself). A device known to an account gets past the address-wide ceiling of
+ * failed sign-ins, so strangers' guesses cannot keep the owner out.
+ */
+export const signInDevices = pgTable(
+  'sign_in_devices',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    deviceHash: text('device_hash').notNull(),
+    firstSignedInAt: timestamp('first_signed_in_at', { withTimezone: true }).notNull(),
+    lastSignedInAt: timestamp('last_signed_in_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.deviceHash] })],
+);
 
 /*
  * Counters for every limit that must hold across processes (per-IP request rates, per-address mail,

@@ -229,7 +229,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(dealerRoutes, { prefix: '/api/v1/dealers' });
   await app.register(serviceCenterRoutes, { prefix: '/api/v1/service-centers' });
   await app.register(oemClientRoutes, { prefix: '/api/v1/oem-clients' });
-  await app.register(authRoutes, { prefix: AUTH_BASE_PATH });
+  await app.register(authRoutes, { prefix: AUTH_BASE_PATH, secret: authSecret });
   await app.register(meRoutes, { prefix: '/api/v1/me' });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });

@@ -77,13 +77,19 @@ const SESSION_COOKIE_NAME = 'aftersales.session_token';
 
 /**
  * What a refused request writes on purpose. A wrong password is refused (401) and must still count
- * towards its address's lockout: `sign_in_failures` is a rate-limit counter that lives in the database,
- * and the moment an address is locked is audited (`audit_events` rows `sign_in.locked_out`). Tables
- * are left out whole; rows matching a condition are left out of their table's digest.
+ * towards its address's lock-out: `sign_in_failures` is a rate-limit counter that lives in the database,
+ * and the moment a client or the address is locked is audited (`audit_events` rows `sign_in.locked_out`,
+ * `sign_in.address_locked_out`) and, for the address, its owner told (an `outbox` row). A request asking
+ * for a message counts against its address's and client's limits before better-auth may refuse it
+ * (`rate_limit_counters`). Tables are left out whole; rows matching a condition are left out of their
+ * table's digest.
  */
 const WRITTEN_WHEN_REFUSED: { tables: readonly string[]; rows: Readonly<Record<string, string>> } = {
-  tables: ['sign_in_failures'],
-  rows: { audit_events: `action = 'sign_in.locked_out'` },
+  tables: ['sign_in_failures', 'rate_limit_counters'],
+  rows: {
+    audit_events: `action in ('sign_in.locked_out', 'sign_in.address_locked_out')`,
+    outbox: `topic = 'account.sign_in_attack'`,
+  },
 };
 
 async function applicationTables(db: Database): Promise<string[]> {
@@ -238,6 +244,8 @@ describe.each(testDatabases())('bad input on every route on $name', (testDb) => 
     // Limits would turn most requests into 429s before they reach a handler; they are tested elsewhere.
     AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+    AUTH_MAIL_PER_ADDRESS_PER_HOUR: '100000000',
+    AUTH_MAIL_PER_IP_PER_HOUR: '100000000',
     // The deadline job writes on its own clock; it must not run between two fingerprints.
     DEADLINE_JOB_INTERVAL_SECONDS: '86400',
   });

@@ -1,6 +1,6 @@
+import { hashPassword } from 'better-auth/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/db/seed.js';
-import { Temporal } from '../../src/domain/calendar.js';
+import { createAdmin } from '../../src/app/accounts/create-admin.js';
 import { maintenanceNumberFor } from '../../src/domain/maintenance/maintenance-number.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
@@ -74,8 +74,14 @@ describe.each(testDatabases())('hardening on $name', (testDb) => {
       TRUST_PROXY: '1',
       PUBLIC_URL: 'https://service.halotek.example.com',
     });
+    // Over HTTPS the demo accounts' published password opens nothing: a real administrator's does.
+    const admin = {
+      email: 'real.admin@halotek.example.com',
+      name: 'Real Admin',
+      password: 'a-real-admin-password',
+    };
     beforeAll(async () => {
-      await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
+      await createAdmin({ db: t.db.db, hashPassword }, admin);
     });
 
     it('asks browsers to stay on HTTPS', async () => {
@@ -97,14 +103,20 @@ describe.each(testDatabases())('hardening on $name', (testDb) => {
         method: 'POST',
         url: '/api/auth/sign-in/email',
         headers: { origin: 'https://service.halotek.example.com', 'x-forwarded-for': '10.0.0.9' },
-        payload: { email: DEMO_ACCOUNTS[0].email, password: DEMO_PASSWORD },
+        payload: { email: admin.email, password: admin.password },
       });
       expect(res.statusCode, res.body).toBe(200);
-      const cookie = [res.headers['set-cookie']].flat().find((c) => c?.includes('session_token='));
+      const cookies = [res.headers['set-cookie']].flat();
+      const cookie = cookies.find((c) => c?.includes('session_token='));
       expect(cookie).toMatch(/^__Secure-aftersales\.session_token=/);
       expect(cookie).toMatch(/; Secure/i);
       expect(cookie).toMatch(/; HttpOnly/i);
       expect(cookie).toMatch(/; SameSite=Lax/i);
+      // And the device cookie that lets this browser past strangers' failed sign-ins, likewise.
+      const device = cookies.find((c) => c?.includes('device='));
+      expect(device).toMatch(
+        /^__Secure-aftersales\.device=[^;]+; Path=\/api\/auth; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/,
+      );
     });
   });
 });

@@ -3,8 +3,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/db/seed.js';
+import { createScratchPostgresDatabase } from '../support/databases.js';
 import { bin, root, startServe, stop } from '../support/serve-process.js';
+
+/** A port free right now on loopback, to start a server on a port chosen like a user would. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+const admin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')?.email ?? '';
 
 const run = promisify(execFile);
 
@@ -52,6 +72,42 @@ describe('aftersales serve, as a user starts it', () => {
     }
     // Two cold starts of a new embedded database (every migration, the demo seed): slow on a busy machine.
   }, 180_000);
+
+  it('prints the address sign-in works at, and accepts every spelling of loopback there', async () => {
+    // `HOST=127.0.0.1 npm start`: it used to print http://127.0.0.1:PORT, where sign-in failed.
+    const port = await freePort();
+    const server = await startServe({ ...env, PORT: String(port) });
+    try {
+      expect(server.publicUrl).toBe(`http://localhost:${port}`);
+      const signIn = (origin: string, cookie?: string) =>
+        fetch(`${server.url}/api/auth/sign-in/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin, ...(cookie ? { cookie } : {}) },
+          body: JSON.stringify({ email: admin, password: DEMO_PASSWORD }),
+        });
+      for (const origin of [server.publicUrl, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]) {
+        const res = await signIn(origin);
+        expect(res.status, `${origin}: ${await res.clone().text()}`).toBe(200);
+        const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+        // Signed in, with the cookies a browser would now send: a change from the same page passes.
+        const out = await fetch(`${server.url}/api/auth/sign-out`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin, cookie: cookies.join('; ') },
+          body: '{}',
+        });
+        expect(out.status, origin).toBe(200);
+      }
+      // From an address that is not PUBLIC_URL, the refusal says what to set.
+      const elsewhere = await signIn(`http://192.0.2.1:${port}`);
+      expect(elsewhere.status).toBe(403);
+      const refusal = (await elsewhere.json()) as { error: { code: string; message: string } };
+      expect(refusal.error.code).toBe('INVALID_ORIGIN');
+      expect(refusal.error.message).toContain('PUBLIC_URL');
+      expect(refusal.error.message).toContain(`http://localhost:${port}`);
+    } finally {
+      expect(await stop(server.child)).toBe(0);
+    }
+  }, 120_000);
 
   it('refuses invalid settings with a message naming them', async () => {
     await expect(
@@ -108,6 +164,70 @@ describe('aftersales create-admin, for an installation without demo data', () =>
       expect(await stop(server.child)).toBe(0);
     }
     // Three processes each open the embedded database; a loaded machine needs more than the default.
+  }, 180_000);
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)('aftersales serve on an empty PostgreSQL database', () => {
+  it('seeds no demo accounts unless asked by name, and tells the operator how to make the first administrator', async () => {
+    const scratch = await createScratchPostgresDatabase(process.env.TEST_DATABASE_URL ?? '');
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: scratch.url,
+      SEED_DEMO_DATA: undefined,
+    };
+    try {
+      const server = await startServe(env);
+      try {
+        expect(server.output()).not.toContain('demo data seeded');
+        expect(server.output()).toContain('no administrator yet');
+        expect(server.output()).toContain('aftersales create-admin --email');
+        const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: server.publicUrl },
+          body: JSON.stringify({ email: admin, password: DEMO_PASSWORD }),
+        });
+        expect(signIn.status).toBe(401);
+        // The command it names works beside the running server, the password on standard input.
+        const child = execFile(
+          process.execPath,
+          [bin, 'create-admin', '--email', 'first.admin@halotek.example.com', '--name', 'First Admin'],
+          { cwd: root, env: { ...process.env, ...env, ADMIN_PASSWORD: undefined } },
+        );
+        child.stdin?.end('a-long-first-admin-password\n');
+        const created = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+          child.on('exit', (code) => {
+            if (code === 0) resolve(out);
+            else reject(new Error(`create-admin exited ${String(code)}: ${out}`));
+          });
+        });
+        expect(created).toContain('first.admin@halotek.example.com created');
+        const first = await fetch(`${server.url}/api/auth/sign-in/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: server.publicUrl },
+          body: JSON.stringify({
+            email: 'first.admin@halotek.example.com',
+            password: 'a-long-first-admin-password',
+          }),
+        });
+        expect(first.status).toBe(200);
+      } finally {
+        expect(await stop(server.child)).toBe(0);
+      }
+      // Asked by name, the demo is seeded on PostgreSQL too — and an administrator is there, so no hint.
+      const asked = await startServe({ ...env, SEED_DEMO_DATA: 'true' });
+      try {
+        expect(asked.output()).toContain('demo data seeded');
+        expect(asked.output()).not.toContain('no administrator yet');
+      } finally {
+        expect(await stop(asked.child)).toBe(0);
+      }
+    } finally {
+      await scratch.drop();
+    }
   }, 180_000);
 });
 

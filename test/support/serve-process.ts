@@ -4,10 +4,13 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '../..');
 export const bin = path.join(root, 'bin/aftersales.mjs');
 
-/** Starts `aftersales serve` as a user would, and waits for the URL it prints. */
+/**
+ * Starts `aftersales serve` as a user would, and waits for the URLs it prints: `publicUrl`, the one it
+ * tells people to open (PUBLIC_URL), and `url`, the one it listens on (what a test can always reach).
+ */
 export function startServe(
   env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+): Promise<{ child: ChildProcess; url: string; publicUrl: string; output: () => string }> {
   const child = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -21,10 +24,10 @@ export function startServe(
     }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /serving on (http:\/\/\S+)/.exec(output);
-      if (m?.[1]) {
+      const m = /serving on (https?:\/\/\S+) \(listening on (http:\/\/[^;\s]+);/.exec(output);
+      if (m?.[1] && m[2]) {
         clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => output });
+        resolve({ child, url: m[2], publicUrl: m[1], output: () => output });
       }
     };
     child.stdout.on('data', onData);

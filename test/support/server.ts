@@ -50,6 +50,7 @@ export async function startTestServer(database?: TestDatabase): Promise<TestServ
     PUBLIC_URL: url,
     // Every browser of a suite signs in from 127.0.0.1: the per-IP limit would count them all as one.
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+    AUTH_MAIL_PER_IP_PER_HOUR: '1000',
   });
   const clock = () => Temporal.Now.instant();
   await seedDemoData(db.db, { today: calendarDateIn(clock(), config.storeTimeZone) });

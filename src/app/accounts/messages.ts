@@ -65,3 +65,48 @@ export function emailVerificationMessage(input: {
     payload: {},
   };
 }
+
+/** The owner of an address whose sign-in ceiling closed: strangers are guessing the password. */
+export function signInCeilingMessage(input: {
+  email: string;
+  name: string;
+  failures: number;
+  withinMinutes: number;
+  resetLink: string;
+}): NewOutboxMessage {
+  return {
+    topic: 'account.sign_in_attack',
+    recipient: input.email,
+    subject: 'Many wrong passwords for your account / 您的账号多次密码错误',
+    body:
+      `Hello ${input.name},\nthere were ${input.failures} wrong passwords for your account within ${input.withinMinutes} minutes, ` +
+      `so sign-in from new devices is paused for a while. Devices you have signed in from before still work.\n` +
+      `If this was not you, someone may be guessing your password: choose a long one that you use nowhere else:\n${input.resetLink}\n\n` +
+      `您好，${input.name}：\n您的账号在 ${input.withinMinutes} 分钟内有 ${input.failures} 次密码错误，新设备的登录已暂停一段时间；您以前登录过的设备不受影响。\n` +
+      `如果不是您本人，可能有人在猜测您的密码，请设置一个在其他地方未使用过的长密码：\n${input.resetLink}\n`,
+    payload: {},
+  };
+}
+
+/**
+ * Someone tried to sign up with an address that already has an account. Sign-up answers the same
+ * either way (so it tells nobody which addresses have accounts); the owner hears of it here instead.
+ */
+export function signUpAttemptMessage(input: {
+  email: string;
+  name: string;
+  signInLink: string;
+  resetLink: string;
+}): NewOutboxMessage {
+  return {
+    topic: 'account.sign_up_existing',
+    recipient: input.email,
+    subject: 'You already have an account / 您已有账号',
+    body:
+      `Hello ${input.name},\nsomeone asked to sign up with this address, which already has an account. ` +
+      `If it was you, sign in here:\n${input.signInLink}\nForgot your password? Choose a new one here:\n${input.resetLink}\n` +
+      `If it was not you, ignore this message; nothing has changed.\n\n` +
+      `您好，${input.name}：\n有人使用此邮箱申请注册，但该邮箱已有账号。如果是您本人，请在此登录：\n${input.signInLink}\n忘记密码？请在此设置新密码：\n${input.resetLink}\n如果不是您本人，请忽略此邮件，您的账号没有任何变化。\n`,
+    payload: {},
+  };
+}

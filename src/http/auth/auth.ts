@@ -4,8 +4,12 @@ import { APIError } from 'better-auth/api';
 import { hashPassword } from 'better-auth/crypto';
 import { eq } from 'drizzle-orm';
 import { customerRecordFor } from '../../app/accounts/link-customer.js';
-import { emailVerificationMessage, passwordResetMessage } from '../../app/accounts/messages.js';
-import type { Config } from '../../config.js';
+import {
+  emailVerificationMessage,
+  passwordResetMessage,
+  signUpAttemptMessage,
+} from '../../app/accounts/messages.js';
+import { type Config, trustedOrigins } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import * as schema from '../../db/schema.js';
 
@@ -42,7 +46,7 @@ export function createAuth(deps: AuthDeps) {
     baseURL: origin,
     basePath: AUTH_BASE_PATH,
     secret: deps.secret,
-    trustedOrigins: [origin],
+    trustedOrigins: trustedOrigins(config.publicUrl),
     telemetry: { enabled: false },
     logger: { disabled: config.logLevel === 'silent', level: 'error' },
     database: drizzleAdapter(db, { provider: 'pg', schema, usePlural: true }),
@@ -66,6 +70,22 @@ export function createAuth(deps: AuthDeps) {
       minPasswordLength: 10,
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
+      /*
+       * Sign-up answers an address that has an account exactly as a new one (better-auth does so when
+       * verification is required, hashing the password either way); the new one is sent its
+       * verification link, and the owner of the existing one hears that someone tried — one message
+       * either way, so both take the same work.
+       */
+      onExistingUserSignUp: async ({ user }) => {
+        await db.insert(schema.outbox).values(
+          signUpAttemptMessage({
+            email: user.email,
+            name: user.name,
+            signInLink: new URL('/sign-in', config.publicUrl).toString(),
+            resetLink: new URL('/forgot-password', config.publicUrl).toString(),
+          }),
+        );
+      },
       onPasswordReset: async ({ user }) => {
         await audit('user.password_reset', user.id);
       },
