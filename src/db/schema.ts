@@ -34,12 +34,7 @@ import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
-import {
-  UPLOAD_CHUNK_BYTES,
-  type UploadKind,
-  uploadKinds,
-  uploadTicketPurposes,
-} from '../domain/uploads.js';
+import { UPLOAD_CHUNK_BYTES, type UploadKind, uploadKinds, uploadTicketPurposes } from '../domain/uploads.js';
 import {
   productCategories,
   type ProductCategory,

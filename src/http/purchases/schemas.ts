@@ -61,7 +61,9 @@ export const registerPurchaseRequestSchema = z
     proofUploadId: z.uuid().describe('The receipt, from POST /api/v1/uploads?kind=proof_of_purchase'),
     uploadTicket: uploadTicketField
       .optional()
-      .describe('The ticket the receipt was sent with before signing in; not needed for a file sent signed in'),
+      .describe(
+        'The ticket the receipt was sent with before signing in; not needed for a file sent signed in',
+      ),
   })
   .strict()
   .meta({ id: 'RegisterPurchaseRequest' });
