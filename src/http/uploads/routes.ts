@@ -31,6 +31,30 @@ const errors = {
   429: errorResponseSchema,
 };
 
+/**
+ * Files written to the database at once by one process. Receiving is not limited (it is the client's
+ * pace, on disk); writing is CPU on both sides, and ten 10 MB transactions at once starved the event loop
+ * of a two-core machine. The others wait their turn with their file on disk, holding no connection.
+ */
+const CONCURRENT_STORES = 2;
+
+/** Runs at most `size` of the given tasks at a time, in the order they came. */
+function taskLimiter(size: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /** More than a multipart envelope around a file of the largest size: refused before it is read. */
 const MULTIPART_ENVELOPE_BYTES = 16 * 1024;
 
@@ -63,6 +87,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     throwFileSizeLimit: true,
   });
 
+  const storing = taskLimiter(CONCURRENT_STORES);
   const deps = (): UploadDeps => ({
     db: app.db.db,
     now: app.clock,
@@ -121,13 +146,15 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     const file = await request.file();
     if (!file) throw new AppError('invalid', 'FILE_REQUIRED', 'the request carries no file');
     const stored = await withReceivedFile(file.file, { tempDir: app.config.uploadTempDir }, (received) =>
-      storeUpload(deps(), actor, {
-        kind: input.kind,
-        file: received,
-        fileName: file.filename,
-        ticketId: ticket?.id,
-        clientIp: request.ip,
-      }),
+      storing(() =>
+        storeUpload(deps(), actor, {
+          kind: input.kind,
+          file: received,
+          fileName: file.filename,
+          ticketId: ticket?.id,
+          clientIp: request.ip,
+        }),
+      ),
     );
     return reply.code(201).send(stored);
   };
