@@ -304,6 +304,16 @@ describe.each(testDatabases())('uploads on $name', (testDb) => {
       payload: `--${boundary}--\r\n`,
     });
     expect(noFile.statusCode).toBe(400);
+    // A body that ends in the middle of the file: the client's mistake, not the server's.
+    const cut = multipart(PNG).payload;
+    const truncated = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads?kind=proof_of_purchase',
+      headers: { ...multipart(PNG).headers, 'upload-ticket': await uploadTicket(t.app) },
+      payload: cut.subarray(0, cut.length - 30),
+    });
+    expect(truncated.statusCode, truncated.body).toBe(400);
+    expect(truncated.json()).toMatchObject({ error: { code: 'MALFORMED_MULTIPART' } });
     const json = await t.app.inject({
       method: 'POST',
       url: '/api/v1/uploads?kind=photo',

@@ -42,6 +42,27 @@ async function sniff(head: Buffer): Promise<AcceptedUploadType> {
 }
 
 /**
+ * The client's next bytes. A body that ends in the middle of the file, or a broken multipart body, is
+ * the client's mistake (400), not the server's; the multipart reader's own refusals (413) stay as they are.
+ */
+async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
+  try {
+    return await chunks.next();
+  } catch (err) {
+    const status = (err as { statusCode?: unknown }).statusCode;
+    if (err instanceof AppError || (typeof status === 'number' && status < 500)) throw err;
+    throw new AppError(
+      'invalid',
+      'MALFORMED_MULTIPART',
+      'the multipart body ended or broke before the file did',
+      {
+        reason: err instanceof Error ? err.message : String(err),
+      },
+    );
+  }
+}
+
+/**
  * Takes a file as it streams in — its SHA-256 computed and its type decided on its first SNIFF_BYTES as
  * they pass — into a temporary file of its own, one network chunk at a time, so the heap never holds
  * more of it than one chunk and the first bytes. Refused as soon as the type is known to be wrong or the
@@ -63,8 +84,12 @@ export async function withReceivedFile<T>(
     let head: Buffer[] = [];
     let headBytes = 0;
     let mediaType: AcceptedUploadType | undefined;
+    const chunks = source[Symbol.asyncIterator]();
     try {
-      for await (const chunk of source) {
+      for (;;) {
+        const next = await nextChunk(chunks);
+        if (next.done === true) break;
+        const chunk = next.value;
         sizeBytes += chunk.length;
         // busboy stops at the limit and marks the stream; counting here as well holds without it.
         if (sizeBytes > maxBytes || source.truncated === true) throw tooLarge();
@@ -82,6 +107,8 @@ export async function withReceivedFile<T>(
       }
       if (source.truncated === true) throw tooLarge();
     } finally {
+      // Stops and releases the client's stream when the file is refused before its end.
+      await chunks.return?.();
       await handle.close();
     }
     if (sizeBytes === 0) throw new AppError('invalid', 'EMPTY_FILE', 'the file is empty');
