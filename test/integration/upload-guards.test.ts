@@ -49,7 +49,7 @@ function multipart(file: Buffer, filename = 'receipt.png') {
   };
 }
 
-const errorCode = (res: { json: <T>() => T }) => res.json<{ error: { code: string } }>().error.code;
+const errorCode = (res: { body: string }) => (JSON.parse(res.body) as { error: { code: string } }).error.code;
 
 describe.each(testDatabases())('upload guards on $name', (testDb) => {
   const tempDir = mkdtempSync(path.join(tmpdir(), 'aftersales-upload-guards-'));
@@ -282,7 +282,9 @@ describe.each(testDatabases())('upload guards on $name', (testDb) => {
         req.on('response', (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body: text });
+          });
         });
         req.on('error', resolve);
       });

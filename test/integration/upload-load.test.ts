@@ -43,7 +43,9 @@ function post(url: string, payload: Buffer, headers: Record<string, string>) {
     req.on('response', (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: text });
+      });
     });
     req.on('error', reject);
     req.end(payload);
@@ -62,9 +64,9 @@ async function ticket(url: string): Promise<string> {
 function pollHealth(url: string) {
   const times: number[] = [];
   let failures = 0;
-  let running = true;
+  const state = { running: true };
   const loop = (async () => {
-    while (running) {
+    while (state.running) {
       const started = performance.now();
       try {
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
@@ -78,7 +80,7 @@ function pollHealth(url: string) {
     }
   })();
   return async () => {
-    running = false;
+    state.running = false;
     await loop;
     return { times, failures };
   };

@@ -57,7 +57,7 @@ async function storedBytes(t: { db: { db: Database } }, id: string): Promise<Buf
       sql`select encode(string_agg(content, ''::bytea order by seq), 'hex') as hex from upload_chunks where upload_id = ${id}`,
     ),
   );
-  return Buffer.from(String(row?.hex ?? ''), 'hex');
+  return Buffer.from(typeof row?.hex === 'string' ? row.hex : '', 'hex');
 }
 
 describe.each(testDatabases())('uploads on $name', (testDb) => {

@@ -42,23 +42,26 @@ async function sniff(head: Buffer): Promise<AcceptedUploadType> {
 }
 
 /**
- * The client's next bytes. A body that ends in the middle of the file, or a broken multipart body, is
- * the client's mistake (400), not the server's; the multipart reader's own refusals (413) stay as they are.
+ * A body that ends in the middle of the file, or a broken multipart body, is the client's mistake
+ * (400), not the server's; the multipart reader's own refusals (413) stay as they are.
  */
+export function asClientMistake(err: unknown): Error {
+  if (err instanceof AppError) return err;
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (err instanceof Error && typeof status === 'number' && status < 500) return err;
+  return new AppError(
+    'invalid',
+    'MALFORMED_MULTIPART',
+    'the multipart body ended or broke before the file did',
+    { reason: err instanceof Error ? err.message : String(err) },
+  );
+}
+
 async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
   try {
     return await chunks.next();
   } catch (err) {
-    const status = (err as { statusCode?: unknown }).statusCode;
-    if (err instanceof AppError || (typeof status === 'number' && status < 500)) throw err;
-    throw new AppError(
-      'invalid',
-      'MALFORMED_MULTIPART',
-      'the multipart body ended or broke before the file did',
-      {
-        reason: err instanceof Error ? err.message : String(err),
-      },
-    );
+    throw asClientMistake(err);
   }
 }
 

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../app/errors.js';
 import { readUpload } from '../../app/uploads/read-upload.js';
-import { withReceivedFile } from '../../app/uploads/receive-upload.js';
+import { asClientMistake, withReceivedFile } from '../../app/uploads/receive-upload.js';
 import { assertDailyBytesLeft, storeUpload, type UploadDeps } from '../../app/uploads/store-upload.js';
 import { uploadContentStream } from '../../app/uploads/upload-content.js';
 import { issueUploadTicket, usableUploadTicket } from '../../app/uploads/upload-tickets.js';
@@ -143,7 +143,9 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       );
     }
     await assertDailyBytesLeft(deps(), request.ip);
-    const file = await request.file();
+    const file = await request.file().catch((err: unknown) => {
+      throw asClientMistake(err);
+    });
     if (!file) throw new AppError('invalid', 'FILE_REQUIRED', 'the request carries no file');
     const stored = await withReceivedFile(file.file, { tempDir: app.config.uploadTempDir }, (received) =>
       storing(() =>
