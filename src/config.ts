@@ -50,7 +50,7 @@ const envSchema = z.object({
     .max(Number.MAX_SAFE_INTEGER)
     .default(200 * 1024 * 1024),
   UPLOAD_TEMP_DIR: z.string().min(1).optional(),
-  UPLOAD_CLEANUP_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
+  UPLOAD_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -126,6 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlineJobIntervalSeconds: e.DEADLINE_JOB_INTERVAL_SECONDS,
     uploadBytesPerIpPerDay: e.UPLOAD_BYTES_PER_IP_PER_DAY,
     uploadTempDir: e.UPLOAD_TEMP_DIR ?? path.join(tmpdir(), 'aftersales-uploads'),
-    uploadCleanupIntervalSeconds: e.UPLOAD_CLEANUP_INTERVAL_SECONDS,
+    uploadCleanupIntervalSeconds: e.UPLOAD_JOB_INTERVAL_SECONDS,
   };
 }
