@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/calendar.js';
 import { halotekPolicyV1 } from './domain/policy/halotek.js';
@@ -44,6 +46,14 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default('Halotek After-sales <no-reply@localhost>'),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
   DEADLINE_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
+  UPLOAD_BYTES_PER_IP_PER_DAY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(200 * 1024 * 1024),
+  UPLOAD_TEMP_DIR: z.string().min(1).optional(),
+  UPLOAD_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -89,6 +99,12 @@ export type Config = {
   deadlineJobIntervalSeconds: number;
   /** Whether (or through how many proxies) to take the client address from X-Forwarded-For. */
   trustProxy: boolean | number;
+  /** Bytes of files one client address may store per day. */
+  uploadBytesPerIpPerDay: number;
+  /** Where a file waits while it arrives, before it goes into the database in one short transaction. */
+  uploadTempDir: string;
+  /** How often files attached to nothing for a day are deleted (and stale temporary files removed). */
+  uploadCleanupIntervalSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -124,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpFrom: e.SMTP_FROM,
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
     deadlineJobIntervalSeconds: e.DEADLINE_JOB_INTERVAL_SECONDS,
+    uploadBytesPerIpPerDay: e.UPLOAD_BYTES_PER_IP_PER_DAY,
+    uploadTempDir: e.UPLOAD_TEMP_DIR ?? path.join(tmpdir(), 'aftersales-uploads'),
+    uploadCleanupIntervalSeconds: e.UPLOAD_JOB_INTERVAL_SECONDS,
   };
 }
 

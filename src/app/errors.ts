@@ -9,6 +9,7 @@ export type AppErrorKind =
   | 'not_found'
   | 'gone'
   | 'conflict'
+  | 'too_large'
   | 'unsupported_media_type'
   | 'too_many_requests'
   | 'unavailable';

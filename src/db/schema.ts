@@ -35,6 +35,7 @@ import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
+import { UPLOAD_CHUNK_BYTES, type UploadKind, uploadKinds, uploadTicketPurposes } from '../domain/uploads.js';
 import {
   productCategories,
   type ProductCategory,
@@ -755,18 +756,47 @@ export const guestAccessTokens = pgTable(
   ],
 );
 
-/** Raw bytes in and out as Buffers: proofs of purchase and photos are small and kept with their data. */
+/**
+ * Raw bytes, for the migration's column types only: the app never sends or reads a bytea as a
+ * parameter — PGlite serialises one byte by byte in JavaScript (about a second per megabyte, and a
+ * hundred bytes of heap per byte) — but as base64 text through `decode`/`encode`
+ * (app/uploads/upload-content.ts).
+ */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 });
 
-export const uploadKinds = ['proof_of_purchase', 'photo', 'evidence'] as const;
-export type UploadKind = (typeof uploadKinds)[number];
+export { uploadKinds };
+export type { UploadKind };
+
+/**
+ * What lets someone without an account upload: a short-lived ticket a guest flow asks for
+ * (`POST /api/v1/uploads/tickets`), good for one file of the kind its flow takes. Only the token's
+ * SHA-256 is kept. The upload made with it names it, so the upload can later be attached only by whoever
+ * still holds the token (or by the signed-in person who made it).
+ */
+export const uploadTickets = pgTable(
+  'upload_tickets',
+  {
+    id: id(),
+    tokenHash: text('token_hash').notNull().unique(),
+    purpose: text('purpose', { enum: uploadTicketPurposes }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set by the upload that spent it, in that upload's transaction. */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('upload_tickets_purpose_check', oneOf(t.purpose, uploadTicketPurposes)),
+    index('upload_tickets_expires_at_idx').on(t.expiresAt),
+  ],
+);
 
 /**
  * Files people send: proofs of purchase and photos of a fault. Kept in the database rather than on a
- * disk beside it, so a backup, a transaction and a second server all see the same files.
+ * disk beside it, so a backup, a transaction and a second server all see the same files. The bytes are
+ * in `upload_chunks`; this row is what is known about them.
  */
 export const uploads = pgTable(
   'uploads',
@@ -778,14 +808,41 @@ export const uploads = pgTable(
     sizeBytes: integer('size_bytes').notNull(),
     sha256: text('sha256').notNull(),
     originalName: text('original_name'),
-    content: bytea('content').notNull(),
     /** `user:<id>` or `guest`. */
     uploadedBy: text('uploaded_by').notNull(),
+    /** The ticket a guest uploaded with; null for a signed-in uploader's file. */
+    ticketId: uuid('ticket_id').references(() => uploadTickets.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [
     check('uploads_kind_check', oneOf(t.kind, uploadKinds)),
-    check('uploads_size_check', sql`${t.sizeBytes} > 0 and ${t.sizeBytes} = octet_length(${t.content})`),
+    check('uploads_size_check', sql`${t.sizeBytes} > 0`),
+    index('uploads_created_at_idx').on(t.createdAt),
+    index('uploads_ticket_id_idx').on(t.ticketId),
+  ],
+);
+
+/**
+ * A file's bytes in fixed slices of UPLOAD_CHUNK_BYTES (the last one shorter), numbered from 0: each is
+ * written and read as one short statement, so no process ever holds a whole file, and a file is served
+ * slice by slice. Deleted with its upload.
+ */
+export const uploadChunks = pgTable(
+  'upload_chunks',
+  {
+    uploadId: uuid('upload_id')
+      .notNull()
+      .references(() => uploads.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    content: bytea('content').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.uploadId, t.seq] }),
+    check('upload_chunks_seq_check', sql`${t.seq} >= 0`),
+    check(
+      'upload_chunks_size_check',
+      sql`octet_length(${t.content}) between 1 and ${sql.raw(String(UPLOAD_CHUNK_BYTES))}`,
+    ),
   ],
 );
 

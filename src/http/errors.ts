@@ -12,6 +12,7 @@ const statusForKind: Record<AppErrorKind, number> = {
   not_found: 404,
   gone: 410,
   conflict: 409,
+  too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
   unavailable: 503,

@@ -48,6 +48,7 @@ import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
+import { startUploadCleanupJob } from './upload-cleanup-job.js';
 import { oemOrderRoutes } from './oem-orders/routes.js';
 import { oemDefectReportRoutes } from './oem-defect-reports/routes.js';
 import { excessResolutionRoutes } from './excess-resolutions/routes.js';
@@ -259,6 +260,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   }
   startCommitmentDeadlineJob(app, { intervalMs: deps.config.deadlineJobIntervalSeconds * 1000 });
+  startUploadCleanupJob(app, {
+    intervalMs: deps.config.uploadCleanupIntervalSeconds * 1000,
+    tempDir: deps.config.uploadTempDir,
+  });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

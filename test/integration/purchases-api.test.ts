@@ -376,7 +376,11 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
   });
 
   describe('registering a product I bought', () => {
-    const uploadProof = async (kind = 'proof_of_purchase', role: Role | 'anonymous' = 'customer') => {
+    const uploadProof = async (
+      kind = 'proof_of_purchase',
+      role: Role | 'anonymous' = 'customer',
+      ticket?: string,
+    ) => {
       const body = multipart(PNG);
       const res = await t.app.inject({
         method: 'POST',
@@ -385,6 +389,7 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
           ...body.headers,
           origin: ORIGIN,
           ...(role === 'anonymous' ? {} : { cookie: cookies.get(role) ?? '' }),
+          ...(ticket === undefined ? {} : { 'upload-ticket': ticket }),
         },
         payload: body.payload,
       });
@@ -438,10 +443,26 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
         proofUploadId: '00000000-0000-4000-8000-000000000000',
       });
       expect(unknown.statusCode).toBe(404);
-      const byGuest = await uploadProof('proof_of_purchase', 'anonymous');
+      // A receipt sent before signing in is the customer's who holds the ticket it was sent with.
+      const issued = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/uploads/tickets',
+        payload: { purpose: 'purchase.register' },
+      });
+      const uploadTicket = issued.json<{ ticket: string }>().ticket;
+      const byGuest = await uploadProof('proof_of_purchase', 'anonymous', uploadTicket);
       expect(
         (await api('customer', 'POST', '/api/v1/purchases/register', { ...body, proofUploadId: byGuest }))
           .statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await api('customer', 'POST', '/api/v1/purchases/register', {
+            ...body,
+            proofUploadId: byGuest,
+            uploadTicket,
+          })
+        ).statusCode,
       ).toBe(201);
       expect(
         (await api('dealer', 'POST', '/api/v1/purchases/register', { ...body, proofUploadId: byGuest }))

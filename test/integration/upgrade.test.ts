@@ -38,6 +38,15 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'previous-release
 const BACKFILLED_COLUMNS: Record<string, string> = {};
 
 /**
+ * Old columns a migration moved elsewhere (`schema.table.column` → an SQL expression over the upgraded
+ * table, aliased `t`, that gives each old row's value back): the value must have arrived whole.
+ */
+const MOVED_COLUMNS: Record<string, string> = {
+  // 0017: a file's bytes went into slices of 256 KiB in upload_chunks.
+  'public.uploads.content': `(select string_agg(c.content, ''::bytea order by c.seq) from public.upload_chunks c where c.upload_id = t.id)`,
+};
+
+/**
  * New tables a migration fills from the old data (`schema.table` → the rows it must have made, as SQL
  * over the upgraded database); every other new table starts empty.
  */
@@ -46,6 +55,8 @@ const BACKFILLED_TABLES: Record<string, string> = {
   'public.replacement_shipments': `select count(*) from public.excess_resolutions where remedy = 'replacement_shipment'`,
   // 0015: a row of totals for every lot an order shipped or a report named (test/integration/lot-totals.test.ts
   // checks what they hold).
+  // 0017: every file's bytes in slices of 256 KiB.
+  'public.upload_chunks': `select coalesce(sum((size_bytes + 262143) / 262144), 0) from public.uploads`,
   'public.oem_lot_totals': `select count(*) from (
       select product_id, lot from public.oem_defect_reports
       union select o.product_id, l.lot from public.oem_orders o, unnest(o.lots) as l(lot)
@@ -174,13 +185,18 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
         problems.push(`${table}: dropped by a migration`);
         continue;
       }
-      const kept = oldColumns.filter((c) => now.some((n) => n.name === c.name));
+      const moved = (c: Column) => MOVED_COLUMNS[`${table}.${c.name}`];
+      const kept = oldColumns.filter((c) => now.some((n) => n.name === c.name) || moved(c));
       if (kept.length < oldColumns.length) problems.push(`${table}: lost columns`);
+      const valuesNow = kept
+        .map((c) => (now.some((n) => n.name === c.name) ? `t.${ident(c.name)}` : moved(c)))
+        .map((v) => `(${v})::text`)
+        .join(', ');
       // Every fixture row is still there, every old column with its old value (a multiset difference).
       const missing = await count(
         db,
         `select count(*) from (select * from ${snapshotOf(table)} except all
-                                 select ${asText(kept)} from ${qualifiedName(table)}) gone`,
+                                 select ${valuesNow} from ${qualifiedName(table)} t) gone`,
       );
       if (missing > 0) problems.push(`${table}: ${missing} fixture rows changed or gone`);
       oldRows += fixture.tables[table] ?? 0;

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { writeUploadBytes } from '../../src/app/uploads/upload-content.js';
 import type { Database } from '../../src/db/client.js';
 import {
   defectReportEvidence,
@@ -30,11 +31,11 @@ export async function uploadMatrixFixtures(db: Database): Promise<[string, Scope
         mediaType: 'image/png',
         sizeBytes: PNG.length,
         sha256: 'fixture',
-        content: PNG,
         uploadedBy: 'system',
       })
       .returning({ id: uploads.id });
     if (!row) throw new Error('insert returned no upload');
+    await writeUploadBytes(db, row.id, PNG);
     return row.id;
   };
   const proofOn = async (buyer: string) => {

@@ -406,18 +406,22 @@ export async function orderView(
 
 /**
  * Evidence files for a report or an investigation: uploads that exist and that the actor may attach
- * (its own, or any for staff who may read every upload). Anything else is refused as unknown.
+ * (its own, or — for staff who may read every upload — any a guest did not send on a ticket). Anything
+ * else is refused as unknown.
  */
 export async function checkEvidence(db: Db, actor: Actor, uploadIds: readonly string[]): Promise<string[]> {
   const ids = [...new Set(uploadIds)];
   if (ids.length === 0) return [];
   const rows = await db
-    .select({ id: uploads.id, uploadedBy: uploads.uploadedBy })
+    .select({ id: uploads.id, uploadedBy: uploads.uploadedBy, ticketId: uploads.ticketId })
     .from(uploads)
     .where(inArray(uploads.id, ids));
   const mayReadAll = authorize(actor, 'uploads.read', {}) === 'allowed';
+  // A guest's file came for the flow its ticket names, and is attached only through it.
   const usable = new Set(
-    rows.filter((r) => mayReadAll || r.uploadedBy === auditActor(actor)).map((r) => r.id),
+    rows
+      .filter((r) => r.uploadedBy === auditActor(actor) || (mayReadAll && r.ticketId === null))
+      .map((r) => r.id),
   );
   const unknown = ids.filter((id) => !usable.has(id));
   if (unknown.length > 0) {

@@ -7,6 +7,7 @@ import { checkSaleItem } from '../../domain/purchases/sale.js';
 import { auditActor } from '../audit.js';
 import { forbidden } from '../access.js';
 import { AppError } from '../errors.js';
+import { ticketIdOf } from '../uploads/upload-tickets.js';
 import { type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
 import { lookupErrorKind } from './record-purchase.js';
 import { resolveSales, saleRaceConflict, writeSales } from './sales.js';
@@ -19,6 +20,8 @@ export type RegisterPurchaseInput = {
   dealerId?: string | undefined;
   /** From POST /api/v1/uploads?kind=proof_of_purchase. */
   proofUploadId: string;
+  /** The ticket the receipt was sent with before signing in. */
+  uploadTicket?: string | undefined;
 };
 
 const proofNotFound = { code: 'UPLOAD_NOT_FOUND', message: 'no such proof of purchase' };
@@ -56,13 +59,22 @@ export async function registerPurchase(
       if (!customer) throw new Error(`the customer record ${endUserId} of a signed-in customer is missing`);
 
       const [proof] = await tx
-        .select({ id: uploads.id, kind: uploads.kind, uploadedBy: uploads.uploadedBy })
+        .select({
+          id: uploads.id,
+          kind: uploads.kind,
+          uploadedBy: uploads.uploadedBy,
+          ticketId: uploads.ticketId,
+        })
         .from(uploads)
         .where(eq(uploads.id, input.proofUploadId))
         .limit(1);
-      // Someone else's upload is as unknown as one that does not exist; an anonymous one may be this
-      // customer's, sent before signing in.
-      if (!proof || (proof.uploadedBy !== 'guest' && proof.uploadedBy !== auditActor(actor))) {
+      // Someone else's upload is as unknown as one that does not exist. One sent before signing in is
+      // this customer's only if they still hold the ticket it was sent with.
+      const sentWithTicket =
+        proof?.ticketId != null &&
+        input.uploadTicket !== undefined &&
+        (await ticketIdOf(tx, input.uploadTicket, 'purchase.register')) === proof.ticketId;
+      if (!proof || (proof.uploadedBy !== auditActor(actor) && !sentWithTicket)) {
         throw new AppError('not_found', proofNotFound.code, proofNotFound.message);
       }
       if (proof.kind !== 'proof_of_purchase') {

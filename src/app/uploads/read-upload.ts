@@ -6,7 +6,8 @@ import { forbidden } from '../access.js';
 import { auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 
-export type StoredFile = { mediaType: string; content: Buffer };
+/** What is known of a stored file; its bytes are streamed from `upload_chunks` (upload-content.ts). */
+export type StoredFile = { id: string; mediaType: string; sizeBytes: number };
 
 const uploadNotFound = { code: 'UPLOAD_NOT_FOUND', message: 'no such file' };
 
@@ -39,11 +40,11 @@ export async function readUpload(
   const decision = authorize(actor, 'uploads.read', {});
   if (decision === 'forbidden') throw forbidden();
   const [row] = await deps.db
-    .select({ mediaType: uploads.mediaType, content: uploads.content, uploadedBy: uploads.uploadedBy })
+    .select({ mediaType: uploads.mediaType, sizeBytes: uploads.sizeBytes, uploadedBy: uploads.uploadedBy })
     .from(uploads)
     .where(eq(uploads.id, uploadId));
   if (!row) throw new AppError('not_found', uploadNotFound.code, uploadNotFound.message);
-  const file = { mediaType: row.mediaType, content: row.content };
+  const file = { id: uploadId, mediaType: row.mediaType, sizeBytes: row.sizeBytes };
   if (decision === 'allowed' || row.uploadedBy === auditActor(actor)) return file;
   const owners = await ownersOfUpload(deps.db, uploadId);
   if (owners.some((o) => authorize(actor, 'uploads.read', o) === 'allowed')) return file;

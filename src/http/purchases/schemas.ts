@@ -7,6 +7,7 @@ import {
 } from '../../domain/purchases/sale.js';
 import { windowCodes } from '../../domain/policy/schema.js';
 import { emailField, phoneField, textField } from '../reference-fields.js';
+import { uploadTicketField } from '../uploads/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
 
@@ -58,6 +59,11 @@ export const registerPurchaseRequestSchema = z
     purchaseDate: dayInputField,
     dealerId: z.uuid().optional().describe('The dealer who sold it, if known'),
     proofUploadId: z.uuid().describe('The receipt, from POST /api/v1/uploads?kind=proof_of_purchase'),
+    uploadTicket: uploadTicketField
+      .optional()
+      .describe(
+        'The ticket the receipt was sent with before signing in; not needed for a file sent signed in',
+      ),
   })
   .strict()
   .meta({ id: 'RegisterPurchaseRequest' });

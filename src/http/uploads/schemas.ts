@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { acceptedUploadTypes } from '../../domain/uploads.js';
+import { acceptedUploadTypes, uploadKinds, uploadTicketPurposes } from '../../domain/uploads.js';
 
 /* Browser-safe: the web app's upload fields use these. */
 
-export const uploadKindSchema = z.enum(['proof_of_purchase', 'photo', 'evidence']);
+export const uploadKindSchema = z.enum(uploadKinds);
 
 export const uploadQuerySchema = z.object({ kind: uploadKindSchema }).strict();
 
@@ -18,3 +18,33 @@ export const storedUploadSchema = z
   })
   .meta({ id: 'Upload' });
 export type StoredUploadResponse = z.infer<typeof storedUploadSchema>;
+
+/** An upload ticket as issued: 256 random bits, base64url. */
+export const uploadTicketField = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'is not an upload ticket')
+  .describe('An upload ticket from POST /api/v1/uploads/tickets');
+
+export const uploadHeadersSchema = z.looseObject({
+  'upload-ticket': uploadTicketField
+    .optional()
+    .describe('Without an account: the ticket the guest flow was given (POST /api/v1/uploads/tickets)'),
+});
+
+export const uploadTicketRequestSchema = z
+  .object({
+    purpose: z
+      .enum(uploadTicketPurposes)
+      .describe('The guest flow that takes the file: `purchase.register`, a receipt sent before signing in'),
+  })
+  .strict()
+  .meta({ id: 'UploadTicketRequest' });
+
+export const uploadTicketSchema = z
+  .object({
+    ticket: z.string().describe('Send it as the `Upload-Ticket` header with the file; shown once'),
+    purpose: z.enum(uploadTicketPurposes),
+    kinds: z.array(uploadKindSchema).describe('The kinds of file it takes'),
+    expiresAt: z.iso.datetime().describe('It takes one file until then'),
+  })
+  .meta({ id: 'UploadTicket' });
