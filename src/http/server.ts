@@ -47,6 +47,8 @@ import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
+import { COUNTER_PURGE_INTERVAL_MS, startCounterPurgeJob } from './counter-purge-job.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 import { oemOrderRoutes } from './oem-orders/routes.js';
 import { oemDefectReportRoutes } from './oem-defect-reports/routes.js';
 import { excessResolutionRoutes } from './excess-resolutions/routes.js';
@@ -168,6 +170,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Per-route limits only: a global limit would also count the static files of every page load.
   await app.register(fastifyRateLimit, {
     global: false,
+    // Counted in the database, so that every process on it counts a client once (rate-limit-store.ts).
+    store: databaseRateLimitStore({ db: deps.db, clock: deps.clock, log: app.log }),
+    // Fail closed: a limit that cannot be counted refuses (503) rather than letting guesses through.
+    // A route may opt out with `skipOnError: true` where running unlimited for a moment is harmless.
+    skipOnError: false,
     // Thrown as an AppError, so the one error handler shapes it like every other refusal.
     errorResponseBuilder: (_request, context) =>
       new AppError('too_many_requests', 'RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
@@ -257,6 +264,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   }
   startCommitmentDeadlineJob(app, { intervalMs: deps.config.deadlineJobIntervalSeconds * 1000 });
+  startCounterPurgeJob(app, { intervalMs: COUNTER_PURGE_INTERVAL_MS });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;
