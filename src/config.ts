@@ -33,6 +33,11 @@ const envSchema = z.object({
     .min(32, 'must be at least 32 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  MESSAGE_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' })
@@ -65,8 +70,13 @@ export type Config = {
    * session cookie must come from this origin.
    */
   publicUrl: URL;
-  /** Signs session cookies; when unset, a random one is made once and kept in the database. */
+  /**
+   * Signs session cookies and, unless MESSAGE_KEY is set, keys the sealing of links in queued messages.
+   * Required with PostgreSQL; the embedded demo makes one and keeps it in a file beside DATA_DIR.
+   */
   authSecret: string | undefined;
+  /** Seals the links in queued messages under a key of its own instead of one derived from AUTH_SECRET. */
+  messageKey: string | undefined;
   /** Per client IP, on sign-in, sign-up, password reset, invitations and guest look-ups. */
   authRateLimitPerMinute: number;
   /** Where e-mail goes out; without it, messages wait in the outbox. */
@@ -102,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Port 0 means "any free port", which no browser can be sent to; the real one is known only later.
     publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`),
     authSecret: e.AUTH_SECRET,
+    messageKey: e.MESSAGE_KEY,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     smtpUrl: e.SMTP_URL,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { dispatchOutbox, type Mailer } from '../app/outbox/dispatch-outbox.js';
+import type { MessageKey } from '../app/outbox/sealed-links.js';
 
 /**
  * The Message-ID of an outbox row's e-mail, the same every time it is sent: `<outbox id@sender's domain>`.
@@ -32,11 +33,16 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
  */
 export function startOutboxDispatcher(
   app: FastifyInstance,
-  options: { mailer: Mailer; intervalMs: number },
+  options: { mailer: Mailer; intervalMs: number; messageKey: MessageKey },
 ): void {
   let running: Promise<void> | undefined;
   const run = () => {
-    running ??= dispatchOutbox({ db: app.db.db, mailer: options.mailer, now: app.clock })
+    running ??= dispatchOutbox({
+      db: app.db.db,
+      mailer: options.mailer,
+      now: app.clock,
+      messageKey: options.messageKey,
+    })
       .then((result) => {
         if (result.sent + result.failed > 0) app.log.info(result, 'outbox dispatched');
       })

@@ -28,7 +28,9 @@ import { dealerRoutes } from './dealers/routes.js';
 import { serviceCenterRoutes } from './service-centers/routes.js';
 import { oemClientRoutes } from './oem-clients/routes.js';
 import { registerWebApp } from './web/routes.js';
-import { instanceSecret } from '../db/instance-settings.js';
+import type { MessageKey } from '../app/outbox/sealed-links.js';
+import { resolveInstanceSecrets } from './instance-secrets.js';
+import { sealQueuedLinks } from '../app/outbox/seal-queued-links.js';
 import { registerAccessControl } from './auth/actor.js';
 import { AUTH_BASE_PATH, createAuth } from './auth/auth.js';
 import { sessionLookup } from './auth/session-lookup.js';
@@ -64,6 +66,8 @@ declare module 'fastify' {
     /** The shell's one clock; the domain never reads it, it is handed the instant. */
     clock: () => Temporal.Instant;
     policies: PolicySource;
+    /** Seals the links that queued messages carry; never stored in the database. */
+    messageKey: MessageKey;
   }
 }
 
@@ -88,6 +92,8 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  // First: a server without its secrets must not start at all (and says how to make one).
+  const secrets = resolveInstanceSecrets(deps.config, deps.db.kind);
   const app = Fastify({
     logger:
       deps.logger === false
@@ -117,6 +123,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('db', deps.db);
   app.decorate('config', deps.config);
   app.decorate('clock', deps.clock);
+  app.decorate('messageKey', secrets.messageKey);
   app.decorate(
     'policies',
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
@@ -153,8 +160,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       done(err instanceof Error ? err : undefined);
     });
   });
-  const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
-  registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
+  const authSecret = secrets.authSecret;
+  const auth = createAuth({
+    db: deps.db.db,
+    config: deps.config,
+    secret: authSecret,
+    messageKey: secrets.messageKey,
+  });
+  registerAccessControl(app, auth, {
     exempt: [AUTH_BASE_PATH, '/api/docs', '/api/openapi.json'],
     sessionLookup: sessionLookup({
       db: deps.db.db,
@@ -257,9 +270,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
+  // Before the first dispatch: messages queued by an older release still hold their links in the clear.
+  app.addHook('onReady', async () => {
+    try {
+      const sealed = await sealQueuedLinks(deps.db.db, secrets.messageKey);
+      if (sealed > 0) app.log.info({ sealed }, 'links of queued messages sealed');
+    } catch (err) {
+      app.log.error({ err }, 'could not seal the links of queued messages');
+    }
+  });
   if (deps.config.smtpUrl) {
     startOutboxDispatcher(app, {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
+      messageKey: secrets.messageKey,
       intervalMs: deps.config.outboxIntervalSeconds * 1000,
     });
   }

@@ -4,13 +4,21 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '../..');
 export const bin = path.join(root, 'bin/aftersales.mjs');
 
-/** Starts `aftersales serve` as a user would, and waits for the URL it prints. */
+/** The AUTH_SECRET test processes on PostgreSQL run with (the same as test/support/app.ts's). */
+export const SERVE_AUTH_SECRET = 'test-auth-secret-of-at-least-32-characters';
+
+/**
+ * Starts `aftersales serve` as a user would, and waits for the URL it prints. On PostgreSQL it is
+ * given an AUTH_SECRET, as a real one must be, unless the test says otherwise (even as '').
+ */
 export function startServe(
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const merged = { ...process.env, ...env };
+  if (merged.DATABASE_URL && !('AUTH_SECRET' in env)) merged.AUTH_SECRET ??= SERVE_AUTH_SECRET;
   const child = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
