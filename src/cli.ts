@@ -58,6 +58,10 @@ async function openMigrated() {
 }
 
 async function serve(): Promise<void> {
+  // Before the database is touched: a server that could not start must not have migrated it.
+  const { resolveInstanceSecrets } = await import('./http/instance-secrets.js');
+  const settings = loadConfig();
+  resolveInstanceSecrets(settings, settings.databaseUrl ? 'postgres' : 'pglite');
   const { config, handle } = await openMigrated();
   const { seedDemoData } = await database();
   const { buildServer } = await import('./http/server.js');

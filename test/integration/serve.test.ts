@@ -61,6 +61,15 @@ describe('aftersales serve, as a user starts it', () => {
       stderr: expect.stringContaining('PORT') as string,
     });
   });
+
+  it('refuses to start on PostgreSQL without AUTH_SECRET, before touching the database, saying how to make one', async () => {
+    // Nothing listens on port 1: had the server tried the database first, the error would be another.
+    const env = { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', AUTH_SECRET: '' };
+    await expect(run(process.execPath, [bin, 'serve'], { cwd: root, env })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/AUTH_SECRET must be set[\s\S]*randomBytes\(32\)/) as string,
+    });
+  });
 });
 
 describe('aftersales create-admin, for an installation without demo data', () => {
