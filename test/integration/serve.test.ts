@@ -12,6 +12,8 @@ describe('aftersales serve, as a user starts it', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'aftersales-serve-'));
   afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    // The embedded server keeps its generated secret beside its data directory.
+    rmSync(`${dataDir}.secret`, { force: true });
   });
   const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' };
 
@@ -76,6 +78,8 @@ describe('aftersales create-admin, for an installation without demo data', () =>
   const dataDir = mkdtempSync(path.join(tmpdir(), 'aftersales-admin-'));
   afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    // The embedded server keeps its generated secret beside its data directory.
+    rmSync(`${dataDir}.secret`, { force: true });
   });
   const env = {
     ...process.env,
