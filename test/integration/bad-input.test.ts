@@ -65,19 +65,19 @@ const SESSION_COOKIE_NAME = 'aftersales.session_token';
  * request that wrote nothing was given none, so when it has not moved no table is read at all (on a
  * shared PostgreSQL server other databases move it too; then the tables are looked at).
  *
- * Nothing else may change on a refused request — Fastify's rate limits count in memory, better-auth's
- * own rate limiting is off, and the test's sessions are too young for better-auth to refresh them —
+ * Nothing else may change on a refused request — better-auth's own rate limiting is off, and the test's sessions are too young for better-auth to refresh them —
  * except what a refusal writes by design, below.
  */
 
 /**
  * What a refused request writes on purpose. A wrong password is refused (401) and must still count
  * towards its address's lockout: `sign_in_failures` is a rate-limit counter that lives in the database,
- * and the moment an address is locked is audited (`audit_events` rows `sign_in.locked_out`). Tables
- * are left out whole; rows matching a condition are left out of their table's digest.
+ * and the moment an address is locked is audited (`audit_events` rows `sign_in.locked_out`). The
+ * per-IP limits count every request, refused or not, in `rate_limit_counters` (shared by all processes).
+ * Tables are left out whole; rows matching a condition are left out of their table's digest.
  */
 const WRITTEN_WHEN_REFUSED: { tables: readonly string[]; rows: Readonly<Record<string, string>> } = {
-  tables: ['sign_in_failures'],
+  tables: ['sign_in_failures', 'rate_limit_counters'],
   rows: { audit_events: `action = 'sign_in.locked_out'` },
 };
 
