@@ -229,7 +229,9 @@ export const BENCH_ORIGIN = 'http://localhost:3000';
 export type DatabaseTarget = { name: 'PGlite'; dataDir: string } | { name: 'PostgreSQL'; url: string };
 
 function databaseEnv(database: DatabaseTarget): NodeJS.ProcessEnv {
+  // A server on PostgreSQL needs its secret from the environment; one for both keeps them alike.
+  const secret = { AUTH_SECRET: 'bench-auth-secret-of-at-least-32-characters' };
   return database.name === 'PGlite'
-    ? { DATA_DIR: database.dataDir, DATABASE_URL: '' }
-    : { DATABASE_URL: database.url };
+    ? { ...secret, DATA_DIR: database.dataDir, DATABASE_URL: '' }
+    : { ...secret, DATABASE_URL: database.url };
 }

@@ -27,6 +27,7 @@ try {
   const prepared = await prepare(handle);
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    AUTH_SECRET: 'bench-auth-secret-of-at-least-32-characters',
     STORE_TIME_ZONE: 'Asia/Shanghai',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000000',

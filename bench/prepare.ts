@@ -87,7 +87,12 @@ export async function prepare(handle: DatabaseHandle): Promise<Prepared> {
     await db.select({ id: benchBaseline.id }).from(benchBaseline).limit(BASELINE_ROWS)
   ).map((r) => r.id);
 
-  const config = loadConfig({ LOG_LEVEL: 'silent', STORE_TIME_ZONE, AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    AUTH_SECRET: 'bench-auth-secret-of-at-least-32-characters',
+    STORE_TIME_ZONE,
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+  });
   const app = await buildServer({ db: handle, config, clock: () => Temporal.Now.instant(), logger: false });
   try {
     const dealer = await signIn(app, 'dealer');

@@ -87,6 +87,10 @@ async function hasActiveAdmin(db: import('./db/client.js').Database): Promise<bo
 }
 
 async function serve(): Promise<void> {
+  // Before the database is touched: a server that could not start must not have migrated it.
+  const { resolveInstanceSecrets } = await import('./http/instance-secrets.js');
+  const settings = loadConfig();
+  resolveInstanceSecrets(settings, settings.databaseUrl ? 'postgres' : 'pglite');
   const opened = await openMigrated();
   const { handle } = opened;
   let { config } = opened;

@@ -36,6 +36,11 @@ const envSchema = z.object({
     .min(32, 'must be at least 32 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  MESSAGE_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   AUTH_MAIL_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   AUTH_MAIL_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
@@ -81,8 +86,13 @@ export type Config = {
   publicUrl: URL;
   /** PUBLIC_URL was not set: it is http://localhost:PORT, and follows the port actually listened on. */
   publicUrlIsDefault: boolean;
-  /** Signs session cookies; when unset, a random one is made once and kept in the database. */
+  /**
+   * Signs session cookies and, unless MESSAGE_KEY is set, keys the sealing of links in queued messages.
+   * Required with PostgreSQL; the embedded demo makes one and keeps it in a file beside DATA_DIR.
+   */
   authSecret: string | undefined;
+  /** Seals the links in queued messages under a key of its own instead of one derived from AUTH_SECRET. */
+  messageKey: string | undefined;
   /** Per client IP, on sign-in, sign-up, password reset, invitations and guest look-ups. */
   authRateLimitPerMinute: number;
   /**
@@ -132,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`),
     publicUrlIsDefault: e.PUBLIC_URL === undefined,
     authSecret: e.AUTH_SECRET,
+    messageKey: e.MESSAGE_KEY,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     authMailPerAddressPerHour: e.AUTH_MAIL_PER_ADDRESS_PER_HOUR,
     authMailPerIpPerHour: e.AUTH_MAIL_PER_IP_PER_HOUR,

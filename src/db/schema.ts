@@ -478,7 +478,13 @@ export const outbox = pgTable(
     topic: text('topic').notNull(),
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
+    /** The text to send; a link that acts for the recipient shows here without its secret. */
     body: text('body').notNull(),
+    /**
+     * That link, whole, sealed (AES-256-GCM) under a key kept out of the database; the dispatcher puts
+     * it back into the body when it sends (app/outbox/sealed-links.ts).
+     */
+    sealedLink: text('sealed_link'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
@@ -649,8 +655,9 @@ export const invitations = pgTable(
 );
 
 /**
- * Values the instance makes once and every process shares (the session-signing secret when
- * AUTH_SECRET is not set), so that processes behind one load balancer agree and restarts keep sessions.
+ * Values the instance makes once and every process shares. Never a secret: the session-signing
+ * secret was kept here once (migration 0017 removed it); secrets now come from the environment or the
+ * embedded demo's file beside DATA_DIR (http/instance-secrets.ts).
  */
 export const instanceSettings = pgTable('instance_settings', {
   key: text('key').primaryKey(),

@@ -13,6 +13,7 @@ export function headerValue(name: string, value: string): string {
   if (problem) throw new Error(`refusing to send: the ${name} ${problem.message}`);
   return value;
 }
+import type { MessageKey } from '../app/outbox/sealed-links.js';
 
 /**
  * The Message-ID of an outbox row's e-mail, the same every time it is sent: `<outbox id@sender's domain>`.
@@ -45,11 +46,16 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
  */
 export function startOutboxDispatcher(
   app: FastifyInstance,
-  options: { mailer: Mailer; intervalMs: number },
+  options: { mailer: Mailer; intervalMs: number; messageKey: MessageKey },
 ): void {
   let running: Promise<void> | undefined;
   const run = () => {
-    running ??= dispatchOutbox({ db: app.db.db, mailer: options.mailer, now: app.clock })
+    running ??= dispatchOutbox({
+      db: app.db.db,
+      mailer: options.mailer,
+      now: app.clock,
+      messageKey: options.messageKey,
+    })
       .then((result) => {
         if (result.sent + result.failed > 0) app.log.info(result, 'outbox dispatched');
       })

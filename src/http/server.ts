@@ -29,7 +29,9 @@ import { dealerRoutes } from './dealers/routes.js';
 import { serviceCenterRoutes } from './service-centers/routes.js';
 import { oemClientRoutes } from './oem-clients/routes.js';
 import { registerWebApp } from './web/routes.js';
-import { instanceSecret } from '../db/instance-settings.js';
+import type { MessageKey } from '../app/outbox/sealed-links.js';
+import { resolveInstanceSecrets } from './instance-secrets.js';
+import { sealQueuedLinks } from '../app/outbox/seal-queued-links.js';
 import { registerAccessControl } from './auth/actor.js';
 import { AUTH_BASE_PATH, createAuth } from './auth/auth.js';
 import { sessionLookup } from './auth/session-lookup.js';
@@ -49,6 +51,8 @@ import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { startUploadCleanupJob } from './upload-cleanup-job.js';
+import { COUNTER_PURGE_INTERVAL_MS, startCounterPurgeJob } from './counter-purge-job.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 import { oemOrderRoutes } from './oem-orders/routes.js';
 import { oemDefectReportRoutes } from './oem-defect-reports/routes.js';
 import { excessResolutionRoutes } from './excess-resolutions/routes.js';
@@ -64,6 +68,8 @@ declare module 'fastify' {
     /** The shell's one clock; the domain never reads it, it is handed the instant. */
     clock: () => Temporal.Instant;
     policies: PolicySource;
+    /** Seals the links that queued messages carry; never stored in the database. */
+    messageKey: MessageKey;
   }
 }
 
@@ -88,6 +94,8 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  // First: a server without its secrets must not start at all (and says how to make one).
+  const secrets = resolveInstanceSecrets(deps.config, deps.db.kind);
   const app = Fastify({
     logger:
       deps.logger === false
@@ -117,6 +125,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('db', deps.db);
   app.decorate('config', deps.config);
   app.decorate('clock', deps.clock);
+  app.decorate('messageKey', secrets.messageKey);
   app.decorate(
     'policies',
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
@@ -154,8 +163,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       done(err instanceof Error ? err : undefined);
     });
   });
-  const authSecret = deps.config.authSecret ?? (await instanceSecret(deps.db.db, 'auth_secret'));
-  registerAccessControl(app, createAuth({ db: deps.db.db, config: deps.config, secret: authSecret }), {
+  const authSecret = secrets.authSecret;
+  const auth = createAuth({
+    db: deps.db.db,
+    config: deps.config,
+    secret: authSecret,
+    messageKey: secrets.messageKey,
+  });
+  registerAccessControl(app, auth, {
     exempt: [AUTH_BASE_PATH, '/api/docs', '/api/openapi.json'],
     sessionLookup: sessionLookup({
       db: deps.db.db,
@@ -171,6 +186,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Per-route limits only: a global limit would also count the static files of every page load.
   await app.register(fastifyRateLimit, {
     global: false,
+    // Counted in the database, so that every process on it counts a client once (rate-limit-store.ts).
+    store: databaseRateLimitStore({ db: deps.db, clock: deps.clock, log: app.log }),
+    // Fail closed: a limit that cannot be counted refuses (503) rather than letting guesses through.
+    // A route may opt out with `skipOnError: true` where running unlimited for a moment is harmless.
+    skipOnError: false,
     // Thrown as an AppError, so the one error handler shapes it like every other refusal.
     errorResponseBuilder: (_request, context) =>
       new AppError('too_many_requests', 'RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
@@ -253,9 +273,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
+  // Before the first dispatch: messages queued by an older release still hold their links in the clear.
+  app.addHook('onReady', async () => {
+    try {
+      const sealed = await sealQueuedLinks(deps.db.db, secrets.messageKey);
+      if (sealed > 0) app.log.info({ sealed }, 'links of queued messages sealed');
+    } catch (err) {
+      app.log.error({ err }, 'could not seal the links of queued messages');
+    }
+  });
   if (deps.config.smtpUrl) {
     startOutboxDispatcher(app, {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
+      messageKey: secrets.messageKey,
       intervalMs: deps.config.outboxIntervalSeconds * 1000,
     });
   }
@@ -264,6 +294,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     intervalMs: deps.config.uploadCleanupIntervalSeconds * 1000,
     tempDir: deps.config.uploadTempDir,
   });
+  startCounterPurgeJob(app, { intervalMs: COUNTER_PURGE_INTERVAL_MS });
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

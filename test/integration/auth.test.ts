@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditEvents, outbox, sessions, users } from '../../src/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/db/seed.js';
 import { Temporal } from '../../src/domain/calendar.js';
-import { useTestApp } from '../support/app.js';
+import { sentText, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import { ORIGIN, sessionCookie, signIn as signInAs } from '../support/sessions.js';
 
@@ -112,7 +112,7 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
 
     const [message] = await t.db.db.select().from(outbox).where(eq(outbox.recipient, email));
     expect(message?.topic).toBe('account.email_verification');
-    const link = new URL(/(https?:\/\/\S+)/.exec(message?.body ?? '')?.[1] ?? 'http://none');
+    const link = new URL(/(https?:\/\/\S+)/.exec(sentText(message))?.[1] ?? 'http://none');
     const verify = await t.app.inject({ method: 'GET', url: link.pathname + link.search });
     expect(verify.statusCode, verify.body).toBeLessThan(400);
     expect((await signIn(email, 'long-enough-password')).statusCode).toBe(200);
@@ -139,7 +139,7 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
     expect(ask.statusCode, ask.body).toBe(200);
     const [message] = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'account.password_reset'));
     expect(message?.recipient).toBe(email);
-    const link = /(https?:\/\/\S+)/.exec(message?.body ?? '')?.[1] ?? '';
+    const link = /(https?:\/\/\S+)/.exec(sentText(message))?.[1] ?? '';
     const followed = await t.app.inject({
       method: 'GET',
       url: new URL(link).pathname + new URL(link).search,
@@ -180,9 +180,9 @@ describe.each(testDatabases())('accounts on $name', (testDb) => {
     expect(invite.statusCode, invite.body).toBe(201);
     expect(invite.json()).toMatchObject({ email: 'new.tech@halotek.example.com', status: 'pending' });
     const [message] = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'account.invitation'));
-    const token = new URL(
-      /(https?:\/\/\S+)/.exec(message?.body ?? '')?.[1] ?? 'http://none',
-    ).searchParams.get('token');
+    const token = new URL(/(https?:\/\/\S+)/.exec(sentText(message))?.[1] ?? 'http://none').searchParams.get(
+      'token',
+    );
     const accept = () =>
       t.app.inject({
         method: 'POST',

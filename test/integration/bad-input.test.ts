@@ -70,8 +70,7 @@ const SESSION_COOKIE_NAME = 'aftersales.session_token';
  * request that wrote nothing was given none, so when it has not moved no table is read at all (on a
  * shared PostgreSQL server other databases move it too; then the tables are looked at).
  *
- * Nothing else may change on a refused request — Fastify's rate limits count in memory, better-auth's
- * own rate limiting is off, and the test's sessions are too young for better-auth to refresh them —
+ * Nothing else may change on a refused request — better-auth's own rate limiting is off, and the test's sessions are too young for better-auth to refresh them —
  * except what a refusal writes by design, below.
  */
 
@@ -81,7 +80,7 @@ const SESSION_COOKIE_NAME = 'aftersales.session_token';
  * and the moment a client or the address is locked is audited (`audit_events` rows `sign_in.locked_out`,
  * `sign_in.address_locked_out`) and, for the address, its owner told (an `outbox` row). A request asking
  * for a message counts against its address's and client's limits before better-auth may refuse it
- * (`rate_limit_counters`). Tables are left out whole; rows matching a condition are left out of their
+ * (`rate_limit_counters`, where the per-IP limits of every process also count every request, refused or not). Tables are left out whole; rows matching a condition are left out of their
  * table's digest.
  */
 const WRITTEN_WHEN_REFUSED: { tables: readonly string[]; rows: Readonly<Record<string, string>> } = {

@@ -80,6 +80,7 @@ async function target(name: string): Promise<Target> {
       env: { DATA_DIR: dataDir, DATABASE_URL: '' },
       cleanup: () => {
         rmSync(dataDir, { recursive: true, force: true });
+        rmSync(`${dataDir}.secret`, { force: true });
         return Promise.resolve();
       },
     };

@@ -16,7 +16,7 @@ import type {
   MaintenanceOrderDetailResponse,
   MaintenanceOrderResponse,
 } from '../../src/http/maintenance/schemas.js';
-import { useTestApp } from '../support/app.js';
+import { sentText, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import { claimOn, purchaseFor, TEST_TODAY, wangFangPurchase } from '../support/maintenance.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
@@ -133,7 +133,7 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(message?.body).toContain('请将故障部件寄至');
     expect(message?.body).toContain(DEMO_SERVICE_CENTERS[0].address);
     expect(message?.body).toContain(DEMO_SERVICE_CENTERS[0].phone);
-    const link = /http:\/\/localhost:3000\/track\?token=[\w-]+/.exec(message?.body ?? '')?.[0];
+    const link = /http:\/\/localhost:3000\/track\?token=[\w-]+/.exec(sentText(message))?.[0];
     expect(link).toBeDefined();
     const token = new URL(link ?? 'http://x').searchParams.get('token');
     const tracked = await t.app.inject({ method: 'POST', url: '/api/v1/tracking/link', payload: { token } });

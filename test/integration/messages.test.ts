@@ -7,7 +7,7 @@ import type { Role } from '../../src/domain/access/access.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { messageStatuses } from '../../src/domain/outbox/message-status.js';
 import type { Message } from '../../src/http/messages/schemas.js';
-import { useTestApp } from '../support/app.js';
+import { sentText, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -136,7 +136,7 @@ describe.each(testDatabases())('messages, as staff see the outbox, on $name', (t
     });
     expect(res.statusCode).toBe(200);
     const [row] = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'account.password_reset'));
-    const token = /reset-password\/([^/?\s]+)/.exec(row?.body ?? '')?.[1];
+    const token = /reset-password\/([^/?\s]+)/.exec(sentText(row))?.[1];
     expect(token).toBeTruthy();
     const [shown] = await list('support', `?topic=account.password_reset`);
     expect(shown?.body).toContain('/reset-password/…');

@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/db/seed.js';
 import { Temporal } from '../../src/domain/calendar.js';
-import { useTestApp } from '../support/app.js';
+import { TEST_MESSAGE_KEY, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import { ORIGIN } from '../support/sessions.js';
 import { startSmtpServer } from '../support/smtp.js';
@@ -101,7 +101,12 @@ describe.each(testDatabases())('the outbox on $name', (testDb) => {
 
     it('retries a refused message later, with backoff, and keeps phone numbers for another channel', async () => {
       await handle.db.insert(outbox).values([message('wang.fang@example.com'), message('+86 139 1021 7784')]);
-      const deps = (at: Temporal.Instant) => ({ db: handle.db, mailer: mailerFor(smtp.url), now: () => at });
+      const deps = (at: Temporal.Instant) => ({
+        db: handle.db,
+        mailer: mailerFor(smtp.url),
+        now: () => at,
+        messageKey: TEST_MESSAGE_KEY,
+      });
 
       smtp.reject.now = true;
       expect(await dispatchOutbox(deps(T0))).toEqual({ sent: 0, failed: 1 });
@@ -125,7 +130,12 @@ describe.each(testDatabases())('the outbox on $name', (testDb) => {
     it('sends each message once when two dispatchers run at the same time', async () => {
       const recipients = Array.from({ length: 12 }, (_, i) => `parallel${i}@example.com`);
       await handle.db.insert(outbox).values(recipients.map(message));
-      const deps = { db: handle.db, mailer: mailerFor(smtp.url), now: () => T0.add({ hours: 1 }) };
+      const deps = {
+        db: handle.db,
+        mailer: mailerFor(smtp.url),
+        now: () => T0.add({ hours: 1 }),
+        messageKey: TEST_MESSAGE_KEY,
+      };
       const results = await Promise.all([
         dispatchOutbox(deps, { batchSize: 7 }),
         dispatchOutbox(deps, { batchSize: 7 }),

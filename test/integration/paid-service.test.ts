@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, guestAccessTokens, outbox, quotes } from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
-import { useTestApp } from '../support/app.js';
+import { sentText, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import {
   claimOn,
@@ -79,7 +79,7 @@ describe.each(testDatabases())('paid service on $name', (testDb) => {
     const [message] = (await t.db.db.select().from(outbox).where(eq(outbox.topic, 'quote.sent'))).filter(
       (m) => m.payload.quoteId === quote.id,
     );
-    const link = /http:\/\/localhost:3000\/quote\?token=([\w-]+)/.exec(message?.body ?? '');
+    const link = /http:\/\/localhost:3000\/quote\?token=([\w-]+)/.exec(sentText(message));
     if (!link?.[1]) throw new Error(`no link in ${message?.body}`);
     return link[1];
   };

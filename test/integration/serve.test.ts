@@ -32,6 +32,8 @@ describe('aftersales serve, as a user starts it', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'aftersales-serve-'));
   afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    // The embedded server keeps its generated secret beside its data directory.
+    rmSync(`${dataDir}.secret`, { force: true });
   });
   const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' };
 
@@ -117,12 +119,23 @@ describe('aftersales serve, as a user starts it', () => {
       stderr: expect.stringContaining('PORT') as string,
     });
   });
+
+  it('refuses to start on PostgreSQL without AUTH_SECRET, before touching the database, saying how to make one', async () => {
+    // Nothing listens on port 1: had the server tried the database first, the error would be another.
+    const env = { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', AUTH_SECRET: '' };
+    await expect(run(process.execPath, [bin, 'serve'], { cwd: root, env })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/AUTH_SECRET must be set[\s\S]*randomBytes\(32\)/) as string,
+    });
+  });
 });
 
 describe('aftersales create-admin, for an installation without demo data', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'aftersales-admin-'));
   afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    // The embedded server keeps its generated secret beside its data directory.
+    rmSync(`${dataDir}.secret`, { force: true });
   });
   const env = {
     ...process.env,

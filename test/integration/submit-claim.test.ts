@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedPolicySource } from '../../src/app/policies/policy-source.js';
 import { submitClaim, type SubmitClaimDeps } from '../../src/app/claims/submit-claim.js';
+import { TEST_MESSAGE_KEY } from '../support/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { auditEvents, claims, outbox, purchases } from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
@@ -25,6 +26,7 @@ describe.each(testDatabases())('submitting a claim on $name', (testDb) => {
       storeTimeZone: 'Asia/Shanghai',
       now: () => Temporal.Instant.from('2026-11-25T04:00:00Z'),
       publicUrl: new URL('http://localhost:3000'),
+      messageKey: TEST_MESSAGE_KEY,
     };
     const rows = await handle.db
       .select({ id: purchases.id, endUserId: purchases.endUserId, purchaseDate: purchases.purchaseDate })

@@ -63,6 +63,25 @@ const BACKFILLED_TABLES: Record<string, string> = {
       union select o.product_id, e.value->>'lot' from public.oem_orders o, jsonb_array_elements(o.lot_details) as e) as lots`,
 };
 
+/**
+ * Old rows a migration changes or removes on purpose (`schema.table` → which, as a condition over the
+ * old columns as text, and why); every other fixture row must come through unchanged.
+ */
+const CHANGED_ROWS: Record<string, { where: string; why: string }> = {
+  'public.instance_settings': {
+    where: `key = 'auth_secret'`,
+    why: '0017: the session secret no longer lives in the database it protects',
+  },
+  'public.outbox': {
+    where: `sent_at is not null and (body ~ '[?&](token|code)=' or body ~ '/reset-password/')`,
+    why: '0017: sent messages keep no live link',
+  },
+  'public.verifications': {
+    where: `identifier like 'reset-password:%'`,
+    why: '0017: better-auth keeps password-reset tokens hashed',
+  },
+};
+
 const SNAPSHOT = 'upgrade_fixture_snapshot';
 
 type Column = { name: string; default: string | null };
@@ -195,7 +214,9 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
       // Every fixture row is still there, every old column with its old value (a multiset difference).
       const missing = await count(
         db,
-        `select count(*) from (select * from ${snapshotOf(table)} except all
+        `select count(*) from (select * from ${snapshotOf(table)}
+                                 ${CHANGED_ROWS[table] ? `where not (${CHANGED_ROWS[table].where})` : ''}
+                               except all
                                  select ${valuesNow} from ${qualifiedName(table)} t) gone`,
       );
       if (missing > 0) problems.push(`${table}: ${missing} fixture rows changed or gone`);

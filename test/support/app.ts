@@ -4,16 +4,32 @@ import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { buildServer } from '../../src/http/server.js';
+import { messageKeyFrom } from '../../src/app/outbox/sealed-links.js';
+import { messageText } from '../../src/app/outbox/dispatch-outbox.js';
 
 /** A fixed instant, so "today" in a test never depends on the day the suite runs. */
 export const TEST_NOW = Temporal.Instant.from('2026-11-25T04:00:00Z');
+
+/**
+ * Test servers run with a known AUTH_SECRET, as a server on PostgreSQL must (the embedded demo's
+ * generated one would be a file beside ./data); the message key is the one it derives.
+ */
+export const TEST_AUTH_SECRET = 'test-auth-secret-of-at-least-32-characters';
+export const TEST_MESSAGE_KEY = messageKeyFrom(TEST_AUTH_SECRET);
+
+/** An outbox row's text as the mail server receives it: its sealed link opened and put back. */
+export function sentText(
+  message: { body: string; sealedLink: string | null; recipient: string } | undefined,
+): string {
+  return message ? messageText(TEST_MESSAGE_KEY, message) : '';
+}
 
 export async function buildTestApp(
   db: DatabaseHandle,
   env: NodeJS.ProcessEnv = {},
   clock: () => Temporal.Instant = () => TEST_NOW,
 ): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_SECRET: TEST_AUTH_SECRET, ...env });
   const app = await buildServer({ db, config, clock, logger: false });
   await app.ready();
   return app;

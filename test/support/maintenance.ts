@@ -17,7 +17,7 @@ import { Temporal } from '../../src/domain/calendar.js';
 import { maintenanceNumberFor } from '../../src/domain/maintenance/maintenance-number.js';
 import type { MaintenanceState } from '../../src/domain/maintenance/state-machine.js';
 import type { RemedyCode } from '../../src/domain/policy/schema.js';
-import { TEST_NOW } from './app.js';
+import { TEST_MESSAGE_KEY, TEST_NOW } from './app.js';
 
 /*
  * Claims and maintenance orders for tests of the repair flow, made without the claims API (built
@@ -77,6 +77,7 @@ export async function claimOn(
       storeTimeZone: 'Asia/Shanghai',
       now: () => TEST_NOW,
       publicUrl: new URL('http://localhost:3000'),
+      messageKey: TEST_MESSAGE_KEY,
     },
     {
       purchaseId,

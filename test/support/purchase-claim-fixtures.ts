@@ -38,6 +38,7 @@ export async function purchaseAndClaimMatrixFixtures(
           storeTimeZone: app.config.storeTimeZone,
           now: () => TEST_NOW,
           publicUrl: app.config.publicUrl,
+          messageKey: app.messageKey,
         },
         {
           purchaseId: purchase.id,

@@ -4,16 +4,22 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '../..');
 export const bin = path.join(root, 'bin/aftersales.mjs');
 
+/** The AUTH_SECRET test processes on PostgreSQL run with (the same as test/support/app.ts's). */
+export const SERVE_AUTH_SECRET = 'test-auth-secret-of-at-least-32-characters';
+
 /**
  * Starts `aftersales serve` as a user would, and waits for the URLs it prints: `publicUrl`, the one it
  * tells people to open (PUBLIC_URL), and `url`, the one it listens on (what a test can always reach).
+ * On PostgreSQL it is given an AUTH_SECRET, as a real one must be, unless the test says otherwise.
  */
 export function startServe(
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; url: string; publicUrl: string; output: () => string }> {
+  const merged = { ...process.env, ...env };
+  if (merged.DATABASE_URL && !('AUTH_SECRET' in env)) merged.AUTH_SECRET ??= SERVE_AUTH_SECRET;
   const child = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -7,13 +7,14 @@ import { outbox } from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
 import { calendarDateIn, Temporal } from '../../src/domain/calendar.js';
 import { buildServer } from '../../src/http/server.js';
+import { sentText, TEST_AUTH_SECRET } from './app.js';
 import { type TestDatabase, testDatabases } from './databases.js';
 
 export type TestServer = {
   url: string;
   /** The database behind the server, for what a test must check outside the browser (the outbox). */
   db: DatabaseHandle;
-  /** The newest message to one recipient through the outbox, or undefined. */
+  /** The newest message to one recipient through the outbox, as it is e-mailed (link whole), or undefined. */
   latestMessageTo(recipient: string): Promise<{ topic: string; subject: string; body: string } | undefined>;
   close(): Promise<void>;
 };
@@ -46,6 +47,7 @@ export async function startTestServer(database?: TestDatabase): Promise<TestServ
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    AUTH_SECRET: TEST_AUTH_SECRET,
     WEB_DIST_DIR: inject('e2eWebDist'),
     PUBLIC_URL: url,
     // Every browser of a suite signs in from 127.0.0.1: the per-IP limit would count them all as one.
@@ -61,12 +63,18 @@ export async function startTestServer(database?: TestDatabase): Promise<TestServ
     db,
     async latestMessageTo(recipient) {
       const [message] = await db.db
-        .select({ topic: outbox.topic, subject: outbox.subject, body: outbox.body })
+        .select({
+          topic: outbox.topic,
+          subject: outbox.subject,
+          body: outbox.body,
+          sealedLink: outbox.sealedLink,
+          recipient: outbox.recipient,
+        })
         .from(outbox)
         .where(eq(outbox.recipient, recipient))
         .orderBy(desc(outbox.createdAt))
         .limit(1);
-      return message;
+      return message && { topic: message.topic, subject: message.subject, body: sentText(message) };
     },
     close: async () => {
       await app.close();

@@ -19,7 +19,7 @@ import type { Role } from '../../src/domain/access/access.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { maintenanceNumberFor } from '../../src/domain/maintenance/maintenance-number.js';
 import type { Cause } from '../../src/domain/policy/evaluate.js';
-import { TEST_NOW } from './app.js';
+import { TEST_MESSAGE_KEY, TEST_NOW } from './app.js';
 
 /*
  * Claims, maintenance orders, dealer remedies and quotes for tests, made without the APIs of the areas
@@ -88,6 +88,7 @@ export async function claimOn(
       storeTimeZone: 'Asia/Shanghai',
       now: () => TEST_NOW,
       publicUrl: new URL('http://localhost:3000'),
+      messageKey: TEST_MESSAGE_KEY,
     },
     { purchaseId, endUserId, cause, description: 'Stopped working', actor: 'system' },
   );

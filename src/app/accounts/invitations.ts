@@ -6,6 +6,7 @@ import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
 import { invitationMessage } from './messages.js';
 import { resolveStaffScope, type StaffScopeInput } from './scope.js';
 import { hashToken, newOneTimeToken, normalizeEmail } from './tokens.js';
@@ -29,7 +30,13 @@ export type InvitationView = {
   acceptedUserId: string | null;
 };
 
-export type InvitationDeps = { db: Database; now: () => Temporal.Instant; publicUrl: URL };
+export type InvitationDeps = {
+  db: Database;
+  now: () => Temporal.Instant;
+  publicUrl: URL;
+  /** Seals the link in the invitation's message. */
+  messageKey: MessageKey;
+};
 
 function statusOf(row: Invitation, now: Temporal.Instant): InvitationStatus {
   if (row.acceptedAt) return 'accepted';
@@ -62,7 +69,8 @@ export function invitationLink(publicUrl: URL, token: string): string {
 
 /**
  * An admin invites someone with a role (and its scope). The invitation, its message with the one-time
- * link and the audit event are one transaction; the token itself is stored nowhere but in the message.
+ * link and the audit event are one transaction; the token itself is stored nowhere but sealed in the
+ * message.
  */
 export async function createInvitation(
   deps: InvitationDeps,
@@ -101,7 +109,7 @@ export async function createInvitation(
         invitationId: row.id,
         email,
         role: input.role,
-        link: invitationLink(deps.publicUrl, token),
+        link: sealLink(deps.messageKey, { url: invitationLink(deps.publicUrl, token), recipient: email }),
         expiresAt,
       }),
     );

@@ -22,6 +22,7 @@ import { AppError } from '../errors.js';
 import { claimContextColumns, type ClaimView, claimViewOf } from './claim-view.js';
 import { mintGuestLink } from '../guest/guest-links.js';
 import type { PolicySource } from '../policies/policy-source.js';
+import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
 
 export type SubmitClaimInput = {
   purchaseId: string;
@@ -59,7 +60,7 @@ export type SubmittedClaim = {
   replayed: boolean;
   /**
    * The link that lets whoever reported it follow the claim without an account. Only the first answer
-   * carries it (only its hash is kept); it is also in the acknowledgement message.
+   * carries it (only its hash is kept); it is also in the acknowledgement message, sealed.
    */
   trackingUrl: string | null;
   /** The new claim as the API shows it; a replay reads it afresh. */
@@ -73,6 +74,8 @@ export type SubmitClaimDeps = {
   now: () => Temporal.Instant;
   /** Where links in messages point. */
   publicUrl: URL;
+  /** Seals the tracking link in the acknowledgement. */
+  messageKey: MessageKey;
 };
 
 type ClaimRow = typeof claims.$inferSelect;
@@ -202,8 +205,9 @@ const writeClaim = rawStatement<{
     insert into ${guestAccessTokens} (token_hash, purpose, claim_id, expires_at)
     select ${p('tokenHash')}, 'claim.track', claim.id, ${p('linkExpiresAt')}::timestamptz from claim
   ), acknowledgement as (
-    insert into ${outbox} (topic, recipient, subject, body, payload)
-    select 'claim.received', ${p('recipient')}::text, ${p('subject')}, ${p('body')}, ${p('payload')}::jsonb
+    insert into ${outbox} (topic, recipient, subject, body, sealed_link, payload)
+    select 'claim.received', ${p('recipient')}::text, ${p('subject')}, ${p('body')}, ${p('sealedLink')}::text,
+           ${p('payload')}::jsonb
     from claim where ${p('recipient')}::text is not null
   )
   select id, status, version,
@@ -244,6 +248,8 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
   );
   const claimId = randomUUID();
   const tracking = mintGuestLink({ purpose: 'claim.track', now: deps.now(), publicUrl: deps.publicUrl });
+  const recipient = purchase.email ?? purchase.phone ?? null;
+  const link = recipient ? sealLink(deps.messageKey, { url: tracking.url, recipient }) : null;
   const choices = (lang: 'en' | 'zh') =>
     decision.remedies.map((r) => `• ${quoteClause(r.clause, lang)}`).join('\n');
   const [written] = await writeClaim(deps.db, {
@@ -266,13 +272,14 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
     }),
     tokenHash: tracking.tokenHash,
     linkExpiresAt: tracking.expiresAt.toISOString(),
-    recipient: purchase.email ?? purchase.phone ?? null,
+    recipient,
     subject: 'We received your report — 我们已收到您的报修',
     body:
       `Dear ${purchase.name}, we received your report of ${reportedOn}. You can choose:\n${choices('en')}\n\n` +
-      `Follow it here: ${tracking.url}\n\n` +
+      `Follow it here: ${link?.shown ?? ''}\n\n` +
       `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}\n` +
-      `查看处理进度：${tracking.url}`,
+      `查看处理进度：${link?.shown ?? ''}`,
+    sealedLink: link?.sealed ?? null,
     payload: JSON.stringify({ claimId, window: decision.window, paid: decision.paid }),
   });
 

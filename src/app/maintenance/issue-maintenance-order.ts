@@ -23,6 +23,7 @@ import { assertAllowed } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { issueGuestLink } from '../guest/guest-links.js';
+import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
 import {
   centerToday,
   customerRecipient,
@@ -46,6 +47,8 @@ export type IssueMaintenanceOrderDeps = {
   now: () => Temporal.Instant;
   /** Where the tracking link in the message points. */
   publicUrl: URL;
+  /** Seals the tracking link in the customer's message. */
+  messageKey: MessageKey;
 };
 
 const claimNotFound = { code: 'CLAIM_NOT_FOUND', message: 'no such claim' } as const;
@@ -249,17 +252,19 @@ export async function issueMaintenanceOrder(
     });
     const recipient = customerRecipient(claim);
     if (recipient) {
+      const link = sealLink(deps.messageKey, { url: tracking.url, recipient });
       const message = orderIssuedMessage({
         customerName: claim.customerName,
         maintenanceNumber,
         mode: input.mode,
         center,
-        trackingUrl: tracking.url,
+        trackingUrl: link.shown,
       });
       await tx.insert(outbox).values({
         topic: 'maintenance_order.issued',
         recipient,
         ...message,
+        sealedLink: link.sealed,
         payload: { maintenanceOrderId: order.id, claimId: claim.id, maintenanceNumber },
       });
     }

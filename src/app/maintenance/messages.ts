@@ -14,6 +14,7 @@ export function orderIssuedMessage(input: {
   maintenanceNumber: string;
   mode: MaintenanceMode;
   center: CenterFacts;
+  /** The tracking link as the row shows it, without its secret (sealed beside the body). */
   trackingUrl: string;
 }): OutboxText {
   const { customerName, maintenanceNumber: n, center, trackingUrl } = input;

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, like, lt, lte, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { outbox } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
+import { type MessageKey, openLink, renderWithLink, SealedLinkError } from './sealed-links.js';
 
 /**
  * What the dispatcher needs of a mail transport: nodemailer over SMTP in production. `id` is the
@@ -22,6 +23,16 @@ export function retryDelayMinutes(attempts: number): number {
 
 export type DispatchResult = { sent: number; failed: number };
 
+/** The text to send: the stored body, with its sealed link (if any) opened and put back in. */
+export function messageText(
+  messageKey: MessageKey,
+  message: { body: string; sealedLink: string | null; recipient: string },
+): string {
+  if (message.sealedLink === null) return message.body;
+  const link = openLink(messageKey, { sealed: message.sealedLink, recipient: message.recipient });
+  return renderWithLink(message.body, link);
+}
+
 /**
  * Sends the due e-mail messages of the outbox, oldest first, up to a batch of them. Each message is
  * claimed with FOR UPDATE SKIP LOCKED and marked in a transaction of its own, so several processes can
@@ -30,10 +41,12 @@ export type DispatchResult = { sent: number; failed: number };
  * next run: at-least-once, the only promise a mail server allows, with at most one message per process
  * in that window. The copy carries the same Message-ID (made from the row's id), which is how the
  * receiving side recognises it as the message it already has. Messages to a phone number wait for an
- * SMS channel; only addresses with an @ go by e-mail.
+ * SMS channel; only addresses with an @ go by e-mail. A link sealed in the row is opened only here, into
+ * the text handed to the mail server; one that does not open (another key, an altered row) will not
+ * open on a retry either, so its message is failed at once, with the reason, for staff to see.
  */
 export async function dispatchOutbox(
-  deps: { db: Database; mailer: Mailer; now: () => Temporal.Instant },
+  deps: { db: Database; mailer: Mailer; now: () => Temporal.Instant; messageKey: MessageKey },
   options: { batchSize?: number } = {},
 ): Promise<DispatchResult> {
   const now = new Date(deps.now().epochMilliseconds);
@@ -61,10 +74,10 @@ export async function dispatchOutbox(
           id: message.id,
           to: message.recipient,
           subject: message.subject,
-          text: message.body,
+          text: messageText(deps.messageKey, message),
         });
       } catch (error) {
-        const attempts = message.attempts + 1;
+        const attempts = error instanceof SealedLinkError ? MAX_OUTBOX_ATTEMPTS : message.attempts + 1;
         await tx
           .update(outbox)
           .set({

@@ -5,9 +5,16 @@ import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { issueGuestLink } from '../guest/guest-links.js';
+import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
 import { loadQuote, moveQuoteRow, quoteNotFound, quoteText, quoteView, type QuoteView } from './quotes.js';
 
-export type SendQuoteDeps = { db: Database; now: () => Temporal.Instant; publicUrl: URL };
+export type SendQuoteDeps = {
+  db: Database;
+  now: () => Temporal.Instant;
+  publicUrl: URL;
+  /** Seals the link in the quote's message. */
+  messageKey: MessageKey;
+};
 
 /**
  * The quote goes to the customer with its lines, its total and a link to accept or decline it without
@@ -49,15 +56,17 @@ export async function sendQuote(
       const text = quoteText(sent);
       const until = link.expiresAt.toISOString().slice(0, 10);
       const order = loaded.maintenanceNumber;
+      const sealed = sealLink(deps.messageKey, { url: link.url, recipient });
       await tx.insert(outbox).values({
         topic: 'quote.sent',
         recipient,
         subject: 'Your paid-service quote — 您的有偿服务报价',
         body:
           `Dear ${customer.name}, here is our quote for the paid service${order ? ` of maintenance order ${order}` : ''}:\n${text.en}\n` +
-          `Accept or decline it here (until ${until}): ${link.url}\n\n` +
+          `Accept or decline it here (until ${until}): ${sealed.shown}\n\n` +
           `${customer.name}，您好：以下是${order ? `维修单 ${order} 的` : ''}有偿服务报价：\n${text.zh}\n` +
-          `请在 ${until} 前通过以下链接接受或拒绝：${link.url}`,
+          `请在 ${until} 前通过以下链接接受或拒绝：${sealed.shown}`,
+        sealedLink: sealed.sealed,
         payload: { quoteId: sent.id, claimId: sent.claimId },
       });
     }

@@ -9,6 +9,7 @@ import {
   passwordResetMessage,
   signUpAttemptMessage,
 } from '../../app/accounts/messages.js';
+import { type MessageKey, sealLink } from '../../app/outbox/sealed-links.js';
 import { type Config, trustedOrigins } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import * as schema from '../../db/schema.js';
@@ -21,7 +22,7 @@ export const COOKIE_PREFIX = 'aftersales';
 export const SESSION_EXPIRES_IN_SECONDS = 7 * 24 * 60 * 60;
 export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
 
-export type AuthDeps = { db: Database; config: Config; secret: string };
+export type AuthDeps = { db: Database; config: Config; secret: string; messageKey: MessageKey };
 
 /**
  * better-auth, configured once: e-mail + password on the shared Drizzle database, sessions in
@@ -50,6 +51,10 @@ export function createAuth(deps: AuthDeps) {
     telemetry: { enabled: false },
     logger: { disabled: config.logLevel === 'silent', level: 'error' },
     database: drizzleAdapter(db, { provider: 'pg', schema, usePlural: true }),
+    // A password reset token is the verification row's identifier: stored as its SHA-256, so a reader
+    // of the database cannot reset anyone's password with it. (E-mail confirmation tokens are JWTs
+    // signed with AUTH_SECRET and stored nowhere.)
+    verification: { storeIdentifier: 'hashed' },
     session: { expiresIn: SESSION_EXPIRES_IN_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
     // Limits are Fastify's, per route and per client IP (see routes.ts); one mechanism, one setting.
     rateLimit: { enabled: false },
@@ -90,18 +95,26 @@ export function createAuth(deps: AuthDeps) {
         await audit('user.password_reset', user.id);
       },
       sendResetPassword: async ({ user, url }) => {
-        await db
-          .insert(schema.outbox)
-          .values(passwordResetMessage({ email: user.email, name: user.name, link: url }));
+        await db.insert(schema.outbox).values(
+          passwordResetMessage({
+            email: user.email,
+            name: user.name,
+            link: sealLink(deps.messageKey, { url, recipient: user.email }),
+          }),
+        );
       },
     },
     emailVerification: {
       sendOnSignUp: true,
       autoSignInAfterVerification: true,
       sendVerificationEmail: async ({ user, url }) => {
-        await db
-          .insert(schema.outbox)
-          .values(emailVerificationMessage({ email: user.email, name: user.name, link: url }));
+        await db.insert(schema.outbox).values(
+          emailVerificationMessage({
+            email: user.email,
+            name: user.name,
+            link: sealLink(deps.messageKey, { url, recipient: user.email }),
+          }),
+        );
       },
     },
     user: {

@@ -35,6 +35,7 @@ export const claimRoutes: FastifyPluginAsyncZod = async (app) => {
     storeTimeZone: app.config.storeTimeZone,
     now: app.clock,
     publicUrl: app.config.publicUrl,
+    messageKey: app.messageKey,
   });
 
   app.get(

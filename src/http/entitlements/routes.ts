@@ -11,7 +11,9 @@ export const entitlementRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: {
         access: 'public',
-        rateLimit: { max: app.config.publicRateLimitPerMinute, timeWindow: '1 minute' },
+        // Fails open: the decision is computed from cached policies, so it can answer while the
+        // database cannot count; the limit only guards the CPU, and a moment unlimited is harmless.
+        rateLimit: { max: app.config.publicRateLimitPerMinute, timeWindow: '1 minute', skipOnError: true },
       },
       schema: {
         tags: ['entitlements'],

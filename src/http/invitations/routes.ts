@@ -22,7 +22,12 @@ const errors = {
 };
 
 export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const deps = () => ({ db: app.db.db, now: app.clock, publicUrl: app.config.publicUrl });
+  const deps = () => ({
+    db: app.db.db,
+    now: app.clock,
+    publicUrl: app.config.publicUrl,
+    messageKey: app.messageKey,
+  });
 
   app.post(
     '/',

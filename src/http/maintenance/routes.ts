@@ -44,7 +44,7 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const order = await issueMaintenanceOrder(
-        { ...deps(), publicUrl: app.config.publicUrl },
+        { ...deps(), publicUrl: app.config.publicUrl, messageKey: app.messageKey },
         currentActor(request),
         { claimId: request.params.id, ...request.body },
       );

@@ -105,7 +105,7 @@ export const quoteRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       sendQuote(
-        { ...deps(), publicUrl: app.config.publicUrl },
+        { ...deps(), publicUrl: app.config.publicUrl, messageKey: app.messageKey },
         currentActor(request),
         request.params.id,
         request.body,
