@@ -60,8 +60,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     throw new Error('openDatabase needs a databaseUrl, a dataDir or a pglite instance');
   }
   if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-  return pgliteHandle(await PGlite.create({ dataDir }));
+  return pgliteHandle(await PGlite.create({ dataDir, startParams: PGLITE_START_PARAMS }));
 }
+
+/*
+ * PGlite runs PostgreSQL on the event loop's thread, so anything slow inside it holds every request.
+ * Each new 16 MB WAL segment used to be zero-filled there first: 50 ms on a quiet machine, over 100 ms
+ * on a busy one, once per 16 MB written — a few large uploads were enough to delay /healthz past
+ * 200 ms (issue 13). Without the zero fill a new segment is a sparse file and the same statements
+ * block for at most ~20 ms. What the zero fill buys — disk blocks reserved ahead, and a segment that
+ * is whole after a power cut — PGlite does not keep anyway: it runs with fsync off.
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'wal_init_zero=off'];
 
 function pgliteHandle(client: PGlite): DatabaseHandle {
   const db = drizzlePglite({ client, schema });
