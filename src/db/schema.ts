@@ -31,6 +31,7 @@ import {
 import { excessRemedyCodes, remedyCodes, rootCauses, type PolicyVersion } from '../domain/policy/schema.js';
 import { investigationStates } from '../domain/oem/batch-investigation.js';
 import { Z95 } from '../domain/oem/early-warning.js';
+import { type RiskSignal, riskSubjectKinds } from '../domain/risk/signals.js';
 import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem/shipment.js';
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
@@ -826,6 +827,8 @@ export const uploads = pgTable(
     check('uploads_size_check', sql`${t.sizeBytes} > 0`),
     index('uploads_created_at_idx').on(t.createdAt),
     index('uploads_ticket_id_idx').on(t.ticketId),
+    // The same receipt's bytes on two purchases is a fraud signal (app/risk/claim-signals.ts).
+    index('uploads_sha256_idx').on(t.sha256),
   ],
 );
 
@@ -1456,6 +1459,49 @@ export type Dealer = typeof dealers.$inferSelect;
 export type NewDealer = typeof dealers.$inferInsert;
 export type ServiceCenter = typeof serviceCenters.$inferSelect;
 export type NewServiceCenter = typeof serviceCenters.$inferInsert;
+export const riskReviewStatuses = ['pending', 'approved', 'rejected'] as const;
+export type RiskReviewStatus = (typeof riskReviewStatuses)[number];
+
+/**
+ * A claim, reimbursement or OEM credit that a fraud signal (domain/risk/signals.ts) stopped before it
+ * paid out, waiting for a person: support for a customer's or dealer's, QA for an OEM client's. One per
+ * object: once approved it pays out, once rejected it never does. The signals are kept as they were
+ * raised, so the reviewer and a later audit see what the rule saw.
+ */
+export const riskReviews = pgTable(
+  'risk_reviews',
+  {
+    id: id(),
+    subjectKind: text('subject_kind', { enum: riskSubjectKinds }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    /** The party the object belongs to, copied for the queue's columns and scope checks. */
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    endUserId: uuid('end_user_id').references(() => endUsers.id),
+    oemClientId: uuid('oem_client_id').references(() => oemClients.id),
+    signals: jsonb('signals').$type<RiskSignal[]>().notNull(),
+    status: text('status', { enum: riskReviewStatuses }).notNull().default('pending'),
+    /** The request that stopped here, for the audit trail ("user:…" or "guest"). */
+    raisedBy: text('raised_by').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('risk_reviews_subject_kind_check', oneOf(t.subjectKind, riskSubjectKinds)),
+    check('risk_reviews_status_check', oneOf(t.status, riskReviewStatuses)),
+    check('risk_reviews_signals_check', sql`jsonb_typeof(${t.signals}) = 'array' and jsonb_array_length(${t.signals}) > 0`),
+    check('risk_reviews_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
+    check('risk_reviews_reason_check', sql`${t.status} <> 'rejected' or ${t.reason} is not null`),
+    check('risk_reviews_version_check', sql`${t.version} >= 1`),
+    uniqueIndex('risk_reviews_subject_idx').on(t.subjectKind, t.subjectId),
+    // The queue: what waits, oldest first.
+    index('risk_reviews_status_created_idx').on(t.status, t.createdAt, t.id),
+  ],
+);
+
 export type EndUser = typeof endUsers.$inferSelect;
 export type NewEndUser = typeof endUsers.$inferInsert;
 export type Purchase = typeof purchases.$inferSelect;
@@ -1486,3 +1532,4 @@ export type ReplacementShipment = typeof replacementShipments.$inferSelect;
 export type OemDefectReport = typeof oemDefectReports.$inferSelect;
 export type ExcessResolution = typeof excessResolutions.$inferSelect;
 export type MakerCostEntry = typeof makerCostEntries.$inferSelect;
+export type RiskReview = typeof riskReviews.$inferSelect;

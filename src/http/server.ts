@@ -45,6 +45,7 @@ import { uploadRoutes } from './uploads/routes.js';
 import { purchaseRoutes } from './purchases/routes.js';
 import { claimRoutes } from './claims/routes.js';
 import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
+import { riskReviewRoutes, riskSettingsRoutes } from './risk-reviews/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
@@ -234,6 +235,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             'Lot defect rates (early warning), batch-defect investigations, remake orders, the maker’s costs',
         },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
+        { name: 'trust', description: 'Fraud signals, the review queue and its thresholds' },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -273,6 +275,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
+  await app.register(riskReviewRoutes, { prefix: '/api/v1/risk-reviews' });
+  await app.register(riskSettingsRoutes, { prefix: '/api/v1/settings/risk' });
   // Before the first dispatch: messages queued by an older release still hold their links in the clear.
   app.addHook('onReady', async () => {
     try {

@@ -31,6 +31,7 @@ import {
   demoParties,
   insertPurchase,
   TODAY,
+  lenientRiskSettings,
 } from '../support/service-fixtures.js';
 import { demoSession, ORIGIN, sessionCookie, signIn } from '../support/sessions.js';
 
@@ -92,6 +93,7 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TODAY });
+    await lenientRiskSettings(t.db.db);
     for (const role of ['technician', 'support', 'dealer', 'qa', 'oem', 'sales', 'customer'] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }

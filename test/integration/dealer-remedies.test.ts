@@ -23,6 +23,7 @@ import {
   demoParties,
   insertPurchase,
   TODAY,
+  lenientRiskSettings,
 } from '../support/service-fixtures.js';
 import { demoSession, ORIGIN, sessionCookie, signIn } from '../support/sessions.js';
 
@@ -58,6 +59,7 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TODAY });
+    await lenientRiskSettings(t.db.db);
     for (const role of ['dealer', 'support', 'customer'] as const) {
       cookies[role] = await demoSession(t.app, role);
     }
@@ -294,7 +296,7 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
     // Recorded as the other dealer would: straight through the use case is not open to our dealer.
     const { performDealerRemedy } = await import('../../src/app/dealer-remedies/perform-dealer-remedy.js');
     const other = await performDealerRemedy(
-      { db: t.db.db, now: () => t.app.clock() },
+      { db: t.db.db, now: () => t.app.clock(), storeTimeZone: t.app.config.storeTimeZone },
       { userId: 'other-dealer', role: 'dealer', scope: { dealerId: p.dealer(1) } },
       theirs,
       { kind: 'refund', refund: { amountMinor: 100, currency: 'CNY' } },

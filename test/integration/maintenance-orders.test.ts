@@ -20,6 +20,7 @@ import { sentText, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import { claimOn, purchaseFor, TEST_TODAY, wangFangPurchase } from '../support/maintenance.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
+import { lenientRiskSettings } from '../support/service-fixtures.js';
 
 const NUMBER_SHAPE = /^M-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 const WANG_FANG = DEMO_END_USERS[2];
@@ -33,6 +34,7 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TEST_TODAY });
+    await lenientRiskSettings(t.db.db);
     for (const role of ['admin', 'support', 'technician', 'customer', 'dealer'] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { submitClaim } from '../../src/app/claims/submit-claim.js';
 import type { Database } from '../../src/db/client.js';
 import {
+  instanceSettings,
   dealerRemedies,
   dealers,
   endUsers,
@@ -216,3 +217,27 @@ export async function endUserServiceMatrixFixtures(
     ['/api/v1/quotes/:id/response', [quote('customer')]],
   ];
 }
+
+/**
+ * The fraud signals' thresholds at their most lenient: for suites about something else that make
+ * dozens of claims for one demo customer on one day, which the default rules would rightly hold for
+ * review. The rules themselves are tested in risk-reviews.test.ts; duplicate serials and proofs still
+ * hold (they have no threshold).
+ */
+export async function lenientRiskSettings(db: Database): Promise<void> {
+  await db
+    .insert(instanceSettings)
+    .values({ key: 'risk.settings', value: JSON.stringify(LENIENT_RISK_SETTINGS) })
+    .onConflictDoUpdate({
+      target: instanceSettings.key,
+      set: { value: JSON.stringify(LENIENT_RISK_SETTINGS) },
+    });
+}
+
+export const LENIENT_RISK_SETTINGS = {
+  maxClaimsPer12Months: 1000,
+  lateRegistrationDays: 0,
+  lateRegistrationRepeats: 100,
+  outlierMinSample: 1_000_000,
+  outlierFactorPercent: 10_000,
+};

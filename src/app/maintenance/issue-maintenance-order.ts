@@ -21,6 +21,8 @@ import type { RemedyCode } from '../../domain/policy/schema.js';
 import type { ServiceCenterKind } from '../../domain/reference-data.js';
 import { assertAllowed } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
+import { assertClaimCleared } from '../risk/clearance.js';
+import { holdingForReview } from '../risk/reviews.js';
 import { AppError } from '../errors.js';
 import { issueGuestLink } from '../guest/guest-links.js';
 import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
@@ -49,6 +51,8 @@ export type IssueMaintenanceOrderDeps = {
   publicUrl: URL;
   /** Seals the tracking link in the customer's message. */
   messageKey: MessageKey;
+  /** The calendar the fraud signals count days in. */
+  storeTimeZone: string;
 };
 
 const claimNotFound = { code: 'CLAIM_NOT_FOUND', message: 'no such claim' } as const;
@@ -110,167 +114,171 @@ export async function issueMaintenanceOrder(
 ): Promise<MaintenanceOrderView> {
   const { point, cityId } = pointOf(input.location);
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
-    // Locking the claim makes two issues for it wait for each other, so the second sees the first order.
-    const [claim] = await tx
-      .select({
-        id: claims.id,
-        status: claims.status,
-        decision: claims.decision,
-        chosenRemedy: claims.chosenRemedy,
-        endUserId: claims.endUserId,
-        dealerId: purchases.dealerId,
-        customerName: endUsers.name,
-        email: endUsers.email,
-        phone: endUsers.phone,
-      })
-      .from(claims)
-      .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
-      .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
-      .where(eq(claims.id, input.claimId))
-      .for('update', { of: claims });
-    if (!claim) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
-    assertAllowed(
-      actor,
-      'maintenanceOrders.issue',
-      { endUserId: claim.endUserId, dealerId: claim.dealerId },
-      claimNotFound,
-    );
-
-    const remedy = remedyOfMode[input.mode];
-    const offered = chooseRemedy(claim.decision, remedy);
-    if (!offered.ok) {
-      throw new AppError('conflict', offered.error.code, offered.error.message, {
-        offered: offered.error.offered,
-        clause: offered.error.clause,
-      });
-    }
-    if (claim.status === 'resolved' || claim.status === 'withdrawn') {
-      throw new AppError('conflict', 'CLAIM_CLOSED', `this claim is ${claim.status}`, {
-        status: claim.status,
-      });
-    }
-    if (claim.chosenRemedy && !maintenanceRemedies.includes(claim.chosenRemedy)) {
-      throw new AppError(
-        'conflict',
-        'REMEDY_ALREADY_CHOSEN',
-        `the customer chose ${claim.chosenRemedy} for this claim, not a repair`,
-        { chosenRemedy: claim.chosenRemedy },
-      );
-    }
-
-    const [open] = await tx
-      .select({ id: maintenanceOrders.id, maintenanceNumber: maintenanceOrders.maintenanceNumber })
-      .from(maintenanceOrders)
-      .where(
-        and(eq(maintenanceOrders.claimId, claim.id), notInArray(maintenanceOrders.state, finishedStates)),
-      )
-      .limit(1);
-    if (open) {
-      throw new AppError(
-        'conflict',
-        'MAINTENANCE_ORDER_EXISTS',
-        `this claim already has maintenance order ${open.maintenanceNumber}`,
-        { maintenanceOrderId: open.id, maintenanceNumber: open.maintenanceNumber },
-      );
-    }
-
-    const centers = await tx.select().from(serviceCenters);
-    const kinds = kindsFor[input.mode];
-    const found = nearest(
-      point,
-      centers.filter((c) => kinds.includes(c.kind)),
-    );
-    if (!found) {
-      throw new AppError(
-        'conflict',
-        'NO_SERVICE_CENTER',
-        input.mode === 'walk_in'
-          ? 'there is no after-sales service center to walk in to'
-          : 'there is no service center or maintenance office to send parts to',
-      );
-    }
-    const center = found.place;
-
-    if (!claim.chosenRemedy) {
-      // Issuing the order is the customer's choice of this remedy, recorded on the claim like any other.
-      await tx
-        .update(claims)
-        .set({
-          chosenRemedy: remedy,
-          status: 'remedy_chosen',
-          version: sql`${claims.version} + 1`,
-          updatedAt: new Date(now.epochMilliseconds),
+  return holdingForReview(deps.db, () =>
+    deps.db.transaction(async (tx) => {
+      // Locking the claim makes two issues for it wait for each other, so the second sees the first order.
+      const [claim] = await tx
+        .select({
+          id: claims.id,
+          status: claims.status,
+          decision: claims.decision,
+          chosenRemedy: claims.chosenRemedy,
+          endUserId: claims.endUserId,
+          dealerId: purchases.dealerId,
+          customerName: endUsers.name,
+          email: endUsers.email,
+          phone: endUsers.phone,
         })
-        .where(eq(claims.id, claim.id));
-    }
+        .from(claims)
+        .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+        .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
+        .where(eq(claims.id, input.claimId))
+        .for('update', { of: claims });
+      if (!claim) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
+      assertAllowed(
+        actor,
+        'maintenanceOrders.issue',
+        { endUserId: claim.endUserId, dealerId: claim.dealerId },
+        claimNotFound,
+      );
 
-    const maintenanceNumber = await nextMaintenanceNumber(tx);
-    const [order] = await tx
-      .insert(maintenanceOrders)
-      .values({
-        claimId: claim.id,
-        maintenanceNumber,
-        serviceCenterId: center.id,
-        mode: input.mode,
-        state: 'issued',
-        customerCity: cityId,
-        customerLatitude: point.latitude,
-        customerLongitude: point.longitude,
-      })
-      .returning({ id: maintenanceOrders.id });
-    if (!order) throw new Error('insert returned no maintenance order');
+      const remedy = remedyOfMode[input.mode];
+      const offered = chooseRemedy(claim.decision, remedy);
+      if (!offered.ok) {
+        throw new AppError('conflict', offered.error.code, offered.error.message, {
+          offered: offered.error.offered,
+          clause: offered.error.clause,
+        });
+      }
+      if (claim.status === 'resolved' || claim.status === 'withdrawn') {
+        throw new AppError('conflict', 'CLAIM_CLOSED', `this claim is ${claim.status}`, {
+          status: claim.status,
+        });
+      }
+      if (claim.chosenRemedy && !maintenanceRemedies.includes(claim.chosenRemedy)) {
+        throw new AppError(
+          'conflict',
+          'REMEDY_ALREADY_CHOSEN',
+          `the customer chose ${claim.chosenRemedy} for this claim, not a repair`,
+          { chosenRemedy: claim.chosenRemedy },
+        );
+      }
 
-    await tx.insert(maintenanceOrderEvents).values({
-      orderId: order.id,
-      fromState: null,
-      toState: 'issued',
-      on: centerToday(center, now).toString(),
-      at: new Date(now.epochMilliseconds),
-      actor: auditActor(actor),
-      note: null,
-    });
-    await recordAudit(tx, actor, {
-      action: 'maintenance_order.issued',
-      entityType: 'maintenance_order',
-      entityId: order.id,
-      data: {
-        claimId: claim.id,
-        maintenanceNumber,
-        mode: input.mode,
-        serviceCenterId: center.id,
-        distanceKm: Math.round(found.distanceKm * 10) / 10,
-        from: cityId ? { cityId } : point,
-      },
-    });
+      const [open] = await tx
+        .select({ id: maintenanceOrders.id, maintenanceNumber: maintenanceOrders.maintenanceNumber })
+        .from(maintenanceOrders)
+        .where(
+          and(eq(maintenanceOrders.claimId, claim.id), notInArray(maintenanceOrders.state, finishedStates)),
+        )
+        .limit(1);
+      if (open) {
+        throw new AppError(
+          'conflict',
+          'MAINTENANCE_ORDER_EXISTS',
+          `this claim already has maintenance order ${open.maintenanceNumber}`,
+          { maintenanceOrderId: open.id, maintenanceNumber: open.maintenanceNumber },
+        );
+      }
+      // A free repair is a pay-out like a refund: a claim a fraud signal holds waits for support.
+      await assertClaimCleared(tx, claim, actor, deps.storeTimeZone);
 
-    const tracking = await issueGuestLink(tx, {
-      purpose: 'claim.track',
-      claimId: claim.id,
-      now,
-      publicUrl: deps.publicUrl,
-    });
-    const recipient = customerRecipient(claim);
-    if (recipient) {
-      const link = sealLink(deps.messageKey, { url: tracking.url, recipient });
-      const message = orderIssuedMessage({
-        customerName: claim.customerName,
-        maintenanceNumber,
-        mode: input.mode,
-        center,
-        trackingUrl: link.shown,
+      const centers = await tx.select().from(serviceCenters);
+      const kinds = kindsFor[input.mode];
+      const found = nearest(
+        point,
+        centers.filter((c) => kinds.includes(c.kind)),
+      );
+      if (!found) {
+        throw new AppError(
+          'conflict',
+          'NO_SERVICE_CENTER',
+          input.mode === 'walk_in'
+            ? 'there is no after-sales service center to walk in to'
+            : 'there is no service center or maintenance office to send parts to',
+        );
+      }
+      const center = found.place;
+
+      if (!claim.chosenRemedy) {
+        // Issuing the order is the customer's choice of this remedy, recorded on the claim like any other.
+        await tx
+          .update(claims)
+          .set({
+            chosenRemedy: remedy,
+            status: 'remedy_chosen',
+            version: sql`${claims.version} + 1`,
+            updatedAt: new Date(now.epochMilliseconds),
+          })
+          .where(eq(claims.id, claim.id));
+      }
+
+      const maintenanceNumber = await nextMaintenanceNumber(tx);
+      const [order] = await tx
+        .insert(maintenanceOrders)
+        .values({
+          claimId: claim.id,
+          maintenanceNumber,
+          serviceCenterId: center.id,
+          mode: input.mode,
+          state: 'issued',
+          customerCity: cityId,
+          customerLatitude: point.latitude,
+          customerLongitude: point.longitude,
+        })
+        .returning({ id: maintenanceOrders.id });
+      if (!order) throw new Error('insert returned no maintenance order');
+
+      await tx.insert(maintenanceOrderEvents).values({
+        orderId: order.id,
+        fromState: null,
+        toState: 'issued',
+        on: centerToday(center, now).toString(),
+        at: new Date(now.epochMilliseconds),
+        actor: auditActor(actor),
+        note: null,
       });
-      await tx.insert(outbox).values({
-        topic: 'maintenance_order.issued',
-        recipient,
-        ...message,
-        sealedLink: link.sealed,
-        payload: { maintenanceOrderId: order.id, claimId: claim.id, maintenanceNumber },
+      await recordAudit(tx, actor, {
+        action: 'maintenance_order.issued',
+        entityType: 'maintenance_order',
+        entityId: order.id,
+        data: {
+          claimId: claim.id,
+          maintenanceNumber,
+          mode: input.mode,
+          serviceCenterId: center.id,
+          distanceKm: Math.round(found.distanceKm * 10) / 10,
+          from: cityId ? { cityId } : point,
+        },
       });
-    }
 
-    const loaded = await loadOrder(tx, order.id);
-    if (!loaded) throw new Error('the maintenance order just written is missing');
-    return orderView(loaded, now);
-  });
+      const tracking = await issueGuestLink(tx, {
+        purpose: 'claim.track',
+        claimId: claim.id,
+        now,
+        publicUrl: deps.publicUrl,
+      });
+      const recipient = customerRecipient(claim);
+      if (recipient) {
+        const link = sealLink(deps.messageKey, { url: tracking.url, recipient });
+        const message = orderIssuedMessage({
+          customerName: claim.customerName,
+          maintenanceNumber,
+          mode: input.mode,
+          center,
+          trackingUrl: link.shown,
+        });
+        await tx.insert(outbox).values({
+          topic: 'maintenance_order.issued',
+          recipient,
+          ...message,
+          sealedLink: link.sealed,
+          payload: { maintenanceOrderId: order.id, claimId: claim.id, maintenanceNumber },
+        });
+      }
+
+      const loaded = await loadOrder(tx, order.id);
+      if (!loaded) throw new Error('the maintenance order just written is missing');
+      return orderView(loaded, now);
+    }),
+  );
 }

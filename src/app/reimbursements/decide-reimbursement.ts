@@ -5,6 +5,8 @@ import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
+import { assertReimbursementCleared } from '../risk/clearance.js';
+import { holdingForReview } from '../risk/reviews.js';
 import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { formatMoney } from '../service-messages.js';
@@ -38,86 +40,96 @@ export async function decideReimbursement(
       field: 'reason',
     });
   }
-  return deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({
-        reimbursement: reimbursementClaims,
-        remedy: dealerRemedies,
-        dealerName: dealers.name,
-        dealerEmail: dealers.email,
-        dealerPhone: dealers.phone,
-      })
-      .from(reimbursementClaims)
-      .innerJoin(dealerRemedies, eq(dealerRemedies.id, reimbursementClaims.dealerRemedyId))
-      .innerJoin(dealers, eq(dealers.id, reimbursementClaims.dealerId))
-      .where(eq(reimbursementClaims.id, id));
-    if (!row) throw new AppError('not_found', reimbursementNotFound.code, reimbursementNotFound.message);
-    const current = row.reimbursement;
-    assertAllowed(actor, 'reimbursements.decide', { dealerId: current.dealerId }, reimbursementNotFound);
-    assertVersion('reimbursement claim', current, input.expectedVersion);
-    if (current.status !== 'pending') {
-      throw new AppError(
-        'conflict',
-        'REIMBURSEMENT_ALREADY_DECIDED',
-        `this reimbursement claim was already ${current.status}; a decision is final`,
-        { status: current.status, allowed: [] },
-      );
-    }
-
-    const now = new Date(deps.now().epochMilliseconds);
-    const [decided] = await tx
-      .update(reimbursementClaims)
-      .set({
-        status: input.decision,
-        reason,
-        decidedBy: auditActor(actor),
-        decidedAt: now,
-        version: input.expectedVersion + 1,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(reimbursementClaims.id, current.id),
-          eq(reimbursementClaims.version, input.expectedVersion),
-          eq(reimbursementClaims.status, 'pending'),
-        ),
-      )
-      .returning();
-    if (!decided) {
-      // Another agent's decision committed between our read and our write.
-      const [latest] = await tx
-        .select({ version: reimbursementClaims.version })
+  return holdingForReview(deps.db, () =>
+    deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({
+          reimbursement: reimbursementClaims,
+          remedy: dealerRemedies,
+          dealerName: dealers.name,
+          dealerEmail: dealers.email,
+          dealerPhone: dealers.phone,
+        })
         .from(reimbursementClaims)
-        .where(eq(reimbursementClaims.id, current.id));
-      throw versionConflict('reimbursement claim', latest?.version ?? current.version);
-    }
+        .innerJoin(dealerRemedies, eq(dealerRemedies.id, reimbursementClaims.dealerRemedyId))
+        .innerJoin(dealers, eq(dealers.id, reimbursementClaims.dealerId))
+        .where(eq(reimbursementClaims.id, id));
+      if (!row) throw new AppError('not_found', reimbursementNotFound.code, reimbursementNotFound.message);
+      const current = row.reimbursement;
+      assertAllowed(actor, 'reimbursements.decide', { dealerId: current.dealerId }, reimbursementNotFound);
+      assertVersion('reimbursement claim', current, input.expectedVersion);
+      if (current.status !== 'pending') {
+        throw new AppError(
+          'conflict',
+          'REIMBURSEMENT_ALREADY_DECIDED',
+          `this reimbursement claim was already ${current.status}; a decision is final`,
+          { status: current.status, allowed: [] },
+        );
+      }
 
-    await recordAudit(tx, actor, {
-      action: `reimbursement.${input.decision}`,
-      entityType: 'reimbursement_claim',
-      entityId: current.id,
-      data: { reason, version: decided.version },
-    });
+      if (input.decision === 'approved') {
+        // The maker's money: held while the dealer's remedies of the product stand out against its peers'.
+        await assertReimbursementCleared(
+          tx,
+          { id: current.id, dealerId: current.dealerId, claimId: row.remedy.claimId },
+          actor,
+        );
+      }
+      const now = new Date(deps.now().epochMilliseconds);
+      const [decided] = await tx
+        .update(reimbursementClaims)
+        .set({
+          status: input.decision,
+          reason,
+          decidedBy: auditActor(actor),
+          decidedAt: now,
+          version: input.expectedVersion + 1,
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(reimbursementClaims.id, current.id),
+            eq(reimbursementClaims.version, input.expectedVersion),
+            eq(reimbursementClaims.status, 'pending'),
+          ),
+        )
+        .returning();
+      if (!decided) {
+        // Another agent's decision committed between our read and our write.
+        const [latest] = await tx
+          .select({ version: reimbursementClaims.version })
+          .from(reimbursementClaims)
+          .where(eq(reimbursementClaims.id, current.id));
+        throw versionConflict('reimbursement claim', latest?.version ?? current.version);
+      }
 
-    const recipient = row.dealerEmail ?? row.dealerPhone;
-    if (recipient) {
-      const amount =
-        current.amountMinor !== null && current.currency !== null
-          ? formatMoney({ amountMinor: current.amountMinor, currency: current.currency })
-          : '—';
-      const name = decisionNames[input.decision];
-      await tx.insert(outbox).values({
-        topic: `reimbursement.${input.decision}`,
-        recipient,
-        subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
-        body:
-          `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
-          `${reason ? ` Reason: ${reason}` : ''}\n\n` +
-          `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
-          (reason ? `原因：${reason}` : ''),
-        payload: { reimbursementId: current.id, claimId: row.remedy.claimId, decision: input.decision },
+      await recordAudit(tx, actor, {
+        action: `reimbursement.${input.decision}`,
+        entityType: 'reimbursement_claim',
+        entityId: current.id,
+        data: { reason, version: decided.version },
       });
-    }
-    return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
-  });
+
+      const recipient = row.dealerEmail ?? row.dealerPhone;
+      if (recipient) {
+        const amount =
+          current.amountMinor !== null && current.currency !== null
+            ? formatMoney({ amountMinor: current.amountMinor, currency: current.currency })
+            : '—';
+        const name = decisionNames[input.decision];
+        await tx.insert(outbox).values({
+          topic: `reimbursement.${input.decision}`,
+          recipient,
+          subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
+          body:
+            `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
+            `${reason ? ` Reason: ${reason}` : ''}\n\n` +
+            `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
+            (reason ? `原因：${reason}` : ''),
+          payload: { reimbursementId: current.id, claimId: row.remedy.claimId, decision: input.decision },
+        });
+      }
+      return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
+    }),
+  );
 }

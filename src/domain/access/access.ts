@@ -167,6 +167,14 @@ export const permissions = {
   /** QA and sales read the notices addressed to their role (`role:qa`, `role:sales`): their inbox. */
   'messages.read': { admin: 'all', support: 'all', qa: 'own', sales: 'own' },
   'messages.manage': { admin: 'all', support: 'all' },
+  /*
+   * Fraud signals' review queue: support reviews customers' claims and dealers' reimbursements, QA the
+   * OEM clients' credits (app/risk/reviews.ts narrows each role to its kinds). Admins set the thresholds.
+   */
+  'riskReviews.read': { admin: 'all', support: 'all', qa: 'all' },
+  'riskReviews.decide': { admin: 'all', support: 'all', qa: 'all' },
+  'riskSettings.read': { admin: 'all', support: 'all', qa: 'all' },
+  'riskSettings.manage': { admin: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Action = keyof typeof permissions;

@@ -33,7 +33,7 @@ export const dealerRemedyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const remedy = await performDealerRemedy(
-        { db: app.db.db, now: app.clock },
+        { db: app.db.db, now: app.clock, storeTimeZone: app.config.storeTimeZone },
         currentActor(request),
         request.params.id,
         request.body,

@@ -44,7 +44,12 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const order = await issueMaintenanceOrder(
-        { ...deps(), publicUrl: app.config.publicUrl, messageKey: app.messageKey },
+        {
+          ...deps(),
+          publicUrl: app.config.publicUrl,
+          messageKey: app.messageKey,
+          storeTimeZone: app.config.storeTimeZone,
+        },
         currentActor(request),
         { claimId: request.params.id, ...request.body },
       );

@@ -1,0 +1,66 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../../db/client.js';
+import { instanceSettings } from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import { defaultRiskSettings, type RiskSettings, riskSettingsSchema } from '../../domain/risk/signals.js';
+import { assertAllowed } from '../access.js';
+import { recordAudit } from '../audit.js';
+
+/** The row of `instance_settings` that holds the fraud signals' thresholds, as JSON. */
+const KEY = 'risk.settings';
+
+/**
+ * The thresholds in force: the admin's, or the documented defaults until an admin sets them. A stored
+ * value that no longer parses (a hand edit) falls back to the defaults rather than switching the rules
+ * off; the settings screen shows what is in force.
+ */
+export async function readRiskSettings(db: Database | Transaction): Promise<RiskSettings> {
+  const [row] = await db
+    .select({ value: instanceSettings.value })
+    .from(instanceSettings)
+    .where(eq(instanceSettings.key, KEY))
+    .limit(1);
+  if (!row) return defaultRiskSettings;
+  try {
+    const parsed = riskSettingsSchema.safeParse({
+      ...defaultRiskSettings,
+      ...(JSON.parse(row.value) as object),
+    });
+    return parsed.success ? parsed.data : defaultRiskSettings;
+  } catch {
+    return defaultRiskSettings;
+  }
+}
+
+/** An admin sets the thresholds; the change and what it replaced are audited. */
+export async function updateRiskSettings(
+  deps: { db: Database },
+  actor: Actor,
+  input: RiskSettings,
+): Promise<RiskSettings> {
+  assertAllowed(
+    actor,
+    'riskSettings.manage',
+    {},
+    { code: 'SETTINGS_NOT_FOUND', message: 'no such settings' },
+  );
+  const next = riskSettingsSchema.parse(input);
+  return deps.db.transaction(async (tx) => {
+    // Two admins saving at once: the row lock orders them, and each audit event names what it replaced.
+    await tx.execute(
+      sql`select 1 from ${instanceSettings} where ${instanceSettings.key} = ${KEY} for update`,
+    );
+    const before = await readRiskSettings(tx);
+    await tx
+      .insert(instanceSettings)
+      .values({ key: KEY, value: JSON.stringify(next) })
+      .onConflictDoUpdate({ target: instanceSettings.key, set: { value: JSON.stringify(next) } });
+    await recordAudit(tx, actor, {
+      action: 'risk.settings.updated',
+      entityType: 'settings',
+      entityId: KEY,
+      data: { from: before, to: next },
+    });
+    return next;
+  });
+}
