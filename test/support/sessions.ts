@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { hashPassword } from 'better-auth/crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Database } from '../../src/db/client.js';
+import { accounts, CREDENTIAL_PROVIDER, users } from '../../src/db/schema.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 
@@ -33,4 +37,28 @@ export async function demoSession(app: FastifyInstance, role: Role): Promise<str
   const res = await signIn(app, account.email);
   if (res.statusCode !== 200) throw new Error(`${account.email} could not sign in: ${res.body}`);
   return sessionCookie(res.headers['set-cookie']);
+}
+
+/**
+ * A second member of an unscoped staff role beside the demo one (four eyes need two people), signed in
+ * with the demo password; returns its cookie and its audit name.
+ */
+export async function colleagueSession(
+  db: Database,
+  app: FastifyInstance,
+  role: 'admin' | 'support' | 'qa' | 'sales',
+  email: string,
+): Promise<{ cookie: string; actor: string }> {
+  const id = randomUUID();
+  await db.insert(users).values({ id, name: `Colleague (${role})`, email, emailVerified: true, role });
+  await db.insert(accounts).values({
+    id: randomUUID(),
+    accountId: id,
+    providerId: CREDENTIAL_PROVIDER,
+    userId: id,
+    password: await hashPassword(DEMO_PASSWORD),
+  });
+  const res = await signIn(app, email);
+  if (res.statusCode !== 200) throw new Error(`${email} could not sign in: ${res.body}`);
+  return { cookie: sessionCookie(res.headers['set-cookie']), actor: `user:${id}` };
 }

@@ -135,7 +135,8 @@ function heldError(row: RiskReview): AppError {
     'conflict',
     'RISK_REVIEW_PENDING',
     `this ${row.subjectKind.replace('_', ' ')} waits for a person to review it before anything is paid out`,
-    { reviewId: row.id, signals: row.signals.map((s) => s.code) },
+    // Not which rule: the party held is told that it waits, not how to get past the rules.
+    { reviewId: row.id },
   );
 }
 
