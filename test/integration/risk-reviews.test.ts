@@ -7,6 +7,7 @@ import {
   endUsers,
   instanceSettings,
   maintenanceOrders,
+  outbox,
   products,
   purchases,
   reimbursementClaims,
@@ -227,6 +228,18 @@ describe.each(testDatabases())('fraud signals and the review queue on $name', (t
     });
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ error: { code: 'RISK_REVIEW_ALREADY_DECIDED' } });
+
+    // The customer sees it on the claim and is told, with the reason; never which rule held it.
+    const view = await t.app.inject({ method: 'GET', url: `/api/v1/claims/${last}`, headers: as('support') });
+    expect(view.json()).toMatchObject({
+      review: { status: 'rejected', reason: 'Four receipts from one shop in a week' },
+    });
+    const told = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'risk_review.rejected'));
+    const mine = told.find((m) => m.body.includes(last));
+    expect(mine?.body).toContain('Four receipts from one shop in a week');
+    expect(mine?.body).not.toContain('frequent');
+    const queued = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'risk_review.opened'));
+    expect(queued.some((m) => m.recipient === 'role:support' && m.body.includes(last))).toBe(true);
   });
 
   it('holds a claim on a serial that another purchase carries, or on a receipt whose bytes another purchase used', async () => {
@@ -376,6 +389,37 @@ describe.each(testDatabases())('fraud signals and the review queue on $name', (t
       payload: { decision: 'approved', expectedVersion: 1 },
     });
     expect(approved.statusCode, approved.body).toBe(200);
+
+    // Another of its reimbursements, declined on review: declined as a reimbursement too, and the
+    // dealer is told why.
+    const other = reimbursements[3] ?? '';
+    const heldToo = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reimbursements/${other}/decision`,
+      headers: as('support'),
+      payload: { decision: 'approved', expectedVersion: 1 },
+    });
+    expect(heldToo.statusCode).toBe(409);
+    const otherReview = await reviewOf(other);
+    const declined = await decide('secondSupport', otherReview?.id ?? '', {
+      decision: 'rejected',
+      reason: 'Refunds without returned units',
+      expectedVersion: 1,
+    });
+    expect(declined.statusCode, declined.body).toBe(200);
+    const [rejected] = await t.db.db
+      .select()
+      .from(reimbursementClaims)
+      .where(eq(reimbursementClaims.id, other));
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      reason: 'Refunds without returned units',
+      decidedBy: secondSupportActor,
+    });
+    const dealerTold = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'reimbursement.rejected'));
+    expect(
+      dealerTold.some((m) => m.body.includes(other) && m.body.includes('Refunds without returned units')),
+    ).toBe(true);
   });
 
   it('two counters pressing refund on a held claim at once share one review, and nothing is paid', async () => {

@@ -1,6 +1,15 @@
-import { desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
-import { type ClaimStatus, claims, dealers, products, purchases, units } from '../../db/schema.js';
+import {
+  type ClaimStatus,
+  claims,
+  dealers,
+  products,
+  purchases,
+  type RiskReviewStatus,
+  riskReviews,
+  units,
+} from '../../db/schema.js';
 import type { Actor, Action, ListFilter } from '../../domain/access/access.js';
 import type { Cause, Decision } from '../../domain/policy/evaluate.js';
 import type { Language, RemedyCode } from '../../domain/policy/schema.js';
@@ -23,6 +32,11 @@ export type ClaimView = {
   product: { sku: string; name: { en: string; zh: string } };
   serial: string | null;
   dealer: { id: string; name: string; phone: string | null } | null;
+  /**
+   * Set when a fraud signal held the claim before anything was paid out on it: pending while support
+   * looks, and the reason when declined. Which rule held it is support's alone (app/risk).
+   */
+  review: { status: RiskReviewStatus; reason: string | null } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -65,17 +79,25 @@ export async function claimViews(
   page: { limit: number; offset: number } = { limit: 1, offset: 0 },
 ): Promise<ClaimView[]> {
   const rows = await db
-    .select({ claim: claims, ...claimContextColumns })
+    .select({
+      claim: claims,
+      ...claimContextColumns,
+      reviewStatus: riskReviews.status,
+      reviewReason: riskReviews.reason,
+    })
     .from(claims)
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
     .innerJoin(products, eq(products.id, purchases.productId))
     .leftJoin(units, eq(units.id, purchases.unitId))
     .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
+    .leftJoin(riskReviews, and(eq(riskReviews.subjectKind, 'claim'), eq(riskReviews.subjectId, claims.id)))
     .where(where)
     .orderBy(desc(claims.createdAt), desc(claims.id))
     .limit(page.limit)
     .offset(page.offset);
-  return rows.map(({ claim, ...row }) => claimViewOf(claim, row));
+  return rows.map(({ claim, reviewStatus, reviewReason, ...row }) =>
+    claimViewOf(claim, row, reviewStatus ? { status: reviewStatus, reason: reviewReason } : null),
+  );
 }
 
 /** What a claim's view shows besides the claim row: its product, unit and dealer. */
@@ -89,7 +111,11 @@ export type ClaimContext = {
   dealerPhone: string | null;
 };
 
-export function claimViewOf(claim: typeof claims.$inferSelect, row: ClaimContext): ClaimView {
+export function claimViewOf(
+  claim: typeof claims.$inferSelect,
+  row: ClaimContext,
+  review: ClaimView['review'] = null,
+): ClaimView {
   return {
     id: claim.id,
     purchaseId: claim.purchaseId,
@@ -107,6 +133,7 @@ export function claimViewOf(claim: typeof claims.$inferSelect, row: ClaimContext
       row.dealerId && row.dealerName !== null
         ? { id: row.dealerId, name: row.dealerName, phone: row.dealerPhone }
         : null,
+    review,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
   };

@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
-import { type RiskReview, type RiskReviewStatus, riskReviews } from '../../db/schema.js';
+import { outbox, type RiskReview, type RiskReviewStatus, riskReviews } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
 import type { RiskSignal, RiskSubjectKind } from '../../domain/risk/signals.js';
 import { assertAllowed, forbidden } from '../access.js';
 import { type AuditActor, auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { roleRecipient } from '../service-messages.js';
+import { reviewOpenedMessage } from './messages.js';
 
 export type RiskReviewView = {
   id: string;
@@ -220,6 +222,12 @@ export async function openReview(
         entityType: 'risk_review',
         entityId: inserted.id,
         data: { subjectKind: subject.kind, subjectId: subject.id, signals },
+      });
+      await tx.insert(outbox).values({
+        topic: 'risk_review.opened',
+        recipient: roleRecipient(subject.kind === 'excess_resolution' ? 'qa' : 'support'),
+        ...reviewOpenedMessage(subject.kind, subject.id),
+        payload: { riskReviewId: inserted.id, subjectKind: subject.kind, subjectId: subject.id },
       });
       return inserted;
     }

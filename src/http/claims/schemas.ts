@@ -101,6 +101,12 @@ export const claimSchema = z
     product: z.object({ sku: z.string(), name: localizedName }),
     serial: z.string().nullable(),
     dealer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable(),
+    review: z
+      .object({ status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().nullable() })
+      .nullable()
+      .describe(
+        'Set when support checks the claim before anything is paid out on it: pending, approved, or declined with the reason',
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
