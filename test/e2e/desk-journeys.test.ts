@@ -367,6 +367,82 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await screenshot(support, 'support-messages-zh');
     });
 
+    it('a fourth claim in a year waits for review: the admin reads why, declines it, and the claim says so', async () => {
+      // Wang Fang's DC power panel, 200 days old: support takes four reports of it by phone in a day.
+      const panel = purchase('1_year');
+      const support = await signedIn(demo('support').email, '/desk/support/claims');
+      const found = await api(support, 'GET', '/api/v1/purchases');
+      const bought = (found.body as { id: string; serial: string | null }[]).find(
+        (p) => p.serial === panel.serial,
+      );
+      if (!bought) throw new Error(`no purchase of ${panel.serial}`);
+      let claimId = '';
+      for (let i = 1; i <= 4; i++) {
+        const reported = await api(support, 'POST', '/api/v1/claims', {
+          purchaseId: bought.id,
+          cause: 'quality',
+          description: `The panel's rectifier trips again (call ${i}).`,
+        });
+        expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+        claimId = field(reported.body, 'id') as string;
+      }
+      // Issuing the free repair is where the money would move: it is held, and nothing is issued.
+      const held = await api(support, 'POST', `/api/v1/claims/${claimId}/maintenance-order`, {
+        mode: 'walk_in',
+        location: { cityId: 'shenzhen' },
+      });
+      expect(held.status).toBe(409);
+      expect(JSON.stringify(held.body)).toContain('RISK_REVIEW_PENDING');
+
+      // Support pressed the button, so a colleague decides: the admin, in the support desk's queue.
+      const admin = await signedIn(demo('admin').email, '/desk/support/reviews');
+      const main = admin.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Reviews' }).waitFor();
+      const row = main.getByRole('row').filter({ hasText: '4 claims by this customer in the 12 months' });
+      await row.waitFor();
+      await checkA11y(admin);
+      await screenshot(admin, 'support-reviews-en');
+      await admin.setViewportSize({ width: 390, height: 844 });
+      await screenshot(admin, 'support-reviews-phone-en');
+      await admin.setViewportSize({ width: 1280, height: 900 });
+
+      await row.getByRole('button', { name: 'Decline: Claim' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Decline this Claim' });
+      await dialog.getByRole('button', { name: 'Decline' }).click();
+      await dialog.getByText('Say why it is declined.').waitFor();
+      await checkA11y(admin);
+      await dialog
+        .getByLabel('Reason (required)')
+        .fill('Four reports of one panel in a day; the center will call.');
+      await dialog.getByRole('button', { name: 'Decline' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await main.getByRole('status').getByText('Declined. The party has been told why.').waitFor();
+
+      // The claim now says it was declined, with the reason; paying out on it is refused for good.
+      const claim = await api(admin, 'GET', `/api/v1/claims/${claimId}`);
+      expect(field(claim.body, 'review')).toEqual({
+        status: 'rejected',
+        reason: 'Four reports of one panel in a day; the center will call.',
+      });
+      const again = await api(support, 'POST', `/api/v1/claims/${claimId}/maintenance-order`, {
+        mode: 'walk_in',
+        location: { cityId: 'shenzhen' },
+      });
+      expect(JSON.stringify(again.body)).toContain('RISK_REVIEW_REJECTED');
+
+      // The thresholds, in Chinese: support reads them, only an admin changes them.
+      await goTo(admin, '/desk/support/reviews?status=all');
+      await admin.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '复核' }).waitFor();
+      await main.getByText('报修次数多').first().waitFor();
+      await checkA11y(admin);
+      await screenshot(admin, 'support-reviews-zh');
+      await goTo(admin, '/desk/support/risk-settings');
+      await main.getByRole('heading', { level: 1, name: '风险规则' }).waitFor();
+      await checkA11y(admin);
+      await screenshot(admin, 'risk-settings-zh');
+    });
+
     it('a CSV import is refused with its rows to fix, then accepted whole', async () => {
       const dealer = await signedIn(demo('dealer').email, '/desk/dealer/import');
       const main = dealer.getByRole('main');

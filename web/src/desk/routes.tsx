@@ -23,6 +23,8 @@ const EscalationsPage = lazy(() => import('./support/EscalationsPage.js'));
 const OrderPage = lazy(() => import('./support/OrderPage.js'));
 const SupportReimbursementsPage = lazy(() => import('./support/ReimbursementsPage.js'));
 const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
+const ReviewsPage = lazy(() => import('../trust/ReviewsPage.js'));
+const RiskSettingsPage = lazy(() => import('../trust/RiskSettingsPage.js'));
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
 const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
@@ -57,7 +59,9 @@ const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
+  { path: 'reviews', key: 'trust.nav.reviews' },
   { path: 'messages', key: 'desk.support.nav.messages' },
+  { path: 'risk-settings', key: 'trust.nav.settings' },
 ];
 
 const salesSections: readonly DeskSection[] = [
@@ -101,7 +105,9 @@ export function deskRoutes() {
         <Route path="escalations" element={page(<EscalationsPage />)} />
         <Route path="orders/:id" element={page(<OrderPage />)} />
         <Route path="reimbursements" element={page(<SupportReimbursementsPage />)} />
+        <Route path="reviews" element={page(<ReviewsPage />)} />
         <Route path="messages" element={page(<MessagesPage />)} />
+        <Route path="risk-settings" element={page(<RiskSettingsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route

@@ -9,6 +9,8 @@ import serviceEn from './service.en.json' with { type: 'json' };
 import serviceZhCN from './service.zh-CN.json' with { type: 'json' };
 import oemEn from './oem.en.json' with { type: 'json' };
 import oemZhCN from './oem.zh-CN.json' with { type: 'json' };
+import trustEn from './trust.en.json' with { type: 'json' };
+import trustZhCN from './trust.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -72,8 +74,10 @@ export async function initI18n(): Promise<typeof i18n> {
   await i18n.use(initReactI18next).init({
     // Each area keeps its strings in its own file, under its own prefix (`service.…`, `desk.…`, `oem.…`).
     resources: {
-      en: { translation: { ...en, service: serviceEn, desk: deskEn, oem: oemEn } },
-      'zh-CN': { translation: { ...zhCN, service: serviceZhCN, desk: deskZhCN, oem: oemZhCN } },
+      en: { translation: { ...en, service: serviceEn, desk: deskEn, oem: oemEn, trust: trustEn } },
+      'zh-CN': {
+        translation: { ...zhCN, service: serviceZhCN, desk: deskZhCN, oem: oemZhCN, trust: trustZhCN },
+      },
     },
     lng: initialLanguage(),
     fallbackLng: 'en',

@@ -19,6 +19,7 @@ const InvestigationsPage = lazy(() => import('./InvestigationsPage.js'));
 const InvestigationPage = lazy(() => import('./InvestigationPage.js'));
 const CostsPage = lazy(() => import('./CostsPage.js'));
 const NoticesPage = lazy(() => import('../desk/NoticesPage.js'));
+const ReviewsPage = lazy(() => import('../trust/ReviewsPage.js'));
 
 const qaRoles: readonly Role[] = ['qa', 'admin'];
 
@@ -31,6 +32,7 @@ const sections: readonly RoleSection[] = [
   { path: 'lots', key: 'oem.qa.nav.lots' },
   { path: 'investigations', key: 'oem.qa.nav.investigations' },
   { path: 'costs', key: 'oem.qa.nav.costs' },
+  { path: 'reviews', key: 'trust.nav.reviews' },
   { path: 'notices', key: 'oem.qa.nav.notices' },
 ];
 
@@ -51,6 +53,7 @@ export function qaRoutes() {
       <Route path="investigations" element={page(<InvestigationsPage />)} />
       <Route path="investigations/:id" element={page(<InvestigationPage />)} />
       <Route path="costs" element={page(<CostsPage />)} />
+      <Route path="reviews" element={page(<ReviewsPage />)} />
       <Route path="notices" element={page(<NoticesPage />)} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>
