@@ -1492,7 +1492,10 @@ export const riskReviews = pgTable(
   (t) => [
     check('risk_reviews_subject_kind_check', oneOf(t.subjectKind, riskSubjectKinds)),
     check('risk_reviews_status_check', oneOf(t.status, riskReviewStatuses)),
-    check('risk_reviews_signals_check', sql`jsonb_typeof(${t.signals}) = 'array' and jsonb_array_length(${t.signals}) > 0`),
+    check(
+      'risk_reviews_signals_check',
+      sql`jsonb_typeof(${t.signals}) = 'array' and jsonb_array_length(${t.signals}) > 0`,
+    ),
     check('risk_reviews_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
     check('risk_reviews_reason_check', sql`${t.status} <> 'rejected' or ${t.reason} is not null`),
     check('risk_reviews_version_check', sql`${t.version} >= 1`),
