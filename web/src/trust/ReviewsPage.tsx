@@ -1,28 +1,16 @@
-import {
-  Anchor,
-  Button,
-  Group,
-  List,
-  Modal,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-} from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type SubmitEvent, useState } from 'react';
+import { Anchor, Button, Group, List, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { riskReviewStatuses } from '../../../src/http/risk-reviews/schemas.js';
 import { ApiError } from '../api.js';
+import { type Decision, DecisionDialog } from '../components/DecisionDialog.js';
 import { ScrollTable } from '../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { ToneBadge } from '../components/Badges.js';
-import { ConflictNotice, DayOf, DeskErrorAlert, Done, PageHeader } from '../desk/ui.js';
+import { ConflictNotice, DayOf, Done, PageHeader } from '../desk/ui.js';
 import { decideRiskReview, type RiskReview, type RiskReviewStatus, riskReviewsQuery } from './trust-api.js';
-
-type Decision = 'approved' | 'rejected';
 
 /** Facts that are rates in [0, 1], shown as percentages. */
 const rateFacts = new Set(['rate', 'lowerBound', 'peersRate']);
@@ -89,77 +77,33 @@ function DecideDialog({
 }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState('');
-  const [missing, setMissing] = useState(false);
-  const decide = useMutation({
-    mutationFn: () =>
-      decideRiskReview(review.id, {
-        decision,
-        reason: reason.trim() || undefined,
-        expectedVersion: review.version,
-      }),
-    onSuccess: async (decided) => {
-      onDecided(decided);
-      await queryClient.invalidateQueries({ queryKey: ['trust', 'reviews'] });
-    },
-    onError: async (error) => {
-      if (!decidedElsewhere(error)) return;
-      await queryClient.invalidateQueries({ queryKey: ['trust', 'reviews'] });
-      onConflict();
-    },
-  });
-  const submit = (event: SubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (decision === 'rejected' && reason.trim() === '') {
-      setMissing(true);
-      return;
-    }
-    decide.mutate();
-  };
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['trust', 'reviews'] });
   return (
-    <Modal
-      opened
-      centered
-      size="lg"
-      onClose={onClose}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
+    <DecisionDialog
       title={t(`trust.reviews.dialog.${decision}`, { what: t(`trust.subject.${review.subjectKind}`) })}
+      decision={decision}
+      labels={{
+        reason: t('trust.reviews.reason'),
+        note: t('trust.reviews.note'),
+        hint: t('trust.reviews.reasonHint'),
+        required: t('trust.reviews.reasonRequired'),
+        submit: t(`trust.reviews.action.${decision}`),
+      }}
+      decide={(reason) => decideRiskReview(review.id, { decision, reason, expectedVersion: review.version })}
+      decidedElsewhere={decidedElsewhere}
+      onClose={onClose}
+      onDecided={async (decided) => {
+        onDecided(decided);
+        await refresh();
+      }}
+      onConflict={async () => {
+        await refresh();
+        onConflict();
+      }}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {decide.isError && <DeskErrorAlert error={decide.error} />}
-          <SignalList review={review} />
-          <Text size="sm">{t(`trust.reviews.effect.${decision}`)}</Text>
-          <Textarea
-            name="reason"
-            label={decision === 'rejected' ? t('trust.reviews.reason') : t('trust.reviews.note')}
-            description={t('trust.reviews.reasonHint')}
-            required={decision === 'rejected'}
-            autosize
-            minRows={3}
-            value={reason}
-            error={missing ? t('trust.reviews.reasonRequired') : undefined}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
-              setMissing(false);
-            }}
-          />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              color={decision === 'rejected' ? 'red' : undefined}
-              loading={decide.isPending}
-              loaderProps={{ 'aria-label': t('common.working') }}
-            >
-              {t(`trust.reviews.action.${decision}`)}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <SignalList review={review} />
+      <Text size="sm">{t(`trust.reviews.effect.${decision}`)}</Text>
+    </DecisionDialog>
   );
 }
 

@@ -1,10 +1,11 @@
-import { Anchor, Button, Group, Modal, NativeSelect, Stack, Table, Text, Textarea } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type SubmitEvent, useState } from 'react';
+import { Anchor, Button, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { reimbursementStatuses } from '../../../../src/http/reimbursements/schemas.js';
 import { ApiError } from '../../api.js';
+import { type Decision, DecisionDialog } from '../../components/DecisionDialog.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import {
@@ -13,18 +14,7 @@ import {
   type ReimbursementStatus,
   reimbursementsQuery,
 } from '../desk-api.js';
-import {
-  Amount,
-  ConflictNotice,
-  Day,
-  DeskErrorAlert,
-  Done,
-  Fact,
-  PageHeader,
-  ReimbursementStatusBadge,
-} from '../ui.js';
-
-type Decision = 'approved' | 'rejected';
+import { Amount, ConflictNotice, Day, Done, Fact, PageHeader, ReimbursementStatusBadge } from '../ui.js';
 
 /** Another agent decided it first (a stale version, or already decided): the list is read again. */
 const decidedElsewhere = (error: Error) =>
@@ -46,84 +36,41 @@ function DecideDialog({
 }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState('');
-  const [missing, setMissing] = useState(false);
-  const decide = useMutation({
-    mutationFn: () =>
-      decideReimbursement(reimbursement.id, {
-        decision,
-        reason: reason.trim() || undefined,
-        expectedVersion: reimbursement.version,
-      }),
-    onSuccess: async (decided) => {
-      onDecided(decided);
-      await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
-    },
-    onError: async (error) => {
-      if (!decidedElsewhere(error)) return;
-      await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
-      onConflict();
-    },
-  });
-  const submit = (event: SubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (decision === 'rejected' && reason.trim() === '') {
-      setMissing(true);
-      return;
-    }
-    decide.mutate();
-  };
   return (
-    <Modal
-      opened
-      centered
-      size="lg"
-      onClose={onClose}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
+    <DecisionDialog
       title={t(`desk.reimbursements.dialog.${decision}`, { dealer: reimbursement.dealer.name })}
+      decision={decision}
+      labels={{
+        reason: t('desk.reimbursements.reason'),
+        note: t('desk.reimbursements.note'),
+        hint: t('desk.reimbursements.reasonHint'),
+        required: t('desk.reimbursements.reasonRequired'),
+        submit: t(`desk.reimbursements.submit.${decision}`),
+      }}
+      decide={(reason) =>
+        decideReimbursement(reimbursement.id, { decision, reason, expectedVersion: reimbursement.version })
+      }
+      decidedElsewhere={decidedElsewhere}
+      onClose={onClose}
+      onDecided={async (decided) => {
+        onDecided(decided);
+        await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
+      }}
+      onConflict={async () => {
+        await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
+        onConflict();
+      }}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {decide.isError && <DeskErrorAlert error={decide.error} />}
-          <Group gap="xl">
-            <Fact label={t('desk.fields.remedy')}>{t(`remedy.${reimbursement.remedy.kind}`)}</Fact>
-            <Fact label={t('desk.fields.amount')}>
-              <Amount money={reimbursement.amount} />
-            </Fact>
-            <Fact label={t('desk.fields.performedOn')}>
-              <Day date={reimbursement.remedy.performedOn} />
-            </Fact>
-          </Group>
-          <Textarea
-            name="reason"
-            label={decision === 'rejected' ? t('desk.reimbursements.reason') : t('desk.reimbursements.note')}
-            description={t('desk.reimbursements.reasonHint')}
-            required={decision === 'rejected'}
-            autosize
-            minRows={3}
-            value={reason}
-            error={missing ? t('desk.reimbursements.reasonRequired') : undefined}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
-              setMissing(false);
-            }}
-          />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              color={decision === 'rejected' ? 'red' : undefined}
-              loading={decide.isPending}
-              loaderProps={{ 'aria-label': t('common.working') }}
-            >
-              {t(`desk.reimbursements.submit.${decision}`)}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Group gap="xl">
+        <Fact label={t('desk.fields.remedy')}>{t(`remedy.${reimbursement.remedy.kind}`)}</Fact>
+        <Fact label={t('desk.fields.amount')}>
+          <Amount money={reimbursement.amount} />
+        </Fact>
+        <Fact label={t('desk.fields.performedOn')}>
+          <Day date={reimbursement.remedy.performedOn} />
+        </Fact>
+      </Group>
+    </DecisionDialog>
   );
 }
 
