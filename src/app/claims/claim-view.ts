@@ -4,6 +4,7 @@ import { type ClaimStatus, claims, dealers, products, purchases, units } from '.
 import type { Actor, Action, ListFilter } from '../../domain/access/access.js';
 import type { Cause, Decision } from '../../domain/policy/evaluate.js';
 import type { Language, RemedyCode } from '../../domain/policy/schema.js';
+import type { VerificationState } from '../../domain/purchases/verification.js';
 import { assertAllowed } from '../access.js';
 import { presentDecision } from '../entitlements/present-decision.js';
 import { AppError } from '../errors.js';
@@ -23,6 +24,11 @@ export type ClaimView = {
   product: { sku: string; name: { en: string; zh: string } };
   serial: string | null;
   dealer: { id: string; name: string; phone: string | null } | null;
+  /**
+   * Whether the purchase is verified: until it is, the decision is provisional and no refund,
+   * replacement or free repair is carried out on it.
+   */
+  purchaseVerification: VerificationState;
   createdAt: string;
   updatedAt: string;
 };
@@ -56,6 +62,7 @@ export const claimContextColumns = {
   nameZh: products.nameZh,
   dealerName: dealers.name,
   dealerPhone: dealers.phone,
+  purchaseVerification: purchases.verification,
 };
 
 /** Claims with their product, unit and dealer, newest first. */
@@ -87,6 +94,7 @@ export type ClaimContext = {
   nameZh: string;
   dealerName: string | null;
   dealerPhone: string | null;
+  purchaseVerification: VerificationState;
 };
 
 export function claimViewOf(claim: typeof claims.$inferSelect, row: ClaimContext): ClaimView {
@@ -107,6 +115,7 @@ export function claimViewOf(claim: typeof claims.$inferSelect, row: ClaimContext
       row.dealerId && row.dealerName !== null
         ? { id: row.dealerId, name: row.dealerName, phone: row.dealerPhone }
         : null,
+    purchaseVerification: row.purchaseVerification,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
   };

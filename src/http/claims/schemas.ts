@@ -1,3 +1,4 @@
+import { verificationStates } from '../../domain/purchases/verification.js';
 import { z } from 'zod';
 import { causes } from '../../domain/policy/evaluate.js';
 import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
@@ -101,6 +102,11 @@ export const claimSchema = z
     product: z.object({ sku: z.string(), name: localizedName }),
     serial: z.string().nullable(),
     dealer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable(),
+    purchaseVerification: z
+      .enum(verificationStates)
+      .describe(
+        'The purchase’s verification: until `verified`, the decision is provisional and no refund, replacement or free repair is carried out',
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
