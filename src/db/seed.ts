@@ -205,9 +205,9 @@ export const DEMO_UNITS = [
 ] as const;
 
 /**
- * A customer's own registration waiting in the verification queue: Chen Jie registered a headset with
- * a photo of her till receipt, naming the demo dealer, which (or support) checks it. Until then no
- * refund, replacement or free repair is carried out on it.
+ * A customer's own registration waiting in the verification queue: Zhao Lei registered a headset with a
+ * photo of his till receipt, naming the demo dealer, which (or support) checks it. Until then no refund,
+ * replacement or free repair is carried out on it.
  */
 export const DEMO_REGISTRATION = {
   daysAgo: 2,
@@ -215,7 +215,7 @@ export const DEMO_REGISTRATION = {
   sku: DEMO_SKUS.headset,
   serial: 'HS200-2406-001741',
   dealer: 0,
-  endUser: 3,
+  buyer: { name: 'Zhao Lei', email: 'zhao.lei@example.com', phone: '+86 137 2468 1357' },
 } as const;
 
 /** One purchase per warranty window of the Halotek policy, so the demo always shows each of them. */
@@ -436,7 +436,8 @@ export async function seedDemoData(
 
     {
       const r = DEMO_REGISTRATION;
-      const buyer = DEMO_END_USERS[r.endUser];
+      const buyer = r.buyer;
+      const [registrant] = await tx.insert(endUsers).values(buyer).returning({ id: endUsers.id });
       const [proof] = await tx
         .insert(uploads)
         .values({
@@ -460,7 +461,7 @@ export async function seedDemoData(
           productId: productId(r.sku),
           unitId: unitId(r.serial),
           dealerId: required(dealerRows[r.dealer]?.id, `dealer ${r.dealer}`),
-          endUserId: required(endUserRows[r.endUser]?.id, `end user ${r.endUser}`),
+          endUserId: required(registrant?.id, 'registrant'),
           purchaseDate: today.subtract({ days: r.daysAgo }).toString(),
           proofUploadId: proof.id,
           proofSha256: proof.sha256,
