@@ -34,7 +34,7 @@ export function ProductVerification({ purchase }: { purchase: Purchase }) {
   if (v.state === 'pending') {
     return (
       <Stack gap={2} mt={4}>
-        <ToneBadge tone="orange">{t('service.verification.pendingBadge')}</ToneBadge>
+        <ToneBadge tone="grape">{t('service.verification.pendingBadge')}</ToneBadge>
         <Text size="xs">{t('service.verification.pendingProduct')}</Text>
       </Stack>
     );
