@@ -336,11 +336,24 @@ export async function writeSalesAndMatches(
     if (pending === undefined || registering) continue;
     const outcome = dealerSaleMeetsRegistration(customerIds[i] === pending.endUserId);
     const [current] = await tx
-      .select({ purchaseDate: purchases.purchaseDate, dealerId: purchases.dealerId })
+      .select({
+        purchaseDate: purchases.purchaseDate,
+        dealerId: purchases.dealerId,
+        verification: purchases.verification,
+      })
       .from(purchases)
-      .where(and(eq(purchases.id, pending.purchaseId), eq(purchases.verification, 'pending')))
+      .where(eq(purchases.id, pending.purchaseId))
       .for('update');
-    if (!current) throw new AppError('conflict', 'SERIAL_ALREADY_RECORDED', 'the unit was just recorded');
+    // Checked meanwhile: rejected, it holds the unit no more and the sale is recorded as any other;
+    // confirmed, the unit is sold.
+    if (current?.verification === 'rejected') continue;
+    if (current?.verification !== 'pending') {
+      throw new AppError(
+        'conflict',
+        'SERIAL_ALREADY_RECORDED',
+        `the unit "${r.sale.serial ?? ''}" was confirmed sold to its registrant meanwhile`,
+      );
+    }
     if (outcome === 'match') {
       const changes = changesOf(current, { purchaseDate: r.sale.purchaseDate, dealerId: options.dealerId });
       await tx
