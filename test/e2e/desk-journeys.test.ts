@@ -423,6 +423,22 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
 
     it('support checks a customer’s own registration: the proof beside the sale, then confirms it', async () => {
       const registration = DEMO_REGISTRATION;
+      // The dealer it names sees it among its own, and may correct its date (not move it to another dealer).
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/verifications');
+      const counter = dealer.getByRole('main');
+      await counter.getByRole('heading', { level: 1, name: 'Registrations to check' }).waitFor();
+      const own = counter.getByRole('article', { name: `HS-200 Wired Headset · ${registration.serial}` });
+      await own.getByText(registration.buyer.name).waitFor();
+      await own.getByRole('button', { name: 'Correct and confirm' }).click();
+      const correct = dealer.getByRole('dialog', {
+        name: `Correct and confirm the registration of ${registration.serial}`,
+      });
+      await correct.getByLabel('Purchase date').waitFor();
+      expect(await correct.getByLabel('Dealer').count()).toBe(0);
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-verification-correct-en');
+      await correct.getByRole('button', { name: 'Cancel' }).click();
+
       const support = await signedIn(demo('support').email, '/desk/support/verifications');
       const main = support.getByRole('main');
       await main.getByRole('heading', { level: 1, name: 'Registrations to check' }).waitFor();

@@ -29,7 +29,7 @@ type Action = 'confirm' | 'correct' | 'reject';
 const checkedElsewhere = (error: Error) => error instanceof ApiError && error.code === 'PURCHASE_NOT_PENDING';
 
 /** The proof itself, large enough to read a till receipt; a PDF opens in its own tab. */
-function Proof({ purchase }: { purchase: Purchase }) {
+function Proof({ purchase, height = 420 }: { purchase: Purchase; height?: number }) {
   const { t } = useTranslation();
   if (!purchase.proofUploadId || !purchase.proof) {
     return <Text c="dimmed">{t('desk.verify.noProof')}</Text>;
@@ -48,7 +48,7 @@ function Proof({ purchase }: { purchase: Purchase }) {
         src={url}
         alt={t('desk.verify.proofAlt', { serial: purchase.serial ?? purchase.product.sku })}
         fit="contain"
-        mah={420}
+        mah={height}
         radius="sm"
         className="proof-image"
       />
@@ -129,6 +129,8 @@ function DecideDialog({
           {action === 'correct' && (
             <>
               <Text size="sm">{t('desk.verify.correctHint')}</Text>
+              {/* The proof stays in sight while its date is read off it. */}
+              <Proof purchase={purchase} height={240} />
               <TextInput
                 type="date"
                 name="purchaseDate"
