@@ -9,6 +9,8 @@ export type AppErrorKind =
   | 'not_found'
   | 'gone'
   | 'conflict'
+  /** Well-formed, but contradicts what is on record (e.g. a purchase dated before its unit was made). */
+  | 'unprocessable'
   | 'too_large'
   | 'unsupported_media_type'
   | 'too_many_requests'

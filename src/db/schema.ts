@@ -36,6 +36,7 @@ import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
+import { rejectionCodes, verificationStates } from '../domain/purchases/verification.js';
 import { UPLOAD_CHUNK_BYTES, type UploadKind, uploadKinds, uploadTicketPurposes } from '../domain/uploads.js';
 import {
   productCategories,
@@ -140,6 +141,11 @@ export const units = pgTable(
       .notNull()
       .references(() => products.id),
     lot: text('lot').notNull(),
+    /**
+     * The day the unit left the maker, as far as the maker knows: no sale of it can be dated earlier.
+     * Null for a unit first seen in a dealer's sale (its lot `unknown`), whose day nobody told us.
+     */
+    madeOn: date('made_on', { mode: 'string' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -251,9 +257,40 @@ export const purchases = pgTable(
     buyerPhone: text('buyer_phone'),
     /** Lets a dealer's client retry recording a sale without recording it twice. */
     idempotencyKey: text('idempotency_key').unique(),
+    /**
+     * Whether the sale is known to have happened as recorded (domain/purchases/verification.ts): a
+     * dealer's record is verified, a customer's registration pending until matched, confirmed or rejected.
+     */
+    verification: text('verification', { enum: verificationStates }).notNull().default('verified'),
+    /** Who verified or rejected it (as the audit log names them, `system` for a match) and when. */
+    verifiedBy: text('verified_by'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    rejectionCode: text('rejection_code', { enum: rejectionCodes }),
+    /** The checker's reason, shown to the customer as written. */
+    rejectionReason: text('rejection_reason'),
+    /** The SHA-256 of the proof's bytes: the same receipt sent again is the same proof. */
+    proofSha256: text('proof_sha256'),
     createdAt: createdAt(),
   },
   (t) => [
+    check('purchases_verification_check', oneOf(t.verification, verificationStates)),
+    check(
+      'purchases_rejection_check',
+      sql`(${t.verification} = 'rejected') = (${t.rejectionCode} is not null)`,
+    ),
+    // A unit is in one live purchase: two registrations racing for a serial cannot both win; a rejected
+    // one frees it.
+    uniqueIndex('purchases_live_unit_idx')
+      .on(t.unitId)
+      .where(sql`${t.unitId} is not null and ${t.verification} <> 'rejected'`),
+    // The same bytes prove one live purchase, whichever upload they came in.
+    uniqueIndex('purchases_live_proof_sha256_idx')
+      .on(t.proofSha256)
+      .where(sql`${t.proofSha256} is not null and ${t.verification} <> 'rejected'`),
+    // Support's verification queue, oldest first.
+    index('purchases_pending_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.verification} = 'pending'`),
     // One receipt proves one purchase: a second registration with it is refused, even when two race.
     uniqueIndex('purchases_proof_upload_id_idx').on(t.proofUploadId),
     index('purchases_end_user_id_idx').on(t.endUserId, t.purchaseDate),

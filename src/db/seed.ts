@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { writeUploadBytes } from '../app/uploads/upload-content.js';
+import { DEMO_RECEIPT_PNG } from './demo-receipt.js';
 import { hashPassword } from 'better-auth/crypto';
 import { desc, eq, lte, sql } from 'drizzle-orm';
 import type { Temporal } from '../domain/calendar.js';
@@ -23,6 +25,7 @@ import {
   purchases,
   serviceCenters,
   units,
+  uploads,
   users,
 } from './schema.js';
 import type { Role } from '../domain/access/access.js';
@@ -185,14 +188,35 @@ export const DEMO_END_USERS = [
   { name: 'Chen Jie', email: 'chen.jie@example.com', phone: '+86 186 2830 4419' },
 ] as const satisfies readonly NewEndUser[];
 
+/** `madeOn`: the day the unit left the maker (its lot's month), before any sale of it can be dated. */
 export const DEMO_UNITS = [
-  { serial: 'HS200-2406-001732', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B' },
-  { serial: 'HS200-2406-001733', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B' },
-  { serial: 'BTH500-2405-004410', sku: DEMO_SKUS.bluetoothHeadset, lot: 'BTH500-L2405A' },
-  { serial: 'DCP22048-2403-000127', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A' },
-  { serial: 'DCP22048-2403-000128', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A' },
-  { serial: 'CHG4830-2311-002205', sku: DEMO_SKUS.chargerModule, lot: 'CHG-L2311C' },
+  { serial: 'HS200-2406-001732', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B', madeOn: '2024-06-18' },
+  { serial: 'HS200-2406-001733', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B', madeOn: '2024-06-18' },
+  { serial: 'HS200-2406-001741', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B', madeOn: '2024-06-18' },
+  {
+    serial: 'BTH500-2405-004410',
+    sku: DEMO_SKUS.bluetoothHeadset,
+    lot: 'BTH500-L2405A',
+    madeOn: '2024-05-22',
+  },
+  { serial: 'DCP22048-2403-000127', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A', madeOn: '2024-03-12' },
+  { serial: 'DCP22048-2403-000128', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A', madeOn: '2024-03-12' },
+  { serial: 'CHG4830-2311-002205', sku: DEMO_SKUS.chargerModule, lot: 'CHG-L2311C', madeOn: '2023-11-20' },
 ] as const;
+
+/**
+ * A customer's own registration waiting in the verification queue: Zhao Lei registered a headset with a
+ * photo of his till receipt, naming the demo dealer, which (or support) checks it. Until then no refund,
+ * replacement or free repair is carried out on it.
+ */
+export const DEMO_REGISTRATION = {
+  daysAgo: 2,
+  registeredDaysAgo: 1,
+  sku: DEMO_SKUS.headset,
+  serial: 'HS200-2406-001741',
+  dealer: 0,
+  buyer: { name: 'Zhao Lei', email: 'zhao.lei@example.com', phone: '+86 137 2468 1357' },
+} as const;
 
 /** One purchase per warranty window of the Halotek policy, so the demo always shows each of them. */
 export const DEMO_PURCHASES = [
@@ -365,7 +389,14 @@ export async function seedDemoData(
 
     const unitRows = await tx
       .insert(units)
-      .values(DEMO_UNITS.map((u) => ({ serial: u.serial, lot: u.lot, productId: productId(u.sku) })))
+      .values(
+        DEMO_UNITS.map((u) => ({
+          serial: u.serial,
+          lot: u.lot,
+          madeOn: u.madeOn,
+          productId: productId(u.sku),
+        })),
+      )
       .returning({ id: units.id, serial: units.serial });
     const unitId = (serial: string): string =>
       required(unitRows.find((u) => u.serial === serial)?.id, serial);
@@ -402,6 +433,54 @@ export async function seedDemoData(
         };
       }),
     );
+
+    {
+      const r = DEMO_REGISTRATION;
+      const buyer = r.buyer;
+      const [registrant] = await tx.insert(endUsers).values(buyer).returning({ id: endUsers.id });
+      const [proof] = await tx
+        .insert(uploads)
+        .values({
+          kind: 'proof_of_purchase',
+          mediaType: 'image/png',
+          sizeBytes: DEMO_RECEIPT_PNG.length,
+          sha256: createHash('sha256').update(DEMO_RECEIPT_PNG).digest('hex'),
+          originalName: 'receipt.png',
+          uploadedBy: 'demo',
+        })
+        .returning({ id: uploads.id, sha256: uploads.sha256 });
+      if (!proof) throw new Error('insert returned no upload');
+      await writeUploadBytes(tx, proof.id, DEMO_RECEIPT_PNG);
+      const registeredAt = new Date(
+        today.subtract({ days: r.registeredDaysAgo }).toZonedDateTime('UTC').epochMilliseconds +
+          3 * 3600 * 1000,
+      );
+      const [registration] = await tx
+        .insert(purchases)
+        .values({
+          productId: productId(r.sku),
+          unitId: unitId(r.serial),
+          dealerId: required(dealerRows[r.dealer]?.id, `dealer ${r.dealer}`),
+          endUserId: required(registrant?.id, 'registrant'),
+          purchaseDate: today.subtract({ days: r.daysAgo }).toString(),
+          proofUploadId: proof.id,
+          proofSha256: proof.sha256,
+          recordedBy: 'demo',
+          verification: 'pending',
+          buyerName: buyer.name,
+          buyerEmail: buyer.email,
+          buyerPhone: buyer.phone,
+          createdAt: registeredAt,
+        })
+        .returning({ id: purchases.id });
+      await tx.insert(auditEvents).values({
+        actor: 'demo',
+        action: 'purchase.registered',
+        entityType: 'purchase',
+        entityId: required(registration?.id, 'registration'),
+        data: { verification: 'pending' },
+      });
+    }
 
     const [client] = await tx.insert(oemClients).values(DEMO_OEM_CLIENT).returning({ id: oemClients.id });
     const centerRows = await tx

@@ -12,6 +12,7 @@ const statusForKind: Record<AppErrorKind, number> = {
   not_found: 404,
   gone: 410,
   conflict: 409,
+  unprocessable: 422,
   too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
@@ -29,6 +30,7 @@ const codeForStatus: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
   429: 'RATE_LIMITED',
   431: 'HEADERS_TOO_LARGE',
 };

@@ -43,6 +43,7 @@ import { invitationRoutes } from './invitations/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
 import { uploadRoutes } from './uploads/routes.js';
 import { purchaseRoutes } from './purchases/routes.js';
+import { purchaseVerificationRoutes } from './purchase-verifications/routes.js';
 import { claimRoutes } from './claims/routes.js';
 import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
 import { riskReviewRoutes, riskSettingsRoutes } from './risk-reviews/routes.js';
@@ -259,6 +260,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
   await app.register(uploadRoutes, { prefix: '/api/v1/uploads' });
   await app.register(purchaseRoutes, { prefix: '/api/v1/purchases' });
+  await app.register(purchaseVerificationRoutes, { prefix: '/api/v1/purchase-verifications' });
   await app.register(claimRoutes, { prefix: '/api/v1/claims' });
   // Beside the claims area under its prefix: what a dealer and paid service do to one claim.
   await app.register(dealerRemedyRoutes, { prefix: '/api/v1/claims' });

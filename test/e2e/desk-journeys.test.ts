@@ -1,6 +1,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_END_USERS, DEMO_DEALERS, DEMO_PURCHASES } from '../../src/db/seed.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_DEALERS,
+  DEMO_END_USERS,
+  DEMO_PURCHASES,
+  DEMO_REGISTRATION,
+} from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { screenshot } from '../support/browser.js';
 import { useBrowserSuite } from '../support/browser-suite.js';
@@ -489,6 +495,75 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       for (const serial of ['HS200-2406-009101', 'HS200-2406-009102', 'HS200-2406-009103']) {
         await rowWith(main, serial).waitFor();
       }
+    });
+
+    it('support checks a customer’s own registration: the proof beside the sale, then confirms it', async () => {
+      const registration = DEMO_REGISTRATION;
+      // The dealer it names sees it among its own, and may correct its date (not move it to another dealer).
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/verifications');
+      const counter = dealer.getByRole('main');
+      await counter.getByRole('heading', { level: 1, name: 'Registrations to check' }).waitFor();
+      const own = counter.getByRole('article', { name: `HS-200 Wired Headset · ${registration.serial}` });
+      await own.getByText(registration.buyer.name).waitFor();
+      await own.getByRole('button', { name: 'Correct and confirm' }).click();
+      const correct = dealer.getByRole('dialog', {
+        name: `Correct and confirm the registration of ${registration.serial}`,
+      });
+      await correct.getByLabel('Purchase date').waitFor();
+      expect(await correct.getByLabel('Dealer').count()).toBe(0);
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-verification-correct-en');
+      await correct.getByRole('button', { name: 'Cancel' }).click();
+
+      const support = await signedIn(demo('support').email, '/desk/support/verifications');
+      const main = support.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Registrations to check' }).waitFor();
+      const card = main.getByRole('article', { name: `HS-200 Wired Headset · ${registration.serial}` });
+      // The sale as the customer gave it…
+      await card.getByText(registration.buyer.name).waitFor();
+      await card.getByText(registration.buyer.email).waitFor();
+      await card.getByText(huaqiang.name).waitFor();
+      // …beside the proof, loaded and shown.
+      const proof = card.getByRole('img', {
+        name: `The proof of purchase the customer sent for ${registration.serial}`,
+      });
+      await proof.waitFor();
+      await expect
+        .poll(() => proof.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+        .toBeGreaterThan(100);
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-verifications-en');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-verifications-phone-en');
+
+      await support.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '待核实的产品登记' }).waitFor();
+      await main
+        .getByRole('article', { name: new RegExp(registration.serial) })
+        .getByRole('button', { name: '确认', exact: true })
+        .waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-verifications-phone-zh');
+      await support.setViewportSize({ width: 1280, height: 900 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-verifications-zh');
+
+      await support.getByRole('button', { name: 'English' }).click();
+      await card.getByRole('button', { name: 'Confirm', exact: true }).click();
+      const dialog = support.getByRole('dialog', {
+        name: `Confirm the registration of ${registration.serial}`,
+      });
+      await checkA11y(support);
+      await dialog.getByRole('button', { name: 'Confirm the purchase' }).click();
+      await main.getByRole('status').getByText(`${registration.serial} is confirmed.`).waitFor();
+      await main.getByText('No registrations are waiting for a check.').waitFor();
+      const checked = await api(support, 'GET', '/api/v1/purchase-verifications?state=verified');
+      expect(JSON.stringify(checked.body)).toContain(registration.serial);
     });
   },
 );

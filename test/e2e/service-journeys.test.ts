@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       });
       expect(claims).toBe(1);
 
-      await main.getByRole('button', { name: 'Choose: Mail-in repair' }).click();
+      await main.getByRole('button', { name: 'Choose this: Mail-in repair' }).click();
       await main.getByRole('heading', { level: 2, name: 'Issue the maintenance order' }).waitFor();
       expect(await main.getByRole('radio', { name: /Mail-in repair/ }).isChecked()).toBe(true);
       await main.getByRole('combobox', { name: /^City/ }).selectOption('shenzhen');
@@ -323,7 +323,28 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByRole('status').getByText('Product registered').waitFor();
       const row = main.getByRole('row').filter({ hasText: '3 kW Pure Sine Wave Inverter' });
       await row.getByText('Covered').waitFor();
+      // The customer's word alone: it waits for the dealer or support to check the receipt.
+      await row.getByText('Being checked', { exact: true }).waitFor();
       await noViolations(page);
+      await screenshot(page, 'customer-products-pending-en');
+
+      // A problem reported on it is decided, provisionally: nothing is carried out before the check.
+      await row.getByRole('link', { name: /Report a problem/ }).click();
+      await main.getByLabel(/What is wrong/).fill('It hums and shuts down under load.');
+      await main.getByRole('button', { name: 'Report the problem' }).click();
+      await main.getByRole('heading', { level: 2, name: 'The decision' }).waitFor();
+      await main
+        .getByRole('status')
+        .filter({ hasText: 'Provisional: your purchase is being checked' })
+        .waitFor();
+      await noViolations(page);
+      await screenshot(page, 'customer-claim-provisional-en');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await switchLanguage(page, '中文');
+      await main.getByRole('status').filter({ hasText: '暂定：您的购买正在核实中' }).waitFor();
+      await noViolations(page);
+      await screenshot(page, 'customer-claim-provisional-phone-zh');
+      await switchLanguage(page, 'English');
     });
 
     it('the demo customer chooses a refund for a 3-day-old headset and is sent to the dealer', async () => {
@@ -338,7 +359,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByLabel(/What is wrong/).fill('The left earpiece is silent.');
       await main.getByRole('button', { name: 'Report the problem' }).click();
       await main.getByRole('heading', { level: 2, name: 'The decision' }).waitFor();
-      await main.getByRole('button', { name: 'Choose: Refund' }).click();
+      await main.getByRole('button', { name: 'Choose this: Refund' }).click();
       const dialog = page.getByRole('dialog', { name: 'Choose Refund?' });
       await dialog.getByRole('button', { name: 'Yes, choose it' }).click();
       await dialog.waitFor({ state: 'detached' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -381,7 +382,8 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
       role: Role | 'anonymous' = 'customer',
       ticket?: string,
     ) => {
-      const body = multipart(PNG);
+      // Each receipt its own bytes: the same bytes twice are the same receipt (PROOF_ALREADY_USED).
+      const body = multipart(Buffer.concat([PNG, randomBytes(8)]));
       const res = await t.app.inject({
         method: 'POST',
         url: `/api/v1/uploads?kind=${kind}`,

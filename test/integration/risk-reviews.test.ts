@@ -249,7 +249,13 @@ describe.each(testDatabases())('fraud signals and the review queue on $name', (t
       .returning({ id: units.id });
     const first = await newCustomer();
     const second = await newCustomer();
-    await sale(first, { unitId: unit?.id });
+    // A unit is in one live purchase at most (purchase verification's index): the earlier purchase of
+    // it was rejected — a registration the dealer's sale to another buyer superseded — and still counts.
+    const earlier = await sale(first, { unitId: unit?.id });
+    await t.db.db
+      .update(purchases)
+      .set({ verification: 'rejected', rejectionCode: 'SOLD_TO_ANOTHER_BUYER' })
+      .where(eq(purchases.id, earlier));
     const claimOnCopy = await claimOn(t.app, t.db.db, await sale(second, { unitId: unit?.id }), second);
     expect((await refund(claimOnCopy)).statusCode).toBe(409);
     expect((await reviewOf(claimOnCopy))?.signals).toEqual([

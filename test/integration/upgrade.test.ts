@@ -35,7 +35,17 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'previous-release
  * New columns a migration fills from the old data rather than with their default (`table.column` →
  * why). A migration that backfills a column adds it here.
  */
-const BACKFILLED_COLUMNS: Record<string, string> = {};
+const BACKFILLED_COLUMNS: Record<string, string> = {
+  // 0021 (purchase verification): a dealer's or the maker's record verified as of when it was recorded,
+  // by whoever recorded it; a customer's registration pending (verification's default is 'verified').
+  'purchases.verification': 'customer registrations pending',
+  'purchases.verified_by': 'who recorded a verified sale',
+  'purchases.verified_at': 'when a verified sale was recorded',
+  // The bytes of each proof, from its upload.
+  'purchases.proof_sha256': 'the SHA-256 of the proof upload',
+  // The day each unit of the maker's lots left it: its record's day, or its first sale's if earlier.
+  'units.made_on': 'the unit record’s day or its first sale’s',
+};
 
 /**
  * Old columns a migration moved elsewhere (`schema.table.column` → an SQL expression over the upgraded
@@ -166,6 +176,70 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
   const disposers: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const dispose of disposers) await dispose();
+  });
+
+  it('puts the old purchases under verification: customers’ registrations pending, dealers’ sales verified, a receipt’s bytes kept once', async () => {
+    const loaded = await variant.load();
+    disposers.push(() => loaded.dispose());
+    const db = loaded.handle.db;
+    // Two registrations by the fixture's customer with one receipt sent twice (same bytes, two uploads):
+    // the first names the customer's account, the second is known by its audit event only.
+    const [customer] = await query(
+      db,
+      `select id, end_user_id from public.users where role = 'customer' and end_user_id is not null limit 1`,
+    );
+    const [product] = await query(db, `select id from public.products limit 1`);
+    const ids = {
+      first: 'a0000000-0000-4000-8000-000000000001',
+      second: 'a0000000-0000-4000-8000-000000000002',
+    };
+    for (const [n, id] of Object.entries(ids)) {
+      const upload = id.replace('a000', 'b000');
+      await query(
+        db,
+        `insert into public.uploads (id, kind, media_type, size_bytes, sha256, content, uploaded_by)
+         values ('${upload}', 'proof_of_purchase', 'image/png', 4, 'same-bytes', '\\x01020304', 'user:${String(customer?.id)}')`,
+      );
+      await query(
+        db,
+        `insert into public.purchases (id, product_id, end_user_id, purchase_date, proof_upload_id, recorded_by, created_at)
+         values ('${id}', '${String(product?.id)}', '${String(customer?.end_user_id)}', '2026-11-20', '${upload}',
+                 ${n === 'first' ? `'user:${String(customer?.id)}'` : 'null'}, '2026-11-2${n === 'first' ? 1 : 2}')`,
+      );
+      if (n === 'second') {
+        await query(
+          db,
+          `insert into public.audit_events (actor, action, entity_type, entity_id, data)
+           values ('system', 'purchase.registered', 'purchase', '${id}', '{}')`,
+        );
+      }
+    }
+    await migrateDatabase(loaded.handle);
+
+    const rows = await query(
+      db,
+      `select id, verification, proof_sha256, verified_by from public.purchases order by created_at, id`,
+    );
+    const of = (id: string) => rows.find((r) => r.id === id);
+    expect(of(ids.first)).toMatchObject({
+      verification: 'pending',
+      proof_sha256: 'same-bytes',
+      verified_by: null,
+    });
+    // The second "proof" is the same bytes: it keeps none, and waits for a person like the first.
+    expect(of(ids.second)).toMatchObject({ verification: 'pending', proof_sha256: null });
+    const others = rows.filter((r) => r.id !== ids.first && r.id !== ids.second);
+    expect(others.length).toBeGreaterThan(0);
+    for (const r of others) expect(r).toMatchObject({ verification: 'verified' });
+    expect(others.every((r) => typeof r.verified_by === 'string')).toBe(true);
+    // Every unit of the maker's lots has the day it left the maker, never after its first sale.
+    expect(
+      await count(
+        db,
+        `select count(*) from public.units u where u.lot <> 'unknown' and (u.made_on is null or exists (
+           select 1 from public.purchases p where p.unit_id = u.id and p.purchase_date < u.made_on))`,
+      ),
+    ).toBe(0);
   });
 
   it(`migrates the fixture of ${fixture.commit.slice(0, 12)} (${fixture.lastMigration}) to the current schema with every row intact`, async () => {

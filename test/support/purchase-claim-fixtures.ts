@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { submitClaim } from '../../src/app/claims/submit-claim.js';
 import type { Database } from '../../src/db/client.js';
-import { endUsers, purchases } from '../../src/db/schema.js';
-import { DEMO_END_USERS } from '../../src/db/seed.js';
+import { endUsers, purchases, units } from '../../src/db/schema.js';
+import { DEMO_END_USERS, DEMO_REGISTRATION } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { TEST_NOW } from './app.js';
 
@@ -55,7 +55,29 @@ export async function purchaseAndClaimMatrixFixtures(
     { role: 'dealer', own: ownId, other: otherId },
     { role: 'customer', own: ownId, other: otherId },
   ];
+  // Registrations to check: the demo's (naming the demo dealer) and one naming another dealer.
+  const [ownRegistration] = await db
+    .select({ id: purchases.id })
+    .from(purchases)
+    .innerJoin(units, eq(units.id, purchases.unitId))
+    .where(eq(units.serial, DEMO_REGISTRATION.serial));
+  const [otherSale] = await db.select().from(purchases).where(eq(purchases.id, other.id));
+  if (!ownRegistration || !otherSale) throw new Error('the demo seed has a registration to check');
+  const [otherRegistration] = await db
+    .insert(purchases)
+    .values({
+      productId: otherSale.productId,
+      dealerId: otherSale.dealerId,
+      endUserId: otherSale.endUserId,
+      purchaseDate: otherSale.purchaseDate,
+      verification: 'pending',
+      recordedBy: 'fixture',
+    })
+    .returning({ id: purchases.id });
+  const byDealer = [{ role: 'dealer' as const, own: ownRegistration.id, other: otherRegistration?.id ?? '' }];
   return [
+    ['/api/v1/purchase-verifications/:id', byDealer],
+    ['/api/v1/purchase-verifications/:id/decision', byDealer],
     ['/api/v1/purchases/:id', byDealerAndCustomer(own.id, other.id)],
     ['/api/v1/claims/:id', byDealerAndCustomer(ownClaim, otherClaim)],
     ['/api/v1/claims/:id/remedy', [{ role: 'customer', own: ownClaim, other: otherClaim }]],

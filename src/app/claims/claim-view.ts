@@ -13,6 +13,7 @@ import {
 import type { Actor, Action, ListFilter } from '../../domain/access/access.js';
 import type { Cause, Decision } from '../../domain/policy/evaluate.js';
 import type { Language, RemedyCode } from '../../domain/policy/schema.js';
+import type { VerificationState } from '../../domain/purchases/verification.js';
 import { assertAllowed } from '../access.js';
 import { presentDecision } from '../entitlements/present-decision.js';
 import { AppError } from '../errors.js';
@@ -37,6 +38,11 @@ export type ClaimView = {
    * looks, and the reason when declined. Which rule held it is support's alone (app/risk).
    */
   review: { status: RiskReviewStatus; reason: string | null } | null;
+  /**
+   * Whether the purchase is verified: until it is, the decision is provisional and no refund,
+   * replacement or free repair is carried out on it.
+   */
+  purchaseVerification: VerificationState;
   createdAt: string;
   updatedAt: string;
 };
@@ -70,6 +76,7 @@ export const claimContextColumns = {
   nameZh: products.nameZh,
   dealerName: dealers.name,
   dealerPhone: dealers.phone,
+  purchaseVerification: purchases.verification,
 };
 
 /** Claims with their product, unit and dealer, newest first. */
@@ -109,6 +116,7 @@ export type ClaimContext = {
   nameZh: string;
   dealerName: string | null;
   dealerPhone: string | null;
+  purchaseVerification: VerificationState;
 };
 
 export function claimViewOf(
@@ -134,6 +142,7 @@ export function claimViewOf(
         ? { id: row.dealerId, name: row.dealerName, phone: row.dealerPhone }
         : null,
     review,
+    purchaseVerification: row.purchaseVerification,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
   };

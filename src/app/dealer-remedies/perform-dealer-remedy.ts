@@ -18,6 +18,7 @@ import type { Money } from '../../domain/money.js';
 import { quoteClause } from '../../domain/policy/evaluate.js';
 import type { Language, RemedyCode } from '../../domain/policy/schema.js';
 import { assertAllowed } from '../access.js';
+import { assertPurchaseVerified } from '../purchases/assert-purchase-verified.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { assertClaimCleared } from '../risk/clearance.js';
@@ -102,6 +103,7 @@ export async function performDealerRemedy(
         // The sale's own dealer does the remedy; a product registered without a dealer has none.
         if (!row.dealerId) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
         const dealerId = row.dealerId;
+        await assertPurchaseVerified(tx, claim.purchaseId);
 
         const [earlier] = await tx
           .select({ id: dealerRemedies.id, kind: dealerRemedies.kind })

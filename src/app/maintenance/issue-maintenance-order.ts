@@ -20,6 +20,7 @@ import type { MaintenanceMode, MaintenanceState } from '../../domain/maintenance
 import type { RemedyCode } from '../../domain/policy/schema.js';
 import type { ServiceCenterKind } from '../../domain/reference-data.js';
 import { assertAllowed } from '../access.js';
+import { assertPurchaseVerified } from '../purchases/assert-purchase-verified.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { assertClaimCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
@@ -120,6 +121,7 @@ export async function issueMaintenanceOrder(
       const [claim] = await tx
         .select({
           id: claims.id,
+          purchaseId: claims.purchaseId,
           status: claims.status,
           decision: claims.decision,
           chosenRemedy: claims.chosenRemedy,
@@ -163,6 +165,7 @@ export async function issueMaintenanceOrder(
           { chosenRemedy: claim.chosenRemedy },
         );
       }
+      await assertPurchaseVerified(tx, claim.purchaseId);
 
       const [open] = await tx
         .select({ id: maintenanceOrders.id, maintenanceNumber: maintenanceOrders.maintenanceNumber })

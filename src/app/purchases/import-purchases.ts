@@ -13,7 +13,8 @@ import { textProblem } from '../../domain/text.js';
 import { AppError } from '../errors.js';
 import type { PurchasesDeps } from './purchase-view.js';
 import { dealerOfSale } from './record-purchase.js';
-import { resolveSales, saleRaceConflict, writeSales } from './sales.js';
+import { redecideClaims } from './redecide-claims.js';
+import { resolveSales, saleRaceConflict, writeSalesAndMatches } from './sales.js';
 
 /**
  * One refused cell (or row) of an import. `row` is the row as a spreadsheet numbers it: the header is
@@ -135,6 +136,9 @@ export async function importPurchases(
     else for (const p of checked.problems) problems.push({ ...p, row, field: csvColumnOfField[p.field] });
   }
 
+  // Read before the transaction: registrations the sales match may have claims to decide again.
+  const versions = await deps.policies.versions();
+  const now = new Date(deps.now().epochMilliseconds);
   try {
     return await deps.db.transaction(async (tx) => {
       // Looked up even when some rows already failed, so the report names every problem at once.
@@ -155,13 +159,20 @@ export async function importPurchases(
         }
       }
       if (problems.length > 0 || !resolved.ok) throw rejected(problems);
-      const ids = await writeSales(tx, resolved.resolved, {
+      const written = await writeSalesAndMatches(tx, resolved.resolved, {
         actor,
         dealerId,
         action: 'purchase.recorded',
         auditData: { via: 'csv_import' },
+        at: now,
       });
-      return { imported: ids.length };
+      for (const m of written.matched) {
+        if (m.changes.purchaseDate) {
+          const context = { versions, storeTimeZone: deps.storeTimeZone, actor, at: now };
+          await redecideClaims(tx, context, m.purchaseId, m.changes.purchaseDate.to);
+        }
+      }
+      return { imported: written.ids.length };
     });
   } catch (err) {
     throw saleRaceConflict(err) ?? err;

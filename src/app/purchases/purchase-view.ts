@@ -1,10 +1,11 @@
-import { desc, eq, type SQL } from 'drizzle-orm';
+import { asc, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
-import { dealers, products, purchases, units } from '../../db/schema.js';
+import { dealers, products, purchases, units, uploads } from '../../db/schema.js';
 import type { Actor, ListFilter } from '../../domain/access/access.js';
 import { calendarDateIn, type CalendarLength, type Temporal } from '../../domain/calendar.js';
 import type { DecisionWindow } from '../../domain/policy/evaluate.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
+import type { RejectionCode, VerificationState } from '../../domain/purchases/verification.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { assertAllowed } from '../access.js';
 import { AppError } from '../errors.js';
@@ -34,6 +35,19 @@ export type PurchaseView = {
   endUserId: string;
   buyer: { name: string | null; email: string | null; phone: string | null };
   proofUploadId: string | null;
+  /** The proof's type and size, to show it beside the sale (null without one). */
+  proof: { mediaType: string; sizeBytes: number } | null;
+  /** Whether the sale is known to have happened as recorded; until verified, no money moves on it. */
+  verification: {
+    state: VerificationState;
+    /** Who verified or rejected it, as the audit log names them; null while pending. */
+    decidedBy: string | null;
+    decidedAt: string | null;
+    rejectionCode: RejectionCode | null;
+    rejectionReason: string | null;
+  };
+  /** The day the unit left the maker, when known: no purchase of it is dated earlier. */
+  unitMadeOn: string | null;
   warranty: WarrantyStatus | null;
   createdAt: string;
 };
@@ -92,7 +106,13 @@ const selection = {
   warrantyOverride: products.warrantyOverride,
   dealerName: dealers.name,
   dealerPhone: dealers.phone,
+  unitMadeOn: units.madeOn,
+  proofMediaType: uploads.mediaType,
+  proofSizeBytes: uploads.sizeBytes,
 };
+
+/** Newest purchase first (lists), or oldest recorded first (the verification queue). */
+export type PurchaseOrder = 'newest' | 'oldestRecorded';
 
 /** Purchases with their product, unit and dealer, newest purchase first, each with today's warranty. */
 export async function purchaseViews(
@@ -100,6 +120,7 @@ export async function purchaseViews(
   db: Database | Transaction,
   where: SQL | undefined,
   page: { limit: number; offset: number } = { limit: 1, offset: 0 },
+  order: PurchaseOrder = 'newest',
 ): Promise<PurchaseView[]> {
   const [rows, versions] = await Promise.all([
     db
@@ -108,8 +129,13 @@ export async function purchaseViews(
       .innerJoin(products, eq(products.id, purchases.productId))
       .leftJoin(units, eq(units.id, purchases.unitId))
       .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
+      .leftJoin(uploads, eq(uploads.id, purchases.proofUploadId))
       .where(where)
-      .orderBy(desc(purchases.purchaseDate), desc(purchases.createdAt), desc(purchases.id))
+      .orderBy(
+        ...(order === 'newest'
+          ? [desc(purchases.purchaseDate), desc(purchases.createdAt), desc(purchases.id)]
+          : [asc(purchases.createdAt), asc(purchases.id)]),
+      )
       .limit(page.limit)
       .offset(page.offset),
     deps.policies.versions(),
@@ -129,6 +155,18 @@ export async function purchaseViews(
       endUserId: p.endUserId,
       buyer: { name: p.buyerName, email: p.buyerEmail, phone: p.buyerPhone },
       proofUploadId: p.proofUploadId,
+      proof:
+        p.proofUploadId && row.proofMediaType !== null && row.proofSizeBytes !== null
+          ? { mediaType: row.proofMediaType, sizeBytes: row.proofSizeBytes }
+          : null,
+      verification: {
+        state: p.verification,
+        decidedBy: p.verifiedBy,
+        decidedAt: p.verifiedAt?.toISOString() ?? null,
+        rejectionCode: p.rejectionCode,
+        rejectionReason: p.rejectionReason,
+      },
+      unitMadeOn: row.unitMadeOn,
       warranty: warrantyToday(
         versions,
         today,

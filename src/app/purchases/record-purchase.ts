@@ -8,7 +8,8 @@ import { checkSale, type Sale, type SaleField } from '../../domain/purchases/sal
 import { assertAllowed } from '../access.js';
 import { AppError } from '../errors.js';
 import { type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
-import { resolveSales, saleRaceConflict, type SaleLookupCode, writeSales } from './sales.js';
+import { redecideClaims } from './redecide-claims.js';
+import { resolveSales, saleRaceConflict, type SaleLookupCode, writeSalesAndMatches } from './sales.js';
 
 export type RecordPurchaseInput = {
   /** Support and admins name the dealer; a dealer records its own sales and may leave it out. */
@@ -35,8 +36,11 @@ const jsonField: Record<SaleField, string> = {
 };
 
 /** A sold unit is a conflict with what is on record; the other look-up failures are bad input. */
-export function lookupErrorKind(code: SaleLookupCode): 'conflict' | 'invalid' {
-  return code === 'SERIAL_ALREADY_RECORDED' ? 'conflict' : 'invalid';
+export function lookupErrorKind(code: SaleLookupCode): 'conflict' | 'invalid' | 'unprocessable' {
+  if (code === 'SERIAL_ALREADY_RECORDED') return 'conflict';
+  // Well-formed, but contradicts the unit's record.
+  if (code === 'PURCHASE_BEFORE_UNIT_MADE') return 'unprocessable';
+  return 'invalid';
 }
 
 /**
@@ -126,6 +130,9 @@ export async function recordPurchase(
     if (earlier) return earlier;
   }
 
+  // Read before the transaction: a registration this sale matches may have claims to decide again.
+  const versions = await deps.policies.versions();
+  const now = new Date(deps.now().epochMilliseconds);
   try {
     const id = await deps.db.transaction(async (tx) => {
       const resolved = await resolveSales(tx, [sale]);
@@ -136,13 +143,20 @@ export async function recordPurchase(
           field: jsonField[first.field],
         });
       }
-      const [purchaseId] = await writeSales(tx, resolved.resolved, {
+      const written = await writeSalesAndMatches(tx, resolved.resolved, {
         actor,
         dealerId,
         action: 'purchase.recorded',
         idempotencyKey: input.idempotencyKey,
+        at: now,
       });
-      return purchaseId;
+      for (const m of written.matched) {
+        if (m.changes.purchaseDate) {
+          const context = { versions, storeTimeZone: deps.storeTimeZone, actor, at: now };
+          await redecideClaims(tx, context, m.purchaseId, m.changes.purchaseDate.to);
+        }
+      }
+      return written.ids[0];
     });
     // Read after the commit: the warranty status reads the policy versions, which on PGlite (one
     // connection) must not wait on the transaction that holds it.

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { dealers, endUsers, purchases, uploads } from '../../db/schema.js';
+import { dealers, endUsers, purchases, units, uploads } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import { checkSaleItem } from '../../domain/purchases/sale.js';
@@ -29,10 +29,24 @@ const proofTaken = {
   code: 'PROOF_ALREADY_ATTACHED',
   message: 'this proof of purchase is already attached to a purchase',
 };
+/** The same bytes, sent again as another upload, are the same receipt: it proves one purchase. */
+const proofReused = {
+  code: 'PROOF_ALREADY_USED',
+  message:
+    'this receipt (the same file) already proves another purchase; one receipt proves one purchase — send the receipt of this one',
+};
+const serialTaken = {
+  code: 'SERIAL_ALREADY_RECORDED',
+  message: 'this unit is already on record as sold, or registered by someone else',
+};
 
 /**
  * A signed-in customer registers a product they bought, with the receipt they uploaded: the purchase
- * is theirs, its buyer is them as on record, and the receipt proves this purchase only.
+ * is theirs, its buyer is them as on record, and the receipt — its bytes, whichever upload they came in
+ * — proves this purchase only. It is their word alone, so it is `pending` until a dealer's record of the
+ * unit matches it or the dealer it names (or support) checks the proof (verify-purchase.ts); no money
+ * moves on it before. A unit the dealer already recorded as sold to this customer is that purchase:
+ * registering it answers with it (one purchase, not two). A unit dated before it left the maker is a 422.
  */
 export async function registerPurchase(
   deps: PurchasesDeps,
@@ -64,6 +78,7 @@ export async function registerPurchase(
           kind: uploads.kind,
           uploadedBy: uploads.uploadedBy,
           ticketId: uploads.ticketId,
+          sha256: uploads.sha256,
         })
         .from(uploads)
         .where(eq(uploads.id, input.proofUploadId))
@@ -91,6 +106,12 @@ export async function registerPurchase(
         .where(eq(purchases.proofUploadId, proof.id))
         .limit(1);
       if (attached) throw new AppError('conflict', proofTaken.code, proofTaken.message);
+      const [sameBytes] = await tx
+        .select({ id: purchases.id })
+        .from(purchases)
+        .where(and(eq(purchases.proofSha256, proof.sha256), ne(purchases.verification, 'rejected')))
+        .limit(1);
+      if (sameBytes) throw new AppError('conflict', proofReused.code, proofReused.message);
 
       if (input.dealerId !== undefined) {
         const [dealer] = await tx
@@ -101,17 +122,38 @@ export async function registerPurchase(
         if (!dealer) throw new AppError('not_found', 'DEALER_NOT_FOUND', 'no such dealer');
       }
 
-      const resolved = await resolveSales(tx, [
-        {
-          ...checked.item,
-          buyerName: customer.name,
-          buyerEmail: customer.email ?? undefined,
-          buyerPhone: customer.phone ?? undefined,
-        },
-      ]);
+      const resolved = await resolveSales(
+        tx,
+        [
+          {
+            ...checked.item,
+            buyerName: customer.name,
+            buyerEmail: customer.email ?? undefined,
+            buyerPhone: customer.phone ?? undefined,
+          },
+        ],
+        { by: 'customer' },
+      );
       if (!resolved.ok) {
         const [first] = resolved.problems;
         if (!first) throw new Error('a refused purchase names its problem');
+        if (first.code === 'SERIAL_ALREADY_RECORDED' && checked.item.serial !== undefined) {
+          // The dealer's record of this unit, sold to this very customer: that is the purchase.
+          const [own] = await tx
+            .select({ id: purchases.id })
+            .from(purchases)
+            .innerJoin(units, eq(units.id, purchases.unitId))
+            .where(
+              and(
+                eq(units.serial, checked.item.serial),
+                eq(purchases.endUserId, endUserId),
+                ne(purchases.verification, 'rejected'),
+              ),
+            )
+            .limit(1);
+          if (own) return own.id;
+          throw new AppError('conflict', serialTaken.code, serialTaken.message, { field: 'serial' });
+        }
         throw new AppError(lookupErrorKind(first.code), first.code, first.message, { field: first.field });
       }
       const [purchaseId] = await writeSales(tx, resolved.resolved, {
@@ -120,6 +162,8 @@ export async function registerPurchase(
         action: 'purchase.registered',
         endUserId,
         proofUploadId: proof.id,
+        proofSha256: proof.sha256,
+        at: new Date(deps.now().epochMilliseconds),
       });
       return purchaseId;
     });
@@ -131,6 +175,13 @@ export async function registerPurchase(
     // Two registrations with one receipt raced past the check above: the unique index decides.
     if (isUniqueViolation(err, 'purchases_proof_upload_id_idx')) {
       throw new AppError('conflict', proofTaken.code, proofTaken.message);
+    }
+    if (isUniqueViolation(err, 'purchases_live_proof_sha256_idx')) {
+      throw new AppError('conflict', proofReused.code, proofReused.message);
+    }
+    // Two registrations of one unit raced past the look-up: the live-unit index lets one through.
+    if (isUniqueViolation(err, 'purchases_live_unit_idx')) {
+      throw new AppError('conflict', serialTaken.code, serialTaken.message, { field: 'serial' });
     }
     throw saleRaceConflict(err) ?? err;
   }

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq, type SQL, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, ne, type SQL, sql, type SQLWrapper } from 'drizzle-orm';
+import { Temporal } from '../../domain/calendar.js';
+import {
+  changesOf,
+  dealerSaleMeetsRegistration,
+  initialVerification,
+  type PurchaseChanges,
+  purchaseDateProblem,
+} from '../../domain/purchases/verification.js';
 import type { Transaction } from '../../db/client.js';
 import { auditEvents, endUsers, products, purchases, units } from '../../db/schema.js';
 import { contactKey } from '../../domain/contact.js';
 import type { Sale, SaleField, SaleItem } from '../../domain/purchases/sale.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { insertMany } from '../../db/insert-many.js';
-import { type AuditActor, auditActor } from '../audit.js';
+import { type AuditActor, auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 
 /*
@@ -24,7 +32,8 @@ export type SaleLookupCode =
   | 'UNKNOWN_SERIAL'
   | 'SERIAL_PRODUCT_MISMATCH'
   | 'SERIAL_ALREADY_RECORDED'
-  | 'DUPLICATE_SERIAL';
+  | 'DUPLICATE_SERIAL'
+  | 'PURCHASE_BEFORE_UNIT_MADE';
 
 export type SaleLookupProblem = { index: number; field: SaleField; code: SaleLookupCode; message: string };
 
@@ -35,7 +44,15 @@ export type ResolvedSale<S extends SaleItem = Sale> = {
   /** The unit already on record, or the id of the one this sale adds (`newUnit`). */
   unitId: string | null;
   newUnit: boolean;
+  /**
+   * A customer's pending registration of the same unit, which a dealer's sale meets: the same buyer's
+   * becomes this sale (verified), another buyer's is rejected (domain/purchases/verification.ts).
+   */
+  pendingRegistration?: { purchaseId: string; endUserId: string } | undefined;
 };
+
+/** Who puts the sales on record: a dealer's word (or the maker's for it) meets pending registrations. */
+export type ResolveOptions = { by: 'dealer' | 'customer' };
 
 /**
  * `column = any($1)`: one array parameter, however many values. A list of thousands of parameters costs
@@ -52,6 +69,7 @@ const anyOf = (column: SQLWrapper, values: readonly string[], type: 'text' | 'uu
 export async function resolveSales<S extends SaleItem>(
   tx: Transaction,
   sales: readonly S[],
+  options: ResolveOptions = { by: 'dealer' },
 ): Promise<{ ok: true; resolved: ResolvedSale<S>[] } | { ok: false; problems: SaleLookupProblem[] }> {
   const skus = [...new Set(sales.flatMap((s) => (s.sku ? [s.sku] : [])))];
   const serials = [...new Set(sales.flatMap((s) => (s.serial ? [s.serial] : [])))];
@@ -64,10 +82,19 @@ export async function resolveSales<S extends SaleItem>(
       .where(anyOf(products.sku, skus, 'text'));
     for (const r of rows) productBySku.set(r.sku, r.id);
   }
-  const unitBySerial = new Map<string, { id: string; productId: string; sku: string }>();
+  const unitBySerial = new Map<
+    string,
+    { id: string; productId: string; sku: string; madeOn: string | null }
+  >();
   if (serials.length > 0) {
     const rows = await tx
-      .select({ id: units.id, serial: units.serial, productId: units.productId, sku: products.sku })
+      .select({
+        id: units.id,
+        serial: units.serial,
+        productId: units.productId,
+        sku: products.sku,
+        madeOn: units.madeOn,
+      })
       .from(units)
       .innerJoin(products, eq(products.id, units.productId))
       .where(anyOf(units.serial, serials, 'text'))
@@ -75,14 +102,27 @@ export async function resolveSales<S extends SaleItem>(
       .for('update', { of: units });
     for (const r of rows) unitBySerial.set(r.serial, r);
   }
+  // The live purchase of each unit (a rejected registration holds none): a verified one means sold; a
+  // pending registration is met by a dealer's sale and refuses another customer's.
   const soldUnits = new Set<string>();
+  const pendingByUnit = new Map<string, { purchaseId: string; endUserId: string }>();
   const knownUnits = [...unitBySerial.values()].map((u) => u.id);
   if (knownUnits.length > 0) {
     const rows = await tx
-      .select({ unitId: purchases.unitId })
+      .select({
+        id: purchases.id,
+        unitId: purchases.unitId,
+        endUserId: purchases.endUserId,
+        verification: purchases.verification,
+      })
       .from(purchases)
-      .where(anyOf(purchases.unitId, knownUnits, 'uuid'));
-    for (const r of rows) if (r.unitId) soldUnits.add(r.unitId);
+      .where(and(anyOf(purchases.unitId, knownUnits, 'uuid'), ne(purchases.verification, 'rejected')));
+    for (const r of rows) {
+      if (!r.unitId) continue;
+      if (r.verification === 'pending' && options.by === 'dealer') {
+        pendingByUnit.set(r.unitId, { purchaseId: r.id, endUserId: r.endUserId });
+      } else soldUnits.add(r.unitId);
+    }
   }
 
   const problems: SaleLookupProblem[] = [];
@@ -131,7 +171,21 @@ export async function resolveSales<S extends SaleItem>(
       problem('serial', 'SERIAL_ALREADY_RECORDED', `the unit "${sale.serial}" was already sold and recorded`);
       return;
     }
-    resolved.push({ sale, productId: unit.productId, unitId: unit.id, newUnit: false });
+    const dateProblem = purchaseDateProblem(
+      Temporal.PlainDate.from(sale.purchaseDate),
+      unit.madeOn === null ? null : Temporal.PlainDate.from(unit.madeOn),
+    );
+    if (dateProblem) {
+      problem('purchaseDate', dateProblem.code, dateProblem.message);
+      return;
+    }
+    resolved.push({
+      sale,
+      productId: unit.productId,
+      unitId: unit.id,
+      newUnit: false,
+      pendingRegistration: pendingByUnit.get(unit.id),
+    });
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, resolved };
 }
@@ -141,7 +195,9 @@ export async function resolveSales<S extends SaleItem>(
  * is the same refusal as a unit already sold, not a server error.
  */
 export function saleRaceConflict(err: unknown): AppError | undefined {
-  if (!isUniqueViolation(err, 'units_serial_unique')) return undefined;
+  if (!isUniqueViolation(err, 'units_serial_unique') && !isUniqueViolation(err, 'purchases_live_unit_idx')) {
+    return undefined;
+  }
   return new AppError(
     'conflict',
     'SERIAL_ALREADY_RECORDED',
@@ -221,17 +277,38 @@ export type WriteSalesOptions = {
   /** A customer registering their own purchase: the record is theirs, not looked up by contact. */
   endUserId?: string | undefined;
   proofUploadId?: string | undefined;
+  /** The SHA-256 of the proof's bytes: one receipt proves one live purchase. */
+  proofSha256?: string | undefined;
   idempotencyKey?: string | undefined;
   /** Said in each audit event, e.g. that the sale came in a CSV import. */
   auditData?: Record<string, unknown>;
+  /** When it happens (the app's clock): a dealer's sale is verified at this moment. */
+  at: Date;
 };
 
-/** Writes resolved sales: new units, customers, purchases and one audit event each. Returns their ids. */
+/** A registration a dealer's sale made verified: its purchase and what the dealer's record changed. */
+export type MatchedRegistration = { purchaseId: string; changes: PurchaseChanges };
+
+/**
+ * Writes resolved sales: new units, customers, purchases and one audit event each. A dealer's sale is
+ * verified; a customer's registration pending. A dealer's sale of a unit a customer registered meets the
+ * registration: the same buyer's becomes this sale — one purchase, verified, with the dealer's date and
+ * dealer — and another buyer's is rejected (the dealer's record stands). Returns the purchases' ids, in
+ * the order of `resolved`, and the registrations matched.
+ */
 export async function writeSales(
   tx: Transaction,
   resolved: readonly ResolvedSale[],
   options: WriteSalesOptions,
 ): Promise<string[]> {
+  return (await writeSalesAndMatches(tx, resolved, options)).ids;
+}
+
+export async function writeSalesAndMatches(
+  tx: Transaction,
+  resolved: readonly ResolvedSale[],
+  options: WriteSalesOptions,
+): Promise<{ ids: string[]; matched: MatchedRegistration[] }> {
   const newUnits = resolved.flatMap((r) =>
     r.newUnit && r.unitId && r.sale.serial
       ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT }]
@@ -247,32 +324,121 @@ export async function writeSales(
         )
       : resolved.map(() => options.endUserId ?? '');
   const recordedBy = auditActor(options.actor);
-  const rows = resolved.map((r, i) => ({
-    id: randomUUID(),
-    productId: r.productId,
-    unitId: r.unitId,
-    dealerId: options.dealerId,
-    endUserId: customerIds[i] ?? '',
-    purchaseDate: r.sale.purchaseDate,
-    proofUploadId: options.proofUploadId ?? null,
-    recordedBy,
-    buyerName: r.sale.buyerName,
-    buyerEmail: r.sale.buyerEmail ?? null,
-    buyerPhone: r.sale.buyerPhone ?? null,
-    idempotencyKey: options.idempotencyKey ?? null,
-  }));
+  const registering = options.action === 'purchase.registered';
+  const verification = initialVerification(registering ? 'customer' : 'dealer');
+
+  // Registrations this batch meets: matched ones become the sale, superseded ones are rejected first so
+  // that the sale can take their unit.
+  const matched: MatchedRegistration[] = [];
+  const matchedIds = new Map<number, string>();
+  for (const [i, r] of resolved.entries()) {
+    const pending = r.pendingRegistration;
+    if (pending === undefined || registering) continue;
+    const outcome = dealerSaleMeetsRegistration(customerIds[i] === pending.endUserId);
+    const [current] = await tx
+      .select({
+        purchaseDate: purchases.purchaseDate,
+        dealerId: purchases.dealerId,
+        verification: purchases.verification,
+      })
+      .from(purchases)
+      .where(eq(purchases.id, pending.purchaseId))
+      .for('update');
+    // Checked meanwhile: rejected, it holds the unit no more and the sale is recorded as any other;
+    // confirmed, the unit is sold.
+    if (current?.verification === 'rejected') continue;
+    if (current?.verification !== 'pending') {
+      throw new AppError(
+        'conflict',
+        'SERIAL_ALREADY_RECORDED',
+        `the unit "${r.sale.serial ?? ''}" was confirmed sold to its registrant meanwhile`,
+      );
+    }
+    if (outcome === 'match') {
+      const changes = changesOf(current, { purchaseDate: r.sale.purchaseDate, dealerId: options.dealerId });
+      await tx
+        .update(purchases)
+        .set({
+          purchaseDate: r.sale.purchaseDate,
+          dealerId: options.dealerId,
+          // The dealer's record of the sale, as a retry with its key finds it.
+          buyerName: r.sale.buyerName,
+          buyerEmail: r.sale.buyerEmail ?? null,
+          buyerPhone: r.sale.buyerPhone ?? null,
+          idempotencyKey: options.idempotencyKey ?? null,
+          verification: 'verified',
+          verifiedBy: recordedBy,
+          verifiedAt: options.at,
+        })
+        .where(eq(purchases.id, pending.purchaseId));
+      await recordAudit(tx, options.actor, {
+        action: 'purchase.verified',
+        entityType: 'purchase',
+        entityId: pending.purchaseId,
+        data: { via: 'dealer_sale', ...options.auditData, changes },
+      });
+      matched.push({ purchaseId: pending.purchaseId, changes });
+      matchedIds.set(i, pending.purchaseId);
+    } else {
+      await tx
+        .update(purchases)
+        .set({
+          verification: 'rejected',
+          rejectionCode: 'SOLD_TO_ANOTHER_BUYER',
+          verifiedBy: recordedBy,
+          verifiedAt: options.at,
+        })
+        .where(eq(purchases.id, pending.purchaseId));
+      await recordAudit(tx, options.actor, {
+        action: 'purchase.rejected',
+        entityType: 'purchase',
+        entityId: pending.purchaseId,
+        data: { via: 'dealer_sale', rejectionCode: 'SOLD_TO_ANOTHER_BUYER', dealerId: options.dealerId },
+      });
+    }
+  }
+
+  const rows = resolved.flatMap((r, i) =>
+    matchedIds.has(i)
+      ? []
+      : [
+          {
+            id: randomUUID(),
+            productId: r.productId,
+            unitId: r.unitId,
+            dealerId: options.dealerId,
+            endUserId: customerIds[i] ?? '',
+            purchaseDate: r.sale.purchaseDate,
+            proofUploadId: options.proofUploadId ?? null,
+            proofSha256: options.proofSha256 ?? null,
+            recordedBy,
+            verification,
+            verifiedBy: verification === 'verified' ? recordedBy : null,
+            verifiedAt: verification === 'verified' ? options.at : null,
+            buyerName: r.sale.buyerName,
+            buyerEmail: r.sale.buyerEmail ?? null,
+            buyerPhone: r.sale.buyerPhone ?? null,
+            idempotencyKey: options.idempotencyKey ?? null,
+          },
+        ],
+  );
   await insertMany(tx, purchases, rows);
   // Built by PostgreSQL from the rows just written: a jsonb[] parameter of one event per sale cost more to
   // send and parse than the events' insert itself (bench/results/latest.md).
-  const ids = rows.map((r) => r.id);
-  await tx.execute(sql`
+  const inserted = rows.map((r) => r.id);
+  if (inserted.length > 0) {
+    await tx.execute(sql`
     insert into ${auditEvents} (actor, action, entity_type, entity_id, data)
     select ${recordedBy}, ${options.action}, 'purchase', p.id::text,
            jsonb_build_object('dealerId', p.dealer_id, 'productId', p.product_id, 'unitId', p.unit_id,
-                              'endUserId', p.end_user_id, 'purchaseDate', p.purchase_date)
+                              'endUserId', p.end_user_id, 'purchaseDate', p.purchase_date,
+                              'verification', p.verification)
              || ${JSON.stringify(options.auditData ?? {})}::jsonb
-    from unnest(${sql.param(ids)}::uuid[]) with ordinality as sale(id, n)
+    from unnest(${sql.param(inserted)}::uuid[]) with ordinality as sale(id, n)
     join ${purchases} p on p.id = sale.id
     order by sale.n`);
-  return rows.map((r) => r.id);
+  }
+  let next = 0;
+  const ids = resolved.map((_, i) => matchedIds.get(i) ?? rows[next++]?.id ?? '');
+  return { ids, matched };
 }

@@ -112,6 +112,11 @@ export const permissions = {
   'purchases.record': { admin: 'all', support: 'all', dealer: 'own' },
   /** A customer registers a product they bought, with a proof of purchase. */
   'purchases.register': { customer: 'own' },
+  /**
+   * Checking a customer's registration against its proof: confirm, correct or reject it. Support any;
+   * a dealer only the registrations naming it. Never the customer: their word is what is being checked.
+   */
+  'purchases.verify': { admin: 'all', support: 'all', dealer: 'own' },
   'claims.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', dealer: 'own', customer: 'own' },
   /** Reporting a problem; guests report through the public route with their contact instead. */
   'claims.submit': { admin: 'all', support: 'all', customer: 'own' },

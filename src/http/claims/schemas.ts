@@ -1,3 +1,4 @@
+import { verificationStates } from '../../domain/purchases/verification.js';
 import { z } from 'zod';
 import { causes } from '../../domain/policy/evaluate.js';
 import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
@@ -106,6 +107,11 @@ export const claimSchema = z
       .nullable()
       .describe(
         'Set when support checks the claim before anything is paid out on it: pending, approved, or declined with the reason',
+      ),
+    purchaseVerification: z
+      .enum(verificationStates)
+      .describe(
+        'The purchase’s verification: until `verified`, the decision is provisional and no refund, replacement or free repair is carried out',
       ),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -88,7 +88,7 @@ export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
           'A serial on record gives its product; an unknown serial with an SKU adds the unit; an SKU alone records the product without a unit. The customer is found by e-mail address or phone number, or added. With an Idempotency-Key, a retry answers 200 with the sale first recorded; the key with another sale is a 409.',
         headers: idempotencyHeadersSchema,
         body: recordPurchaseRequestSchema,
-        response: { 200: purchaseSchema, 201: purchaseSchema, ...errors },
+        response: { 200: purchaseSchema, 201: purchaseSchema, ...errors, 422: errorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -143,8 +143,10 @@ export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['purchases'],
         summary: 'Register a product I bought, with my receipt',
+        description:
+          'The registration is pending until the dealer’s own record of the unit matches it, or the dealer it names or support checks the receipt (confirm, correct, reject); until then a claim on it is decided provisionally and no refund, replacement or free repair is carried out (409 PURCHASE_NOT_VERIFIED). One receipt — the same bytes, in any upload — proves one purchase (409 PROOF_ALREADY_USED); a unit is in one purchase (409 SERIAL_ALREADY_RECORDED; the customer’s own recorded sale answers 201 with it); a date before the unit left the maker is 422 PURCHASE_BEFORE_UNIT_MADE.',
         body: registerPurchaseRequestSchema,
-        response: { 201: purchaseSchema, ...errors },
+        response: { 201: purchaseSchema, ...errors, 422: errorResponseSchema },
       },
     },
     async (request, reply) =>

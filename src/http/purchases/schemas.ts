@@ -6,6 +6,11 @@ import {
   SALE_CSV_COLUMNS,
 } from '../../domain/purchases/sale.js';
 import { windowCodes } from '../../domain/policy/schema.js';
+import {
+  MAX_REJECTION_REASON_LENGTH,
+  rejectionCodes,
+  verificationStates,
+} from '../../domain/purchases/verification.js';
 import { emailField, phoneField, textField } from '../reference-fields.js';
 import { uploadTicketField } from '../uploads/schemas.js';
 
@@ -110,6 +115,53 @@ export const warrantyStatusSchema = z
   })
   .describe('Where the purchase stands today under the policy (null: no policy covers its date)');
 
+export const purchaseVerificationSchema = z
+  .object({
+    state: z
+      .enum(verificationStates)
+      .describe(
+        'verified: the dealer’s record, or a registration checked; pending: a customer’s registration waiting for its check (decisions on it are provisional, and no refund, replacement or free repair is carried out); rejected: the check refused it',
+      ),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    rejectionCode: z.enum(rejectionCodes).nullable(),
+    rejectionReason: z.string().nullable().describe('The checker’s reason, for the customer'),
+  })
+  .meta({ id: 'PurchaseVerification' });
+
+export const verificationQueueQuerySchema = z
+  .object({
+    state: z.enum(verificationStates).default('pending'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const verifyPurchaseRequestSchema = z
+  .discriminatedUnion('decision', [
+    z.object({ decision: z.literal('confirm') }).strict(),
+    z
+      .object({
+        decision: z.literal('correct'),
+        purchaseDate: dayInputField.optional().describe('The purchase date the proof shows'),
+        dealerId: z.uuid().optional().describe('Support: the dealer the proof shows'),
+      })
+      .strict(),
+    z
+      .object({
+        decision: z.literal('reject'),
+        reason: z
+          .string()
+          .trim()
+          .min(1)
+          .max(MAX_REJECTION_REASON_LENGTH)
+          .describe('Why, in words the customer reads'),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'VerifyPurchaseRequest' });
+export type VerifyPurchaseRequest = z.infer<typeof verifyPurchaseRequestSchema>;
+
 export const purchaseSchema = z
   .object({
     id: z.string(),
@@ -124,6 +176,15 @@ export const purchaseSchema = z
       phone: z.string().nullable(),
     }),
     proofUploadId: z.string().nullable(),
+    proof: z
+      .object({ mediaType: z.string(), sizeBytes: z.number().int() })
+      .nullable()
+      .describe('The proof’s type and size; its bytes at GET /api/v1/uploads/{proofUploadId}'),
+    verification: purchaseVerificationSchema,
+    unitMadeOn: z.iso
+      .date()
+      .nullable()
+      .describe('The day the unit left the maker, when known: no purchase of it is dated earlier'),
     warranty: warrantyStatusSchema.nullable(),
     createdAt: z.string(),
   })

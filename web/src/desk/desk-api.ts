@@ -28,6 +28,8 @@ import {
   purchaseSchema,
   type RecordPurchaseRequest,
   recordPurchaseRequestSchema,
+  type VerifyPurchaseRequest,
+  verifyPurchaseRequestSchema,
 } from '../../../src/http/purchases/schemas.js';
 import {
   type ReimbursementDecisionRequest,
@@ -174,6 +176,24 @@ export function performDealerRemedy(
     dealerRemedyRequestSchema.parse(body),
   );
 }
+
+/** Registrations waiting for a check, oldest first: all for support, those naming it for a dealer. */
+export const verificationQueueQuery = queryOptions({
+  queryKey: ['desk', 'purchase-verifications'],
+  queryFn: () => request(z.array(purchaseSchema), `/api/v1/purchase-verifications?limit=${PAGE}`),
+});
+
+export function verifyPurchase(id: string, body: VerifyPurchaseRequest): Promise<Purchase> {
+  return send(
+    purchaseSchema,
+    'POST',
+    `/api/v1/purchase-verifications/${encodeURIComponent(id)}/decision`,
+    verifyPurchaseRequestSchema.parse(body),
+  );
+}
+
+/** A stored file (a proof of purchase), served sandboxed to whoever may see it. */
+export const uploadUrl = (id: string) => `/api/v1/uploads/${encodeURIComponent(id)}`;
 
 export function decideReimbursement(id: string, body: ReimbursementDecisionRequest): Promise<Reimbursement> {
   return send(

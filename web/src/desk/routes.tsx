@@ -26,6 +26,7 @@ const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
 const ReviewsPage = lazy(() => import('../trust/ReviewsPage.js'));
 const RiskSettingsPage = lazy(() => import('../trust/RiskSettingsPage.js'));
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
+const VerificationsPage = lazy(() => import('./VerificationsPage.js'));
 const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
 const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
@@ -52,11 +53,13 @@ const dealerSections: readonly DeskSection[] = [
   { path: 'record', key: 'desk.dealer.nav.record' },
   { path: 'import', key: 'desk.dealer.nav.import' },
   { path: 'claims', key: 'desk.dealer.nav.claims' },
+  { path: 'verifications', key: 'desk.dealer.nav.verifications' },
   { path: 'reimbursements', key: 'desk.dealer.nav.reimbursements' },
 ];
 
 const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
+  { path: 'verifications', key: 'desk.support.nav.verifications' },
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
   { path: 'reviews', key: 'trust.nav.reviews' },
@@ -88,6 +91,7 @@ export function deskRoutes() {
         <Route path="record" element={page(<RecordSalePage />)} />
         <Route path="import" element={page(<ImportSalesPage />)} />
         <Route path="claims" element={page(<DealerClaimsPage />)} />
+        <Route path="verifications" element={page(<VerificationsPage canChangeDealer={false} />)} />
         <Route path="reimbursements" element={page(<DealerReimbursementsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
@@ -102,6 +106,7 @@ export function deskRoutes() {
         <Route index element={<Navigate to="claims" replace />} />
         <Route path="claims" element={page(<SupportClaimsPage />)} />
         <Route path="claims/:id" element={page(<SupportClaimPage />)} />
+        <Route path="verifications" element={page(<VerificationsPage canChangeDealer />)} />
         <Route path="escalations" element={page(<EscalationsPage />)} />
         <Route path="orders/:id" element={page(<OrderPage />)} />
         <Route path="reimbursements" element={page(<SupportReimbursementsPage />)} />

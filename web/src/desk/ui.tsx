@@ -141,6 +141,20 @@ export function ReimbursementStatusBadge({ status }: { status: ReimbursementStat
   return <ToneBadge tone={reimbursementTone[status]}>{t(`desk.reimbursementStatus.${status}`)}</ToneBadge>;
 }
 
+/**
+ * A purchase not verified yet (a customer's own registration) or rejected: nothing is carried out on it.
+ * Nothing is shown for a verified one, which is the usual case.
+ */
+export function VerificationBadge({ state }: { state: 'pending' | 'verified' | 'rejected' }) {
+  const { t } = useTranslation();
+  if (state === 'verified') return null;
+  return (
+    <ToneBadge tone={state === 'pending' ? 'grape' : 'red'} mt={4}>
+      {t(`desk.verification.${state}`)}
+    </ToneBadge>
+  );
+}
+
 /** The product of a claim or sale in the reader's language, with its serial when there is one. */
 export function ProductCell({
   product,
@@ -168,6 +182,11 @@ export function ClaimDecision({ claim }: { claim: Claim }) {
   const { decision } = claim;
   return (
     <Stack gap="sm">
+      {claim.purchaseVerification !== 'verified' && (
+        <Text size="sm" fw={600} role="note">
+          {t(`desk.decision.provisional.${claim.purchaseVerification}`)}
+        </Text>
+      )}
       <Group gap="xs">
         <ToneBadge tone={decision.paid ? 'red' : 'teal'}>
           {decision.paid ? t('desk.decision.paid') : t('desk.decision.free')}

@@ -20,6 +20,7 @@ import {
   Done,
   PageHeader,
   ProductCell,
+  VerificationBadge,
   useApiLanguage,
 } from '../ui.js';
 
@@ -229,6 +230,7 @@ export default function DealerClaimsPage() {
                     </Table.Td>
                     <Table.Td>
                       <ClaimStatusBadge status={claim.status} />
+                      <VerificationBadge state={claim.purchaseVerification} />
                       {claim.chosenRemedy && (
                         <Text size="xs" c="dark.6" mt={4}>
                           {t('desk.fields.chosen')}: {t(`remedy.${claim.chosenRemedy}`)}

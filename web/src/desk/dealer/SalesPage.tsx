@@ -7,7 +7,7 @@ import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { type Purchase, purchasesQuery } from '../desk-api.js';
 import { formatDate } from '../../format.js';
-import { Day, PageHeader, ProductCell } from '../ui.js';
+import { Day, PageHeader, ProductCell, VerificationBadge } from '../ui.js';
 
 function WarrantyCell({ warranty }: { warranty: Purchase['warranty'] }) {
   const { t, i18n } = useTranslation();
@@ -64,6 +64,7 @@ export default function SalesPage() {
                 <Table.Tr key={sale.id}>
                   <Table.Td>
                     <ProductCell product={sale.product} serial={sale.serial} />
+                    <VerificationBadge state={sale.verification.state} />
                   </Table.Td>
                   <Table.Td>
                     <Day date={sale.purchaseDate} />

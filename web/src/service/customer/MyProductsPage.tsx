@@ -7,6 +7,7 @@ import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { DateText, PageHeading, useLanguages } from '../common.js';
 import { type Purchase, purchasesQuery } from '../service-api.js';
+import { ProductVerification } from './VerificationNotice.js';
 
 /** Today's warranty of one purchase: the window it is in and whether a repair would be free. */
 export function WarrantyToday({ warranty }: { warranty: Purchase['warranty'] }) {
@@ -79,6 +80,7 @@ export function MyProductsPage() {
                         ? t('service.fields.serialValue', { serial: purchase.serial })
                         : purchase.product.sku}
                     </Text>
+                    <ProductVerification purchase={purchase} />
                   </Table.Th>
                   <Table.Td>
                     <DateText date={purchase.purchaseDate} />
