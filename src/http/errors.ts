@@ -71,6 +71,11 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
+      // A refusal that says when to try again says it where clients and proxies look for it too.
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (err.kind === 'too_many_requests' && typeof retryAfter === 'number') {
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+      }
       return reply.code(statusForKind[err.kind]).send(errorBody(err.code, err.message, err.details));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

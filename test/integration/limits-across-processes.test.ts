@@ -8,8 +8,8 @@ import { startServe, stop } from '../support/serve-process.js';
  * database, requests alternating between them, and every per-IP limit answers 429 after exactly its
  * `max` requests in total — not after `max` at each process, as when each kept its counts in memory.
  *
- * Each row of LIMITS is one limited route; another limit counted on the same database (per address,
- * bytes per day) is a row more.
+ * Each row of LIMITS is one limit: the per-route ones, and those counted per address (mail) and per
+ * day (stored bytes), each from a client address of its own.
  */
 
 const ORIGIN = 'http://localhost:3000';
@@ -24,9 +24,39 @@ type Limit = {
   /** The request's body, different each time where the route would otherwise answer from a cache. */
   body: (i: number) => BodyInit;
   contentType?: string;
+  /**
+   * The client's address, sent as X-Forwarded-For through the one proxy hop the servers trust: a row
+   * with its own address counts on its own, whatever the rows before it used.
+   */
+  ip?: string;
+  /** The refusal's code, when the limit is not the per-route one. */
+  code?: string;
+  /** The longest Retry-After the limit's window allows, in seconds. */
+  retryWithin?: number;
+  /** Headers the request needs, made afresh for each (an upload ticket). */
+  headers?: (serverUrl: string, ip: string) => Promise<Record<string, string>>;
 };
 
 const json = (value: unknown) => JSON.stringify(value);
+
+/** Per address and per day: small, so that each is reached before any per-minute limit. */
+const MAIL_PER_ADDRESS = 2;
+const UPLOAD_BYTES_PER_DAY = 250 * 1024;
+const JPEG_100K = (() => {
+  const bytes = Buffer.alloc(100 * 1024, 7);
+  Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex').copy(bytes);
+  return bytes;
+})();
+
+async function uploadTicket(serverUrl: string, ip: string): Promise<Record<string, string>> {
+  const res = await fetch(`${serverUrl}/api/v1/uploads/tickets`, {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: json({ purpose: 'purchase.register' }),
+  });
+  if (res.status !== 201) throw new Error(`no ticket: ${res.status} ${await res.text()}`);
+  return { 'upload-ticket': ((await res.json()) as { ticket: string }).ticket };
+}
 
 const LIMITS: Limit[] = [
   {
@@ -113,6 +143,32 @@ const LIMITS: Limit[] = [
         cause: 'quality',
       }),
   },
+  {
+    // Verification mail to one address, from anywhere: counted with every other mail to it.
+    name: 'mail to one address',
+    path: '/api/auth/send-verification-email',
+    max: MAIL_PER_ADDRESS,
+    ip: '198.51.100.21',
+    code: 'TOO_MANY_EMAILS',
+    retryWithin: 3600,
+    body: () => json({ email: 'one.address@example.com' }),
+  },
+  {
+    // Stored bytes per client and day: the third 100 KB photo would pass 250 KB.
+    name: 'upload bytes per day',
+    path: '/api/v1/uploads?kind=proof_of_purchase',
+    max: 2,
+    ip: '198.51.100.22',
+    code: 'UPLOAD_BYTES_PER_DAY_EXCEEDED',
+    retryWithin: 86_400,
+    body: () => {
+      const form = new FormData();
+      form.append('file', new Blob([JPEG_100K], { type: 'image/jpeg' }), 'receipt.jpg');
+      return form;
+    },
+    contentType: 'multipart',
+    headers: uploadTicket,
+  },
 ];
 
 /** Limits count in windows aligned to the minute: a route's run must not straddle two of them. */
@@ -140,6 +196,10 @@ describe.skipIf(!url)('per-IP limits with two app processes on one PostgreSQL da
       SEED_DEMO_DATA: 'false',
       AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_MAX),
       PUBLIC_RATE_LIMIT_PER_MINUTE: String(PUBLIC_MAX),
+      AUTH_MAIL_PER_ADDRESS_PER_HOUR: String(MAIL_PER_ADDRESS),
+      UPLOAD_BYTES_PER_IP_PER_DAY: String(UPLOAD_BYTES_PER_DAY),
+      // The rows with an address of their own send it as a proxy would.
+      TRUST_PROXY: '1',
     };
     // One after the other: the first migrates the new database, the second finds it migrated.
     servers.push(await startServe(env));
@@ -165,6 +225,8 @@ describe.skipIf(!url)('per-IP limits with two app processes on one PostgreSQL da
           headers: {
             origin: ORIGIN,
             ...(limit.contentType === 'multipart' ? {} : { 'content-type': 'application/json' }),
+            ...(limit.ip ? { 'x-forwarded-for': limit.ip } : {}),
+            ...(limit.headers ? await limit.headers(server.url, limit.ip ?? '') : {}),
           },
           body: limit.body(i),
         });
@@ -182,10 +244,10 @@ describe.skipIf(!url)('per-IP limits with two app processes on one PostgreSQL da
       // …and the one after it, whichever process it reached, is refused as a single limit would be.
       expect(refusal?.status, JSON.stringify(answers)).toBe(429);
       const body = (await refusal?.json()) as { error: { code: string } };
-      expect(body.error.code).toBe('RATE_LIMITED');
+      expect(body.error.code).toBe(limit.code ?? 'RATE_LIMITED');
       const retryAfter = Number(refusal?.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);
-      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(retryAfter).toBeLessThanOrEqual(limit.retryWithin ?? 60);
     },
     30_000,
   );
