@@ -20,7 +20,7 @@ import { IssueOrderForm } from './IssueOrderForm.js';
 import { ClaimStatusBadge } from './MyClaimsPage.js';
 import { OrderPanel } from './OrderPanel.js';
 import { QuotesPanel } from './QuotesPanel.js';
-import { ClaimVerificationNotice } from './VerificationNotice.js';
+import { ClaimReviewNotice, ClaimVerificationNotice } from './VerificationNotice.js';
 
 /** The two remedies that are a maintenance order, and how the product reaches the center for each. */
 const modeOfRemedy: Partial<Record<RemedyCode, MaintenanceMode>> = {
@@ -224,6 +224,7 @@ export function ClaimDetailPage() {
         />
       </Section>
       <ClaimVerificationNotice claim={c} />
+      <ClaimReviewNotice claim={c} />
       <NextAtDealer claim={c} />
       {order && <OrderPanel order={detail.data ?? order} />}
       {orders.isError && <LoadError error={orders.error} onRetry={() => void orders.refetch()} />}

@@ -26,6 +26,28 @@ export function ClaimVerificationNotice({ claim }: { claim: Claim }) {
   );
 }
 
+/**
+ * On a claim a fraud rule held before anything was paid out: support checks it (never saying which
+ * rule), and when it is declined, the reason support gave.
+ */
+export function ClaimReviewNotice({ claim }: { claim: Claim }) {
+  const { t } = useTranslation();
+  const review = claim.review;
+  if (!review || review.status === 'approved') return null;
+  const pending = review.status === 'pending';
+  return (
+    <Alert
+      color={pending ? 'orange' : 'red'}
+      variant="light"
+      className="service-alert"
+      role="status"
+      title={pending ? t('service.review.pendingTitle') : t('service.review.rejectedTitle')}
+    >
+      {pending ? t('service.review.pending') : t('service.review.rejected', { reason: review.reason ?? '' })}
+    </Alert>
+  );
+}
+
 /** On a product in the customer's list: being checked, or not accepted and why. */
 export function ProductVerification({ purchase }: { purchase: Purchase }) {
   const { t } = useTranslation();
