@@ -1,3 +1,4 @@
+import { approvalRoutes, settingsRoutes } from './approvals/routes.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -262,6 +263,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(dealerRemedyRoutes, { prefix: '/api/v1/claims' });
   await app.register(claimQuoteRoutes, { prefix: '/api/v1/claims' });
   await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
+  await app.register(approvalRoutes, { prefix: '/api/v1/approvals' });
+  await app.register(settingsRoutes, { prefix: '/api/v1/settings' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });

@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { dealerRemedies, dealers, outbox, reimbursementClaims } from '../../db/schema.js';
+import { claims, dealerRemedies, dealers, outbox, products, purchases, reimbursementClaims } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
+import { approvalReasons, type ApprovalReason, requestApproval } from '../approvals/request-approval.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
@@ -24,7 +25,11 @@ const decisionNames = {
 
 /**
  * Support approves or rejects what a dealer asks back for a remedy it carried out. Decided once: a
- * decided claim is final, and two agents deciding at once get one decision and one 409.
+ * decided claim is final, and two agents deciding at once get one decision and one 409. Four eyes: an
+ * approval of an amount above the threshold (or of a product without a catalogue price to bound it)
+ * is only the first pair: the claim waits (`awaiting_approval`) in the approvals room for a second
+ * person before it counts as approved and payable (reimbursement-approval.ts). A rejection moves no
+ * money and is final at once.
  */
 export async function decideReimbursement(
   deps: { db: Database; now: () => Temporal.Instant },
@@ -46,15 +51,28 @@ export async function decideReimbursement(
         dealerName: dealers.name,
         dealerEmail: dealers.email,
         dealerPhone: dealers.phone,
+        sku: products.sku,
+        cataloguePriceMinor: products.priceMinor,
       })
       .from(reimbursementClaims)
       .innerJoin(dealerRemedies, eq(dealerRemedies.id, reimbursementClaims.dealerRemedyId))
       .innerJoin(dealers, eq(dealers.id, reimbursementClaims.dealerId))
+      .innerJoin(claims, eq(claims.id, dealerRemedies.claimId))
+      .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+      .innerJoin(products, eq(products.id, purchases.productId))
       .where(eq(reimbursementClaims.id, id));
     if (!row) throw new AppError('not_found', reimbursementNotFound.code, reimbursementNotFound.message);
     const current = row.reimbursement;
     assertAllowed(actor, 'reimbursements.decide', { dealerId: current.dealerId }, reimbursementNotFound);
     assertVersion('reimbursement claim', current, input.expectedVersion);
+    if (current.status === 'awaiting_approval') {
+      throw new AppError(
+        'conflict',
+        'REIMBURSEMENT_AWAITING_APPROVAL',
+        'this reimbursement was approved once and waits for a second person in the approvals room',
+        { status: current.status, allowed: [] },
+      );
+    }
     if (current.status !== 'pending') {
       throw new AppError(
         'conflict',
@@ -64,7 +82,54 @@ export async function decideReimbursement(
       );
     }
 
+    if (row.remedy.approval === 'awaiting') {
+      throw new AppError(
+        'conflict',
+        'REMEDY_AWAITING_APPROVAL',
+        'the refund this reimbursement is for still waits for support’s approval; decide that first',
+        { dealerRemedyId: row.remedy.id },
+      );
+    }
+
     const now = new Date(deps.now().epochMilliseconds);
+    const amount =
+      current.amountMinor !== null && current.currency !== null
+        ? { amountMinor: current.amountMinor, currency: current.currency }
+        : null;
+    const found: ApprovalReason[] = amount && row.cataloguePriceMinor === null ? ['no_catalogue_price'] : [];
+    const waits = input.decision === 'approved' ? await approvalReasons(tx, amount, found) : [];
+    if (waits.length > 0) {
+      const [first] = await tx
+        .update(reimbursementClaims)
+        .set({ status: 'awaiting_approval', reason, version: input.expectedVersion + 1, updatedAt: now })
+        .where(
+          and(
+            eq(reimbursementClaims.id, current.id),
+            eq(reimbursementClaims.version, input.expectedVersion),
+            eq(reimbursementClaims.status, 'pending'),
+          ),
+        )
+        .returning();
+      if (!first) throw versionConflict('reimbursement claim', current.version + 1);
+      const approval = await requestApproval(tx, actor, {
+        kind: 'reimbursement',
+        subjectType: 'reimbursement_claim',
+        subjectId: current.id,
+        amount,
+        dealerId: current.dealerId,
+        reasons: waits,
+        summary:
+          `${auditActor(actor)} approved ${row.dealerName}'s reimbursement for the ${row.remedy.kind} on claim ${row.remedy.claimId} (${row.sku}); a second person must agree.` +
+          ` — ${row.dealerName} 的补偿申请（报修 ${row.remedy.claimId}，${row.sku}）已由一人批准，需第二人确认。`,
+      });
+      await recordAudit(tx, actor, {
+        action: 'reimbursement.first_approval',
+        entityType: 'reimbursement_claim',
+        entityId: current.id,
+        data: { approvalId: approval.id, reasons: waits, version: first.version },
+      });
+      return reimbursementView({ reimbursement: first, remedy: row.remedy, dealerName: row.dealerName });
+    }
     const [decided] = await tx
       .update(reimbursementClaims)
       .set({
