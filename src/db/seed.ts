@@ -47,19 +47,32 @@ export const DEMO_PRODUCTS = [
     nameEn: '220 V DC Power Panel, 48 V output',
     nameZh: '220V 直流屏（48V 输出）',
     category: 'dc_power_panel',
+    priceMinor: 1_280_000,
+    currency: 'CNY',
   },
-  { sku: DEMO_SKUS.headset, nameEn: 'HS-200 Wired Headset', nameZh: 'HS-200 有线耳机', category: 'headset' },
+  {
+    sku: DEMO_SKUS.headset,
+    nameEn: 'HS-200 Wired Headset',
+    nameZh: 'HS-200 有线耳机',
+    category: 'headset',
+    priceMinor: 29_900,
+    currency: 'CNY',
+  },
   {
     sku: DEMO_SKUS.bluetoothHeadset,
     nameEn: 'BTH-500 Bluetooth Headset',
     nameZh: 'BTH-500 蓝牙耳机',
     category: 'bluetooth_headset',
+    priceMinor: 45_900,
+    currency: 'CNY',
   },
   {
     sku: DEMO_SKUS.chargerModule,
     nameEn: '48 V 30 A Charger Module',
     nameZh: '48V 30A 充电模块',
     category: 'charger_module',
+    priceMinor: 260_000,
+    currency: 'CNY',
   },
   {
     sku: DEMO_SKUS.inverter,
@@ -74,6 +87,9 @@ export const DEMO_PRODUCTS = [
     nameEn: 'BMS-24 Battery Monitor',
     nameZh: 'BMS-24 蓄电池巡检仪',
     category: 'battery_monitor',
+    // The catalogue price bounds what a dealer may ask back; the inverter has none yet (sales set it).
+    priceMinor: 89_900,
+    currency: 'CNY',
   },
 ] as const satisfies readonly NewProduct[];
 
@@ -192,6 +208,12 @@ export const DEMO_UNITS = [
   { serial: 'DCP22048-2403-000127', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A' },
   { serial: 'DCP22048-2403-000128', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A' },
   { serial: 'CHG4830-2311-002205', sku: DEMO_SKUS.chargerModule, lot: 'CHG-L2311C' },
+  // In stock at the dealers: the units a same-type replacement hands over (the registry is the truth).
+  { serial: 'HS200-2406-001734', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B' },
+  { serial: 'HS200-2406-001735', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B' },
+  { serial: 'BTH500-2405-004411', sku: DEMO_SKUS.bluetoothHeadset, lot: 'BTH500-L2405A' },
+  { serial: 'BMS24-2409-000301', sku: DEMO_SKUS.batteryMonitor, lot: 'BMS-L2409A' },
+  { serial: 'BMS24-2409-000302', sku: DEMO_SKUS.batteryMonitor, lot: 'BMS-L2409A' },
 ] as const;
 
 /** One purchase per warranty window of the Halotek policy, so the demo always shows each of them. */
@@ -365,7 +387,14 @@ export async function seedDemoData(
 
     const unitRows = await tx
       .insert(units)
-      .values(DEMO_UNITS.map((u) => ({ serial: u.serial, lot: u.lot, productId: productId(u.sku) })))
+      .values(
+        DEMO_UNITS.map((u) => ({
+          serial: u.serial,
+          lot: u.lot,
+          productId: productId(u.sku),
+          state: DEMO_PURCHASES.some((p) => p.serial === u.serial) ? ('sold' as const) : ('in_stock' as const),
+        })),
+      )
       .returning({ id: units.id, serial: units.serial });
     const unitId = (serial: string): string =>
       required(unitRows.find((u) => u.serial === serial)?.id, serial);
@@ -399,6 +428,13 @@ export async function seedDemoData(
           buyerName: buyer.name,
           buyerEmail: buyer.email,
           buyerPhone: buyer.phone,
+          // Sold at the catalogue price: a refund gives back at most this.
+          ...(() => {
+            const product = DEMO_PRODUCTS.find((d) => d.sku === p.sku);
+            return product && 'priceMinor' in product
+              ? { priceMinor: product.priceMinor, currency: product.currency }
+              : {};
+          })(),
         };
       }),
     );

@@ -34,6 +34,8 @@ export type PurchaseView = {
   endUserId: string;
   buyer: { name: string | null; email: string | null; phone: string | null };
   proofUploadId: string | null;
+  /** What the buyer paid, when the dealer recorded it. */
+  price: { amountMinor: number; currency: string } | null;
   warranty: WarrantyStatus | null;
   createdAt: string;
 };
@@ -129,6 +131,7 @@ export async function purchaseViews(
       endUserId: p.endUserId,
       buyer: { name: p.buyerName, email: p.buyerEmail, phone: p.buyerPhone },
       proofUploadId: p.proofUploadId,
+      price: p.priceMinor === null || p.currency === null ? null : { amountMinor: p.priceMinor, currency: p.currency },
       warranty: warrantyToday(
         versions,
         today,

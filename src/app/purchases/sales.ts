@@ -4,6 +4,7 @@ import type { Transaction } from '../../db/client.js';
 import { auditEvents, endUsers, products, purchases, units } from '../../db/schema.js';
 import { contactKey } from '../../domain/contact.js';
 import type { Sale, SaleField, SaleItem } from '../../domain/purchases/sale.js';
+import { type UnitState, unitTransition } from '../../domain/units/unit-state.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { insertMany } from '../../db/insert-many.js';
 import { type AuditActor, auditActor } from '../audit.js';
@@ -24,6 +25,7 @@ export type SaleLookupCode =
   | 'UNKNOWN_SERIAL'
   | 'SERIAL_PRODUCT_MISMATCH'
   | 'SERIAL_ALREADY_RECORDED'
+  | 'UNIT_RETURNED'
   | 'DUPLICATE_SERIAL';
 
 export type SaleLookupProblem = { index: number; field: SaleField; code: SaleLookupCode; message: string };
@@ -64,10 +66,16 @@ export async function resolveSales<S extends SaleItem>(
       .where(anyOf(products.sku, skus, 'text'));
     for (const r of rows) productBySku.set(r.sku, r.id);
   }
-  const unitBySerial = new Map<string, { id: string; productId: string; sku: string }>();
+  const unitBySerial = new Map<string, { id: string; productId: string; sku: string; state: UnitState }>();
   if (serials.length > 0) {
     const rows = await tx
-      .select({ id: units.id, serial: units.serial, productId: units.productId, sku: products.sku })
+      .select({
+        id: units.id,
+        serial: units.serial,
+        productId: units.productId,
+        sku: products.sku,
+        state: units.state,
+      })
       .from(units)
       .innerJoin(products, eq(products.id, units.productId))
       .where(anyOf(units.serial, serials, 'text'))
@@ -127,7 +135,13 @@ export async function resolveSales<S extends SaleItem>(
       );
       return;
     }
-    if (soldUnits.has(unit.id)) {
+    // A returned unit is never sold again (domain/units/unit-state.ts); one handed over as a replacement
+    // belongs to the sale it replaced a unit of.
+    if (unit.state === 'returned') {
+      problem('serial', 'UNIT_RETURNED', `the unit "${sale.serial}" was returned; a returned unit is not sold again`);
+      return;
+    }
+    if (soldUnits.has(unit.id) || !unitTransition(unit.state, 'sell').ok) {
       problem('serial', 'SERIAL_ALREADY_RECORDED', `the unit "${sale.serial}" was already sold and recorded`);
       return;
     }
@@ -234,10 +248,18 @@ export async function writeSales(
 ): Promise<string[]> {
   const newUnits = resolved.flatMap((r) =>
     r.newUnit && r.unitId && r.sale.serial
-      ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT }]
+      ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT, state: 'sold' as const }]
       : [],
   );
   await insertMany(tx, units, newUnits);
+  // Units on record that these sales sell leave the stock (resolveSales locked them and refused others).
+  const soldKnown = resolved.flatMap((r) => (!r.newUnit && r.unitId ? [r.unitId] : []));
+  if (soldKnown.length > 0) {
+    await tx
+      .update(units)
+      .set({ state: 'sold' })
+      .where(sql`${anyOf(units.id, soldKnown, 'uuid')} and ${units.state} = 'in_stock'`);
+  }
 
   const customerIds =
     options.endUserId === undefined
@@ -259,6 +281,8 @@ export async function writeSales(
     buyerName: r.sale.buyerName,
     buyerEmail: r.sale.buyerEmail ?? null,
     buyerPhone: r.sale.buyerPhone ?? null,
+    priceMinor: 'price' in r.sale ? (r.sale.price?.amountMinor ?? null) : null,
+    currency: 'price' in r.sale ? (r.sale.price?.currency ?? null) : null,
     idempotencyKey: options.idempotencyKey ?? null,
   }));
   await insertMany(tx, purchases, rows);

@@ -6,6 +6,7 @@ import {
   SALE_CSV_COLUMNS,
 } from '../../domain/purchases/sale.js';
 import { windowCodes } from '../../domain/policy/schema.js';
+import { moneySchema, recordedMoneySchema } from '../money-fields.js';
 import { emailField, phoneField, textField } from '../reference-fields.js';
 import { uploadTicketField } from '../uploads/schemas.js';
 
@@ -47,6 +48,9 @@ export const recordPurchaseRequestSchema = z
       .object({ name: textField(200), email: emailField.optional(), phone: phoneField.optional() })
       .strict()
       .describe('Who bought it: a name and an e-mail address, a phone number, or both'),
+    price: moneySchema
+      .optional()
+      .describe('What the buyer paid: a refund never gives back more; without it a refund waits for support'),
   })
   .strict()
   .meta({ id: 'RecordPurchaseRequest' });
@@ -124,6 +128,7 @@ export const purchaseSchema = z
       phone: z.string().nullable(),
     }),
     proofUploadId: z.string().nullable(),
+    price: recordedMoneySchema.nullable().describe('What the buyer paid, when recorded'),
     warranty: warrantyStatusSchema.nullable(),
     createdAt: z.string(),
   })
