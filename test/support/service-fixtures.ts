@@ -13,6 +13,7 @@ import {
   quotes,
   reimbursementClaims,
   serviceCenters,
+  units,
 } from '../../src/db/schema.js';
 import { DEMO_DEALERS, DEMO_END_USERS, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
@@ -55,11 +56,36 @@ export async function demoParties(db: Database): Promise<DemoParties> {
   };
 }
 
+/** The price of a fixture sale unless a test says otherwise: the demo battery monitor's catalogue price. */
+export const DEFAULT_SALE_PRICE = { amountMinor: 89_900, currency: 'CNY' };
+
+/** A unit in the registry, in stock unless said otherwise: what a replacement hands over. */
+export async function insertUnit(
+  db: Database,
+  input: { serial: string; productId: string; state?: 'in_stock' | 'sold' | 'replacement' | 'returned' },
+): Promise<string> {
+  const [row] = await db
+    .insert(units)
+    .values({ serial: input.serial, productId: input.productId, lot: 'TEST-LOT', state: input.state ?? 'in_stock' })
+    .returning({ id: units.id });
+  if (!row) throw new Error('no unit');
+  return row.id;
+}
+
 /** A sale made `daysAgo` days before TODAY (the store's calendar), by a dealer to a customer. */
 export async function insertPurchase(
   db: Database,
-  input: { productId: string; dealerId: string | null; endUserId: string; daysAgo: number },
+  input: {
+    productId: string;
+    dealerId: string | null;
+    endUserId: string;
+    daysAgo: number;
+    /** What the buyer paid; null: a sale recorded without its price. Default CNY 899.00. */
+    price?: { amountMinor: number; currency: string } | null;
+    unitId?: string | null;
+  },
 ): Promise<string> {
+  const price = input.price === undefined ? DEFAULT_SALE_PRICE : input.price;
   const [row] = await db
     .insert(purchases)
     .values({
@@ -67,6 +93,9 @@ export async function insertPurchase(
       dealerId: input.dealerId,
       endUserId: input.endUserId,
       purchaseDate: TODAY.subtract({ days: input.daysAgo }).toString(),
+      unitId: input.unitId ?? null,
+      priceMinor: price?.amountMinor ?? null,
+      currency: price?.currency ?? null,
     })
     .returning({ id: purchases.id });
   if (!row) throw new Error('no purchase');

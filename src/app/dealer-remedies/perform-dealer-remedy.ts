@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import {
@@ -121,7 +121,8 @@ export async function performDealerRemedy(
       const [earlier] = await tx
         .select({ id: dealerRemedies.id, kind: dealerRemedies.kind })
         .from(dealerRemedies)
-        .where(eq(dealerRemedies.claimId, claim.id));
+        // A refund support refused never happened: the claim may take another remedy.
+        .where(and(eq(dealerRemedies.claimId, claim.id), ne(dealerRemedies.approval, 'rejected')));
       if (earlier) throw remedyAlreadyPerformed(earlier.kind);
       // One sale, one free remedy chain: the sale is locked and its earlier remedies counted.
       const sale = await lockSaleOfClaim(tx, claim.purchaseId);
