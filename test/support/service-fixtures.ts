@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { asc } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { submitClaim } from '../../src/app/claims/submit-claim.js';
 import type { Database } from '../../src/db/client.js';
 import {
+  approvals,
   dealerRemedies,
   dealers,
   endUsers,
   maintenanceOrders,
   type MaintenanceState,
+  oemClients,
   products,
   purchases,
   quotes,
@@ -233,11 +236,44 @@ export async function endUserServiceMatrixFixtures(
   const ownReimbursement = await insertReimbursement(db, ownClaim, p.dealer(0));
   const otherReimbursement = await insertReimbursement(db, otherClaim, p.dealer(1));
 
+  // Requests in the approvals room: a dealer sees its own; an OEM client its own client's.
+  const [client] = await db.select({ id: oemClients.id }).from(oemClients).limit(1);
+  const approval = async (owner: { dealerId?: string; oemClientId?: string }) => {
+    const [row] = await db
+      .insert(approvals)
+      .values({
+        kind: owner.oemClientId ? 'oem_credit' : 'dealer_refund',
+        subjectType: owner.oemClientId ? 'excess_resolution' : 'dealer_remedy',
+        subjectId: randomUUID(),
+        amountMinor: 300_000,
+        currency: 'CNY',
+        reasons: ['above_threshold'],
+        dealerId: owner.dealerId ?? null,
+        oemClientId: owner.oemClientId ?? null,
+        summary: 'access matrix',
+        requestedByUserId: 'matrix-requester',
+        requestedBy: 'user:matrix-requester',
+      })
+      .returning({ id: approvals.id });
+    if (!row) throw new Error('no approval');
+    return row.id;
+  };
+  const ownDealerApproval = await approval({ dealerId: p.dealer(0) });
+  const otherDealerApproval = await approval({ dealerId: p.dealer(1) });
+  const ownClientApproval = await approval({ oemClientId: client?.id ?? '' });
+
   const quote = (role: Role) => ({ role, own: ownQuote, other: otherQuote });
   return [
     ['/api/v1/claims/:id/dealer-remedy', [{ role: 'dealer', own: ownClaim, other: otherClaim }]],
     ['/api/v1/claims/:id/quotes', [{ role: 'technician', own: ownClaim, other: otherClaim }]],
     ['/api/v1/reimbursements/:id', [{ role: 'dealer', own: ownReimbursement, other: otherReimbursement }]],
+    [
+      '/api/v1/approvals/:id',
+      [
+        { role: 'dealer', own: ownDealerApproval, other: otherDealerApproval },
+        { role: 'oem', own: ownClientApproval, other: ownDealerApproval },
+      ],
+    ],
     ['/api/v1/quotes/:id', [quote('technician'), quote('customer')]],
     ['/api/v1/quotes/:id/send', [quote('technician')]],
     ['/api/v1/quotes/:id/repaired', [quote('technician')]],

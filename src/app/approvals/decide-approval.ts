@@ -9,7 +9,7 @@ import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { approvalHandlers } from './handlers.js';
-import { approvalNotFound, approvalView, type ApprovalView } from './read-approvals.js';
+import { approvalNotFound, approvalView, type ApprovalView, approvalViewsWhere } from './read-approvals.js';
 
 export type ApprovalDecision = {
   decision: 'approved' | 'rejected';
@@ -89,6 +89,7 @@ export async function decideApproval(
       if (input.decision === 'approved') await handler.approved(tx, decided, actor, now);
       else await handler.rejected(tx, decided, actor, reason ?? '', now);
     }
-    return approvalView(decided);
+    const [view] = await approvalViewsWhere(tx, eq(approvals.id, id));
+    return view ?? approvalView(decided);
   });
 }

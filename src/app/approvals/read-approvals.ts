@@ -1,6 +1,7 @@
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { approvals } from '../../db/schema.js';
+import type { Transaction } from '../../db/client.js';
+import { approvals, users } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
 import { type ApprovalKind, type ApprovalState, approverRoles } from '../../domain/approvals/four-eyes.js';
 import type { Money } from '../../domain/money.js';
@@ -20,6 +21,8 @@ export type ApprovalView = {
   oemClientId: string | null;
   state: ApprovalState;
   requestedBy: string;
+  /** The requester's name, for the approver to see who asked. */
+  requestedByName: string | null;
   requestedByUserId: string;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -32,7 +35,7 @@ export type ApprovalView = {
 
 export const approvalNotFound = { code: 'APPROVAL_NOT_FOUND', message: 'no such approval request' };
 
-export function approvalView(a: Approval): ApprovalView {
+export function approvalView(a: Approval, requestedByName: string | null = null): ApprovalView {
   return {
     id: a.id,
     kind: a.kind,
@@ -45,6 +48,7 @@ export function approvalView(a: Approval): ApprovalView {
     oemClientId: a.oemClientId,
     state: a.state,
     requestedBy: a.requestedBy,
+    requestedByName,
     requestedByUserId: a.requestedByUserId,
     decidedBy: a.decidedBy,
     decidedAt: a.decidedAt?.toISOString() ?? null,
@@ -71,18 +75,27 @@ export async function listApprovals(
   }
   if (query.state) where.push(eq(approvals.state, query.state));
   if (query.kind) where.push(eq(approvals.kind, query.kind));
+  return approvalViewsWhere(db, and(...where));
+}
+
+/** Approvals with their requester's name, newest first. */
+export async function approvalViewsWhere(
+  db: Database | Transaction,
+  where: SQL | undefined,
+): Promise<ApprovalView[]> {
   const rows = await db
-    .select()
+    .select({ approval: approvals, name: users.name })
     .from(approvals)
-    .where(and(...where))
+    .leftJoin(users, eq(users.id, approvals.requestedByUserId))
+    .where(where)
     .orderBy(desc(approvals.createdAt), desc(approvals.id))
     .limit(500);
-  return rows.map(approvalView);
+  return rows.map((r) => approvalView(r.approval, r.name));
 }
 
 export async function getApproval(db: Database, actor: Actor, id: string): Promise<ApprovalView> {
-  const [row] = await db.select().from(approvals).where(eq(approvals.id, id));
+  const [row] = await approvalViewsWhere(db, eq(approvals.id, id));
   if (!row) throw new AppError('not_found', approvalNotFound.code, approvalNotFound.message);
   assertAllowed(actor, 'approvals.read', { dealerId: row.dealerId, oemClientId: row.oemClientId }, approvalNotFound);
-  return approvalView(row);
+  return row;
 }

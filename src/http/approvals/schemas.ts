@@ -20,6 +20,7 @@ export const approvalSchema = z
     oemClientId: z.string().nullable(),
     state: z.enum(approvalStates),
     requestedBy: z.string().describe('The first pair of eyes, who may not decide it'),
+    requestedByName: z.string().nullable(),
     requestedByUserId: z.string(),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),

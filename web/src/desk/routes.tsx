@@ -23,6 +23,7 @@ const EscalationsPage = lazy(() => import('./support/EscalationsPage.js'));
 const OrderPage = lazy(() => import('./support/OrderPage.js'));
 const SupportReimbursementsPage = lazy(() => import('./support/ReimbursementsPage.js'));
 const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
+const ApprovalsPage = lazy(() => import('./support/ApprovalsPage.js'));
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
 const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
@@ -57,6 +58,7 @@ const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
+  { path: 'approvals', key: 'desk.support.nav.approvals' },
   { path: 'messages', key: 'desk.support.nav.messages' },
 ];
 
@@ -101,6 +103,7 @@ export function deskRoutes() {
         <Route path="escalations" element={page(<EscalationsPage />)} />
         <Route path="orders/:id" element={page(<OrderPage />)} />
         <Route path="reimbursements" element={page(<SupportReimbursementsPage />)} />
+        <Route path="approvals" element={page(<ApprovalsPage />)} />
         <Route path="messages" element={page(<MessagesPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
