@@ -29,6 +29,7 @@ const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
 const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
 const QuotePage = lazy(() => import('./sales/QuotePage.js'));
+const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'));
 
 export const deskNavItems: readonly NavItem[] = [
   {
@@ -65,6 +66,8 @@ const supportSections: readonly DeskSection[] = [
 const salesSections: readonly DeskSection[] = [
   { path: 'paid-service', key: 'desk.sales.nav.paidService' },
   { path: 'quotes', key: 'desk.sales.nav.quotes' },
+  { path: 'prices', key: 'desk.sales.nav.prices' },
+  { path: 'approvals', key: 'desk.sales.nav.approvals' },
   { path: 'notices', key: 'desk.sales.nav.notices' },
 ];
 
@@ -120,6 +123,8 @@ export function deskRoutes() {
         <Route path="quotes" element={page(<QuotesPage />)} />
         <Route path="quotes/new" element={page(<NewQuotePage />)} />
         <Route path="quotes/:id" element={page(<QuotePage />)} />
+        <Route path="prices" element={page(<CataloguePricesPage />)} />
+        <Route path="approvals" element={page(<ApprovalsPage />)} />
         <Route path="notices" element={page(<NoticesPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
