@@ -19,7 +19,7 @@ export type ApprovalRequest = {
   subjectType: string;
   subjectId: string;
   amount: Money | null;
-  /** A line for the approver: who asks what, in both languages. */
+  /** What is asked, for the approver: the English line, a line break, the Chinese line. */
   summary: string;
   dealerId?: string | null | undefined;
   oemClientId?: string | null | undefined;

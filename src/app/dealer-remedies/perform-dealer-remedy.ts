@@ -194,8 +194,8 @@ export async function performDealerRemedy(
           dealerId,
           reasons: refundWaits,
           summary:
-            `${dealer.name} asks to refund ${refund ? formatMoney(refund) : ''} on claim ${claim.id} (${sale.sku}).` +
-            ` — ${dealer.name} 申请为报修 ${claim.id}（${sale.sku}）退款 ${refund ? formatMoney(refund) : ''}。`,
+            `${dealer.name}: a refund of ${sale.sku} at the counter (claim ${claim.id.slice(0, 8)}).\n` +
+            `${dealer.name}：${sale.sku} 柜台退款（报修 ${claim.id.slice(0, 8)}）。`,
         });
         approvalId = approval.id;
       } else {

@@ -119,8 +119,8 @@ export async function decideReimbursement(
         dealerId: current.dealerId,
         reasons: waits,
         summary:
-          `${auditActor(actor)} approved ${row.dealerName}'s reimbursement for the ${row.remedy.kind} on claim ${row.remedy.claimId} (${row.sku}); a second person must agree.` +
-          ` — ${row.dealerName} 的补偿申请（报修 ${row.remedy.claimId}，${row.sku}）已由一人批准，需第二人确认。`,
+          `${row.dealerName}: reimbursement for a ${row.remedy.kind} of ${row.sku} (claim ${row.remedy.claimId.slice(0, 8)}), approved once.\n` +
+          `${row.dealerName}：${row.sku} ${row.remedy.kind === 'refund' ? '退款' : '换货'}的补偿申请（报修 ${row.remedy.claimId.slice(0, 8)}），已由一人批准。`,
       });
       await recordAudit(tx, actor, {
         action: 'reimbursement.first_approval',

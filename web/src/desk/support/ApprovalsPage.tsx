@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Modal, NativeSelect, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Stack, Table, Text, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,11 +7,18 @@ import { approvalStates } from '../../../../src/domain/approvals/four-eyes.js';
 import { ApiError } from '../../api.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
+import { ToneBadge } from '../../components/Badges.js';
 import { useMe } from '../../session.js';
 import { type Approval, type ApprovalState, approvalsQuery, decideApproval, reimbursementsQuery } from '../desk-api.js';
-import { Amount, ConflictNotice, DayOf, DeskErrorAlert, Done, Fact, PageHeader } from '../ui.js';
+import { Amount, ConflictNotice, DayOf, DeskErrorAlert, Done, Fact, PageHeader, useApiLanguage } from '../ui.js';
 
 type Decision = 'approved' | 'rejected';
+
+/** The summary's line in the reader's language: English first, then Chinese. */
+function summaryIn(summary: string, lang: 'en' | 'zh'): string {
+  const [en, zh] = summary.split('\n');
+  return (lang === 'zh' ? zh : en) ?? summary;
+}
 
 /** Someone else decided first: the list is read again. */
 const decidedElsewhere = (error: Error) =>
@@ -31,6 +38,7 @@ function DecideDialog({
   onConflict: () => void;
 }) {
   const { t } = useTranslation();
+  const lang = useApiLanguage();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
@@ -76,7 +84,7 @@ function DecideDialog({
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           {decide.isError && <DeskErrorAlert error={decide.error} />}
-          <Text size="sm">{approval.summary}</Text>
+          <Text size="sm">{summaryIn(approval.summary, lang)}</Text>
           <Group gap="xl">
             <Fact label={t('desk.approvals.kind')}>{t(`desk.approvals.kinds.${approval.kind}`)}</Fact>
             <Fact label={t('desk.fields.amount')}>
@@ -127,6 +135,7 @@ function isState(v: string | null): v is ApprovalState {
  */
 export default function ApprovalsPage() {
   const { t } = useTranslation();
+  const lang = useApiLanguage();
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const raw = params.get('state');
@@ -191,7 +200,7 @@ export default function ApprovalsPage() {
                         {t(`desk.approvals.kinds.${a.kind}`)}
                       </Text>
                       <Text size="xs" c="dark.6" maw={320}>
-                        {a.summary}
+                        {summaryIn(a.summary, lang)}
                       </Text>
                     </Table.Th>
                     <Table.Td>
@@ -213,9 +222,9 @@ export default function ApprovalsPage() {
                       </Stack>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={a.state === 'pending' ? 'grape' : a.state === 'approved' ? 'teal' : 'red'}>
+                      <ToneBadge tone={a.state === 'pending' ? 'grape' : a.state === 'approved' ? 'teal' : 'red'}>
                         {t(`desk.approvals.states.${a.state}`)}
-                      </Badge>
+                      </ToneBadge>
                       {a.reason && (
                         <Text size="xs" c="dark.6" mt={4}>
                           {a.reason}
