@@ -392,7 +392,9 @@ export async function seedDemoData(
           serial: u.serial,
           lot: u.lot,
           productId: productId(u.sku),
-          state: DEMO_PURCHASES.some((p) => p.serial === u.serial) ? ('sold' as const) : ('in_stock' as const),
+          state: DEMO_PURCHASES.some((p) => p.serial === u.serial)
+            ? ('sold' as const)
+            : ('in_stock' as const),
         })),
       )
       .returning({ id: units.id, serial: units.serial });

@@ -202,7 +202,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await dialog.getByText(/is a unit of HS-200/).waitFor();
       await dialog.getByLabel('Serial number of the new unit').fill(inStock);
       await dialog.getByRole('button', { name: 'Record the replacement' }).click();
-      await main.getByRole('status').getByText(/keeps the warranty of the purchase of/).waitFor();
+      await main
+        .getByRole('status')
+        .getByText(/keeps the warranty of the purchase of/)
+        .waitFor();
       await checkA11y(dealer);
       await screenshot(dealer, 'dealer-replacement-warranty-en');
 
@@ -215,7 +218,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
         .getByRole('dialog', { name: `Approve the reimbursement for ${huaqiang.name}` })
         .getByRole('button', { name: 'Approve' })
         .click();
-      await desk.getByRole('status').getByText('Approved once: it now waits for a second person under Approvals.').waitFor();
+      await desk
+        .getByRole('status')
+        .getByText('Approved once: it now waits for a second person under Approvals.')
+        .waitFor();
       // In the approvals room the same agent may not decide it.
       await support.getByRole('link', { name: 'Approvals' }).click();
       await desk.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
@@ -239,8 +245,14 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await screenshot(admin, 'admin-approvals-phone-en');
       await admin.setViewportSize({ width: 1280, height: 900 });
       await waiting.getByRole('button', { name: /^Approve the Reimbursement to a dealer/ }).click();
-      await admin.getByRole('dialog', { name: 'Approve as the second person' }).getByRole('button', { name: 'Approve' }).click();
-      await room.getByRole('status').getByText('Approved: it now counts, and the requester is told.').waitFor();
+      await admin
+        .getByRole('dialog', { name: 'Approve as the second person' })
+        .getByRole('button', { name: 'Approve' })
+        .click();
+      await room
+        .getByRole('status')
+        .getByText('Approved: it now counts, and the requester is told.')
+        .waitFor();
 
       // In Chinese, the decided one; the dealer sees its reimbursement approved.
       await admin.getByRole('button', { name: '中文' }).click();

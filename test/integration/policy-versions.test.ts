@@ -20,7 +20,9 @@ const TOMORROW = TODAY.add({ days: 1 });
 /** The built-in version in force today; later built-in ones take effect after the days these tests use. */
 const current = builtInPolicyVersions.filter((v) => v.effectiveFrom <= TODAY.toString()).at(-1);
 if (!current) throw new Error('no built-in policy version');
-const laterBuiltIns = builtInPolicyVersions.filter((v) => v.effectiveFrom > TODAY.toString()).map((v) => v.id);
+const laterBuiltIns = builtInPolicyVersions
+  .filter((v) => v.effectiveFrom > TODAY.toString())
+  .map((v) => v.id);
 
 /** The built-in version with its first window stretched from 7 to 15 days, effective from `day`. */
 function versionFrom(day: Temporal.PlainDate, id = `halotek-${day.toString()}`): PolicyVersion {

@@ -121,7 +121,12 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       payload,
     });
   const decideReimbursement = (role: keyof typeof cookies, id: string, payload: object) =>
-    t.app.inject({ method: 'POST', url: `/api/v1/reimbursements/${id}/decision`, headers: as(role), payload });
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reimbursements/${id}/decision`,
+      headers: as(role),
+      payload,
+    });
   const decideApproval = (role: keyof typeof cookies, id: string, payload: object) =>
     t.app.inject({ method: 'POST', url: `/api/v1/approvals/${id}/decision`, headers: as(role), payload });
 
@@ -154,7 +159,10 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({
-        error: { code: 'REPLACEMENT_WRONG_PRODUCT', details: { expectedSku: DEMO_SKUS.headset, unitSku: DEMO_SKUS.dcPowerPanel } },
+        error: {
+          code: 'REPLACEMENT_WRONG_PRODUCT',
+          details: { expectedSku: DEMO_SKUS.headset, unitSku: DEMO_SKUS.dcPowerPanel },
+        },
       });
       await expectNothingMoved(claimId);
       expect(await unitState(panel)).toBe('in_stock');
@@ -175,7 +183,9 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       const fresh = serial('BMS');
       await insertUnit(t.db.db, { serial: fresh, productId: p.productId });
       const other = await saleWithClaim({ daysAgo: 15 });
-      expect((await perform(other.claimId, { kind: 'replacement', replacementSerial: fresh })).statusCode).toBe(201);
+      expect(
+        (await perform(other.claimId, { kind: 'replacement', replacementSerial: fresh })).statusCode,
+      ).toBe(201);
       expect(await unitState(fresh)).toBe('replacement');
       const taken = await perform(claimId, { kind: 'replacement', replacementSerial: fresh });
       expect(taken.statusCode).toBe(409);
@@ -197,7 +207,10 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         error: { code: 'REPLACEMENT_UNIT_TAKEN' },
       });
       const [unit] = await t.db.db.select().from(units).where(eq(units.serial, fresh));
-      const holders = await t.db.db.select().from(purchases).where(eq(purchases.unitId, unit?.id ?? ''));
+      const holders = await t.db.db
+        .select()
+        .from(purchases)
+        .where(eq(purchases.unitId, unit?.id ?? ''));
       expect(holders).toHaveLength(1);
     });
 
@@ -210,7 +223,9 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         refund: { amountMinor: 10_000, currency: 'CNY' },
       });
       expect(wrong.statusCode).toBe(400);
-      expect(wrong.json()).toMatchObject({ error: { code: 'RETURNED_SERIAL_MISMATCH', details: { expected: own } } });
+      expect(wrong.json()).toMatchObject({
+        error: { code: 'RETURNED_SERIAL_MISMATCH', details: { expected: own } },
+      });
       await expectNothingMoved(claimId);
 
       const ok = await perform(claimId, { kind: 'refund', refund: { amountMinor: 10_000, currency: 'CNY' } });
@@ -234,7 +249,11 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       const loose = serial('LOOSE');
       const first = await saleWithClaim({ daysAgo: 4 });
       const second = await saleWithClaim({ daysAgo: 4 });
-      const refund = { kind: 'refund', returnedSerial: loose, refund: { amountMinor: 10_000, currency: 'CNY' } };
+      const refund = {
+        kind: 'refund',
+        returnedSerial: loose,
+        refund: { amountMinor: 10_000, currency: 'CNY' },
+      };
       expect((await perform(first.claimId, refund)).statusCode).toBe(201);
       expect(await unitState(loose)).toBe('returned');
       const twice = await perform(second.claimId, refund);
@@ -245,7 +264,11 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         method: 'POST',
         url: '/api/v1/purchases',
         headers: as('dealer'),
-        payload: { serial: own, purchaseDate: TODAY.toString(), buyer: { name: 'Resold', phone: '+86 138 0000 0001' } },
+        payload: {
+          serial: own,
+          purchaseDate: TODAY.toString(),
+          buyer: { name: 'Resold', phone: '+86 138 0000 0001' },
+        },
       });
       expect(sale.statusCode).toBe(409);
       expect(sale.json()).toMatchObject({ error: { code: 'UNIT_RETURNED' } });
@@ -258,7 +281,10 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       });
       expect(imported.statusCode).toBe(400);
       expect(imported.json()).toMatchObject({
-        error: { code: 'IMPORT_REJECTED', details: { rows: [{ row: 2, field: 'serial', code: 'UNIT_RETURNED' }] } },
+        error: {
+          code: 'IMPORT_REJECTED',
+          details: { rows: [{ row: 2, field: 'serial', code: 'UNIT_RETURNED' }] },
+        },
       });
     });
   });
@@ -283,27 +309,37 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       expect(await unitState(original)).toBe('returned');
       expect(await unitState(first)).toBe('replacement');
       // The sale now holds the new unit, with its original date: the warranty clock did not restart.
-      const view = await t.app.inject({ method: 'GET', url: `/api/v1/purchases/${purchaseId}`, headers: as('support') });
+      const view = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/purchases/${purchaseId}`,
+        headers: as('support'),
+      });
       expect(view.json()).toMatchObject({
         serial: first,
         purchaseDate: originalDate,
         warranty: { daysSincePurchase: daysAgo, window: '60_days' },
       });
-      const [message] = (await t.db.db.select().from(outbox).where(eq(outbox.topic, 'dealer_remedy.performed'))).filter(
-        (m) => m.payload.claimId === claimId,
-      );
+      const [message] = (
+        await t.db.db.select().from(outbox).where(eq(outbox.topic, 'dealer_remedy.performed'))
+      ).filter((m) => m.payload.claimId === claimId);
       expect(message?.body).toContain(`remaining warranty of your purchase of ${originalDate}`);
       expect(message?.body).toContain('保修期不重新计算');
 
       // Claims two and three, on the replacement unit of the same sale.
       for (const payload of [
-        { kind: 'replacement', replacementSerial: second, reimbursement: { amountMinor: 30_000, currency: 'CNY' } },
+        {
+          kind: 'replacement',
+          replacementSerial: second,
+          reimbursement: { amountMinor: 30_000, currency: 'CNY' },
+        },
         { kind: 'refund', refund: { amountMinor: 30_000, currency: 'CNY' } },
       ]) {
         const next = await claimOn(t.app, t.db.db, purchaseId, p.endUser(0));
         const refused = await perform(next, payload);
         expect(refused.statusCode).toBe(409);
-        expect(refused.json()).toMatchObject({ error: { code: 'PURCHASE_ALREADY_REMEDIED', details: { claimId } } });
+        expect(refused.json()).toMatchObject({
+          error: { code: 'PURCHASE_ALREADY_REMEDIED', details: { claimId } },
+        });
         await expectNothingMoved(next);
       }
       expect(await reimbursementsOfPurchase(purchaseId)).toHaveLength(1);
@@ -314,10 +350,16 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
   describe('amounts are bounded by what was paid and what things cost', () => {
     it('refuses a refund of CN¥21 million on a CN¥899 sale, and a refund in another currency', async () => {
       const { purchaseId, claimId } = await saleWithClaim({ daysAgo: 2 });
-      const huge = await perform(claimId, { kind: 'refund', refund: { amountMinor: 2_100_000_000, currency: 'CNY' } });
+      const huge = await perform(claimId, {
+        kind: 'refund',
+        refund: { amountMinor: 2_100_000_000, currency: 'CNY' },
+      });
       expect(huge.statusCode).toBe(400);
       expect(huge.json()).toMatchObject({
-        error: { code: 'REFUND_ABOVE_PRICE', details: { field: 'refund', limit: { amountMinor: 89_900, currency: 'CNY' } } },
+        error: {
+          code: 'REFUND_ABOVE_PRICE',
+          details: { field: 'refund', limit: { amountMinor: 89_900, currency: 'CNY' } },
+        },
       });
       const usd = await perform(claimId, { kind: 'refund', refund: { amountMinor: 100, currency: 'USD' } });
       expect(usd.json()).toMatchObject({ error: { code: 'REFUND_CURRENCY_MISMATCH' } });
@@ -350,21 +392,38 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
 
     it('holds a refund of a sale without a price for support; rejected, it never happened', async () => {
       const { claimId } = await saleWithClaim({ daysAgo: 3, price: null });
-      const res = await perform(claimId, { kind: 'refund', refund: { amountMinor: 20_000, currency: 'CNY' } });
+      const res = await perform(claimId, {
+        kind: 'refund',
+        refund: { amountMinor: 20_000, currency: 'CNY' },
+      });
       expect(res.statusCode, res.body).toBe(201);
       const remedy = res.json<Remedy>();
       expect(remedy).toMatchObject({ approval: 'awaiting', claim: { status: 'open' } });
       // The dealer sees it waiting; support cannot pay the reimbursement of a refund still waiting.
-      const mine = await t.app.inject({ method: 'GET', url: '/api/v1/approvals?state=pending', headers: as('dealer') });
+      const mine = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/approvals?state=pending',
+        headers: as('dealer'),
+      });
       expect(mine.json<ApprovalRow[]>().find((a) => a.id === remedy.approvalId)).toMatchObject({
         kind: 'dealer_refund',
         reasons: ['no_sale_price'],
       });
-      const early = await decideReimbursement('support', remedy.reimbursement.id, { decision: 'approved', expectedVersion: 1 });
+      const early = await decideReimbursement('support', remedy.reimbursement.id, {
+        decision: 'approved',
+        expectedVersion: 1,
+      });
       expect(early.statusCode).toBe(409);
       expect(early.json()).toMatchObject({ error: { code: 'REMEDY_AWAITING_APPROVAL' } });
       // A dealer may not approve its own refund (its role may not decide at all).
-      expect((await decideApproval('dealer', remedy.approvalId ?? '', { decision: 'approved', expectedVersion: 1 })).statusCode).toBe(403);
+      expect(
+        (
+          await decideApproval('dealer', remedy.approvalId ?? '', {
+            decision: 'approved',
+            expectedVersion: 1,
+          })
+        ).statusCode,
+      ).toBe(403);
 
       const rejected = await decideApproval('support', remedy.approvalId ?? '', {
         decision: 'rejected',
@@ -380,7 +439,10 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         .where(eq(reimbursementClaims.id, remedy.reimbursement.id));
       expect(reimbursement?.status).toBe('rejected');
       // The claim is free for a refund the dealer can back with the price.
-      const retry = await perform(claimId, { kind: 'refund', refund: { amountMinor: 20_000, currency: 'CNY' } });
+      const retry = await perform(claimId, {
+        kind: 'refund',
+        refund: { amountMinor: 20_000, currency: 'CNY' },
+      });
       expect(retry.statusCode, retry.body).toBe(201);
       expect(retry.json()).toMatchObject({ approval: 'awaiting' });
       const approved = await decideApproval('support', retry.json<Remedy>().approvalId ?? '', {
@@ -398,11 +460,17 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         productSku: DEMO_SKUS.dcPowerPanel,
         price: { amountMinor: 1_280_000, currency: 'CNY' },
       });
-      const res = await perform(claimId, { kind: 'refund', refund: { amountMinor: 1_280_000, currency: 'CNY' } });
+      const res = await perform(claimId, {
+        kind: 'refund',
+        refund: { amountMinor: 1_280_000, currency: 'CNY' },
+      });
       expect(res.statusCode, res.body).toBe(201);
       const remedy = res.json<Remedy>();
       expect(remedy).toMatchObject({ approval: 'awaiting', claim: { status: 'open' } });
-      const [row] = await t.db.db.select().from(approvals).where(eq(approvals.id, remedy.approvalId ?? ''));
+      const [row] = await t.db.db
+        .select()
+        .from(approvals)
+        .where(eq(approvals.id, remedy.approvalId ?? ''));
       expect(row).toMatchObject({ kind: 'dealer_refund', state: 'pending', reasons: ['above_threshold'] });
     });
   });
@@ -432,7 +500,10 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
 
     it('keeps a reimbursement approved by one person waiting; the requester cannot approve it again', async () => {
       const reimbursement = await bigReimbursement();
-      const first = await decideReimbursement('support', reimbursement.id, { decision: 'approved', expectedVersion: 1 });
+      const first = await decideReimbursement('support', reimbursement.id, {
+        decision: 'approved',
+        expectedVersion: 1,
+      });
       expect(first.statusCode, first.body).toBe(200);
       expect(first.json()).toMatchObject({ status: 'awaiting_approval', decidedAt: null });
       const approval = await approvalOf(reimbursement.id);
@@ -440,20 +511,35 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       const self = await decideApproval('support', approval.id, { decision: 'approved', expectedVersion: 1 });
       expect(self.statusCode).toBe(409);
       expect(self.json()).toMatchObject({ error: { code: 'APPROVAL_SELF_DECISION' } });
-      const again = await decideReimbursement('support', reimbursement.id, { decision: 'approved', expectedVersion: 2 });
+      const again = await decideReimbursement('support', reimbursement.id, {
+        decision: 'approved',
+        expectedVersion: 2,
+      });
       expect(again.json()).toMatchObject({ error: { code: 'REIMBURSEMENT_AWAITING_APPROVAL' } });
       // Sales may approve OEM credits, not dealers' reimbursements.
       const sales = await decideApproval('sales', approval.id, { decision: 'approved', expectedVersion: 1 });
       expect(sales.statusCode).toBe(403);
       expect(sales.json()).toMatchObject({ error: { code: 'APPROVER_ROLE_NOT_ALLOWED' } });
-      const [still] = await t.db.db.select().from(reimbursementClaims).where(eq(reimbursementClaims.id, reimbursement.id));
+      const [still] = await t.db.db
+        .select()
+        .from(reimbursementClaims)
+        .where(eq(reimbursementClaims.id, reimbursement.id));
       expect(still).toMatchObject({ status: 'awaiting_approval', decidedAt: null });
 
-      const second = await decideApproval('support2', approval.id, { decision: 'approved', expectedVersion: 1 });
+      const second = await decideApproval('support2', approval.id, {
+        decision: 'approved',
+        expectedVersion: 1,
+      });
       expect(second.statusCode, second.body).toBe(200);
-      const [paid] = await t.db.db.select().from(reimbursementClaims).where(eq(reimbursementClaims.id, reimbursement.id));
+      const [paid] = await t.db.db
+        .select()
+        .from(reimbursementClaims)
+        .where(eq(reimbursementClaims.id, reimbursement.id));
       expect(paid?.status).toBe('approved');
-      const audit = await t.db.db.select().from(auditEvents).where(eq(auditEvents.entityId, reimbursement.id));
+      const audit = await t.db.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.entityId, reimbursement.id));
       expect(audit.map((a) => a.action)).toEqual([
         'reimbursement.requested',
         'reimbursement.first_approval',
@@ -467,15 +553,27 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       const approval = await approvalOf(reimbursement.id);
       const results = await Promise.all([
         decideApproval('support2', approval.id, { decision: 'approved', expectedVersion: 1 }),
-        decideApproval('admin', approval.id, { decision: 'rejected', reason: 'too much', expectedVersion: 1 }),
+        decideApproval('admin', approval.id, {
+          decision: 'rejected',
+          reason: 'too much',
+          expectedVersion: 1,
+        }),
       ]);
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
       const decided = await t.db.db
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.entityId, approval.id), inArray(auditEvents.action, ['approval.approved', 'approval.rejected'])));
+        .where(
+          and(
+            eq(auditEvents.entityId, approval.id),
+            inArray(auditEvents.action, ['approval.approved', 'approval.rejected']),
+          ),
+        );
       expect(decided).toHaveLength(1);
-      const [row] = await t.db.db.select().from(reimbursementClaims).where(eq(reimbursementClaims.id, reimbursement.id));
+      const [row] = await t.db.db
+        .select()
+        .from(reimbursementClaims)
+        .where(eq(reimbursementClaims.id, reimbursement.id));
       expect(['approved', 'rejected']).toContain(row?.status);
     });
 
@@ -489,16 +587,30 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         reimbursement: { amountMinor: 20_000, currency: 'CNY' },
       });
       const { reimbursement } = res.json<Remedy>();
-      const ok = await decideReimbursement('support', reimbursement.id, { decision: 'approved', expectedVersion: 1 });
+      const ok = await decideReimbursement('support', reimbursement.id, {
+        decision: 'approved',
+        expectedVersion: 1,
+      });
       expect(ok.json()).toMatchObject({ status: 'approved' });
     });
 
     it('lets only admins read and set the threshold, audited', async () => {
-      const support = await t.app.inject({ method: 'GET', url: '/api/v1/settings/four-eyes', headers: as('support') });
+      const support = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/settings/four-eyes',
+        headers: as('support'),
+      });
       expect(support.statusCode).toBe(403);
-      const admin = await t.app.inject({ method: 'GET', url: '/api/v1/settings/four-eyes', headers: as('admin') });
+      const admin = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/settings/four-eyes',
+        headers: as('admin'),
+      });
       expect(admin.json()).toEqual({ thresholds: { CNY: 50_000 } });
-      const audit = await t.db.db.select().from(auditEvents).where(eq(auditEvents.action, 'settings.four_eyes_changed'));
+      const audit = await t.db.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.action, 'settings.four_eyes_changed'));
       expect(audit[0]?.data).toMatchObject({ before: { CNY: 200_000 }, after: { CNY: 50_000 } });
     });
   });
@@ -512,7 +624,10 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
       payload: { price: { amountMinor: 520_000, currency: 'CNY' } },
     });
     expect(set.statusCode, set.body).toBe(200);
-    expect(set.json()).toMatchObject({ sku: DEMO_SKUS.inverter, price: { amountMinor: 520_000, currency: 'CNY' } });
+    expect(set.json()).toMatchObject({
+      sku: DEMO_SKUS.inverter,
+      price: { amountMinor: 520_000, currency: 'CNY' },
+    });
     const dealer = await t.app.inject({
       method: 'PUT',
       url: `/api/v1/products/${id}/price`,
@@ -521,7 +636,9 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
     });
     expect(dealer.statusCode).toBe(403);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/products/prices', headers: as('sales') });
-    expect(list.json<{ sku: string; price: unknown }[]>().find((r) => r.sku === DEMO_SKUS.inverter)?.price).toEqual({
+    expect(
+      list.json<{ sku: string; price: unknown }[]>().find((r) => r.sku === DEMO_SKUS.inverter)?.price,
+    ).toEqual({
       amountMinor: 520_000,
       currency: 'CNY',
     });

@@ -69,7 +69,12 @@ export async function insertUnit(
 ): Promise<string> {
   const [row] = await db
     .insert(units)
-    .values({ serial: input.serial, productId: input.productId, lot: 'TEST-LOT', state: input.state ?? 'in_stock' })
+    .values({
+      serial: input.serial,
+      productId: input.productId,
+      lot: 'TEST-LOT',
+      state: input.state ?? 'in_stock',
+    })
     .returning({ id: units.id });
   if (!row) throw new Error('no unit');
   return row.id;

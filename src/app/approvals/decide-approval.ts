@@ -49,7 +49,12 @@ export async function decideApproval(
     );
     if (!allowed.ok) {
       const { code, message, ...details } = allowed.error;
-      throw new AppError(code === 'APPROVER_ROLE_NOT_ALLOWED' ? 'forbidden' : 'conflict', code, message, details);
+      throw new AppError(
+        code === 'APPROVER_ROLE_NOT_ALLOWED' ? 'forbidden' : 'conflict',
+        code,
+        message,
+        details,
+      );
     }
     assertVersion('approval', current, input.expectedVersion);
 
@@ -66,7 +71,11 @@ export async function decideApproval(
         updatedAt: now,
       })
       .where(
-        and(eq(approvals.id, id), eq(approvals.version, input.expectedVersion), eq(approvals.state, 'pending')),
+        and(
+          eq(approvals.id, id),
+          eq(approvals.version, input.expectedVersion),
+          eq(approvals.state, 'pending'),
+        ),
       )
       .returning();
     if (!decided) throw versionConflict('approval', current.version + 1);

@@ -41,7 +41,10 @@ export function approvalView(a: Approval, requestedByName: string | null = null)
     kind: a.kind,
     subjectType: a.subjectType,
     subjectId: a.subjectId,
-    amount: a.amountMinor === null || a.currency === null ? null : { amountMinor: a.amountMinor, currency: a.currency },
+    amount:
+      a.amountMinor === null || a.currency === null
+        ? null
+        : { amountMinor: a.amountMinor, currency: a.currency },
     reasons: a.reasons as ApprovalReason[],
     summary: a.summary,
     dealerId: a.dealerId,
@@ -96,6 +99,11 @@ export async function approvalViewsWhere(
 export async function getApproval(db: Database, actor: Actor, id: string): Promise<ApprovalView> {
   const [row] = await approvalViewsWhere(db, eq(approvals.id, id));
   if (!row) throw new AppError('not_found', approvalNotFound.code, approvalNotFound.message);
-  assertAllowed(actor, 'approvals.read', { dealerId: row.dealerId, oemClientId: row.oemClientId }, approvalNotFound);
+  assertAllowed(
+    actor,
+    'approvals.read',
+    { dealerId: row.dealerId, oemClientId: row.oemClientId },
+    approvalNotFound,
+  );
   return row;
 }

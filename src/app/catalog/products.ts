@@ -45,7 +45,10 @@ export function view(row: Product): ProductView {
     nameZh: row.nameZh,
     category: row.category,
     warrantyOverride: row.warrantyOverride,
-    price: row.priceMinor === null || row.currency === null ? null : { amountMinor: row.priceMinor, currency: row.currency },
+    price:
+      row.priceMinor === null || row.currency === null
+        ? null
+        : { amountMinor: row.priceMinor, currency: row.currency },
     createdAt: row.createdAt.toISOString(),
   };
 }

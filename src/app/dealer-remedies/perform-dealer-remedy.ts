@@ -154,7 +154,9 @@ export async function performDealerRemedy(
       // bounded by the sale's price and the catalogue price, and a refund may wait for support.
       const returned = await resolveReturnedUnit(tx, sale, input.returnedSerial);
       const replacementUnit =
-        input.kind === 'replacement' ? await resolveReplacementUnit(tx, sale, input.replacementSerial) : undefined;
+        input.kind === 'replacement'
+          ? await resolveReplacementUnit(tx, sale, input.replacementSerial)
+          : undefined;
       const { asked, refundWaits } = await checkRemedyAmounts(tx, sale, input);
       const waits = refundWaits.length > 0;
       const returnedSerial =
@@ -199,7 +201,12 @@ export async function performDealerRemedy(
         });
         approvalId = approval.id;
       } else {
-        const moved = await moveUnits(tx, actor, { sale, remedyId: remedy.id, returned, replacement: replacementUnit });
+        const moved = await moveUnits(tx, actor, {
+          sale,
+          remedyId: remedy.id,
+          returned,
+          replacement: replacementUnit,
+        });
         await tx
           .update(dealerRemedies)
           .set({ returnedUnitId: moved.returnedUnitId })
@@ -308,14 +315,24 @@ export async function performDealerRemedy(
   } catch (err) {
     // Two counters handed over one new unit, or took back one unknown serial, at once: one went through.
     if (isUniqueViolation(err, 'dealer_remedies_replacement_unit_id_idx')) {
-      throw new AppError('conflict', 'REPLACEMENT_UNIT_TAKEN', 'this unit was just handed over at another counter', {
-        field: 'replacementSerial',
-      });
+      throw new AppError(
+        'conflict',
+        'REPLACEMENT_UNIT_TAKEN',
+        'this unit was just handed over at another counter',
+        {
+          field: 'replacementSerial',
+        },
+      );
     }
     if (isUniqueViolation(err, 'units_serial_unique')) {
-      throw new AppError('conflict', 'UNIT_ALREADY_RETURNED', 'this unit was just returned at another counter', {
-        field: 'returnedSerial',
-      });
+      throw new AppError(
+        'conflict',
+        'UNIT_ALREADY_RETURNED',
+        'this unit was just returned at another counter',
+        {
+          field: 'returnedSerial',
+        },
+      );
     }
     // Two counters raced on one claim: the unique claim_id let one remedy through.
     if (isUniqueViolation(err)) throw remedyAlreadyPerformed();

@@ -98,7 +98,9 @@ async function rejected(
       version: sql`${reimbursementClaims.version} + 1`,
       updatedAt: now,
     })
-    .where(and(eq(reimbursementClaims.dealerRemedyId, row.remedy.id), eq(reimbursementClaims.status, 'pending')))
+    .where(
+      and(eq(reimbursementClaims.dealerRemedyId, row.remedy.id), eq(reimbursementClaims.status, 'pending')),
+    )
     .returning({ id: reimbursementClaims.id });
   await recordAudit(tx, decider, {
     action: 'dealer_remedy.rejected',
@@ -130,7 +132,8 @@ async function tellDealer(
 ): Promise<void> {
   const recipient = row.dealerEmail ?? row.dealerPhone;
   if (!recipient) return;
-  const words = decision === 'approved' ? { en: 'approved', zh: '已批准' } : { en: 'not approved', zh: '未获批准' };
+  const words =
+    decision === 'approved' ? { en: 'approved', zh: '已批准' } : { en: 'not approved', zh: '未获批准' };
   await tx.insert(outbox).values({
     topic: `dealer_remedy.${decision}`,
     recipient,

@@ -90,17 +90,37 @@ export async function assertRemedyChainOpen(tx: Transaction, purchaseId: string)
   );
 }
 
-type RegistryUnit = { id: string; serial: string; productId: string; sku: string; state: UnitState; sold: boolean };
+type RegistryUnit = {
+  id: string;
+  serial: string;
+  productId: string;
+  sku: string;
+  state: UnitState;
+  sold: boolean;
+};
 
-async function lockUnit(tx: Transaction, where: { serial: string } | { id: string }): Promise<RegistryUnit | undefined> {
+async function lockUnit(
+  tx: Transaction,
+  where: { serial: string } | { id: string },
+): Promise<RegistryUnit | undefined> {
   const [row] = await tx
-    .select({ id: units.id, serial: units.serial, productId: units.productId, sku: products.sku, state: units.state })
+    .select({
+      id: units.id,
+      serial: units.serial,
+      productId: units.productId,
+      sku: products.sku,
+      state: units.state,
+    })
     .from(units)
     .innerJoin(products, eq(products.id, units.productId))
     .where('serial' in where ? eq(units.serial, where.serial) : eq(units.id, where.id))
     .for('update', { of: units });
   if (!row) return undefined;
-  const [sale] = await tx.select({ id: purchases.id }).from(purchases).where(eq(purchases.unitId, row.id)).limit(1);
+  const [sale] = await tx
+    .select({ id: purchases.id })
+    .from(purchases)
+    .where(eq(purchases.unitId, row.id))
+    .limit(1);
   return { ...row, sold: sale !== undefined };
 }
 
@@ -108,9 +128,14 @@ async function lockUnit(tx: Transaction, where: { serial: string } | { id: strin
 export type ReturnedUnit = { kind: 'registry'; unit: RegistryUnit } | { kind: 'new'; serial: string };
 
 const unitAlreadyReturned = (serial: string) =>
-  new AppError('conflict', 'UNIT_ALREADY_RETURNED', `the unit ${serial} was already returned; a unit comes back once`, {
-    field: 'returnedSerial',
-  });
+  new AppError(
+    'conflict',
+    'UNIT_ALREADY_RETURNED',
+    `the unit ${serial} was already returned; a unit comes back once`,
+    {
+      field: 'returnedSerial',
+    },
+  );
 
 /**
  * The returned serial is the sale's own unit when the sale has one (left out, it is that unit). A sale
@@ -216,7 +241,12 @@ export async function resolveReplacementUnit(
 export async function moveUnits(
   tx: Transaction,
   actor: Actor,
-  context: { sale: SaleOfClaim; remedyId: string; returned: ReturnedUnit | undefined; replacement?: RegistryUnit },
+  context: {
+    sale: SaleOfClaim;
+    remedyId: string;
+    returned: ReturnedUnit | undefined;
+    replacement?: RegistryUnit;
+  },
 ): Promise<{ returnedUnitId: string | null; replacementUnitId: string | null }> {
   const { sale, remedyId, returned, replacement } = context;
   let returnedUnitId: string | null = null;
@@ -251,9 +281,14 @@ export async function moveUnits(
       .where(and(eq(units.id, replacement.id), inArray(units.state, [...unitTransitions.handOver.from])))
       .returning({ id: units.id });
     if (!handed) {
-      throw new AppError('conflict', 'REPLACEMENT_UNIT_TAKEN', `the unit ${replacement.serial} was handed over meanwhile`, {
-        field: 'replacementSerial',
-      });
+      throw new AppError(
+        'conflict',
+        'REPLACEMENT_UNIT_TAKEN',
+        `the unit ${replacement.serial} was handed over meanwhile`,
+        {
+          field: 'replacementSerial',
+        },
+      );
     }
     replacementUnitId = handed.id;
     await tx.update(purchases).set({ unitId: handed.id }).where(eq(purchases.id, sale.purchaseId));

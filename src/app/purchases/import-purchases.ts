@@ -56,10 +56,7 @@ function columnsOf(header: readonly string[]): Record<SaleCsvColumn, number> {
       { expected: SALE_CSV_COLUMNS, optional: SALE_CSV_OPTIONAL_COLUMNS, missing, unknown, repeated },
     );
   }
-  return Object.fromEntries(ALL_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<
-    SaleCsvColumn,
-    number
-  >;
+  return Object.fromEntries(ALL_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<SaleCsvColumn, number>;
 }
 
 const isBlank = (record: readonly string[]) => record.every((cell) => cell === '');

@@ -131,7 +131,10 @@ export async function purchaseViews(
       endUserId: p.endUserId,
       buyer: { name: p.buyerName, email: p.buyerEmail, phone: p.buyerPhone },
       proofUploadId: p.proofUploadId,
-      price: p.priceMinor === null || p.currency === null ? null : { amountMinor: p.priceMinor, currency: p.currency },
+      price:
+        p.priceMinor === null || p.currency === null
+          ? null
+          : { amountMinor: p.priceMinor, currency: p.currency },
       warranty: warrantyToday(
         versions,
         today,

@@ -138,7 +138,11 @@ export async function resolveSales<S extends SaleItem>(
     // A returned unit is never sold again (domain/units/unit-state.ts); one handed over as a replacement
     // belongs to the sale it replaced a unit of.
     if (unit.state === 'returned') {
-      problem('serial', 'UNIT_RETURNED', `the unit "${sale.serial}" was returned; a returned unit is not sold again`);
+      problem(
+        'serial',
+        'UNIT_RETURNED',
+        `the unit "${sale.serial}" was returned; a returned unit is not sold again`,
+      );
       return;
     }
     if (soldUnits.has(unit.id) || !unitTransition(unit.state, 'sell').ok) {
@@ -248,7 +252,15 @@ export async function writeSales(
 ): Promise<string[]> {
   const newUnits = resolved.flatMap((r) =>
     r.newUnit && r.unitId && r.sale.serial
-      ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT, state: 'sold' as const }]
+      ? [
+          {
+            id: r.unitId,
+            serial: r.sale.serial,
+            productId: r.productId,
+            lot: UNKNOWN_LOT,
+            state: 'sold' as const,
+          },
+        ]
       : [],
   );
   await insertMany(tx, units, newUnits);

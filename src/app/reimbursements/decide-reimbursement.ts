@@ -1,6 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { claims, dealerRemedies, dealers, outbox, products, purchases, reimbursementClaims } from '../../db/schema.js';
+import {
+  claims,
+  dealerRemedies,
+  dealers,
+  outbox,
+  products,
+  purchases,
+  reimbursementClaims,
+} from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';

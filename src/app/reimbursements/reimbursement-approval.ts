@@ -31,10 +31,19 @@ async function decide(
       version: sql`${reimbursementClaims.version} + 1`,
       updatedAt: now,
     })
-    .where(and(eq(reimbursementClaims.id, approval.subjectId), eq(reimbursementClaims.status, 'awaiting_approval')))
+    .where(
+      and(
+        eq(reimbursementClaims.id, approval.subjectId),
+        eq(reimbursementClaims.status, 'awaiting_approval'),
+      ),
+    )
     .returning();
   if (!decided) {
-    throw new AppError('conflict', 'REIMBURSEMENT_NOT_AWAITING_APPROVAL', 'this reimbursement no longer waits for approval');
+    throw new AppError(
+      'conflict',
+      'REIMBURSEMENT_NOT_AWAITING_APPROVAL',
+      'this reimbursement no longer waits for approval',
+    );
   }
   await recordAudit(tx, decider, {
     action: `reimbursement.${decision}`,

@@ -27,7 +27,10 @@ describe('four eyes', () => {
         fc.uuid(),
         (kind, role, requester, decider) => {
           fc.pre(requester !== decider);
-          const r = mayDecide({ kind, state: 'pending', requestedByUserId: requester }, { userId: decider, role });
+          const r = mayDecide(
+            { kind, state: 'pending', requestedByUserId: requester },
+            { userId: decider, role },
+          );
           expect(r.ok).toBe((approverRoles[kind] as readonly string[]).includes(role));
         },
       ),
@@ -36,20 +39,36 @@ describe('four eyes', () => {
 
   it('decides once: a decided request is refused to everyone', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...approvalKinds), fc.constantFrom('approved' as const, 'rejected' as const), (kind, state) => {
-        const r = mayDecide({ kind, state, requestedByUserId: 'a' }, { userId: 'b', role: 'admin' });
-        expect(r).toMatchObject({ ok: false, error: { code: 'APPROVAL_ALREADY_DECIDED' } });
-      }),
+      fc.property(
+        fc.constantFrom(...approvalKinds),
+        fc.constantFrom('approved' as const, 'rejected' as const),
+        (kind, state) => {
+          const r = mayDecide({ kind, state, requestedByUserId: 'a' }, { userId: 'b', role: 'admin' });
+          expect(r).toMatchObject({ ok: false, error: { code: 'APPROVAL_ALREADY_DECIDED' } });
+        },
+      ),
     );
   });
 
   it('asks for a second person strictly above the threshold, in a currency without one, or when unbounded', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 10 ** 9 }), (amount, limit) => {
-        expect(needsSecondApproval({ amountMinor: amount, currency: 'CNY' }, { CNY: limit })).toBe(amount > limit);
-        expect(needsSecondApproval({ amountMinor: amount, currency: 'USD' }, { CNY: limit })).toBe(true);
-        expect(needsSecondApproval({ amountMinor: amount, currency: 'CNY' }, { CNY: limit }, { unbounded: true })).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        (amount, limit) => {
+          expect(needsSecondApproval({ amountMinor: amount, currency: 'CNY' }, { CNY: limit })).toBe(
+            amount > limit,
+          );
+          expect(needsSecondApproval({ amountMinor: amount, currency: 'USD' }, { CNY: limit })).toBe(true);
+          expect(
+            needsSecondApproval(
+              { amountMinor: amount, currency: 'CNY' },
+              { CNY: limit },
+              { unbounded: true },
+            ),
+          ).toBe(true);
+        },
+      ),
     );
     expect(needsSecondApproval(null, { CNY: 0 })).toBe(false);
   });

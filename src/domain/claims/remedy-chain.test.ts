@@ -19,7 +19,11 @@ describe('one sale, one free remedy chain', () => {
   it('lets the first remedy of a sale start, and no second one', () => {
     expect(mayStartRemedy([])).toEqual({ ok: true });
     const first: EarlierRemedy = { claimId: 'c1', kind: 'replacement', approval: 'none' };
-    expect(mayStartRemedy([first])).toMatchObject({ ok: false, code: 'PURCHASE_ALREADY_REMEDIED', blocking: first });
+    expect(mayStartRemedy([first])).toMatchObject({
+      ok: false,
+      code: 'PURCHASE_ALREADY_REMEDIED',
+      blocking: first,
+    });
   });
 
   it('keeps at most one remedy that was not refused, whatever the claims ask, however many', () => {

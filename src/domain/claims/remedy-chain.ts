@@ -16,8 +16,7 @@ export type EarlierRemedy = {
 };
 
 export type ChainDecision =
-  | { ok: true }
-  | { ok: false; code: 'PURCHASE_ALREADY_REMEDIED'; blocking: EarlierRemedy };
+  { ok: true } | { ok: false; code: 'PURCHASE_ALREADY_REMEDIED'; blocking: EarlierRemedy };
 
 /** Whether a new dealer remedy may start on a sale that already had `earlier` ones. */
 export function mayStartRemedy(earlier: readonly EarlierRemedy[]): ChainDecision {

@@ -32,14 +32,7 @@ export type Sale = {
 };
 
 export type SaleField =
-  | 'serial'
-  | 'sku'
-  | 'purchaseDate'
-  | 'buyerName'
-  | 'buyerEmail'
-  | 'buyerPhone'
-  | 'price'
-  | 'currency';
+  'serial' | 'sku' | 'purchaseDate' | 'buyerName' | 'buyerEmail' | 'buyerPhone' | 'price' | 'currency';
 
 export type SaleProblemCode =
   | 'PRODUCT_REQUIRED'
@@ -208,7 +201,11 @@ export function checkPriceCells(
       problems: [
         currency === ''
           ? { field: 'currency', code: 'CURRENCY_REQUIRED', message: 'give the price’s currency, e.g. CNY' }
-          : { field: 'currency', code: 'INVALID_CURRENCY', message: `"${currencyText}" is not a currency code such as CNY` },
+          : {
+              field: 'currency',
+              code: 'INVALID_CURRENCY',
+              message: `"${currencyText}" is not a currency code such as CNY`,
+            },
       ],
     };
   }
@@ -227,11 +224,15 @@ export function checkPriceCells(
       ],
     };
   }
-  const amountMinor = Number(BigInt(match[1] ?? '0') * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0'));
+  const amountMinor = Number(
+    BigInt(match[1] ?? '0') * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0'),
+  );
   if (amountMinor > MAX_AMOUNT_MINOR) {
     return {
       ok: false,
-      problems: [{ field: 'price', code: 'INVALID_PRICE', message: `${text} ${currency} is past the largest amount` }],
+      problems: [
+        { field: 'price', code: 'INVALID_PRICE', message: `${text} ${currency} is past the largest amount` },
+      ],
     };
   }
   return { ok: true, price: { amountMinor, currency } };

@@ -21,7 +21,10 @@ describe('unit states', () => {
     expect(unitTransition('in_stock', 'sell')).toEqual({ ok: true, from: 'in_stock', to: 'sold' });
     expect(unitTransition('sold', 'return')).toEqual({ ok: true, from: 'sold', to: 'returned' });
     expect(unitTransition('returned', 'sell')).toMatchObject({ ok: false, code: 'UNIT_ALREADY_RETURNED' });
-    expect(unitTransition('replacement', 'handOver')).toMatchObject({ ok: false, code: 'UNIT_ALREADY_REPLACEMENT' });
+    expect(unitTransition('replacement', 'handOver')).toMatchObject({
+      ok: false,
+      code: 'UNIT_ALREADY_REPLACEMENT',
+    });
     expect(unitTransition('sold', 'handOver')).toMatchObject({ ok: false, code: 'UNIT_ALREADY_SOLD' });
   });
 

@@ -23,10 +23,7 @@ export const unitTransitions = {
 } as const satisfies Record<UnitEvent, { from: readonly UnitState[]; to: UnitState }>;
 
 export type UnitRefusalCode =
-  | 'UNIT_ALREADY_SOLD'
-  | 'UNIT_ALREADY_REPLACEMENT'
-  | 'UNIT_ALREADY_RETURNED'
-  | 'UNIT_NOT_HANDED_OUT';
+  'UNIT_ALREADY_SOLD' | 'UNIT_ALREADY_REPLACEMENT' | 'UNIT_ALREADY_RETURNED' | 'UNIT_NOT_HANDED_OUT';
 
 export type UnitTransition =
   | { ok: true; from: UnitState; to: UnitState }

@@ -65,7 +65,12 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      decideApproval({ db: app.db.db, now: app.clock }, currentActor(request), request.params.id, request.body),
+      decideApproval(
+        { db: app.db.db, now: app.clock },
+        currentActor(request),
+        request.params.id,
+        request.body,
+      ),
   );
 };
 

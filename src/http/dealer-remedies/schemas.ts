@@ -20,7 +20,9 @@ export const dealerRemedyRequestSchema = z
         ),
         reimbursement: moneySchema
           .optional()
-          .describe('What the dealer asks back, when less than the refund (default: the refund); at most the catalogue price'),
+          .describe(
+            'What the dealer asks back, when less than the refund (default: the refund); at most the catalogue price',
+          ),
       })
       .strict(),
     z
@@ -56,7 +58,9 @@ export const dealerRemedySchema = z
     approvalId: z.string().nullable(),
     warrantyFrom: z.iso
       .date()
-      .describe('The day the warranty counts from: the original sale’s; a replacement unit does not restart it'),
+      .describe(
+        'The day the warranty counts from: the original sale’s; a replacement unit does not restart it',
+      ),
     performedOn: z.iso.date(),
     performedBy: z.string(),
     claim: z.object({

@@ -70,7 +70,9 @@ function RemedyDialog({
             : t(`desk.remedy.done.${kind}NoAmount`);
       // A new unit carries on the sale's warranty: the counter tells the customer so.
       onDone(
-        kind === 'replacement' ? `${done} ${t('desk.remedy.warrantyCarriesOn', { date: remedy.warrantyFrom })}` : done,
+        kind === 'replacement'
+          ? `${done} ${t('desk.remedy.warrantyCarriesOn', { date: remedy.warrantyFrom })}`
+          : done,
       );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['desk', 'claims'] }),

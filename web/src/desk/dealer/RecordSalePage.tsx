@@ -72,8 +72,10 @@ export default function RecordSalePage() {
     const problems: FieldErrors = {};
     if (!blank(draft.serial) && !blank(draft.sku)) problems.serial = t('desk.record.productRequired');
     if (!blank(draft.email) && !blank(draft.phone)) problems.email = t('desk.record.contactRequired');
-    const priceMinor = blank(draft.price) === undefined ? undefined : parseAmount(draft.price, draft.currency);
-    if (blank(draft.price) !== undefined && priceMinor === undefined) problems.price = t('desk.record.priceInvalid');
+    const priceMinor =
+      blank(draft.price) === undefined ? undefined : parseAmount(draft.price, draft.currency);
+    if (blank(draft.price) !== undefined && priceMinor === undefined)
+      problems.price = t('desk.record.priceInvalid');
     const parsed = recordPurchaseRequestSchema.safeParse({
       serial: blank(draft.serial),
       sku: blank(draft.sku),

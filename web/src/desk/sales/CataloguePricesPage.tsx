@@ -74,7 +74,12 @@ function PriceForm({ product, onSaved }: { product: Product; onSaved: (p: Produc
             }}
             data={[...currencies]}
           />
-          <Button size="compact-sm" type="submit" loading={save.isPending} loaderProps={{ 'aria-label': t('common.working') }}>
+          <Button
+            size="compact-sm"
+            type="submit"
+            loading={save.isPending}
+            loaderProps={{ 'aria-label': t('common.working') }}
+          >
             {t('desk.prices.save')}
           </Button>
         </Group>
@@ -124,7 +129,9 @@ export default function CataloguePricesPage() {
                       {p.sku}
                     </Text>
                   </Table.Th>
-                  <Table.Td>{p.price ? <Amount money={p.price} /> : <Text size="sm">{t('desk.prices.none')}</Text>}</Table.Td>
+                  <Table.Td>
+                    {p.price ? <Amount money={p.price} /> : <Text size="sm">{t('desk.prices.none')}</Text>}
+                  </Table.Td>
                   <Table.Td>
                     <PriceForm
                       key={`${p.id}-${p.price?.amountMinor ?? 'none'}`}

@@ -9,8 +9,23 @@ import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { ToneBadge } from '../../components/Badges.js';
 import { useMe } from '../../session.js';
-import { type Approval, type ApprovalState, approvalsQuery, decideApproval, reimbursementsQuery } from '../desk-api.js';
-import { Amount, ConflictNotice, DayOf, DeskErrorAlert, Done, Fact, PageHeader, useApiLanguage } from '../ui.js';
+import {
+  type Approval,
+  type ApprovalState,
+  approvalsQuery,
+  decideApproval,
+  reimbursementsQuery,
+} from '../desk-api.js';
+import {
+  Amount,
+  ConflictNotice,
+  DayOf,
+  DeskErrorAlert,
+  Done,
+  Fact,
+  PageHeader,
+  useApiLanguage,
+} from '../ui.js';
 
 type Decision = 'approved' | 'rejected';
 
@@ -22,7 +37,8 @@ function summaryIn(summary: string, lang: 'en' | 'zh'): string {
 
 /** Someone else decided first: the list is read again. */
 const decidedElsewhere = (error: Error) =>
-  error instanceof ApiError && (error.code === 'VERSION_CONFLICT' || error.code === 'APPROVAL_ALREADY_DECIDED');
+  error instanceof ApiError &&
+  (error.code === 'VERSION_CONFLICT' || error.code === 'APPROVAL_ALREADY_DECIDED');
 
 function DecideDialog({
   approval,
@@ -90,7 +106,9 @@ function DecideDialog({
             <Fact label={t('desk.fields.amount')}>
               <Amount money={approval.amount} />
             </Fact>
-            <Fact label={t('desk.approvals.requestedBy')}>{approval.requestedByName ?? approval.requestedBy}</Fact>
+            <Fact label={t('desk.approvals.requestedBy')}>
+              {approval.requestedByName ?? approval.requestedBy}
+            </Fact>
           </Group>
           <Textarea
             name="reason"
@@ -222,7 +240,9 @@ export default function ApprovalsPage() {
                       </Stack>
                     </Table.Td>
                     <Table.Td>
-                      <ToneBadge tone={a.state === 'pending' ? 'grape' : a.state === 'approved' ? 'teal' : 'red'}>
+                      <ToneBadge
+                        tone={a.state === 'pending' ? 'grape' : a.state === 'approved' ? 'teal' : 'red'}
+                      >
                         {t(`desk.approvals.states.${a.state}`)}
                       </ToneBadge>
                       {a.reason && (
