@@ -235,6 +235,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             'Lot defect rates (early warning), batch-defect investigations, remake orders, the maker’s costs',
         },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
+        {
+          name: 'approvals',
+          description:
+            'Four eyes: money above the threshold waits for a second person (docs/remedy-trust.md)',
+        },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
