@@ -472,6 +472,20 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         .from(approvals)
         .where(eq(approvals.id, remedy.approvalId ?? ''));
       expect(row).toMatchObject({ kind: 'dealer_refund', state: 'pending', reasons: ['above_threshold'] });
+      // Support agrees: the refund counts, the claim is resolved, and its reimbursement is decided next.
+      const approved = await decideApproval('support', remedy.approvalId ?? '', {
+        decision: 'approved',
+        expectedVersion: 1,
+      });
+      expect(approved.statusCode, approved.body).toBe(200);
+      const [claim] = await t.db.db.select().from(claims).where(eq(claims.id, claimId));
+      expect(claim).toMatchObject({ status: 'resolved', chosenRemedy: 'refund' });
+      const again = await decideApproval('support2', remedy.approvalId ?? '', {
+        decision: 'rejected',
+        reason: 'late',
+        expectedVersion: 2,
+      });
+      expect(again.json()).toMatchObject({ error: { code: 'APPROVAL_ALREADY_DECIDED' } });
     });
   });
 
@@ -592,6 +606,36 @@ describe.each(testDatabases())('trust in dealer remedies on $name', (testDb) => 
         expectedVersion: 1,
       });
       expect(ok.json()).toMatchObject({ status: 'approved' });
+    });
+
+    it('sends a reimbursement for a product without a catalogue price to a second person, however small', async () => {
+      const priceless = await t.db.db
+        .insert(products)
+        .values({ sku: `NOPRICE-${serials}`, nameEn: 'Unpriced', nameZh: '无价', category: 'inverter' })
+        .returning({ id: products.id });
+      const productId = priceless[0]?.id ?? '';
+      const fresh = serial('NOPRICE');
+      await insertUnit(t.db.db, { serial: fresh, productId });
+      const purchaseId = await insertPurchase(t.db.db, {
+        productId,
+        dealerId: p.dealer(0),
+        endUserId: p.endUser(0),
+        daysAgo: 9,
+      });
+      const claimId = await claimOn(t.app, t.db.db, purchaseId, p.endUser(0));
+      const res = await perform(claimId, {
+        kind: 'replacement',
+        replacementSerial: fresh,
+        reimbursement: { amountMinor: 100, currency: 'CNY' },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { reimbursement } = res.json<Remedy>();
+      const first = await decideReimbursement('support', reimbursement.id, {
+        decision: 'approved',
+        expectedVersion: 1,
+      });
+      expect(first.json()).toMatchObject({ status: 'awaiting_approval' });
+      expect((await approvalOf(reimbursement.id)).reasons).toEqual(['no_catalogue_price']);
     });
 
     it('lets only admins read and set the threshold, audited', async () => {
