@@ -227,9 +227,9 @@ export async function generateScaleData(
                 when i % 20 = 6 then 400 + floor(r1 * 695)
                 else floor(r1 * 1095) end::int) as purchase_date
       from (select i, random() r1, random() r2, random() r3 from generate_series(0, ${P - 1}) i) s`,
-    `insert into units (id, serial, product_id, lot, created_at)
+    `insert into units (id, serial, product_id, lot, state, created_at)
       select ${uid(ID.unit, 'g.i')}, 'SN' || lpad(g.i::text, 9, '0'), p.id,
-             p.sku || '-L' || to_char(g.purchase_date - 40, 'YYMM'), ${at('g.purchase_date - 40', '9')}
+             p.sku || '-L' || to_char(g.purchase_date - 40, 'YYMM'), 'sold', ${at('g.purchase_date - 40', '9')}
       from g_purchases g join g_products p on p.n = floor(g.r3 * g.r3 * 30)::int
       where g.i % 2 = 0`,
     `insert into purchases (id, product_id, unit_id, dealer_id, end_user_id, purchase_date, recorded_by,
@@ -390,6 +390,8 @@ export async function generateScaleData(
       from dealer_remedies r
       cross join lateral (select case when ${T} - r.performed_on < 20 then 'pending'
                                       when hashtext(r.id::text) % 20 = 0 then 'rejected' else 'approved' end as status) s`,
+    // A unit a dealer took back is returned (domain/units/unit-state.ts).
+    `update units u set state = 'returned' from dealer_remedies r where r.returned_serial = u.serial`,
     `update claims c set status = 'open', chosen_remedy = null
       where c.chosen_remedy in ('refund', 'replacement') and not exists (select 1 from dealer_remedies r where r.claim_id = c.id);
   `,

@@ -37,6 +37,8 @@ import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
 import { rejectionCodes, verificationStates } from '../domain/purchases/verification.js';
+import { approvalKinds, type ApprovalKind, approvalStates } from '../domain/approvals/four-eyes.js';
+import { unitStates } from '../domain/units/unit-state.js';
 import { UPLOAD_CHUNK_BYTES, type UploadKind, uploadKinds, uploadTicketPurposes } from '../domain/uploads.js';
 import {
   productCategories,
@@ -121,10 +123,15 @@ export const products = pgTable(
     category: text('category', { enum: productCategories }).notNull(),
     /** The product's own warranty length when it differs from the policy's last window. */
     warrantyOverride: jsonb('warranty_override').$type<CalendarLength>(),
+    /** The catalogue price (sales and admins keep it): what a dealer may ask back for one unit at most. */
+    priceMinor: bigint('price_minor', { mode: 'number' }),
+    currency: text('currency'),
     createdAt: createdAt(),
   },
   (t) => [
     check('products_category_check', oneOf(t.category, productCategories)),
+    check('products_price_range_check', amountInRange(t.priceMinor)),
+    check('products_price_currency_check', sql`(${t.priceMinor} is null) = (${t.currency} is null)`),
     check(
       'products_warranty_override_check',
       sql`${t.warrantyOverride} is null or jsonb_typeof(${t.warrantyOverride}) = 'object'`,
@@ -146,9 +153,15 @@ export const units = pgTable(
      * Null for a unit first seen in a dealer's sale (its lot `unknown`), whose day nobody told us.
      */
     madeOn: date('made_on', { mode: 'string' }),
+    /**
+     * Where the unit is in its life (domain/units/unit-state.ts): in stock, sold, handed over as a
+     * replacement, or returned — a returned unit is never sold, handed over or returned again.
+     */
+    state: text('state', { enum: unitStates }).notNull().default('in_stock'),
     createdAt: createdAt(),
   },
   (t) => [
+    check('units_state_check', oneOf(t.state, unitStates)),
     index('units_product_id_idx').on(t.productId),
     // Batch-defect detection counts failures per lot.
     index('units_lot_idx').on(t.lot),
@@ -255,6 +268,9 @@ export const purchases = pgTable(
     buyerName: text('buyer_name'),
     buyerEmail: text('buyer_email'),
     buyerPhone: text('buyer_phone'),
+    /** What the buyer paid, when the dealer said: a refund never gives back more. */
+    priceMinor: bigint('price_minor', { mode: 'number' }),
+    currency: text('currency'),
     /** Lets a dealer's client retry recording a sale without recording it twice. */
     idempotencyKey: text('idempotency_key').unique(),
     /**
@@ -291,6 +307,8 @@ export const purchases = pgTable(
     index('purchases_pending_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.verification} = 'pending'`),
+    check('purchases_price_range_check', amountInRange(t.priceMinor)),
+    check('purchases_price_currency_check', sql`(${t.priceMinor} is null) = (${t.currency} is null)`),
     // One receipt proves one purchase: a second registration with it is refused, even when two race.
     uniqueIndex('purchases_proof_upload_id_idx').on(t.proofUploadId),
     index('purchases_end_user_id_idx').on(t.endUserId, t.purchaseDate),
@@ -929,6 +947,8 @@ export const maintenanceOrderEvents = pgTable(
 
 export const dealerRemedyKinds = ['refund', 'replacement'] as const;
 export type DealerRemedyKind = (typeof dealerRemedyKinds)[number];
+export const dealerRemedyApprovals = ['none', 'awaiting', 'approved', 'rejected'] as const;
+export type DealerRemedyApproval = (typeof dealerRemedyApprovals)[number];
 
 /** A refund or same-type replacement a dealer carried out on a claim; at most one per claim. */
 export const dealerRemedies = pgTable(
@@ -937,13 +957,20 @@ export const dealerRemedies = pgTable(
     id: id(),
     claimId: uuid('claim_id')
       .notNull()
-      .unique()
       .references(() => claims.id),
     dealerId: uuid('dealer_id')
       .notNull()
       .references(() => dealers.id),
     kind: text('kind', { enum: dealerRemedyKinds }).notNull(),
+    /**
+     * `none`: done at the counter. A refund above the four-eyes threshold, or of a sale recorded without
+     * its price, is `awaiting` support's approval; `rejected` never happened (the claim stays open).
+     */
+    approval: text('approval', { enum: dealerRemedyApprovals }).notNull().default('none'),
     returnedSerial: text('returned_serial'),
+    /** The registry's unit that came back, and the one handed over: the sale's chain of units. */
+    returnedUnitId: uuid('returned_unit_id').references(() => units.id),
+    replacementUnitId: uuid('replacement_unit_id').references(() => units.id),
     /** The new unit handed over; a replacement has one, a refund none. */
     replacementSerial: text('replacement_serial'),
     /** What the customer got back, for a refund. */
@@ -955,6 +982,15 @@ export const dealerRemedies = pgTable(
   },
   (t) => [
     check('dealer_remedies_kind_check', oneOf(t.kind, dealerRemedyKinds)),
+    check('dealer_remedies_approval_check', oneOf(t.approval, dealerRemedyApprovals)),
+    // One remedy per claim; a refund support refused leaves the claim free for another.
+    uniqueIndex('dealer_remedies_claim_id_idx')
+      .on(t.claimId)
+      .where(sql`${t.approval} <> 'rejected'`),
+    // A unit is handed over once: two counters cannot give the same new unit to two customers.
+    uniqueIndex('dealer_remedies_replacement_unit_id_idx')
+      .on(t.replacementUnitId)
+      .where(sql`${t.replacementUnitId} is not null and ${t.approval} <> 'rejected'`),
     check('dealer_remedies_refund_range_check', amountInRange(t.refundMinor)),
     check(
       'dealer_remedies_shape_check',
@@ -965,7 +1001,8 @@ export const dealerRemedies = pgTable(
   ],
 );
 
-export const reimbursementStatuses = ['pending', 'approved', 'rejected'] as const;
+/** `awaiting_approval`: approved by one agent, above the four-eyes threshold, waiting for a second. */
+export const reimbursementStatuses = ['pending', 'awaiting_approval', 'approved', 'rejected'] as const;
 export type ReimbursementStatus = (typeof reimbursementStatuses)[number];
 
 /** What a dealer asks the maker to pay back for a remedy it carried out; support decides. */
@@ -993,10 +1030,61 @@ export const reimbursementClaims = pgTable(
   (t) => [
     check('reimbursement_claims_status_check', oneOf(t.status, reimbursementStatuses)),
     check('reimbursement_claims_amount_range_check', amountInRange(t.amountMinor)),
-    check('reimbursement_claims_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
+    check(
+      'reimbursement_claims_decided_check',
+      sql`(${t.status} in ('pending', 'awaiting_approval')) = (${t.decidedAt} is null)`,
+    ),
     index('reimbursement_claims_dealer_status_idx').on(t.dealerId, t.status),
     index('reimbursement_claims_status_created_idx').on(t.status, t.createdAt),
     index('reimbursement_claims_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/**
+ * The approvals room: money above the four-eyes threshold (or with nothing to bound it) waits here for
+ * a second person (domain/approvals/four-eyes.ts). One pending request per subject; decided once.
+ */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: id(),
+    kind: text('kind', { enum: approvalKinds }).notNull().$type<ApprovalKind>(),
+    /** What waits: a dealer remedy, a reimbursement claim, an excess resolution — by its id. */
+    subjectType: text('subject_type').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }),
+    currency: text('currency'),
+    /** Why it waits, for the approver: `above_threshold`, `no_sale_price`, `no_catalogue_price`. */
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
+    /** Who the money is for (a dealer's request is visible to that dealer). */
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    oemClientId: uuid('oem_client_id').references(() => oemClients.id),
+    summary: text('summary').notNull(),
+    requestedByUserId: text('requested_by_user_id').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    state: text('state', { enum: approvalStates }).notNull().default('pending'),
+    decidedByUserId: text('decided_by_user_id'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('approvals_kind_check', oneOf(t.kind, approvalKinds)),
+    check('approvals_state_check', oneOf(t.state, approvalStates)),
+    check('approvals_amount_range_check', amountInRange(t.amountMinor)),
+    check('approvals_decided_check', sql`(${t.state} = 'pending') = (${t.decidedAt} is null)`),
+    check(
+      'approvals_four_eyes_check',
+      sql`${t.decidedByUserId} is null or ${t.decidedByUserId} <> ${t.requestedByUserId}`,
+    ),
+    uniqueIndex('approvals_pending_subject_idx')
+      .on(t.kind, t.subjectId)
+      .where(sql`${t.state} = 'pending'`),
+    index('approvals_state_created_idx').on(t.state, t.createdAt, t.id),
+    index('approvals_dealer_idx').on(t.dealerId, t.state),
   ],
 );
 

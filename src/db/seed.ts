@@ -50,19 +50,32 @@ export const DEMO_PRODUCTS = [
     nameEn: '220 V DC Power Panel, 48 V output',
     nameZh: '220V 直流屏（48V 输出）',
     category: 'dc_power_panel',
+    priceMinor: 1_280_000,
+    currency: 'CNY',
   },
-  { sku: DEMO_SKUS.headset, nameEn: 'HS-200 Wired Headset', nameZh: 'HS-200 有线耳机', category: 'headset' },
+  {
+    sku: DEMO_SKUS.headset,
+    nameEn: 'HS-200 Wired Headset',
+    nameZh: 'HS-200 有线耳机',
+    category: 'headset',
+    priceMinor: 29_900,
+    currency: 'CNY',
+  },
   {
     sku: DEMO_SKUS.bluetoothHeadset,
     nameEn: 'BTH-500 Bluetooth Headset',
     nameZh: 'BTH-500 蓝牙耳机',
     category: 'bluetooth_headset',
+    priceMinor: 45_900,
+    currency: 'CNY',
   },
   {
     sku: DEMO_SKUS.chargerModule,
     nameEn: '48 V 30 A Charger Module',
     nameZh: '48V 30A 充电模块',
     category: 'charger_module',
+    priceMinor: 260_000,
+    currency: 'CNY',
   },
   {
     sku: DEMO_SKUS.inverter,
@@ -77,6 +90,9 @@ export const DEMO_PRODUCTS = [
     nameEn: 'BMS-24 Battery Monitor',
     nameZh: 'BMS-24 蓄电池巡检仪',
     category: 'battery_monitor',
+    // The catalogue price bounds what a dealer may ask back; the inverter has none yet (sales set it).
+    priceMinor: 89_900,
+    currency: 'CNY',
   },
 ] as const satisfies readonly NewProduct[];
 
@@ -202,6 +218,17 @@ export const DEMO_UNITS = [
   { serial: 'DCP22048-2403-000127', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A', madeOn: '2024-03-12' },
   { serial: 'DCP22048-2403-000128', sku: DEMO_SKUS.dcPowerPanel, lot: 'DCP-L2403A', madeOn: '2024-03-12' },
   { serial: 'CHG4830-2311-002205', sku: DEMO_SKUS.chargerModule, lot: 'CHG-L2311C', madeOn: '2023-11-20' },
+  // In stock at the dealers: the units a same-type replacement hands over (the registry is the truth).
+  { serial: 'HS200-2406-001734', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B', madeOn: '2024-06-18' },
+  { serial: 'HS200-2406-001735', sku: DEMO_SKUS.headset, lot: 'HS200-L2406B', madeOn: '2024-06-18' },
+  {
+    serial: 'BTH500-2405-004411',
+    sku: DEMO_SKUS.bluetoothHeadset,
+    lot: 'BTH500-L2405A',
+    madeOn: '2024-05-22',
+  },
+  { serial: 'BMS24-2409-000301', sku: DEMO_SKUS.batteryMonitor, lot: 'BMS-L2409A', madeOn: '2024-09-10' },
+  { serial: 'BMS24-2409-000302', sku: DEMO_SKUS.batteryMonitor, lot: 'BMS-L2409A', madeOn: '2024-09-10' },
 ] as const;
 
 /**
@@ -395,6 +422,11 @@ export async function seedDemoData(
           lot: u.lot,
           madeOn: u.madeOn,
           productId: productId(u.sku),
+          // Sold: the demo's sales and the demo registration; the rest wait at the dealers.
+          state:
+            DEMO_PURCHASES.some((p) => p.serial === u.serial) || u.serial === DEMO_REGISTRATION.serial
+              ? ('sold' as const)
+              : ('in_stock' as const),
         })),
       )
       .returning({ id: units.id, serial: units.serial });
@@ -430,6 +462,13 @@ export async function seedDemoData(
           buyerName: buyer.name,
           buyerEmail: buyer.email,
           buyerPhone: buyer.phone,
+          // Sold at the catalogue price: a refund gives back at most this.
+          ...(() => {
+            const product = DEMO_PRODUCTS.find((d) => d.sku === p.sku);
+            return product && 'priceMinor' in product
+              ? { priceMinor: product.priceMinor, currency: product.currency }
+              : {};
+          })(),
         };
       }),
     );

@@ -1,3 +1,4 @@
+import { approvalRoutes, settingsRoutes } from './approvals/routes.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -237,6 +238,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
         { name: 'trust', description: 'Fraud signals, the review queue and its thresholds' },
+        {
+          name: 'approvals',
+          description:
+            'Four eyes: money above the threshold waits for a second person (docs/remedy-trust.md)',
+        },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -266,6 +272,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(dealerRemedyRoutes, { prefix: '/api/v1/claims' });
   await app.register(claimQuoteRoutes, { prefix: '/api/v1/claims' });
   await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
+  await app.register(approvalRoutes, { prefix: '/api/v1/approvals' });
+  await app.register(settingsRoutes, { prefix: '/api/v1/settings' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });

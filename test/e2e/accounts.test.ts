@@ -1,3 +1,4 @@
+import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -346,7 +347,11 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
 
     await nav.getByRole('link', { name: 'Policy versions' }).click();
     await main.getByRole('heading', { level: 1, name: 'Policy versions' }).waitFor();
-    await rowOf(main, 'halotek-2018-01').getByText('In force').waitFor();
+    // The built-in version in force on the server's today (the server runs on the real clock).
+    const today = Temporal.Now.plainDateISO('Asia/Shanghai').toString();
+    const inForce =
+      builtInPolicyVersions.filter((v) => v.effectiveFrom <= today).at(-1)?.id ?? 'halotek-2018-01';
+    await rowOf(main, inForce).getByText('In force').waitFor();
     await main.getByRole('button', { name: 'Create a new version' }).click();
     const editor = main.getByRole('region', { name: 'New policy version' });
     const effective = Temporal.Now.plainDateISO('Asia/Shanghai').add({ days: 30 }).toString();

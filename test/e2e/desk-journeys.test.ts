@@ -168,6 +168,116 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await screenshot(dealer, 'dealer-sales-zh');
     });
 
+    it('four eyes: a DC power panel replaced from stock, its reimbursement approved by two people', async () => {
+      const inStock = 'DCP22048-2403-000128';
+      // Huaqiang sells a DC power panel at CN¥12,800.00 to Li Wei, who reports it faulty on day 0.
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/claims');
+      const sold = await api(
+        dealer,
+        'POST',
+        '/api/v1/purchases',
+        {
+          serial: 'DCP22048-E2E-000901',
+          sku: 'DCP-220-48',
+          purchaseDate: new Date().toISOString().slice(0, 10),
+          buyer: { name: 'Li Wei', email: DEMO_END_USERS[0].email },
+          price: { amountMinor: 1_280_000, currency: 'CNY' },
+        },
+        'desk-e2e-four-eyes-sale',
+      );
+      expect(sold.status).toBe(201);
+      const customer = await signedIn(demo('customer').email, '/');
+      const reported = await api(
+        customer,
+        'POST',
+        '/api/v1/claims',
+        { purchaseId: field(sold.body, 'id') as string, cause: 'quality', description: 'No 48 V output.' },
+        'desk-e2e-four-eyes-claim',
+      );
+      expect(reported.status).toBe(201);
+
+      // At the counter: a unit of the wrong product is refused, the panel in stock is handed over.
+      const main = dealer.getByRole('main');
+      await goTo(dealer, '/desk/dealer/claims');
+      const row = rowWith(main, 'DCP22048-E2E-000901');
+      await row.getByRole('button', { name: /^Replace 220 V DC Power Panel/ }).click();
+      const dialog = dealer.getByRole('dialog', { name: /^Replacement: 220 V DC Power Panel/ });
+      await dialog.getByLabel('Serial number of the new unit').fill('HS200-2406-001734');
+      await dialog.getByLabel(/^Amount asked back/).fill('5000');
+      await dialog.getByRole('button', { name: 'Record the replacement' }).click();
+      await dialog.getByText(/is a unit of HS-200/).waitFor();
+      await dialog.getByLabel('Serial number of the new unit').fill(inStock);
+      await dialog.getByRole('button', { name: 'Record the replacement' }).click();
+      await main
+        .getByRole('status')
+        .getByText(/keeps the warranty of the purchase of/)
+        .waitFor();
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-replacement-warranty-en');
+
+      // Support approves once: above the CN¥2,000.00 limit it waits for a second person.
+      const support = await signedIn(demo('support').email, '/desk/support/reimbursements');
+      const desk = support.getByRole('main');
+      const pending = rowWith(desk, 'CN¥5,000.00');
+      await pending.getByRole('button', { name: `Approve the reimbursement for ${huaqiang.name}` }).click();
+      await support
+        .getByRole('dialog', { name: `Approve the reimbursement for ${huaqiang.name}` })
+        .getByRole('button', { name: 'Approve' })
+        .click();
+      await desk
+        .getByRole('status')
+        .getByText('Approved once: it now waits for a second person under Approvals.')
+        .waitFor();
+      // In the approvals room the same agent may not decide it.
+      await support.getByRole('link', { name: 'Approvals' }).click();
+      await desk.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+      const mine = rowWith(desk, 'CN¥5,000.00');
+      await mine.getByText('Your request: another person decides it.').waitFor();
+      expect(await mine.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-approvals-own-en');
+
+      // The admin is the second pair of eyes.
+      const admin = await signedIn(demo('admin').email, '/desk/support/approvals');
+      const room = admin.getByRole('main');
+      const waiting = rowWith(room, 'CN¥5,000.00');
+      await waiting.getByText('Above the four-eyes limit').waitFor();
+      await settled(admin);
+      await checkA11y(admin);
+      await screenshot(admin, 'admin-approvals-en');
+      await admin.setViewportSize({ width: 390, height: 844 });
+      await settled(admin);
+      await screenshot(admin, 'admin-approvals-phone-en');
+      await admin.setViewportSize({ width: 1280, height: 900 });
+      await waiting.getByRole('button', { name: /^Approve the Reimbursement to a dealer/ }).click();
+      await admin
+        .getByRole('dialog', { name: 'Approve as the second person' })
+        .getByRole('button', { name: 'Approve' })
+        .click();
+      await room
+        .getByRole('status')
+        .getByText('Approved: it now counts, and the requester is told.')
+        .waitFor();
+
+      // In Chinese, the decided one; the dealer sees its reimbursement approved.
+      await admin.getByRole('button', { name: '中文' }).click();
+      await room.getByRole('heading', { level: 1, name: '审批' }).waitFor();
+      await room.getByLabel('状态').selectOption({ label: '已批准' });
+      // The amount as a Chinese reader sees it: ¥5,000.00.
+      await room.getByRole('row').filter({ hasText: '5,000.00' }).getByText('已批准').first().waitFor();
+      await settled(admin);
+      await checkA11y(admin);
+      await screenshot(admin, 'admin-approvals-zh');
+      await admin.setViewportSize({ width: 390, height: 844 });
+      await settled(admin);
+      await screenshot(admin, 'admin-approvals-phone-zh');
+
+      await goTo(dealer, '/desk/dealer/reimbursements');
+      await main.getByRole('row').filter({ hasText: 'CN¥5,000.00' }).getByText('Approved').waitFor();
+      await checkA11y(dealer);
+    });
+
     it('a refund is not offered on the 30-day purchase of another dealer', async () => {
       const earbuds = purchase('60_days');
 

@@ -3,10 +3,15 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from '../../src/domain/calendar.js';
 import { quoteClause } from '../../src/domain/policy/evaluate.js';
-import { halotekPolicyV1 as policy } from '../../src/domain/policy/halotek.js';
+import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
 import { startTestServer } from '../support/server.js';
+
+/** The server runs on today's date: the built-in version in force today is the one the page shows. */
+const today = Temporal.Now.plainDateISO('Asia/Shanghai').toString();
+const policy = builtInPolicyVersions.filter((v) => v.effectiveFrom <= today).at(-1);
+if (!policy) throw new Error('no built-in policy version in force today');
 
 /*
  * The public support page and "Am I covered?" in a real browser, against the real server. Without

@@ -30,6 +30,7 @@ import {
   type DemoParties,
   demoParties,
   insertPurchase,
+  insertUnit,
   TODAY,
   lenientRiskSettings,
 } from '../support/service-fixtures.js';
@@ -207,13 +208,16 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
         returnedSerial: serial,
         refund: { amountMinor: 29_900, currency: 'CNY' },
       });
+      // The new unit is one in stock in the registry; the returned serial is this round's own.
+      await insertUnit(t.db.db, { serial: `NEW-${round}`, productId: p.productId });
       const replacement = { kind: 'replacement', replacementSerial: `NEW-${round}` };
+      const returned = `A-${round}`;
       const answers = await Promise.all([
-        post('dealer', `/api/v1/claims/${first}/dealer-remedy`, refund('A')),
-        post('dealer2', `/api/v1/claims/${first}/dealer-remedy`, refund('A')),
-        post('dealer', `/api/v1/claims/${second}/dealer-remedy`, refund('A')),
+        post('dealer', `/api/v1/claims/${first}/dealer-remedy`, refund(returned)),
+        post('dealer2', `/api/v1/claims/${first}/dealer-remedy`, refund(returned)),
+        post('dealer', `/api/v1/claims/${second}/dealer-remedy`, refund(returned)),
         post('dealer2', `/api/v1/claims/${second}/dealer-remedy`, replacement),
-        post('dealer2', `/api/v1/claims/${second}/dealer-remedy`, refund('A')),
+        post('dealer2', `/api/v1/claims/${second}/dealer-remedy`, refund(returned)),
       ]);
       const won = answers.filter((a) => a.statusCode === 201);
       expect(won, answers.map((a) => a.body).join('\n')).toHaveLength(1);

@@ -12,7 +12,7 @@ import * as schema from '../../src/db/schema.js';
 import { DEMO_OEM_ORDER, DEMO_PURCHASES, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { decide } from '../../src/domain/policy/evaluate.js';
-import { halotekPolicyV1 } from '../../src/domain/policy/halotek.js';
+import { builtInPolicyVersions, halotekPolicyV1 } from '../../src/domain/policy/halotek.js';
 import { createScratchPostgresDatabase, testDatabases } from '../support/databases.js';
 
 const TODAY = Temporal.PlainDate.from('2026-11-25');
@@ -292,8 +292,8 @@ describe.each(testDatabases())('database layer on $name', (testDb) => {
   it('ensures the built-in policies idempotently and round-trips the Halotek policy exactly', async () => {
     await ensureBuiltInPolicies(db);
     await ensureBuiltInPolicies(db);
-    expect(await db.$count(schema.policyVersions)).toBe(1);
-    expect(await loadPolicyVersions(db)).toEqual([halotekPolicyV1]);
+    expect(await db.$count(schema.policyVersions)).toBe(builtInPolicyVersions.length);
+    expect(await loadPolicyVersions(db)).toEqual([...builtInPolicyVersions]);
   });
 
   it('never overwrites a stored policy version', async () => {
@@ -482,7 +482,7 @@ describe('openDatabase on a PGlite data directory', () => {
     try {
       await migrateDatabase(second);
       expect(await findProductBySku(second.db, 'KEEP-1')).toBeDefined();
-      expect(await loadPolicyVersions(second.db)).toEqual([halotekPolicyV1]);
+      expect(await loadPolicyVersions(second.db)).toEqual([...builtInPolicyVersions]);
     } finally {
       await second.close();
     }

@@ -22,6 +22,7 @@ import {
   type DemoParties,
   demoParties,
   insertPurchase,
+  insertUnit,
   TODAY,
   lenientRiskSettings,
 } from '../support/service-fixtures.js';
@@ -93,9 +94,9 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
       headers: as(role),
       payload,
     });
+  // No returned serial: a serial comes back once, and these sales (recorded by SKU alone) share none.
   const refund = {
     kind: 'refund',
-    returnedSerial: 'HS200-X-1',
     refund: { amountMinor: 29_900, currency: 'CNY' },
   };
 
@@ -171,17 +172,19 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
 
   it('replaces at the dealer on day 30, asking back what the new unit cost', async () => {
     const claimId = await claimAtDay(30);
+    await insertUnit(t.db.db, { serial: 'BMS24-TEST-NEW', productId: p.productId });
     const res = await perform(claimId, {
       kind: 'replacement',
-      returnedSerial: 'BTH500-OLD',
-      replacementSerial: 'BTH500-NEW',
+      returnedSerial: 'BMS24-TEST-OLD',
+      replacementSerial: 'BMS24-TEST-NEW',
       reimbursement: { amountMinor: 45_000, currency: 'CNY' },
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
       kind: 'replacement',
-      replacementSerial: 'BTH500-NEW',
+      replacementSerial: 'BMS24-TEST-NEW',
       refund: null,
+      warrantyFrom: TODAY.subtract({ days: 30 }).toString(),
       claim: { status: 'resolved', chosenRemedy: 'replacement' },
       reimbursement: { status: 'pending', amount: { amountMinor: 45_000, currency: 'CNY' } },
     });

@@ -226,7 +226,19 @@ describe.each(testDatabases())('the rest of the public API on $name', (testDb) =
     });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/policies' })).json()).toEqual([
       { id: 'halotek-2018-01', effectiveFrom: '2018-01-01', maker: 'Halotek' },
+      { id: 'halotek-2026-12', effectiveFrom: '2026-12-01', maker: 'Halotek' },
     ]);
+    // From December 2026 the replacement clause says the new unit keeps the remaining warranty.
+    const v2 = await t.app.inject({ method: 'GET', url: '/api/v1/policies/current?on=2026-12-01' });
+    const replacement = v2
+      .json<{
+        endUser: {
+          windows: { remedies: { code: string; clause: { text: { en: string; zh: string } } }[] }[];
+        };
+      }>()
+      .endUser.windows[1]?.remedies.find((r) => r.code === 'replacement');
+    expect(replacement?.clause.text.en).toContain('remaining warranty of your original purchase');
+    expect(replacement?.clause.text.zh).toContain('保修期不重新计算');
   });
 
   it('is healthy and ready while the database answers', async () => {

@@ -14,16 +14,20 @@ describe('cached policy source', () => {
       const source = cachedPolicySource(handle.db, { maxAgeMs: 1000, monotonicNow: () => clock });
       const [a, b] = await Promise.all([source.versions(), source.versions()]);
       expect(a).toBe(b);
-      expect(a.map((v) => v.id)).toEqual(['halotek-2018-01']);
+      expect(a.map((v) => v.id)).toEqual(['halotek-2018-01', 'halotek-2026-12']);
 
       const v2 = { ...halotekPolicyV1, id: 'halotek-2030-01', effectiveFrom: '2030-01-01' };
       await handle.db
         .insert(policyVersions)
         .values({ id: v2.id, effectiveFrom: v2.effectiveFrom, document: v2 });
       clock = 999;
-      expect((await source.versions()).map((v) => v.id)).toEqual(['halotek-2018-01']);
+      expect((await source.versions()).map((v) => v.id)).toEqual(['halotek-2018-01', 'halotek-2026-12']);
       clock = 1000;
-      expect((await source.versions()).map((v) => v.id)).toEqual(['halotek-2018-01', 'halotek-2030-01']);
+      expect((await source.versions()).map((v) => v.id)).toEqual([
+        'halotek-2018-01',
+        'halotek-2026-12',
+        'halotek-2030-01',
+      ]);
 
       await handle.db.delete(policyVersions);
       source.invalidate();

@@ -174,7 +174,7 @@ describe.each(testDatabases())('purchase verification on $name', (testDb) => {
   const refund = (claimId: string) =>
     api('dealer', 'POST', `/api/v1/claims/${claimId}/dealer-remedy`, {
       kind: 'refund',
-      refund: { amountMinor: 39900, currency: 'CNY' },
+      refund: { amountMinor: 29900, currency: 'CNY' },
     });
   const repairOrder = (claimId: string, caller: Caller = 'support') =>
     api(caller, 'POST', `/api/v1/claims/${claimId}/maintenance-order`, {

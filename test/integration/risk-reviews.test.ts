@@ -65,6 +65,8 @@ describe.each(testDatabases())('fraud signals and the review queue on $name', (t
         nameEn: 'Test headset',
         nameZh: '测试耳机',
         category: 'headset',
+        priceMinor: 29_900,
+        currency: 'CNY',
       })
       .returning({ id: products.id });
     productId = product?.id ?? '';
@@ -100,6 +102,9 @@ describe.each(testDatabases())('fraud signals and the review queue on $name', (t
       .insert(purchases)
       .values({
         productId: opts.productId ?? productId,
+        // Sold at a price, as a dealer records it: a refund is bounded by it and needs no approval.
+        priceMinor: 19_900,
+        currency: 'CNY',
         dealerId: p.dealer(opts.dealer ?? 0),
         endUserId,
         purchaseDate: TODAY.subtract({ days: opts.daysAgo ?? 3 }).toString(),
@@ -339,6 +344,8 @@ describe.each(testDatabases())('fraud signals and the review queue on $name', (t
         nameEn: 'Test panel',
         nameZh: '测试直流屏',
         category: 'headset',
+        priceMinor: 29_900,
+        currency: 'CNY',
       })
       .returning({ id: products.id });
     const product = { productId: ownProduct?.id ?? '' };

@@ -36,15 +36,25 @@ const fixture = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'previous-release
  * why). A migration that backfills a column adds it here.
  */
 const BACKFILLED_COLUMNS: Record<string, string> = {
-  // 0021 (purchase verification): a dealer's or the maker's record verified as of when it was recorded,
-  // by whoever recorded it; a customer's registration pending (verification's default is 'verified').
-  'purchases.verification': 'customer registrations pending',
-  'purchases.verified_by': 'who recorded a verified sale',
-  'purchases.verified_at': 'when a verified sale was recorded',
-  // The bytes of each proof, from its upload.
-  'purchases.proof_sha256': 'the SHA-256 of the proof upload',
+  // 0022 (purchase verification): a customer's registration pending, a dealer's or the maker's record
+  // verified as of when it was recorded, by whoever recorded it (verification's default is 'verified').
+  'purchases.verification': `select count(*) from public.purchases p where p.verification = 'verified'
+                    and exists (select 1 from public.audit_events a where a.action = 'purchase.registered'
+                                and a.entity_id = p.id::text)`,
+  'purchases.verified_by': `select count(*) from public.purchases where verification = 'verified'
+                    and verified_by is distinct from coalesce(recorded_by, 'system')`,
+  'purchases.verified_at': `select count(*) from public.purchases where verification = 'verified'
+                    and verified_at is distinct from created_at`,
+  // The bytes of each proof, from its upload (the first purchase of a receipt keeps them).
+  'purchases.proof_sha256': `select count(*) from public.purchases p join public.uploads u on u.id = p.proof_upload_id
+                    where p.proof_sha256 is distinct from u.sha256
+                      and not exists (select 1 from public.purchases q where q.proof_sha256 = u.sha256)`,
   // The day each unit of the maker's lots left it: its record's day, or its first sale's if earlier.
-  'units.made_on': 'the unit record’s day or its first sale’s',
+  'units.made_on': `select count(*) from public.units u where u.lot <> 'unknown' and u.made_on is distinct from
+                    least(u.created_at::date, (select min(p.purchase_date) from public.purchases p where p.unit_id = u.id))`,
+  // 0023: a unit a purchase holds is sold; one a dealer remedy took back is returned (checked below).
+  'units.state': `select count(*) from public.units u where u.state = 'in_stock'
+                    and exists (select 1 from public.purchases p where p.unit_id = u.id)`,
 };
 
 /**
@@ -319,6 +329,11 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
       const expected = BACKFILLED_TABLES[table] ? await count(db, BACKFILLED_TABLES[table]) : 0;
       const actual = await count(db, `select count(*) from ${qualifiedName(table)}`);
       if (actual !== expected) problems.push(`${table} (new): ${actual} rows, expected ${expected}`);
+    }
+    // Backfilled columns hold what their migration derived: the query counts the rows that do not.
+    for (const [key, wrong] of Object.entries(BACKFILLED_COLUMNS)) {
+      const off = await count(db, wrong);
+      if (off > 0) problems.push(`${key}: ${off} rows not backfilled`);
     }
     expect(problems).toEqual([]);
     await query(db, `drop schema ${SNAPSHOT} cascade`);

@@ -1,19 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { asc } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { submitClaim } from '../../src/app/claims/submit-claim.js';
 import type { Database } from '../../src/db/client.js';
 import {
   instanceSettings,
+  approvals,
   dealerRemedies,
   dealers,
   endUsers,
   maintenanceOrders,
   type MaintenanceState,
+  oemClients,
   products,
   purchases,
   quotes,
   reimbursementClaims,
   serviceCenters,
+  units,
 } from '../../src/db/schema.js';
 import { DEMO_DEALERS, DEMO_END_USERS, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
@@ -56,11 +60,41 @@ export async function demoParties(db: Database): Promise<DemoParties> {
   };
 }
 
+/** The price of a fixture sale unless a test says otherwise: the demo battery monitor's catalogue price. */
+export const DEFAULT_SALE_PRICE = { amountMinor: 89_900, currency: 'CNY' };
+
+/** A unit in the registry, in stock unless said otherwise: what a replacement hands over. */
+export async function insertUnit(
+  db: Database,
+  input: { serial: string; productId: string; state?: 'in_stock' | 'sold' | 'replacement' | 'returned' },
+): Promise<string> {
+  const [row] = await db
+    .insert(units)
+    .values({
+      serial: input.serial,
+      productId: input.productId,
+      lot: 'TEST-LOT',
+      state: input.state ?? 'in_stock',
+    })
+    .returning({ id: units.id });
+  if (!row) throw new Error('no unit');
+  return row.id;
+}
+
 /** A sale made `daysAgo` days before TODAY (the store's calendar), by a dealer to a customer. */
 export async function insertPurchase(
   db: Database,
-  input: { productId: string; dealerId: string | null; endUserId: string; daysAgo: number },
+  input: {
+    productId: string;
+    dealerId: string | null;
+    endUserId: string;
+    daysAgo: number;
+    /** What the buyer paid; null: a sale recorded without its price. Default CNY 899.00. */
+    price?: { amountMinor: number; currency: string } | null;
+    unitId?: string | null;
+  },
 ): Promise<string> {
+  const price = input.price === undefined ? DEFAULT_SALE_PRICE : input.price;
   const [row] = await db
     .insert(purchases)
     .values({
@@ -68,6 +102,9 @@ export async function insertPurchase(
       dealerId: input.dealerId,
       endUserId: input.endUserId,
       purchaseDate: TODAY.subtract({ days: input.daysAgo }).toString(),
+      unitId: input.unitId ?? null,
+      priceMinor: price?.amountMinor ?? null,
+      currency: price?.currency ?? null,
     })
     .returning({ id: purchases.id });
   if (!row) throw new Error('no purchase');
@@ -205,11 +242,44 @@ export async function endUserServiceMatrixFixtures(
   const ownReimbursement = await insertReimbursement(db, ownClaim, p.dealer(0));
   const otherReimbursement = await insertReimbursement(db, otherClaim, p.dealer(1));
 
+  // Requests in the approvals room: a dealer sees its own; an OEM client its own client's.
+  const [client] = await db.select({ id: oemClients.id }).from(oemClients).limit(1);
+  const approval = async (owner: { dealerId?: string; oemClientId?: string }) => {
+    const [row] = await db
+      .insert(approvals)
+      .values({
+        kind: owner.oemClientId ? 'oem_credit' : 'dealer_refund',
+        subjectType: owner.oemClientId ? 'excess_resolution' : 'dealer_remedy',
+        subjectId: randomUUID(),
+        amountMinor: 300_000,
+        currency: 'CNY',
+        reasons: ['above_threshold'],
+        dealerId: owner.dealerId ?? null,
+        oemClientId: owner.oemClientId ?? null,
+        summary: 'access matrix',
+        requestedByUserId: 'matrix-requester',
+        requestedBy: 'user:matrix-requester',
+      })
+      .returning({ id: approvals.id });
+    if (!row) throw new Error('no approval');
+    return row.id;
+  };
+  const ownDealerApproval = await approval({ dealerId: p.dealer(0) });
+  const otherDealerApproval = await approval({ dealerId: p.dealer(1) });
+  const ownClientApproval = await approval({ oemClientId: client?.id ?? '' });
+
   const quote = (role: Role) => ({ role, own: ownQuote, other: otherQuote });
   return [
     ['/api/v1/claims/:id/dealer-remedy', [{ role: 'dealer', own: ownClaim, other: otherClaim }]],
     ['/api/v1/claims/:id/quotes', [{ role: 'technician', own: ownClaim, other: otherClaim }]],
     ['/api/v1/reimbursements/:id', [{ role: 'dealer', own: ownReimbursement, other: otherReimbursement }]],
+    [
+      '/api/v1/approvals/:id',
+      [
+        { role: 'dealer', own: ownDealerApproval, other: otherDealerApproval },
+        { role: 'oem', own: ownClientApproval, other: ownDealerApproval },
+      ],
+    ],
     ['/api/v1/quotes/:id', [quote('technician'), quote('customer')]],
     ['/api/v1/quotes/:id/send', [quote('technician')]],
     ['/api/v1/quotes/:id/repaired', [quote('technician')]],

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { type Product, products } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import type { CalendarLength } from '../../domain/calendar.js';
+import type { Money } from '../../domain/money.js';
 import type { ProductCategory } from '../../domain/reference-data.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
@@ -18,6 +19,8 @@ export type ProductView = {
   nameZh: string;
   category: ProductCategory;
   warrantyOverride: CalendarLength | null;
+  /** The catalogue price (set by sales or admins at PUT /products/{id}/price); null: none yet. */
+  price: Money | null;
   createdAt: string;
 };
 
@@ -34,7 +37,7 @@ export type ProductsDeps = { db: Database };
 const productNotFound = { code: 'PRODUCT_NOT_FOUND', message: 'no such product' };
 const SKU_CONSTRAINT = 'products_sku_unique';
 
-function view(row: Product): ProductView {
+export function view(row: Product): ProductView {
   return {
     id: row.id,
     sku: row.sku,
@@ -42,6 +45,10 @@ function view(row: Product): ProductView {
     nameZh: row.nameZh,
     category: row.category,
     warrantyOverride: row.warrantyOverride,
+    price:
+      row.priceMinor === null || row.currency === null
+        ? null
+        : { amountMinor: row.priceMinor, currency: row.currency },
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -2,11 +2,13 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { Actor } from '../../domain/access/access.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import {
+  checkPriceCells,
   checkSale,
   csvColumnOfField,
   MAX_SALES_PER_IMPORT,
   type Sale,
   SALE_CSV_COLUMNS,
+  SALE_CSV_OPTIONAL_COLUMNS,
   type SaleCsvColumn,
 } from '../../domain/purchases/sale.js';
 import { textProblem } from '../../domain/text.js';
@@ -36,30 +38,32 @@ function parseCsv(csv: string): string[][] {
   }
 }
 
-/** Which column of the file holds each field; any order, but every column once and no others. */
+const ALL_COLUMNS: readonly SaleCsvColumn[] = [...SALE_CSV_COLUMNS, ...SALE_CSV_OPTIONAL_COLUMNS];
+
+/**
+ * Which column of the file holds each field; any order, every required column once, the optional
+ * price columns at most once, and no others. A column the file leaves out is -1.
+ */
 function columnsOf(header: readonly string[]): Record<SaleCsvColumn, number> {
   const names = header.map((h) => h.trim().toLowerCase());
   const missing = SALE_CSV_COLUMNS.filter((c) => !names.includes(c));
-  const unknown = names.filter((n) => !(SALE_CSV_COLUMNS as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(ALL_COLUMNS as readonly string[]).includes(n));
   const repeated = names.filter((n, i) => names.indexOf(n) !== i);
   if (missing.length > 0 || unknown.length > 0 || repeated.length > 0) {
     throw new AppError(
       'invalid',
       'CSV_HEADER_INVALID',
-      `the first row must name the columns ${SALE_CSV_COLUMNS.join(',')}`,
-      { expected: SALE_CSV_COLUMNS, missing, unknown, repeated },
+      `the first row must name the columns ${SALE_CSV_COLUMNS.join(',')} (and may add ${SALE_CSV_OPTIONAL_COLUMNS.join(',')})`,
+      { expected: SALE_CSV_COLUMNS, optional: SALE_CSV_OPTIONAL_COLUMNS, missing, unknown, repeated },
     );
   }
-  return Object.fromEntries(SALE_CSV_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<
-    SaleCsvColumn,
-    number
-  >;
+  return Object.fromEntries(ALL_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<SaleCsvColumn, number>;
 }
 
 const isBlank = (record: readonly string[]) => record.every((cell) => cell === '');
 
 function rejected(problems: ImportRowProblem[]): AppError {
-  const order = (p: ImportRowProblem) => (p.field === 'row' ? -1 : SALE_CSV_COLUMNS.indexOf(p.field));
+  const order = (p: ImportRowProblem) => (p.field === 'row' ? -1 : ALL_COLUMNS.indexOf(p.field));
   const rows = [...problems].sort((a, b) => a.row - b.row || order(a) - order(b));
   const count = new Set(rows.map((p) => p.row)).size;
   return new AppError(
@@ -111,9 +115,9 @@ export async function importPurchases(
       });
       continue;
     }
-    const cell = (c: SaleCsvColumn) => record[column[c]] ?? '';
+    const cell = (c: SaleCsvColumn) => (column[c] < 0 ? '' : (record[column[c]] ?? ''));
     // A cell with a control character is refused by name before anything reads it (NUL cannot be stored).
-    const badCells = SALE_CSV_COLUMNS.flatMap((c) => {
+    const badCells = ALL_COLUMNS.flatMap((c) => {
       const problem = textProblem(cell(c), { multiline: false });
       return problem ? [{ row, field: c, ...problem }] : [];
     });
@@ -121,8 +125,14 @@ export async function importPurchases(
       problems.push(...badCells);
       continue;
     }
+    const price = checkPriceCells(cell('price'), cell('currency'));
+    if (!price.ok) {
+      for (const p of price.problems) problems.push({ ...p, row, field: csvColumnOfField[p.field] });
+      continue;
+    }
     const checked = checkSale(
       {
+        price: price.price,
         serial: cell('serial'),
         sku: cell('sku'),
         purchaseDate: cell('purchase_date'),

@@ -48,6 +48,8 @@ export type PurchaseView = {
   };
   /** The day the unit left the maker, when known: no purchase of it is dated earlier. */
   unitMadeOn: string | null;
+  /** What the buyer paid, when the dealer recorded it. */
+  price: { amountMinor: number; currency: string } | null;
   warranty: WarrantyStatus | null;
   createdAt: string;
 };
@@ -167,6 +169,10 @@ export async function purchaseViews(
         rejectionReason: p.rejectionReason,
       },
       unitMadeOn: row.unitMadeOn,
+      price:
+        p.priceMinor === null || p.currency === null
+          ? null
+          : { amountMinor: p.priceMinor, currency: p.currency },
       warranty: warrantyToday(
         versions,
         today,

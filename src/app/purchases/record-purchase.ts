@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { dealers, purchases } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
+import type { Money } from '../../domain/money.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import { checkSale, type Sale, type SaleField } from '../../domain/purchases/sale.js';
 import { assertAllowed } from '../access.js';
@@ -18,6 +19,8 @@ export type RecordPurchaseInput = {
   sku?: string | undefined;
   purchaseDate: string;
   buyer: { name: string; email?: string | undefined; phone?: string | undefined };
+  /** What the buyer paid (optional): a refund never gives back more; without it a refund waits for support. */
+  price?: Money | undefined;
   idempotencyKey?: string | undefined;
 };
 
@@ -33,11 +36,13 @@ const jsonField: Record<SaleField, string> = {
   buyerName: 'buyer.name',
   buyerEmail: 'buyer.email',
   buyerPhone: 'buyer.phone',
+  price: 'price.amountMinor',
+  currency: 'price.currency',
 };
 
 /** A sold unit is a conflict with what is on record; the other look-up failures are bad input. */
 export function lookupErrorKind(code: SaleLookupCode): 'conflict' | 'invalid' | 'unprocessable' {
-  if (code === 'SERIAL_ALREADY_RECORDED') return 'conflict';
+  if (code === 'SERIAL_ALREADY_RECORDED' || code === 'UNIT_RETURNED') return 'conflict';
   // Well-formed, but contradicts the unit's record.
   if (code === 'PURCHASE_BEFORE_UNIT_MADE') return 'unprocessable';
   return 'invalid';
@@ -73,7 +78,10 @@ function assertSameSale(view: PurchaseView, dealerId: string, sale: Sale): void 
     view.serial === (sale.serial ?? null) &&
     view.buyer.name === sale.buyerName &&
     view.buyer.email === (sale.buyerEmail ?? null) &&
-    view.buyer.phone === (sale.buyerPhone ?? null);
+    view.buyer.phone === (sale.buyerPhone ?? null) &&
+    (sale.price === undefined
+      ? view.price === null
+      : view.price?.amountMinor === sale.price.amountMinor && view.price.currency === sale.price.currency);
   if (!same) {
     throw new AppError(
       'conflict',
@@ -106,6 +114,7 @@ export async function recordPurchase(
       buyerName: input.buyer.name,
       buyerEmail: input.buyer.email,
       buyerPhone: input.buyer.phone,
+      price: input.price,
     },
     { today: calendarDateIn(deps.now(), deps.storeTimeZone), timeZone: deps.storeTimeZone },
   );

@@ -12,6 +12,7 @@ import type { Transaction } from '../../db/client.js';
 import { auditEvents, endUsers, products, purchases, units } from '../../db/schema.js';
 import { contactKey } from '../../domain/contact.js';
 import type { Sale, SaleField, SaleItem } from '../../domain/purchases/sale.js';
+import { type UnitState, unitTransition } from '../../domain/units/unit-state.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { insertMany } from '../../db/insert-many.js';
 import { type AuditActor, auditActor, recordAudit } from '../audit.js';
@@ -33,7 +34,8 @@ export type SaleLookupCode =
   | 'SERIAL_PRODUCT_MISMATCH'
   | 'SERIAL_ALREADY_RECORDED'
   | 'DUPLICATE_SERIAL'
-  | 'PURCHASE_BEFORE_UNIT_MADE';
+  | 'PURCHASE_BEFORE_UNIT_MADE'
+  | 'UNIT_RETURNED';
 
 export type SaleLookupProblem = { index: number; field: SaleField; code: SaleLookupCode; message: string };
 
@@ -84,7 +86,7 @@ export async function resolveSales<S extends SaleItem>(
   }
   const unitBySerial = new Map<
     string,
-    { id: string; productId: string; sku: string; madeOn: string | null }
+    { id: string; productId: string; sku: string; madeOn: string | null; state: UnitState }
   >();
   if (serials.length > 0) {
     const rows = await tx
@@ -94,6 +96,7 @@ export async function resolveSales<S extends SaleItem>(
         productId: units.productId,
         sku: products.sku,
         madeOn: units.madeOn,
+        state: units.state,
       })
       .from(units)
       .innerJoin(products, eq(products.id, units.productId))
@@ -167,7 +170,19 @@ export async function resolveSales<S extends SaleItem>(
       );
       return;
     }
-    if (soldUnits.has(unit.id)) {
+    // A returned unit is never sold again (domain/units/unit-state.ts); one handed over as a replacement
+    // belongs to the sale it replaced a unit of.
+    if (unit.state === 'returned') {
+      problem(
+        'serial',
+        'UNIT_RETURNED',
+        `the unit "${sale.serial}" was returned; a returned unit is not sold again`,
+      );
+      return;
+    }
+    // A unit a pending registration holds is 'sold' in the registry; a dealer's sale meets that
+    // registration (below) rather than being refused.
+    if (soldUnits.has(unit.id) || (!unitTransition(unit.state, 'sell').ok && !pendingByUnit.has(unit.id))) {
       problem('serial', 'SERIAL_ALREADY_RECORDED', `the unit "${sale.serial}" was already sold and recorded`);
       return;
     }
@@ -311,10 +326,26 @@ export async function writeSalesAndMatches(
 ): Promise<{ ids: string[]; matched: MatchedRegistration[] }> {
   const newUnits = resolved.flatMap((r) =>
     r.newUnit && r.unitId && r.sale.serial
-      ? [{ id: r.unitId, serial: r.sale.serial, productId: r.productId, lot: UNKNOWN_LOT }]
+      ? [
+          {
+            id: r.unitId,
+            serial: r.sale.serial,
+            productId: r.productId,
+            lot: UNKNOWN_LOT,
+            state: 'sold' as const,
+          },
+        ]
       : [],
   );
   await insertMany(tx, units, newUnits);
+  // Units on record that these sales sell leave the stock (resolveSales locked them and refused others).
+  const soldKnown = resolved.flatMap((r) => (!r.newUnit && r.unitId ? [r.unitId] : []));
+  if (soldKnown.length > 0) {
+    await tx
+      .update(units)
+      .set({ state: 'sold' })
+      .where(sql`${anyOf(units.id, soldKnown, 'uuid')} and ${units.state} = 'in_stock'`);
+  }
 
   const customerIds =
     options.endUserId === undefined
@@ -365,6 +396,9 @@ export async function writeSalesAndMatches(
           buyerName: r.sale.buyerName,
           buyerEmail: r.sale.buyerEmail ?? null,
           buyerPhone: r.sale.buyerPhone ?? null,
+          // The price is the dealer's to record: a registration never had one.
+          priceMinor: 'price' in r.sale ? (r.sale.price?.amountMinor ?? null) : null,
+          currency: 'price' in r.sale ? (r.sale.price?.currency ?? null) : null,
           idempotencyKey: options.idempotencyKey ?? null,
           verification: 'verified',
           verifiedBy: recordedBy,
@@ -418,6 +452,8 @@ export async function writeSalesAndMatches(
             buyerName: r.sale.buyerName,
             buyerEmail: r.sale.buyerEmail ?? null,
             buyerPhone: r.sale.buyerPhone ?? null,
+            priceMinor: 'price' in r.sale ? (r.sale.price?.amountMinor ?? null) : null,
+            currency: 'price' in r.sale ? (r.sale.price?.currency ?? null) : null,
             idempotencyKey: options.idempotencyKey ?? null,
           },
         ],
@@ -441,4 +477,16 @@ export async function writeSalesAndMatches(
   let next = 0;
   const ids = resolved.map((_, i) => matchedIds.get(i) ?? rows[next++]?.id ?? '');
   return { ids, matched };
+}
+
+/**
+ * A registration rejected by its check held its unit as sold on the customer's word only: the unit is
+ * back in stock for the sale that really happened (one handed over or returned keeps its state).
+ */
+export async function releaseUnitOfRejected(tx: Transaction, purchaseId: string): Promise<void> {
+  await tx.execute(sql`update ${units} set state = 'in_stock'
+    where ${units.state} = 'sold'
+      and ${units.id} = (select ${purchases.unitId} from ${purchases} where ${purchases.id} = ${purchaseId})
+      and not exists (select 1 from ${purchases} p where p.unit_id = ${units.id}
+                      and p.verification <> 'rejected' and p.id <> ${purchaseId})`);
 }

@@ -14,6 +14,7 @@ import { assertAllowed, forbidden } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { verificationMessage } from './messages.js';
+import { releaseUnitOfRejected } from './sales.js';
 import { purchaseNotFound, type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
 import { redecideClaims } from './redecide-claims.js';
 
@@ -206,6 +207,7 @@ export async function verifyPurchase(
       .where(and(eq(purchases.id, purchase.id), eq(purchases.verification, 'pending')))
       .returning({ id: purchases.id });
     if (!updated) throw new Error('the purchase locked for its check was not updated');
+    if (move.to === 'rejected') await releaseUnitOfRejected(tx, purchase.id);
 
     if (changes.purchaseDate) {
       await redecideClaims(

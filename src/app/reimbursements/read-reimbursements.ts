@@ -32,6 +32,7 @@ export type ReimbursementView = {
     returnedSerial: string | null;
     replacementSerial: string | null;
     refund: Money | null;
+    approval: DealerRemedy['approval'];
     performedOn: string;
   };
 };
@@ -70,6 +71,7 @@ export function reimbursementView(row: {
       returnedSerial: remedy.returnedSerial,
       replacementSerial: remedy.replacementSerial,
       refund: moneyOf(remedy.refundMinor, remedy.currency),
+      approval: remedy.approval,
       performedOn: remedy.performedOn,
     },
   };

@@ -101,6 +101,8 @@ export const permissions = {
   'oemClients.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
   'oemClients.manage': { admin: 'all' },
   'products.manage': { admin: 'all' },
+  /** The catalogue price, which bounds what a dealer may ask back: sales keep it, admins too. */
+  'products.price': { admin: 'all', sales: 'all' },
   'policyVersions.create': { admin: 'all' },
   /*
    * End-user service. Owners: a purchase is its dealer's and its customer's; a claim is its purchase's
@@ -128,6 +130,15 @@ export const permissions = {
   'dealerRemedies.perform': { dealer: 'own' },
   'reimbursements.read': { admin: 'all', support: 'all', dealer: 'own' },
   'reimbursements.decide': { admin: 'all', support: 'all' },
+  /*
+   * Four eyes (issue 14): money above the threshold waits in the approvals room for a second person.
+   * Whoever may decide some kind reads the room; a dealer or an OEM client follows its own requests.
+   * Which role decides which kind, and never one's own request, is domain/approvals/four-eyes.ts.
+   */
+  'approvals.read': { admin: 'all', support: 'all', sales: 'all', dealer: 'own', oem: 'own' },
+  'approvals.decide': { admin: 'all', support: 'all', sales: 'all' },
+  /** The four-eyes threshold and other instance settings. */
+  'settings.manage': { admin: 'all' },
   'quotes.read': { admin: 'all', support: 'all', sales: 'all', technician: 'own', customer: 'own' },
   /** Sales and the engineers of the center holding the product quote, mark repaired and invoice. */
   'quotes.manage': { admin: 'all', sales: 'all', technician: 'own' },

@@ -227,5 +227,43 @@ export const halotekPolicyV1: PolicyVersion = {
   serviceCommitmentDays: 7,
 };
 
+/**
+ * A replacement at the dealer carries on the original purchase: the new unit has what is left of its
+ * warranty, counted from the day of purchase (issue 14). The clause keeps its id and meaning; the
+ * sentence says what the exchange always meant, so customers are not surprised.
+ */
+const REPLACEMENT_KEEPS_WARRANTY = {
+  en: ' The new product carries the remaining warranty of your original purchase: the warranty period does not start again.',
+  zh: '新产品沿用原购买日期起算的剩余保修期，保修期不重新计算。',
+} as const;
+
+function withReplacementWarranty(rule: RemedyRule): RemedyRule {
+  if (rule.code !== 'replacement') return rule;
+  return {
+    ...rule,
+    clause: {
+      ...rule.clause,
+      text: {
+        en: rule.clause.text.en + REPLACEMENT_KEEPS_WARRANTY.en,
+        zh: rule.clause.text.zh + REPLACEMENT_KEEPS_WARRANTY.zh,
+      },
+    },
+  };
+}
+
+/** From December 2026: version 1 with the replacement clauses saying the warranty carries on. */
+export const halotekPolicyV2: PolicyVersion = {
+  ...halotekPolicyV1,
+  id: 'halotek-2026-12',
+  effectiveFrom: '2026-12-01',
+  endUser: {
+    ...halotekPolicyV1.endUser,
+    windows: halotekPolicyV1.endUser.windows.map((w) => ({
+      ...w,
+      remedies: w.remedies.map(withReplacementWarranty),
+    })),
+  },
+};
+
 /** The versions this product ships with, oldest first. Admins add later ones as data. */
-export const builtInPolicyVersions: readonly PolicyVersion[] = [halotekPolicyV1];
+export const builtInPolicyVersions: readonly PolicyVersion[] = [halotekPolicyV1, halotekPolicyV2];

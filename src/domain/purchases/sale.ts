@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseCalendarInput, Temporal } from '../calendar.js';
 import { contactKey } from '../contact.js';
+import { MAX_AMOUNT_MINOR, minorDigits, type Money } from '../money.js';
 
 /*
  * A sale as a dealer records it (one by one, or a row of a CSV import), checked before anything is
@@ -15,6 +16,8 @@ export type SaleInput = {
   buyerName: string;
   buyerEmail?: string | undefined;
   buyerPhone?: string | undefined;
+  /** What the buyer paid, when the dealer says (a refund never gives back more). */
+  price?: Money | undefined;
 };
 
 /** A sale that passed: trimmed, its day a calendar date, at least one contact we can reach. */
@@ -25,9 +28,11 @@ export type Sale = {
   buyerName: string;
   buyerEmail: string | undefined;
   buyerPhone: string | undefined;
+  price?: Money | undefined;
 };
 
-export type SaleField = 'serial' | 'sku' | 'purchaseDate' | 'buyerName' | 'buyerEmail' | 'buyerPhone';
+export type SaleField =
+  'serial' | 'sku' | 'purchaseDate' | 'buyerName' | 'buyerEmail' | 'buyerPhone' | 'price' | 'currency';
 
 export type SaleProblemCode =
   | 'PRODUCT_REQUIRED'
@@ -39,7 +44,10 @@ export type SaleProblemCode =
   | 'BUYER_NAME_TOO_LONG'
   | 'INVALID_EMAIL'
   | 'INVALID_PHONE'
-  | 'CONTACT_REQUIRED';
+  | 'CONTACT_REQUIRED'
+  | 'INVALID_PRICE'
+  | 'CURRENCY_REQUIRED'
+  | 'INVALID_CURRENCY';
 
 export type SaleProblem = { field: SaleField; code: SaleProblemCode; message: string };
 
@@ -173,7 +181,61 @@ export function checkSale(
       problems: [...(item.ok ? [] : item.problems), ...(buyer.ok ? [] : buyer.problems)],
     };
   }
-  return { ok: true, sale: { ...item.item, ...buyer.buyer } };
+  return { ok: true, sale: { ...item.item, ...buyer.buyer, price: input.price } };
+}
+
+/**
+ * The price cells of a CSV row: the amount as people write it ("2999.00", in the currency's units) and
+ * its ISO 4217 currency. Both blank: no price. Kept exact: never through a floating-point number.
+ */
+export function checkPriceCells(
+  priceText: string,
+  currencyText: string,
+): { ok: true; price: Money | undefined } | { ok: false; problems: SaleProblem[] } {
+  const text = priceText.trim();
+  const currency = currencyText.trim().toUpperCase();
+  if (text === '' && currency === '') return { ok: true, price: undefined };
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    return {
+      ok: false,
+      problems: [
+        currency === ''
+          ? { field: 'currency', code: 'CURRENCY_REQUIRED', message: 'give the price’s currency, e.g. CNY' }
+          : {
+              field: 'currency',
+              code: 'INVALID_CURRENCY',
+              message: `"${currencyText}" is not a currency code such as CNY`,
+            },
+      ],
+    };
+  }
+  const digits = minorDigits(currency);
+  const match = /^(\d{1,13})(?:\.(\d+))?$/.exec(text);
+  const fraction = match?.[2] ?? '';
+  if (!match || fraction.length > digits) {
+    return {
+      ok: false,
+      problems: [
+        {
+          field: 'price',
+          code: 'INVALID_PRICE',
+          message: `"${priceText}" is not an amount in ${currency} (e.g. ${digits > 0 ? `2999.${'0'.repeat(digits)}` : '2999'})`,
+        },
+      ],
+    };
+  }
+  const amountMinor = Number(
+    BigInt(match[1] ?? '0') * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0'),
+  );
+  if (amountMinor > MAX_AMOUNT_MINOR) {
+    return {
+      ok: false,
+      problems: [
+        { field: 'price', code: 'INVALID_PRICE', message: `${text} ${currency} is past the largest amount` },
+      ],
+    };
+  }
+  return { ok: true, price: { amountMinor, currency } };
 }
 
 /** The columns of a dealer's CSV import of sales, in the order the template has them. */
@@ -185,7 +247,9 @@ export const SALE_CSV_COLUMNS = [
   'buyer_email',
   'buyer_phone',
 ] as const;
-export type SaleCsvColumn = (typeof SALE_CSV_COLUMNS)[number];
+/** Columns a file may add: the price paid ("2999.00") and its currency. Files without them still import. */
+export const SALE_CSV_OPTIONAL_COLUMNS = ['price', 'currency'] as const;
+export type SaleCsvColumn = (typeof SALE_CSV_COLUMNS)[number] | (typeof SALE_CSV_OPTIONAL_COLUMNS)[number];
 
 /** The column of the CSV each field of a sale comes from, to point a dealer at the cell to fix. */
 export const csvColumnOfField: Record<SaleField, SaleCsvColumn> = {
@@ -195,6 +259,8 @@ export const csvColumnOfField: Record<SaleField, SaleCsvColumn> = {
   buyerName: 'buyer_name',
   buyerEmail: 'buyer_email',
   buyerPhone: 'buyer_phone',
+  price: 'price',
+  currency: 'currency',
 };
 
 /** Rows per import: a month of a large dealer's sales, and one transaction that stays short. */

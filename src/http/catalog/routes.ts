@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listProducts } from '../../app/catalog/list-products.js';
+import { listCataloguePrices, setCataloguePrice } from '../../app/catalog/catalogue-price.js';
 import { createProduct, listProductsForAdmin, updateProduct } from '../../app/catalog/products.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
 import {
+  cataloguePriceRequestSchema,
   createProductRequestSchema,
   productSchema,
   productSummarySchema,
@@ -48,6 +50,35 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => listProductsForAdmin(deps(), currentActor(request)),
+  );
+
+  app.get(
+    '/prices',
+    {
+      config: { access: 'products.price' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Every product with its catalogue price, by SKU (sales and admins)',
+        response: { 200: z.array(productSchema), ...errors },
+      },
+    },
+    async (request) => listCataloguePrices(app.db.db, currentActor(request)),
+  );
+
+  app.put(
+    '/:id/price',
+    {
+      config: { access: 'products.price' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Set or clear a product’s catalogue price: the most a dealer may ask back for one unit',
+        params: idParams,
+        body: cataloguePriceRequestSchema,
+        response: { 200: productSchema, ...errors },
+      },
+    },
+    async (request) =>
+      setCataloguePrice(app.db.db, currentActor(request), request.params.id, request.body.price),
   );
 
   app.post(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarLengthSchema } from '../../domain/calendar.js';
 import { productCategories } from '../../domain/reference-data.js';
+import { moneySchema, recordedMoneySchema } from '../money-fields.js';
 import { notEmpty, notEmptyMessage, textField } from '../reference-fields.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -26,9 +27,17 @@ export const productSchema = z
     nameZh: z.string(),
     category: z.enum(productCategories),
     warrantyOverride: calendarLengthSchema.nullable(),
+    price: recordedMoneySchema
+      .nullable()
+      .describe('The catalogue price: the most a dealer may ask back for one unit; null: none yet'),
     createdAt: z.string().describe('ISO 8601 instant'),
   })
   .meta({ id: 'Product' });
+
+export const cataloguePriceRequestSchema = z
+  .object({ price: moneySchema.nullable().describe('Integer minor units and currency; null clears it') })
+  .strict()
+  .meta({ id: 'CataloguePriceRequest' });
 export type Product = z.infer<typeof productSchema>;
 
 /** Upper-case, as printed on the box: two SKUs differing only in case would be one product twice. */

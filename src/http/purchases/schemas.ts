@@ -11,6 +11,7 @@ import {
   rejectionCodes,
   verificationStates,
 } from '../../domain/purchases/verification.js';
+import { moneySchema, recordedMoneySchema } from '../money-fields.js';
 import { emailField, phoneField, textField } from '../reference-fields.js';
 import { uploadTicketField } from '../uploads/schemas.js';
 
@@ -52,6 +53,9 @@ export const recordPurchaseRequestSchema = z
       .object({ name: textField(200), email: emailField.optional(), phone: phoneField.optional() })
       .strict()
       .describe('Who bought it: a name and an e-mail address, a phone number, or both'),
+    price: moneySchema
+      .optional()
+      .describe('What the buyer paid: a refund never gives back more; without it a refund waits for support'),
   })
   .strict()
   .meta({ id: 'RecordPurchaseRequest' });
@@ -185,6 +189,7 @@ export const purchaseSchema = z
       .date()
       .nullable()
       .describe('The day the unit left the maker, when known: no purchase of it is dated earlier'),
+    price: recordedMoneySchema.nullable().describe('What the buyer paid, when recorded'),
     warranty: warrantyStatusSchema.nullable(),
     createdAt: z.string(),
   })

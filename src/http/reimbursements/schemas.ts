@@ -3,7 +3,8 @@ import { expectedVersionField, recordedMoneySchema } from '../money-fields.js';
 
 /* Pure zod: the web app imports this module too. */
 
-export const reimbursementStatuses = ['pending', 'approved', 'rejected'] as const;
+export const reimbursementStatuses = ['pending', 'awaiting_approval', 'approved', 'rejected'] as const;
+export const dealerRemedyApprovals = ['none', 'awaiting', 'approved', 'rejected'] as const;
 
 export const reimbursementSchema = z
   .object({
@@ -24,6 +25,7 @@ export const reimbursementSchema = z
       returnedSerial: z.string().nullable(),
       replacementSerial: z.string().nullable(),
       refund: recordedMoneySchema.nullable(),
+      approval: z.enum(dealerRemedyApprovals).describe('awaiting: a refund still waiting for support'),
       performedOn: z.iso.date(),
     }),
   })

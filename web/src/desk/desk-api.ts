@@ -37,6 +37,11 @@ import {
   reimbursementSchema,
   type reimbursementStatuses,
 } from '../../../src/http/reimbursements/schemas.js';
+import {
+  type ApprovalDecisionRequest,
+  approvalDecisionRequestSchema,
+  approvalSchema,
+} from '../../../src/http/approvals/schemas.js';
 import { ApiError, request, send } from '../api.js';
 
 /*
@@ -48,6 +53,8 @@ export type Purchase = z.infer<typeof purchaseSchema>;
 export type Claim = z.infer<typeof claimSchema>;
 export type ClaimStatus = (typeof claimStatusValues)[number];
 export type Reimbursement = z.infer<typeof reimbursementSchema>;
+export type Approval = z.infer<typeof approvalSchema>;
+export type ApprovalState = Approval['state'];
 export type ReimbursementStatus = (typeof reimbursementStatuses)[number];
 export type MaintenanceOrder = z.infer<typeof maintenanceOrderSchema>;
 export type MaintenanceOrderDetail = z.infer<typeof maintenanceOrderDetailSchema>;
@@ -238,4 +245,21 @@ export function fetchMessages(filter: MessagesFilter, before?: string): Promise<
 
 export function workMessage(id: string, body: WorkMessageRequest): Promise<Message> {
   return send(messageSchema, 'POST', `/api/v1/messages/${encodeURIComponent(id)}/work`, body);
+}
+
+/** The approvals room: requests for a second person (support and admins decide dealers' money). */
+export const approvalsQuery = (state: ApprovalState | 'all') =>
+  queryOptions({
+    queryKey: ['desk', 'approvals', state],
+    queryFn: () =>
+      request(z.array(approvalSchema), `/api/v1/approvals${state === 'all' ? '' : `?state=${state}`}`),
+  });
+
+export function decideApproval(id: string, body: ApprovalDecisionRequest): Promise<Approval> {
+  return send(
+    approvalSchema,
+    'POST',
+    `/api/v1/approvals/${encodeURIComponent(id)}/decision`,
+    approvalDecisionRequestSchema.parse(body),
+  );
 }

@@ -25,12 +25,14 @@ const SupportReimbursementsPage = lazy(() => import('./support/ReimbursementsPag
 const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
 const ReviewsPage = lazy(() => import('../trust/ReviewsPage.js'));
 const RiskSettingsPage = lazy(() => import('../trust/RiskSettingsPage.js'));
+const ApprovalsPage = lazy(() => import('./support/ApprovalsPage.js'));
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
 const VerificationsPage = lazy(() => import('./VerificationsPage.js'));
 const PaidServicePage = lazy(() => import('./sales/PaidServicePage.js'));
 const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
 const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
 const QuotePage = lazy(() => import('./sales/QuotePage.js'));
+const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'));
 
 export const deskNavItems: readonly NavItem[] = [
   {
@@ -63,6 +65,7 @@ const supportSections: readonly DeskSection[] = [
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
   { path: 'reviews', key: 'trust.nav.reviews' },
+  { path: 'approvals', key: 'desk.support.nav.approvals' },
   { path: 'messages', key: 'desk.support.nav.messages' },
   { path: 'risk-settings', key: 'trust.nav.settings' },
 ];
@@ -70,6 +73,8 @@ const supportSections: readonly DeskSection[] = [
 const salesSections: readonly DeskSection[] = [
   { path: 'paid-service', key: 'desk.sales.nav.paidService' },
   { path: 'quotes', key: 'desk.sales.nav.quotes' },
+  { path: 'prices', key: 'desk.sales.nav.prices' },
+  { path: 'approvals', key: 'desk.sales.nav.approvals' },
   { path: 'notices', key: 'desk.sales.nav.notices' },
 ];
 
@@ -111,6 +116,7 @@ export function deskRoutes() {
         <Route path="orders/:id" element={page(<OrderPage />)} />
         <Route path="reimbursements" element={page(<SupportReimbursementsPage />)} />
         <Route path="reviews" element={page(<ReviewsPage />)} />
+        <Route path="approvals" element={page(<ApprovalsPage />)} />
         <Route path="messages" element={page(<MessagesPage />)} />
         <Route path="risk-settings" element={page(<RiskSettingsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
@@ -128,6 +134,8 @@ export function deskRoutes() {
         <Route path="quotes" element={page(<QuotesPage />)} />
         <Route path="quotes/new" element={page(<NewQuotePage />)} />
         <Route path="quotes/:id" element={page(<QuotePage />)} />
+        <Route path="prices" element={page(<CataloguePricesPage />)} />
+        <Route path="approvals" element={page(<ApprovalsPage />)} />
         <Route path="notices" element={page(<NoticesPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -132,6 +132,7 @@ export function ClaimStatusBadge({ status }: { status: ClaimStatus }) {
 
 const reimbursementTone = {
   pending: 'blue',
+  awaiting_approval: 'grape',
   approved: 'teal',
   rejected: 'red',
 } as const satisfies Record<ReimbursementStatus, string>;

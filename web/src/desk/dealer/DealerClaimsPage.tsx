@@ -63,10 +63,17 @@ function RemedyDialog({
     mutationFn: (body: DealerRemedyRequest) => performDealerRemedy(claim.id, body, lang),
     onSuccess: async (remedy) => {
       const asked = remedy.reimbursement.amount;
+      const done =
+        remedy.approval === 'awaiting'
+          ? t('desk.remedy.done.refundAwaiting')
+          : asked
+            ? t(`desk.remedy.done.${kind}`, { amount: formatMoney(asked, i18n.language) })
+            : t(`desk.remedy.done.${kind}NoAmount`);
+      // A new unit carries on the sale's warranty: the counter tells the customer so.
       onDone(
-        asked
-          ? t(`desk.remedy.done.${kind}`, { amount: formatMoney(asked, i18n.language) })
-          : t(`desk.remedy.done.${kind}NoAmount`),
+        kind === 'replacement'
+          ? `${done} ${t('desk.remedy.warrantyCarriesOn', { date: remedy.warrantyFrom })}`
+          : done,
       );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['desk', 'claims'] }),

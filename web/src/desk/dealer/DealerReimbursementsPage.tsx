@@ -50,6 +50,11 @@ export default function DealerReimbursementsPage() {
                   </Table.Td>
                   <Table.Td>
                     <ReimbursementStatusBadge status={r.status} />
+                    {r.remedy.approval === 'awaiting' && (
+                      <Text size="xs" c="dark.6" mt={4}>
+                        {t('desk.remedy.refundWaiting')}
+                      </Text>
+                    )}
                     {r.decidedAt && (
                       <Text size="xs" c="dark.6" mt={4}>
                         <DayOf at={r.decidedAt} />

@@ -3,17 +3,17 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { SALE_CSV_COLUMNS } from '../../../../src/domain/purchases/sale.js';
+import { SALE_CSV_COLUMNS, SALE_CSV_OPTIONAL_COLUMNS } from '../../../../src/domain/purchases/sale.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ApiErrorAlert } from '../../components/Status.js';
 import { type ImportRowProblem, importProblems, importPurchases, purchasesQuery } from '../desk-api.js';
 import { Done, PageHeader } from '../ui.js';
 
-const HEADER = SALE_CSV_COLUMNS.join(',');
+const HEADER = [...SALE_CSV_COLUMNS, ...SALE_CSV_OPTIONAL_COLUMNS].join(',');
 const SAMPLE = [
   HEADER,
-  'HS200-2406-009001,HS-200,2026-03-02,Zhou Lan,zhou.lan@example.com,',
-  ',BMS-24,2026-03-05,Xu Ming,,+86 139 0000 1234',
+  'HS200-2406-009001,HS-200,2026-03-02,Zhou Lan,zhou.lan@example.com,,299.00,CNY',
+  ',BMS-24,2026-03-05,Xu Ming,,+86 139 0000 1234,,',
 ].join('\n');
 
 function ProblemTable({ problems }: { problems: readonly ImportRowProblem[] }) {

@@ -8,6 +8,7 @@ import { ApiErrorAlert } from '../../components/Status.js';
 import { fieldErrors, type FieldErrors } from '../../pages/admin/EntityAdmin.js';
 import { productsQuery } from '../../queries.js';
 import { purchasesQuery, recordPurchase } from '../desk-api.js';
+import { currencies, parseAmount } from '../money.js';
 import { Done, PageHeader, useApiLanguage } from '../ui.js';
 
 type Draft = {
@@ -17,6 +18,9 @@ type Draft = {
   name: string;
   email: string;
   phone: string;
+  /** What the buyer paid, as typed ("299.00"); blank: not recorded (a refund then waits for support). */
+  price: string;
+  currency: string;
 };
 
 /** Today in the browser's calendar, as the date input wants it. */
@@ -33,6 +37,8 @@ const emptyDraft = (): Draft => ({
   name: '',
   email: '',
   phone: '',
+  price: '',
+  currency: 'CNY',
 });
 
 const blank = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
@@ -66,11 +72,16 @@ export default function RecordSalePage() {
     const problems: FieldErrors = {};
     if (!blank(draft.serial) && !blank(draft.sku)) problems.serial = t('desk.record.productRequired');
     if (!blank(draft.email) && !blank(draft.phone)) problems.email = t('desk.record.contactRequired');
+    const priceMinor =
+      blank(draft.price) === undefined ? undefined : parseAmount(draft.price, draft.currency);
+    if (blank(draft.price) !== undefined && priceMinor === undefined)
+      problems.price = t('desk.record.priceInvalid');
     const parsed = recordPurchaseRequestSchema.safeParse({
       serial: blank(draft.serial),
       sku: blank(draft.sku),
       purchaseDate: draft.purchaseDate,
       buyer: { name: draft.name.trim(), email: blank(draft.email), phone: blank(draft.phone) },
+      price: priceMinor === undefined ? undefined : { amountMinor: priceMinor, currency: draft.currency },
     });
     const all = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...problems };
     if (!parsed.success && parsed.error.issues.some((i) => i.path[0] === 'buyer')) {
@@ -140,6 +151,23 @@ export default function RecordSalePage() {
                 value={draft.purchaseDate}
                 error={errors.purchaseDate}
                 onChange={change('purchaseDate')}
+              />
+              <TextInput
+                name="price"
+                label={t('desk.record.price')}
+                description={t('desk.record.priceHint')}
+                inputMode="decimal"
+                value={draft.price}
+                error={errors.price}
+                onChange={change('price')}
+                autoComplete="off"
+              />
+              <NativeSelect
+                name="currency"
+                label={t('desk.record.currency')}
+                value={draft.currency}
+                onChange={change('currency')}
+                data={[...currencies]}
               />
             </SimpleGrid>
             <Title order={2} size="h4">

@@ -1,0 +1,71 @@
+import { eq } from 'drizzle-orm';
+import type { Database, Transaction } from '../../db/client.js';
+import { instanceSettings } from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import { DEFAULT_FOUR_EYES_THRESHOLDS } from '../../domain/approvals/four-eyes.js';
+import { MAX_AMOUNT_MINOR } from '../../domain/money.js';
+import { assertAllowed } from '../access.js';
+import { recordAudit } from '../audit.js';
+
+/** The instance setting holding the four-eyes thresholds: `{ "CNY": 200000, … }` in minor units. */
+export const FOUR_EYES_SETTING = 'four_eyes_thresholds';
+
+export type FourEyesThresholds = Record<string, number>;
+
+function parse(value: string | undefined): FourEyesThresholds {
+  if (value === undefined) return { ...DEFAULT_FOUR_EYES_THRESHOLDS };
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('shape');
+    const out: FourEyesThresholds = {};
+    for (const [currency, amount] of Object.entries(parsed)) {
+      if (/^[A-Z]{3}$/.test(currency) && Number.isSafeInteger(amount) && (amount as number) >= 0) {
+        out[currency] = Math.min(amount as number, MAX_AMOUNT_MINOR);
+      }
+    }
+    return out;
+  } catch {
+    // A hand-edited row that does not parse must not open the gate: the default applies.
+    return { ...DEFAULT_FOUR_EYES_THRESHOLDS };
+  }
+}
+
+/** The thresholds in force: above them, a refund, a reimbursement or a credit needs a second person. */
+export async function fourEyesThresholds(db: Database | Transaction): Promise<FourEyesThresholds> {
+  const [row] = await db
+    .select({ value: instanceSettings.value })
+    .from(instanceSettings)
+    .where(eq(instanceSettings.key, FOUR_EYES_SETTING));
+  return parse(row?.value);
+}
+
+const settingsNotFound = { code: 'SETTING_NOT_FOUND', message: 'no such setting' };
+
+export async function readFourEyesThresholds(db: Database, actor: Actor): Promise<FourEyesThresholds> {
+  assertAllowed(actor, 'settings.manage', {}, settingsNotFound);
+  return fourEyesThresholds(db);
+}
+
+/** An admin sets the thresholds (one per currency; a currency left out always needs a second person). */
+export async function setFourEyesThresholds(
+  db: Database,
+  actor: Actor,
+  thresholds: FourEyesThresholds,
+): Promise<FourEyesThresholds> {
+  assertAllowed(actor, 'settings.manage', {}, settingsNotFound);
+  return db.transaction(async (tx) => {
+    const before = await fourEyesThresholds(tx);
+    const value = JSON.stringify(thresholds);
+    await tx
+      .insert(instanceSettings)
+      .values({ key: FOUR_EYES_SETTING, value })
+      .onConflictDoUpdate({ target: instanceSettings.key, set: { value } });
+    await recordAudit(tx, actor, {
+      action: 'settings.four_eyes_changed',
+      entityType: 'instance_setting',
+      entityId: FOUR_EYES_SETTING,
+      data: { before, after: thresholds },
+    });
+    return parse(value);
+  });
+}

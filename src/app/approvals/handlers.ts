@@ -1,0 +1,24 @@
+import type { Transaction } from '../../db/client.js';
+import type { Actor } from '../../domain/access/access.js';
+import type { ApprovalKind } from '../../domain/approvals/four-eyes.js';
+import { dealerRefundApproval } from '../dealer-remedies/refund-approval.js';
+import { reimbursementApproval } from '../reimbursements/reimbursement-approval.js';
+import type { Approval } from './request-approval.js';
+
+/**
+ * What a decision does to the thing that waited, in the decision's transaction: a handler that refuses
+ * (throws) rolls the decision back with it.
+ */
+export type ApprovalHandler = {
+  approved(tx: Transaction, approval: Approval, decider: Actor, now: Date): Promise<void>;
+  rejected(tx: Transaction, approval: Approval, decider: Actor, reason: string, now: Date): Promise<void>;
+};
+
+/**
+ * One handler per kind. `oem_credit` has none yet: its decision is recorded, and the OEM credit code
+ * reads it (`pendingApprovalOf`) until the integrator registers a handler here.
+ */
+export const approvalHandlers: Partial<Record<ApprovalKind, ApprovalHandler>> = {
+  dealer_refund: dealerRefundApproval,
+  reimbursement: reimbursementApproval,
+};

@@ -1,0 +1,82 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Transaction } from '../../db/client.js';
+import { dealerRemedies, dealers, outbox, reimbursementClaims } from '../../db/schema.js';
+import type { Actor } from '../../domain/access/access.js';
+import type { ApprovalHandler } from '../approvals/handlers.js';
+import type { Approval } from '../approvals/request-approval.js';
+import { recordAudit } from '../audit.js';
+import { AppError } from '../errors.js';
+import { formatMoney } from '../service-messages.js';
+
+/*
+ * The second pair of eyes on a reimbursement one support agent approved above the threshold: approved,
+ * it counts as approved and payable; rejected, it is rejected with the reason. Either way final.
+ */
+
+async function decide(
+  tx: Transaction,
+  approval: Approval,
+  decider: Actor,
+  decision: 'approved' | 'rejected',
+  reason: string | null,
+  now: Date,
+): Promise<void> {
+  const [decided] = await tx
+    .update(reimbursementClaims)
+    .set({
+      status: decision,
+      reason,
+      decidedBy: approval.decidedBy,
+      decidedAt: now,
+      version: sql`${reimbursementClaims.version} + 1`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(reimbursementClaims.id, approval.subjectId),
+        eq(reimbursementClaims.status, 'awaiting_approval'),
+      ),
+    )
+    .returning();
+  if (!decided) {
+    throw new AppError(
+      'conflict',
+      'REIMBURSEMENT_NOT_AWAITING_APPROVAL',
+      'this reimbursement no longer waits for approval',
+    );
+  }
+  await recordAudit(tx, decider, {
+    action: `reimbursement.${decision}`,
+    entityType: 'reimbursement_claim',
+    entityId: decided.id,
+    data: { reason, version: decided.version, approvalId: approval.id, firstApprover: approval.requestedBy },
+  });
+  const [row] = await tx
+    .select({ remedy: dealerRemedies, email: dealers.email, phone: dealers.phone })
+    .from(dealerRemedies)
+    .innerJoin(dealers, eq(dealers.id, dealerRemedies.dealerId))
+    .where(eq(dealerRemedies.id, decided.dealerRemedyId));
+  const recipient = row?.email ?? row?.phone;
+  if (!row || !recipient) return;
+  const amount =
+    decided.amountMinor !== null && decided.currency !== null
+      ? formatMoney({ amountMinor: decided.amountMinor, currency: decided.currency })
+      : '—';
+  const name = decision === 'approved' ? { en: 'approved', zh: '已批准' } : { en: 'rejected', zh: '未批准' };
+  await tx.insert(outbox).values({
+    topic: `reimbursement.${decision}`,
+    recipient,
+    subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
+    body:
+      `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
+      `${reason ? ` Reason: ${reason}` : ''}\n\n` +
+      `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
+      (reason ? `原因：${reason}` : ''),
+    payload: { reimbursementId: decided.id, claimId: row.remedy.claimId, decision },
+  });
+}
+
+export const reimbursementApproval: ApprovalHandler = {
+  approved: (tx, approval, decider, now) => decide(tx, approval, decider, 'approved', approval.reason, now),
+  rejected: (tx, approval, decider, reason, now) => decide(tx, approval, decider, 'rejected', reason, now),
+};
