@@ -330,7 +330,7 @@ describe.each(testDatabases())('OEM trust: prices, lots and QA acceptance on $na
       units: 61,
       failureMode: 'Fan noise',
     });
-    expect(refusal(tooMany)).toEqual([400, 'UNITS_EXCEED_DELIVERED']);
+    expect(refusal(tooMany)).toEqual([400, 'UNITS_EXCEED_LOT']);
     expect(
       (
         await post('oem', `/api/v1/oem-orders/${order.id}/defect-reports`, {
