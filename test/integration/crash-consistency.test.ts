@@ -24,7 +24,6 @@ import {
   DEMO_ACCOUNTS,
   DEMO_END_USERS,
   DEMO_FLAGGED_OEM_ORDER,
-  DEMO_OEM_CLIENT,
   DEMO_PASSWORD,
   DEMO_SKUS,
 } from '../../src/db/seed.js';

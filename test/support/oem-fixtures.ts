@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import {
@@ -209,8 +209,6 @@ export async function oemMatrixFixtures(
   ]);
 }
 
-type Inject = (opts: InjectOptions) => Promise<{ statusCode: number; body: string; json: <T>() => T }>;
-
 export type BookOrderInput = {
   /** Left out: the client's own user requests it (the `oem` cookie). Given: sales requests it for the client. */
   clientId?: string | undefined;
@@ -230,13 +228,12 @@ export type BookOrderInput = {
  * ships the order's units from it. Answers the order as it stands at the end (a refusal throws).
  */
 export async function bookOrder(
-  app: { inject: Inject } | FastifyInstance,
+  app: FastifyInstance,
   cookies: { oem?: string | undefined; sales: string; qa: string },
   input: BookOrderInput,
 ): Promise<{ id: string; orderNumber: string; version: number; clientId: string } & Record<string, unknown>> {
-  const inject = (app as { inject: Inject }).inject.bind(app);
   const call = async (cookie: string, method: 'GET' | 'POST', url: string, payload?: object) => {
-    const res = await inject({
+    const res = await app.inject({
       method,
       url,
       headers: { origin: ORIGIN, cookie },
@@ -244,7 +241,8 @@ export async function bookOrder(
     });
     return res;
   };
-  const ok = <T>(res: { statusCode: number; body: string; json: <U>() => U }, what: string): T => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the answer is
+  const ok = <T>(res: LightMyRequestResponse, what: string): T => {
     if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
     return res.json<T>();
   };

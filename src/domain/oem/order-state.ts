@@ -38,7 +38,7 @@ export function moveOemOrder(
   move: { to: OemOrderState; reason?: string | undefined },
 ): { ok: true } | { ok: false; error: OemOrderMoveError } {
   const allowed = allowedOrderMoves(from);
-  if (!(allowed as readonly OemOrderState[]).includes(move.to)) {
+  if (!allowed.includes(move.to)) {
     return {
       ok: false,
       error: {

@@ -188,10 +188,18 @@ export const priceListQuery = queryOptions({
 });
 
 export function addPrice(body: z.input<typeof addPriceListEntryRequestSchema>): Promise<PriceListEntry> {
-  return send(priceListEntrySchema, 'POST', '/api/v1/oem-price-list', addPriceListEntryRequestSchema.parse(body));
+  return send(
+    priceListEntrySchema,
+    'POST',
+    '/api/v1/oem-price-list',
+    addPriceListEntryRequestSchema.parse(body),
+  );
 }
 
-export function confirmOrder(id: string, body: z.input<typeof confirmOemOrderRequestSchema>): Promise<OemOrder> {
+export function confirmOrder(
+  id: string,
+  body: z.input<typeof confirmOemOrderRequestSchema>,
+): Promise<OemOrder> {
   return send(
     oemOrderSchema,
     'POST',
@@ -200,7 +208,10 @@ export function confirmOrder(id: string, body: z.input<typeof confirmOemOrderReq
   );
 }
 
-export function declineOrder(id: string, body: z.input<typeof declineOemOrderRequestSchema>): Promise<OemOrder> {
+export function declineOrder(
+  id: string,
+  body: z.input<typeof declineOemOrderRequestSchema>,
+): Promise<OemOrder> {
   return send(
     oemOrderSchema,
     'POST',
