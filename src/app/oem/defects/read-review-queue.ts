@@ -17,8 +17,8 @@ export type ReviewQueueItem = DefectReportView & {
 };
 
 /**
- * QA's queue: reports with units nobody decided on yet, oldest first, each with what of it is beyond
- * the order's spares (the units that wait for QA before anything is owed for them).
+ * QA's queue: reports with units beyond their order's spares that nobody decided on yet, oldest first,
+ * each with how many (nothing is owed for them until QA accepts them).
  */
 export async function listReviewQueue(
   deps: OemDeps,
@@ -55,15 +55,18 @@ export async function listReviewQueue(
   }
   const byId = new Map(orders.map((o) => [o.order.id, o]));
   const views = await defectReportViews(deps.db, rows, (id) => byId.get(id)?.order.orderNumber ?? '');
-  return views.map((v) => {
+  // Units the spares took need no review: only reports with units beyond them wait for QA.
+  return views.flatMap((v) => {
     const o = byId.get(v.order.id);
     if (!o) throw new AppError('not_found', 'OEM_ORDER_NOT_FOUND', 'no such OEM order');
+    const awaitingQa = lines.get(v.id)?.awaitingQa ?? 0;
+    if (awaitingQa === 0) return [];
     return {
       ...v,
       client: { id: o.order.clientId, name: o.clientName },
       product: { id: o.product.id, sku: o.product.sku, name: { en: o.product.nameEn, zh: o.product.nameZh } },
       orderVersion: o.order.version,
-      awaitingQa: lines.get(v.id)?.awaitingQa ?? 0,
+      awaitingQa,
       coveredBySpares: lines.get(v.id)?.coveredBySpares ?? 0,
     };
   });
