@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CostBearer, Performer } from '../../../src/domain/policy/schema.js';
 
-type Tone = 'grape' | 'blue' | 'gray' | 'teal' | 'red' | 'orange';
+type Tone = 'grape' | 'blue' | 'gray' | 'teal' | 'red';
 
 /**
  * A tinted badge whose text is the darkest shade of its colour: Mantine's "light" badges use

@@ -53,7 +53,7 @@ export const orderConfirmers: readonly Role[] = ['sales', 'admin'];
 /** QA and sales record lots and ship them to orders. */
 export const lotKeepers: readonly Role[] = ['qa', 'sales', 'admin'];
 
-const stateTone = { requested: 'orange', confirmed: 'teal', declined: 'gray' } as const;
+const stateTone = { requested: 'blue', confirmed: 'teal', declined: 'gray' } as const;
 
 export function OrderStateBadge({ state }: { state: keyof typeof stateTone }) {
   const { t } = useTranslation();
@@ -80,7 +80,7 @@ const lineTone = {
   covered_by_spares: 'teal',
   partly_excess: 'grape',
   excess: 'red',
-  awaiting_qa: 'orange',
+  awaiting_qa: 'grape',
   rejected: 'gray',
   covered_by_remake: 'blue',
   out_of_window: 'gray',
