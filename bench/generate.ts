@@ -84,6 +84,8 @@ export const countedTables = [
   'outbox',
   'oem_clients',
   'oem_orders',
+  'lots',
+  'lot_allocations',
   'oem_defect_reports',
   'batch_defect_investigations',
 ] as const;
@@ -490,21 +492,35 @@ export async function generateScaleData(
       join g_products p on p.n = (s.n / 2) % 30`,
     `insert into oem_orders (id, order_number, client_id, product_id, quantity, spare_rate_bps, spare_units,
                             delivery_date, lots, lot_details, unit_price_minor, currency, policy_version_id, created_by,
-                            created_at, updated_at)
+                            ordered_on, created_at, updated_at)
       select ${uid(ID.oemOrder, 'n')}, 'OEM-GEN-' || lpad(n::text, 6, '0'), client_id, product_id, q, bps,
              ceil(q * bps / 10000.0)::int, delivered, array[shared_lot, own_lot],
              jsonb_build_array(jsonb_build_object('lot', shared_lot, 'units', shared_units, 'serials', null),
                                jsonb_build_object('lot', own_lot, 'units', q - shared_units, 'serials', null)),
-             5000 + n % 20000, 'CNY', '${policyVersionId}', 'user:sales',
+             5000 + n % 20000, 'CNY', '${policyVersionId}', 'user:sales', delivered - 30,
              ${at('delivered - 30', '10')}, ${at('delivered - 30', '10')}
       from g_oem`,
+    // The maker's lots those orders shipped from, and each order's share of them (as migration 0021 makes them).
+    `insert into lots (product_id, code, quantity, made_on, shipped_on, created_by)
+      select o.product_id, l.lot, sum(l.units)::int, min(o.delivery_date) - 14, min(o.delivery_date) - 7, 'user:qa'
+      from oem_orders o cross join lateral oem_order_lots(o.lot_details, o.lots, o.quantity) l
+      where o.order_number like 'OEM-GEN-%'
+      group by o.product_id, l.lot`,
+    `insert into lot_allocations (lot_id, order_id, client_id, units, created_by)
+      select lt.id, o.id, o.client_id, l.units::int, 'user:qa'
+      from oem_orders o cross join lateral oem_order_lots(o.lot_details, o.lots, o.quantity) l
+      join lots lt on lt.product_id = o.product_id and lt.code = l.lot
+      where o.order_number like 'OEM-GEN-%'`,
     `insert into oem_defect_reports (id, order_id, client_id, product_id, lot, units, failure_mode, reported_on,
-                                    reported_by, source, created_at)
+                                    reported_by, source, accepted_units, created_at)
       select ${uid(ID.defect, 'o.n * 4 + r.k')}, ${uid(ID.oemOrder, 'o.n')}, o.client_id, o.product_id,
              case when r.k < 2 then o.shared_lot else o.own_lot end,
              greatest(1, floor(o.q * (case when o.bad and r.k < 2 then 0.008 else 0.0004 + (o.n * 17 + r.k) % 13 / 10000.0 end))::int),
              (array['No sound in the left earpiece','Does not pair','Output ripple too high'])[r.k % 3 + 1],
-             least(${T}, o.delivered + 10 + r.k * 40), 'user:oem', 'api', ${at(`least(${T}, o.delivered + 10 + r.k * 40)`, '15')}
+             least(${T}, o.delivered + 10 + r.k * 40), 'user:oem', 'api',
+             -- Years of reports QA has long since reviewed: accepted whole.
+             greatest(1, floor(o.q * (case when o.bad and r.k < 2 then 0.008 else 0.0004 + (o.n * 17 + r.k) % 13 / 10000.0 end))::int),
+             ${at(`least(${T}, o.delivered + 10 + r.k * 40)`, '15')}
       from g_oem o cross join generate_series(0, 2) r(k)`,
     `insert into batch_defect_investigations (product_id, lots, state, origin, opened_by, created_at, updated_at)
       select distinct on (o.shared_lot) o.product_id, array[o.shared_lot], 'proposed', 'early_warning', 'system',

@@ -30,6 +30,8 @@ import {
 } from '../domain/maintenance/state-machine.js';
 import { excessRemedyCodes, remedyCodes, rootCauses, type PolicyVersion } from '../domain/policy/schema.js';
 import { investigationStates } from '../domain/oem/batch-investigation.js';
+import { reviewBases } from '../domain/oem/defect-review.js';
+import { oemOrderStates } from '../domain/oem/order-state.js';
 import { Z95 } from '../domain/oem/early-warning.js';
 import { type RiskSignal, riskSubjectKinds } from '../domain/risk/signals.js';
 import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem/shipment.js';
@@ -471,12 +473,29 @@ export const oemOrders = pgTable(
       .$type<OrderLot[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
-    /** The client's price per unit, when recorded: a money credit for excess defects is worked out from it. */
+    /**
+     * The contract price per unit sales confirmed the order at, copied from the price list entry in
+     * force on the order's day (never one the client gave): a money credit for excess defects is worked
+     * out from it. Orders booked before the price list may have none.
+     */
     unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }),
     currency: text('currency'),
     /** The policy version the spare rate was checked against (and whose defect window the ledger uses). */
     policyVersionId: text('policy_version_id').references(() => policyVersions.id),
     createdBy: text('created_by'),
+    /**
+     * requested (by the client, no price, no spares, no lots) → confirmed by sales | declined with a
+     * reason (`domain/oem/order-state.ts`). Orders booked before requests existed are confirmed.
+     */
+    state: text('state', { enum: oemOrderStates }).notNull().default('confirmed'),
+    /** The order's day (store's calendar): the contract price in force on it applies. */
+    orderedOn: date('ordered_on', { mode: 'string' })
+      .notNull()
+      .default(sql`current_date`),
+    priceListEntryId: uuid('price_list_entry_id').references(() => oemPriceListEntries.id),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    declineReason: text('decline_reason'),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -504,6 +523,100 @@ export const oemOrders = pgTable(
     index('oem_orders_product_id_idx').on(t.productId),
     // The orders that shipped from given lots: a page of lot rates counts its orders and clients.
     index('oem_orders_lots_idx').using('gin', t.lots),
+    check('oem_orders_state_check', oneOf(t.state, oemOrderStates)),
+    check('oem_orders_declined_check', sql`(${t.state} = 'declined') = (${t.declineReason} is not null)`),
+    // A request carries no price, no spares and no lots: sales and QA give it those.
+    check(
+      'oem_orders_requested_check',
+      sql`${t.state} <> 'requested' or (${t.unitPriceMinor} is null and ${t.spareUnits} = 0 and cardinality(${t.lots}) = 0 and jsonb_array_length(${t.lotDetails}) = 0)`,
+    ),
+    // Sales's queue of requests.
+    index('oem_orders_requested_idx')
+      .on(t.createdAt)
+      .where(sql`${t.state} = 'requested'`),
+  ],
+);
+
+/**
+ * The maker's contract prices for OEM clients, kept by sales: per client and product, versioned by the
+ * day each takes effect (`domain/oem/price-list.ts`). Never updated: a new price is a new entry.
+ */
+export const oemPriceListEntries = pgTable(
+  'oem_price_list_entries',
+  {
+    id: id(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('oem_price_list_entries_price_check', sql`${t.unitPriceMinor} >= 0`),
+    check('oem_price_list_entries_price_range_check', amountInRange(t.unitPriceMinor)),
+    check('oem_price_list_entries_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    uniqueIndex('oem_price_list_entries_version_idx').on(t.clientId, t.productId, t.effectiveFrom),
+  ],
+);
+
+/**
+ * The maker's production lots: what a lot of a product holds (units made), made and shipped when; QA
+ * or sales record one when its goods ship. Allocations ship its units to clients' orders, never more
+ * than it holds (`domain/oem/lot-allocation.ts`).
+ */
+export const lots = pgTable(
+  'lots',
+  {
+    id: id(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    code: text('code').notNull(),
+    quantity: integer('quantity').notNull(),
+    madeOn: date('made_on', { mode: 'string' }).notNull(),
+    shippedOn: date('shipped_on', { mode: 'string' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('lots_quantity_check', sql`${t.quantity} > 0`),
+    uniqueIndex('lots_product_code_idx').on(t.productId, t.code),
+    index('lots_code_idx').on(t.code),
+  ],
+);
+
+/**
+ * Units of a lot shipped to one client order: the order's lots (`oem_orders.lot_details`, which lot
+ * rates count) are written from these, in the same transaction, under the lot's row lock.
+ */
+export const lotAllocations = pgTable(
+  'lot_allocations',
+  {
+    id: id(),
+    lotId: uuid('lot_id')
+      .notNull()
+      .references(() => lots.id),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => oemOrders.id),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => oemClients.id),
+    units: integer('units').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('lot_allocations_units_check', sql`${t.units} > 0`),
+    uniqueIndex('lot_allocations_lot_order_idx').on(t.lotId, t.orderId),
+    index('lot_allocations_order_id_idx').on(t.orderId),
+    index('lot_allocations_client_id_idx').on(t.clientId),
   ],
 );
 
@@ -1134,6 +1247,8 @@ export const quotes = pgTable(
 
 /** Feeds OEM order numbers (OEM-2026-000123) when the order does not bring its own. */
 export const oemOrderNumberSequence = pgSequence('oem_order_number_seq', { startWith: 1, minValue: 1 });
+/** Feeds return numbers (RMA-2026-000123) QA gives a client to send defective units back against. */
+export const rmaNumberSequence = pgSequence('rma_number_seq', { startWith: 1, minValue: 1 });
 /** Feeds remake order numbers (RMK-2026-000123). */
 export const remakeOrderNumberSequence = pgSequence('remake_order_number_seq', {
   startWith: 1,
@@ -1355,9 +1470,36 @@ export const oemDefectReports = pgTable(
      * they never consume the order's spares.
      */
     remakeOrderId: uuid('remake_order_id').references(() => remakeOrders.id),
+    /**
+     * QA's review (`domain/oem/defect-review.ts`): units accepted as defective (only those beyond the
+     * spares become excess the client may take a remedy for) and units rejected, with the reason the
+     * client reads. Reports made before the review existed were migrated as accepted whole.
+     */
+    acceptedUnits: integer('accepted_units').notNull().default(0),
+    rejectedUnits: integer('rejected_units').notNull().default(0),
+    rejectionReason: text('rejection_reason'),
+    /** What the last acceptance rested on: the evidence, or the returned units inspected. */
+    reviewBasis: text('review_basis', { enum: reviewBases }),
+    /** The return number QA gave the client to ship the units back against (RMA-2026-000123). */
+    rmaNumber: text('rma_number').unique(),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
+    check(
+      'oem_defect_reports_review_check',
+      sql`${t.acceptedUnits} >= 0 and ${t.rejectedUnits} >= 0 and ${t.acceptedUnits} + ${t.rejectedUnits} <= ${t.units}`,
+    ),
+    check(
+      'oem_defect_reports_rejection_reason_check',
+      sql`${t.rejectedUnits} = 0 or ${t.rejectionReason} is not null`,
+    ),
+    check('oem_defect_reports_review_basis_check', oneOf(t.reviewBasis, reviewBases)),
+    // QA's queue: reports with units nobody decided on yet.
+    index('oem_defect_reports_undecided_idx')
+      .on(t.reportedOn)
+      .where(sql`${t.acceptedUnits} + ${t.rejectedUnits} < ${t.units}`),
     check('oem_defect_reports_units_check', sql`${t.units} > 0`),
     check('oem_defect_reports_units_range_check', unitsInRange(t.units)),
     check(

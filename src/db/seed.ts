@@ -17,9 +17,12 @@ import {
   type NewOemClient,
   type NewProduct,
   type NewServiceCenter,
+  lotAllocations,
+  lots,
   oemClients,
   oemDefectReports,
   oemOrders,
+  oemPriceListEntries,
   policyVersions,
   products,
   purchases,
@@ -359,6 +362,59 @@ export const DEMO_FLAGGED_OEM_ORDER = {
 } as const;
 
 /**
+ * A third, smaller order of the demo client, confirmed at its contract price, with a report that runs
+ * 2 units past its 3 spares and waits for QA: nothing is owed for those two until QA accepts them (the
+ * client sees them waiting). Its lot (5 in 1,000) is not flagged.
+ */
+export const DEMO_REVIEW_OEM_ORDER = {
+  orderNumber: 'OEM-BW-0003',
+  sku: DEMO_SKUS.bluetoothHeadset,
+  quantity: 1000,
+  spareRateBps: 30,
+  spareUnits: 3,
+  unitPrice: { amountMinor: 18_500, currency: 'CNY' },
+  deliveredDaysAgo: 45,
+  lots: ['BTH500-L2508D'],
+  lotDetails: [{ lot: 'BTH500-L2508D', units: 1000, serials: null }],
+  defects: [
+    {
+      lot: 'BTH500-L2508D',
+      units: 5,
+      failureMode: 'Right earpiece silent after a firmware update',
+      daysAgo: 3,
+      awaitingQa: true,
+    },
+  ],
+} as const;
+
+/** A request of the demo client that waits for sales to confirm it at the contract price. */
+export const DEMO_REQUESTED_OEM_ORDER = {
+  orderNumber: 'OEM-BW-0004',
+  sku: DEMO_SKUS.bluetoothHeadset,
+  quantity: 1500,
+  wantedInDays: 30,
+} as const;
+
+/**
+ * Sales's contract prices for the demo client (CNY, per unit): the Bluetooth headset's went up 20 days
+ * ago, so the older orders keep the price they were confirmed at and the request gets the new one.
+ */
+export const DEMO_PRICE_LIST = [
+  { sku: DEMO_SKUS.bluetoothHeadset, amountMinor: 18_500, daysAgo: 400 },
+  { sku: DEMO_SKUS.bluetoothHeadset, amountMinor: 18_900, daysAgo: 20 },
+  { sku: DEMO_SKUS.headset, amountMinor: 6_800, daysAgo: 400 },
+] as const;
+
+/** The maker's lots: those the demo orders shipped from (with units made beyond them), and one not yet shipped. */
+export const DEMO_LOTS = [
+  { sku: DEMO_SKUS.bluetoothHeadset, code: 'BTH500-L2501A', quantity: 1500, madeDaysAgo: 110 },
+  { sku: DEMO_SKUS.bluetoothHeadset, code: 'BTH500-L2501B', quantity: 800, madeDaysAgo: 105 },
+  { sku: DEMO_SKUS.headset, code: 'HS200-L2509C', quantity: 1000, madeDaysAgo: 75 },
+  { sku: DEMO_SKUS.bluetoothHeadset, code: 'BTH500-L2508D', quantity: 1200, madeDaysAgo: 60 },
+  { sku: DEMO_SKUS.bluetoothHeadset, code: 'BTH500-L2511E', quantity: 3000, madeDaysAgo: 5 },
+] as const;
+
+/**
  * One account per role, so whoever installs the demo can sign in as each and see what it sees. Every
  * one has the same password, printed in the README: these accounts exist only with SEED_DEMO_DATA.
  */
@@ -560,26 +616,80 @@ export async function seedDemoData(
       .orderBy(desc(policyVersions.effectiveFrom))
       .limit(1);
     const oemUser = DEMO_ACCOUNTS.find((a) => a.role === 'oem')?.email ?? 'oem';
-    for (const demo of [DEMO_OEM_ORDER, DEMO_FLAGGED_OEM_ORDER]) {
+    const clientId = required(client?.id, 'OEM client');
+    const prices = await tx
+      .insert(oemPriceListEntries)
+      .values(
+        DEMO_PRICE_LIST.map((p) => ({
+          clientId,
+          productId: productId(p.sku),
+          unitPriceMinor: p.amountMinor,
+          currency: 'CNY',
+          effectiveFrom: today.subtract({ days: p.daysAgo }).toString(),
+          createdBy: 'system',
+        })),
+      )
+      .returning();
+    const lotRows = await tx
+      .insert(lots)
+      .values(
+        DEMO_LOTS.map((l) => ({
+          productId: productId(l.sku),
+          code: l.code,
+          quantity: l.quantity,
+          madeOn: today.subtract({ days: l.madeDaysAgo }).toString(),
+          createdBy: 'system',
+        })),
+      )
+      .returning();
+    for (const demo of [DEMO_OEM_ORDER, DEMO_FLAGGED_OEM_ORDER, DEMO_REVIEW_OEM_ORDER]) {
+      const deliveryDate = today.subtract({ days: demo.deliveredDaysAgo });
+      const orderedOn = deliveryDate.subtract({ days: 30 });
+      // The price in force on the order's day: the older version for orders placed before the rise.
+      const price = prices
+        .filter((p) => p.productId === productId(demo.sku) && p.effectiveFrom <= orderedOn.toString())
+        .sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
       const [order] = await tx
         .insert(oemOrders)
         .values({
           orderNumber: demo.orderNumber,
-          clientId: required(client?.id, 'OEM client'),
+          clientId,
           productId: productId(demo.sku),
           quantity: demo.quantity,
           spareRateBps: demo.spareRateBps,
           spareUnits: demo.spareUnits,
-          deliveryDate: today.subtract({ days: demo.deliveredDaysAgo }).toString(),
+          deliveryDate: deliveryDate.toString(),
           lots: [...demo.lots],
           lotDetails: demo.lotDetails.map((l) => ({ ...l })),
           unitPriceMinor: demo.unitPrice.amountMinor,
           currency: demo.unitPrice.currency,
           policyVersionId: policy?.id ?? null,
           createdBy: 'system',
+          state: 'confirmed',
+          orderedOn: orderedOn.toString(),
+          priceListEntryId: price?.id ?? null,
+          confirmedBy: 'system',
+          confirmedAt: new Date(`${orderedOn.add({ days: 1 }).toString()}T02:00:00Z`),
         })
         .returning({ id: oemOrders.id, clientId: oemOrders.clientId, productId: oemOrders.productId });
       const placed = required(order, demo.orderNumber);
+      for (const l of demo.lotDetails) {
+        const lot = required(
+          lotRows.find((r) => r.code === l.lot),
+          `lot ${l.lot}`,
+        );
+        await tx.insert(lotAllocations).values({
+          lotId: lot.id,
+          orderId: placed.id,
+          clientId,
+          units: l.units,
+          createdBy: 'system',
+        });
+        await tx
+          .update(lots)
+          .set({ shippedOn: deliveryDate.subtract({ days: 7 }).toString() })
+          .where(eq(lots.id, lot.id));
+      }
       await tx.insert(oemDefectReports).values(
         demo.defects.map((d) => ({
           orderId: placed.id,
@@ -592,9 +702,25 @@ export async function seedDemoData(
           reportedOn: today.subtract({ days: d.daysAgo }).toString(),
           reportedBy: `demo:${oemUser}`,
           source: 'api' as const,
+          // The older reports were reviewed and accepted whole; the newest waits for QA.
+          acceptedUnits: 'awaitingQa' in d ? 0 : d.units,
+          reviewedBy: 'awaitingQa' in d ? null : 'system',
+          reviewBasis: 'awaitingQa' in d ? null : ('evidence' as const),
         })),
       );
     }
+    await tx.insert(oemOrders).values({
+      orderNumber: DEMO_REQUESTED_OEM_ORDER.orderNumber,
+      clientId,
+      productId: productId(DEMO_REQUESTED_OEM_ORDER.sku),
+      quantity: DEMO_REQUESTED_OEM_ORDER.quantity,
+      spareRateBps: 0,
+      spareUnits: 0,
+      deliveryDate: today.add({ days: DEMO_REQUESTED_OEM_ORDER.wantedInDays }).toString(),
+      state: 'requested',
+      orderedOn: today.toString(),
+      createdBy: `demo:${oemUser}`,
+    });
 
     await tx.insert(auditEvents).values({
       actor: 'system',

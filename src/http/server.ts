@@ -58,6 +58,8 @@ import { COUNTER_PURGE_INTERVAL_MS, startCounterPurgeJob } from './counter-purge
 import { databaseRateLimitStore } from './rate-limit-store.js';
 import { oemOrderRoutes } from './oem-orders/routes.js';
 import { oemDefectReportRoutes } from './oem-defect-reports/routes.js';
+import { oemPriceListRoutes } from './oem-price-list/routes.js';
+import { lotRoutes } from './lots/routes.js';
 import { excessResolutionRoutes } from './excess-resolutions/routes.js';
 import { replacementShipmentRoutes } from './replacement-shipments/routes.js';
 import { batchInvestigationRoutes } from './batch-investigations/routes.js';
@@ -278,6 +280,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
+  await app.register(oemPriceListRoutes, { prefix: '/api/v1/oem-price-list' });
+  await app.register(lotRoutes, { prefix: '/api/v1/lots' });
   await app.register(excessResolutionRoutes, { prefix: '/api/v1/excess-resolutions' });
   await app.register(replacementShipmentRoutes, { prefix: '/api/v1/replacement-shipments' });
   await app.register(batchInvestigationRoutes, { prefix: '/api/v1/batch-investigations' });

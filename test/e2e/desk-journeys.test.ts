@@ -513,7 +513,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // Support pressed the button, so a colleague decides: the admin, in the support desk's queue.
       const admin = await signedIn(demo('admin').email, '/desk/support/reviews');
       const main = admin.getByRole('main');
-      await main.getByRole('heading', { level: 1, name: 'Reviews' }).waitFor();
+      await main.getByRole('heading', { level: 1, name: 'Fraud reviews' }).waitFor();
       const row = main.getByRole('row').filter({ hasText: '4 claims by this customer in the 12 months' });
       await row.waitFor();
       await checkA11y(admin);
@@ -549,7 +549,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // The thresholds, in Chinese: support reads them, only an admin changes them.
       await goTo(admin, '/desk/support/reviews?status=all');
       await admin.getByRole('button', { name: '中文' }).click();
-      await main.getByRole('heading', { level: 1, name: '复核' }).waitFor();
+      await main.getByRole('heading', { level: 1, name: '风险复核' }).waitFor();
       await main.getByText('报修次数多').first().waitFor();
       await checkA11y(admin);
       await screenshot(admin, 'support-reviews-zh');

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   DEMO_ACCOUNTS,
@@ -35,6 +36,15 @@ function dayFromToday(days: number): string {
 }
 
 const evidence = (name: string) => ({ name, mimeType: 'image/png', buffer: PNG });
+
+/** A screen at desktop size, then at a phone's (390 × 844), and back. */
+async function shots(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-phone`);
+  if (size) await page.setViewportSize(size);
+}
 
 describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $name (Chromium)', (database) => {
   const { signedIn, goTo, settled, checkA11y, rowWith } = useBrowserSuite(database);
@@ -96,20 +106,47 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
       .waitFor();
     await screenshot(client, 'oem-report-defects-en');
 
-    // The ledger goes into excess: 1 unit from the last spare, 2 beyond.
+    // The last spare takes one unit at once; the two beyond it wait for QA, and no remedy is offered yet.
     await main.getByRole('link', { name: 'See the order’s ledger' }).click();
     await main.getByRole('heading', { level: 1, name: `Order ${order}` }).waitFor();
     await main.getByText('10 of 10 spare units used; 0 left.').waitFor();
-    await main.getByText('1 from the spares, 2 beyond them').waitFor();
+    await main.getByText('1 from the spares, 2 waiting for QA').waitFor();
     const reported = main.getByRole('row').filter({ hasText: 'Right earpiece crackles at high volume' });
     await reported.getByRole('link', { name: /^File 1/ }).waitFor();
+    await reported.getByText('Waiting for QA', { exact: true }).waitFor();
+    expect(await main.getByRole('region', { name: /Choose a remedy/ }).count()).toBe(0);
+    await settled(client);
+    await checkA11y(client);
+    await shots(client, 'oem-ledger-awaiting-qa-en');
+
+    // QA looks at the photo and accepts the two units beyond the spares.
+    const qa = await signedIn(demo('qa').email, '/qa/reviews');
+    const qaMain = qa.getByRole('main');
+    await qaMain.getByRole('heading', { level: 1, name: 'Reported units to review' }).waitFor();
+    const card = qaMain.getByRole('region', { name: `Order ${order}, lot BTH500-L2501B` });
+    await card.getByRole('link', { name: /^File 1/ }).waitFor();
+    await card.getByLabel('Accept units').fill('2');
+    await card.getByLabel('Accepted on').selectOption('evidence');
+    await settled(qa);
+    await checkA11y(qa);
+    await shots(qa, 'qa-reviews-en');
+    await card.getByRole('button', { name: 'Record the decision' }).click();
+    await card.waitFor({ state: 'detached' });
+    // The seeded report of OEM-BW-0003 still waits, with nothing attached: QA asks for the units back.
+    const seeded = qaMain.getByRole('region', { name: /^Order OEM-BW-0003/ });
+    await seeded.getByRole('button', { name: 'Ask for the units back' }).click();
+    await seeded.getByText(/^RMA-\d{4}-\d{6}$/).waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+
+    // Now the two are beyond the spares and owed: the client takes a credit in money, 2 × CN¥185.00.
+    await client.reload();
+    await main.getByText('1 from the spares, 2 beyond them').waitFor();
     const remedy = main.getByRole('region', { name: 'Choose a remedy for the defects beyond the spares' });
     await remedy.getByText('2 defective units are beyond the spare allowance.', { exact: false }).waitFor();
     await settled(client);
     await checkA11y(client);
     await screenshot(client, 'oem-ledger-excess-en');
-
-    // The client takes a credit in money: 2 × CN¥185.00.
     await remedy.getByLabel('Credit on the next order · in money').check();
     await remedy.getByRole('button', { name: 'Confirm the remedy' }).click();
     await main
@@ -120,33 +157,74 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await credits.getByText('CN¥370.00').waitFor();
     await credits.getByText('Open', { exact: true }).waitFor();
 
-    // The next order of the same product takes it.
+    // The client requests its next order: no price, no spare rate, no lots — it waits for sales.
     await portal.getByRole('link', { name: 'New order' }).click();
-    await main.getByRole('heading', { level: 1, name: 'New OEM order' }).waitFor();
+    await main.getByRole('heading', { level: 1, name: 'Request an OEM order' }).waitFor();
+    expect(await main.getByLabel(/^Unit price/).count()).toBe(0);
     await main.getByLabel(/^Product/).selectOption(DEMO_SKUS.bluetoothHeadset);
     await main.getByLabel(/^Quantity/).fill('500');
-    await main.getByLabel(/^Spare rate/).fill('0.4');
-    await main.getByLabel(/^Delivery date/).fill(dayFromToday(30));
-    await main.getByLabel(/^Unit price/).fill('185');
-    await main.getByLabel(/^Lot$|^Lot \*/).fill('BTH500-L2612A');
-    await main.getByText('2 spare units ship with the order (500 × 0.4 %, rounded up).').waitFor();
+    await main.getByLabel(/^Delivery wanted/).fill(dayFromToday(30));
     await checkA11y(client);
-    await screenshot(client, 'oem-new-order-en');
-    await main.getByRole('button', { name: 'Place the order' }).click();
-    await main.getByRole('status').getByText('A credit from an earlier order was applied to it.').waitFor();
+    await shots(client, 'oem-request-order-en');
+    await main.getByRole('button', { name: 'Send the request' }).click();
+    await main.getByRole('region', { name: 'Waiting for sales to confirm' }).waitFor();
     const heading = await main.getByRole('heading', { level: 1 }).innerText();
     const nextOrder = /^Order (\S+)$/.exec(heading)?.[1];
     if (!nextOrder) throw new Error(`no order number in "${heading}"`);
-    const billing = main.getByRole('region', { name: 'Credits and amount due' });
-    await billing.getByText('CN¥92,500.00').waitFor();
-    await billing.getByText('CN¥92,130.00').waitFor();
-    await billing.getByRole('link', { name: order }).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await shots(client, 'oem-order-requested-en');
+
+    // Sales: the contract prices, then the request confirmed at the one in force (CN¥189.00 since 20 days ago).
+    const sales = await signedIn(demo('sales').email, '/oem/prices');
+    const salesMain = sales.getByRole('main');
+    await salesMain.getByRole('heading', { level: 1, name: 'Contract prices' }).waitFor();
+    await salesMain.getByText('CN¥189.00').first().waitFor();
+    await settled(sales);
+    await checkA11y(sales);
+    await shots(sales, 'oem-price-list-en');
+    await goTo(sales, '/oem/orders');
+    await rowWith(salesMain, nextOrder).getByRole('link', { name: nextOrder }).click();
+    const confirmPanel = salesMain.getByRole('region', { name: 'Confirm the request' });
+    await confirmPanel.getByLabel(/^Spare rate/).fill('0.4');
+    await settled(sales);
+    await checkA11y(sales);
+    await shots(sales, 'oem-order-confirm-en');
+    await confirmPanel.getByRole('button', { name: 'Confirm at the contract price' }).click();
+    const billing = salesMain.getByRole('region', { name: 'Credits and amount due' });
+    await billing.getByText('CN¥94,500.00').waitFor();
+    await billing.getByText('CN¥94,130.00').waitFor();
+
+    // Sales ship it from the maker's lot made five days ago.
+    await goTo(sales, '/oem/lots');
+    await salesMain.getByRole('heading', { level: 1, name: 'Production lots' }).waitFor();
+    const ship = salesMain.getByRole('region', { name: 'Ship units to an order' });
+    await ship.getByLabel(/^Lot/).selectOption({ label: 'BTH500-L2511E (3000 left)' });
+    await ship.getByLabel(/^Order/).selectOption({ label: `${nextOrder} · ${DEMO_OEM_CLIENT.name}` });
+    await ship.getByLabel(/^Units/).fill('500');
+    await ship.getByRole('button', { name: 'Ship the units' }).click();
+    await ship.getByText('Shipped from lot BTH500-L2511E; 2500 units left').waitFor();
+    await settled(sales);
+    await checkA11y(sales);
+    await shots(sales, 'oem-lots-en');
+
+    // The client sees its order confirmed, shipped from that lot, with the credit taken.
+    await client.reload();
+    await main.getByRole('heading', { level: 1, name: `Order ${nextOrder}` }).waitFor();
+    const clientBilling = main.getByRole('region', { name: 'Credits and amount due' });
+    await clientBilling.getByText('CN¥94,130.00').waitFor();
+    await clientBilling.getByRole('link', { name: order }).waitFor();
+    await main
+      .getByRole('cell', { name: 'BTH500-L2511E' })
+      .or(main.getByRole('rowheader', { name: 'BTH500-L2511E' }))
+      .first()
+      .waitFor();
     await settled(client);
     await checkA11y(client);
     await screenshot(client, 'oem-next-order-credit-en');
 
     // And the first order shows where its credit went.
-    await billing.getByRole('link', { name: order }).click();
+    await clientBilling.getByRole('link', { name: order }).click();
     await main.getByRole('heading', { level: 1, name: `Order ${order}` }).waitFor();
     const given = main.getByRole('region', { name: 'Credits and amount due' });
     await given.getByText('Applied', { exact: true }).waitFor();
@@ -188,11 +266,28 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await checkA11y(client);
     await screenshot(client, 'oem-orders-zh');
     await goTo(client, '/oem/new-order');
-    await main.getByRole('heading', { level: 1, name: '新建 OEM 订单' }).waitFor();
+    await main.getByRole('heading', { level: 1, name: '申请 OEM 订单' }).waitFor();
     await main.getByLabel(/^数量/).fill('1200');
-    await main.getByText('随订单发出 6 件备品（1,200 × 0.5%，向上取整）。').waitFor();
     await checkA11y(client);
-    await screenshot(client, 'oem-new-order-zh');
+    await shots(client, 'oem-request-order-zh');
+
+    // QA's review and sales's screens in Chinese.
+    await qa.getByRole('button', { name: '中文' }).click();
+    await qaMain.getByRole('heading', { level: 1, name: '待审核的不良报告' }).waitFor();
+    await settled(qa);
+    await checkA11y(qa);
+    await shots(qa, 'qa-reviews-zh');
+    await sales.getByRole('button', { name: '中文' }).click();
+    await goTo(sales, '/oem/prices');
+    await salesMain.getByRole('heading', { level: 1, name: '合同价格' }).waitFor();
+    await settled(sales);
+    await checkA11y(sales);
+    await shots(sales, 'oem-price-list-zh');
+    await goTo(sales, '/oem/lots');
+    await salesMain.getByRole('heading', { level: 1, name: '生产批次' }).waitFor();
+    await settled(sales);
+    await checkA11y(sales);
+    await shots(sales, 'oem-lots-zh');
   });
 
   it('a flagged lot: QA investigates, confirms a production cause, the remake ships by air and its costs are on the maker’s ledger', async () => {

@@ -24,7 +24,13 @@ import type { OemOrder, OemOrderLedger } from '../../src/http/oem-orders/schemas
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import { claimOn as maintenanceClaimOn, REPAIR_PATH, wangFangPurchase } from '../support/maintenance.js';
-import { type OemWorld, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
+import {
+  acceptAllReported,
+  bookOrder,
+  type OemWorld,
+  oemWorld,
+  uploadEvidence,
+} from '../support/oem-fixtures.js';
 import {
   claimOn,
   type DemoParties,
@@ -95,7 +101,16 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TODAY });
     await lenientRiskSettings(t.db.db);
-    for (const role of ['technician', 'support', 'dealer', 'qa', 'oem', 'sales', 'customer'] as const) {
+    for (const role of [
+      'technician',
+      'support',
+      'dealer',
+      'qa',
+      'oem',
+      'sales',
+      'customer',
+      'admin',
+    ] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }
     p = await demoParties(t.db.db);
@@ -113,6 +128,11 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
   });
 
   const as = (who: string) => ({ origin: ORIGIN, cookie: cookies.get(who) ?? '' });
+  const bookers = () => ({
+    oem: cookies.get('oem'),
+    sales: cookies.get('sales') ?? '',
+    qa: cookies.get('qa') ?? '',
+  });
   const post = (who: string, url: string, payload: object, headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url, headers: { ...as(who), ...headers }, payload });
   const get = (who: string, url: string) => t.app.inject({ method: 'GET', url, headers: as(who) });
@@ -280,15 +300,15 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
     const headset = w.product(DEMO_SKUS.headset);
     for (let trial = 0; trial < 3; trial++) {
       const lot = `HS200-RACE-${trial}`;
-      const booked = await post('oem', '/api/v1/oem-orders', {
-        sku: DEMO_SKUS.headset,
-        quantity: 1000,
-        spareRateBps: 30,
-        deliveryDate: '2026-09-01',
-        lots: [{ lot }],
-      });
-      expect(booked.statusCode, booked.body).toBe(201);
-      const orderId = booked.json<OemOrder>().id;
+      const orderId = (
+        await bookOrder(t.app, bookers(), {
+          sku: DEMO_SKUS.headset,
+          quantity: 1000,
+          spareRateBps: 30,
+          deliveryDate: '2026-09-01',
+          lots: [{ lot }],
+        })
+      ).id;
       const report = (who: string, units: number) =>
         post(who, `/api/v1/oem-orders/${orderId}/defect-reports`, { lot, units, failureMode: 'No sound' });
       expect((await report('oem', 2)).statusCode).toBe(201);
@@ -364,6 +384,8 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
           failureMode: 'Will not pair',
         });
         expect(res.statusCode, res.body).toBe(201);
+        // Beyond the spares, units are owed only once QA accepts them.
+        await acceptAllReported(t.app, cookies.get('qa') ?? '', w.demoOrder);
       }
       const ledger = (await get('oem', ledgerUrl)).json<OemOrderLedger>();
       expect(ledger.excessUnresolved).toBe(4);
@@ -405,6 +427,7 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
       failureMode: 'Will not pair',
     });
     expect(more.statusCode, more.body).toBe(201);
+    await acceptAllReported(t.app, cookies.get('qa') ?? '', w.demoOrder);
     const ledger = (await get('oem', ledgerUrl)).json<OemOrderLedger>();
     const credit = await post('oem', `/api/v1/oem-orders/${w.demoOrder}/excess-resolutions`, {
       remedy: 'next_order_credit',
@@ -426,19 +449,27 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
         ),
       );
     expect(pending.map((c) => c.id)).toContain(credit.json<{ id: string }>().id);
-    const book = (who: string, i: number) =>
-      post(who, '/api/v1/oem-orders', {
+    // Six requests, then their six confirmations at the same moment: each takes the client's credits.
+    const requested: OemOrder[] = [];
+    for (const who of ['oem', 'oem2', 'sales', 'oem', 'oem2', 'sales']) {
+      const r = await post(who, '/api/v1/oem-orders', {
         ...(who === 'sales' ? { clientId: w.demoClient } : {}),
         sku: DEMO_SKUS.bluetoothHeadset,
         quantity: 200,
-        spareRateBps: 50,
         deliveryDate: '2027-03-01',
-        lots: [{ lot: `BTH500-NEXT-${i}` }],
       });
+      expect(r.statusCode, r.body).toBe(201);
+      requested.push(r.json<OemOrder>());
+    }
     const answers = await Promise.all(
-      ['oem', 'oem2', 'sales', 'oem', 'oem2', 'sales'].map((who, i) => book(who, i)),
+      requested.map((o, i) =>
+        post(i % 2 ? 'sales' : 'admin', `/api/v1/oem-orders/${o.id}/confirmation`, {
+          spareRateBps: 50,
+          expectedVersion: o.version,
+        }),
+      ),
     );
-    for (const a of answers) expect(a.statusCode, a.body).toBe(201);
+    for (const a of answers) expect(a.statusCode, a.body).toBe(200);
     const taken = answers.flatMap((a) => a.json<OemOrder>().nextOrderCredits.applied.map((c) => c.id));
     expect(taken.sort()).toEqual(pending.map((c) => c.id).sort());
     const booked = new Set(answers.map((a) => a.json<OemOrder>().id));
@@ -455,9 +486,7 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
           orderNumber: 'BW-RACE-0001',
           sku: DEMO_SKUS.chargerModule,
           quantity: 100 + i,
-          spareRateBps: 40,
           deliveryDate: '2027-03-01',
-          lots: [{ lot: `CHG-RACE-${i}` }],
         }),
       ),
     );
@@ -473,7 +502,7 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
         .from(auditEvents)
         .where(
           and(
-            eq(auditEvents.action, 'oem_order.created'),
+            eq(auditEvents.action, 'oem_order.requested'),
             eq(auditEvents.entityId, won[0]?.json<OemOrder>().id ?? ''),
           ),
         ),

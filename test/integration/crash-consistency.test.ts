@@ -24,7 +24,6 @@ import {
   DEMO_ACCOUNTS,
   DEMO_END_USERS,
   DEMO_FLAGGED_OEM_ORDER,
-  DEMO_OEM_CLIENT,
   DEMO_PASSWORD,
   DEMO_SKUS,
 } from '../../src/db/seed.js';
@@ -447,7 +446,7 @@ describe.each(testDatabases().map((d) => d.name))(
           const ledger = await fetch(`${last.url}/api/v1/oem-orders/${oemOrderId}/ledger`, {
             headers: { cookie: oem },
           });
-          finalExcess = ((await ledger.json()) as { excess: number }).excess;
+          finalExcess = ((await ledger.json()) as { awaitingQa: number }).awaitingQa;
         } finally {
           expect(await stop(last.child)).toBe(0);
         }
@@ -518,8 +517,8 @@ describe.each(testDatabases().map((d) => d.name))(
             expect(told.sort()).toEqual(owed.sort());
           }
 
-          // Defect reports: every acknowledged one there, each audited, and the client told of each unit
-          // of excess once (the excess grows by one with every report: no step missing, none twice).
+          // Defect reports: every acknowledged one there, each audited, and QA told of each unit beyond the
+          // spares waiting for its review once (it grows by one with every report: no step missing, none twice).
           const reports = await db.db
             .select({ id: oemDefectReports.id })
             .from(oemDefectReports)
@@ -529,12 +528,12 @@ describe.each(testDatabases().map((d) => d.name))(
           expect(await audited('oem_defect.reported', [...reportIds])).toEqual(reportIds);
           const load = reports.length;
           const excessTold = await db.db
-            .select({ excess: sql<number>`(${outbox.payload}->>'excess')::int` })
+            .select({ excess: sql<number>`(${outbox.payload}->>'awaitingQa')::int` })
             .from(outbox)
             .where(
               and(
-                eq(outbox.topic, 'oem_order.excess'),
-                eq(outbox.recipient, DEMO_OEM_CLIENT.email),
+                eq(outbox.topic, 'oem_defects.awaiting_review'),
+                eq(outbox.recipient, 'role:qa'),
                 sql`${outbox.payload}->>'orderId' = ${oemOrderId}`,
               ),
             );

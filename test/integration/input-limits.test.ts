@@ -150,24 +150,35 @@ describe.each(testDatabases())('input limits on $name', (testDb) => {
 
   describe('amounts and counts', () => {
     const order = {
-      sku: DEMO_SKUS.bluetoothHeadset,
+      sku: DEMO_SKUS.chargerModule,
       quantity: 1_000,
-      spareRateBps: 30,
       deliveryDate: '2026-12-20',
-      lots: [{ lot: 'BTH500-L2511Z' }],
     };
 
     it('refuses amounts and counts past their range in the schema, and an order worth more than any amount', async () => {
       const book = (body: object) => send('oem', 'POST', '/api/v1/oem-orders', { ...order, ...body });
-      expect(
-        refusal(await book({ unitPrice: { amountMinor: MAX_AMOUNT_MINOR + 1, currency: 'CNY' } })),
-      ).toEqual([400, 'VALIDATION_FAILED']);
+      const price = (amountMinor: number) =>
+        send('sales', 'POST', '/api/v1/oem-price-list', {
+          clientId: w.demoClient,
+          sku: DEMO_SKUS.chargerModule,
+          unitPrice: { amountMinor, currency: 'CNY' },
+          effectiveFrom: '2026-01-01',
+        });
+      expect(refusal(await price(MAX_AMOUNT_MINOR + 1))).toEqual([400, 'VALIDATION_FAILED']);
       expect(refusal(await book({ quantity: 2 ** 31 }))).toEqual([400, 'VALIDATION_FAILED']);
       // Each within its range, their product past it: on 5c4d45e this was saved, and then every read of it was a 500.
-      const tooMuch = await book({
-        quantity: 1_000_000,
-        unitPrice: { amountMinor: 10_000_000, currency: 'CNY' },
-      });
+      expect((await price(10_000_000)).statusCode).toBe(201);
+      const requested = await book({ quantity: 1_000_000 });
+      expect(requested.statusCode, requested.body).toBe(201);
+      const tooMuch = await send(
+        'sales',
+        'POST',
+        `/api/v1/oem-orders/${requested.json<OemOrder>().id}/confirmation`,
+        {
+          spareRateBps: 30,
+          expectedVersion: 1,
+        },
+      );
       expect(refusal(tooMuch)).toEqual([400, 'AMOUNT_OUT_OF_RANGE']);
       const list = await send('oem', 'GET', '/api/v1/oem-orders');
       expect(list.statusCode, list.body).toBe(200);
@@ -237,9 +248,7 @@ describe.each(testDatabases())('input limits on $name', (testDb) => {
         send('sales', 'POST', '/api/v1/oem-orders', {
           sku: DEMO_SKUS.bluetoothHeadset,
           quantity: 100,
-          spareRateBps: 30,
           deliveryDate: '2026-11-20',
-          lots: [{ lot: 'BTH500-L2511Z' }],
           ...body,
         });
       // Client A (the demo client) has OEM-BW-0001; client B may use it, and learns nothing about A.

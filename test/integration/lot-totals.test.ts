@@ -1,4 +1,4 @@
-import { eq, TransactionRollbackError } from 'drizzle-orm';
+import { eq, ne, TransactionRollbackError } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lotsOf } from '../../src/app/oem/oem-records.js';
@@ -37,8 +37,11 @@ async function expectedTotals(db: Database): Promise<Totals> {
       e.spareRateBps = Math.min(e.spareRateBps ?? Infinity, order.spareRateBps);
     }
   }
+  // Units QA rejected are no defects of the lot.
   for (const report of await db.select().from(oemDefectReports))
-    entry(report.productId, report.lot).defects += report.units;
+    entry(report.productId, report.lot).defects += report.units - report.rejectedUnits;
+  // A lot whose reports were all rejected and whose orders went elsewhere is no lot (as kept, below).
+  for (const [key, t] of totals) if (t.shipments === 0 && t.defects === 0) totals.delete(key);
   return totals;
 }
 
@@ -71,6 +74,7 @@ type Step =
   | { kind: 'spare'; order: number; spareRateBps: number }
   | { kind: 'relot'; order: number; lots: { lot: string; units: number }[] }
   | { kind: 'units'; report: number; units: number }
+  | { kind: 'reject'; report: number; units: number }
   | { kind: 'unreport'; report: number }
   | { kind: 'unorder'; order: number };
 
@@ -104,6 +108,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     units: fc.integer({ min: 1, max: 50 }),
   }),
   fc.record({ kind: fc.constant('unreport' as const), report: fc.nat() }),
+  fc.record({
+    kind: fc.constant('reject' as const),
+    report: fc.nat(),
+    units: fc.integer({ min: 0, max: 50 }),
+  }),
   fc.record({ kind: fc.constant('unorder' as const), order: fc.nat() }),
 );
 
@@ -122,7 +131,12 @@ describe.each(testDatabases())('lot totals on $name', (testDb) => {
   });
 
   async function apply(db: Database, step: Step): Promise<void> {
-    const orders = await db.select().from(oemOrders).orderBy(oemOrders.createdAt, oemOrders.id);
+    // A request carries no lots until it is confirmed: the steps work on the orders that ship.
+    const orders = await db
+      .select()
+      .from(oemOrders)
+      .where(ne(oemOrders.state, 'requested'))
+      .orderBy(oemOrders.createdAt, oemOrders.id);
     const reports = await db
       .select()
       .from(oemDefectReports)
@@ -188,8 +202,29 @@ describe.each(testDatabases())('lot totals on $name', (testDb) => {
         if (r)
           await db
             .update(oemDefectReports)
-            .set({ units: step.units, serials: [] })
+            .set({
+              units: step.units,
+              serials: [],
+              acceptedUnits: 0,
+              rejectedUnits: 0,
+              rejectionReason: null,
+            })
             .where(eq(oemDefectReports.id, r.id));
+        return;
+      }
+      case 'reject': {
+        const r = report(step.report);
+        if (r) {
+          const rejected = Math.min(step.units, r.units);
+          await db
+            .update(oemDefectReports)
+            .set({
+              acceptedUnits: 0,
+              rejectedUnits: rejected,
+              rejectionReason: rejected ? 'no fault found' : null,
+            })
+            .where(eq(oemDefectReports.id, r.id));
+        }
         return;
       }
       case 'unreport': {

@@ -8,7 +8,13 @@ import type { Role } from '../../src/domain/access/access.js';
 import type { OemDefectReport, OemOrder, OemOrderLedger } from '../../src/http/oem-orders/schemas.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-import { type OemWorld, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
+import {
+  acceptAllReported,
+  bookOrder,
+  type OemWorld,
+  oemWorld,
+  uploadEvidence,
+} from '../support/oem-fixtures.js';
 import { TODAY } from '../support/service-fixtures.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -26,7 +32,7 @@ describe.each(testDatabases())('OEM defect reports on $name', (testDb) => {
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TODAY });
-    for (const role of ['oem', 'support', 'sales'] as const)
+    for (const role of ['oem', 'support', 'sales', 'qa'] as const)
       cookies.set(role, await demoSession(t.app, role));
     w = await oemWorld(t.db.db);
   });
@@ -131,19 +137,17 @@ describe.each(testDatabases())('OEM defect reports on $name', (testDb) => {
   });
 
   it('counts a report on the window’s last day and marks the next day out of the window (paid service)', async () => {
-    const booked = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/oem-orders',
-      headers: as('oem'),
-      payload: {
+    const order = (await bookOrder(
+      t.app,
+      { oem: cookies.get('oem'), sales: cookies.get('sales') ?? '', qa: cookies.get('qa') ?? '' },
+      {
         sku: DEMO_SKUS.chargerModule,
         quantity: 400,
         spareRateBps: 50,
         deliveryDate: '2025-11-24',
         lots: [{ lot: 'CHG-L2511A' }],
       },
-    });
-    const order = booked.json<OemOrder>();
+    )) as unknown as OemOrder;
     expect(order).toMatchObject({ spareUnits: 2, defectWindowEndsOn: '2026-11-24' });
     for (const [reportedOn, units] of [
       ['2026-11-24', 3],
@@ -153,6 +157,10 @@ describe.each(testDatabases())('OEM defect reports on $name', (testDb) => {
         (await report('oem', order.id, { units, failureMode: 'Fan noise', reportedOn })).statusCode,
       ).toBe(201);
     }
+    // The unit beyond the spares waits for QA; once accepted it is excess.
+    const waiting = (await get('oem', `/api/v1/oem-orders/${order.id}/ledger`)).json<OemOrderLedger>();
+    expect(waiting).toMatchObject({ coveredBySpares: 2, awaitingQa: 1, excess: 0, outOfWindow: 4 });
+    await acceptAllReported(t.app, cookies.get('qa') ?? '', order.id);
     const ledger = (await get('oem', `/api/v1/oem-orders/${order.id}/ledger`)).json<OemOrderLedger>();
     expect(ledger).toMatchObject({
       windowEndsOn: '2026-11-24',

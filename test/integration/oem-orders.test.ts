@@ -6,7 +6,7 @@ import type { Role } from '../../src/domain/access/access.js';
 import type { OemOrder, OemOrderLedger } from '../../src/http/oem-orders/schemas.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-import { type OemWorld, oemWorld } from '../support/oem-fixtures.js';
+import { acceptAllReported, bookOrder, type OemWorld, oemWorld } from '../support/oem-fixtures.js';
 import { TODAY } from '../support/service-fixtures.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -41,63 +41,119 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
   const order = {
     sku: DEMO_SKUS.bluetoothHeadset,
     quantity: 1001,
-    spareRateBps: 30,
     deliveryDate: '2026-12-20',
-    lots: [{ lot: 'BTH500-L2511Z' }],
   };
+  const cookieSet = () => ({
+    oem: cookies.get('oem'),
+    sales: cookies.get('sales') ?? '',
+    qa: cookies.get('qa') ?? '',
+  });
 
-  it('books an order with its spares (quantity × rate, rounded up) and an order number', async () => {
+  it('takes a client’s request without a price, and sales confirm it at the contract price with its spares', async () => {
     const res = await post('oem', '/api/v1/oem-orders', order);
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json<OemOrder>();
     expect(body).toMatchObject({
+      state: 'requested',
+      orderedOn: TODAY.toString(),
       client: { id: w.demoClient },
       quantity: 1001,
-      spareRateBps: 30,
-      spareUnits: 4,
-      deliveryDate: '2026-12-20',
-      defectWindowEndsOn: '2027-12-20',
-      lots: [{ lot: 'BTH500-L2511Z', units: 1001, serials: null }],
+      spareUnits: 0,
+      unitPrice: null,
+      lots: [],
       version: 1,
-      nextOrderCredits: { applied: [], granted: [] },
     });
     expect(body.orderNumber).toMatch(/^OEM-2026-\d{6}$/);
+    const [asked] = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'oem_order.requested'));
+    expect(asked?.recipient).toBe('role:sales');
+
+    const confirmed = await post('sales', `/api/v1/oem-orders/${body.id}/confirmation`, {
+      spareRateBps: 30,
+      expectedVersion: body.version,
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    // The price list's version in force on the order's day (the Bluetooth headset's rose 20 days ago).
+    expect(confirmed.json<OemOrder>()).toMatchObject({
+      state: 'confirmed',
+      spareRateBps: 30,
+      spareUnits: 4,
+      unitPrice: { amountMinor: 18_900, currency: 'CNY' },
+      deliveryDate: '2026-12-20',
+      defectWindowEndsOn: '2027-12-20',
+      version: 2,
+      nextOrderCredits: { applied: [], granted: [] },
+    });
     const [audit] = await t.db.db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'oem_order.created'), eq(auditEvents.entityId, body.id)));
-    expect(audit?.data).toMatchObject({ spareUnits: 4, policyVersion: body.policyVersion });
-    const [message] = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'oem_order.created'));
+      .where(and(eq(auditEvents.action, 'oem_order.confirmed'), eq(auditEvents.entityId, body.id)));
+    expect(audit?.data).toMatchObject({ spareUnits: 4, unitPrice: { amountMinor: 18_900 } });
+    const [message] = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'oem_order.confirmed'));
     expect(message?.recipient).toBe('procurement@brightwave-audio.example.com');
+    // Confirmed once: a second confirmation is an illegal move.
+    const twice = await post('sales', `/api/v1/oem-orders/${body.id}/confirmation`, {
+      spareRateBps: 30,
+      expectedVersion: 2,
+    });
+    expect([twice.statusCode, twice.json<{ error: { code: string } }>().error.code]).toEqual([
+      409,
+      'ILLEGAL_TRANSITION',
+    ]);
   });
 
-  it('refuses a spare rate outside the policy’s range, bad lots and a taken number, each with its code', async () => {
-    const code = async (role: Role, payload: object) => {
-      const res = await post(role, '/api/v1/oem-orders', payload);
+  it('refuses a price, spares or lots in a request, a rate outside the policy and a taken number, each with its code', async () => {
+    const code = async (role: Role, payload: object, url = '/api/v1/oem-orders') => {
+      const res = await post(role, url, payload);
       return [res.statusCode, res.json<{ error: { code: string } }>().error.code];
     };
-    expect(await code('oem', { ...order, spareRateBps: 60 })).toEqual([400, 'SPARE_RATE_OUT_OF_RANGE']);
-    expect(await code('oem', { ...order, spareRateBps: 29 })).toEqual([400, 'SPARE_RATE_OUT_OF_RANGE']);
-    expect(await code('oem', { ...order, spareRateBps: 45.5 })).toEqual([400, 'SPARE_RATE_OUT_OF_RANGE']);
-    expect(
-      await code('oem', {
-        ...order,
-        lots: [
-          { lot: 'A1', units: 500 },
-          { lot: 'A2', units: 500 },
-        ],
-      }),
-    ).toEqual([400, 'LOT_UNITS_MISMATCH']);
-    expect(await code('oem', { ...order, lots: [{ lot: 'HS200-L2509C' }] })).toEqual([
+    // The client never sets a price, a spare rate or lots: the fields do not exist in a request.
+    for (const extra of [
+      { unitPrice: { amountMinor: 999_900, currency: 'CNY' } },
+      { spareRateBps: 50 },
+      { lots: [{ lot: 'HS200-L2509C', units: 100_000_000 }] },
+    ]) {
+      const [status] = await code('oem', { ...order, ...extra });
+      expect(status, JSON.stringify(extra)).toBe(400);
+    }
+    const requested = (
+      await post('oem', '/api/v1/oem-orders', { ...order, orderNumber: 'BW-RATE-1' })
+    ).json<OemOrder>();
+    const confirm = `/api/v1/oem-orders/${requested.id}/confirmation`;
+    for (const rate of [60, 29, 45.5]) {
+      expect(await code('sales', { spareRateBps: rate, expectedVersion: 1 }, confirm)).toEqual([
+        400,
+        'SPARE_RATE_OUT_OF_RANGE',
+      ]);
+    }
+    // Only the maker's sales confirm: not the client, not QA.
+    expect(await code('oem', { spareRateBps: 40, expectedVersion: 1 }, confirm)).toEqual([403, 'FORBIDDEN']);
+    expect(await code('qa', { spareRateBps: 40, expectedVersion: 1 }, confirm)).toEqual([403, 'FORBIDDEN']);
+    expect(await code('sales', { spareRateBps: 40, expectedVersion: 7 }, confirm)).toEqual([
       409,
-      'LOT_OF_ANOTHER_PRODUCT',
+      'VERSION_CONFLICT',
+    ]);
+    // Declined with a reason the client reads; a declined order is confirmed no more.
+    const declined = await post('sales', `/api/v1/oem-orders/${requested.id}/decline`, {
+      reason: 'The BTH-500 is not made in December',
+      expectedVersion: 1,
+    });
+    expect(declined.json<OemOrder>()).toMatchObject({
+      state: 'declined',
+      declineReason: 'The BTH-500 is not made in December',
+    });
+    expect((await get('oem', `/api/v1/oem-orders/${requested.id}`)).json<OemOrder>().declineReason).toBe(
+      'The BTH-500 is not made in December',
+    );
+    expect(await code('sales', { spareRateBps: 40, expectedVersion: 2 }, confirm)).toEqual([
+      409,
+      'ILLEGAL_TRANSITION',
     ]);
     expect(await code('oem', { ...order, sku: 'NOPE-1' })).toEqual([400, 'UNKNOWN_PRODUCT']);
     expect(await code('oem', { ...order, orderNumber: DEMO_OEM_ORDER.orderNumber })).toEqual([
       409,
       'ORDER_NUMBER_TAKEN',
     ]);
-    // A client's user books for its own client only; another client does not exist for it.
+    // A client's user requests for its own client only; another client does not exist for it.
     expect(await code('oem', { ...order, clientId: w.otherClient })).toEqual([404, 'OEM_CLIENT_NOT_FOUND']);
     expect(await code('sales', order)).toEqual([400, 'CLIENT_REQUIRED']);
     expect(await code('qa', { ...order, clientId: w.demoClient })).toEqual([403, 'FORBIDDEN']);
@@ -107,6 +163,14 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       orderNumber: 'NL-7002',
     });
     expect(bySales.statusCode, bySales.body).toBe(201);
+    // No contract price for that client and product: sales add one first.
+    expect(
+      await code(
+        'sales',
+        { spareRateBps: 40, expectedVersion: 1 },
+        `/api/v1/oem-orders/${bySales.json<OemOrder>().id}/confirmation`,
+      ),
+    ).toEqual([409, 'NO_CONTRACT_PRICE']);
   });
 
   it('shows a client its own orders only; another client’s is a 404', async () => {
@@ -146,17 +210,44 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
     expect(report.statusCode, report.body).toBe(201);
     expect(report.json()).toMatchObject({ lot: 'BTH500-L2501B', units: 3, reportedOn: TODAY.toString() });
 
+    // One unit takes the last spare at once; the two beyond it wait for QA, and nothing is owed yet.
+    const waiting = (await get('oem', ledgerUrl)).json<OemOrderLedger>();
+    expect(waiting).toMatchObject({
+      coveredBySpares: 10,
+      excess: 0,
+      awaitingQa: 2,
+      sparesLeft: 0,
+      excessUnresolved: 0,
+    });
+    expect(waiting.lines.at(-1)).toMatchObject({
+      status: 'awaiting_qa',
+      coveredBySpares: 1,
+      awaitingQa: 2,
+      excess: 0,
+    });
+    const unaccepted = await post('oem', `/api/v1/oem-orders/${w.demoOrder}/excess-resolutions`, {
+      remedy: 'next_order_credit',
+      credit: 'money',
+      expectedVersion: waiting.version,
+    });
+    expect(unaccepted.json()).toMatchObject({ error: { code: 'NO_EXCESS' } });
+    expect(await t.db.db.select().from(outbox).where(eq(outbox.topic, 'oem_order.excess'))).toEqual([]);
+    // QA asks for the units back, inspects them and accepts them.
+    await acceptAllReported(t.app, cookies.get('qa') ?? '', w.demoOrder);
+
     const after = (await get('oem', ledgerUrl)).json<OemOrderLedger>();
     expect(after).toMatchObject({
       allowance: 10,
       defectsReported: 12,
       coveredBySpares: 10,
       excess: 2,
+      awaitingQa: 0,
       sparesLeft: 0,
       excessUnresolved: 2,
       remediesOffered: [{ code: 'replacement_shipment' }, { code: 'next_order_credit' }],
     });
     expect(after.lines.at(-1)).toMatchObject({ status: 'partly_excess', coveredBySpares: 1, excess: 2 });
+    expect(after.lines.at(-1)?.rmaNumber).toMatch(/^RMA-2026-\d{6}$/);
     expect(after.clauses.excess).toContain('OEM');
     expect(after.version).toBeGreaterThan(before.version);
     const told = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'oem_order.excess'));
@@ -165,11 +256,11 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       'role:sales',
     ]);
 
-    // A choice made on the stale ledger is refused.
+    // A choice made on the stale ledger (before QA's decision) is refused.
     const stale = await post('oem', `/api/v1/oem-orders/${w.demoOrder}/excess-resolutions`, {
       remedy: 'next_order_credit',
       credit: 'money',
-      expectedVersion: before.version,
+      expectedVersion: waiting.version,
     });
     expect(stale.statusCode).toBe(409);
     expect(stale.json()).toMatchObject({
@@ -216,7 +307,7 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
     expect(pending.map((c) => c.id)).toEqual([credit.id]);
 
     // An order of another product in another currency does not take the money credit…
-    const other = await post('oem', '/api/v1/oem-orders', {
+    const other = await bookOrder(t.app, cookieSet(), {
       sku: DEMO_SKUS.headset,
       quantity: 200,
       spareRateBps: 50,
@@ -224,19 +315,17 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       lots: [{ lot: 'HS200-L2601A' }],
       unitPrice: { amountMinor: 900, currency: 'USD' },
     });
-    expect(other.json<OemOrder>().nextOrderCredits.applied).toEqual([]);
+    expect((other as unknown as OemOrder).nextOrderCredits.applied).toEqual([]);
 
-    // …the next order in CNY does, in its own transaction, and both orders show it.
-    const next = await post('oem', '/api/v1/oem-orders', {
+    // …the next order in CNY does, in the transaction that confirms it, and both orders show it.
+    const nextOrder = (await bookOrder(t.app, cookieSet(), {
       sku: DEMO_SKUS.bluetoothHeadset,
       quantity: 1000,
       spareRateBps: 40,
       deliveryDate: '2027-01-15',
       lots: [{ lot: 'BTH500-L2601A', serials: { first: 'BTH500-2601-000001', last: 'BTH500-2601-001000' } }],
       unitPrice: { amountMinor: 18_000, currency: 'CNY' },
-    });
-    expect(next.statusCode, next.body).toBe(201);
-    const nextOrder = next.json<OemOrder>();
+    })) as unknown as OemOrder;
     expect(nextOrder.nextOrderCredits.applied).toMatchObject([
       {
         id: credit.id,
@@ -262,12 +351,13 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
     expect(applied.map((a) => a.entityId)).toEqual([credit.id]);
 
     // A credit is applied once: a later order takes nothing more.
-    const third = await post('oem', '/api/v1/oem-orders', {
+    const third = (await bookOrder(t.app, cookieSet(), {
       ...order,
+      spareRateBps: 30,
       orderNumber: 'BW-PO-3',
       lots: [{ lot: 'BTH500-L2601B' }],
-    });
-    expect(third.json<OemOrder>().nextOrderCredits.applied).toEqual([]);
+    })) as unknown as OemOrder;
+    expect(third.nextOrderCredits.applied).toEqual([]);
   });
 
   it('applies a unit credit to the next order of the same product; sales may choose for the client', async () => {
@@ -295,16 +385,16 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       expectedVersion: part.json<Resolved>().orderVersion,
     });
     expect(units.json<Resolved>()).toMatchObject({ units: 6, credit: { kind: 'units', amount: null } });
-    const next = await post('oem', '/api/v1/oem-orders', {
+    const next = await bookOrder(t.app, cookieSet(), {
       sku: DEMO_SKUS.headset,
       quantity: 500,
       spareRateBps: 30,
       deliveryDate: '2027-02-01',
       lots: [{ lot: 'HS200-L2602A' }],
     });
-    expect(next.json<OemOrder>()).toMatchObject({
+    expect(next).toMatchObject({
       nextOrderCredits: { applied: [{ id: units.json<Resolved>().id, credit: { kind: 'units', units: 6 } }] },
-      billing: { freeUnits: 6, orderValue: null },
+      billing: { freeUnits: 6 },
     });
     // Another client never sees them.
     const list = await get('oem', '/api/v1/excess-resolutions');
@@ -318,6 +408,7 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       failureMode: 'Microphone cuts out',
     });
     expect(more.statusCode, more.body).toBe(201);
+    await acceptAllReported(t.app, cookies.get('qa') ?? '', w.flaggedOrder);
     const version = (await get('oem', `/api/v1/oem-orders/${w.flaggedOrder}/ledger`)).json<OemOrderLedger>();
     expect(version.excessUnresolved).toBe(ledger.excessUnresolved + 2);
     const credit = await post('oem', `/api/v1/oem-orders/${w.flaggedOrder}/excess-resolutions`, {
@@ -326,16 +417,22 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
       expectedVersion: version.version,
     });
     expect(credit.statusCode, credit.body).toBe(201);
-    const book = (lot: string) =>
-      post('oem', '/api/v1/oem-orders', {
-        sku: DEMO_SKUS.headset,
-        quantity: 100,
+    const request = async () =>
+      (
+        await post('oem', '/api/v1/oem-orders', {
+          sku: DEMO_SKUS.headset,
+          quantity: 100,
+          deliveryDate: '2027-03-01',
+        })
+      ).json<OemOrder>();
+    const [ra, rb] = [await request(), await request()];
+    const confirm = (o: OemOrder) =>
+      post('sales', `/api/v1/oem-orders/${o.id}/confirmation`, {
         spareRateBps: 50,
-        deliveryDate: '2027-03-01',
-        lots: [{ lot }],
+        expectedVersion: o.version,
       });
-    const [a, b] = await Promise.all([book('HS200-L2603A'), book('HS200-L2603B')]);
-    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    const [a, b] = await Promise.all([confirm(ra), confirm(rb)]);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
     const taken = [a, b].map((r) => r.json<OemOrder>().nextOrderCredits.applied.map((c) => c.id));
     expect(taken.flat()).toEqual([credit.json<Resolved>().id]);
   });
@@ -348,6 +445,14 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
     for (const path of [
       '/api/v1/oem-orders/',
       '/api/v1/oem-orders/{id}/ledger',
+      '/api/v1/oem-orders/{id}/confirmation',
+      '/api/v1/oem-orders/{id}/decline',
+      '/api/v1/oem-price-list/',
+      '/api/v1/lots/',
+      '/api/v1/lots/{id}/allocations',
+      '/api/v1/oem-defect-reports/reviews',
+      '/api/v1/oem-defect-reports/{id}/review',
+      '/api/v1/oem-defect-reports/{id}/return-request',
       '/api/v1/oem-orders/{id}/excess-resolutions',
       '/api/v1/oem-defect-reports/import',
       '/api/v1/lot-defect-rates/',

@@ -13,7 +13,7 @@ import type {
 } from '../../src/http/oem-orders/schemas.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-import { type OemWorld, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
+import { acceptAllReported, type OemWorld, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
 import { TODAY } from '../support/service-fixtures.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -284,6 +284,7 @@ describe.each(testDatabases())('shipments to OEM clients after a defect, on $nam
       serials: ['BTH500-2501-001300', 'BTH500-2501-001301', 'BTH500-2501-001302'],
       failureMode: 'Right earpiece silent',
     });
+    await acceptAllReported(t.app, cookies.get('qa') ?? '', w.demoOrder);
     const ledger = (await get('oem', ledgerUrl)).json<OemOrderLedger>();
     expect(ledger.excess).toBe(2);
     const chosen = await post('oem', `/api/v1/oem-orders/${w.demoOrder}/excess-resolutions`, {

@@ -32,8 +32,8 @@ describe.each(testDatabases())('scale data generator ($name)', (testDb) => {
     expect(counts['end_users']).toBe(800 + 5);
     expect(counts['service_centers']).toBe(4);
     expect(counts['dealers']).toBe(20);
-    expect(counts['oem_orders']).toBe(10 + 2);
-    expect(counts['oem_defect_reports']).toBe(30 + 6);
+    expect(counts['oem_orders']).toBe(10 + 4);
+    expect(counts['oem_defect_reports']).toBe(30 + 7);
     expect(counts['maintenance_order_events']).toBeGreaterThan(counts['maintenance_orders'] ?? 0);
     expect(counts['guest_access_tokens']).toBe(200);
     expect(counts['outbox']).toBeGreaterThan(counts['claims'] ?? 0);
@@ -88,6 +88,12 @@ describe.each(testDatabases())('scale data generator ($name)', (testDb) => {
     expect(
       await one(sql`select count(*) from oem_orders o
                     where o.quantity <> (select sum((l ->> 'units')::int) from jsonb_array_elements(o.lot_details) l)`),
+    ).toBe(0);
+    // Each order's lots are the maker's lots, allocated from them, never past what a lot holds.
+    expect(counts['lot_allocations']).toBeGreaterThanOrEqual(20);
+    expect(
+      await one(sql`select count(*) from lots lt
+                    where lt.quantity < (select coalesce(sum(a.units), 0) from lot_allocations a where a.lot_id = lt.id)`),
     ).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import {
@@ -207,4 +207,163 @@ export async function oemMatrixFixtures(
       ],
     ],
   ]);
+}
+
+export type BookOrderInput = {
+  /** Left out: the client's own user requests it (the `oem` cookie). Given: sales requests it for the client. */
+  clientId?: string | undefined;
+  sku: string;
+  quantity: number;
+  spareRateBps: number;
+  deliveryDate: string;
+  orderNumber?: string | undefined;
+  lots: { lot: string; units?: number | undefined; serials?: { first: string; last: string } | undefined }[];
+  /** The contract price sales keeps for the client and product; added to the price list when given. */
+  unitPrice?: { amountMinor: number; currency: string } | undefined;
+};
+
+/**
+ * An order the way it now comes to be: the client (or sales) requests it, sales confirm it at the
+ * price list's contract price with the spare rate, QA records each lot (when not yet recorded) and
+ * ships the order's units from it. Answers the order as it stands at the end (a refusal throws).
+ */
+export async function bookOrder(
+  app: FastifyInstance,
+  cookies: { oem?: string | undefined; sales: string; qa: string },
+  input: BookOrderInput,
+): Promise<{ id: string; orderNumber: string; version: number; clientId: string } & Record<string, unknown>> {
+  const call = async (cookie: string, method: 'GET' | 'POST', url: string, payload?: object) => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: { origin: ORIGIN, cookie },
+      ...(payload ? { payload } : {}),
+    });
+    return res;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the answer is
+  const ok = <T>(res: LightMyRequestResponse, what: string): T => {
+    if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+    return res.json<T>();
+  };
+  const requester = input.clientId ? cookies.sales : (cookies.oem ?? '');
+  const requested = ok<{
+    id: string;
+    orderedOn: string;
+    version: number;
+    client: { id: string };
+    product: { id: string };
+  }>(
+    await call(requester, 'POST', '/api/v1/oem-orders', {
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      sku: input.sku,
+      quantity: input.quantity,
+      deliveryDate: input.deliveryDate,
+      ...(input.orderNumber ? { orderNumber: input.orderNumber } : {}),
+    }),
+    'request',
+  );
+  const price = input.unitPrice ?? { amountMinor: 10_000, currency: 'CNY' };
+  const priced = await call(cookies.sales, 'POST', '/api/v1/oem-price-list', {
+    clientId: requested.client.id,
+    sku: input.sku,
+    unitPrice: price,
+    effectiveFrom: input.unitPrice ? requested.orderedOn : '2020-01-01',
+  });
+  if (priced.statusCode !== 201 && priced.statusCode !== 409) throw new Error(`price: ${priced.body}`);
+  let order = ok<{ id: string; orderNumber: string; version: number }>(
+    await call(cookies.sales, 'POST', `/api/v1/oem-orders/${requested.id}/confirmation`, {
+      spareRateBps: input.spareRateBps,
+      deliveryDate: input.deliveryDate,
+      expectedVersion: requested.version,
+    }),
+    'confirmation',
+  );
+  const lotsNow = ok<{ id: string; code: string }[]>(
+    await call(cookies.qa, 'GET', `/api/v1/lots?productId=${requested.product.id}`),
+    'lots',
+  );
+  for (const l of input.lots) {
+    const units = l.units ?? input.quantity;
+    let lot = lotsNow.find((x) => x.code === l.lot);
+    if (!lot) {
+      lot = ok<{ id: string; code: string }>(
+        await call(cookies.qa, 'POST', '/api/v1/lots', {
+          sku: input.sku,
+          code: l.lot,
+          quantity: units,
+          madeOn: '2026-01-05',
+        }),
+        `lot ${l.lot}`,
+      );
+    }
+    ok(
+      await call(cookies.qa, 'POST', `/api/v1/lots/${lot.id}/allocations`, {
+        orderId: order.id,
+        units,
+        ...(l.serials ? { serials: l.serials } : {}),
+      }),
+      `allocation of ${l.lot}`,
+    );
+  }
+  order = ok(await call(cookies.qa, 'GET', `/api/v1/oem-orders/${order.id}`), 'order');
+  return { ...(order as Record<string, unknown>), ...order, clientId: requested.client.id };
+}
+
+/** QA accepts every undecided unit of an order's reports (adding an evidence file where one lacks). */
+export async function acceptAllReported(
+  app: FastifyInstance,
+  qaCookie: string,
+  orderId: string,
+): Promise<void> {
+  for (;;) {
+    const queue = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/oem-defect-reports/reviews?limit=500',
+        headers: { origin: ORIGIN, cookie: qaCookie },
+      })
+    ).json<
+      {
+        id: string;
+        order: { id: string };
+        review: { undecidedUnits: number };
+        evidenceUploadIds: string[];
+        orderVersion: number;
+      }[]
+    >();
+    const item = queue.find((q) => q.order.id === orderId);
+    if (!item) return;
+    if (item.evidenceUploadIds.length === 0) {
+      const version = item.orderVersion;
+      const rma = await app.inject({
+        method: 'POST',
+        url: `/api/v1/oem-defect-reports/${item.id}/return-request`,
+        headers: { origin: ORIGIN, cookie: qaCookie },
+        payload: { expectedVersion: version },
+      });
+      if (rma.statusCode !== 200 && rma.statusCode !== 409) throw new Error(`return: ${rma.body}`);
+    }
+    const fresh = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/oem-defect-reports/reviews?limit=500',
+        headers: { origin: ORIGIN, cookie: qaCookie },
+      })
+    )
+      .json<{ id: string; orderVersion: number; evidenceUploadIds: string[] }[]>()
+      .find((q) => q.id === item.id);
+    if (!fresh) continue;
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/oem-defect-reports/${item.id}/review`,
+      headers: { origin: ORIGIN, cookie: qaCookie },
+      payload: {
+        acceptUnits: item.review.undecidedUnits,
+        basis: fresh.evidenceUploadIds.length > 0 ? 'evidence' : 'returned_units',
+        expectedVersion: fresh.orderVersion,
+      },
+    });
+    if (res.statusCode !== 200) throw new Error(`review: ${res.body}`);
+  }
 }

@@ -75,12 +75,26 @@ export async function checkAgainstOrders(
   const seen = new Map<string, number>();
   for (const e of earlier) for (const s of e.serials) seen.set(`${e.orderId} ${s}`, -1);
 
+  const reportedOnOrder = new Map<string, number>();
+  for (const t of totals) reportedOnOrder.set(t.orderId, (reportedOnOrder.get(t.orderId) ?? 0) + t.units);
   for (const p of pending) {
     const key = `${p.order.order.id} ${p.report.lot}`;
-    const lot = lotsOf(p.order.order).find((l) => l.lot === p.report.lot);
+    const orderLots = lotsOf(p.order.order);
+    const lot = orderLots.find((l) => l.lot === p.report.lot);
     const total = (used.get(key) ?? 0) + p.report.units;
     used.set(key, total);
-    if (lot && total > lot.units) {
+    // Never more defects than units delivered on the order (its lots' units), whatever the lots say.
+    const delivered = orderLots.reduce((s, l) => s + l.units, 0);
+    const onOrder = (reportedOnOrder.get(p.order.order.id) ?? 0) + p.report.units;
+    reportedOnOrder.set(p.order.order.id, onOrder);
+    if (onOrder > delivered) {
+      problems.push({
+        row: p.row,
+        field: 'units',
+        code: 'UNITS_EXCEED_DELIVERED',
+        message: `order ${p.order.order.orderNumber} delivered ${delivered} units; ${onOrder} would be reported defective`,
+      });
+    } else if (lot && total > lot.units) {
       problems.push({
         row: p.row,
         field: 'units',
@@ -111,8 +125,8 @@ export async function checkAgainstOrders(
 
 /**
  * Writes checked reports. A report on a lot under a confirmed batch defect (inside the order's defect
- * window) joins that remake at once, so it never consumes spares; when an order's excess grows, the
- * client is told to choose a remedy, and sales is told too.
+ * window) joins that remake at once, so it never consumes spares; units beyond the spares wait for
+ * QA's review (`defects/review-defect-report.ts`), and QA is told.
  */
 export async function writeReports(
   tx: Transaction,
@@ -127,10 +141,13 @@ export async function writeReports(
 ): Promise<OemDefectReport[]> {
   const { actor, versions, pending, source } = args;
   const orders = new Map(pending.map((p) => [p.order.order.id, p.order]));
-  const excessBefore = new Map<string, number>();
+  const awaitingBefore = new Map<string, number>();
   for (const loaded of orders.values()) {
     const policy = policyOfOrder(versions, loaded.order);
-    excessBefore.set(loaded.order.id, (await ledgerOfOrder(tx, loaded.order, policy.oem)).ledger.excess);
+    awaitingBefore.set(
+      loaded.order.id,
+      (await ledgerOfOrder(tx, loaded.order, policy.oem)).ledger.awaitingQa,
+    );
   }
 
   // The lots these reports fall in, and whether the early warning already flagged each of them.
@@ -244,33 +261,21 @@ export async function writeReports(
   }
 
   await touchOrders(tx, [...orders.keys()], args.now);
+  // Units beyond the spares are owed only once QA accepts them: QA is told they wait for its review.
   for (const loaded of orders.values()) {
     const policy = policyOfOrder(versions, loaded.order);
     const { ledger } = await ledgerOfOrder(tx, loaded.order, policy.oem);
-    const before = excessBefore.get(loaded.order.id) ?? 0;
-    if (ledger.excess <= before) continue;
+    if (ledger.awaitingQa <= (awaitingBefore.get(loaded.order.id) ?? 0)) continue;
     const { orderNumber } = loaded.order;
-    const body =
-      `Defects reported on order ${orderNumber} now exceed its ${ledger.allowance} spare units by ${ledger.excess}. ` +
-      `Choose a replacement shipment of new units or a credit on your next order.\n\n` +
-      `订单 ${orderNumber} 的不良品数量已超出 ${ledger.allowance} 件备品 ${ledger.excess} 件。请选择新品更换或下单抵扣。`;
-    const payload = { orderId: loaded.order.id, excess: ledger.excess, allowance: ledger.allowance };
-    await tx.insert(outbox).values([
-      {
-        topic: 'oem_order.excess',
-        recipient: loaded.clientEmail ?? roleRecipient('sales'),
-        subject: `Order ${orderNumber}: defects beyond the spares — 订单 ${orderNumber}：不良超出备品`,
-        body,
-        payload,
-      },
-      {
-        topic: 'oem_order.excess',
-        recipient: roleRecipient('sales'),
-        subject: `Order ${orderNumber} (${loaded.clientName}): ${ledger.excess} units beyond the spares`,
-        body,
-        payload,
-      },
-    ]);
+    await tx.insert(outbox).values({
+      topic: 'oem_defects.awaiting_review',
+      recipient: roleRecipient('qa'),
+      subject: `Order ${orderNumber} (${loaded.clientName}): ${ledger.awaitingQa} units beyond the spares await review — 订单 ${orderNumber}：${ledger.awaitingQa} 件超出备品待审核`,
+      body:
+        `Defects reported on order ${orderNumber} exceed its ${ledger.allowance} spare units; ${ledger.awaitingQa} units wait for QA to accept them (from the evidence or returned units) or reject them with a reason.\n\n` +
+        `订单 ${orderNumber} 的不良品超出 ${ledger.allowance} 件备品；${ledger.awaitingQa} 件待质量部门依据证据或退回实物接受或说明理由拒绝。`,
+      payload: { orderId: loaded.order.id, awaitingQa: ledger.awaitingQa, allowance: ledger.allowance },
+    });
   }
   await flagCrossedLots(tx, lots, flaggedBefore);
   return written;

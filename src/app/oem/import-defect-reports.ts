@@ -198,6 +198,15 @@ export async function importDefectReports(
         });
         continue;
       }
+      if (loaded.order.state !== 'confirmed') {
+        problems.push({
+          row,
+          field: 'order_number',
+          code: 'ORDER_NOT_CONFIRMED',
+          message: `order ${number} is ${loaded.order.state}: defects are reported on confirmed orders`,
+        });
+        continue;
+      }
       const units = cellOf(record, 'units');
       const checked = checkDefectReport(
         {

@@ -158,6 +158,8 @@ export async function ledgerOfOrder(db: Db, order: OemOrder, policy: OemPolicy):
       reportedOn: Temporal.PlainDate.from(r.reportedOn),
       units: r.units,
       coveredByRemake: r.remakeOrderId !== null,
+      acceptedUnits: r.acceptedUnits,
+      rejectedUnits: r.rejectedUnits,
     })),
   });
   return { ledger, reports, resolutions, resolvedUnits: resolutions.reduce((s, r) => s + r.units, 0) };
@@ -313,6 +315,11 @@ export type OemOrderSummary = {
   id: string;
   orderNumber: string;
   version: number;
+  state: OemOrder['state'];
+  orderedOn: string;
+  /** Why sales declined the request: the client reads it. */
+  declineReason: string | null;
+  confirmedAt: string | null;
   client: { id: string; name: string };
   product: { id: string; sku: string; name: { en: string; zh: string } };
   quantity: number;
@@ -340,6 +347,10 @@ export function orderSummary(loaded: LoadedOrder): OemOrderSummary {
     id: order.id,
     orderNumber: order.orderNumber,
     version: order.version,
+    state: order.state,
+    orderedOn: order.orderedOn,
+    declineReason: order.declineReason,
+    confirmedAt: order.confirmedAt?.toISOString() ?? null,
     client: { id: order.clientId, name: loaded.clientName },
     product: {
       id: loaded.product.id,
@@ -444,8 +455,9 @@ export function clientRecipient(loaded: Pick<LoadedOrder, 'clientEmail'>): strin
  */
 export async function nextNumber(
   tx: Transaction,
-  sequence: 'oem_order_number_seq' | 'remake_order_number_seq' | 'replacement_shipment_number_seq',
-  prefix: 'OEM' | 'RMK' | 'RPL',
+  sequence:
+    'oem_order_number_seq' | 'remake_order_number_seq' | 'replacement_shipment_number_seq' | 'rma_number_seq',
+  prefix: 'OEM' | 'RMK' | 'RPL' | 'RMA',
   year: number,
 ): Promise<string> {
   const n = scalarOf(await tx.execute(sql`select nextval(${sql.raw(`'${sequence}'`)})::text as n`), 'n');

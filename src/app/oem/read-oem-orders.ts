@@ -87,6 +87,16 @@ export type DefectReportView = {
   source: 'api' | 'csv';
   evidenceUploadIds: string[];
   remakeOrder: { id: string; remakeNumber: string } | null;
+  /** QA's review: what it accepted and rejected (with the reason the client reads), the return number. */
+  review: {
+    acceptedUnits: number;
+    rejectedUnits: number;
+    undecidedUnits: number;
+    rejectionReason: string | null;
+    basis: 'evidence' | 'returned_units' | null;
+    rmaNumber: string | null;
+    reviewedAt: string | null;
+  };
   createdAt: string;
 };
 
@@ -123,6 +133,15 @@ export async function defectReportViews(
     source: r.source,
     evidenceUploadIds: evidence.filter((e) => e.reportId === r.id).map((e) => e.uploadId),
     remakeOrder: remakes.find((m) => m.id === r.remakeOrderId) ?? null,
+    review: {
+      acceptedUnits: r.acceptedUnits,
+      rejectedUnits: r.rejectedUnits,
+      undecidedUnits: r.units - r.acceptedUnits - r.rejectedUnits,
+      rejectionReason: r.rejectionReason,
+      basis: r.reviewBasis,
+      rmaNumber: r.rmaNumber,
+      reviewedAt: r.reviewedAt?.toISOString() ?? null,
+    },
     createdAt: r.createdAt.toISOString(),
   }));
 }
@@ -153,6 +172,8 @@ export type LedgerView = {
   defectsInWindow: number;
   coveredBySpares: number;
   excess: number;
+  awaitingQa: number;
+  rejected: number;
   /** Units under a confirmed batch defect: the remake covers them, never the spares. */
   coveredByRemake: number;
   outOfWindow: number;
@@ -166,6 +187,8 @@ export type LedgerView = {
     lot: string;
     failureMode: string;
     remakeOrderId: string | null;
+    rejectionReason: string | null;
+    rmaNumber: string | null;
   })[];
   resolutions: ExcessResolutionView[];
 };
@@ -196,6 +219,8 @@ export async function getOrderLedger(
     defectsInWindow: ledger.defectsInWindow,
     coveredBySpares: ledger.coveredBySpares,
     excess: ledger.excess,
+    awaitingQa: ledger.awaitingQa,
+    rejected: ledger.rejected,
     coveredByRemake: ledger.coveredByRemake,
     outOfWindow: ledger.outOfWindow,
     sparesLeft: ledger.sparesLeft,
@@ -214,6 +239,8 @@ export async function getOrderLedger(
         lot: r?.lot ?? '',
         failureMode: r?.failureMode ?? '',
         remakeOrderId: r?.remakeOrderId ?? null,
+        rejectionReason: r?.rejectionReason ?? null,
+        rmaNumber: r?.rmaNumber ?? null,
       };
     }),
     resolutions: await resolutionViews(deps.db, resolutions),

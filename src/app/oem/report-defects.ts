@@ -27,6 +27,14 @@ export async function reportDefects(
     const loaded = await loadOrder(tx, orderId, true);
     if (!loaded) throw new AppError('not_found', orderNotFound.code, orderNotFound.message);
     assertAllowed(actor, 'oemDefects.report', { oemClientId: loaded.order.clientId }, orderNotFound);
+    if (loaded.order.state !== 'confirmed') {
+      throw new AppError(
+        'conflict',
+        'ORDER_NOT_CONFIRMED',
+        `order ${loaded.order.orderNumber} is ${loaded.order.state}: defects are reported on confirmed orders`,
+        { state: loaded.order.state },
+      );
+    }
     const checked = checkDefectReport(input, {
       lots: lotsOf(loaded.order),
       deliveryDate: Temporal.PlainDate.from(loaded.order.deliveryDate),

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { type ExcessResolution, excessResolutions, outbox, replacementShipments } from '../../db/schema.js';
+import { type ExcessResolution, excessResolutions, outbox } from '../../db/schema.js';
+import { grantExcessRemedy } from './costs/grant-excess-remedy.js';
 import { type Actor, authorize } from '../../domain/access/access.js';
 import {
   type ExcessRemedyChoice,
   resolveExcess as decideExcess,
 } from '../../domain/oem/excess-resolution.js';
 import { calendarDateIn } from '../../domain/calendar.js';
-import { defaultShippingMode } from '../../domain/oem/shipment.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
@@ -17,7 +17,6 @@ import {
   type ExcessResolutionView,
   ledgerOfOrder,
   loadOrder,
-  nextNumber,
   type OemDeps,
   orderNotFound,
   policyOfOrder,
@@ -123,48 +122,15 @@ export async function resolveExcess(
         });
       }
       const r = decided.resolution;
-      const [inserted] = await tx
-        .insert(excessResolutions)
-        .values({
-          orderId: order.id,
-          clientId: order.clientId,
-          productId: order.productId,
-          remedy: r.remedy,
-          units: r.units,
-          creditKind: r.creditKind,
-          creditAmountMinor: r.creditAmount?.amountMinor ?? null,
-          creditCurrency: r.creditAmount?.currency ?? null,
-          chosenBy: `user:${actor.userId}`,
-          idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .returning();
-      if (!inserted) throw new Error('insert returned no resolution');
+      // The one place a credit or a replacement is created (four-eyes approval wires in there).
+      const { resolution: inserted, shipment } = await grantExcessRemedy(tx, {
+        actor,
+        order,
+        decision: r,
+        idempotencyKey: input.idempotencyKey ?? null,
+        year: calendarDateIn(deps.now(), deps.storeTimeZone).year,
+      });
       await touchOrders(tx, [order.id], deps.now());
-      // New units to replace the excess: the maker's shipment of them starts planned, by sea unless
-      // sales or an admin choose otherwise when it ships.
-      const shipment =
-        r.remedy === 'replacement_shipment'
-          ? (
-              await tx
-                .insert(replacementShipments)
-                .values({
-                  shipmentNumber: await nextNumber(
-                    tx,
-                    'replacement_shipment_number_seq',
-                    'RPL',
-                    calendarDateIn(deps.now(), deps.storeTimeZone).year,
-                  ),
-                  resolutionId: inserted.id,
-                  orderId: order.id,
-                  clientId: order.clientId,
-                  productId: order.productId,
-                  units: r.units,
-                  state: 'planned',
-                  shippingMode: defaultShippingMode.replacement,
-                })
-                .returning()
-            )[0]
-          : undefined;
       await recordAudit(tx, actor, {
         action: 'oem_excess.resolved',
         entityType: 'excess_resolution',

@@ -149,8 +149,18 @@ export const permissions = {
    * excess are its client's. Investigations, lot rates and the maker's costs are the maker's own.
    */
   'oemOrders.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },
-  /** Sales books orders for any client; a client's own user books its own. */
+  /** A client's own user requests its orders (no price, no lots); sales may request one for any client. */
   'oemOrders.create': { admin: 'all', sales: 'all', oem: 'own' },
+  /** Confirming a request at the contract price and a spare rate, or declining it: the maker's sales. */
+  'oemOrders.confirm': { admin: 'all', sales: 'all' },
+  /** The contract prices per client and product, versioned by date: kept by sales, never by a client. */
+  'oemPrices.read': { admin: 'all', sales: 'all' },
+  'oemPrices.manage': { admin: 'all', sales: 'all' },
+  /** The maker's production lots and what each shipped to which order: QA and sales record them. */
+  'lots.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all' },
+  'lots.manage': { admin: 'all', qa: 'all', sales: 'all' },
+  /** Accepting or rejecting reported units (from evidence or returned units), asking for a return: QA. */
+  'oemDefects.review': { admin: 'all', qa: 'all' },
   /** The client reports its defective units; support may record one the client sent another way. */
   'oemDefects.report': { admin: 'all', support: 'all', oem: 'own' },
   /** The client chooses a replacement shipment or a next-order credit; sales may record its choice. */

@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../app/errors.js';
 import { importDefectReports } from '../../app/oem/import-defect-reports.js';
+import { listReviewQueue } from '../../app/oem/defects/read-review-queue.js';
+import { requestReturn, reviewDefectReport } from '../../app/oem/defects/review-defect-report.js';
+import { z } from 'zod';
+import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
 import { oemDeps } from '../oem-orders/routes.js';
@@ -8,7 +12,20 @@ import {
   importDefectReportsBodySchema,
   importDefectReportsQuerySchema,
   importDefectReportsResponseSchema,
+  requestReturnRequestSchema,
+  reviewDefectReportRequestSchema,
+  reviewQueueItemSchema,
+  reviewQueueQuerySchema,
+  reviewResultSchema,
 } from '../oem-orders/schemas.js';
+
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
 
 /** Many defect reports at once, across the client's orders, as a CSV file. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -58,5 +75,53 @@ export const oemDefectReportRoutes: FastifyPluginAsyncZod = async (app) => {
           clientId: request.query.clientId,
         }),
       ),
+  );
+
+  app.get(
+    '/reviews',
+    {
+      config: { access: 'oemDefects.review' },
+      schema: {
+        tags: ['oem'],
+        summary: 'QA’s queue: reports with units not yet accepted or rejected, oldest first',
+        querystring: reviewQueueQuerySchema,
+        response: { 200: z.array(reviewQueueItemSchema), ...errors },
+      },
+    },
+    async (request) => listReviewQueue(oemDeps(app), currentActor(request), request.query),
+  );
+
+  app.post(
+    '/:id/review',
+    {
+      config: { access: 'oemDefects.review' },
+      schema: {
+        tags: ['oem'],
+        summary:
+          'QA accepts and/or rejects units of a report (accepted units beyond the spares become excess)',
+        description:
+          'Accepting rests on the report’s evidence (none: 400 EVIDENCE_REQUIRED) or on the returned units (no return requested: 400 RETURN_NOT_REQUESTED); rejecting needs a reason the client reads (400 REASON_REQUIRED). More units than wait: 409 UNITS_EXCEED_UNDECIDED. expectedVersion is the order’s (stale: 409 VERSION_CONFLICT).',
+        params: idParams,
+        body: reviewDefectReportRequestSchema,
+        response: { 200: reviewResultSchema, ...errors },
+      },
+    },
+    async (request) =>
+      reviewDefectReport(oemDeps(app), currentActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/return-request',
+    {
+      config: { access: 'oemDefects.review' },
+      schema: {
+        tags: ['oem'],
+        summary: 'QA asks for the reported units back: a return number (RMA) the client ships them against',
+        params: idParams,
+        body: requestReturnRequestSchema,
+        response: { 200: reviewResultSchema, ...errors },
+      },
+    },
+    async (request) => requestReturn(oemDeps(app), currentActor(request), request.params.id, request.body),
   );
 };

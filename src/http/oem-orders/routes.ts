@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createOemOrder } from '../../app/oem/create-oem-order.js';
+import { confirmOemOrder } from '../../app/oem/orders/confirm-oem-order.js';
+import { declineOemOrder } from '../../app/oem/orders/decline-oem-order.js';
+import { requestOemOrder } from '../../app/oem/orders/request-oem-order.js';
 import type { OemDeps } from '../../app/oem/oem-records.js';
 import {
   getOemOrder,
@@ -16,7 +18,9 @@ import { errorResponseSchema } from '../errors.js';
 import { readerLanguage } from '../language.js';
 import { idempotencyHeadersSchema } from '../purchases/schemas.js';
 import {
+  confirmOemOrderRequestSchema,
   createOemOrderRequestSchema,
+  declineOemOrderRequestSchema,
   defectReportSchema,
   ledgerQuerySchema,
   ledgerSchema,
@@ -64,15 +68,47 @@ export const oemOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'oemOrders.create' },
       schema: {
         tags: ['oem'],
-        summary: 'Book an OEM order: spares, lots, and the client’s pending next-order credits applied',
+        summary: 'Request an OEM order: product, quantity, wanted delivery, the client’s number — no price',
         description:
-          'The spare rate must be within the policy’s range (30–50 basis points), else 400 SPARE_RATE_OUT_OF_RANGE; spare units are quantity × rate rounded up. In the same transaction, the client’s pending credits are applied whole, oldest first: a unit credit to an order of the same product (its units ship free), a money credit to an order priced in its currency that is worth at least the credit. A taken order number is 409 ORDER_NUMBER_TAKEN.',
+          'The order starts `requested`: no price, no spares, no lots. The maker’s sales confirm it at the contract price for the client and product (POST …/{id}/confirmation) or decline it. A price, a spare rate or lots in the request are refused (400: the fields do not exist). A taken order number is 409 ORDER_NUMBER_TAKEN.',
         body: createOemOrderRequestSchema,
         response: { 201: oemOrderSchema, ...errors },
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await createOemOrder(deps(), currentActor(request), request.body)),
+      reply.code(201).send(await requestOemOrder(deps(), currentActor(request), request.body)),
+  );
+
+  app.post(
+    '/:id/confirmation',
+    {
+      config: { access: 'oemOrders.confirm' },
+      schema: {
+        tags: ['oem'],
+        summary: 'Sales confirm a requested order at the contract price and a spare rate',
+        description:
+          'The unit price is the price list’s entry in force for the client and product on the order’s day (none: 409 NO_CONTRACT_PRICE); the spare rate within the policy’s range (else 400 SPARE_RATE_OUT_OF_RANGE). The client’s pending next-order credits this order can take are applied in the same transaction. Not requested: 409 ILLEGAL_TRANSITION; stale: 409 VERSION_CONFLICT.',
+        params: idParams,
+        body: confirmOemOrderRequestSchema,
+        response: { 200: oemOrderSchema, ...errors },
+      },
+    },
+    async (request) => confirmOemOrder(deps(), currentActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/decline',
+    {
+      config: { access: 'oemOrders.confirm' },
+      schema: {
+        tags: ['oem'],
+        summary: 'Sales decline a requested order, with a reason the client reads',
+        params: idParams,
+        body: declineOemOrderRequestSchema,
+        response: { 200: oemOrderSchema, ...errors },
+      },
+    },
+    async (request) => declineOemOrder(deps(), currentActor(request), request.params.id, request.body),
   );
 
   app.get(
@@ -133,7 +169,7 @@ export const oemOrderRoutes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Report defective units of the order: a count or serials, the lot, the failure mode, evidence',
         description:
-          'The lot must be one of the order’s; serials must be in the lot’s range when it has one and not reported before; a lot never has more defects than units. A report on a lot under a confirmed batch defect joins its remake at once.',
+          'The order must be confirmed (409 ORDER_NOT_CONFIRMED); the lot one of the order’s; serials in the lot’s range when it has one and not reported before; never more defects than the units delivered (400 UNITS_EXCEED_DELIVERED / UNITS_EXCEED_LOT). Units within the spares are covered at once; units beyond them wait for QA to accept them (from the evidence or returned units) before any remedy. A report on a lot under a confirmed batch defect joins its remake at once.',
         params: idParams,
         body: reportDefectsRequestSchema,
         response: { 201: defectReportSchema, ...errors },
@@ -153,7 +189,7 @@ export const oemOrderRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['oem'],
         summary: 'Choose the remedy for excess defects: a replacement shipment or a credit on the next order',
         description:
-          'With the ledger’s `version` as expectedVersion (stale: 409 VERSION_CONFLICT). No excess left: 409 NO_EXCESS; a money credit on an order without a unit price: 409 UNIT_PRICE_UNKNOWN. With an Idempotency-Key, a retry answers 200 with the first choice; the key with another choice is 409 IDEMPOTENCY_KEY_REUSED.',
+          'Only for units beyond the spares that QA accepted (the ledger’s `excess`). With the ledger’s `version` as expectedVersion (stale: 409 VERSION_CONFLICT). No accepted excess left: 409 NO_EXCESS; a money credit on an order without a unit price: 409 UNIT_PRICE_UNKNOWN. With an Idempotency-Key, a retry answers 200 with the first choice; the key with another choice is 409 IDEMPOTENCY_KEY_REUSED.',
         params: idParams,
         headers: idempotencyHeadersSchema,
         body: resolveExcessRequestSchema,

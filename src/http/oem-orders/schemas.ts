@@ -13,6 +13,8 @@ import {
   shippingModes,
 } from '../../domain/oem/shipment.js';
 import { excessRemedyCodes } from '../../domain/policy/schema.js';
+import { MAX_REJECTION_REASON_LENGTH, reviewBases } from '../../domain/oem/defect-review.js';
+import { MAX_DECLINE_REASON_LENGTH, oemOrderStates } from '../../domain/oem/order-state.js';
 import { langQuerySchema } from '../language.js';
 import { expectedVersionField, moneySchema, recordedMoneySchema, unitsField } from '../money-fields.js';
 import { dayInputField } from '../purchases/schemas.js';
@@ -33,6 +35,10 @@ export const orderLotSchema = z
   .object({ lot: z.string(), units: z.int(), serials: serialRangeSchema.nullable() })
   .meta({ id: 'OemOrderLot' });
 
+/**
+ * What a client (or sales for it) requests: no price, no spare rate, no lots — the maker's sales and QA
+ * set those. Strict: a request naming a price (`unitPrice`), a rate or lots is refused (400).
+ */
 export const createOemOrderRequestSchema = z
   .object({
     clientId: z.uuid().optional().describe('Staff: the OEM client. A client’s own user: left out (its own).'),
@@ -45,36 +51,12 @@ export const createOemOrderRequestSchema = z
       .max(64)
       .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'letters, digits and . _ / -')
       .optional()
-      .describe('The order number, unique; one (OEM-2026-000123) is made when left out'),
+      .describe('The client’s order number, unique per client; one (OEM-2026-000123) is made when left out'),
     quantity: unitsField,
-    spareRateBps: z
-      .number()
-      .describe(
-        'The spare rate in basis points (50 = 0.5 %); the policy allows 30–50. Out of range: 400 SPARE_RATE_OUT_OF_RANGE.',
-      ),
-    deliveryDate: dayInputField.describe(
-      'The day the order is (or was) delivered: the defect window counts from it',
-    ),
-    lots: z
-      .array(
-        z
-          .object({
-            lot: lotCode,
-            units: unitsField
-              .optional()
-              .describe('Units of the order in this lot; with one lot, the whole order'),
-            serials: serialRangeSchema.optional(),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(100),
-    unitPrice: moneySchema
-      .optional()
-      .describe('The client’s price per unit; a money credit for excess defects is worked out from it'),
+    deliveryDate: dayInputField.describe('The delivery the client wants; sales may commit to another'),
   })
   .strict()
-  .meta({ id: 'CreateOemOrderRequest' });
+  .meta({ id: 'RequestOemOrderRequest' });
 export type CreateOemOrderRequest = z.infer<typeof createOemOrderRequestSchema>;
 
 export const excessResolutionSchema = z
@@ -199,17 +181,123 @@ export const listShipmentsQuerySchema = z
 const orderSummaryFields = {
   id: z.string(),
   orderNumber: z.string(),
-  version: z.int(),
+  version: z.int().describe('Send it back as expectedVersion when confirming or declining'),
+  state: z
+    .enum(oemOrderStates)
+    .describe('requested (waiting for sales) → confirmed at the contract price | declined with a reason'),
+  orderedOn: z.iso.date().describe('The order’s day: the contract price in force on it applies'),
+  declineReason: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
   client: z.object({ id: z.string(), name: z.string() }),
   product: z.object({ id: z.string(), sku: z.string(), name: localizedName }),
   quantity: z.int(),
-  spareRateBps: z.int(),
+  spareRateBps: z.int().describe('Set by sales when confirming (0 while requested)'),
   spareUnits: z.int().describe('Spare units shipped with the order: quantity × rate, rounded up'),
   deliveryDate: z.iso.date(),
   lots: z.array(orderLotSchema),
-  unitPrice: recordedMoneySchema.nullable(),
+  unitPrice: recordedMoneySchema
+    .nullable()
+    .describe('The contract price sales confirmed the order at (from the price list); null while requested'),
   createdAt: z.string(),
 };
+
+export const confirmOemOrderRequestSchema = z
+  .object({
+    spareRateBps: z
+      .number()
+      .describe(
+        'The spare rate in basis points (50 = 0.5 %); the policy allows 30–50 (else 400 SPARE_RATE_OUT_OF_RANGE)',
+      ),
+    deliveryDate: dayInputField
+      .optional()
+      .describe('The delivery sales commit to; the wanted one when left out'),
+    expectedVersion: expectedVersionField,
+  })
+  .strict()
+  .meta({ id: 'ConfirmOemOrderRequest' });
+
+export const declineOemOrderRequestSchema = z
+  .object({
+    reason: z.string().trim().min(1).max(MAX_DECLINE_REASON_LENGTH).describe('Why: the client reads it'),
+    expectedVersion: expectedVersionField,
+  })
+  .strict()
+  .meta({ id: 'DeclineOemOrderRequest' });
+
+export const priceListEntrySchema = z
+  .object({
+    id: z.string(),
+    client: z.object({ id: z.string(), name: z.string() }),
+    product: z.object({ id: z.string(), sku: z.string(), name: localizedName }),
+    unitPrice: recordedMoneySchema,
+    effectiveFrom: z.iso.date(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'OemPriceListEntry' });
+export type PriceListEntry = z.infer<typeof priceListEntrySchema>;
+
+export const addPriceListEntryRequestSchema = z
+  .object({
+    clientId: z.uuid(),
+    productId: z.uuid().optional(),
+    sku: z.string().trim().min(1).max(64).optional(),
+    unitPrice: moneySchema.describe('The contract price per unit'),
+    effectiveFrom: dayInputField.describe('The first day the price applies to (orders of that day on)'),
+  })
+  .strict()
+  .meta({ id: 'AddOemPriceListEntryRequest' });
+
+export const priceListQuerySchema = z
+  .object({ clientId: z.uuid().optional(), productId: z.uuid().optional() })
+  .strict();
+
+export const lotSchema = z
+  .object({
+    id: z.string(),
+    product: z.object({ id: z.string(), sku: z.string(), name: localizedName }),
+    code: z.string(),
+    quantity: z.int().describe('Units made in the lot'),
+    allocated: z.int().describe('Units shipped to orders so far'),
+    left: z.int(),
+    madeOn: z.iso.date(),
+    shippedOn: z.iso.date().nullable(),
+    allocations: z.array(
+      z.object({
+        id: z.string(),
+        order: orderRef,
+        client: z.object({ id: z.string(), name: z.string() }),
+        units: z.int(),
+        createdAt: z.string(),
+      }),
+    ),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Lot' });
+export type Lot = z.infer<typeof lotSchema>;
+
+export const createLotRequestSchema = z
+  .object({
+    productId: z.uuid().optional(),
+    sku: z.string().trim().min(1).max(64).optional(),
+    code: lotCode,
+    quantity: unitsField.describe('Units made in the lot'),
+    madeOn: dayInputField,
+    shippedOn: dayInputField.optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateLotRequest' });
+
+export const allocateLotRequestSchema = z
+  .object({
+    orderId: z.uuid().describe('A confirmed order of the lot’s product'),
+    units: unitsField,
+    serials: serialRangeSchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'AllocateLotRequest' });
+
+export const lotsQuerySchema = z.object({ productId: z.uuid().optional() }).strict();
 
 export const oemOrderSummarySchema = z.object(orderSummaryFields).meta({ id: 'OemOrderSummary' });
 export type OemOrderSummary = z.infer<typeof oemOrderSummarySchema>;
@@ -277,15 +365,73 @@ export const defectReportSchema = z
       .object({ id: z.string(), remakeNumber: z.string() })
       .nullable()
       .describe('Set when a confirmed batch defect took the units over: they do not use the spares'),
+    review: z
+      .object({
+        acceptedUnits: z.int(),
+        rejectedUnits: z.int(),
+        undecidedUnits: z.int(),
+        rejectionReason: z.string().nullable().describe('Why QA rejected units: shown to the client'),
+        basis: z.enum(reviewBases).nullable(),
+        rmaNumber: z.string().nullable().describe('The return number to ship the units back against'),
+        reviewedAt: z.string().nullable(),
+      })
+      .describe('QA’s review: only accepted units beyond the spares are owed a remedy'),
     createdAt: z.string(),
   })
   .meta({ id: 'OemDefectReport' });
+
+export const reviewQueueItemSchema = defectReportSchema
+  .extend({
+    client: z.object({ id: z.string(), name: z.string() }),
+    product: z.object({ id: z.string(), sku: z.string(), name: localizedName }),
+    orderVersion: z.int().describe('Send it back as expectedVersion with a decision'),
+    awaitingQa: z.int().describe('Units beyond the order’s spares that wait for QA'),
+    coveredBySpares: z.int(),
+  })
+  .meta({ id: 'OemDefectReviewItem' });
+export type ReviewQueueItem = z.infer<typeof reviewQueueItemSchema>;
+
+export const reviewQueueQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
+export const reviewDefectReportRequestSchema = z
+  .object({
+    acceptUnits: z.int().min(0).max(100_000_000).default(0),
+    rejectUnits: z.int().min(0).max(100_000_000).default(0),
+    basis: z
+      .enum(reviewBases)
+      .optional()
+      .describe(
+        'What an acceptance rests on: the report’s evidence, or the returned units (after a return request)',
+      ),
+    reason: z
+      .string()
+      .trim()
+      .max(MAX_REJECTION_REASON_LENGTH)
+      .optional()
+      .describe('Why units are rejected (required then)'),
+    expectedVersion: expectedVersionField.describe('The order’s version'),
+  })
+  .strict()
+  .meta({ id: 'ReviewDefectReportRequest' });
+
+export const requestReturnRequestSchema = z
+  .object({ expectedVersion: expectedVersionField.describe('The order’s version') })
+  .strict()
+  .meta({ id: 'RequestDefectReturnRequest' });
+
+export const reviewResultSchema = z
+  .object({ reportId: z.string(), orderId: z.string(), orderVersion: z.int() })
+  .meta({ id: 'OemDefectReviewResult' });
 export type OemDefectReport = z.infer<typeof defectReportSchema>;
 
 export const ledgerLineStatuses = [
   'covered_by_spares',
   'excess',
   'partly_excess',
+  'awaiting_qa',
+  'rejected',
   'covered_by_remake',
   'out_of_window',
 ] as const;
@@ -301,7 +447,9 @@ export const ledgerSchema = z
     defectsReported: z.int(),
     defectsInWindow: z.int().describe('Reported in the window and not under a batch defect'),
     coveredBySpares: z.int(),
-    excess: z.int(),
+    excess: z.int().describe('Units beyond the spares QA accepted: what a remedy may be chosen for'),
+    awaitingQa: z.int().describe('Units beyond the spares waiting for QA to accept or reject them'),
+    rejected: z.int().describe('Units QA rejected: owed nothing'),
     coveredByRemake: z
       .int()
       .describe('Under a confirmed batch defect: remade by the maker, not from the spares'),
@@ -321,7 +469,11 @@ export const ledgerSchema = z
         status: z.enum(ledgerLineStatuses),
         coveredBySpares: z.int(),
         excess: z.int(),
+        awaitingQa: z.int(),
+        rejected: z.int(),
         remakeOrderId: z.string().nullable(),
+        rejectionReason: z.string().nullable(),
+        rmaNumber: z.string().nullable(),
       }),
     ),
     resolutions: z.array(excessResolutionSchema),

@@ -32,6 +32,8 @@ import {
   resolveExcess,
   type ResolveExcessRequest,
   uploadUrl,
+  confirmOrder,
+  declineOrder,
 } from './oem-api.js';
 import { ShipmentStateBadge, ShipmentsTable } from './shipments.js';
 import {
@@ -45,9 +47,12 @@ import {
   remakeShippers,
   replacementShippers,
   SpareRate,
+  OrderStateBadge,
+  orderConfirmers,
   Units,
   useHasRole,
 } from './ui.js';
+import { percentToBps } from './NewOrderPage.js';
 
 function OrderFacts({ order }: { order: OemOrder }) {
   const { t } = useTranslation();
@@ -66,8 +71,11 @@ function OrderFacts({ order }: { order: OemOrder }) {
         <Fact label={t('oem.fields.quantity')}>
           <Units count={order.quantity} />
         </Fact>
+        <Fact label={t('oem.fields.state')}>
+          <OrderStateBadge state={order.state} />
+        </Fact>
         <Fact label={t('oem.fields.spareRate')}>
-          <SpareRate bps={order.spareRateBps} />
+          {order.state === 'confirmed' ? <SpareRate bps={order.spareRateBps} /> : '—'}
         </Fact>
         <Fact label={t('oem.fields.spareUnits')}>
           <Text span fw={700}>
@@ -262,6 +270,12 @@ function LedgerFigures({ ledger }: { ledger: Ledger }) {
                     })
           }
         />
+        <Figure
+          label={t('oem.ledger.awaitingQa')}
+          value={ledger.awaitingQa}
+          hint={ledger.awaitingQa > 0 ? t('oem.ledger.awaitingQaHint') : undefined}
+        />
+        {ledger.rejected > 0 && <Figure label={t('oem.ledger.rejected')} value={ledger.rejected} />}
         <Figure label={t('oem.ledger.outOfWindow')} value={ledger.outOfWindow} />
         <Figure
           label={t('oem.ledger.coveredByRemake')}
@@ -332,6 +346,30 @@ function LedgerLines({ ledger }: { ledger: Ledger }) {
                 {line.status === 'partly_excess' && (
                   <Text size="xs" c="dark.6" mt={2}>
                     {t('oem.ledger.split', { spares: line.coveredBySpares, excess: line.excess })}
+                  </Text>
+                )}
+                {line.awaitingQa > 0 && (
+                  <Text size="xs" c="dark.6" mt={2}>
+                    {t('oem.ledger.awaitingSplit', {
+                      spares: line.coveredBySpares,
+                      waiting: line.awaitingQa,
+                    })}
+                  </Text>
+                )}
+                {line.rmaNumber && (
+                  <Text size="xs" mt={2}>
+                    {t('oem.ledger.returnUnder')}{' '}
+                    <Text span ff="monospace">
+                      {line.rmaNumber}
+                    </Text>
+                  </Text>
+                )}
+                {line.rejected > 0 && (
+                  <Text size="xs" c="red.9" mt={2}>
+                    {t('oem.ledger.rejectedBecause', {
+                      count: line.rejected,
+                      reason: line.rejectionReason ?? '',
+                    })}
                   </Text>
                 )}
               </Table.Td>
@@ -557,6 +595,148 @@ function Resolutions({ ledger }: { ledger: Ledger }) {
 }
 
 /** One OEM order: its spares and lots, its bill and credits, its defect ledger and the remedy for excess. */
+/**
+ * A request as it waits: the client reads that sales will confirm it at the contract price; sales
+ * confirm it with the spare rate (the price comes from the price list, not from here) or decline it
+ * with a reason the client reads.
+ */
+function RequestPanel({ order }: { order: OemOrder }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const mayConfirm = useHasRole(orderConfirmers);
+  const [rate, setRate] = useState('0.5');
+  const [delivery, setDelivery] = useState(order.deliveryDate);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  const done = async () => {
+    await queryClient.invalidateQueries({ queryKey: ['oem'] });
+  };
+  const confirm = useMutation({
+    mutationFn: (bps: number) =>
+      confirmOrder(order.id, { spareRateBps: bps, deliveryDate: delivery, expectedVersion: order.version }),
+    onSuccess: done,
+  });
+  const decline = useMutation({
+    mutationFn: () => declineOrder(order.id, { reason: reason.trim(), expectedVersion: order.version }),
+    onSuccess: done,
+  });
+  if (order.state === 'declined') {
+    return (
+      <Card withBorder padding="lg" component="section" aria-labelledby="order-declined">
+        <Title order={2} size="h4" id="order-declined" mb="xs">
+          {t('oem.request.declinedTitle')}
+        </Title>
+        <Text>{order.declineReason}</Text>
+      </Card>
+    );
+  }
+  if (order.state !== 'requested') return null;
+  if (!mayConfirm) {
+    return (
+      <Card
+        withBorder
+        padding="lg"
+        component="section"
+        aria-labelledby="order-waiting"
+        className="waiting-card"
+      >
+        <Title order={2} size="h4" id="order-waiting" mb="xs">
+          {t('oem.request.waitingTitle')}
+        </Title>
+        <Text size="sm">{t('oem.request.waiting')}</Text>
+      </Card>
+    );
+  }
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const bps = percentToBps(rate);
+    if (bps === undefined) {
+      setProblem(t('oem.request.rateInvalid'));
+      return;
+    }
+    setProblem(undefined);
+    confirm.mutate(bps);
+  };
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="order-confirm">
+      <Title order={2} size="h4" id="order-confirm" mb="xs">
+        {t('oem.request.confirmTitle')}
+      </Title>
+      <Text size="sm" c="dark.6" mb="sm">
+        {t('oem.request.confirmIntro')}
+      </Text>
+      <Stack gap="md">
+        {confirm.isError && <OemErrorAlert error={confirm.error} />}
+        {decline.isError && <OemErrorAlert error={decline.error} />}
+        <form onSubmit={submit} noValidate>
+          <Group align="flex-end" gap="sm" wrap="wrap">
+            <TextInput
+              name="spareRate"
+              label={t('oem.fields.spareRatePercent')}
+              description={t('oem.request.rateHint')}
+              inputMode="decimal"
+              required
+              value={rate}
+              error={problem}
+              onChange={(e) => {
+                setRate(e.currentTarget.value);
+              }}
+              autoComplete="off"
+              w={200}
+            />
+            <TextInput
+              type="date"
+              name="deliveryDate"
+              label={t('oem.fields.deliveryDate')}
+              value={delivery}
+              onChange={(e) => {
+                setDelivery(e.currentTarget.value);
+              }}
+              w={200}
+            />
+            <Button
+              type="submit"
+              loading={confirm.isPending}
+              loaderProps={{ 'aria-label': t('common.working') }}
+            >
+              {t('oem.request.confirm')}
+            </Button>
+          </Group>
+        </form>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (reason.trim()) decline.mutate();
+          }}
+          noValidate
+        >
+          <Group align="flex-end" gap="sm" wrap="wrap">
+            <TextInput
+              name="declineReason"
+              label={t('oem.request.declineReason')}
+              value={reason}
+              onChange={(e) => {
+                setReason(e.currentTarget.value);
+              }}
+              autoComplete="off"
+              w={360}
+            />
+            <Button
+              type="submit"
+              variant="default"
+              color="red"
+              disabled={!reason.trim()}
+              loading={decline.isPending}
+            >
+              {t('oem.request.decline')}
+            </Button>
+          </Group>
+        </form>
+      </Stack>
+    </Card>
+  );
+}
+
 export default function OrderPage() {
   const { t } = useTranslation();
   const lang = useApiLanguage();
@@ -587,7 +767,7 @@ export default function OrderPage() {
                 {t('oem.order.withSpares', { count: order.data.spareUnits })}
               </Text>
             </div>
-            {mayReport && (
+            {mayReport && order.data.state === 'confirmed' && (
               <Button component={Link} to={`/oem/report?order=${order.data.id}`} variant="default">
                 {t('oem.portal.nav.report')}
               </Button>
@@ -595,32 +775,35 @@ export default function OrderPage() {
           </Group>
           {created && (
             <Done title={t('oem.order.createdTitle', { number: order.data.orderNumber })}>
-              {t('oem.order.created', { count: order.data.spareUnits })}
+              {t('oem.order.requested')}
               {order.data.nextOrderCredits.applied.length > 0 &&
                 ` ${t('oem.order.createdWithCredits', { count: order.data.nextOrderCredits.applied.length })}`}
             </Done>
           )}
+          <RequestPanel order={order.data} />
           <OrderFacts order={order.data} />
-          <CreditsAndBilling order={order.data} />
-          <Card withBorder padding="lg" component="section" aria-labelledby="ledger-title">
-            <Title order={2} size="h4" id="ledger-title" mb="sm">
-              {t('oem.ledger.title')}
-            </Title>
-            {ledger.isPending ? (
-              <PageLoader />
-            ) : ledger.isError ? (
-              <LoadError error={ledger.error} onRetry={() => void ledger.refetch()} />
-            ) : (
-              <Stack gap="lg">
-                <LedgerFigures ledger={ledger.data} />
-                <Title order={3} size="h5">
-                  {t('oem.ledger.linesTitle')}
-                </Title>
-                <LedgerLines ledger={ledger.data} />
-                <Resolutions ledger={ledger.data} />
-              </Stack>
-            )}
-          </Card>
+          {order.data.state === 'confirmed' && <CreditsAndBilling order={order.data} />}
+          {order.data.state === 'confirmed' && (
+            <Card withBorder padding="lg" component="section" aria-labelledby="ledger-title">
+              <Title order={2} size="h4" id="ledger-title" mb="sm">
+                {t('oem.ledger.title')}
+              </Title>
+              {ledger.isPending ? (
+                <PageLoader />
+              ) : ledger.isError ? (
+                <LoadError error={ledger.error} onRetry={() => void ledger.refetch()} />
+              ) : (
+                <Stack gap="lg">
+                  <LedgerFigures ledger={ledger.data} />
+                  <Title order={3} size="h5">
+                    {t('oem.ledger.linesTitle')}
+                  </Title>
+                  <LedgerLines ledger={ledger.data} />
+                  <Resolutions ledger={ledger.data} />
+                </Stack>
+              )}
+            </Card>
+          )}
           {ledger.data && ledger.data.excessUnresolved > 0 && mayResolve && (
             <RemedyChoice
               key={ledger.data.version}

@@ -6,7 +6,7 @@ import { ScrollTable } from '../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { Day, PageHeader, ProductCell } from '../desk/ui.js';
 import { ordersQuery } from './oem-api.js';
-import { oemStaff, orderCreators, SpareRate, Units, useHasRole } from './ui.js';
+import { oemStaff, orderCreators, OrderStateBadge, SpareRate, Units, useHasRole } from './ui.js';
 
 /** The client's OEM orders, newest first: quantity, spares, delivery and lots; staff see every client's. */
 export default function OrdersPage() {
@@ -44,6 +44,7 @@ export default function OrdersPage() {
                 <Table.Th scope="col" ta="right">
                   {t('oem.fields.quantity')}
                 </Table.Th>
+                <Table.Th scope="col">{t('oem.fields.state')}</Table.Th>
                 <Table.Th scope="col">{t('oem.fields.spares')}</Table.Th>
                 <Table.Th scope="col">{t('oem.fields.deliveryDate')}</Table.Th>
                 <Table.Th scope="col">{t('oem.fields.lots')}</Table.Th>
@@ -69,12 +70,21 @@ export default function OrdersPage() {
                     <Units count={order.quantity} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" fw={600}>
-                      <Units count={order.spareUnits} />
-                    </Text>
-                    <Text size="xs" c="dark.6">
-                      <SpareRate bps={order.spareRateBps} />
-                    </Text>
+                    <OrderStateBadge state={order.state} />
+                  </Table.Td>
+                  <Table.Td>
+                    {order.state === 'confirmed' ? (
+                      <>
+                        <Text size="sm" fw={600}>
+                          <Units count={order.spareUnits} />
+                        </Text>
+                        <Text size="xs" c="dark.6">
+                          <SpareRate bps={order.spareRateBps} />
+                        </Text>
+                      </>
+                    ) : (
+                      '—'
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Day date={order.deliveryDate} />

@@ -27,6 +27,20 @@ import {
   type ResolveExcessRequest,
   resolveExcessRequestSchema,
   resolvedExcessSchema,
+  addPriceListEntryRequestSchema,
+  allocateLotRequestSchema,
+  confirmOemOrderRequestSchema,
+  createLotRequestSchema,
+  declineOemOrderRequestSchema,
+  type Lot,
+  lotSchema,
+  type PriceListEntry,
+  priceListEntrySchema,
+  requestReturnRequestSchema,
+  reviewDefectReportRequestSchema,
+  type ReviewQueueItem,
+  reviewQueueItemSchema,
+  reviewResultSchema,
 } from '../../../src/http/oem-orders/schemas.js';
 import { storedUploadSchema, type StoredUploadResponse } from '../../../src/http/uploads/schemas.js';
 import { ApiError, request, send } from '../api.js';
@@ -162,4 +176,91 @@ export function moveShipment(
         `/api/v1/replacement-shipments/${encodeURIComponent(id)}/transitions`,
         checked,
       );
+}
+
+export type { Lot, PriceListEntry, ReviewQueueItem };
+
+/* Sales: the contract prices and the confirmation of requests. */
+
+export const priceListQuery = queryOptions({
+  queryKey: ['oem', 'price-list'],
+  queryFn: () => request(z.array(priceListEntrySchema), '/api/v1/oem-price-list'),
+});
+
+export function addPrice(body: z.input<typeof addPriceListEntryRequestSchema>): Promise<PriceListEntry> {
+  return send(
+    priceListEntrySchema,
+    'POST',
+    '/api/v1/oem-price-list',
+    addPriceListEntryRequestSchema.parse(body),
+  );
+}
+
+export function confirmOrder(
+  id: string,
+  body: z.input<typeof confirmOemOrderRequestSchema>,
+): Promise<OemOrder> {
+  return send(
+    oemOrderSchema,
+    'POST',
+    `/api/v1/oem-orders/${encodeURIComponent(id)}/confirmation`,
+    confirmOemOrderRequestSchema.parse(body),
+  );
+}
+
+export function declineOrder(
+  id: string,
+  body: z.input<typeof declineOemOrderRequestSchema>,
+): Promise<OemOrder> {
+  return send(
+    oemOrderSchema,
+    'POST',
+    `/api/v1/oem-orders/${encodeURIComponent(id)}/decline`,
+    declineOemOrderRequestSchema.parse(body),
+  );
+}
+
+/* QA and sales: the maker's lots and what they ship to which order. */
+
+export const lotsQuery = queryOptions({
+  queryKey: ['oem', 'lots'],
+  queryFn: () => request(z.array(lotSchema), '/api/v1/lots'),
+});
+
+export function createLot(body: z.input<typeof createLotRequestSchema>): Promise<Lot> {
+  return send(lotSchema, 'POST', '/api/v1/lots', createLotRequestSchema.parse(body));
+}
+
+export function allocateLot(lotId: string, body: z.input<typeof allocateLotRequestSchema>): Promise<Lot> {
+  return send(
+    lotSchema,
+    'POST',
+    `/api/v1/lots/${encodeURIComponent(lotId)}/allocations`,
+    allocateLotRequestSchema.parse(body),
+  );
+}
+
+/* QA: the review of reported units beyond the spares. */
+
+export const reviewQueueQuery = queryOptions({
+  queryKey: ['oem', 'reviews'],
+  queryFn: () => request(z.array(reviewQueueItemSchema), '/api/v1/oem-defect-reports/reviews?limit=200'),
+});
+
+export function reviewReport(id: string, body: z.input<typeof reviewDefectReportRequestSchema>) {
+  return send(
+    reviewResultSchema,
+    'POST',
+    `/api/v1/oem-defect-reports/${encodeURIComponent(id)}/review`,
+    reviewDefectReportRequestSchema.parse(body),
+  );
+}
+
+export function requestReturn(id: string, body: z.input<typeof requestReturnRequestSchema>) {
+  return send(
+    reviewResultSchema,
+    'POST',
+    `/api/v1/oem-defect-reports/${encodeURIComponent(id)}/return-request`,
+    requestReturnRequestSchema.parse(body),
+  );
 }

@@ -4,7 +4,15 @@ import { RequireRole } from '../components/RequireRole.js';
 import { PageLoader } from '../components/Status.js';
 import type { NavItem } from '../components/nav.js';
 import { NotFoundPage } from '../pages/NotFoundPage.js';
-import { defectReporters, oemStaff, orderCreators, RoleArea, type RoleSection } from './ui.js';
+import {
+  defectReporters,
+  lotKeepers,
+  oemStaff,
+  orderConfirmers,
+  orderCreators,
+  RoleArea,
+  type RoleSection,
+} from './ui.js';
 
 /*
  * The OEM portal: an OEM client's orders with their spares, each order's defect ledger, defect reports
@@ -19,6 +27,8 @@ const OrderPage = lazy(() => import('./OrderPage.js'));
 const ReportDefectsPage = lazy(() => import('./ReportDefectsPage.js'));
 const ImportDefectsPage = lazy(() => import('./ImportDefectsPage.js'));
 const CreditsPage = lazy(() => import('./CreditsPage.js'));
+const PriceListPage = lazy(() => import('./PriceListPage.js'));
+const LotsPage = lazy(() => import('./LotsPage.js'));
 
 const portalRoles = ['oem', ...oemStaff] as const;
 
@@ -41,6 +51,8 @@ const sections: readonly RoleSection[] = [
   { path: 'report', key: 'oem.portal.nav.report', roles: defectReporters },
   { path: 'import', key: 'oem.portal.nav.import', roles: defectReporters },
   { path: 'credits', key: 'oem.portal.nav.credits' },
+  { path: 'prices', key: 'oem.portal.nav.prices', roles: orderConfirmers },
+  { path: 'lots', key: 'oem.portal.nav.lots', roles: lotKeepers },
 ];
 
 const page = (element: ReactNode) => <Suspense fallback={<PageLoader />}>{element}</Suspense>;
@@ -71,6 +83,11 @@ export function oemRoutes() {
         element={<RequireRole roles={defectReporters}>{page(<ImportDefectsPage />)}</RequireRole>}
       />
       <Route path="credits" element={page(<CreditsPage />)} />
+      <Route
+        path="prices"
+        element={<RequireRole roles={orderConfirmers}>{page(<PriceListPage />)}</RequireRole>}
+      />
+      <Route path="lots" element={<RequireRole roles={lotKeepers}>{page(<LotsPage />)}</RequireRole>} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>
   );

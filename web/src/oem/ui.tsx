@@ -48,6 +48,17 @@ export const remakeShippers: readonly Role[] = ['qa', 'admin'];
 export const replacementShippers: readonly Role[] = ['sales', 'admin'];
 /** Staff see every client's orders, with the client's name. */
 export const oemStaff: readonly Role[] = ['sales', 'admin', 'support', 'qa'];
+/** Sales confirm requests at the contract price and keep the price list. */
+export const orderConfirmers: readonly Role[] = ['sales', 'admin'];
+/** QA and sales record lots and ship them to orders. */
+export const lotKeepers: readonly Role[] = ['qa', 'sales', 'admin'];
+
+const stateTone = { requested: 'blue', confirmed: 'teal', declined: 'gray' } as const;
+
+export function OrderStateBadge({ state }: { state: keyof typeof stateTone }) {
+  const { t } = useTranslation();
+  return <ToneBadge tone={stateTone[state]}>{t(`oem.orderState.${state}`)}</ToneBadge>;
+}
 
 /** "12 units" / "12 件", in the reader's digits. */
 export function Units({ count }: { count: number }) {
@@ -69,6 +80,8 @@ const lineTone = {
   covered_by_spares: 'teal',
   partly_excess: 'grape',
   excess: 'red',
+  awaiting_qa: 'grape',
+  rejected: 'gray',
   covered_by_remake: 'blue',
   out_of_window: 'gray',
 } as const satisfies Record<LedgerLine['status'], string>;

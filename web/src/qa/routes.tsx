@@ -9,7 +9,7 @@ import { RoleArea, type RoleSection } from '../oem/ui.js';
 
 /*
  * The QA console: lot defect rates against the spare rate (the early warning, as a chart and its
- * numbers), batch-defect investigations from opening to the air-shipped remake, and the maker's cost
+ * numbers), the review of reported units beyond the spares, the maker's production lots, batch-defect investigations from opening to the air-shipped remake, and the maker's cost
  * ledger per client, product and lot with its CSV export. Mounted by App.tsx; its labels are under the
  * `oem.qa.` keys (web/src/i18n/oem.*.json). Loaded only by those who open it.
  */
@@ -18,8 +18,10 @@ const LotRatesPage = lazy(() => import('./LotRatesPage.js'));
 const InvestigationsPage = lazy(() => import('./InvestigationsPage.js'));
 const InvestigationPage = lazy(() => import('./InvestigationPage.js'));
 const CostsPage = lazy(() => import('./CostsPage.js'));
+const ReviewsPage = lazy(() => import('./ReviewsPage.js'));
+const ProductionLotsPage = lazy(() => import('../oem/LotsPage.js'));
 const NoticesPage = lazy(() => import('../desk/NoticesPage.js'));
-const ReviewsPage = lazy(() => import('../trust/ReviewsPage.js'));
+const RiskReviewsPage = lazy(() => import('../trust/ReviewsPage.js'));
 
 const qaRoles: readonly Role[] = ['qa', 'admin'];
 
@@ -30,9 +32,11 @@ export const qaNavItems: readonly NavItem[] = [
 
 const sections: readonly RoleSection[] = [
   { path: 'lots', key: 'oem.qa.nav.lots' },
+  { path: 'reviews', key: 'oem.qa.nav.reviews' },
+  { path: 'production-lots', key: 'oem.qa.nav.productionLots' },
   { path: 'investigations', key: 'oem.qa.nav.investigations' },
   { path: 'costs', key: 'oem.qa.nav.costs' },
-  { path: 'reviews', key: 'trust.nav.reviews' },
+  { path: 'risk-reviews', key: 'trust.nav.reviews' },
   { path: 'notices', key: 'oem.qa.nav.notices' },
 ];
 
@@ -50,10 +54,12 @@ export function qaRoutes() {
     >
       <Route index element={<Navigate to="lots" replace />} />
       <Route path="lots" element={page(<LotRatesPage />)} />
+      <Route path="reviews" element={page(<ReviewsPage />)} />
+      <Route path="production-lots" element={page(<ProductionLotsPage />)} />
       <Route path="investigations" element={page(<InvestigationsPage />)} />
       <Route path="investigations/:id" element={page(<InvestigationPage />)} />
       <Route path="costs" element={page(<CostsPage />)} />
-      <Route path="reviews" element={page(<ReviewsPage />)} />
+      <Route path="risk-reviews" element={page(<RiskReviewsPage />)} />
       <Route path="notices" element={page(<NoticesPage />)} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>
