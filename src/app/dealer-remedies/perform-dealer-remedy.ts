@@ -100,229 +100,236 @@ export async function performDealerRemedy(
   lang: Language,
 ): Promise<DealerRemedyView> {
   try {
-    return await holdingForReview(deps.db, () => deps.db.transaction(async (tx) => {
-      const [row] = await tx
-        .select({
-          claim: claims,
-          dealerId: purchases.dealerId,
-          customerName: endUsers.name,
-          customerEmail: endUsers.email,
-          customerPhone: endUsers.phone,
-        })
-        .from(claims)
-        .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
-        .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
-        .where(eq(claims.id, claimId))
-        .for('update', { of: claims });
-      if (!row) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
-      const { claim } = row;
-      assertAllowed(
-        actor,
-        'dealerRemedies.perform',
-        { endUserId: claim.endUserId, dealerId: row.dealerId },
-        claimNotFound,
-      );
-      // The sale's own dealer does the remedy; a product registered without a dealer has none.
-      if (!row.dealerId) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
-      const dealerId = row.dealerId;
-      await assertPurchaseVerified(tx, claim.purchaseId);
+    return await holdingForReview(deps.db, () =>
+      deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({
+            claim: claims,
+            dealerId: purchases.dealerId,
+            customerName: endUsers.name,
+            customerEmail: endUsers.email,
+            customerPhone: endUsers.phone,
+          })
+          .from(claims)
+          .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+          .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
+          .where(eq(claims.id, claimId))
+          .for('update', { of: claims });
+        if (!row) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
+        const { claim } = row;
+        assertAllowed(
+          actor,
+          'dealerRemedies.perform',
+          { endUserId: claim.endUserId, dealerId: row.dealerId },
+          claimNotFound,
+        );
+        // The sale's own dealer does the remedy; a product registered without a dealer has none.
+        if (!row.dealerId) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
+        const dealerId = row.dealerId;
+        await assertPurchaseVerified(tx, claim.purchaseId);
 
-      const [earlier] = await tx
-        .select({ id: dealerRemedies.id, kind: dealerRemedies.kind })
-        .from(dealerRemedies)
-        // A refund support refused never happened: the claim may take another remedy.
-        .where(and(eq(dealerRemedies.claimId, claim.id), ne(dealerRemedies.approval, 'rejected')));
-      if (earlier) throw remedyAlreadyPerformed(earlier.kind);
-      // One sale, one free remedy chain: the sale is locked and its earlier remedies counted.
-      const sale = await lockSaleOfClaim(tx, claim.purchaseId);
-      await assertRemedyChainOpen(tx, sale.purchaseId);
-      if (claim.status === 'resolved' || claim.status === 'withdrawn') {
-        throw new AppError('conflict', 'CLAIM_CLOSED', `this claim is ${claim.status}`, {
-          status: claim.status,
+        const [earlier] = await tx
+          .select({ id: dealerRemedies.id, kind: dealerRemedies.kind })
+          .from(dealerRemedies)
+          // A refund support refused never happened: the claim may take another remedy.
+          .where(and(eq(dealerRemedies.claimId, claim.id), ne(dealerRemedies.approval, 'rejected')));
+        if (earlier) throw remedyAlreadyPerformed(earlier.kind);
+        // One sale, one free remedy chain: the sale is locked and its earlier remedies counted.
+        const sale = await lockSaleOfClaim(tx, claim.purchaseId);
+        await assertRemedyChainOpen(tx, sale.purchaseId);
+        if (claim.status === 'resolved' || claim.status === 'withdrawn') {
+          throw new AppError('conflict', 'CLAIM_CLOSED', `this claim is ${claim.status}`, {
+            status: claim.status,
+          });
+        }
+
+        const allowed = dealerMayPerform(claim.decision, input.kind);
+        if (!allowed.ok) {
+          const clause = allowed.error.clause ? quoteClause(allowed.error.clause, lang) : undefined;
+          const day = claim.decision.daysSincePurchase;
+          const message =
+            lang === 'zh'
+              ? `此报修不可由经销商${kindNames[input.kind].zh}（报修时为购买后第 ${day} 天）。${clause ?? ''}`
+              : `A dealer ${kindNames[input.kind].en} is not offered for this claim (reported on day ${day} after purchase). ${clause ?? ''}`;
+          throw new AppError('conflict', 'REMEDY_NOT_OFFERED', message.trim(), {
+            offered: allowed.error.offered,
+            window: claim.decision.window,
+            daysSincePurchase: day,
+            clause,
+            clauseId: allowed.error.clause?.id,
+          });
+        }
+
+        // The unit registry is the truth for what comes back and what is handed over; the amounts are
+        // bounded by the sale's price and the catalogue price, and a refund may wait for support.
+        const returned = await resolveReturnedUnit(tx, sale, input.returnedSerial);
+        const replacementUnit =
+          input.kind === 'replacement'
+            ? await resolveReplacementUnit(tx, sale, input.replacementSerial)
+            : undefined;
+        const { asked, refundWaits } = await checkRemedyAmounts(tx, sale, input);
+        const waits = refundWaits.length > 0;
+        const returnedSerial =
+          returned === undefined ? null : returned.kind === 'new' ? returned.serial : returned.unit.serial;
+
+        await assertClaimCleared(
+          tx,
+          { id: claim.id, endUserId: claim.endUserId, dealerId },
+          actor,
+          deps.storeTimeZone,
+        );
+
+        const [dealer] = await tx.select().from(dealers).where(eq(dealers.id, dealerId));
+        if (!dealer) throw new Error(`dealer ${dealerId} of a purchase is missing`);
+        const now = deps.now();
+        const performedOn = calendarDateIn(now, dealer.timeZone).toString();
+        const refund = input.kind === 'refund' ? input.refund : undefined;
+
+        const [remedy] = await tx
+          .insert(dealerRemedies)
+          .values({
+            claimId: claim.id,
+            dealerId,
+            kind: input.kind,
+            approval: waits ? 'awaiting' : 'none',
+            returnedSerial,
+            replacementSerial: input.kind === 'replacement' ? input.replacementSerial : null,
+            replacementUnitId: replacementUnit?.id ?? null,
+            refundMinor: refund?.amountMinor ?? null,
+            currency: refund?.currency ?? null,
+            performedOn,
+            performedBy: auditActor(actor),
+          })
+          .returning();
+        if (!remedy) throw new Error('insert returned no dealer remedy');
+
+        let approvalId: string | null = null;
+        if (waits) {
+          const approval = await requestApproval(tx, actor, {
+            kind: 'dealer_refund',
+            subjectType: 'dealer_remedy',
+            subjectId: remedy.id,
+            amount: refund ?? null,
+            dealerId,
+            reasons: refundWaits,
+            summary:
+              `${dealer.name}: a refund of ${sale.sku} at the counter (claim ${claim.id.slice(0, 8)}).\n` +
+              `${dealer.name}：${sale.sku} 柜台退款（报修 ${claim.id.slice(0, 8)}）。`,
+          });
+          approvalId = approval.id;
+        } else {
+          const moved = await moveUnits(tx, actor, {
+            sale,
+            remedyId: remedy.id,
+            returned,
+            replacement: replacementUnit,
+          });
+          await tx
+            .update(dealerRemedies)
+            .set({ returnedUnitId: moved.returnedUnitId })
+            .where(eq(dealerRemedies.id, remedy.id));
+        }
+
+        const [resolved] = await tx
+          .update(claims)
+          .set({
+            // A refund waiting for support leaves the claim as it was until it is approved.
+            status: waits ? claim.status : 'resolved',
+            chosenRemedy: waits ? claim.chosenRemedy : input.kind,
+            version: claim.version + 1,
+            updatedAt: new Date(now.epochMilliseconds),
+          })
+          .where(eq(claims.id, claim.id))
+          .returning({ status: claims.status, chosenRemedy: claims.chosenRemedy, version: claims.version });
+        if (!resolved) throw new Error('update returned no claim');
+
+        const [reimbursement] = await tx
+          .insert(reimbursementClaims)
+          .values({
+            dealerRemedyId: remedy.id,
+            dealerId,
+            amountMinor: asked?.amountMinor ?? null,
+            currency: asked?.currency ?? null,
+          })
+          .returning();
+        if (!reimbursement) throw new Error('insert returned no reimbursement claim');
+
+        await recordAudit(tx, actor, {
+          action: 'dealer_remedy.performed',
+          entityType: 'claim',
+          entityId: claim.id,
+          data: {
+            dealerRemedyId: remedy.id,
+            dealerId,
+            kind: input.kind,
+            returnedSerial: remedy.returnedSerial,
+            replacementSerial: remedy.replacementSerial,
+            refund: refund ?? null,
+            performedOn,
+            awaitingApproval: approvalId,
+          },
         });
-      }
-
-      const allowed = dealerMayPerform(claim.decision, input.kind);
-      if (!allowed.ok) {
-        const clause = allowed.error.clause ? quoteClause(allowed.error.clause, lang) : undefined;
-        const day = claim.decision.daysSincePurchase;
-        const message =
-          lang === 'zh'
-            ? `此报修不可由经销商${kindNames[input.kind].zh}（报修时为购买后第 ${day} 天）。${clause ?? ''}`
-            : `A dealer ${kindNames[input.kind].en} is not offered for this claim (reported on day ${day} after purchase). ${clause ?? ''}`;
-        throw new AppError('conflict', 'REMEDY_NOT_OFFERED', message.trim(), {
-          offered: allowed.error.offered,
-          window: claim.decision.window,
-          daysSincePurchase: day,
-          clause,
-          clauseId: allowed.error.clause?.id,
+        await recordAudit(tx, actor, {
+          action: 'reimbursement.requested',
+          entityType: 'reimbursement_claim',
+          entityId: reimbursement.id,
+          data: { dealerRemedyId: remedy.id, dealerId, amount: asked ?? null },
         });
-      }
 
-      // The unit registry is the truth for what comes back and what is handed over; the amounts are
-      // bounded by the sale's price and the catalogue price, and a refund may wait for support.
-      const returned = await resolveReturnedUnit(tx, sale, input.returnedSerial);
-      const replacementUnit =
-        input.kind === 'replacement'
-          ? await resolveReplacementUnit(tx, sale, input.replacementSerial)
-          : undefined;
-      const { asked, refundWaits } = await checkRemedyAmounts(tx, sale, input);
-      const waits = refundWaits.length > 0;
-      const returnedSerial =
-        returned === undefined ? null : returned.kind === 'new' ? returned.serial : returned.unit.serial;
+        const recipient = row.customerEmail ?? row.customerPhone;
+        // A refund waiting for support is told to the customer when it is approved (refund-approval.ts).
+        if (recipient && !waits) {
+          const kind = kindNames[input.kind];
+          const detail =
+            input.kind === 'refund'
+              ? { en: `a refund of ${formatMoney(input.refund)}`, zh: `退款 ${formatMoney(input.refund)}` }
+              : {
+                  en: `a new unit of the same type (serial ${input.replacementSerial}). It carries the remaining warranty of your purchase of ${sale.purchaseDate}: the warranty does not start again`,
+                  zh: `同型号新产品（序列号 ${input.replacementSerial}）。新产品沿用您 ${sale.purchaseDate} 购买时的剩余保修期，保修期不重新计算`,
+                };
+          await tx.insert(outbox).values({
+            topic: 'dealer_remedy.performed',
+            recipient,
+            subject: `Your ${kind.en} is done — 您的${kind.zh}已完成`,
+            body:
+              `Dear ${row.customerName}, ${dealer.name} gave you ${detail.en} on ${performedOn}. Your claim is resolved.\n\n` +
+              `${row.customerName}，您好：${dealer.name} 已于 ${performedOn} 为您办理${detail.zh}，您的报修已处理完毕。`,
+            payload: { claimId: claim.id, dealerRemedyId: remedy.id, kind: input.kind },
+          });
+        }
+        const amount = asked ? formatMoney(asked) : 'no amount / 未填金额';
+        await tx.insert(outbox).values({
+          topic: 'reimbursement.requested',
+          recipient: roleRecipient('support'),
+          subject: `Reimbursement to decide: ${dealer.name} — 待审核的经销商补偿申请`,
+          body:
+            `${dealer.name} performed a ${kindNames[input.kind].en} on claim ${claim.id} on ${performedOn} and asks to be reimbursed: ${amount}.\n\n` +
+            `${dealer.name} 已于 ${performedOn} 为报修 ${claim.id} 办理${kindNames[input.kind].zh}，申请补偿：${amount}。`,
+          payload: { reimbursementId: reimbursement.id, claimId: claim.id, dealerId },
+        });
 
-      await assertClaimCleared(tx, { id: claim.id, endUserId: claim.endUserId, dealerId }, actor, deps.storeTimeZone);
-
-      const [dealer] = await tx.select().from(dealers).where(eq(dealers.id, dealerId));
-      if (!dealer) throw new Error(`dealer ${dealerId} of a purchase is missing`);
-      const now = deps.now();
-      const performedOn = calendarDateIn(now, dealer.timeZone).toString();
-      const refund = input.kind === 'refund' ? input.refund : undefined;
-
-      const [remedy] = await tx
-        .insert(dealerRemedies)
-        .values({
+        return {
+          id: remedy.id,
           claimId: claim.id,
           dealerId,
-          kind: input.kind,
-          approval: waits ? 'awaiting' : 'none',
-          returnedSerial,
-          replacementSerial: input.kind === 'replacement' ? input.replacementSerial : null,
-          replacementUnitId: replacementUnit?.id ?? null,
-          refundMinor: refund?.amountMinor ?? null,
-          currency: refund?.currency ?? null,
-          performedOn,
-          performedBy: auditActor(actor),
-        })
-        .returning();
-      if (!remedy) throw new Error('insert returned no dealer remedy');
-
-      let approvalId: string | null = null;
-      if (waits) {
-        const approval = await requestApproval(tx, actor, {
-          kind: 'dealer_refund',
-          subjectType: 'dealer_remedy',
-          subjectId: remedy.id,
-          amount: refund ?? null,
-          dealerId,
-          reasons: refundWaits,
-          summary:
-            `${dealer.name}: a refund of ${sale.sku} at the counter (claim ${claim.id.slice(0, 8)}).\n` +
-            `${dealer.name}：${sale.sku} 柜台退款（报修 ${claim.id.slice(0, 8)}）。`,
-        });
-        approvalId = approval.id;
-      } else {
-        const moved = await moveUnits(tx, actor, {
-          sale,
-          remedyId: remedy.id,
-          returned,
-          replacement: replacementUnit,
-        });
-        await tx
-          .update(dealerRemedies)
-          .set({ returnedUnitId: moved.returnedUnitId })
-          .where(eq(dealerRemedies.id, remedy.id));
-      }
-
-      const [resolved] = await tx
-        .update(claims)
-        .set({
-          // A refund waiting for support leaves the claim as it was until it is approved.
-          status: waits ? claim.status : 'resolved',
-          chosenRemedy: waits ? claim.chosenRemedy : input.kind,
-          version: claim.version + 1,
-          updatedAt: new Date(now.epochMilliseconds),
-        })
-        .where(eq(claims.id, claim.id))
-        .returning({ status: claims.status, chosenRemedy: claims.chosenRemedy, version: claims.version });
-      if (!resolved) throw new Error('update returned no claim');
-
-      const [reimbursement] = await tx
-        .insert(reimbursementClaims)
-        .values({
-          dealerRemedyId: remedy.id,
-          dealerId,
-          amountMinor: asked?.amountMinor ?? null,
-          currency: asked?.currency ?? null,
-        })
-        .returning();
-      if (!reimbursement) throw new Error('insert returned no reimbursement claim');
-
-      await recordAudit(tx, actor, {
-        action: 'dealer_remedy.performed',
-        entityType: 'claim',
-        entityId: claim.id,
-        data: {
-          dealerRemedyId: remedy.id,
-          dealerId,
-          kind: input.kind,
+          kind: remedy.kind,
           returnedSerial: remedy.returnedSerial,
           replacementSerial: remedy.replacementSerial,
           refund: refund ?? null,
+          approval: remedy.approval,
+          approvalId,
+          warrantyFrom: sale.purchaseDate,
           performedOn,
-          awaitingApproval: approvalId,
-        },
-      });
-      await recordAudit(tx, actor, {
-        action: 'reimbursement.requested',
-        entityType: 'reimbursement_claim',
-        entityId: reimbursement.id,
-        data: { dealerRemedyId: remedy.id, dealerId, amount: asked ?? null },
-      });
-
-      const recipient = row.customerEmail ?? row.customerPhone;
-      // A refund waiting for support is told to the customer when it is approved (refund-approval.ts).
-      if (recipient && !waits) {
-        const kind = kindNames[input.kind];
-        const detail =
-          input.kind === 'refund'
-            ? { en: `a refund of ${formatMoney(input.refund)}`, zh: `退款 ${formatMoney(input.refund)}` }
-            : {
-                en: `a new unit of the same type (serial ${input.replacementSerial}). It carries the remaining warranty of your purchase of ${sale.purchaseDate}: the warranty does not start again`,
-                zh: `同型号新产品（序列号 ${input.replacementSerial}）。新产品沿用您 ${sale.purchaseDate} 购买时的剩余保修期，保修期不重新计算`,
-              };
-        await tx.insert(outbox).values({
-          topic: 'dealer_remedy.performed',
-          recipient,
-          subject: `Your ${kind.en} is done — 您的${kind.zh}已完成`,
-          body:
-            `Dear ${row.customerName}, ${dealer.name} gave you ${detail.en} on ${performedOn}. Your claim is resolved.\n\n` +
-            `${row.customerName}，您好：${dealer.name} 已于 ${performedOn} 为您办理${detail.zh}，您的报修已处理完毕。`,
-          payload: { claimId: claim.id, dealerRemedyId: remedy.id, kind: input.kind },
-        });
-      }
-      const amount = asked ? formatMoney(asked) : 'no amount / 未填金额';
-      await tx.insert(outbox).values({
-        topic: 'reimbursement.requested',
-        recipient: roleRecipient('support'),
-        subject: `Reimbursement to decide: ${dealer.name} — 待审核的经销商补偿申请`,
-        body:
-          `${dealer.name} performed a ${kindNames[input.kind].en} on claim ${claim.id} on ${performedOn} and asks to be reimbursed: ${amount}.\n\n` +
-          `${dealer.name} 已于 ${performedOn} 为报修 ${claim.id} 办理${kindNames[input.kind].zh}，申请补偿：${amount}。`,
-        payload: { reimbursementId: reimbursement.id, claimId: claim.id, dealerId },
-      });
-
-      return {
-        id: remedy.id,
-        claimId: claim.id,
-        dealerId,
-        kind: remedy.kind,
-        returnedSerial: remedy.returnedSerial,
-        replacementSerial: remedy.replacementSerial,
-        refund: refund ?? null,
-        approval: remedy.approval,
-        approvalId,
-        warrantyFrom: sale.purchaseDate,
-        performedOn,
-        performedBy: remedy.performedBy,
-        claim: resolved,
-        reimbursement: reimbursementView({
-          reimbursement,
-          remedy,
-          dealerName: dealer.name,
-        }),
-      };
-    }));
+          performedBy: remedy.performedBy,
+          claim: resolved,
+          reimbursement: reimbursementView({
+            reimbursement,
+            remedy,
+            dealerName: dealer.name,
+          }),
+        };
+      }),
+    );
   } catch (err) {
     // Two counters handed over one new unit, or took back one unknown serial, at once: one went through.
     if (isUniqueViolation(err, 'dealer_remedies_replacement_unit_id_idx')) {

@@ -53,74 +53,114 @@ export async function decideReimbursement(
       field: 'reason',
     });
   }
-  return holdingForReview(deps.db, () => deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({
-        reimbursement: reimbursementClaims,
-        remedy: dealerRemedies,
-        dealerName: dealers.name,
-        dealerEmail: dealers.email,
-        dealerPhone: dealers.phone,
-        sku: products.sku,
-        cataloguePriceMinor: products.priceMinor,
-      })
-      .from(reimbursementClaims)
-      .innerJoin(dealerRemedies, eq(dealerRemedies.id, reimbursementClaims.dealerRemedyId))
-      .innerJoin(dealers, eq(dealers.id, reimbursementClaims.dealerId))
-      .innerJoin(claims, eq(claims.id, dealerRemedies.claimId))
-      .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
-      .innerJoin(products, eq(products.id, purchases.productId))
-      .where(eq(reimbursementClaims.id, id));
-    if (!row) throw new AppError('not_found', reimbursementNotFound.code, reimbursementNotFound.message);
-    const current = row.reimbursement;
-    assertAllowed(actor, 'reimbursements.decide', { dealerId: current.dealerId }, reimbursementNotFound);
-    assertVersion('reimbursement claim', current, input.expectedVersion);
-    if (current.status === 'awaiting_approval') {
-      throw new AppError(
-        'conflict',
-        'REIMBURSEMENT_AWAITING_APPROVAL',
-        'this reimbursement was approved once and waits for a second person in the approvals room',
-        { status: current.status, allowed: [] },
-      );
-    }
-    if (current.status !== 'pending') {
-      throw new AppError(
-        'conflict',
-        'REIMBURSEMENT_ALREADY_DECIDED',
-        `this reimbursement claim was already ${current.status}; a decision is final`,
-        { status: current.status, allowed: [] },
-      );
-    }
+  return holdingForReview(deps.db, () =>
+    deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({
+          reimbursement: reimbursementClaims,
+          remedy: dealerRemedies,
+          dealerName: dealers.name,
+          dealerEmail: dealers.email,
+          dealerPhone: dealers.phone,
+          sku: products.sku,
+          cataloguePriceMinor: products.priceMinor,
+        })
+        .from(reimbursementClaims)
+        .innerJoin(dealerRemedies, eq(dealerRemedies.id, reimbursementClaims.dealerRemedyId))
+        .innerJoin(dealers, eq(dealers.id, reimbursementClaims.dealerId))
+        .innerJoin(claims, eq(claims.id, dealerRemedies.claimId))
+        .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+        .innerJoin(products, eq(products.id, purchases.productId))
+        .where(eq(reimbursementClaims.id, id));
+      if (!row) throw new AppError('not_found', reimbursementNotFound.code, reimbursementNotFound.message);
+      const current = row.reimbursement;
+      assertAllowed(actor, 'reimbursements.decide', { dealerId: current.dealerId }, reimbursementNotFound);
+      assertVersion('reimbursement claim', current, input.expectedVersion);
+      if (current.status === 'awaiting_approval') {
+        throw new AppError(
+          'conflict',
+          'REIMBURSEMENT_AWAITING_APPROVAL',
+          'this reimbursement was approved once and waits for a second person in the approvals room',
+          { status: current.status, allowed: [] },
+        );
+      }
+      if (current.status !== 'pending') {
+        throw new AppError(
+          'conflict',
+          'REIMBURSEMENT_ALREADY_DECIDED',
+          `this reimbursement claim was already ${current.status}; a decision is final`,
+          { status: current.status, allowed: [] },
+        );
+      }
 
-    if (row.remedy.approval === 'awaiting') {
-      throw new AppError(
-        'conflict',
-        'REMEDY_AWAITING_APPROVAL',
-        'the refund this reimbursement is for still waits for support’s approval; decide that first',
-        { dealerRemedyId: row.remedy.id },
-      );
-    }
+      if (row.remedy.approval === 'awaiting') {
+        throw new AppError(
+          'conflict',
+          'REMEDY_AWAITING_APPROVAL',
+          'the refund this reimbursement is for still waits for support’s approval; decide that first',
+          { dealerRemedyId: row.remedy.id },
+        );
+      }
 
-    if (input.decision === 'approved') {
-      // The maker's money: held while the dealer's remedies of the product stand out against its peers'.
-      await assertReimbursementCleared(
-        tx,
-        { id: current.id, dealerId: current.dealerId, claimId: row.remedy.claimId },
-        actor,
-      );
-    }
+      if (input.decision === 'approved') {
+        // The maker's money: held while the dealer's remedies of the product stand out against its peers'.
+        await assertReimbursementCleared(
+          tx,
+          { id: current.id, dealerId: current.dealerId, claimId: row.remedy.claimId },
+          actor,
+        );
+      }
 
-    const now = new Date(deps.now().epochMilliseconds);
-    const amount =
-      current.amountMinor !== null && current.currency !== null
-        ? { amountMinor: current.amountMinor, currency: current.currency }
-        : null;
-    const found: ApprovalReason[] = amount && row.cataloguePriceMinor === null ? ['no_catalogue_price'] : [];
-    const waits = input.decision === 'approved' ? await approvalReasons(tx, amount, found) : [];
-    if (waits.length > 0) {
-      const [first] = await tx
+      const now = new Date(deps.now().epochMilliseconds);
+      const amount =
+        current.amountMinor !== null && current.currency !== null
+          ? { amountMinor: current.amountMinor, currency: current.currency }
+          : null;
+      const found: ApprovalReason[] =
+        amount && row.cataloguePriceMinor === null ? ['no_catalogue_price'] : [];
+      const waits = input.decision === 'approved' ? await approvalReasons(tx, amount, found) : [];
+      if (waits.length > 0) {
+        const [first] = await tx
+          .update(reimbursementClaims)
+          .set({ status: 'awaiting_approval', reason, version: input.expectedVersion + 1, updatedAt: now })
+          .where(
+            and(
+              eq(reimbursementClaims.id, current.id),
+              eq(reimbursementClaims.version, input.expectedVersion),
+              eq(reimbursementClaims.status, 'pending'),
+            ),
+          )
+          .returning();
+        if (!first) throw versionConflict('reimbursement claim', current.version + 1);
+        const approval = await requestApproval(tx, actor, {
+          kind: 'reimbursement',
+          subjectType: 'reimbursement_claim',
+          subjectId: current.id,
+          amount,
+          dealerId: current.dealerId,
+          reasons: waits,
+          summary:
+            `${row.dealerName}: reimbursement for a ${row.remedy.kind} of ${row.sku} (claim ${row.remedy.claimId.slice(0, 8)}), approved once.\n` +
+            `${row.dealerName}：${row.sku} ${row.remedy.kind === 'refund' ? '退款' : '换货'}的补偿申请（报修 ${row.remedy.claimId.slice(0, 8)}），已由一人批准。`,
+        });
+        await recordAudit(tx, actor, {
+          action: 'reimbursement.first_approval',
+          entityType: 'reimbursement_claim',
+          entityId: current.id,
+          data: { approvalId: approval.id, reasons: waits, version: first.version },
+        });
+        return reimbursementView({ reimbursement: first, remedy: row.remedy, dealerName: row.dealerName });
+      }
+      const [decided] = await tx
         .update(reimbursementClaims)
-        .set({ status: 'awaiting_approval', reason, version: input.expectedVersion + 1, updatedAt: now })
+        .set({
+          status: input.decision,
+          reason,
+          decidedBy: auditActor(actor),
+          decidedAt: now,
+          version: input.expectedVersion + 1,
+          updatedAt: now,
+        })
         .where(
           and(
             eq(reimbursementClaims.id, current.id),
@@ -129,79 +169,42 @@ export async function decideReimbursement(
           ),
         )
         .returning();
-      if (!first) throw versionConflict('reimbursement claim', current.version + 1);
-      const approval = await requestApproval(tx, actor, {
-        kind: 'reimbursement',
-        subjectType: 'reimbursement_claim',
-        subjectId: current.id,
-        amount,
-        dealerId: current.dealerId,
-        reasons: waits,
-        summary:
-          `${row.dealerName}: reimbursement for a ${row.remedy.kind} of ${row.sku} (claim ${row.remedy.claimId.slice(0, 8)}), approved once.\n` +
-          `${row.dealerName}：${row.sku} ${row.remedy.kind === 'refund' ? '退款' : '换货'}的补偿申请（报修 ${row.remedy.claimId.slice(0, 8)}），已由一人批准。`,
-      });
+      if (!decided) {
+        // Another agent's decision committed between our read and our write.
+        const [latest] = await tx
+          .select({ version: reimbursementClaims.version })
+          .from(reimbursementClaims)
+          .where(eq(reimbursementClaims.id, current.id));
+        throw versionConflict('reimbursement claim', latest?.version ?? current.version);
+      }
+
       await recordAudit(tx, actor, {
-        action: 'reimbursement.first_approval',
+        action: `reimbursement.${input.decision}`,
         entityType: 'reimbursement_claim',
         entityId: current.id,
-        data: { approvalId: approval.id, reasons: waits, version: first.version },
+        data: { reason, version: decided.version },
       });
-      return reimbursementView({ reimbursement: first, remedy: row.remedy, dealerName: row.dealerName });
-    }
-    const [decided] = await tx
-      .update(reimbursementClaims)
-      .set({
-        status: input.decision,
-        reason,
-        decidedBy: auditActor(actor),
-        decidedAt: now,
-        version: input.expectedVersion + 1,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(reimbursementClaims.id, current.id),
-          eq(reimbursementClaims.version, input.expectedVersion),
-          eq(reimbursementClaims.status, 'pending'),
-        ),
-      )
-      .returning();
-    if (!decided) {
-      // Another agent's decision committed between our read and our write.
-      const [latest] = await tx
-        .select({ version: reimbursementClaims.version })
-        .from(reimbursementClaims)
-        .where(eq(reimbursementClaims.id, current.id));
-      throw versionConflict('reimbursement claim', latest?.version ?? current.version);
-    }
 
-    await recordAudit(tx, actor, {
-      action: `reimbursement.${input.decision}`,
-      entityType: 'reimbursement_claim',
-      entityId: current.id,
-      data: { reason, version: decided.version },
-    });
-
-    const recipient = row.dealerEmail ?? row.dealerPhone;
-    if (recipient) {
-      const amount =
-        current.amountMinor !== null && current.currency !== null
-          ? formatMoney({ amountMinor: current.amountMinor, currency: current.currency })
-          : '—';
-      const name = decisionNames[input.decision];
-      await tx.insert(outbox).values({
-        topic: `reimbursement.${input.decision}`,
-        recipient,
-        subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
-        body:
-          `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
-          `${reason ? ` Reason: ${reason}` : ''}\n\n` +
-          `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
-          (reason ? `原因：${reason}` : ''),
-        payload: { reimbursementId: current.id, claimId: row.remedy.claimId, decision: input.decision },
-      });
-    }
-    return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
-  }));
+      const recipient = row.dealerEmail ?? row.dealerPhone;
+      if (recipient) {
+        const amount =
+          current.amountMinor !== null && current.currency !== null
+            ? formatMoney({ amountMinor: current.amountMinor, currency: current.currency })
+            : '—';
+        const name = decisionNames[input.decision];
+        await tx.insert(outbox).values({
+          topic: `reimbursement.${input.decision}`,
+          recipient,
+          subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
+          body:
+            `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
+            `${reason ? ` Reason: ${reason}` : ''}\n\n` +
+            `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
+            (reason ? `原因：${reason}` : ''),
+          payload: { reimbursementId: current.id, claimId: row.remedy.claimId, decision: input.decision },
+        });
+      }
+      return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
+    }),
+  );
 }
