@@ -15,8 +15,9 @@ export type ApprovalHandler = {
 };
 
 /**
- * One handler per kind. `oem_credit` has none yet: its decision is recorded, and the OEM credit code
- * reads it (`pendingApprovalOf`) until the integrator registers a handler here.
+ * One handler per kind. `oem_credit` needs none: the credit is written at once and waits, and the
+ * confirmation of the client's next order reads its approval (risk/credit-clearance.ts) — approved, it
+ * applies; pending, it waits for a later order; rejected, it never applies.
  */
 export const approvalHandlers: Partial<Record<ApprovalKind, ApprovalHandler>> = {
   dealer_refund: dealerRefundApproval,

@@ -202,37 +202,45 @@ export async function openReview(
   raisedBy: AuditActor,
   signals: RiskSignal[],
 ): Promise<RiskReview> {
-  return db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(riskReviews)
-      .values({
-        subjectKind: subject.kind,
-        subjectId: subject.id,
-        dealerId: subject.owners.dealerId ?? null,
-        endUserId: subject.owners.endUserId ?? null,
-        oemClientId: subject.owners.oemClientId ?? null,
-        signals,
-        raisedBy: auditActor(raisedBy),
-      })
-      .onConflictDoNothing({ target: [riskReviews.subjectKind, riskReviews.subjectId] })
-      .returning();
-    if (inserted) {
-      await recordAudit(tx, raisedBy, {
-        action: 'risk.review.opened',
-        entityType: 'risk_review',
-        entityId: inserted.id,
-        data: { subjectKind: subject.kind, subjectId: subject.id, signals },
-      });
-      await tx.insert(outbox).values({
-        topic: 'risk_review.opened',
-        recipient: roleRecipient(subject.kind === 'excess_resolution' ? 'qa' : 'support'),
-        ...reviewOpenedMessage(subject.kind, subject.id),
-        payload: { riskReviewId: inserted.id, subjectKind: subject.kind, subjectId: subject.id },
-      });
-      return inserted;
-    }
-    const existing = await reviewOf(tx, subject.kind, subject.id);
-    if (!existing) throw new Error('a review that conflicted is not there');
-    return existing;
-  });
+  return db.transaction((tx) => openReviewIn(tx, subject, raisedBy, signals));
+}
+
+/** The same, in a transaction the caller commits (a use case that goes on without the held object). */
+export async function openReviewIn(
+  tx: Transaction,
+  subject: Subject,
+  raisedBy: AuditActor,
+  signals: RiskSignal[],
+): Promise<RiskReview> {
+  const [inserted] = await tx
+    .insert(riskReviews)
+    .values({
+      subjectKind: subject.kind,
+      subjectId: subject.id,
+      dealerId: subject.owners.dealerId ?? null,
+      endUserId: subject.owners.endUserId ?? null,
+      oemClientId: subject.owners.oemClientId ?? null,
+      signals,
+      raisedBy: auditActor(raisedBy),
+    })
+    .onConflictDoNothing({ target: [riskReviews.subjectKind, riskReviews.subjectId] })
+    .returning();
+  if (inserted) {
+    await recordAudit(tx, raisedBy, {
+      action: 'risk.review.opened',
+      entityType: 'risk_review',
+      entityId: inserted.id,
+      data: { subjectKind: subject.kind, subjectId: subject.id, signals },
+    });
+    await tx.insert(outbox).values({
+      topic: 'risk_review.opened',
+      recipient: roleRecipient(subject.kind === 'excess_resolution' ? 'qa' : 'support'),
+      ...reviewOpenedMessage(subject.kind, subject.id),
+      payload: { riskReviewId: inserted.id, subjectKind: subject.kind, subjectId: subject.id },
+    });
+    return inserted;
+  }
+  const existing = await reviewOf(tx, subject.kind, subject.id);
+  if (!existing) throw new Error('a review that conflicted is not there');
+  return existing;
 }

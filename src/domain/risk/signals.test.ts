@@ -117,6 +117,10 @@ describe('outliers against peers', () => {
     expect(
       outlierSignal('dealer_remedy_outlier', { events: 1, base: 20 }, { events: 20, base: 1000 }, settings),
     ).toBeNull();
+    // No peers to compare with (the only dealer of a product): nothing to stand out from.
+    expect(
+      outlierSignal('dealer_remedy_outlier', { events: 30, base: 40 }, { events: 0, base: 0 }, settings),
+    ).toBeNull();
     // Too few sales to say anything.
     expect(
       outlierSignal('dealer_remedy_outlier', { events: 10, base: 10 }, { events: 0, base: 1000 }, settings),

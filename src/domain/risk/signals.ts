@@ -154,7 +154,9 @@ export function outlierSignal(
   peers: RateSample,
   settings: Pick<RiskSettings, 'outlierMinSample' | 'outlierFactorPercent'>,
 ): RiskSignal | null {
+  // Too little on either side to compare: a lone dealer or client has no peers to stand out from.
   if (party.base < settings.outlierMinSample || party.base <= 0) return null;
+  if (peers.base < settings.outlierMinSample) return null;
   const peersRate = peers.base > 0 ? Math.min(1, peers.events / peers.base) : 0;
   const { lower } = wilsonInterval(party.events, party.base);
   const bar = (peersRate * settings.outlierFactorPercent) / 100;

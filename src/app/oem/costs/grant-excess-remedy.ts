@@ -9,6 +9,8 @@ import {
 import type { Actor } from '../../../domain/access/access.js';
 import type { ExcessResolutionDecision } from '../../../domain/oem/excess-resolution.js';
 import { defaultShippingMode } from '../../../domain/oem/shipment.js';
+import { approvalReasons, requestApproval } from '../../approvals/request-approval.js';
+import { formatMoney } from '../../service-messages.js';
 import { nextNumber } from '../oem-records.js';
 
 /**
@@ -46,6 +48,24 @@ export async function grantExcessRemedy(
     })
     .returning();
   if (!resolution) throw new Error('insert returned no resolution');
+  // Four eyes: a money credit above the threshold waits for sales' second approval before any order
+  // takes it (orders/confirm-oem-order.ts reads the approval).
+  if (r.creditAmount) {
+    const reasons = await approvalReasons(tx, r.creditAmount);
+    if (reasons.length > 0) {
+      await requestApproval(tx, args.actor, {
+        kind: 'oem_credit',
+        subjectType: 'excess_resolution',
+        subjectId: resolution.id,
+        amount: r.creditAmount,
+        oemClientId: order.clientId,
+        reasons,
+        summary:
+          `Credit of ${formatMoney(r.creditAmount)} on the next order for ${r.units} excess units (order ${order.id.slice(0, 8)}).\n` +
+          `下一订单抵扣 ${formatMoney(r.creditAmount)}，对应 ${r.units} 台超额不良（订单 ${order.id.slice(0, 8)}）。`,
+      });
+    }
+  }
   // New units to replace the excess: the maker's shipment of them starts planned, by sea unless sales or
   // an admin choose otherwise when it ships.
   const shipment =

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { excessResolutions, oemOrders, oemPriceListEntries, outbox } from '../../../db/schema.js';
+import { creditsClearedForPayout } from '../../risk/credit-clearance.js';
 import type { Actor } from '../../../domain/access/access.js';
 import { calendarDateIn, parseCalendarInput, Temporal } from '../../../domain/calendar.js';
 import { creditsForNewOrder, type PendingCredit } from '../../../domain/oem/excess-resolution.js';
@@ -155,16 +156,20 @@ export async function confirmOemOrder(
       )
       .orderBy(asc(excessResolutions.createdAt), asc(excessResolutions.id))
       .for('update');
-    const pending: PendingCredit[] = pendingRows.map((c) => ({
-      id: c.id,
-      productId: c.productId,
-      kind: c.creditKind ?? 'units',
-      units: c.units,
-      amount:
-        c.creditAmountMinor === null || c.creditCurrency === null
-          ? null
-          : { amountMinor: c.creditAmountMinor, currency: c.creditCurrency },
-    }));
+    // Four eyes and fraud reviews: a credit waiting for either is left for a later order.
+    const cleared = await creditsClearedForPayout(tx, actor, order.clientId, pendingRows);
+    const pending: PendingCredit[] = pendingRows
+      .filter((c) => cleared.has(c.id))
+      .map((c) => ({
+        id: c.id,
+        productId: c.productId,
+        kind: c.creditKind ?? 'units',
+        units: c.units,
+        amount:
+          c.creditAmountMinor === null || c.creditCurrency === null
+            ? null
+            : { amountMinor: c.creditAmountMinor, currency: c.creditCurrency },
+      }));
     const appliedIds = creditsForNewOrder(pending, {
       productId: order.productId,
       quantity: order.quantity,
