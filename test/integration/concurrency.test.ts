@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accounts,
+  approvals,
   auditEvents,
   CREDENTIAL_PROVIDER,
   dealerRemedies,
@@ -436,18 +437,25 @@ describe.each(rounds)('many clients on the same objects at once, on $name (round
       expectedVersion: ledger.version,
     });
     expect(credit.statusCode, credit.body).toBe(201);
-    // Every credit still waiting (the races above may have left some): each goes to one order only.
-    const pending = await t.db.db
+    // Every credit still waiting (the races above may have left some, in units or money, whichever
+    // request won): each goes to one order only — except a money credit still waiting for its second
+    // approval (four eyes), which no order takes yet.
+    const waiting = await t.db.db
       .select({ id: excessResolutions.id })
       .from(excessResolutions)
       .where(
         and(
           eq(excessResolutions.clientId, w.demoClient),
           eq(excessResolutions.remedy, 'next_order_credit'),
-          eq(excessResolutions.creditKind, 'units'),
           isNull(excessResolutions.appliedToOrderId),
         ),
       );
+    const unapproved = new Set(
+      (await t.db.db.select({ subjectId: approvals.subjectId, state: approvals.state }).from(approvals))
+        .filter((a) => a.state !== 'approved')
+        .map((a) => a.subjectId),
+    );
+    const pending = waiting.filter((c) => !unapproved.has(c.id));
     expect(pending.map((c) => c.id)).toContain(credit.json<{ id: string }>().id);
     // Six requests, then their six confirmations at the same moment: each takes the client's credits.
     const requested: OemOrder[] = [];

@@ -443,7 +443,7 @@ describe.each(testDatabases())('reference data on $name', (testDb) => {
       const inverter = DEMO_PRODUCTS.find((p) => p.sku === 'INV-3000');
       const listed = res.json<Record<string, unknown>[]>().find((p) => p.sku === 'INV-3000');
       expect(Object.keys(listed ?? {}).sort()).toEqual(
-        ['category', 'createdAt', 'id', 'nameEn', 'nameZh', 'sku', 'warrantyOverride'].sort(),
+        ['category', 'createdAt', 'id', 'nameEn', 'nameZh', 'price', 'sku', 'warrantyOverride'].sort(),
       );
       expect(listed).toMatchObject({
         nameEn: inverter?.nameEn,
