@@ -6,7 +6,7 @@ import type { Role } from '../../src/domain/access/access.js';
 import { defaultRiskSettings } from '../../src/domain/risk/signals.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
-import { bookOrder, uploadEvidence } from '../support/oem-fixtures.js';
+import { bookOrder, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
 import { TODAY } from '../support/service-fixtures.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -126,9 +126,8 @@ describe.each(testDatabases())('OEM credits wait for four eyes and fraud reviews
     await call('admin', 'PUT', '/api/v1/settings/four-eyes', { thresholds: { CNY: 200_000 } });
   });
 
-  it('with no other client to compare with, no credit is held as an outlier; against a small peer sample neither', async () => {
-    // The demo has one OEM client: its rate has no peers, so the outlier rule stays quiet whatever the
-    // thresholds (the rule's arithmetic against peers is property-tested in signals.test.ts).
+  it('with no other client to compare with, no credit is held as an outlier', async () => {
+    // The demo has one OEM client: its rate has no peers, so the outlier rule stays quiet.
     await call('admin', 'PUT', '/api/v1/settings/risk', {
       ...defaultRiskSettings,
       outlierMinSample: 1,
@@ -138,5 +137,39 @@ describe.each(testDatabases())('OEM credits wait for four eyes and fraud reviews
     const next = await book();
     expect(await appliedTo(credit.id)).toBe(next.id);
     expect(await t.db.db.select().from(riskReviews).where(eq(riskReviews.subjectId, credit.id))).toEqual([]);
+  });
+
+  it('a client whose accepted excess stands out against another’s clean volume has its credit held for QA', async () => {
+    // Another client, 20,000 units delivered and nothing accepted beyond its spares.
+    const w = await oemWorld(t.db.db);
+    await bookOrder(t.app, bookers(), {
+      clientId: w.otherClient,
+      sku: DEMO_SKUS.chargerModule,
+      quantity: 20_000,
+      spareRateBps: 50,
+      deliveryDate: '2026-10-15',
+      orderNumber: 'NL-GATE-1',
+      lots: [{ lot: 'CHG-GATE-NL' }],
+    });
+    await call('admin', 'PUT', '/api/v1/settings/risk', defaultRiskSettings);
+    const credit = await moneyCredit(1);
+    const next = await book();
+    // The confirmation went through; the credit waits, and QA has it in its queue with the numbers.
+    expect(await appliedTo(credit.id)).toBeNull();
+    const [review] = await t.db.db.select().from(riskReviews).where(eq(riskReviews.subjectId, credit.id));
+    expect(review).toMatchObject({ subjectKind: 'excess_resolution', status: 'pending' });
+    expect(review?.signals[0]?.code).toBe('oem_excess_outlier');
+    const queue = await call('qa', 'GET', '/api/v1/risk-reviews?status=pending');
+    expect(queue.json<{ id: string }[]>().map((r) => r.id)).toContain(review?.id);
+    // Support does not review OEM credits; QA approves, and a later order takes it.
+    expect((await call('admin', 'GET', `/api/v1/risk-reviews/${review?.id ?? ''}`)).statusCode).toBe(200);
+    const approved = await call('qa', 'POST', `/api/v1/risk-reviews/${review?.id ?? ''}/decision`, {
+      decision: 'approved',
+      expectedVersion: review?.version ?? 1,
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const later = await book();
+    expect(await appliedTo(credit.id)).toBe(later.id);
+    expect(later.id).not.toBe(next.id);
   });
 });
