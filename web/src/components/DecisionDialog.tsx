@@ -6,6 +6,39 @@ import { DeskErrorAlert } from '../desk/ui.js';
 
 export type Decision = 'approved' | 'rejected';
 
+const decisions = ['approved', 'rejected'] as const;
+
+/** A row's two buttons that open the dialog: approve (the filled one) and reject. */
+export function DecisionButtons({
+  label,
+  namedLabel,
+  onChoose,
+}: {
+  /** The button's visible word for a decision. */
+  label: (decision: Decision) => string;
+  /** Its accessible name, naming the row, since a table holds many such pairs. */
+  namedLabel: (decision: Decision) => string;
+  onChoose: (decision: Decision) => void;
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      {decisions.map((decision) => (
+        <Button
+          key={decision}
+          size="compact-sm"
+          variant={decision === 'approved' ? 'filled' : 'default'}
+          aria-label={namedLabel(decision)}
+          onClick={() => {
+            onChoose(decision);
+          }}
+        >
+          {label(decision)}
+        </Button>
+      ))}
+    </Group>
+  );
+}
+
 /**
  * Approving or rejecting something a person must decide (a reimbursement, a held payout): what is
  * decided above, a reason that a rejection requires because the other party reads it, and the one

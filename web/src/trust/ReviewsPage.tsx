@@ -1,11 +1,11 @@
-import { Anchor, Button, Group, List, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Anchor, List, NativeSelect, Stack, Table, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { riskReviewStatuses } from '../../../src/http/risk-reviews/schemas.js';
 import { ApiError } from '../api.js';
-import { type Decision, DecisionDialog } from '../components/DecisionDialog.js';
+import { type Decision, DecisionButtons, DecisionDialog } from '../components/DecisionDialog.js';
 import { ScrollTable } from '../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { ToneBadge } from '../components/Badges.js';
@@ -199,23 +199,15 @@ export default function ReviewsPage() {
                     </Table.Td>
                     <Table.Td>
                       {r.status === 'pending' && (
-                        <Group gap="xs" wrap="nowrap">
-                          {(['approved', 'rejected'] as const).map((decision) => (
-                            <Button
-                              key={decision}
-                              size="compact-sm"
-                              variant={decision === 'approved' ? 'filled' : 'default'}
-                              aria-label={t(`trust.reviews.actionNamed.${decision}`, { what })}
-                              onClick={() => {
-                                setConflict(false);
-                                setDecided(null);
-                                setDeciding({ row: r, decision });
-                              }}
-                            >
-                              {t(`trust.reviews.action.${decision}`)}
-                            </Button>
-                          ))}
-                        </Group>
+                        <DecisionButtons
+                          label={(decision) => t(`trust.reviews.action.${decision}`)}
+                          namedLabel={(decision) => t(`trust.reviews.actionNamed.${decision}`, { what })}
+                          onChoose={(decision) => {
+                            setConflict(false);
+                            setDecided(null);
+                            setDeciding({ row: r, decision });
+                          }}
+                        />
                       )}
                     </Table.Td>
                   </Table.Tr>

@@ -1,10 +1,11 @@
-import { Button, Group, Modal, NativeSelect, Stack, Table, Text, Textarea } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type SubmitEvent, useState } from 'react';
+import { Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { approvalStates } from '../../../../src/domain/approvals/four-eyes.js';
 import { ApiError } from '../../api.js';
+import { type Decision, DecisionButtons, DecisionDialog } from '../../components/DecisionDialog.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { ToneBadge } from '../../components/Badges.js';
@@ -16,18 +17,7 @@ import {
   decideApproval,
   reimbursementsQuery,
 } from '../desk-api.js';
-import {
-  Amount,
-  ConflictNotice,
-  DayOf,
-  DeskErrorAlert,
-  Done,
-  Fact,
-  PageHeader,
-  useApiLanguage,
-} from '../ui.js';
-
-type Decision = 'approved' | 'rejected';
+import { Amount, ConflictNotice, DayOf, Done, Fact, PageHeader, useApiLanguage } from '../ui.js';
 
 /** The summary's line in the reader's language: English first, then Chinese. */
 function summaryIn(summary: string, lang: 'en' | 'zh'): string {
@@ -56,90 +46,47 @@ function DecideDialog({
   const { t } = useTranslation();
   const lang = useApiLanguage();
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState('');
-  const [missing, setMissing] = useState(false);
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: ['desk', 'approvals'] }),
       queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey }),
     ]);
-  const decide = useMutation({
-    mutationFn: () =>
-      decideApproval(approval.id, {
-        decision,
-        reason: reason.trim() || undefined,
-        expectedVersion: approval.version,
-      }),
-    onSuccess: async (decided) => {
-      onDecided(decided);
-      await refresh();
-    },
-    onError: async (error) => {
-      if (!decidedElsewhere(error)) return;
-      await refresh();
-      onConflict();
-    },
-  });
-  const submit = (event: SubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (decision === 'rejected' && reason.trim() === '') {
-      setMissing(true);
-      return;
-    }
-    decide.mutate();
-  };
   return (
-    <Modal
-      opened
-      centered
-      size="lg"
-      onClose={onClose}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
+    <DecisionDialog
       title={t(`desk.approvals.dialog.${decision}`)}
+      decision={decision}
+      labels={{
+        reason: t('desk.approvals.reason'),
+        note: t('desk.approvals.note'),
+        hint: t('desk.approvals.reasonHint'),
+        required: t('desk.approvals.reasonRequired'),
+        submit: t(`desk.approvals.submit.${decision}`),
+      }}
+      decide={(reason) =>
+        decideApproval(approval.id, { decision, reason, expectedVersion: approval.version })
+      }
+      decidedElsewhere={decidedElsewhere}
+      onClose={onClose}
+      onDecided={async (decided) => {
+        onDecided(decided);
+        await refresh();
+      }}
+      onConflict={async () => {
+        await refresh();
+        onConflict();
+      }}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {decide.isError && <DeskErrorAlert error={decide.error} />}
-          <Text size="sm">{summaryIn(approval.summary, lang)}</Text>
-          <Group gap="xl">
-            <Fact label={t('desk.approvals.kind')}>{t(`desk.approvals.kinds.${approval.kind}`)}</Fact>
-            <Fact label={t('desk.fields.amount')}>
-              <Amount money={approval.amount} />
-            </Fact>
-            <Fact label={t('desk.approvals.requestedBy')}>
-              {approval.requestedByName ?? approval.requestedBy}
-            </Fact>
-          </Group>
-          <Textarea
-            name="reason"
-            label={decision === 'rejected' ? t('desk.approvals.reason') : t('desk.approvals.note')}
-            description={t('desk.approvals.reasonHint')}
-            required={decision === 'rejected'}
-            autosize
-            minRows={3}
-            value={reason}
-            error={missing ? t('desk.approvals.reasonRequired') : undefined}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
-              setMissing(false);
-            }}
-          />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              color={decision === 'rejected' ? 'red' : undefined}
-              loading={decide.isPending}
-              loaderProps={{ 'aria-label': t('common.working') }}
-            >
-              {t(`desk.approvals.submit.${decision}`)}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Text size="sm">{summaryIn(approval.summary, lang)}</Text>
+      <Group gap="xl">
+        <Fact label={t('desk.approvals.kind')}>{t(`desk.approvals.kinds.${approval.kind}`)}</Fact>
+        <Fact label={t('desk.fields.amount')}>
+          <Amount money={approval.amount} />
+        </Fact>
+        <Fact label={t('desk.approvals.requestedBy')}>
+          {approval.requestedByName ?? approval.requestedBy}
+        </Fact>
+      </Group>
+    </DecisionDialog>
   );
 }
 
@@ -258,26 +205,20 @@ export default function ApprovalsPage() {
                             {t('desk.approvals.yours')}
                           </Text>
                         ) : mayDecide ? (
-                          <Group gap="xs" wrap="nowrap">
-                            {(['approved', 'rejected'] as const).map((decision) => (
-                              <Button
-                                key={decision}
-                                size="compact-sm"
-                                variant={decision === 'approved' ? 'filled' : 'default'}
-                                aria-label={t(`desk.approvals.actionNamed.${decision}`, {
-                                  kind: t(`desk.approvals.kinds.${a.kind}`),
-                                  who: a.requestedByName ?? a.requestedBy,
-                                })}
-                                onClick={() => {
-                                  setConflict(false);
-                                  setDecided(null);
-                                  setDeciding({ row: a, decision });
-                                }}
-                              >
-                                {t(`desk.approvals.action.${decision}`)}
-                              </Button>
-                            ))}
-                          </Group>
+                          <DecisionButtons
+                            label={(decision) => t(`desk.approvals.action.${decision}`)}
+                            namedLabel={(decision) =>
+                              t(`desk.approvals.actionNamed.${decision}`, {
+                                kind: t(`desk.approvals.kinds.${a.kind}`),
+                                who: a.requestedByName ?? a.requestedBy,
+                              })
+                            }
+                            onChoose={(decision) => {
+                              setConflict(false);
+                              setDecided(null);
+                              setDeciding({ row: a, decision });
+                            }}
+                          />
                         ) : (
                           <Text size="xs" c="dark.6">
                             {t('desk.approvals.notYourKind')}

@@ -1,11 +1,11 @@
-import { Anchor, Button, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { reimbursementStatuses } from '../../../../src/http/reimbursements/schemas.js';
 import { ApiError } from '../../api.js';
-import { type Decision, DecisionDialog } from '../../components/DecisionDialog.js';
+import { type Decision, DecisionButtons, DecisionDialog } from '../../components/DecisionDialog.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import {
@@ -168,25 +168,17 @@ export default function ReimbursementsPage() {
                   </Table.Td>
                   <Table.Td>
                     {r.status === 'pending' && (
-                      <Group gap="xs" wrap="nowrap">
-                        {(['approved', 'rejected'] as const).map((decision) => (
-                          <Button
-                            key={decision}
-                            size="compact-sm"
-                            variant={decision === 'approved' ? 'filled' : 'default'}
-                            aria-label={t(`desk.reimbursements.actionNamed.${decision}`, {
-                              dealer: r.dealer.name,
-                            })}
-                            onClick={() => {
-                              setConflict(false);
-                              setDecided(null);
-                              setDeciding({ row: r, decision });
-                            }}
-                          >
-                            {t(`desk.reimbursements.action.${decision}`)}
-                          </Button>
-                        ))}
-                      </Group>
+                      <DecisionButtons
+                        label={(decision) => t(`desk.reimbursements.action.${decision}`)}
+                        namedLabel={(decision) =>
+                          t(`desk.reimbursements.actionNamed.${decision}`, { dealer: r.dealer.name })
+                        }
+                        onChoose={(decision) => {
+                          setConflict(false);
+                          setDecided(null);
+                          setDeciding({ row: r, decision });
+                        }}
+                      />
                     )}
                   </Table.Td>
                 </Table.Tr>
