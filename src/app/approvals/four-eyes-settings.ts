@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
-import { instanceSettings } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { DEFAULT_FOUR_EYES_THRESHOLDS } from '../../domain/approvals/four-eyes.js';
 import { MAX_AMOUNT_MINOR } from '../../domain/money.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
+import { lockSetting, storedSetting, storeSetting } from '../settings/instance-settings.js';
 
 /** The instance setting holding the four-eyes thresholds: `{ "CNY": 200000, … }` in minor units. */
 export const FOUR_EYES_SETTING = 'four_eyes_thresholds';
@@ -32,11 +31,7 @@ function parse(value: string | undefined): FourEyesThresholds {
 
 /** The thresholds in force: above them, a refund, a reimbursement or a credit needs a second person. */
 export async function fourEyesThresholds(db: Database | Transaction): Promise<FourEyesThresholds> {
-  const [row] = await db
-    .select({ value: instanceSettings.value })
-    .from(instanceSettings)
-    .where(eq(instanceSettings.key, FOUR_EYES_SETTING));
-  return parse(row?.value);
+  return parse(await storedSetting(db, FOUR_EYES_SETTING));
 }
 
 const settingsNotFound = { code: 'SETTING_NOT_FOUND', message: 'no such setting' };
@@ -54,12 +49,10 @@ export async function setFourEyesThresholds(
 ): Promise<FourEyesThresholds> {
   assertAllowed(actor, 'settings.manage', {}, settingsNotFound);
   return db.transaction(async (tx) => {
+    await lockSetting(tx, FOUR_EYES_SETTING);
     const before = await fourEyesThresholds(tx);
     const value = JSON.stringify(thresholds);
-    await tx
-      .insert(instanceSettings)
-      .values({ key: FOUR_EYES_SETTING, value })
-      .onConflictDoUpdate({ target: instanceSettings.key, set: { value } });
+    await storeSetting(tx, FOUR_EYES_SETTING, value);
     await recordAudit(tx, actor, {
       action: 'settings.four_eyes_changed',
       entityType: 'instance_setting',

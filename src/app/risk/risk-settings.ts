@@ -1,10 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
-import { instanceSettings } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { defaultRiskSettings, type RiskSettings, riskSettingsSchema } from '../../domain/risk/signals.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
+import { lockSetting, storedSetting, storeSetting } from '../settings/instance-settings.js';
 
 /** The row of `instance_settings` that holds the fraud signals' thresholds, as JSON. */
 const KEY = 'risk.settings';
@@ -15,16 +14,12 @@ const KEY = 'risk.settings';
  * off; the settings screen shows what is in force.
  */
 export async function readRiskSettings(db: Database | Transaction): Promise<RiskSettings> {
-  const [row] = await db
-    .select({ value: instanceSettings.value })
-    .from(instanceSettings)
-    .where(eq(instanceSettings.key, KEY))
-    .limit(1);
-  if (!row) return defaultRiskSettings;
+  const value = await storedSetting(db, KEY);
+  if (value === undefined) return defaultRiskSettings;
   try {
     const parsed = riskSettingsSchema.safeParse({
       ...defaultRiskSettings,
-      ...(JSON.parse(row.value) as object),
+      ...(JSON.parse(value) as object),
     });
     return parsed.success ? parsed.data : defaultRiskSettings;
   } catch {
@@ -46,15 +41,9 @@ export async function updateRiskSettings(
   );
   const next = riskSettingsSchema.parse(input);
   return deps.db.transaction(async (tx) => {
-    // Two admins saving at once: the row lock orders them, and each audit event names what it replaced.
-    await tx.execute(
-      sql`select 1 from ${instanceSettings} where ${instanceSettings.key} = ${KEY} for update`,
-    );
+    await lockSetting(tx, KEY);
     const before = await readRiskSettings(tx);
-    await tx
-      .insert(instanceSettings)
-      .values({ key: KEY, value: JSON.stringify(next) })
-      .onConflictDoUpdate({ target: instanceSettings.key, set: { value: JSON.stringify(next) } });
+    await storeSetting(tx, KEY, JSON.stringify(next));
     await recordAudit(tx, actor, {
       action: 'risk.settings.updated',
       entityType: 'settings',
