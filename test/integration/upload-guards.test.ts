@@ -3,12 +3,13 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepStaleUploadFiles } from '../../src/app/uploads/receive-upload.js';
 import { writeUploadBytes } from '../../src/app/uploads/upload-content.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
+import { scalarOf } from '../../src/db/rows.js';
 import {
   auditEvents,
   defectReportEvidence,
@@ -347,6 +348,45 @@ describe.each(testDatabases())('upload guards on $name', (testDb) => {
   });
 
   describe('unclaimed files', () => {
+    // PGlite has one connection: the job and a request cannot interleave there.
+    it.runIf(testDb.name === 'postgres')(
+      'a file the job is deleting while a customer attaches it is not found (404), never a 500',
+      async () => {
+        const cookie = await demoSession(app, 'customer');
+        // Bytes of its own, so no other purchase's proof is the same receipt.
+        const sent = await send({ cookie, file: Buffer.concat([PNG, Buffer.from(`race-${Date.now()}`)]) });
+        expect(sent.statusCode, sent.body).toBe(201);
+        const uploadId = sent.json<{ id: string }>().id;
+
+        let finishDelete = () => {};
+        const deleting = db.db.transaction(async (tx) => {
+          await tx.execute(sql`select id from uploads where id = ${uploadId} for update`);
+          await tx.execute(sql`delete from uploads where id = ${uploadId}`);
+          await new Promise<void>((resolve) => (finishDelete = resolve));
+        });
+        const attaching = register(cookie, uploadId);
+        // The request is waiting on the job's row lock before the job commits.
+        await expect
+          .poll(
+            async () =>
+              scalarOf(
+                await db.db.execute(
+                  sql`select count(*)::int as n from pg_stat_activity
+                       where datname = current_database() and wait_event_type = 'Lock'`,
+                ),
+                'n',
+              ),
+            { timeout: 5_000, interval: 20 },
+          )
+          .toBe(1);
+        finishDelete();
+        await deleting;
+        const res = await attaching;
+        expect(res.statusCode, res.body).toBe(404);
+        expect(errorCode(res)).toBe('UPLOAD_NOT_FOUND');
+      },
+    );
+
     it('deletes files attached to nothing a day after they came, with their slices, audited; nothing else', async () => {
       const file = async (createdAt: Temporal.Instant) => {
         const [row] = await db.db

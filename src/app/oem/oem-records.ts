@@ -426,7 +426,10 @@ export async function checkEvidence(db: Db, actor: Actor, uploadIds: readonly st
   const rows = await db
     .select({ id: uploads.id, uploadedBy: uploads.uploadedBy, ticketId: uploads.ticketId })
     .from(uploads)
-    .where(inArray(uploads.id, ids));
+    .where(inArray(uploads.id, ids))
+    // Held until the evidence rows are written, so the unclaimed-upload job cannot delete a file
+    // between this check and the insert that refers to it (see runUnclaimedUploadCleanup).
+    .for('key share');
   const mayReadAll = authorize(actor, 'uploads.read', {}) === 'allowed';
   // A guest's file came for the flow its ticket names, and is attached only through it.
   const usable = new Set(

@@ -82,7 +82,10 @@ export async function registerPurchase(
         })
         .from(uploads)
         .where(eq(uploads.id, input.proofUploadId))
-        .limit(1);
+        .limit(1)
+        // Held until the purchase is written: the unclaimed-upload job skips a row locked so, and one
+        // it is deleting right now is waited for and then not found (404, not a foreign-key 500).
+        .for('key share');
       // Someone else's upload is as unknown as one that does not exist. One sent before signing in is
       // this customer's only if they still hold the ticket it was sent with.
       const sentWithTicket =
