@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countHit, purgeExpiredCounters, readCount, windowStartOf } from '../../src/app/limits/counters.js';
+import { purgeStaleSignInFailures } from '../../src/app/accounts/sign-in-lockout.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
+import { ADDRESS_WIDE, signInFailures } from '../../src/db/schema.js';
 import { testDatabases } from '../support/databases.js';
 
 /*
@@ -41,6 +43,35 @@ describe.each(testDatabases())('limit counters on $name', (testDb) => {
     expect((await readCount(handle.db, { key: 'ip:1', windowMs: 60_000, nowMs: now + 30_000 })).count).toBe(
       1,
     );
+  });
+
+  it('forgets sign-in failure logs that no longer count, keeping those a window or a notice still needs', async () => {
+    const now = Date.UTC(2026, 11, 3, 12, 0, 0);
+    const minutes = (n: number) => now - n * 60_000;
+    await handle.db.insert(signInFailures).values([
+      { emailKey: 'old@example.com', clientKey: 'ip:1', failures: [minutes(40), minutes(16)] },
+      { emailKey: 'recent@example.com', clientKey: 'ip:2', failures: [minutes(40), minutes(14)] },
+      { emailKey: 'empty@example.com', clientKey: 'ip:3', failures: [] },
+      // The address-wide row remembers when its owner was told: it stays until that notice may repeat.
+      {
+        emailKey: 'told@example.com',
+        clientKey: ADDRESS_WIDE,
+        failures: [minutes(60)],
+        ownerNotifiedAt: new Date(minutes(60)),
+      },
+      {
+        emailKey: 'told-long-ago@example.com',
+        clientKey: ADDRESS_WIDE,
+        failures: [minutes(60)],
+        ownerNotifiedAt: new Date(now - 25 * 3_600_000),
+      },
+    ]);
+    expect(await purgeStaleSignInFailures(handle.db, now)).toBe(3);
+    const left = (await handle.db.select({ emailKey: signInFailures.emailKey }).from(signInFailures))
+      .map((r) => r.emailKey)
+      .sort();
+    expect(left).toEqual(['recent@example.com', 'told@example.com']);
+    expect(await purgeStaleSignInFailures(handle.db, now)).toBe(0);
   });
 
   it('refuses amounts and windows that are not whole and positive', async () => {

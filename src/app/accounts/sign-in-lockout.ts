@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { rowsOf } from '../../db/rows.js';
 import { ADDRESS_WIDE, auditEvents, outbox, signInDevices, signInFailures, users } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
 import {
@@ -85,7 +86,12 @@ export async function beginSignInAttempt(
         { emailKey, clientKey: ADDRESS_WIDE, failures: [] },
         { emailKey, clientKey: client.key, failures: [] },
       ])
-      .onConflictDoNothing();
+      // A no-op update rather than "do nothing": it locks an existing row from here on, so the purge
+      // (purgeStaleSignInFailures) skips it instead of deleting it under this attempt's count.
+      .onConflictDoUpdate({
+        target: [signInFailures.emailKey, signInFailures.clientKey],
+        set: { emailKey: sql`excluded.email_key` },
+      });
     const rows = await tx
       .select()
       .from(signInFailures)
@@ -214,4 +220,27 @@ export async function settleSignInAttempt(
       await writeLog(tx, emailKey, client.key, withoutFailure(own.failures, at));
     }
   });
+}
+
+/**
+ * Forgets the logs that no longer count: every failure in them older than the longest window, and no
+ * owner notice still holding back the next one (ownerNoticeDue). Without this the table keeps a row
+ * for every address and client that ever mistyped. Rows an attempt holds are skipped (it locks them
+ * from its upsert on), so a purge never drops a failure being counted; the next run takes them.
+ */
+export async function purgeStaleSignInFailures(db: Database, nowMs: number): Promise<number> {
+  const oldestCounted =
+    nowMs - Math.max(SIGN_IN_LOCKOUT.perClient.windowMs, SIGN_IN_LOCKOUT.perAddress.windowMs);
+  const noticeCutoff = new Date(nowMs - SIGN_IN_LOCKOUT.ownerNoticeEveryMs);
+  const deleted = await db.execute(sql`
+    delete from sign_in_failures d
+     using (select email_key, client_key
+              from sign_in_failures f
+             where not exists (select 1 from jsonb_array_elements_text(f.failures) t(at)
+                                where t.at::bigint > ${oldestCounted})
+               and (f.owner_notified_at is null or f.owner_notified_at <= ${noticeCutoff})
+               for update skip locked) stale
+     where d.email_key = stale.email_key and d.client_key = stale.client_key
+    returning d.email_key`);
+  return rowsOf(deleted).length;
 }
