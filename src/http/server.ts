@@ -1,4 +1,4 @@
-import { approvalRoutes, settingsRoutes } from './approvals/routes.js';
+import { approvalRoutes } from './approvals/routes.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -47,7 +47,8 @@ import { purchaseRoutes } from './purchases/routes.js';
 import { purchaseVerificationRoutes } from './purchase-verifications/routes.js';
 import { claimRoutes } from './claims/routes.js';
 import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
-import { riskReviewRoutes, riskSettingsRoutes } from './risk-reviews/routes.js';
+import { riskReviewRoutes } from './risk-reviews/routes.js';
+import { settingsRoutes } from './settings/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
@@ -239,7 +240,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             'Lot defect rates (early warning), batch-defect investigations, remake orders, the maker’s costs',
         },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
-        { name: 'trust', description: 'Fraud signals, the review queue and its thresholds' },
+        { name: 'trust', description: 'Fraud signals and the review queue of what they hold' },
+        {
+          name: 'settings',
+          description:
+            'What an admin sets that decides when money waits for a person: four eyes, fraud thresholds',
+        },
         {
           name: 'approvals',
           description:
@@ -290,7 +296,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   await app.register(riskReviewRoutes, { prefix: '/api/v1/risk-reviews' });
-  await app.register(riskSettingsRoutes, { prefix: '/api/v1/settings/risk' });
   // Before the first dispatch: messages queued by an older release still hold their links in the clear.
   app.addHook('onReady', async () => {
     try {

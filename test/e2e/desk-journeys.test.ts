@@ -555,6 +555,18 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await screenshot(admin, 'support-reviews-zh');
       await goTo(admin, '/desk/support/risk-settings');
       await main.getByRole('heading', { level: 1, name: '风险规则' }).waitFor();
+      // Beside them, for an admin, the four-eyes thresholds: a wrong amount is said in words, a right
+      // one is stored in minor units.
+      const cny = main.getByLabel('CNY 阈值');
+      await cny.fill('20 00');
+      await main.getByRole('button', { name: '保存双人审批阈值' }).click();
+      await main.getByText('请输入金额，例如 2000 或 2000.50，不能为负数。').waitFor();
+      await cny.fill('2000');
+      await main.getByRole('button', { name: '保存双人审批阈值' }).click();
+      await main.getByText('已保存。新的超额申请将等待第二人批准。').waitFor();
+      expect((await api(admin, 'GET', '/api/v1/settings/four-eyes')).body).toEqual({
+        thresholds: { CNY: 200000 },
+      });
       await checkA11y(admin);
       await screenshot(admin, 'risk-settings-zh');
     });

@@ -1,17 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decideApproval } from '../../app/approvals/decide-approval.js';
-import { readFourEyesThresholds, setFourEyesThresholds } from '../../app/approvals/four-eyes-settings.js';
 import { getApproval, listApprovals } from '../../app/approvals/read-approvals.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
-import {
-  approvalDecisionRequestSchema,
-  approvalSchema,
-  fourEyesSettingsSchema,
-  listApprovalsQuerySchema,
-} from './schemas.js';
+import { approvalDecisionRequestSchema, approvalSchema, listApprovalsQuerySchema } from './schemas.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -71,36 +65,5 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         request.params.id,
         request.body,
       ),
-  );
-};
-
-export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get(
-    '/four-eyes',
-    {
-      config: { access: 'settings.manage' },
-      schema: {
-        tags: ['approvals'],
-        summary: 'The four-eyes thresholds per currency',
-        response: { 200: fourEyesSettingsSchema, ...errors },
-      },
-    },
-    async (request) => ({ thresholds: await readFourEyesThresholds(app.db.db, currentActor(request)) }),
-  );
-
-  app.put(
-    '/four-eyes',
-    {
-      config: { access: 'settings.manage' },
-      schema: {
-        tags: ['approvals'],
-        summary: 'Set the four-eyes thresholds (admins; audited)',
-        body: fourEyesSettingsSchema,
-        response: { 200: fourEyesSettingsSchema, ...errors },
-      },
-    },
-    async (request) => ({
-      thresholds: await setFourEyesThresholds(app.db.db, currentActor(request), request.body.thresholds),
-    }),
   );
 };

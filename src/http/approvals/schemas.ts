@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { approvalKinds, approvalStates } from '../../domain/approvals/four-eyes.js';
-import { MAX_AMOUNT_MINOR } from '../../domain/money.js';
 import { expectedVersionField, recordedMoneySchema } from '../money-fields.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -49,17 +48,3 @@ export const approvalDecisionRequestSchema = z
   })
   .meta({ id: 'ApprovalDecisionRequest' });
 export type ApprovalDecisionRequest = z.infer<typeof approvalDecisionRequestSchema>;
-
-const currencyKey = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code in capitals, e.g. CNY');
-
-export const fourEyesSettingsSchema = z
-  .object({
-    thresholds: z
-      .record(currencyKey, z.int().min(0).max(MAX_AMOUNT_MINOR))
-      .describe(
-        'Per currency, in minor units: a refund, reimbursement or credit above it needs a second person. A currency left out always does. Default { "CNY": 200000 } (CN¥2,000.00).',
-      ),
-  })
-  .strict()
-  .meta({ id: 'FourEyesSettings' });
-export type FourEyesSettings = z.infer<typeof fourEyesSettingsSchema>;

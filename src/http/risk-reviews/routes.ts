@@ -2,16 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decideRiskReview } from '../../app/risk/decide-review.js';
 import { getRiskReview, listRiskReviews } from '../../app/risk/reviews.js';
-import { readRiskSettings, updateRiskSettings } from '../../app/risk/risk-settings.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
-import {
-  listRiskReviewsQuerySchema,
-  riskReviewDecisionRequestSchema,
-  riskReviewSchema,
-  riskSettingsBodySchema,
-} from './schemas.js';
+import { listRiskReviewsQuerySchema, riskReviewDecisionRequestSchema, riskReviewSchema } from './schemas.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -73,35 +67,5 @@ export const riskReviewRoutes: FastifyPluginAsyncZod = async (app) => {
         request.params.id,
         request.body,
       ),
-  );
-};
-
-/** The fraud signals' thresholds: staff read them, admins set them. */
-export const riskSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get(
-    '/',
-    {
-      config: { access: 'riskSettings.read' },
-      schema: {
-        tags: ['trust'],
-        summary: 'The fraud signals’ thresholds in force (the documented defaults until an admin sets them)',
-        response: { 200: riskSettingsBodySchema, ...errors },
-      },
-    },
-    async () => readRiskSettings(app.db.db),
-  );
-
-  app.put(
-    '/',
-    {
-      config: { access: 'riskSettings.manage' },
-      schema: {
-        tags: ['trust'],
-        summary: 'Set every threshold at once (audited with what it replaced)',
-        body: riskSettingsBodySchema,
-        response: { 200: riskSettingsBodySchema, ...errors },
-      },
-    },
-    async (request) => updateRiskSettings({ db: app.db.db }, currentActor(request), request.body),
   );
 };

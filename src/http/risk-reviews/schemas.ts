@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { riskSettingsSchema, riskSignalCodes, riskSubjectKinds } from '../../domain/risk/signals.js';
+import { riskSignalCodes, riskSubjectKinds } from '../../domain/risk/signals.js';
 import { expectedVersionField } from '../money-fields.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -56,6 +56,3 @@ export const riskReviewDecisionRequestSchema = z
   })
   .meta({ id: 'RiskReviewDecisionRequest' });
 export type RiskReviewDecisionRequest = z.infer<typeof riskReviewDecisionRequestSchema>;
-
-export const riskSettingsBodySchema = riskSettingsSchema.meta({ id: 'RiskSettings' });
-export type RiskSettingsBody = z.infer<typeof riskSettingsBodySchema>;

@@ -1,12 +1,19 @@
-import { Button, Card, NumberInput, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, Card, NumberInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { defaultRiskSettings, riskSettingsSchema } from '../../../src/domain/risk/signals.js';
 import { LoadError, PageLoader } from '../components/Status.js';
+import { amountText, currencies, parseAmount } from '../desk/money.js';
 import { DeskErrorAlert, Done, PageHeader } from '../desk/ui.js';
 import { useMe } from '../session.js';
-import { type RiskSettings, riskSettingsQuery, saveRiskSettings } from './trust-api.js';
+import {
+  fourEyesSettingsQuery,
+  type RiskSettings,
+  riskSettingsQuery,
+  saveFourEyesSettings,
+  saveRiskSettings,
+} from './trust-api.js';
 
 const fields = [
   'maxClaimsPer12Months',
@@ -82,7 +89,98 @@ function SettingsForm({ current, editable }: { current: RiskSettings; editable: 
   );
 }
 
-/** The fraud signals' thresholds: what staff see in force, and what an admin sets (audited). */
+/**
+ * The four-eyes thresholds: a refund, reimbursement or credit above its currency's amount waits for a
+ * second person. An amount left empty means every one in that currency does (the server's rule).
+ */
+function FourEyesForm({ current }: { current: Record<string, number> }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(currencies.map((c) => [c, current[c] === undefined ? '' : amountText(current[c], c)])),
+  );
+  const [invalid, setInvalid] = useState<Set<string>>(new Set());
+  const save = useMutation({
+    mutationFn: saveFourEyesSettings,
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: fourEyesSettingsQuery.queryKey });
+    },
+  });
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const thresholds: Record<string, number> = {};
+    const wrong = new Set<string>();
+    for (const c of currencies) {
+      const text = values[c]?.trim() ?? '';
+      if (text === '') continue;
+      const minor = parseAmount(text, c);
+      if (minor === undefined) wrong.add(c);
+      else thresholds[c] = minor;
+    }
+    setInvalid(wrong);
+    if (wrong.size === 0) save.mutate({ thresholds });
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md">
+        <Title order={2} size="h4">
+          {t('trust.settings.fourEyes.title')}
+        </Title>
+        <Text size="sm" c="dark.6">
+          {t('trust.settings.fourEyes.intro')}
+        </Text>
+        {save.isError && <DeskErrorAlert error={save.error} />}
+        {save.isSuccess && <Done title={t('trust.settings.fourEyes.saved')} />}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+          {currencies.map((c) => (
+            <TextInput
+              key={c}
+              name={`fourEyes-${c}`}
+              label={t('trust.settings.fourEyes.label', { currency: c })}
+              description={t('trust.settings.fourEyes.hint')}
+              inputMode="decimal"
+              value={values[c] ?? ''}
+              error={invalid.has(c) ? t('trust.settings.fourEyes.invalid') : undefined}
+              onChange={(e) => {
+                const text = e.currentTarget.value;
+                setValues((old) => ({ ...old, [c]: text }));
+                save.reset();
+              }}
+            />
+          ))}
+        </SimpleGrid>
+        <Button
+          type="submit"
+          w="fit-content"
+          loading={save.isPending}
+          loaderProps={{ 'aria-label': t('common.working') }}
+        >
+          {t('trust.settings.fourEyes.save')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+function FourEyesCard() {
+  const settings = useQuery(fourEyesSettingsQuery);
+  return (
+    <Card withBorder padding="lg" maw={880}>
+      {settings.isPending ? (
+        <PageLoader />
+      ) : settings.isError ? (
+        <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <FourEyesForm current={settings.data.thresholds} />
+      )}
+    </Card>
+  );
+}
+
+/**
+ * The settings that decide when money waits for a person: the fraud signals' thresholds (staff see
+ * them in force, an admin sets them) and, for admins, the four-eyes thresholds. Both audited.
+ */
 export default function RiskSettingsPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -99,6 +197,7 @@ export default function RiskSettingsPage() {
           <SettingsForm current={settings.data} editable={me.data?.role === 'admin'} />
         </Card>
       )}
+      {me.data?.role === 'admin' && <FourEyesCard />}
     </Stack>
   );
 }

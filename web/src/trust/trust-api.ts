@@ -5,9 +5,13 @@ import {
   riskReviewDecisionRequestSchema,
   riskReviewSchema,
   type riskReviewStatuses,
+} from '../../../src/http/risk-reviews/schemas.js';
+import {
+  type FourEyesSettings,
+  fourEyesSettingsSchema,
   type RiskSettingsBody,
   riskSettingsBodySchema,
-} from '../../../src/http/risk-reviews/schemas.js';
+} from '../../../src/http/settings/schemas.js';
 import { request, send } from '../api.js';
 
 /* The review queue of what fraud signals hold, and their thresholds: for support, QA and admins. */
@@ -42,4 +46,19 @@ export const riskSettingsQuery = queryOptions({
 
 export function saveRiskSettings(body: RiskSettings): Promise<RiskSettings> {
   return send(riskSettingsBodySchema, 'PUT', '/api/v1/settings/risk', riskSettingsBodySchema.parse(body));
+}
+
+/** The four-eyes thresholds per currency: admins only read and set them. */
+export const fourEyesSettingsQuery = queryOptions({
+  queryKey: ['trust', 'four-eyes'],
+  queryFn: () => request(fourEyesSettingsSchema, '/api/v1/settings/four-eyes'),
+});
+
+export function saveFourEyesSettings(body: FourEyesSettings): Promise<FourEyesSettings> {
+  return send(
+    fourEyesSettingsSchema,
+    'PUT',
+    '/api/v1/settings/four-eyes',
+    fourEyesSettingsSchema.parse(body),
+  );
 }
