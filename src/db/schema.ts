@@ -20,6 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { CalendarLength } from '../domain/calendar.js';
+import { apiKeyRoles, MAX_API_KEY_REQUESTS_PER_MINUTE } from '../domain/access/api-keys.js';
 import { MAX_AMOUNT_MINOR, MAX_UNITS } from '../domain/money.js';
 import { causes, type Decision } from '../domain/policy/evaluate.js';
 import {
@@ -748,6 +749,43 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+/*
+ * API keys for machines (domain/access/api-keys.ts): each acts with a role and scope as a person of
+ * that role would. Only the SHA-256 of the secret is kept; the key is shown once, when made. Revoking
+ * is a column every request reads, so it stops the key on every process at once.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The public part of the key (`aftersales_key_<publicId>_…`): finds the row, shown to admins. */
+    publicId: text('public_id').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: apiKeyRoles }).notNull(),
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    serviceCenterId: uuid('service_center_id').references(() => serviceCenters.id),
+    oemClientId: uuid('oem_client_id').references(() => oemClients.id),
+    /** Hex SHA-256 of the secret part; the secret itself is never stored. */
+    secretSha256: text('secret_sha256').notNull(),
+    requestsPerMinute: integer('requests_per_minute').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [
+    check('api_keys_role_check', oneOf(t.role, apiKeyRoles)),
+    check('api_keys_scope_check', scopeMatchesRole(t.role, t)),
+    check(
+      'api_keys_requests_per_minute_check',
+      sql`${t.requestsPerMinute} between 1 and ${sql.raw(String(MAX_API_KEY_REQUESTS_PER_MINUTE))}`,
+    ),
+    check('api_keys_revoked_check', sql`(${t.revokedAt} is null) = (${t.revokedBy} is null)`),
+  ],
 );
 
 /** better-auth's provider id for e-mail + password accounts; its sign-in looks the hash up under it. */

@@ -1,3 +1,4 @@
+import { apiKeyRoutes } from './api-keys/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -210,6 +211,24 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         description: 'Warranty and after-sales service: entitlements, policies, claims and repairs.',
         version: '1',
       },
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'aftersales.session_token',
+            description:
+              'A person signed in through /api/auth; state-changing requests need an Origin of this site',
+          },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A machine: `Authorization: Bearer aftersales_key_…`, made by an admin at /api/v1/api-keys; acts with its role and scope',
+          },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
       tags: [
         { name: 'entitlements', description: 'What a customer may choose' },
         { name: 'policies', description: 'The published support policy, as versioned data' },
@@ -282,6 +301,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(reimbursementRoutes, { prefix: '/api/v1/reimbursements' });
   await app.register(approvalRoutes, { prefix: '/api/v1/approvals' });
   await app.register(settingsRoutes, { prefix: '/api/v1/settings' });
+  await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });

@@ -1,8 +1,16 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dealers, oemClients, serviceCenters } from '../../src/db/schema.js';
-import { DEMO_DEALERS, DEMO_OEM_CLIENT, DEMO_SERVICE_CENTERS, seedDemoData } from '../../src/db/seed.js';
+import { eq } from 'drizzle-orm';
+import { dealers, oemClients, serviceCenters, users } from '../../src/db/schema.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_DEALERS,
+  DEMO_OEM_CLIENT,
+  DEMO_SERVICE_CENTERS,
+  seedDemoData,
+} from '../../src/db/seed.js';
+import { apiKeyRoles, type ApiKeyRole } from '../../src/domain/access/api-keys.js';
 import { type Action, grantOf, permissions, type Role, roles } from '../../src/domain/access/access.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import type { RouteAccess } from '../../src/http/auth/actor.js';
@@ -91,11 +99,33 @@ type ScopedFixture = { role: Role; own: string; other: string };
 describe.each(testDatabases())('access matrix on $name', (testDb) => {
   const t = useTestApp(testDb, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
   const cookies = new Map<Role, string>();
+  /** A machine's key for each role a key may have, with the scope of that role's demo person. */
+  const keys = new Map<ApiKeyRole, string>();
   const scopedFixtures = new Map<string, ScopedFixture[]>();
 
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: Temporal.PlainDate.from('2026-11-25') });
     for (const role of roles) cookies.set(role, await demoSession(t.app, role));
+    for (const role of apiKeyRoles) {
+      const email = DEMO_ACCOUNTS.find((a) => a.role === role)?.email ?? '';
+      const [person] = await t.db.db.select().from(users).where(eq(users.email, email));
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: { origin: ORIGIN, cookie: cookies.get('admin') },
+        payload: {
+          name: `${role} machine`,
+          role,
+          dealerId: person?.dealerId,
+          serviceCenterId: person?.serviceCenterId,
+          oemClientId: person?.oemClientId,
+          // Every request of this file falls in one minute of the test clock.
+          requestsPerMinute: 100_000,
+        },
+      });
+      if (res.statusCode !== 201) throw new Error(`no ${role} key: ${res.body}`);
+      keys.set(role, res.json<{ key: string }>().key);
+    }
 
     const dealerRows = await t.db.db.select({ id: dealers.id, name: dealers.name }).from(dealers);
     const centerRows = await t.db.db
@@ -154,11 +184,17 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     }
   });
 
-  const call = (route: Route, caller: Caller, id: string) =>
+  /** A person's session, or with `byKey` a machine's key of the same role and scope (no Origin). */
+  const call = (route: Route, caller: Caller, id: string, byKey = false) =>
     t.app.inject({
       method: route.method as 'GET',
       url: withIds(route.url, id),
-      headers: caller === 'anonymous' ? { origin: ORIGIN } : { origin: ORIGIN, cookie: cookies.get(caller) },
+      headers:
+        caller === 'anonymous'
+          ? { origin: ORIGIN }
+          : byKey
+            ? { authorization: `Bearer ${keys.get(caller as ApiKeyRole) ?? ''}` }
+            : { origin: ORIGIN, cookie: cookies.get(caller) },
       // An empty body: enough to get past the door, never enough to change anything.
       ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
     });
@@ -195,6 +231,25 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     expect(mismatches).toEqual([]);
   });
 
+  it('lets a machine’s key through exactly where a person of its role gets through', async () => {
+    const mismatches: string[] = [];
+    for (const route of t.app.routeAccess) {
+      for (const role of apiKeyRoles) {
+        const res = await call(route, role, randomUUID(), true);
+        const expected = expectedAtDoor(route.access, role);
+        const ok =
+          expected === 'through'
+            ? res.statusCode !== 401 && res.statusCode !== 403 && res.statusCode < 500
+            : res.statusCode === expected;
+        if (!ok)
+          mismatches.push(
+            `${route.method} ${route.url} by a ${role} key: ${res.statusCode}, expected ${expected}`,
+          );
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('shows a scoped role its own objects and hides every other scope’s behind a 404', async () => {
     const unchecked: string[] = [];
     for (const route of t.app.routeAccess) {
@@ -213,6 +268,17 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
         expect(own.statusCode, `${route.url} own ${role}: ${own.body}`).toBe(200);
         const other = await call(route, role, fixture.other);
         expect(other.statusCode, `${route.url} other ${role}: ${other.body}`).toBe(404);
+        // A key of the same role and scope sees exactly the same.
+        if (role !== 'customer') {
+          expect(
+            (await call(route, role, fixture.own, true)).statusCode,
+            `${route.url} own ${role} key`,
+          ).toBe(200);
+          expect(
+            (await call(route, role, fixture.other, true)).statusCode,
+            `${route.url} other ${role} key`,
+          ).toBe(404);
+        }
       }
     }
     expect(unchecked, 'scoped routes without a fixture in this test').toEqual([]);

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
 import { preparedStatement } from '../../db/prepared.js';
-import { sessions, type User, users } from '../../db/schema.js';
+import { apiKeys, sessions, type User, users } from '../../db/schema.js';
 import type { Actor, InvitableRole, Role } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
@@ -132,6 +132,23 @@ const userById = preparedStatement('me_user', (db, name) =>
 );
 
 export async function getMe(deps: { db: Database }, actor: Actor): Promise<UserView> {
+  if (actor.keyId !== undefined) {
+    // A machine has no account: it is its key, with the key's name, role and scope and no address.
+    const [key] = await deps.db.select().from(apiKeys).where(eq(apiKeys.id, actor.keyId));
+    if (!key) throw new AppError('unauthenticated', 'UNAUTHENTICATED', 'sign in first');
+    return {
+      id: actor.userId,
+      name: key.name,
+      email: '',
+      role: key.role,
+      dealerId: key.dealerId,
+      serviceCenterId: key.serviceCenterId,
+      oemClientId: key.oemClientId,
+      endUserId: null,
+      active: key.revokedAt === null,
+      createdAt: key.createdAt.toISOString(),
+    };
+  }
   const [row] = await userById(deps.db).execute({ id: actor.userId });
   if (!row) throw new AppError('unauthenticated', 'UNAUTHENTICATED', 'sign in first');
   return userView(row);

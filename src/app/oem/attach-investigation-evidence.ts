@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { batchDefectInvestigations, investigationEvidence } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 import { assertVersion } from '../optimistic-lock.js';
 import { type InvestigationView, investigationView, loadInvestigation } from './investigation-records.js';
@@ -38,7 +38,7 @@ export async function attachInvestigationEvidence(
     const added = await tx
       .insert(investigationEvidence)
       .values(
-        uploadIds.map((uploadId) => ({ investigationId: inv.id, uploadId, addedBy: `user:${actor.userId}` })),
+        uploadIds.map((uploadId) => ({ investigationId: inv.id, uploadId, addedBy: auditActor(actor) })),
       )
       .onConflictDoNothing()
       .returning({ uploadId: investigationEvidence.uploadId });

@@ -12,7 +12,7 @@ import type { Actor } from '../../domain/access/access.js';
 import { Temporal } from '../../domain/calendar.js';
 import type { CheckedDefectReport, DefectReportField } from '../../domain/oem/defect-report.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, auditActor } from '../audit.js';
 import { roleRecipient } from '../service-messages.js';
 import {
   defectWindowEnd,
@@ -193,7 +193,7 @@ export async function writeReports(
         serials: p.report.serials,
         failureMode: p.report.failureMode,
         reportedOn: p.report.reportedOn,
-        reportedBy: `user:${actor.userId}`,
+        reportedBy: auditActor(actor),
         source,
       })
       .returning();

@@ -6,7 +6,7 @@ import type { ShipmentState } from '../../domain/oem/shipment.js';
 import { assertAllowed, forbidden } from '../access.js';
 import { calendarDateIn } from '../../domain/calendar.js';
 import { type Money, minorDigits, money } from '../../domain/money.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 import { assertMay } from './lot-defect-rates.js';
 import { remakeNotFound } from './move-remake-order.js';
@@ -258,7 +258,7 @@ export async function recordMakerCost(
         currency: amount.currency,
         note: input.note?.trim() || null,
         bookedOn: calendarDateIn(deps.now(), deps.storeTimeZone).toString(),
-        recordedBy: `user:${actor.userId}`,
+        recordedBy: auditActor(actor),
       })
       .returning({ id: makerCostEntries.id });
     if (!row) throw new Error('insert returned no cost entry');

@@ -4,7 +4,7 @@ import { batchDefectInvestigations, outbox, products, type StoredLotSignal } fro
 import type { Actor } from '../../domain/access/access.js';
 import { activeInvestigationStates } from '../../domain/oem/batch-investigation.js';
 import { LOT_PATTERN } from '../../domain/oem/oem-order.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 import { roleRecipient } from '../service-messages.js';
 import { type InvestigationView, investigationView } from './investigation-records.js';
@@ -72,7 +72,7 @@ async function insertInvestigation(
 ): Promise<string> {
   const [row] = await tx
     .insert(batchDefectInvestigations)
-    .values({ ...values, openedBy: `user:${actor.userId}` })
+    .values({ ...values, openedBy: auditActor(actor) })
     .returning({ id: batchDefectInvestigations.id });
   if (!row) throw new Error('insert returned no investigation');
   await recordAudit(tx, actor, {

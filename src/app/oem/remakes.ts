@@ -15,7 +15,7 @@ import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import type { OemPolicy } from '../../domain/policy/schema.js';
 import { type MoneyError, multiplyAmount } from '../../domain/money.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, auditActor } from '../audit.js';
 import { AppError } from '../errors.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
 import { nextNumber } from './oem-records.js';
@@ -71,7 +71,7 @@ async function bookCost(
       currency: entry.currency,
       note: entry.note,
       bookedOn: entry.bookedOn,
-      recordedBy: actor === 'system' ? 'system' : `user:${actor.userId}`,
+      recordedBy: auditActor(actor),
     })
     .returning({ id: makerCostEntries.id });
   if (!row) throw new Error('insert returned no cost entry');

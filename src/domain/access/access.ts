@@ -34,12 +34,17 @@ export type Owners = {
   endUserId?: string | null | undefined;
 };
 
+/**
+ * Who is asking. `userId` is a person's account — or, for a machine calling with an API key, the
+ * key's principal (`key:<id>`), with `keyId` set: the audit log then names the key.
+ */
+type Principal = { userId: string; keyId?: string };
 export type Actor =
-  | { userId: string; role: Exclude<Role, ScopedRole>; scope: Record<string, never> }
-  | { userId: string; role: 'dealer'; scope: { dealerId: string } }
-  | { userId: string; role: 'technician'; scope: { serviceCenterId: string } }
-  | { userId: string; role: 'oem'; scope: { oemClientId: string } }
-  | { userId: string; role: 'customer'; scope: { endUserId: string } };
+  | (Principal & { role: Exclude<Role, ScopedRole>; scope: Record<string, never> })
+  | (Principal & { role: 'dealer'; scope: { dealerId: string } })
+  | (Principal & { role: 'technician'; scope: { serviceCenterId: string } })
+  | (Principal & { role: 'oem'; scope: { oemClientId: string } })
+  | (Principal & { role: 'customer'; scope: { endUserId: string } });
 
 /**
  * Builds an actor from a stored user, refusing a scoped role without its scope (the database's CHECK
@@ -139,6 +144,8 @@ export const permissions = {
   'approvals.decide': { admin: 'all', support: 'all', sales: 'all' },
   /** The four-eyes threshold and other instance settings. */
   'settings.manage': { admin: 'all' },
+  /** Keys for machines (issue 17): only admins make, list and revoke them. */
+  'apiKeys.manage': { admin: 'all' },
   'quotes.read': { admin: 'all', support: 'all', sales: 'all', technician: 'own', customer: 'own' },
   /** Sales and the engineers of the center holding the product quote, mark repaired and invoice. */
   'quotes.manage': { admin: 'all', sales: 'all', technician: 'own' },

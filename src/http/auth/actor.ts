@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fromNodeHeaders } from 'better-auth/node';
 import { forbidden, unauthenticated } from '../../app/access.js';
+import { actorOfApiKey } from '../../app/api-keys/api-keys.js';
+import { AppError } from '../../app/errors.js';
+import { countHit } from '../../app/limits/counters.js';
+import { bearerOf } from '../../domain/access/api-keys.js';
 import { type Action, type Actor, actorOf, mayAttempt } from '../../domain/access/access.js';
 import type { Auth } from './auth.js';
 import { hasSessionCookie } from './csrf.js';
@@ -53,6 +57,33 @@ export function currentActor(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/**
+ * The actor of an API key, counted against the key's own limit per minute (in the database, so
+ * every process counts it once). Anything but a live key is 401 INVALID_API_KEY.
+ */
+async function keyActor(app: FastifyInstance, presented: string): Promise<Actor> {
+  const principal = await actorOfApiKey({ db: app.db.db, now: app.clock }, presented);
+  if (!principal) {
+    throw new AppError(
+      'unauthenticated',
+      'INVALID_API_KEY',
+      'this API key is not valid: it is malformed, unknown, revoked or expired',
+    );
+  }
+  const nowMs = app.clock().epochMilliseconds;
+  const hit = await countHit(app.db.db, { key: `api_key:${principal.keyId}`, windowMs: 60_000, nowMs });
+  if (hit.count > principal.requestsPerMinute) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+    throw new AppError(
+      'too_many_requests',
+      'RATE_LIMITED',
+      `This key may make ${principal.requestsPerMinute} requests a minute; try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
+  }
+  return principal.actor;
+}
+
 /** Routes under these paths answer for themselves (better-auth, the OpenAPI document and its UI). */
 function isApiRoute(url: string, exempt: readonly string[]): boolean {
   return url.startsWith('/api/') && !exempt.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
@@ -88,7 +119,10 @@ export function registerAccessControl(
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) return;
-    const actor = await resolveActor(app, request);
+    const bearer = bearerOf(request.headers.authorization);
+    // A machine's key, when one is presented, is who asks: a wrong one is refused, never ignored in
+    // favour of a cookie that came along.
+    const actor = bearer.present ? await keyActor(app, bearer.key) : await resolveActor(app, request);
     request.actor = actor ?? null;
     if (access === 'public') return;
     if (!actor) throw unauthenticated();

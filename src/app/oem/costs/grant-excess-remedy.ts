@@ -1,4 +1,5 @@
 import type { Transaction } from '../../../db/client.js';
+import { auditActor } from '../../audit.js';
 import {
   type ExcessResolution,
   excessResolutions,
@@ -43,7 +44,7 @@ export async function grantExcessRemedy(
       creditKind: r.creditKind,
       creditAmountMinor: r.creditAmount?.amountMinor ?? null,
       creditCurrency: r.creditAmount?.currency ?? null,
-      chosenBy: `user:${args.actor.userId}`,
+      chosenBy: auditActor(args.actor),
       idempotencyKey: args.idempotencyKey,
     })
     .returning();

@@ -4,7 +4,7 @@ import type { Actor } from '../../../domain/access/access.js';
 import { calendarDateIn } from '../../../domain/calendar.js';
 import { checkReviewDecision, type ReviewDecision } from '../../../domain/oem/defect-review.js';
 import { assertAllowed } from '../../access.js';
-import { recordAudit } from '../../audit.js';
+import { recordAudit, auditActor } from '../../audit.js';
 import { AppError } from '../../errors.js';
 import { assertVersion } from '../../optimistic-lock.js';
 import { roleRecipient } from '../../service-messages.js';
@@ -151,7 +151,7 @@ export async function reviewDefectReport(
         rejectedUnits: sql`${oemDefectReports.rejectedUnits} + ${input.rejectUnits}`,
         ...(reason ? { rejectionReason: reason } : {}),
         ...(input.acceptUnits > 0 && input.basis ? { reviewBasis: input.basis } : {}),
-        reviewedBy: `user:${actor.userId}`,
+        reviewedBy: auditActor(actor),
         reviewedAt: new Date(now.epochMilliseconds),
       })
       .where(

@@ -10,7 +10,7 @@ import { spareAllowance } from '../../../domain/oem/spare-allowance.js';
 import { multiplyAmount } from '../../../domain/money.js';
 import { policyInForce } from '../../../domain/policy/evaluate.js';
 import { assertAllowed } from '../../access.js';
-import { recordAudit } from '../../audit.js';
+import { recordAudit, auditActor } from '../../audit.js';
 import { AppError } from '../../errors.js';
 import { assertVersion } from '../../optimistic-lock.js';
 import { formatMoney, roleRecipient } from '../../service-messages.js';
@@ -128,7 +128,7 @@ export async function confirmOemOrder(
         priceListEntryId: price.id,
         policyVersionId: policy.id,
         deliveryDate,
-        confirmedBy: `user:${actor.userId}`,
+        confirmedBy: auditActor(actor),
         confirmedAt: new Date(now.epochMilliseconds),
         version: sql`${oemOrders.version} + 1`,
         updatedAt: new Date(now.epochMilliseconds),

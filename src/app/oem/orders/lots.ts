@@ -7,7 +7,7 @@ import { calendarDateIn, parseCalendarInput } from '../../../domain/calendar.js'
 import { checkAllocation } from '../../../domain/oem/lot-allocation.js';
 import { LOT_PATTERN, type OrderLot } from '../../../domain/oem/oem-order.js';
 import { parseSerialRange, type SerialRange } from '../../../domain/oem/serial-range.js';
-import { recordAudit } from '../../audit.js';
+import { recordAudit, auditActor } from '../../audit.js';
 import { AppError } from '../../errors.js';
 import { assertMay } from '../lot-defect-rates.js';
 import { loadOrder, lotsOf, type OemDeps, orderNotFound } from '../oem-records.js';
@@ -169,7 +169,7 @@ export async function createLot(
           quantity: input.quantity,
           madeOn: madeOn.toString(),
           shippedOn,
-          createdBy: `user:${actor.userId}`,
+          createdBy: auditActor(actor),
         })
         .returning({ id: lots.id });
       if (!row) throw new Error('insert returned no lot');
@@ -272,7 +272,7 @@ export async function allocateLot(
         orderId: order.id,
         clientId: order.clientId,
         units: input.units,
-        createdBy: `user:${actor.userId}`,
+        createdBy: auditActor(actor),
       })
       .returning({ id: lotAllocations.id });
     if (!row) throw new Error('insert returned no allocation');

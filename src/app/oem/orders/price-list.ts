@@ -4,7 +4,7 @@ import { oemClients, oemPriceListEntries, products } from '../../../db/schema.js
 import type { Actor } from '../../../domain/access/access.js';
 import { parseCalendarInput } from '../../../domain/calendar.js';
 import { type Money, money } from '../../../domain/money.js';
-import { recordAudit } from '../../audit.js';
+import { recordAudit, auditActor } from '../../audit.js';
 import { AppError } from '../../errors.js';
 import { assertMay } from '../lot-defect-rates.js';
 import type { OemDeps } from '../oem-records.js';
@@ -111,7 +111,7 @@ export async function addPriceListEntry(
           unitPriceMinor: m.amountMinor,
           currency: m.currency,
           effectiveFrom: from.toString(),
-          createdBy: `user:${actor.userId}`,
+          createdBy: auditActor(actor),
         })
         .returning({ id: oemPriceListEntries.id });
       if (!row) throw new Error('insert returned no price');

@@ -6,7 +6,7 @@ import { calendarDateIn, parseCalendarInput } from '../../../domain/calendar.js'
 import { spareAllowance } from '../../../domain/oem/spare-allowance.js';
 import { policyInForce } from '../../../domain/policy/evaluate.js';
 import { assertAllowed } from '../../access.js';
-import { recordAudit } from '../../audit.js';
+import { recordAudit, auditActor } from '../../audit.js';
 import { AppError } from '../../errors.js';
 import { roleRecipient } from '../../service-messages.js';
 import { nextNumber, type OemDeps, type OemOrderView, orderView } from '../oem-records.js';
@@ -87,7 +87,7 @@ export async function requestOemOrder(
           deliveryDate: delivery.toString(),
           state: 'requested',
           orderedOn: today.toString(),
-          createdBy: `user:${actor.userId}`,
+          createdBy: auditActor(actor),
         })
         .returning({ id: oemOrders.id });
       if (!row) throw new Error('insert returned no OEM order');
