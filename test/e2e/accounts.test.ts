@@ -2,7 +2,7 @@ import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
+import { DEMO_ACCOUNTS, DEMO_DEALERS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
@@ -188,6 +188,54 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
 
     await admin.reload();
     await rowOf(main, email).getByText('Accepted').waitFor();
+  });
+
+  it('makes a dealer’s API key; the machine records a sale with it until the admin revokes it', async () => {
+    if (!server) throw new Error('started in beforeAll');
+    const admin = await openPage('/sign-in?next=%2Fadmin%2Fapi-keys');
+    await signIn(admin, demo('admin').email);
+    const main = admin.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    const form = main.getByRole('region', { name: 'Make a key' });
+    await form.getByLabel(/^Name/).fill('Shenzhen store POS');
+    await form.getByLabel(/^Role/).selectOption({ label: 'Dealer' });
+    await form.getByRole('combobox', { name: /^Dealer/ }).selectOption({ label: DEMO_DEALERS[0].name });
+    await form.getByRole('button', { name: 'Make key' }).click();
+    const key = (await form.getByTestId('new-api-key').textContent())?.trim() ?? '';
+    expect(key).toMatch(/^aftersales_key_/);
+    await expect.poll(() => form.locator('button[data-loading]').count()).toBe(0);
+    expect(await seriousViolations(admin)).toEqual([]);
+    await screenshot(admin, 'admin-api-keys-en');
+
+    // The point-of-sale system: no browser, no cookie, no Origin — the key alone.
+    const sell = () =>
+      fetch(new URL('/api/v1/purchases', server?.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sku: 'BMS-24',
+          purchaseDate: '2026-11-20',
+          buyer: { name: 'Zhou Qiang', email: 'zhou.qiang@example.com' },
+        }),
+      });
+    expect((await sell()).status).toBe(201);
+    await admin.reload();
+    const row = rowOf(main, 'Shenzhen store POS');
+    await row.getByText('Active').waitFor();
+    expect(await row.getByRole('cell').nth(4).textContent()).not.toBe('Never');
+
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke the key Shenzhen store POS' }).click();
+    await row.getByText('Revoked').waitFor();
+    const refused = await sell();
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('INVALID_API_KEY');
+
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.getByRole('button', { name: '中文' }).click();
+    await main.getByRole('heading', { level: 1, name: 'API 密钥' }).waitFor();
+    expect(await seriousViolations(admin)).toEqual([]);
+    await screenshot(admin, 'admin-api-keys-phone-zh');
   });
 
   it('passes axe-core on sign-in and the admin screens, in Chinese', async () => {

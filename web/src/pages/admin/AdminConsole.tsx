@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { NotFoundPage } from '../NotFoundPage.js';
+import { ApiKeysPage } from './ApiKeysPage.js';
 import { DealersPage } from './DealersPage.js';
 import { InvitationsPage } from './InvitationsPage.js';
 import { OemClientsPage } from './OemClientsPage.js';
@@ -21,6 +22,7 @@ const sections: readonly Section[] = [
   { path: 'oem-clients', key: 'admin.nav.oemClients', element: <OemClientsPage /> },
   { path: 'products', key: 'admin.nav.products', element: <ProductsPage /> },
   { path: 'policies', key: 'admin.nav.policies', element: <PoliciesPage /> },
+  { path: 'api-keys', key: 'admin.nav.apiKeys', element: <ApiKeysPage /> },
 ];
 
 function AdminLayout() {
