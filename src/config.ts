@@ -59,6 +59,11 @@ const envSchema = z.object({
     .default(200 * 1024 * 1024),
   UPLOAD_TEMP_DIR: z.string().min(1).optional(),
   UPLOAD_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
+  METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -115,6 +120,8 @@ export type Config = {
   uploadTempDir: string;
   /** How often files attached to nothing for a day are deleted (and stale temporary files removed). */
   uploadCleanupIntervalSeconds: number;
+  /** The bearer token Prometheus sends to GET /metrics; without it, /metrics does not exist. */
+  metricsToken: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -154,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadBytesPerIpPerDay: e.UPLOAD_BYTES_PER_IP_PER_DAY,
     uploadTempDir: e.UPLOAD_TEMP_DIR ?? path.join(tmpdir(), 'aftersales-uploads'),
     uploadCleanupIntervalSeconds: e.UPLOAD_JOB_INTERVAL_SECONDS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { dispatchOutbox, type Mailer } from '../app/outbox/dispatch-outbox.js';
 import { textProblem } from '../domain/text.js';
+import { startIntervalJob } from './interval-job.js';
 
 /**
  * A header value as it goes on the wire: never with a control character, so a subject or a recipient
@@ -41,39 +42,24 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
 }
 
 /**
- * When SMTP is configured, the process sends the outbox every few seconds. A run that is still going
- * when the next is due is not doubled; closing the server waits for the run in progress.
+ * When SMTP is configured, the process sends the outbox every few seconds (one row at a time is
+ * claimed with a lock, so several processes never send one message twice).
  */
 export function startOutboxDispatcher(
   app: FastifyInstance,
   options: { mailer: Mailer; intervalMs: number; messageKey: MessageKey },
 ): void {
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= dispatchOutbox({
-      db: app.db.db,
-      mailer: options.mailer,
-      now: app.clock,
-      messageKey: options.messageKey,
-    })
-      .then((result) => {
-        if (result.sent + result.failed > 0) app.log.info(result, 'outbox dispatched');
-      })
-      .catch((err: unknown) => {
-        app.log.error({ err }, 'outbox dispatch failed');
-      })
-      .finally(() => {
-        running = undefined;
+  startIntervalJob(app, {
+    name: 'outbox',
+    intervalMs: options.intervalMs,
+    run: async () => {
+      const result = await dispatchOutbox({
+        db: app.db.db,
+        mailer: options.mailer,
+        now: app.clock,
+        messageKey: options.messageKey,
       });
-  };
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', () => {
-    timer = setInterval(run, options.intervalMs);
-    timer.unref();
-    run();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
+      if (result.sent + result.failed > 0) app.log.info(result, 'outbox dispatched');
+    },
   });
 }

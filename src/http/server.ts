@@ -25,6 +25,7 @@ import { redactSecretsInUrl } from './log-redaction.js';
 import { registerTextGuard } from './text-guard.js';
 import { smtpMailer, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { healthRoutes } from './health/routes.js';
+import { registerMetrics } from './metrics.js';
 import { policyRoutes } from './policies/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { dealerRoutes } from './dealers/routes.js';
@@ -187,6 +188,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   // Before any route: the hook must guard every state-changing route, the auth ones included.
   registerCsrfDefence(app, deps.config.publicUrl);
+  // Before the routes, so that every one of them is timed; /metrics itself only with a token.
+  registerMetrics(app, { token: deps.config.metricsToken, storeTimeZone: deps.config.storeTimeZone });
   // The API speaks JSON only: any other body is a 415, not a string for the schema to puzzle over.
   app.removeContentTypeParser(['text/plain']);
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sweepStaleUploadFiles } from '../app/uploads/receive-upload.js';
 import { runUnclaimedUploadCleanup } from '../jobs/unclaimed-uploads.js';
+import { startIntervalJob } from './interval-job.js';
 
 /**
  * A temporary file untouched this long belongs to no upload in progress: a request is cut off long
@@ -11,35 +12,20 @@ const STALE_TEMP_FILE_MS = 60 * 60 * 1000;
 /**
  * Every process runs the unclaimed-upload job on an interval (one at a time, by its advisory lock),
  * and first clears its temporary directory of files a killed process left behind — each process its
- * own machine's directory, so that sweep runs everywhere. Closing the server waits for a run.
+ * own machine's directory, so that sweep runs everywhere.
  */
 export function startUploadCleanupJob(
   app: FastifyInstance,
   options: { intervalMs: number; tempDir: string },
 ): void {
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= (async () => {
+  startIntervalJob(app, {
+    name: 'upload_cleanup',
+    intervalMs: options.intervalMs,
+    run: async () => {
       const swept = await sweepStaleUploadFiles(options.tempDir, STALE_TEMP_FILE_MS);
       if (swept > 0) app.log.info({ swept }, 'left-over upload files removed');
       const result = await runUnclaimedUploadCleanup({ db: app.db.db, now: app.clock });
       if (result.deleted + result.ticketsDeleted > 0) app.log.info(result, 'unclaimed uploads deleted');
-    })()
-      .catch((err: unknown) => {
-        app.log.error({ err }, 'unclaimed upload cleanup failed');
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', () => {
-    timer = setInterval(run, options.intervalMs);
-    timer.unref();
-    run();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
+    },
   });
 }
