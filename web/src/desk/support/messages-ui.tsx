@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
+import { formatMoment } from '../../format.js';
 import {
   fetchMessages,
   type Message,
@@ -28,9 +29,7 @@ function When({ at }: { at: string }) {
   const { i18n } = useTranslation();
   return (
     <span className="nowrap">
-      {new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-        new Date(at),
-      )}
+{formatMoment(at, i18n.language)}
     </span>
   );
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { Temporal } from '../../../../src/domain/calendar.js';
+import { storeToday } from '../../format.js';
 import { ApiErrorAlert } from '../../components/Status.js';
 import { productsQuery } from '../../queries.js';
 import { PageHeading, useLanguages } from '../common.js';
@@ -114,7 +114,7 @@ export function RegisterProductPage() {
               label={t('service.fields.purchaseDate')}
               description={t('service.register.purchaseDateHint')}
               required
-              max={Temporal.Now.plainDateISO().toString()}
+              max={storeToday()}
               value={purchaseDate}
               onChange={(e) => {
                 setPurchaseDate(e.currentTarget.value);
