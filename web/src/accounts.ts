@@ -26,7 +26,10 @@ export type { InvitableRole, Role };
 const anything = z.unknown();
 
 /** better-auth's answer to "is there a session?": 200 with the session, or 200 with null. */
-const sessionProbeSchema = z.object({ session: z.object({}).loose() }).loose().nullable();
+const sessionProbeSchema = z
+  .object({ session: z.object({}).loose() })
+  .loose()
+  .nullable();
 
 /**
  * The signed-in user, or null when nobody is. An anonymous visitor is told so by the session probe

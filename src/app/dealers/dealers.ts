@@ -17,6 +17,9 @@ export type DealerView = {
   createdAt: string;
 };
 
+/** What anyone choosing a dealer may know of it: its name and city, no contact, no time zone. */
+export type DealerDirectoryEntry = { id: string; name: string; city: string };
+
 export type DealerInput = {
   name: string;
   city: string;
@@ -53,6 +56,19 @@ export async function listDealers(deps: DealersDeps, actor: Actor): Promise<Deal
     .where(own ? eq(dealers.id, own) : undefined)
     .orderBy(asc(dealers.name), asc(dealers.id));
   return rows.map(view);
+}
+
+/**
+ * Every dealer of the maker by name and city, for a customer registering a product bought elsewhere:
+ * whoever sold it, not only the dealers of their earlier purchases. Names and cities are what the
+ * shops show on their doors; e-mail and phone stay with staff.
+ */
+export async function dealerDirectory(deps: DealersDeps, actor: Actor): Promise<DealerDirectoryEntry[]> {
+  assertAllowed(actor, 'dealers.directory', {}, dealerNotFound);
+  return deps.db
+    .select({ id: dealers.id, name: dealers.name, city: dealers.city })
+    .from(dealers)
+    .orderBy(asc(dealers.name), asc(dealers.id));
 }
 
 export async function getDealer(deps: DealersDeps, actor: Actor, dealerId: string): Promise<DealerView> {

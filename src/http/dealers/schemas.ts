@@ -24,6 +24,11 @@ export const dealerSchema = z
   .meta({ id: 'Dealer' });
 export type Dealer = z.infer<typeof dealerSchema>;
 
+export const dealerDirectoryEntrySchema = z
+  .object({ id: z.string(), name: z.string(), city: z.string() })
+  .meta({ id: 'DealerDirectoryEntry' });
+export type DealerDirectoryEntry = z.infer<typeof dealerDirectoryEntrySchema>;
+
 const dealerFields = z.object({
   name: textField(200),
   city: textField(100),

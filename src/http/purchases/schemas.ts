@@ -191,6 +191,12 @@ export const purchaseSchema = z
       .describe('The day the unit left the maker, when known: no purchase of it is dated earlier'),
     price: recordedMoneySchema.nullable().describe('What the buyer paid, when recorded'),
     warranty: warrantyStatusSchema.nullable(),
+    refundedOn: z.iso
+      .date()
+      .nullable()
+      .describe(
+        'The day the dealer refunded the buyer (at the counter, or once support approved it); null: not refunded',
+      ),
     createdAt: z.string(),
   })
   .meta({ id: 'Purchase' });

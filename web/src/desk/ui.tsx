@@ -105,11 +105,7 @@ export function Day({ date }: { date: string | null }) {
 export function DayOf({ at }: { at: string | null }) {
   const { i18n } = useTranslation();
   if (!at) return <>—</>;
-  return (
-    <span className="nowrap">
-      {formatDayOf(at, i18n.language)}
-    </span>
-  );
+  return <span className="nowrap">{formatDayOf(at, i18n.language)}</span>;
 }
 
 export function Amount({ money }: { money: Money | null }) {

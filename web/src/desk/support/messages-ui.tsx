@@ -27,11 +27,7 @@ const statusTone = {
 
 function When({ at }: { at: string }) {
   const { i18n } = useTranslation();
-  return (
-    <span className="nowrap">
-{formatMoment(at, i18n.language)}
-    </span>
-  );
+  return <span className="nowrap">{formatMoment(at, i18n.language)}</span>;
 }
 
 /** The note of a call that delivered a message to a phone-only customer: who said what. */
