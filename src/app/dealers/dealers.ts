@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 export type DealerView = {
   id: string;
   name: string;
+  nameZh: string | null;
   city: string;
   email: string | null;
   phone: string | null;
@@ -18,10 +19,11 @@ export type DealerView = {
 };
 
 /** What anyone choosing a dealer may know of it: its name and city, no contact, no time zone. */
-export type DealerDirectoryEntry = { id: string; name: string; city: string };
+export type DealerDirectoryEntry = { id: string; name: string; nameZh: string | null; city: string };
 
 export type DealerInput = {
   name: string;
+  nameZh?: string | null | undefined;
   city: string;
   email?: string | null | undefined;
   phone?: string | null | undefined;
@@ -36,6 +38,7 @@ function view(row: Dealer): DealerView {
   return {
     id: row.id,
     name: row.name,
+    nameZh: row.nameZh,
     city: row.city,
     email: row.email,
     phone: row.phone,
@@ -66,7 +69,7 @@ export async function listDealers(deps: DealersDeps, actor: Actor): Promise<Deal
 export async function dealerDirectory(deps: DealersDeps, actor: Actor): Promise<DealerDirectoryEntry[]> {
   assertAllowed(actor, 'dealers.directory', {}, dealerNotFound);
   return deps.db
-    .select({ id: dealers.id, name: dealers.name, city: dealers.city })
+    .select({ id: dealers.id, name: dealers.name, nameZh: dealers.nameZh, city: dealers.city })
     .from(dealers)
     .orderBy(asc(dealers.name), asc(dealers.id));
 }
@@ -85,6 +88,7 @@ export async function createDealer(deps: DealersDeps, actor: Actor, input: Deale
       .insert(dealers)
       .values({
         name: input.name,
+        nameZh: input.nameZh ?? null,
         city: input.city,
         email: input.email ?? null,
         phone: input.phone ?? null,

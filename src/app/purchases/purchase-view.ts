@@ -31,7 +31,7 @@ export type PurchaseView = {
   purchaseDate: string;
   serial: string | null;
   product: { id: string; sku: string; name: { en: string; zh: string } };
-  dealer: { id: string; name: string; phone: string | null } | null;
+  dealer: { id: string; name: string; nameZh: string | null; phone: string | null } | null;
   endUserId: string;
   buyer: { name: string | null; email: string | null; phone: string | null };
   proofUploadId: string | null;
@@ -109,6 +109,7 @@ const selection = {
   nameZh: products.nameZh,
   warrantyOverride: products.warrantyOverride,
   dealerName: dealers.name,
+  dealerNameZh: dealers.nameZh,
   dealerPhone: dealers.phone,
   unitMadeOn: units.madeOn,
   proofMediaType: uploads.mediaType,
@@ -159,7 +160,7 @@ export async function purchaseViews(
       product: { id: p.productId, sku: row.sku, name: { en: row.nameEn, zh: row.nameZh } },
       dealer:
         p.dealerId && row.dealerName !== null
-          ? { id: p.dealerId, name: row.dealerName, phone: row.dealerPhone }
+          ? { id: p.dealerId, name: row.dealerName, nameZh: row.dealerNameZh, phone: row.dealerPhone }
           : null,
       endUserId: p.endUserId,
       buyer: { name: p.buyerName, email: p.buyerEmail, phone: p.buyerPhone },

@@ -172,7 +172,14 @@ export const purchaseSchema = z
     purchaseDate: z.iso.date(),
     serial: z.string().nullable(),
     product: z.object({ id: z.string(), sku: z.string(), name: localizedName }),
-    dealer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable(),
+    dealer: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        nameZh: z.string().nullable().describe('The name in Chinese, where the maker gave one'),
+        phone: z.string().nullable(),
+      })
+      .nullable(),
     endUserId: z.string(),
     buyer: z.object({
       name: z.string().nullable(),

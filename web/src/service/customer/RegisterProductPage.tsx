@@ -14,6 +14,7 @@ import { type SubmitEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { storeToday } from '../../format.js';
+import { dealerName } from '../../parties.js';
 import { ApiErrorAlert } from '../../components/Status.js';
 import { productsQuery } from '../../queries.js';
 import { PageHeading, useLanguages } from '../common.js';
@@ -147,7 +148,7 @@ export function RegisterProductPage() {
               }}
               data={(directory.data ?? []).map((d) => ({
                 value: d.id,
-                label: t('service.register.dealerOption', { name: d.name, city: d.city }),
+                label: t('service.register.dealerOption', { name: dealerName(d, lang), city: d.city }),
               }))}
             />
             <FileInput
