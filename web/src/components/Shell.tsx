@@ -61,7 +61,8 @@ function Brand() {
       <span className="brand-mark" aria-hidden="true">
         H
       </span>
-      <Text span fw={700} fz="lg">
+      {/* On a phone the mark alone shows (the name stays for screen readers): the header keeps one line. */}
+      <Text span fw={700} fz="lg" className="brand-name">
         {t('app.name')}
       </Text>
     </Anchor>
@@ -116,8 +117,8 @@ function NavLinks({
 
 /**
  * On a phone the navigation folds behind a menu button: a drawer (a labelled dialog that keeps the
- * focus inside and closes on Escape) with the same links and the language switch. It closes when a
- * link is followed.
+ * focus inside and closes on Escape) with the same links. It closes when a link is followed. The
+ * language switch stays in the header.
  */
 function PhoneMenu({ items, pathname }: { items: readonly NavItem[]; pathname: string }) {
   const { t } = useTranslation();
@@ -169,7 +170,6 @@ function PhoneMenu({ items, pathname }: { items: readonly NavItem[]; pathname: s
                   }}
                 />
               </nav>
-              <LanguageSwitch />
             </Stack>
           </Drawer.Body>
         </Drawer.Content>
@@ -203,9 +203,7 @@ export function Shell() {
               </Box>
             </Group>
             <Group gap="sm">
-              <Box visibleFrom="md">
-                <LanguageSwitch />
-              </Box>
+              <LanguageSwitch />
               <UserMenu />
               <PhoneMenu items={visible} pathname={pathname} />
             </Group>
