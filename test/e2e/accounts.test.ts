@@ -227,7 +227,8 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await invited.getByLabel(/^Password/).fill('technician-password');
     await invited.getByRole('button', { name: 'Create my account' }).click();
     await expect.poll(() => userMenu(invited).textContent()).toBe('Tian TechTechnician');
-    expect(new URL(invited.url()).pathname).toBe('/');
+    // A technician lands on the center's queue.
+    await invited.waitForURL((url) => url.pathname === '/repairs');
 
     await admin.reload();
     await rowOf(main, email).getByText('Accepted').waitFor();
@@ -347,11 +348,14 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await main.getByRole('heading', { level: 1, name: 'Dealers' }).waitFor();
     await main.getByRole('button', { name: 'Add' }).click();
     const addDealer = page.getByRole('dialog', { name: 'Add: Dealers' });
-    await addDealer.getByLabel('Name', { exact: false }).fill('Nanjing Jinling Power Co., Ltd.');
+    await addDealer.getByLabel(/^Name(?! in Chinese)/).fill('Nanjing Jinling Power Co., Ltd.');
+    // Its name in Chinese, for the Chinese screens.
+    await addDealer.getByLabel(/^Name in Chinese/).fill('南京金陵电力有限公司');
     await addDealer.getByLabel('City').fill('Nanjing');
     await addDealer.getByRole('button', { name: 'Save' }).click();
     await addDealer.waitFor({ state: 'hidden' });
     await rowOf(main, 'Nanjing Jinling Power Co., Ltd.').getByText('Nanjing', { exact: true }).waitFor();
+    await rowOf(main, 'Nanjing Jinling Power Co., Ltd.').getByText('南京金陵电力有限公司').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-dealers-en');
 
