@@ -309,7 +309,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
         .selectOption({ label: '3 kW Pure Sine Wave Inverter' });
       await main.getByLabel('Purchase date').fill('2026-11-02');
       // Any dealer of the maker, found by its city: not one Li Wei bought from before.
-      await main.getByRole('textbox', { name: 'Dealer (optional)' }).fill('wuhan');
+      await main.getByRole('combobox', { name: /^Dealer \(optional\)/ }).fill('wuhan');
       await page
         .getByRole('option', { name: /^Wuhan Changjiang Electronics Trading Co\., Ltd\. · Wuhan/ })
         .click();
