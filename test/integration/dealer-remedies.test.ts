@@ -219,9 +219,9 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
     });
     expect(directory.statusCode, directory.body).toBe(200);
     const entries = directory.json<Record<string, unknown>[]>();
-    // Every dealer of the maker, not only those the customer bought from; nothing but name and city.
+    // Every dealer of the maker, not only those the customer bought from; nothing but its names and city.
     expect(entries.length).toBe(await t.db.db.$count(dealers));
-    for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['city', 'id', 'name']);
+    for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['city', 'id', 'name', 'nameZh']);
     // The full record (e-mail, phone) stays with staff: a customer is refused it.
     const full = await t.app.inject({ method: 'GET', url: '/api/v1/dealers', headers: as('customer') });
     expect(full.statusCode).toBe(403);
