@@ -10,7 +10,7 @@ export default defineConfig({
       : ['default'],
     projects: [
       {
-        test: { name: 'unit', include: ['src/**/*.test.ts'] },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'] },
       },
       {
         test: {

@@ -174,6 +174,8 @@ export const units = pgTable(
 export const dealers = pgTable('dealers', {
   id: id(),
   name: text('name').notNull(),
+  /** The name in Chinese, where the maker gave one: the Chinese screens show it, else `name`. */
+  nameZh: text('name_zh'),
   city: text('city').notNull(),
   email: text('email'),
   phone: text('phone'),

@@ -102,6 +102,7 @@ export const DEMO_PRODUCTS = [
 export const DEMO_DEALERS = [
   {
     name: 'Shenzhen Huaqiang Power Equipment Co., Ltd.',
+    nameZh: '深圳华强电力设备有限公司',
     city: 'Shenzhen',
     email: 'service@huaqiang-power.example.com',
     phone: '+86 755 8321 0456',
@@ -109,6 +110,7 @@ export const DEMO_DEALERS = [
   },
   {
     name: 'Hangzhou Xinghe Electric Supply Co., Ltd.',
+    nameZh: '杭州星河电气供应有限公司',
     city: 'Hangzhou',
     email: 'sales@xinghe-electric.example.com',
     phone: '+86 571 8765 2310',
@@ -116,6 +118,7 @@ export const DEMO_DEALERS = [
   },
   {
     name: 'Wuhan Changjiang Electronics Trading Co., Ltd.',
+    nameZh: '武汉长江电子贸易有限公司',
     city: 'Wuhan',
     email: 'support@cj-electronics.example.com',
     phone: '+86 27 8596 4471',

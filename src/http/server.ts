@@ -41,6 +41,7 @@ import { sessionLookup } from './auth/session-lookup.js';
 import { registerCsrfDefence } from './auth/csrf.js';
 import { authRoutes } from './auth/routes.js';
 import { meRoutes } from './me/routes.js';
+import { storeRoutes } from './store/routes.js';
 import { userRoutes } from './users/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
@@ -286,6 +287,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(entitlementRoutes, { prefix: '/api/v1/entitlements' });
   await app.register(catalogRoutes, { prefix: '/api/v1/products' });
+  await app.register(storeRoutes, { prefix: '/api/v1/store' });
   await app.register(dealerRoutes, { prefix: '/api/v1/dealers' });
   await app.register(serviceCenterRoutes, { prefix: '/api/v1/service-centers' });
   await app.register(oemClientRoutes, { prefix: '/api/v1/oem-clients' });

@@ -104,8 +104,51 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     const page = await openPage('/sign-in');
     await signIn(page, customer.email);
     await expect.poll(() => userMenu(page).textContent()).toBe(`${customer.name}Customer`);
-    expect(new URL(page.url()).pathname).toBe('/');
+    // A customer lands on their products, not on the public policy page.
+    await page.waitForURL('**/my-products');
     expect(await page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
+  });
+
+  it('lands each member of staff on their own desk after signing in', async () => {
+    const desks: readonly (readonly [Role, string])[] = [
+      ['support', '/desk/support/claims'],
+      ['dealer', '/desk/dealer/sales'],
+      ['sales', '/desk/sales/paid-service'],
+      ['technician', '/repairs'],
+      ['qa', '/qa/lots'],
+      ['oem', '/oem/orders'],
+    ];
+    for (const [role, path] of desks) {
+      const page = await openPage('/sign-in');
+      await signIn(page, demo(role).email);
+      await page.waitForURL((url) => url.pathname === path);
+      await page.getByRole('main').getByRole('heading', { level: 1 }).first().waitFor();
+      await page.context().close();
+    }
+  });
+
+  it('keeps a return-to link on this site: a hostile `next` lands on the desk instead', async () => {
+    const hostile = [
+      '//evil.example/steal',
+      '/\\evil.example/steal',
+      'https://evil.example/',
+      'javascript:alert(1)',
+    ];
+    for (const next of hostile) {
+      const page = await openPage(`/sign-in?next=${encodeURIComponent(next)}`);
+      await signIn(page, demo('support').email);
+      await page.waitForURL((url) => url.pathname === '/desk/support/claims');
+      expect(new URL(page.url()).origin).toBe(new URL(server?.url ?? '').origin);
+      await page.context().close();
+    }
+    // A tab or a line feed (which the URL parser drops, making `/\t/evil` into `//evil`) does not
+    // even reach the page: the server refuses control characters in a query.
+    const tabbed = await openPage(`/sign-in?next=${encodeURIComponent('/\t/evil.example')}`);
+    await tabbed.getByText('CONTROL_CHARACTER').waitFor();
+    // A path of this site still wins over the desk.
+    const page = await openPage(`/sign-in?next=${encodeURIComponent('/desk/support/messages?x=1')}`);
+    await signIn(page, demo('support').email);
+    await page.waitForURL((url) => url.pathname === '/desk/support/messages' && url.search === '?x=1');
   });
 
   it('shows the API’s refusal of a wrong password', async () => {
@@ -184,7 +227,8 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await invited.getByLabel(/^Password/).fill('technician-password');
     await invited.getByRole('button', { name: 'Create my account' }).click();
     await expect.poll(() => userMenu(invited).textContent()).toBe('Tian TechTechnician');
-    expect(new URL(invited.url()).pathname).toBe('/');
+    // A technician lands on the center's queue.
+    await invited.waitForURL((url) => url.pathname === '/repairs');
 
     await admin.reload();
     await rowOf(main, email).getByText('Accepted').waitFor();
@@ -352,11 +396,14 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await main.getByRole('heading', { level: 1, name: 'Dealers' }).waitFor();
     await main.getByRole('button', { name: 'Add' }).click();
     const addDealer = page.getByRole('dialog', { name: 'Add: Dealers' });
-    await addDealer.getByLabel('Name', { exact: false }).fill('Nanjing Jinling Power Co., Ltd.');
+    await addDealer.getByLabel(/^Name(?! in Chinese)/).fill('Nanjing Jinling Power Co., Ltd.');
+    // Its name in Chinese, for the Chinese screens.
+    await addDealer.getByLabel(/^Name in Chinese/).fill('南京金陵电力有限公司');
     await addDealer.getByLabel('City').fill('Nanjing');
     await addDealer.getByRole('button', { name: 'Save' }).click();
     await addDealer.waitFor({ state: 'hidden' });
     await rowOf(main, 'Nanjing Jinling Power Co., Ltd.').getByText('Nanjing', { exact: true }).waitFor();
+    await rowOf(main, 'Nanjing Jinling Power Co., Ltd.').getByText('南京金陵电力有限公司').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-dealers-en');
 

@@ -159,11 +159,13 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await paidBack.getByText('Approved').waitFor();
       await checkA11y(dealer);
 
-      // And the sales page in Chinese.
+      // The sales page says the sale was refunded, in both languages.
       await goTo(dealer, '/desk/dealer/sales');
+      await main.getByRole('heading', { level: 1, name: 'Sales' }).waitFor();
+      await rowWith(main, headset.serial).getByText('Refunded', { exact: true }).waitFor();
       await dealer.getByRole('button', { name: '中文' }).click();
       await main.getByRole('heading', { level: 1, name: '销售记录' }).waitFor();
-      await rowWith(main, headset.serial).waitFor();
+      await rowWith(main, headset.serial).getByText('已退款', { exact: true }).waitFor();
       await checkA11y(dealer);
       await screenshot(dealer, 'dealer-sales-zh');
     });

@@ -308,6 +308,11 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
         .getByRole('combobox', { name: /^Product/ })
         .selectOption({ label: '3 kW Pure Sine Wave Inverter' });
       await main.getByLabel('Purchase date').fill('2026-11-02');
+      // Any dealer of the maker, found by its city: not one Li Wei bought from before.
+      await main.getByRole('combobox', { name: /^Dealer \(optional\)/ }).fill('wuhan');
+      await page
+        .getByRole('option', { name: /^Wuhan Changjiang Electronics Trading Co\., Ltd\. · Wuhan/ })
+        .click();
       // Submitting without the receipt is refused before anything is sent.
       await main.getByRole('button', { name: 'Register the product' }).click();
       await main.getByText('Attach the proof of purchase.').waitFor();
@@ -325,6 +330,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await row.getByText('Covered').waitFor();
       // The customer's word alone: it waits for the dealer or support to check the receipt.
       await row.getByText('Being checked', { exact: true }).waitFor();
+      await row.getByText('Wuhan Changjiang Electronics Trading Co., Ltd.').waitFor();
       await noViolations(page);
       await screenshot(page, 'customer-products-pending-en');
 
@@ -344,6 +350,13 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByRole('status').filter({ hasText: '暂定：您的购买正在核实中' }).waitFor();
       await noViolations(page);
       await screenshot(page, 'customer-claim-provisional-phone-zh');
+      // The dealer in Chinese on the Chinese screens, where the maker gave its Chinese name.
+      await page.getByRole('banner').getByRole('button', { name: '菜单', exact: true }).click();
+      await page.getByRole('dialog', { name: '菜单' }).getByRole('link', { name: '我的产品' }).click();
+      await main.getByRole('row').filter({ hasText: '武汉长江电子贸易有限公司' }).waitFor();
+      await noViolations(page);
+      await screenshot(page, 'customer-products-phone-zh');
+      await page.setViewportSize({ width: 1280, height: 900 });
       await switchLanguage(page, 'English');
     });
 

@@ -141,12 +141,130 @@ describe.skipIf(!browserAvailable())('public support page (Chromium)', () => {
     await expect.poll(() => answer.getByText('Refund', { exact: true }).count()).toBe(0);
   });
 
-  it('shows the API error when the problem is dated before the purchase', async () => {
+  it('shows the API error in words, not codes, when the problem is dated before the purchase', async () => {
     const page = await openPage('/coverage');
     await fillCoverageForm(page, { purchaseDate: '2026-03-10', reportDate: '2026-03-01', cause: 'quality' });
     const alert = page.getByRole('alert');
     await alert.getByText('The date of the problem is before the purchase date.').waitFor();
-    await alert.getByText(/before the purchase date 2026-03-10/).waitFor();
+    // Neither the API's code nor its English message reaches the reader.
+    expect(await alert.textContent()).not.toMatch(/REPORT_BEFORE_PURCHASE|2026-03-10/);
+
+    await page.getByRole('banner').getByRole('button', { name: '中文' }).click();
+    await page.getByRole('button', { name: '查询保修权益' }).click();
+    await alert.getByText('问题日期早于购买日期。').waitFor();
+    expect(await alert.textContent()).not.toMatch(/[A-Z_]{6,}|before/);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('refuses a future purchase date in the picker: the store’s today is its last day', async () => {
+    const page = await openPage('/coverage');
+    const purchase = page.getByLabel('Purchase date');
+    expect(await purchase.getAttribute('max')).toBe(Temporal.Now.plainDateISO('Asia/Shanghai').toString());
+    await purchase.fill(day(Temporal.Now.plainDateISO('Asia/Shanghai').toString(), 1));
+    await page.getByLabel('Date of the problem').fill(day(today, 2));
+    await page.getByRole('button', { name: 'Check my coverage' }).click();
+    // The browser refuses the form: the date is past the picker's last day, and nothing is asked.
+    expect(await purchase.evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).toBe(true);
+    expect(await page.getByRole('main').getByRole('alert').count()).toBe(0);
+  });
+
+  it('counts days on the store’s calendar, not the browser’s: 01:30 in Shanghai is already the 3rd', async () => {
+    if (!browser || !server) throw new Error('the browser and the server start before the tests');
+    // 2 December 17:30 UTC: 09:30 on the 2nd in Los Angeles, where the browser is; 01:30 on the 3rd in
+    // Shanghai, where the store counts.
+    const context = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'America/Los_Angeles',
+      viewport: { width: 1280, height: 900 },
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.clock.setFixedTime(new Date('2026-12-02T17:30:00Z'));
+    await page.goto(new URL('/coverage', server.url).toString());
+    await expect.poll(() => page.getByLabel('Date of the problem').inputValue()).toBe('2026-12-03');
+    expect(await page.getByLabel('Purchase date').getAttribute('max')).toBe('2026-12-03');
+  });
+
+  it('asks for the session without an error in the console of any public page', async () => {
+    if (!browser || !server) throw new Error('the browser and the server start before the tests');
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    // Every console error this time, a refused request (401 on /me) included.
+    const errors: string[] = [];
+    const failed: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    for (const pathname of [
+      '/',
+      '/coverage',
+      '/track',
+      '/report',
+      '/sign-in',
+      '/sign-up',
+      '/forgot-password',
+    ]) {
+      await page.goto(new URL(pathname, server.url).toString());
+      await page.getByRole('main').getByRole('heading', { level: 1 }).first().waitFor();
+      await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    }
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
+  });
+
+  it('folds the header into a menu button on a phone, usable by keyboard and screen reader', async () => {
+    const page = await openPage('/coverage');
+    const banner = page.getByRole('banner');
+    // On a desktop the links are in the header and there is no menu button.
+    await banner
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Am I covered?' })
+      .waitFor();
+    expect(await banner.getByRole('button', { name: 'Menu', exact: true }).count()).toBe(0);
+
+    for (const [lang, menu, policyLink] of [
+      ['en', 'Menu', 'Support policy'],
+      ['zh', '菜单', '售后政策'],
+    ] as const) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const button = banner.getByRole('button', { name: menu, exact: true });
+      await button.waitFor();
+      expect(await banner.getByRole('navigation').count()).toBe(0);
+      expect(await button.getAttribute('aria-expanded')).toBe('false');
+      await screenshot(page, `header-phone-closed-${lang}`);
+      // By keyboard: focus the button, open it with Enter.
+      await button.focus();
+      await page.keyboard.press('Enter');
+      const drawer = page.getByRole('dialog', { name: menu });
+      await drawer.waitFor();
+      expect(await button.getAttribute('aria-expanded')).toBe('true');
+      // Checked once it has slid in: half-way, its text is still faint.
+      await page.waitForFunction(() => document.getAnimations().length === 0);
+      // One banner: the drawer's title bar is not a second page header.
+      expect(await page.getByRole('banner').count()).toBe(1);
+      const nav = drawer.getByRole('navigation', { name: lang === 'en' ? 'Main' : '主导航' });
+      await nav.getByRole('link', { name: policyLink }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, `header-phone-menu-${lang}`);
+      // Escape closes it and gives the focus back to the button.
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      await expect.poll(() => button.evaluate((b) => b === document.activeElement)).toBe(true);
+      // Following a link closes the drawer too.
+      await button.click();
+      await nav.getByRole('link', { name: policyLink }).click();
+      await page.waitForURL('**/support');
+      await drawer.waitFor({ state: 'hidden' });
+      if (lang === 'en') {
+        // The language switch stays in the header on a phone.
+        await banner.getByRole('button', { name: '中文' }).click();
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('speaks Chinese to a browser that prefers it', async () => {

@@ -10,6 +10,7 @@ import {
   claims,
   CREDENTIAL_PROVIDER,
   dealerRemedies,
+  dealers,
   outbox,
   reimbursementClaims,
   users,
@@ -168,6 +169,71 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
     const second = await perform(claimId, refund);
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ error: { code: 'DEALER_REMEDY_EXISTS' } });
+  });
+
+  it('says a sale was refunded once the money is back: at the counter, not while support has yet to approve', async () => {
+    const readSale = async (purchaseId: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/purchases/${purchaseId}`,
+        headers: as('dealer'),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ refundedOn: string | null }>();
+    };
+    const sale = async (price?: null) =>
+      insertPurchase(t.db.db, {
+        productId: p.productId,
+        dealerId: p.dealer(0),
+        endUserId: p.endUser(0),
+        daysAgo: 3,
+        ...(price === null ? { price: null } : {}),
+      });
+    const atCounter = await sale();
+    expect((await readSale(atCounter)).refundedOn).toBeNull();
+    const claimId = await claimOn(t.app, t.db.db, atCounter, p.endUser(0));
+    expect((await perform(claimId, refund)).statusCode).toBe(201);
+    expect((await readSale(atCounter)).refundedOn).toBe('2026-11-25');
+    // The dealer's list says so too, and so does the buyer's.
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/purchases', headers: as('dealer') });
+    expect(
+      list.json<{ id: string; refundedOn: string | null }[]>().find((x) => x.id === atCounter),
+    ).toMatchObject({
+      refundedOn: '2026-11-25',
+    });
+    // A sale recorded without its price: the refund waits for support's approval, and until then the
+    // money has not moved on the dealer's word alone — the sale is not shown refunded.
+    const unpriced = await sale(null);
+    const waiting = await claimOn(t.app, t.db.db, unpriced, p.endUser(0));
+    const awaiting = await perform(waiting, refund);
+    expect(awaiting.statusCode, awaiting.body).toBe(201);
+    expect(awaiting.json<{ approval: string }>().approval).toBe('awaiting');
+    expect((await readSale(unpriced)).refundedOn).toBeNull();
+  });
+
+  it('lets a customer choose any dealer by name and city, and tells nobody a dealer’s contact', async () => {
+    const directory = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/dealers/directory',
+      headers: as('customer'),
+    });
+    expect(directory.statusCode, directory.body).toBe(200);
+    const entries = directory.json<Record<string, unknown>[]>();
+    // Every dealer of the maker, not only those the customer bought from; nothing but its names and city.
+    expect(entries.length).toBe(await t.db.db.$count(dealers));
+    for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['city', 'id', 'name', 'nameZh']);
+    // The full record (e-mail, phone) stays with staff: a customer is refused it.
+    const full = await t.app.inject({ method: 'GET', url: '/api/v1/dealers', headers: as('customer') });
+    expect(full.statusCode).toBe(403);
+    // A dealer has no business choosing another dealer; an anonymous visitor must sign in.
+    const asDealer = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/dealers/directory',
+      headers: as('dealer'),
+    });
+    expect(asDealer.statusCode).toBe(403);
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/dealers/directory' });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it('replaces at the dealer on day 30, asking back what the new unit cost', async () => {

@@ -186,6 +186,44 @@ describe.each(testDatabases())('reference data on $name', (testDb) => {
     });
   });
 
+  describe('dealers’ Chinese names', () => {
+    it('keeps the demo dealers’ Chinese names, and an admin gives, changes and clears one, audited', async () => {
+      // The seed names the demo dealers in Chinese; the APIs return it beside the given name.
+      const own = await api('dealer', 'GET', `/api/v1/dealers/${ids.ownDealer}`);
+      expect(own.json()).toMatchObject({ name: DEMO_DEALERS[0].name, nameZh: DEMO_DEALERS[0].nameZh });
+      const directory = await api('customer', 'GET', '/api/v1/dealers/directory');
+      expect(directory.json<{ id: string; nameZh: string | null }[]>()).toContainEqual(
+        expect.objectContaining({ id: ids.ownDealer, nameZh: '深圳华强电力设备有限公司' }),
+      );
+
+      const created = await api('admin', 'POST', '/api/v1/dealers', {
+        name: 'Xiamen Haixi Power Co., Ltd.',
+        nameZh: '厦门海西电力有限公司',
+        city: 'Xiamen',
+        timeZone: 'Asia/Shanghai',
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const dealer = created.json<{ id: string; nameZh: string | null }>();
+      expect(dealer.nameZh).toBe('厦门海西电力有限公司');
+      // Cleared: the Chinese screens fall back to the given name (web/src/parties.ts dealerName).
+      const cleared = await api('admin', 'PATCH', `/api/v1/dealers/${dealer.id}`, { nameZh: null });
+      expect(cleared.json()).toMatchObject({ nameZh: null });
+      expect((await auditOf('dealer', dealer.id)).at(-1)).toMatchObject({
+        actor: `user:${adminId}`,
+        action: 'dealer.updated',
+        data: { before: { nameZh: '厦门海西电力有限公司' }, after: { nameZh: null } },
+      });
+      // Blank, too long or with a control character: refused with the field at fault.
+      for (const nameZh of ['  ', '名'.repeat(201), '华\u0007强']) {
+        const res = await api('admin', 'PATCH', `/api/v1/dealers/${dealer.id}`, { nameZh });
+        expect(res.statusCode, res.body).toBe(400);
+      }
+      // Only an admin names a dealer.
+      const byDealer = await api('dealer', 'PATCH', `/api/v1/dealers/${ids.ownDealer}`, { nameZh: '某某' });
+      expect(byDealer.statusCode).toBe(403);
+    });
+  });
+
   describe('service centers', () => {
     const newCenter = {
       kind: 'office',

@@ -60,6 +60,11 @@ const BACKFILLED_COLUMNS: Record<string, string> = {
   'oem_defect_reports.accepted_units': `select count(*) from public.oem_defect_reports where not (accepted_units = units)`,
   // 0024: an order's day is the day it was booked.
   'oem_orders.ordered_on': `select count(*) from public.oem_orders where not (ordered_on = created_at::date)`,
+  // dealer_name_zh: the demo's three dealers get their Chinese names; every other dealer has none.
+  'dealers.name_zh': `select count(*) from public.dealers where name_zh is distinct from case name
+                    when 'Shenzhen Huaqiang Power Equipment Co., Ltd.' then '深圳华强电力设备有限公司'
+                    when 'Hangzhou Xinghe Electric Supply Co., Ltd.' then '杭州星河电气供应有限公司'
+                    when 'Wuhan Changjiang Electronics Trading Co., Ltd.' then '武汉长江电子贸易有限公司' end`,
 };
 
 /**

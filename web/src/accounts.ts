@@ -25,8 +25,19 @@ export type { InvitableRole, Role };
 // better-auth's success bodies are its own business; the app reads the session from /me afterwards.
 const anything = z.unknown();
 
-/** The signed-in user, or null when nobody is (401). */
+/** better-auth's answer to "is there a session?": 200 with the session, or 200 with null. */
+const sessionProbeSchema = z
+  .object({ session: z.object({}).loose() })
+  .loose()
+  .nullable();
+
+/**
+ * The signed-in user, or null when nobody is. An anonymous visitor is told so by the session probe
+ * (200, null) and /me is not asked: a 401 there would be an error in every visitor's console.
+ */
 export async function fetchMe(): Promise<User | null> {
+  const session = await request(sessionProbeSchema, '/api/auth/get-session');
+  if (!session) return null;
   try {
     return await request(userSchema, '/api/v1/me');
   } catch (error) {

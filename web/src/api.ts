@@ -9,6 +9,7 @@ import {
 import { type ProductSummary, productSummarySchema } from '../../src/http/catalog/schemas.js';
 import { evaluateRequestSchema, evaluateResponseSchema } from '../../src/http/entitlements/schemas.js';
 import { errorResponseSchema } from '../../src/http/error-response.js';
+import { type StoreCalendar, storeCalendarSchema } from '../../src/http/store/schemas.js';
 
 /*
  * The client's view of the HTTP API, typed and checked by the very zod schemas the server validates
@@ -81,6 +82,11 @@ export function send<T>(
 
 export function fetchCurrentPolicy(): Promise<PolicyVersion> {
   return request(policyVersionSchema, '/api/v1/policies/current');
+}
+
+/** The store's time zone and today in it: the one calendar of every screen (format.ts). */
+export function fetchStoreCalendar(): Promise<StoreCalendar> {
+  return request(storeCalendarSchema, '/api/v1/store/calendar');
 }
 
 export function fetchProducts(): Promise<Product[]> {

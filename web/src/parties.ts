@@ -12,14 +12,21 @@ export const serviceCentersQuery = queryOptions({
 });
 export const oemClientsQuery = queryOptions({ queryKey: ['oem-clients'], queryFn: fetchOemClients });
 
-// Dealers and OEM clients have one name; service centers are named in each language.
+// OEM clients have one name; service centers are named in each language; a dealer in Chinese where
+// the maker gave its Chinese name.
 const same = (name: string): LocalizedText => ({ en: name, zh: name });
+
+/** A dealer's name in the reader's language: its Chinese name on the Chinese screens, where it has one. */
+export function dealerName(dealer: { name: string; nameZh: string | null }, lang: 'en' | 'zh'): string {
+  return lang === 'zh' ? (dealer.nameZh ?? dealer.name) : dealer.name;
+}
 
 /** The three lists a scope is chosen from, as options. */
 export function useParties() {
   const dealers = useQuery({
     ...dealersQuery,
-    select: (rows): PartyOption[] => rows.map((d) => ({ id: d.id, label: same(d.name) })),
+    select: (rows): PartyOption[] =>
+      rows.map((d) => ({ id: d.id, label: { en: d.name, zh: dealerName(d, 'zh') } })),
   });
   const serviceCenters = useQuery({
     ...serviceCentersQuery,

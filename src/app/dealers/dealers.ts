@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 export type DealerView = {
   id: string;
   name: string;
+  nameZh: string | null;
   city: string;
   email: string | null;
   phone: string | null;
@@ -17,8 +18,12 @@ export type DealerView = {
   createdAt: string;
 };
 
+/** What anyone choosing a dealer may know of it: its name and city, no contact, no time zone. */
+export type DealerDirectoryEntry = { id: string; name: string; nameZh: string | null; city: string };
+
 export type DealerInput = {
   name: string;
+  nameZh?: string | null | undefined;
   city: string;
   email?: string | null | undefined;
   phone?: string | null | undefined;
@@ -33,6 +38,7 @@ function view(row: Dealer): DealerView {
   return {
     id: row.id,
     name: row.name,
+    nameZh: row.nameZh,
     city: row.city,
     email: row.email,
     phone: row.phone,
@@ -55,6 +61,19 @@ export async function listDealers(deps: DealersDeps, actor: Actor): Promise<Deal
   return rows.map(view);
 }
 
+/**
+ * Every dealer of the maker by name and city, for a customer registering a product bought elsewhere:
+ * whoever sold it, not only the dealers of their earlier purchases. Names and cities are what the
+ * shops show on their doors; e-mail and phone stay with staff.
+ */
+export async function dealerDirectory(deps: DealersDeps, actor: Actor): Promise<DealerDirectoryEntry[]> {
+  assertAllowed(actor, 'dealers.directory', {}, dealerNotFound);
+  return deps.db
+    .select({ id: dealers.id, name: dealers.name, nameZh: dealers.nameZh, city: dealers.city })
+    .from(dealers)
+    .orderBy(asc(dealers.name), asc(dealers.id));
+}
+
 export async function getDealer(deps: DealersDeps, actor: Actor, dealerId: string): Promise<DealerView> {
   const [row] = await deps.db.select().from(dealers).where(eq(dealers.id, dealerId));
   if (!row) throw new AppError('not_found', dealerNotFound.code, dealerNotFound.message);
@@ -69,6 +88,7 @@ export async function createDealer(deps: DealersDeps, actor: Actor, input: Deale
       .insert(dealers)
       .values({
         name: input.name,
+        nameZh: input.nameZh ?? null,
         city: input.city,
         email: input.email ?? null,
         phone: input.phone ?? null,

@@ -1,4 +1,4 @@
-import { asc, desc, eq, type SQL } from 'drizzle-orm';
+import { asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
 import { dealers, products, purchases, units, uploads } from '../../db/schema.js';
 import type { Actor, ListFilter } from '../../domain/access/access.js';
@@ -31,7 +31,7 @@ export type PurchaseView = {
   purchaseDate: string;
   serial: string | null;
   product: { id: string; sku: string; name: { en: string; zh: string } };
-  dealer: { id: string; name: string; phone: string | null } | null;
+  dealer: { id: string; name: string; nameZh: string | null; phone: string | null } | null;
   endUserId: string;
   buyer: { name: string | null; email: string | null; phone: string | null };
   proofUploadId: string | null;
@@ -51,6 +51,8 @@ export type PurchaseView = {
   /** What the buyer paid, when the dealer recorded it. */
   price: { amountMinor: number; currency: string } | null;
   warranty: WarrantyStatus | null;
+  /** The day the dealer gave the buyer's money back (at the counter, or once support approved it). */
+  refundedOn: string | null;
   createdAt: string;
 };
 
@@ -107,10 +109,16 @@ const selection = {
   nameZh: products.nameZh,
   warrantyOverride: products.warrantyOverride,
   dealerName: dealers.name,
+  dealerNameZh: dealers.nameZh,
   dealerPhone: dealers.phone,
   unitMadeOn: units.madeOn,
   proofMediaType: uploads.mediaType,
   proofSizeBytes: uploads.sizeBytes,
+  // A refund carried out on any claim of the sale: one a support approval still waits for, or refused,
+  // did not happen. The claim's remedy is unique per claim, so this reads one or two rows.
+  refundedOn: sql<string | null>`(select min(r.performed_on)::text from dealer_remedies r
+    join claims c on c.id = r.claim_id
+    where c.purchase_id = ${purchases.id} and r.kind = 'refund' and r.approval in ('none', 'approved'))`,
 };
 
 /** Newest purchase first (lists), or oldest recorded first (the verification queue). */
@@ -152,7 +160,7 @@ export async function purchaseViews(
       product: { id: p.productId, sku: row.sku, name: { en: row.nameEn, zh: row.nameZh } },
       dealer:
         p.dealerId && row.dealerName !== null
-          ? { id: p.dealerId, name: row.dealerName, phone: row.dealerPhone }
+          ? { id: p.dealerId, name: row.dealerName, nameZh: row.dealerNameZh, phone: row.dealerPhone }
           : null,
       endUserId: p.endUserId,
       buyer: { name: p.buyerName, email: p.buyerEmail, phone: p.buyerPhone },
@@ -179,6 +187,7 @@ export async function purchaseViews(
         { ...p, warrantyOverride: row.warrantyOverride },
         deps.storeTimeZone,
       ),
+      refundedOn: row.refundedOn,
       createdAt: p.createdAt.toISOString(),
     };
   });

@@ -101,6 +101,8 @@ export const permissions = {
   'invitations.manage': { admin: 'all' },
   'dealers.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', dealer: 'own' },
   'dealers.manage': { admin: 'all' },
+  /** The public face of every dealer (name and city, no contact): a customer names the shop they bought from. */
+  'dealers.directory': { admin: 'all', support: 'all', qa: 'all', sales: 'all', customer: 'all' },
   'serviceCenters.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', technician: 'own' },
   'serviceCenters.manage': { admin: 'all' },
   'oemClients.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', oem: 'own' },

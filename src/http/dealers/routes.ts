@@ -1,10 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createDealer, getDealer, listDealers, updateDealer } from '../../app/dealers/dealers.js';
+import {
+  createDealer,
+  dealerDirectory,
+  getDealer,
+  listDealers,
+  updateDealer,
+} from '../../app/dealers/dealers.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
-import { createDealerRequestSchema, dealerSchema, updateDealerRequestSchema } from './schemas.js';
+import {
+  createDealerRequestSchema,
+  dealerDirectoryEntrySchema,
+  dealerSchema,
+  updateDealerRequestSchema,
+} from './schemas.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -27,6 +38,19 @@ export const dealerRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => listDealers(deps(), currentActor(request)),
+  );
+
+  app.get(
+    '/directory',
+    {
+      config: { access: 'dealers.directory' },
+      schema: {
+        tags: ['purchases'],
+        summary: 'Every dealer by name and city (no contact): whom a customer bought from',
+        response: { 200: z.array(dealerDirectoryEntrySchema), ...errors },
+      },
+    },
+    async (request) => dealerDirectory(deps(), currentActor(request)),
   );
 
   app.get(

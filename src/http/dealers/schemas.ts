@@ -15,6 +15,7 @@ export const dealerSchema = z
   .object({
     id: z.string(),
     name: z.string(),
+    nameZh: z.string().nullable().describe('The name in Chinese, where the maker gave one'),
     city: z.string(),
     email: z.string().nullable(),
     phone: z.string().nullable(),
@@ -24,8 +25,14 @@ export const dealerSchema = z
   .meta({ id: 'Dealer' });
 export type Dealer = z.infer<typeof dealerSchema>;
 
+export const dealerDirectoryEntrySchema = z
+  .object({ id: z.string(), name: z.string(), nameZh: z.string().nullable(), city: z.string() })
+  .meta({ id: 'DealerDirectoryEntry' });
+export type DealerDirectoryEntry = z.infer<typeof dealerDirectoryEntrySchema>;
+
 const dealerFields = z.object({
   name: textField(200),
+  nameZh: textField(200).nullish().describe('The name in Chinese (null: none; the given name is shown)'),
   city: textField(100),
   email: emailField.nullish(),
   phone: phoneField.nullish(),

@@ -172,7 +172,14 @@ export const purchaseSchema = z
     purchaseDate: z.iso.date(),
     serial: z.string().nullable(),
     product: z.object({ id: z.string(), sku: z.string(), name: localizedName }),
-    dealer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable(),
+    dealer: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        nameZh: z.string().nullable().describe('The name in Chinese, where the maker gave one'),
+        phone: z.string().nullable(),
+      })
+      .nullable(),
     endUserId: z.string(),
     buyer: z.object({
       name: z.string().nullable(),
@@ -191,6 +198,12 @@ export const purchaseSchema = z
       .describe('The day the unit left the maker, when known: no purchase of it is dated earlier'),
     price: recordedMoneySchema.nullable().describe('What the buyer paid, when recorded'),
     warranty: warrantyStatusSchema.nullable(),
+    refundedOn: z.iso
+      .date()
+      .nullable()
+      .describe(
+        'The day the dealer refunded the buyer (at the counter, or once support approved it); null: not refunded',
+      ),
     createdAt: z.string(),
   })
   .meta({ id: 'Purchase' });

@@ -1,5 +1,6 @@
-import { Anchor, Box, Button, Container, Group, Text } from '@mantine/core';
+import { Anchor, Box, Burger, Button, Container, Drawer, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { localized } from '../api.js';
@@ -60,7 +61,8 @@ function Brand() {
       <span className="brand-mark" aria-hidden="true">
         H
       </span>
-      <Text span fw={700} fz="lg">
+      {/* On a phone the mark alone shows (the name stays for screen readers): the header keeps one line. */}
+      <Text span fw={700} fz="lg" className="brand-name">
         {t('app.name')}
       </Text>
     </Anchor>
@@ -80,6 +82,99 @@ function FooterLine() {
           })}`
         : t('app.footerLoading')}
     </Text>
+  );
+}
+
+function NavLinks({
+  items,
+  pathname,
+  vertical,
+  onFollow,
+}: {
+  items: readonly NavItem[];
+  pathname: string;
+  vertical?: boolean;
+  /** Called when a link is followed (the phone's drawer closes, even on the page it is already on). */
+  onFollow?: () => void;
+}) {
+  const { t } = useTranslation();
+  const links = items.map((item) => {
+    const current = item.current(pathname);
+    return (
+      <Link
+        key={item.to}
+        to={item.to}
+        className="nav-link"
+        aria-current={current ? 'page' : undefined}
+        onClick={onFollow}
+      >
+        {t(item.key)}
+      </Link>
+    );
+  });
+  return vertical ? <Stack gap={4}>{links}</Stack> : <Group gap={4}>{links}</Group>;
+}
+
+/**
+ * On a phone the navigation folds behind a menu button: a drawer (a labelled dialog that keeps the
+ * focus inside and closes on Escape) with the same links. It closes when a link is followed. The
+ * language switch stays in the header.
+ */
+function PhoneMenu({ items, pathname }: { items: readonly NavItem[]; pathname: string }) {
+  const { t } = useTranslation();
+  const [opened, setOpened] = useState(false);
+  const drawerId = useId();
+  useEffect(() => {
+    setOpened(false);
+  }, [pathname]);
+  return (
+    <>
+      <Burger
+        hiddenFrom="md"
+        opened={opened}
+        onClick={() => {
+          setOpened((o) => !o);
+        }}
+        aria-label={t('nav.menu')}
+        aria-expanded={opened}
+        // Mantine names the drawer's body `${id}-body`; nothing to point at while it is closed.
+        aria-controls={opened ? `${drawerId}-body` : undefined}
+        size="sm"
+      />
+      {/* Its parts one by one: Mantine's header is a <header>, a second "banner" beside the page's. */}
+      <Drawer.Root
+        id={drawerId}
+        opened={opened}
+        onClose={() => {
+          setOpened(false);
+        }}
+        position="right"
+        size="xs"
+        hiddenFrom="md"
+      >
+        <Drawer.Overlay />
+        <Drawer.Content>
+          <Drawer.Header {...{ component: 'div' }}>
+            <Drawer.Title>{t('nav.menu')}</Drawer.Title>
+            <Drawer.CloseButton aria-label={t('nav.closeMenu')} />
+          </Drawer.Header>
+          <Drawer.Body>
+            <Stack gap="lg">
+              <nav aria-label={t('nav.label')}>
+                <NavLinks
+                  items={items}
+                  pathname={pathname}
+                  vertical
+                  onFollow={() => {
+                    setOpened(false);
+                  }}
+                />
+              </nav>
+            </Stack>
+          </Drawer.Body>
+        </Drawer.Content>
+      </Drawer.Root>
+    </>
   );
 }
 
@@ -103,27 +198,14 @@ export function Shell() {
           <Group justify="space-between" gap="md">
             <Group gap="lg">
               <Brand />
-              <nav aria-label={t('nav.label')}>
-                <Group gap={4}>
-                  {visible.map((item) => {
-                    const current = item.current(pathname);
-                    return (
-                      <Link
-                        key={item.to}
-                        to={item.to}
-                        className="nav-link"
-                        aria-current={current ? 'page' : undefined}
-                      >
-                        {t(item.key)}
-                      </Link>
-                    );
-                  })}
-                </Group>
-              </nav>
+              <Box component="nav" aria-label={t('nav.label')} visibleFrom="md">
+                <NavLinks items={visible} pathname={pathname} />
+              </Box>
             </Group>
             <Group gap="sm">
               <LanguageSwitch />
               <UserMenu />
+              <PhoneMenu items={visible} pathname={pathname} />
             </Group>
           </Group>
         </Container>

@@ -21,6 +21,7 @@ import { policyLanguage } from '../i18n/index.js';
 import { dealersQuery } from '../parties.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { type Purchase, uploadUrl, verificationQueueQuery, verifyPurchase } from './desk-api.js';
+import { dealerName } from '../parties.js';
 import { ConflictNotice, Day, DayOf, DeskErrorAlert, Done, Fact, PageHeader } from './ui.js';
 
 type Action = 'confirm' | 'correct' | 'reject';
@@ -207,7 +208,9 @@ function Registration({ purchase, onAction }: { purchase: Purchase; onAction: (a
             <Fact label={t('desk.fields.purchaseDate')}>
               <Day date={purchase.purchaseDate} />
             </Fact>
-            <Fact label={t('desk.fields.dealer')}>{purchase.dealer?.name ?? t('desk.verify.noDealer')}</Fact>
+            <Fact label={t('desk.fields.dealer')}>
+              {purchase.dealer ? dealerName(purchase.dealer, lang) : t('desk.verify.noDealer')}
+            </Fact>
             <Fact label={t('desk.fields.serial')}>{purchase.serial ?? '—'}</Fact>
             <Fact label={t('desk.fields.product')}>{purchase.product.sku}</Fact>
             <Fact label={t('desk.fields.buyer')}>

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { CostBadge, PerformerBadge, ToneBadge } from '../components/Badges.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatDayOf } from '../format.js';
 import { policyLanguage } from '../i18n/index.js';
 import { ApiError } from '../api.js';
 import {
@@ -101,15 +101,11 @@ export function Day({ date }: { date: string | null }) {
   return <span className="nowrap">{formatDate(date, i18n.language)}</span>;
 }
 
-/** The calendar day of a moment, where the reader is. */
+/** The calendar day of a moment, in the store's calendar (format.ts). */
 export function DayOf({ at }: { at: string | null }) {
   const { i18n } = useTranslation();
   if (!at) return <>—</>;
-  return (
-    <span className="nowrap">
-      {new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long' }).format(new Date(at))}
-    </span>
-  );
+  return <span className="nowrap">{formatDayOf(at, i18n.language)}</span>;
 }
 
 export function Amount({ money }: { money: Money | null }) {

@@ -17,6 +17,7 @@ import { type SubmitEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, PageLoader } from '../components/Status.js';
+import { storeToday } from '../format.js';
 import { Done, PageHeader } from '../desk/ui.js';
 import { type DefectReport, ordersQuery, reportDefect, uploadEvidence } from './oem-api.js';
 import { OemErrorAlert, oemStaff, useHasRole } from './ui.js';
@@ -30,13 +31,6 @@ type Draft = {
   reportedOn: string;
 };
 type Errors = Partial<Record<keyof Draft | 'evidence', string>>;
-
-/** Today in the browser's calendar, as the date input wants it. */
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 /** Serials as typed: one a line, or separated by spaces, commas or semicolons. */
 const serialsOf = (text: string) =>
@@ -64,7 +58,7 @@ export default function ReportDefectsPage() {
     units: '',
     serials: '',
     failureMode: '',
-    reportedOn: today(),
+    reportedOn: storeToday(),
   });
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(params.get('order') ?? ''));
   const [errors, setErrors] = useState<Errors>({});
@@ -192,7 +186,7 @@ export default function ReportDefectsPage() {
                   name="reportedOn"
                   label={t('oem.fields.reportedOn')}
                   required
-                  max={today()}
+                  max={storeToday()}
                   value={draft.reportedOn}
                   error={errors.reportedOn}
                   onChange={set('reportedOn')}

@@ -19,7 +19,7 @@ import type { TFunction } from 'i18next';
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Temporal } from '../../../src/domain/calendar.js';
+import { storeToday } from '../format.js';
 import type { Language } from '../../../src/domain/policy/schema.js';
 import {
   ApiError,
@@ -33,10 +33,8 @@ import { CostBadge, PerformerBadge } from '../components/Badges.js';
 import { policyLanguage } from '../i18n/index.js';
 import { productsQuery } from '../queries.js';
 
-/** Today in the reader's own time zone, as the date input wants it. */
-function today(): string {
-  return Temporal.Now.plainDateISO().toString();
-}
+/** Today in the store's calendar (format.ts), as the date input wants it. */
+const today = () => storeToday();
 
 function productOptions(products: readonly Product[], lang: Language, t: TFunction) {
   const groups = new Map<string, { value: string; label: string }[]>();
@@ -87,6 +85,8 @@ function CoverageForm({ onSubmit, busy }: { onSubmit: (request: EvaluateRequest)
             label={t('coverage.purchaseDate')}
             description={t('coverage.purchaseDateHint')}
             required
+            // A purchase cannot be after today: the picker offers no later day (the store's calendar).
+            max={today()}
             value={purchaseDate}
             onChange={(e) => {
               setPurchaseDate(e.currentTarget.value);
@@ -152,15 +152,12 @@ function CoverageForm({ onSubmit, busy }: { onSubmit: (request: EvaluateRequest)
 function ErrorAlert({ error }: { error: Error }) {
   const { t } = useTranslation();
   const code = error instanceof ApiError ? error.code : undefined;
+  // In the reader's words: the API's code picks the sentence, and neither the code nor the API's
+  // English message is shown (a reader of Chinese would get English; anyone would get a code).
   const known = code !== undefined && t(`coverage.error.${code}`, { defaultValue: '' });
   return (
-    <Alert color="red" variant="light" role="alert" title={known || t('coverage.error.title')}>
-      <Text size="sm">{error.message}</Text>
-      {code && (
-        <Text size="xs" c="dimmed" mt={4} ff="monospace">
-          {code}
-        </Text>
-      )}
+    <Alert color="red" variant="light" role="alert" title={t('coverage.error.title')}>
+      <Text size="sm">{known || t('coverage.error.unknown')}</Text>
     </Alert>
   );
 }

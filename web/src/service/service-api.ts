@@ -32,6 +32,7 @@ import {
 } from '../../../src/http/purchases/schemas.js';
 import { claimTrackingSchema, type ClaimTrackingResponse } from '../../../src/http/tracking/schemas.js';
 import { storedUploadSchema, type StoredUploadResponse } from '../../../src/http/uploads/schemas.js';
+import { dealerDirectoryEntrySchema } from '../../../src/http/dealers/schemas.js';
 import { request, send } from '../api.js';
 
 /*
@@ -62,6 +63,13 @@ function withKey<T>(schema: z.ZodType<T>, url: string, body: unknown, key: strin
 }
 
 // Purchases
+
+/** Every dealer by name and city: whom a customer may say they bought from. */
+export const dealerDirectoryQuery = queryOptions({
+  queryKey: ['dealers', 'directory'],
+  queryFn: () => request(z.array(dealerDirectoryEntrySchema), '/api/v1/dealers/directory'),
+  staleTime: 5 * 60_000,
+});
 
 export const purchasesQuery = queryOptions({
   queryKey: ['service', 'purchases'],

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { recordPurchaseRequestSchema } from '../../../../src/http/purchases/schemas.js';
 import { ApiErrorAlert } from '../../components/Status.js';
+import { storeToday } from '../../format.js';
 import { fieldErrors, type FieldErrors } from '../../pages/admin/EntityAdmin.js';
 import { productsQuery } from '../../queries.js';
 import { purchasesQuery, recordPurchase } from '../desk-api.js';
@@ -23,17 +24,10 @@ type Draft = {
   currency: string;
 };
 
-/** Today in the browser's calendar, as the date input wants it. */
-function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 const emptyDraft = (): Draft => ({
   serial: '',
   sku: '',
-  purchaseDate: today(),
+  purchaseDate: storeToday(),
   name: '',
   email: '',
   phone: '',
@@ -147,7 +141,7 @@ export default function RecordSalePage() {
                 name="purchaseDate"
                 label={t('desk.fields.purchaseDate')}
                 required
-                max={today()}
+                max={storeToday()}
                 value={draft.purchaseDate}
                 error={errors.purchaseDate}
                 onChange={change('purchaseDate')}

@@ -27,6 +27,19 @@ function WarrantyCell({ warranty }: { warranty: Purchase['warranty'] }) {
   );
 }
 
+/** A refunded sale: the buyer has their money back, and the warranty ended with it. */
+function RefundedCell({ day }: { day: string }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div>
+      <ToneBadge tone="red">{t('desk.dealerSales.refunded')}</ToneBadge>
+      <Text size="xs" c="dark.6" mt={4}>
+        {t('desk.dealerSales.refundedOn', { date: formatDate(day, i18n.language) })}
+      </Text>
+    </div>
+  );
+}
+
 /** A dealer's recorded sales, newest first, with where each stands under the warranty today. */
 export default function SalesPage() {
   const { t } = useTranslation();
@@ -78,7 +91,11 @@ export default function SalesPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <WarrantyCell warranty={sale.warranty} />
+                    {sale.refundedOn ? (
+                      <RefundedCell day={sale.refundedOn} />
+                    ) : (
+                      <WarrantyCell warranty={sale.warranty} />
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}

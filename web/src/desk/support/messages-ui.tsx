@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
+import { formatMoment } from '../../format.js';
 import {
   fetchMessages,
   type Message,
@@ -26,13 +27,7 @@ const statusTone = {
 
 function When({ at }: { at: string }) {
   const { i18n } = useTranslation();
-  return (
-    <span className="nowrap">
-      {new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-        new Date(at),
-      )}
-    </span>
-  );
+  return <span className="nowrap">{formatMoment(at, i18n.language)}</span>;
 }
 
 /** The note of a call that delivered a message to a phone-only customer: who said what. */

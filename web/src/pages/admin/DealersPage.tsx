@@ -8,9 +8,16 @@ import { createDealer, type Dealer, fetchDealers, updateDealer } from '../../ref
 import { EntityAdmin, type FormProps } from './EntityAdmin.js';
 import { orNull, TimeZoneSelect } from './fields.js';
 
-type Draft = { name: string; city: string; email: string; phone: string; timeZone: string };
+type Draft = { name: string; nameZh: string; city: string; email: string; phone: string; timeZone: string };
 
-const emptyDraft: Draft = { name: '', city: '', email: '', phone: '', timeZone: 'Asia/Shanghai' };
+const emptyDraft: Draft = {
+  name: '',
+  nameZh: '',
+  city: '',
+  email: '',
+  phone: '',
+  timeZone: 'Asia/Shanghai',
+};
 
 function DealerForm({ draft, onChange, errors }: FormProps<Draft>) {
   const { t } = useTranslation();
@@ -25,6 +32,13 @@ function DealerForm({ draft, onChange, errors }: FormProps<Draft>) {
   return (
     <>
       <TextInput label={t('admin.fields.name')} required maxLength={200} {...text('name')} />
+      <TextInput
+        label={t('admin.fields.nameZhOptional')}
+        description={t('admin.fields.nameZhHint')}
+        lang="zh-CN"
+        maxLength={200}
+        {...text('nameZh')}
+      />
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput label={t('admin.fields.city')} required maxLength={100} {...text('city')} />
         <TimeZoneSelect
@@ -52,6 +66,7 @@ export function DealersPage() {
       rowName={(d) => d.name}
       columns={[
         { header: t('admin.fields.name'), cell: (d) => d.name },
+        { header: t('admin.fields.nameZh'), cell: (d) => d.nameZh ?? '—' },
         { header: t('admin.fields.city'), cell: (d) => d.city },
         { header: t('admin.fields.email'), cell: (d) => d.email ?? '—' },
         { header: t('admin.fields.phone'), cell: (d) => d.phone ?? '—', nowrap: true },
@@ -60,6 +75,7 @@ export function DealersPage() {
       emptyDraft={emptyDraft}
       draftOf={(d) => ({
         name: d.name,
+        nameZh: d.nameZh ?? '',
         city: d.city,
         email: d.email ?? '',
         phone: d.phone ?? '',
@@ -68,6 +84,7 @@ export function DealersPage() {
       parse={(d) =>
         createDealerRequestSchema.safeParse({
           name: d.name,
+          nameZh: orNull(d.nameZh),
           city: d.city,
           email: orNull(d.email),
           phone: orNull(d.phone),

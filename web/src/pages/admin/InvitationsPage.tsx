@@ -19,6 +19,7 @@ import { createInvitation, type Invitation, type InvitableRole, revokeInvitation
 import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ApiErrorAlert, LoadError, PageLoader } from '../../components/Status.js';
+import { formatMoment } from '../../format.js';
 import { invitationsQuery } from './admin-queries.js';
 import { emptyScope, type ScopeValue, ScopePicker, scopeOfRole, ScopeText } from './scope.js';
 
@@ -113,7 +114,6 @@ function InvitationRows({ invitations }: { invitations: readonly Invitation[] })
     mutationFn: (id: string) => revokeInvitation(id),
     onSettled: () => queryClient.invalidateQueries({ queryKey: invitationsQuery.queryKey }),
   });
-  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   if (invitations.length === 0) return <Text c="dimmed">{t('admin.invitations.none')}</Text>;
   return (
     <Stack gap="sm">
@@ -145,7 +145,7 @@ function InvitationRows({ invitations }: { invitations: readonly Invitation[] })
                     {t(`admin.invitations.statuses.${invitation.status}`)}
                   </ToneBadge>
                 </Table.Td>
-                <Table.Td>{when.format(new Date(invitation.expiresAt))}</Table.Td>
+                <Table.Td>{formatMoment(invitation.expiresAt, i18n.language)}</Table.Td>
                 <Table.Td>
                   {invitation.status === 'pending' && (
                     <Button

@@ -11,7 +11,7 @@ import { AuthCard, Password } from './AuthCard.js';
 export function SignInPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
-  const next = safeNextPath(params.get('next'));
+  const next = safeNextPath(params.get('next'), window.location.origin);
   const navigate = useNavigate();
   const me = useMe();
   const sessionChanged = useSessionChanged();

@@ -5,6 +5,7 @@ import { Link, useLocation } from 'react-router';
 import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
+import { dealerName } from '../../parties.js';
 import { DateText, PageHeading, useLanguages } from '../common.js';
 import { type Purchase, purchasesQuery } from '../service-api.js';
 import { ProductVerification } from './VerificationNotice.js';
@@ -85,7 +86,7 @@ export function MyProductsPage() {
                   <Table.Td>
                     <DateText date={purchase.purchaseDate} />
                   </Table.Td>
-                  <Table.Td>{purchase.dealer?.name ?? '—'}</Table.Td>
+                  <Table.Td>{purchase.dealer ? dealerName(purchase.dealer, lang) : '—'}</Table.Td>
                   <Table.Td>
                     <WarrantyToday warranty={purchase.warranty} />
                   </Table.Td>

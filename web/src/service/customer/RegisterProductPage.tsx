@@ -1,13 +1,29 @@
-import { Anchor, Button, Card, FileInput, NativeSelect, Radio, Stack, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Card,
+  FileInput,
+  NativeSelect,
+  Radio,
+  Select,
+  Stack,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { Temporal } from '../../../../src/domain/calendar.js';
+import { storeToday } from '../../format.js';
+import { dealerName } from '../../parties.js';
 import { ApiErrorAlert } from '../../components/Status.js';
 import { productsQuery } from '../../queries.js';
 import { PageHeading, useLanguages } from '../common.js';
-import { purchasesQuery, registerPurchase, uploadProofOfPurchase } from '../service-api.js';
+import {
+  dealerDirectoryQuery,
+  purchasesQuery,
+  registerPurchase,
+  uploadProofOfPurchase,
+} from '../service-api.js';
 
 type Identify = 'serial' | 'product';
 
@@ -21,8 +37,8 @@ export function RegisterProductPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const products = useQuery(productsQuery);
-  // Customers may not browse the dealer directory; the dealers of their own purchases are the ones they know.
-  const purchases = useQuery(purchasesQuery);
+  // Any dealer of the maker, by name and city: the shop may be one they never bought from before.
+  const directory = useQuery(dealerDirectoryQuery);
   const [identify, setIdentify] = useState<Identify>('serial');
   const [serial, setSerial] = useState('');
   const [sku, setSku] = useState('');
@@ -31,9 +47,6 @@ export function RegisterProductPage() {
   const [proof, setProof] = useState<File | null>(null);
   // The receipt goes up once: a retry after a refused registration reuses the stored file.
   const uploaded = useRef<{ file: File; id: string } | null>(null);
-
-  const knownDealers = new Map<string, string>();
-  for (const p of purchases.data ?? []) if (p.dealer) knownDealers.set(p.dealer.id, p.dealer.name);
 
   const register = useMutation({
     mutationFn: async () => {
@@ -114,24 +127,29 @@ export function RegisterProductPage() {
               label={t('service.fields.purchaseDate')}
               description={t('service.register.purchaseDateHint')}
               required
-              max={Temporal.Now.plainDateISO().toString()}
+              max={storeToday()}
               value={purchaseDate}
               onChange={(e) => {
                 setPurchaseDate(e.currentTarget.value);
               }}
             />
-            <NativeSelect
+            <Select
               name="dealerId"
               label={t('service.register.dealer')}
               description={t('service.register.dealerHint')}
-              value={dealerId}
-              onChange={(e) => {
-                setDealerId(e.currentTarget.value);
+              placeholder={t('service.register.dealerUnknown')}
+              searchable
+              clearable
+              clearButtonProps={{ 'aria-label': t('service.register.dealerClear') }}
+              nothingFoundMessage={t('service.register.dealerNoMatch')}
+              value={dealerId || null}
+              onChange={(value) => {
+                setDealerId(value ?? '');
               }}
-              data={[
-                { value: '', label: t('service.register.dealerUnknown') },
-                ...[...knownDealers].map(([id, name]) => ({ value: id, label: name })),
-              ]}
+              data={(directory.data ?? []).map((d) => ({
+                value: d.id,
+                label: t('service.register.dealerOption', { name: dealerName(d, lang), city: d.city }),
+              }))}
             />
             <FileInput
               name="proof"

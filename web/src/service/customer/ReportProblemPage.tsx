@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Cause } from '../../api.js';
 import { ApiErrorAlert, LoadError, PageLoader } from '../../components/Status.js';
+import { dealerName } from '../../parties.js';
 import { DateText, Facts, PageHeading, useLanguages, useSubmissionKey } from '../common.js';
 import { CauseField, DescriptionField } from '../problem-fields.js';
 import { purchaseQuery, submitClaim } from '../service-api.js';
@@ -54,7 +55,7 @@ export function ReportProblemPage() {
             [t('service.fields.product'), p.product.name[lang]],
             ...(p.serial ? [[t('service.fields.serial'), p.serial] as [string, string]] : []),
             [t('service.fields.purchaseDate'), <DateText key="d" date={p.purchaseDate} />],
-            [t('service.fields.dealer'), p.dealer?.name ?? '—'],
+            [t('service.fields.dealer'), p.dealer ? dealerName(p.dealer, lang) : '—'],
             [t('service.products.warrantyToday'), <WarrantyToday key="w" warranty={p.warranty} />],
           ]}
         />
