@@ -14,11 +14,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
-import { type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
+import { createPglite, type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/db/seed.js';
 import type { Role } from '../src/domain/access/access.js';
 import { buildServer } from '../src/http/server.js';
@@ -465,7 +464,7 @@ async function dropScaleDatabase(url: string, name: string): Promise<void> {
 }
 
 async function onPglite(purchases: number): Promise<SizeResult> {
-  const handle = await openDatabase({ pglite: await PGlite.create() });
+  const handle = await openDatabase({ pglite: await createPglite() });
   try {
     console.log(`PGlite (in memory), ${purchases.toLocaleString('en')} purchases`);
     const generation = await prepareScaleDatabase(handle, {
