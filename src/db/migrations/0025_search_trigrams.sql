@@ -9,4 +9,5 @@ CREATE INDEX "maintenance_orders_number_trgm_idx" ON "maintenance_orders" USING 
 CREATE INDEX "purchases_buyer_name_trgm_idx" ON "purchases" USING gin ("buyer_name" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "purchases_buyer_email_trgm_idx" ON "purchases" USING gin ("buyer_email" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "purchases_buyer_phone_digits_trgm_idx" ON "purchases" USING gin (regexp_replace(coalesce("buyer_phone", ''), '[^0-9]', '', 'g') gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "quotes_invoice_number_trgm_idx" ON "quotes" USING gin ("invoice_number" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "units_serial_trgm_idx" ON "units" USING gin ("serial" gin_trgm_ops);
