@@ -84,7 +84,7 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
     ids.ownClaim = await claimOn(t.app, db, own.id, null);
     ids.otherClaim = await claimOn(t.app, db, other.id, null);
     const centers = await db.select().from(serviceCenters);
-    const center = (n: number) => centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[n].nameEn)?.id ?? '';
+    const center = (n: number) => centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[n]?.nameEn)?.id ?? '';
     const ownOrder = await insertOrder(db, { claimId: ids.ownClaim, serviceCenterId: center(0), mode: 'walk_in' });
     const otherOrder = await insertOrder(db, {
       claimId: ids.otherClaim,
