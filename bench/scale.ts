@@ -12,6 +12,7 @@
  *   SCALE_PGLITE_SIZES=10000    PGlite sizes ('' for none)
  *   SCALE_KEEP=1                keep the databases (aftersales_scale_<n>) and reuse them next time
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -416,7 +417,12 @@ async function measureSize(
   generation: GenerateReport,
   dbBytes: number | null,
 ): Promise<SizeResult> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+  // A server on PostgreSQL needs AUTH_SECRET (http/instance-secrets.ts): a throwaway one, for this run only.
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
+  });
   const app = await buildServer({ db: handle, config, clock: () => SCALE_NOW, logger: false });
   await app.ready();
   const measures = new Map<string, Measure>();

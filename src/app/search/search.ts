@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import {
   type ClaimStatus,
@@ -110,6 +110,17 @@ function matchedFields(q: string, fields: Partial<Record<SearchField, string | n
   });
 }
 
+/**
+ * Newest first, written so that no index can give the order: otherwise PostgreSQL may walk the big
+ * table's created_at index newest first, testing every row against the match until it has a page — a
+ * scan of every claim when the text matches nothing. This way the trigram indexes find the (few)
+ * matches first and only those are sorted.
+ */
+const newestFirst = (createdAt: SQL | typeof claims.createdAt, id: SQL | typeof claims.id) => [
+  sql`${createdAt} + interval '0 seconds' desc`,
+  sql`${id} desc`,
+];
+
 const productOf = (row: { sku: string; nameEn: string; nameZh: string }): Product => ({
   sku: row.sku,
   name: { en: row.nameEn, zh: row.nameZh },
@@ -148,7 +159,7 @@ async function searchClaims(db: Database, actor: Actor, q: string) {
     .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
     .leftJoin(units, eq(units.id, purchases.unitId))
     .where(and(scope, claimTextMatch(q)))
-    .orderBy(desc(claims.createdAt), desc(claims.id))
+    .orderBy(...newestFirst(claims.createdAt, claims.id))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
     rows.map(
@@ -208,7 +219,7 @@ async function searchMaintenanceOrders(db: Database, actor: Actor, q: string) {
     .innerJoin(products, eq(products.id, purchases.productId))
     .leftJoin(units, eq(units.id, purchases.unitId))
     .where(and(...conditions))
-    .orderBy(desc(maintenanceOrders.createdAt), desc(maintenanceOrders.id))
+    .orderBy(...newestFirst(sql`${maintenanceOrders.createdAt}`, sql`${maintenanceOrders.id}`))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
     rows.map(
@@ -256,7 +267,7 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
     .leftJoin(units, eq(units.id, purchases.unitId))
     .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
     .where(and(scope, purchaseTextMatch(q)))
-    .orderBy(desc(purchases.createdAt), desc(purchases.id))
+    .orderBy(...newestFirst(sql`${purchases.createdAt}`, sql`${purchases.id}`))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
     rows.map(
