@@ -7,7 +7,14 @@ import {
   quoteTextMatch,
 } from '../../src/app/search/predicates.js';
 import { scalarOf } from '../../src/db/rows.js';
-import { claims, dealers, maintenanceOrders, purchases, quotes, serviceCenters } from '../../src/db/schema.js';
+import {
+  claims,
+  dealers,
+  maintenanceOrders,
+  purchases,
+  quotes,
+  serviceCenters,
+} from '../../src/db/schema.js';
 import {
   DEMO_DEALERS,
   DEMO_END_USERS,
@@ -64,7 +71,16 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
   beforeAll(async () => {
     const db = t.db.db;
     await seedDemoData(db, { today: Temporal.PlainDate.from('2026-11-25') });
-    for (const role of ['support', 'admin', 'qa', 'sales', 'dealer', 'technician', 'customer', 'oem'] as const) {
+    for (const role of [
+      'support',
+      'admin',
+      'qa',
+      'sales',
+      'dealer',
+      'technician',
+      'customer',
+      'oem',
+    ] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }
     const purchaseOf = async (buyerName: string) => {
@@ -77,7 +93,10 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
     ids.ownPurchase = own.id;
     ids.otherPurchase = other.id;
     // The demo seed as the test reads it: Li Wei's sale is the demo dealer's, Zhang Min's another's.
-    const [ownDealer] = await db.select().from(dealers).where(eq(dealers.id, own.dealerId ?? ''));
+    const [ownDealer] = await db
+      .select()
+      .from(dealers)
+      .where(eq(dealers.id, own.dealerId ?? ''));
     expect(ownDealer?.name).toBe(DEMO_DEALERS[0].name);
     expect(other.dealerId).not.toBe(own.dealerId);
 
@@ -85,7 +104,11 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
     ids.otherClaim = await claimOn(t.app, db, other.id, null);
     const centers = await db.select().from(serviceCenters);
     const center = (n: number) => centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[n]?.nameEn)?.id ?? '';
-    const ownOrder = await insertOrder(db, { claimId: ids.ownClaim, serviceCenterId: center(0), mode: 'walk_in' });
+    const ownOrder = await insertOrder(db, {
+      claimId: ids.ownClaim,
+      serviceCenterId: center(0),
+      mode: 'walk_in',
+    });
     const otherOrder = await insertOrder(db, {
       claimId: ids.otherClaim,
       serviceCenterId: center(1),
@@ -145,7 +168,13 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
   });
 
   it('never shows a dealer another dealer’s sale or its claim, by serial, name or phone', async () => {
-    for (const q of [zhangMin.serial, zhangMin.serial.slice(-6), zhangMin.name, zhangMin.phone, '139 1021 7784']) {
+    for (const q of [
+      zhangMin.serial,
+      zhangMin.serial.slice(-6),
+      zhangMin.name,
+      zhangMin.phone,
+      '139 1021 7784',
+    ]) {
       const asSupport = await search('support', q);
       expect(idsOf(asSupport.purchases), `support: ${q}`).toContain(ids.otherPurchase);
       const asDealer = await search('dealer', q);
@@ -202,7 +231,9 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
     expect(idsOf((await search('support', 'Li_Wei')).claims)).toEqual([]);
     expect(idsOf((await search('support', 'Li%Wei')).purchases)).toEqual([]);
     const everything = await search('support', '%%');
-    expect([everything.claims, everything.maintenanceOrders, everything.purchases].flatMap(idsOf)).toEqual([]);
+    expect([everything.claims, everything.maintenanceOrders, everything.purchases].flatMap(idsOf)).toEqual(
+      [],
+    );
     const literal = await search('support', 'd_card 50%');
     expect(idsOf(literal.purchases)).toEqual([ids.wildcardPurchase]);
     expect(literal.purchases?.items[0]?.matched).toEqual(['buyerName']);
@@ -267,24 +298,25 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
         quotedBy: 'fixture',
       })
       .returning({ id: quotes.id });
-    const quoteIds = (await db.select({ id: quotes.id }).from(quotes).where(quoteTextMatch(ids.ownNumber))).map(
-      (r) => r.id,
-    );
+    const quoteIds = (
+      await db.select({ id: quotes.id }).from(quotes).where(quoteTextMatch(ids.ownNumber))
+    ).map((r) => r.id);
     expect(quoteIds).toEqual([quote?.id]);
-    expect(
-      await db.select({ id: quotes.id }).from(quotes).where(quoteTextMatch(ids.otherNumber)),
-    ).toEqual([]);
+    expect(await db.select({ id: quotes.id }).from(quotes).where(quoteTextMatch(ids.otherNumber))).toEqual(
+      [],
+    );
   });
 
   it('has pg_trgm, and the trigram indexes the predicates are written for', async () => {
     const db = t.db.db;
     expect(
-      scalarOf(await db.execute(sql`select count(*)::int as n from pg_extension where extname = 'pg_trgm'`), 'n'),
+      scalarOf(
+        await db.execute(sql`select count(*)::int as n from pg_extension where extname = 'pg_trgm'`),
+        'n',
+      ),
     ).toBe(1);
     const indexes = scalarOf(
-      await db.execute(
-        sql`select count(*)::int as n from pg_indexes where indexdef like '%gin_trgm_ops%'`,
-      ),
+      await db.execute(sql`select count(*)::int as n from pg_indexes where indexdef like '%gin_trgm_ops%'`),
       'n',
     );
     expect(indexes).toBe(10);

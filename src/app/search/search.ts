@@ -17,12 +17,7 @@ import type { VerificationState } from '../../domain/purchases/verification.js';
 import { forbidden } from '../access.js';
 import { claimScopeCondition } from '../claims/claim-view.js';
 import { purchaseScopeCondition } from '../purchases/purchase-view.js';
-import {
-  claimTextMatch,
-  maintenanceOrderTextMatch,
-  phoneFragment,
-  purchaseTextMatch,
-} from './predicates.js';
+import { claimTextMatch, maintenanceOrderTextMatch, phoneFragment, purchaseTextMatch } from './predicates.js';
 
 /*
  * The staff search box: one text, three groups — claims, maintenance orders, purchases — each its few
@@ -150,7 +145,9 @@ async function searchClaims(db: Database, actor: Actor, q: string) {
       buyerName: purchases.buyerName,
       buyerEmail: purchases.buyerEmail,
       buyerPhone: purchases.buyerPhone,
-      maintenanceNumbers: sql<string[]>`array(select ${maintenanceOrders.maintenanceNumber} from ${maintenanceOrders}
+      maintenanceNumbers: sql<
+        string[]
+      >`array(select ${maintenanceOrders.maintenanceNumber} from ${maintenanceOrders}
         where ${maintenanceOrders.claimId} = ${claims.id} order by ${maintenanceOrders.createdAt})`,
     })
     .from(claims)
@@ -162,22 +159,20 @@ async function searchClaims(db: Database, actor: Actor, q: string) {
     .orderBy(...newestFirst(claims.createdAt, claims.id))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
-    rows.map(
-      (r): ClaimHit => ({
-        id: r.id,
-        status: r.status,
-        reportedOn: r.reportedOn,
-        product: productOf(r),
-        serial: r.serial,
-        maintenanceNumbers: r.maintenanceNumbers,
-        customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
-        matched: matchedFields(q, {
-          ...r,
-          claimReference: r.id,
-          maintenanceNumber: r.maintenanceNumbers.find((n) => n.toLowerCase().includes(q.trim().toLowerCase())),
-        }),
+    rows.map((r): ClaimHit => ({
+      id: r.id,
+      status: r.status,
+      reportedOn: r.reportedOn,
+      product: productOf(r),
+      serial: r.serial,
+      maintenanceNumbers: r.maintenanceNumbers,
+      customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
+      matched: matchedFields(q, {
+        ...r,
+        claimReference: r.id,
+        maintenanceNumber: r.maintenanceNumbers.find((n) => n.toLowerCase().includes(q.trim().toLowerCase())),
       }),
-    ),
+    })),
   );
 }
 
@@ -222,19 +217,17 @@ async function searchMaintenanceOrders(db: Database, actor: Actor, q: string) {
     .orderBy(...newestFirst(sql`${maintenanceOrders.createdAt}`, sql`${maintenanceOrders.id}`))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
-    rows.map(
-      (r): MaintenanceOrderHit => ({
-        id: r.id,
-        claimId: r.claimId,
-        maintenanceNumber: r.maintenanceNumber,
-        state: r.state,
-        serviceCenter: { id: r.centerId, name: { en: r.centerEn, zh: r.centerZh } },
-        product: productOf(r),
-        serial: r.serial,
-        customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
-        matched: matchedFields(q, { ...r, claimReference: r.claimId }),
-      }),
-    ),
+    rows.map((r): MaintenanceOrderHit => ({
+      id: r.id,
+      claimId: r.claimId,
+      maintenanceNumber: r.maintenanceNumber,
+      state: r.state,
+      serviceCenter: { id: r.centerId, name: { en: r.centerEn, zh: r.centerZh } },
+      product: productOf(r),
+      serial: r.serial,
+      customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
+      matched: matchedFields(q, { ...r, claimReference: r.claimId }),
+    })),
   );
 }
 
@@ -270,19 +263,17 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
     .orderBy(...newestFirst(sql`${purchases.createdAt}`, sql`${purchases.id}`))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
-    rows.map(
-      (r): PurchaseHit => ({
-        id: r.id,
-        purchaseDate: r.purchaseDate,
-        verification: r.verification,
-        product: productOf(r),
-        serial: r.serial,
-        dealer: r.dealerId !== null && r.dealerName !== null ? { id: r.dealerId, name: r.dealerName } : null,
-        customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
-        buyer: { name: r.buyerName, email: r.buyerEmail, phone: r.buyerPhone },
-        matched: matchedFields(q, r),
-      }),
-    ),
+    rows.map((r): PurchaseHit => ({
+      id: r.id,
+      purchaseDate: r.purchaseDate,
+      verification: r.verification,
+      product: productOf(r),
+      serial: r.serial,
+      dealer: r.dealerId !== null && r.dealerName !== null ? { id: r.dealerId, name: r.dealerName } : null,
+      customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
+      buyer: { name: r.buyerName, email: r.buyerEmail, phone: r.buyerPhone },
+      matched: matchedFields(q, r),
+    })),
   );
 }
 

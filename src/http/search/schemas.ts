@@ -35,7 +35,11 @@ export const searchFieldValues = [
   'buyerPhone',
 ] as const;
 
-const contact = z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() });
+const contact = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+});
 const product = z.object({ sku: z.string(), name: z.object({ en: z.string(), zh: z.string() }) });
 const matched = z.array(z.enum(searchFieldValues)).describe('Where the text was found');
 
