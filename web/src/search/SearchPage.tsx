@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, PageLoader } from '../components/Status.js';
+import { formatDate } from '../format.js';
 import { useApiLanguage } from '../desk/ui.js';
 import { useMe } from '../session.js';
 import {
@@ -106,7 +107,7 @@ function Group_<T extends Hit>({
 }
 
 function Results({ results }: { results: SearchResults }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const lang = useApiLanguage();
   const role = useMe().data?.role;
   const total = [results.claims, results.maintenanceOrders, results.purchases].reduce(
@@ -159,7 +160,10 @@ function Results({ results }: { results: SearchResults }) {
             key={p.id}
             hit={p}
             link={purchaseLink(role)}
-            title={t('search.purchaseTitle', { product: p.product.name[lang], date: p.purchaseDate })}
+            title={t('search.purchaseTitle', {
+              product: p.product.name[lang],
+              date: formatDate(p.purchaseDate, i18n.language),
+            })}
           >
             <Text size="sm">
               {t('search.serial')}: {p.serial ?? '—'}
