@@ -39,10 +39,16 @@ export function phoneFragment(q: string): string | undefined {
   return digits.length >= 3 ? digits : undefined;
 }
 
-type Match = { pattern: string; digits: string | undefined };
+type Match = { pattern: string; digits: string | undefined; reference: boolean };
+
+/**
+ * A claim's reference is its id, which holds hex digits and dashes only: other text cannot be part of
+ * one, so the reference index is not asked (its common trigrams would cost a name search dearly).
+ */
+const mayBeReference = (q: string) => /^[0-9a-f-]+$/i.test(q.trim());
 
 function matchOf(q: string): Match {
-  return { pattern: containsPattern(q), digits: phoneFragment(q) };
+  return { pattern: containsPattern(q), digits: phoneFragment(q), reference: mayBeReference(q) };
 }
 
 /** A name, an e-mail and a phone, matched as the trigram indexes on them are written. */
@@ -75,8 +81,8 @@ function purchaseMatch(m: Match): SQL {
 
 /** A claim by its own reference, its purchase (serial, buyer, buyer's customer) or its customer. */
 function claimOwnMatch(m: Match): SQL {
-  return sql`((${claims.id}::text) ilike ${m.pattern}
-    or ${claims.purchaseId} = any(array(select ${purchases.id} from ${purchases} where ${purchaseMatch(m)}))
+  const reference = m.reference ? sql`(${claims.id}::text) ilike ${m.pattern} or ` : sql``;
+  return sql`(${reference}${claims.purchaseId} = any(array(select ${purchases.id} from ${purchases} where ${purchaseMatch(m)}))
     or ${claims.endUserId} = any(${endUserIds(m)}))`;
 }
 

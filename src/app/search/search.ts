@@ -284,9 +284,11 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
 export async function search(deps: { db: Database }, actor: Actor, q: string): Promise<SearchResults> {
   if (listFilter(actor, 'search.use').kind === 'none') throw forbidden();
   const text = q.trim();
-  // One after another: on PGlite the one connection runs them in turn anyway.
-  const claimHits = await searchClaims(deps.db, actor, text);
-  const orderHits = await searchMaintenanceOrders(deps.db, actor, text);
-  const purchaseHits = await searchPurchases(deps.db, actor, text);
+  // At once: on PostgreSQL each takes a connection of the pool (PGlite runs them in turn anyway).
+  const [claimHits, orderHits, purchaseHits] = await Promise.all([
+    searchClaims(deps.db, actor, text),
+    searchMaintenanceOrders(deps.db, actor, text),
+    searchPurchases(deps.db, actor, text),
+  ]);
   return { q: text, claims: claimHits, maintenanceOrders: orderHits, purchases: purchaseHits };
 }
