@@ -12,18 +12,20 @@
  *   SCALE_PGLITE_SIZES=10000    PGlite sizes ('' for none)
  *   SCALE_KEEP=1                keep the databases (aftersales_scale_<n>) and reuse them next time
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
-import { type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
+import { createPglite, type DatabaseHandle, driverOf, openDatabase } from '../src/db/client.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/db/seed.js';
 import type { Role } from '../src/domain/access/access.js';
 import { buildServer } from '../src/http/server.js';
 import { runCommitmentDeadlines } from '../src/jobs/commitment-deadlines.js';
 import { migrateDatabase } from '../src/db/migrate.js';
+import { claimViews } from '../src/app/claims/claim-view.js';
+import { claimTextMatch } from '../src/app/search/predicates.js';
 import { rowsOf } from '../src/db/rows.js';
 import { urlWithDatabase, withAdminClient } from '../test/support/databases.js';
 import { type GenerateReport, prepareScaleDatabase, SCALE_NOW, volumeFor } from './generate.js';
@@ -68,7 +70,18 @@ type Probe = {
 type Context = { handle: DatabaseHandle; purchases: number; sample: Sample };
 
 /** Rows the generator made that look-ups ask for (the middle of the data, not its first rows). */
-type Sample = { orderIndex: number; maintenanceNumber: string; contact: string; oemOrderId: string };
+type Sample = {
+  orderIndex: number;
+  maintenanceNumber: string;
+  contact: string;
+  oemOrderId: string;
+  /** A claimed unit's customer and serial, for the staff search: part of a phone as people type it. */
+  phoneFragment: string;
+  serial: string;
+  name: string;
+};
+
+const searchUrl = (q: string) => `/api/v1/search?q=${encodeURIComponent(q)}`;
 
 const probes: Probe[] = [
   {
@@ -200,6 +213,43 @@ const probes: Probe[] = [
     }),
   },
   {
+    name: 'staff search: a phone fragment (support)',
+    target: true,
+    role: 'support',
+    request: (ctx) => ({ method: 'GET', url: searchUrl(ctx.sample.phoneFragment) }),
+  },
+  {
+    name: 'staff search: a serial (support)',
+    target: true,
+    role: 'support',
+    request: (ctx) => ({ method: 'GET', url: searchUrl(ctx.sample.serial) }),
+  },
+  {
+    name: 'staff search: a customer’s name (support)',
+    target: true,
+    role: 'support',
+    request: (ctx) => ({ method: 'GET', url: searchUrl(ctx.sample.name) }),
+  },
+  {
+    name: 'staff search: a serial (dealer, own sales)',
+    target: true,
+    role: 'dealer',
+    request: (ctx) => ({ method: 'GET', url: searchUrl(ctx.sample.serial) }),
+  },
+  {
+    name: 'claims filtered by q (claimTextMatch, a phone fragment, 50 newest)',
+    target: true,
+    job: (ctx) =>
+      claimViews(ctx.handle.db, claimTextMatch(ctx.sample.phoneFragment), { limit: 50, offset: 0 }),
+  },
+  {
+    // Li Wei is one customer in a hundred: thousands match, the box shows the newest few.
+    name: 'staff search: a common name, "Li Wei" (support)',
+    target: false,
+    role: 'support',
+    request: () => ({ method: 'GET', url: searchUrl('Li Wei') }),
+  },
+  {
     name: 'tracking look-up by maintenance number',
     target: false,
     request: (ctx) => ({
@@ -228,6 +278,15 @@ type SizeResult = {
   dbBytes: number | null;
   measures: Map<string, Measure>;
 };
+
+/** The staff search's answer counts the hits of its groups. */
+function searchHits(body: unknown): number | null {
+  if (typeof body !== 'object' || body === null || !('q' in body)) return null;
+  const groups = Object.values(body as Record<string, unknown>).filter(
+    (g): g is { items: unknown[] } => typeof g === 'object' && g !== null && 'items' in g,
+  );
+  return groups.reduce((n, g) => n + g.items.length, 0);
+}
 
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -329,12 +388,26 @@ async function sampleOf(handle: DatabaseHandle): Promise<Sample> {
     await db.execute(sql`select id from oem_orders where order_number like 'OEM-GEN-%' order by order_number
       offset (select count(*) / 2 from oem_orders where order_number like 'OEM-GEN-%') limit 1`),
   );
-  if (!order || !oem) throw new Error('the generated data has no sample order');
+  // A claim from the middle of the data whose customer gave a phone and whose unit has a serial.
+  const [claimed] = rowsOf(
+    await db.execute(sql`
+      select u.name, u.phone, un.serial
+      from claims c join purchases p on p.id = c.purchase_id join end_users u on u.id = c.end_user_id
+      join units un on un.id = p.unit_id
+      where u.phone is not null
+      order by c.created_at desc, c.id offset (select count(*) / 2 from claims) / 50 limit 1`),
+  );
+  if (!order || !oem || !claimed) throw new Error('the generated data has no sample order');
+  const digits = String(claimed['phone']).replace(/\D/g, '');
   return {
     orderIndex: Number.parseInt(String(order['id']).slice(-12), 16),
     maintenanceNumber: String(order['maintenance_number']),
     contact: String(order['contact']),
     oemOrderId: String(oem['id']),
+    // The last eight digits as read out over the phone: "0012 3456".
+    phoneFragment: `${digits.slice(-8, -4)} ${digits.slice(-4)}`,
+    serial: String(claimed['serial']),
+    name: String(claimed['name']),
   };
 }
 
@@ -345,7 +418,12 @@ async function measureSize(
   generation: GenerateReport,
   dbBytes: number | null,
 ): Promise<SizeResult> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000' });
+  // A server on PostgreSQL needs AUTH_SECRET (http/instance-secrets.ts): a throwaway one, for this run only.
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
+  });
   const app = await buildServer({ db: handle, config, clock: () => SCALE_NOW, logger: false });
   await app.ready();
   const measures = new Map<string, Measure>();
@@ -375,7 +453,7 @@ async function measureSize(
         });
         last.status = res.statusCode;
         const body: unknown = res.json();
-        last.rows = Array.isArray(body) ? body.length : null;
+        last.rows = Array.isArray(body) ? body.length : searchHits(body);
       };
       for (let i = 0; i < WARMUP; i++) await once();
       const times: number[] = [];
@@ -465,7 +543,7 @@ async function dropScaleDatabase(url: string, name: string): Promise<void> {
 }
 
 async function onPglite(purchases: number): Promise<SizeResult> {
-  const handle = await openDatabase({ pglite: await PGlite.create() });
+  const handle = await openDatabase({ pglite: await createPglite() });
   try {
     console.log(`PGlite (in memory), ${purchases.toLocaleString('en')} purchases`);
     const generation = await prepareScaleDatabase(handle, {

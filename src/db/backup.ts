@@ -5,10 +5,10 @@ import { mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type ArchiveEntry, listArchive, memberStream, readMember, writeArchive } from './backup-archive.js';
-import { type DatabaseKind, openDatabase } from './client.js';
+import { createPglite, type DatabaseKind, openDatabase } from './client.js';
 import { migrateDatabase, migrationsFolder } from './migrate.js';
 import { ensureBuiltInPolicies } from './policies.js';
 
@@ -441,7 +441,7 @@ async function dumpPglite(
     );
   }
   assertNotInUse(dir);
-  const client = await PGlite.create({ dataDir: dir });
+  const client = await createPglite({ dataDir: dir });
   let base;
   let dump;
   try {
@@ -687,7 +687,7 @@ async function restorePglite(
     const blob = new Blob([new Uint8Array(await readMember(path, payload))]);
     let client: PGlite;
     try {
-      client = await PGlite.create({ dataDir: staging, loadDataDir: blob });
+      client = await createPglite({ dataDir: staging, loadDataDir: blob });
     } catch (error) {
       throw new BackupError(
         'RESTORE_FAILED',

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -60,7 +61,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     throw new Error('openDatabase needs a databaseUrl, a dataDir or a pglite instance');
   }
   if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-  return pgliteHandle(await PGlite.create({ dataDir, startParams: PGLITE_START_PARAMS }));
+  return pgliteHandle(await createPglite({ dataDir, startParams: PGLITE_START_PARAMS }));
+}
+
+/**
+ * Every PGlite this project makes — the server's, a backup's or restore's, the tests' templates and
+ * their clones, the benchmarks' — is made here, with the extensions the migrations create: pg_trgm for
+ * the staff search's trigram indexes (migration 0025). A PGlite made without it could not run that
+ * migration, nor read a database whose indexes use it.
+ */
+export function createPglite(options: PGliteOptions = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, extensions: { ...options.extensions, pg_trgm } });
 }
 
 /*

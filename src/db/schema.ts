@@ -51,7 +51,8 @@ import {
 } from '../domain/reference-data.js';
 
 /*
- * Plain PostgreSQL only (PGlite, PostgreSQL, later Citus): no pg enums, no extensions, no triggers.
+ * Plain PostgreSQL only (PGlite, PostgreSQL, later Citus): no pg enums, no triggers, and one extension,
+ * pg_trgm (trusted, bundled with PGlite and every PostgreSQL 13+): the staff search's trigram indexes.
  * Enumerations are text columns with CHECK constraints so adding a value is one cheap migration that
  * every engine runs the same way. Policy numbers (the 0.3 %–0.5 % spare rate, window lengths) are data
  * in policy_versions and are never repeated here as constraints.
@@ -59,6 +60,17 @@ import {
 
 // The closed lists live in the domain, which the web app may import; the tables only store them.
 export { productCategories, serviceCenterKinds };
+
+/**
+ * A phone number's digits only, as the search matches them: "+86 138-0013-8000" is 8613800138000, so
+ * "138 0013" or "13800" find it. The trigram indexes on phones are on this expression, and the search's
+ * predicates (app/search/predicates.ts) must write it the same way for PostgreSQL to use them.
+ */
+export const phoneDigits = (column: PgColumn | SQL): SQL =>
+  sql`regexp_replace(coalesce(${column}, ''), '[^0-9]', '', 'g')`;
+
+/** A trigram (GIN, pg_trgm) index's column or expression: what `ilike '%…%'` can find without a scan. */
+const trigrams = (expression: PgColumn | SQL): SQL => sql`${expression} gin_trgm_ops`;
 export type { ProductCategory, ServiceCenterKind };
 
 export const claimCauses = causes;
@@ -168,6 +180,8 @@ export const units = pgTable(
     index('units_product_id_idx').on(t.productId),
     // Batch-defect detection counts failures per lot.
     index('units_lot_idx').on(t.lot),
+    // Staff search a serial by any part of it (app/search).
+    index('units_serial_trgm_idx').using('gin', trigrams(t.serial)),
   ],
 );
 
@@ -248,6 +262,10 @@ export const endUsers = pgTable(
     index('end_users_phone_digits_idx').on(
       sql`right(regexp_replace(coalesce(${t.phone}, ''), '[^0-9]', '', 'g'), 11)`,
     ),
+    // Staff search a customer by part of a name, an e-mail address or a phone number (app/search).
+    index('end_users_name_trgm_idx').using('gin', trigrams(t.name)),
+    index('end_users_email_trgm_idx').using('gin', trigrams(t.email)),
+    index('end_users_phone_digits_trgm_idx').using('gin', trigrams(phoneDigits(t.phone))),
   ],
 );
 
@@ -322,6 +340,10 @@ export const purchases = pgTable(
     // Lists, newest purchase first (the order of `purchaseViews`): everyone's for support, a dealer's own.
     index('purchases_date_idx').on(t.purchaseDate, t.createdAt, t.id),
     index('purchases_dealer_date_idx').on(t.dealerId, t.purchaseDate, t.createdAt, t.id),
+    // Staff search the buyer as written on the proof, by part of a name, e-mail or phone (app/search).
+    index('purchases_buyer_name_trgm_idx').using('gin', trigrams(t.buyerName)),
+    index('purchases_buyer_email_trgm_idx').using('gin', trigrams(t.buyerEmail)),
+    index('purchases_buyer_phone_digits_trgm_idx').using('gin', trigrams(phoneDigits(t.buyerPhone))),
   ],
 );
 
@@ -365,6 +387,8 @@ export const claims = pgTable(
     index('claims_status_created_at_idx').on(t.status, t.createdAt),
     // Support's list, newest first, without a status.
     index('claims_created_at_idx').on(t.createdAt, t.id),
+    // A claim's reference is its id: staff search it by the part they were read out (app/search).
+    index('claims_reference_trgm_idx').using('gin', trigrams(sql`(${t.id}::text)`)),
   ],
 );
 
@@ -412,6 +436,8 @@ export const maintenanceOrders = pgTable(
     ),
     check('maintenance_orders_version_check', sql`${t.version} >= 1`),
     index('maintenance_orders_claim_id_idx').on(t.claimId),
+    // Staff search a maintenance number by any part of it (app/search).
+    index('maintenance_orders_number_trgm_idx').using('gin', trigrams(t.maintenanceNumber)),
     // The SLA scanner and a center's work queue: open orders of one center by state, nearest deadline first.
     index('maintenance_orders_center_state_due_idx').on(t.serviceCenterId, t.state, t.dueOn),
     // The lists' order (nearest deadline first, then the oldest), read from an index and stopped at the
@@ -1277,6 +1303,8 @@ export const quotes = pgTable(
     index('quotes_claim_id_idx').on(t.claimId),
     index('quotes_state_idx').on(t.state, t.createdAt),
     index('quotes_created_at_idx').on(t.createdAt, t.id),
+    // Staff search an invoice by any part of its number (app/search).
+    index('quotes_invoice_number_trgm_idx').using('gin', trigrams(t.invoiceNumber)),
   ],
 );
 

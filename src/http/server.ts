@@ -69,6 +69,7 @@ import { replacementShipmentRoutes } from './replacement-shipments/routes.js';
 import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
+import { searchRoutes } from './search/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -321,6 +322,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   await app.register(riskReviewRoutes, { prefix: '/api/v1/risk-reviews' });
+  await app.register(searchRoutes, { prefix: '/api/v1/search' });
   // Before the first dispatch: messages queued by an older release still hold their links in the clear.
   app.addHook('onReady', async () => {
     try {

@@ -689,5 +689,69 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       const checked = await api(support, 'GET', '/api/v1/purchase-verifications?state=verified');
       expect(JSON.stringify(checked.body)).toContain(registration.serial);
     });
+
+    it('support finds a claim by a fragment of the customer’s phone number, then by serial', async () => {
+      // Zhang Min reports a fault as a guest, by his phone number: the claim support then looks for.
+      const zhangMin = purchase('60_days');
+      const phone = DEMO_END_USERS[zhangMin.endUser].phone ?? '';
+      const guest = await openPage('/');
+      const reported = await api(guest, 'POST', '/api/v1/claims/guest', {
+        serial: zhangMin.serial,
+        contact: phone,
+        cause: 'quality',
+        description: 'The charging case no longer charges the right earpiece.',
+      });
+      expect(reported.status).toBe(201);
+      const claimId = field(reported.body, 'id') as string;
+      const reference = claimId.slice(0, 8);
+
+      // He reads out part of his number as people do: "1021 7784", from +86 139 1021 7784.
+      const support = await signedIn(demo('support').email, '/desk/support/claims');
+      const main = support.getByRole('main');
+      const box = support
+        .getByRole('banner')
+        .getByRole('searchbox', { name: 'Search claims, orders and sales' });
+      await box.fill('1021 7784');
+      await box.press('Enter');
+      await support.waitForURL(/\/search\?q=1021(\+|%20)7784$/);
+      await main.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+      const claims = main.getByRole('region', { name: 'Claims' });
+      const hit = claims.getByRole('listitem').filter({ hasText: reference });
+      await hit.getByText('customer’s phone').first().waitFor();
+      await expect.poll(() => hit.getByText(phone).count()).toBeGreaterThan(0);
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'search-phone-en');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'search-phone-phone-en');
+
+      await support.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '搜索' }).waitFor();
+      await main.getByRole('region', { name: '索赔' }).getByText('客户电话').first().waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'search-phone-phone-zh');
+      await support.setViewportSize({ width: 1280, height: 900 });
+      await settled(support);
+      await screenshot(support, 'search-phone-zh');
+      await support.getByRole('button', { name: 'English' }).click();
+
+      // The serial, in part and in lower case, from the results page's own box.
+      const pageBox = main.getByRole('searchbox', { name: 'Search claims, orders and sales' });
+      await pageBox.fill(zhangMin.serial.slice(-9).toLowerCase());
+      await main.getByRole('button', { name: 'Search', exact: true }).click();
+      const bySerial = claims.getByRole('listitem').filter({ hasText: reference });
+      await bySerial.getByText('serial', { exact: true }).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'search-serial-en');
+
+      // The result opens the claim.
+      await bySerial.getByRole('link', { name: new RegExp(reference) }).click();
+      await support.waitForURL(new RegExp(`/desk/support/claims/${claimId}$`));
+      await main.getByText(zhangMin.serial).first().waitFor();
+    });
   },
 );

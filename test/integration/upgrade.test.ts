@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Database, type DatabaseHandle, openDatabase } from '../../src/db/client.js';
+import { createPglite, type Database, type DatabaseHandle, openDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { ensureBuiltInPolicies } from '../../src/db/policies.js';
 import { rowsOf } from '../../src/db/rows.js';
@@ -163,7 +162,7 @@ const variants: Variant[] = [
   {
     name: 'pglite',
     async load() {
-      const client = await PGlite.create();
+      const client = await createPglite();
       await client.exec(fixtureSql);
       const handle = await openDatabase({ pglite: client });
       return { handle, dispose: () => handle.close() };

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type DatabaseHandle, openDatabase } from '../../src/db/client.js';
+import { createPglite, type DatabaseHandle, openDatabase } from '../../src/db/client.js';
 import { migrateDatabase, migrationsFolder } from '../../src/db/migrate.js';
 import { ensureBuiltInPolicies } from '../../src/db/policies.js';
 import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
@@ -70,7 +69,7 @@ async function cachedPgliteTemplate(): Promise<Blob> {
 }
 
 async function buildPgliteTemplate(): Promise<Blob> {
-  const pglite = await PGlite.create();
+  const pglite = await createPglite();
   const handle = await openDatabase({ pglite });
   try {
     await migrateDatabase(handle);
@@ -87,7 +86,7 @@ const pgliteTestDatabase: TestDatabase = {
   async open() {
     pgliteTemplate ??= cachedPgliteTemplate();
     const template = await pgliteTemplate;
-    return openDatabase({ pglite: await PGlite.create({ loadDataDir: template }) });
+    return openDatabase({ pglite: await createPglite({ loadDataDir: template }) });
   },
 };
 

@@ -19,6 +19,12 @@ import { deskRoutes } from './desk/routes.js';
 import { serviceRoutes } from './service/routes.js';
 import { oemRoutes } from './oem/routes.js';
 import { qaRoutes } from './qa/routes.js';
+import { SearchPage } from './search/SearchPage.js';
+import { roles } from '../../src/domain/access/access.js';
+import { maySearch } from './search/search-api.js';
+
+/** Staff who may search: the permission table's `search.use`. */
+const searchRoles = roles.filter((role) => maySearch(role));
 
 // The console is loaded only by those who open it: customers never download it.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole.js'));
@@ -44,6 +50,14 @@ export function App() {
               <Route index element={<SupportPage />} />
               <Route path="support" element={<SupportPage />} />
               <Route path="coverage" element={<CoveragePage />} />
+              <Route
+                path="search"
+                element={
+                  <RequireRole roles={searchRoles}>
+                    <SearchPage />
+                  </RequireRole>
+                }
+              />
               <Route path="sign-in" element={<SignInPage />} />
               <Route path="sign-up" element={<SignUpPage />} />
               <Route path="forgot-password" element={<ForgotPasswordPage />} />

@@ -126,6 +126,13 @@ export const permissions = {
    * a dealer only the registrations naming it. Never the customer: their word is what is being checked.
    */
   'purchases.verify': { admin: 'all', support: 'all', dealer: 'own' },
+  /**
+   * The staff search box (app/search): claims, maintenance orders and purchases by number, serial or
+   * customer. What it finds in each is what the caller may read there (claims.read, maintenanceOrders.read,
+   * purchases.read): a dealer its own sales and their claims, a technician its center's orders. Customers
+   * and OEM clients have their own few objects on their pages, and no search.
+   */
+  'search.use': { admin: 'all', support: 'all', qa: 'all', sales: 'all', dealer: 'own', technician: 'own' },
   'claims.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', dealer: 'own', customer: 'own' },
   /** Reporting a problem; guests report through the public route with their contact instead. */
   'claims.submit': { admin: 'all', support: 'all', customer: 'own' },

@@ -20,6 +20,7 @@ import { qaNavItems } from '../qa/routes.js';
 import type { NavItem } from './nav.js';
 import { useMe } from '../session.js';
 import { UserMenu } from './UserMenu.js';
+import { HeaderSearch } from '../search/HeaderSearch.js';
 
 const navItems: readonly NavItem[] = [
   { to: '/support', key: 'nav.support', current: (p) => p === '/' || p === '/support' },
@@ -203,6 +204,7 @@ export function Shell() {
               </Box>
             </Group>
             <Group gap="sm">
+              <HeaderSearch />
               <LanguageSwitch />
               <UserMenu />
               <PhoneMenu items={visible} pathname={pathname} />
