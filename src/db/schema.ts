@@ -362,6 +362,7 @@ export const claims = pgTable(
     index('claims_status_created_at_idx').on(t.status, t.createdAt),
     // Support's list, newest first, without a status.
     index('claims_created_at_idx').on(t.createdAt, t.id),
+    index('claims_reported_on_idx').on(t.reportedOn, t.id),
   ],
 );
 
@@ -416,6 +417,9 @@ export const maintenanceOrders = pgTable(
     index('maintenance_orders_deadline_idx').on(t.dueOn, t.createdAt, t.id),
     index('maintenance_orders_center_deadline_idx').on(t.serviceCenterId, t.dueOn, t.createdAt, t.id),
     index('maintenance_orders_state_deadline_idx').on(t.state, t.dueOn, t.createdAt, t.id),
+    // The lists' keyset pages (app/lists): (sort key, id), the key as the list compares it.
+    index('maintenance_orders_due_key_idx').on(sql`coalesce(${t.dueOn}, 'infinity'::date)`, t.id),
+    index('maintenance_orders_created_at_idx').on(t.createdAt, t.id),
     index('maintenance_orders_open_deadline_idx')
       .on(t.dueOn, t.createdAt, t.id)
       .where(sql`${t.state} not in ('closed', 'cancelled')`),
