@@ -192,6 +192,7 @@ export async function listMaintenanceOrders(
 }
 
 const orderColumns: CsvColumn<MaintenanceOrderView>[] = [
+  { header: 'order_id', cell: (o) => o.id },
   { header: 'maintenance_number', cell: (o) => o.maintenanceNumber, text: true },
   { header: 'state', cell: (o) => o.state },
   { header: 'sla', cell: (o) => o.commitment.status },
