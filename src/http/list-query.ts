@@ -33,7 +33,7 @@ export function listFilterSchema<S extends readonly [string, ...string[]], F ext
     sort: z
       .enum(sorts)
       .default(defaults.sort as never)
-      .describe(`What the list is sorted by: ${sorts.join(', ')}`) as z.ZodDefault<z.ZodEnum<{ [K in S[number]]: K }>>,
+      .describe(`What the list is sorted by: ${sorts.join(', ')}`),
     order: z.enum(['asc', 'desc']).default(defaults.order),
   });
 }
@@ -51,7 +51,9 @@ export const pageQueryShape = {
     .min(1)
     .max(MAX_CURSOR_LENGTH)
     .optional()
-    .describe('The previous page’s nextCursor, as it was given; one from another list or sort is a 400 INVALID_CURSOR'),
+    .describe(
+      'The previous page’s nextCursor, as it was given; one from another list or sort is a 400 INVALID_CURSOR',
+    ),
 };
 
 export function pageSchema<T extends z.ZodType>(item: T, id: string) {
@@ -65,7 +67,9 @@ export function pageSchema<T extends z.ZodType>(item: T, id: string) {
 
 export const csvResponseSchema = z
   .string()
-  .describe('CSV (UTF-8 with a byte order mark) with a header row; text cells that would start a formula are prefixed with an apostrophe');
+  .describe(
+    'CSV (UTF-8 with a byte order mark) with a header row; text cells that would start a formula are prefixed with an apostrophe',
+  );
 
 /** The download's file name: the list and the day (UTC) it was taken. */
 export function csvDisposition(list: string, now: { toString(): string }): string {

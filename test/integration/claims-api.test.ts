@@ -233,7 +233,9 @@ describe.each(testDatabases())('claims API on $name', (testDb) => {
       );
       const created = all.map((c) => c.createdAt);
       expect(created).toEqual([...created].sort().reverse());
-      const open = (await api('support', 'GET', '/api/v1/claims?status=remedy_chosen')).json<{ items: Claim[] }>().items;
+      const open = (await api('support', 'GET', '/api/v1/claims?status=remedy_chosen')).json<{
+        items: Claim[];
+      }>().items;
       expect(open).toEqual([]);
       expect((await api('technician', 'GET', '/api/v1/claims')).statusCode).toBe(403);
     });

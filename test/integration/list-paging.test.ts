@@ -174,7 +174,10 @@ describe.each(testDatabases())('list paging on $name', (testDb) => {
     expect(inShanghai.every((o) => (o.serviceCenter as { id: string }).id === shanghai)).toBe(true);
     for (const sla of ['on_track', 'due_soon', 'missed', 'met', 'not_started'] as const) {
       const rows = await allPages('support', `/api/v1/maintenance-orders?sla=${sla}`);
-      expect(rows.every((o) => (o.commitment as { status: string }).status === sla), sla).toBe(true);
+      expect(
+        rows.every((o) => (o.commitment as { status: string }).status === sla),
+        sla,
+      ).toBe(true);
       const expected = dated.filter((o) => (o.commitment as { status: string }).status === sla);
       expect(rows.map((o) => o.id).sort(), sla).toEqual(expected.map((o) => o.id).sort());
     }
@@ -182,7 +185,10 @@ describe.each(testDatabases())('list paging on $name', (testDb) => {
     expect(finished.every((o) => o.state === 'returned' || o.state === 'closed')).toBe(true);
     const old = await allPages('support', '/api/v1/maintenance-orders?minAgeDays=20');
     expect(old.map((o) => o.id).sort()).toEqual(
-      dated.filter((o) => o.createdAt <= '2026-11-05T04:00:00.000Z').map((o) => o.id).sort(),
+      dated
+        .filter((o) => o.createdAt <= '2026-11-05T04:00:00.000Z')
+        .map((o) => o.id)
+        .sort(),
     );
     const one = dated.find((o) => o.state !== 'cancelled') ?? dated[0];
     const number = String(one?.maintenanceNumber);
@@ -225,9 +231,14 @@ describe.each(testDatabases())('list paging on $name', (testDb) => {
     const res = await get('support', url.replace('maintenance-orders?', 'maintenance-orders/export.csv?'));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="maintenance-orders-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="maintenance-orders-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]?.startsWith('order_id,maintenance_number,state,sla')).toBe(true);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(rows.map((o) => o.id));
     expect(res.body).toContain(`"'=HYPERLINK(""http://evil.example"",""看这里"")"`);
@@ -239,7 +250,12 @@ describe.each(testDatabases())('list paging on $name', (testDb) => {
     expect(own.length).toBeGreaterThan(0);
     const res = await get('dealer', '/api/v1/claims/export.csv');
     expect(res.statusCode, res.body).toBe(200);
-    const exported = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    const exported = res.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]);
     expect(exported).toEqual(own);
     const all = rowsOf(await t.db.db.execute(sql`select id from claims`)).map((r) => String(r.id));
     expect(all.length).toBeGreaterThan(own.length);

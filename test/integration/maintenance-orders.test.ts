@@ -248,7 +248,9 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(foreignMove.statusCode).toBe(404);
     expect(foreignMove.json()).toMatchObject({ error: { code: 'MAINTENANCE_ORDER_NOT_FOUND' } });
     const queue = await get('technician', '/api/v1/maintenance-orders');
-    expect(queue.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => o.id)).not.toContain(order.id);
+    expect(queue.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => o.id)).not.toContain(
+      order.id,
+    );
   });
 
   it('counts the commitment in the center’s holidays and make-up working days, as the admin set them', async () => {
@@ -466,7 +468,9 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(withDue).toEqual([...withDue].sort());
 
     const closed = await get('technician', '/api/v1/maintenance-orders?state=closed');
-    expect(closed.json<{ items: MaintenanceOrderResponse[] }>().items.every((o) => o.state === 'closed')).toBe(true);
+    expect(
+      closed.json<{ items: MaintenanceOrderResponse[] }>().items.every((o) => o.state === 'closed'),
+    ).toBe(true);
     const la = await get('support', `/api/v1/maintenance-orders?serviceCenterId=${laCenterId}`);
     // The two walk-in orders issued in Los Angeles by the tests above, and nothing of other centers.
     expect(la.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => o.serviceCenter.id)).toEqual([

@@ -75,7 +75,13 @@ export async function listClaims(
   const where = claimsWhere(actor, query);
   if (where === false) return { items: [], nextCursor: null };
   const scope: CursorScope = { list: 'claims', sort: query.sort, order: query.order };
-  const k = keysetQuery({ scope, key: sortKeys[query.sort], id: claims.id, limit: query.limit, cursor: query.cursor });
+  const k = keysetQuery({
+    scope,
+    key: sortKeys[query.sort],
+    id: claims.id,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
   const rows = await claimPageRows(deps.db, and(where, k.after), { ...k, limit: query.limit });
   return pageOf(rows, query.limit, scope, (r) => r.view);
 }

@@ -47,7 +47,7 @@ describe('list cursors', () => {
       fc.json().map((j) => Buffer.from(j).toString('base64url')),
       fc
         .record({ l: fc.anything(), s: fc.anything(), o: fc.anything(), k: fc.anything(), i: fc.anything() })
-        .map((o) => Buffer.from(JSON.stringify(o) ?? '').toString('base64url')),
+        .map((o) => Buffer.from(JSON.stringify(o)).toString('base64url')),
       fc.constant(Buffer.from('{"__proto__":{"l":"claims"}}').toString('base64url')),
     );
     fc.assert(

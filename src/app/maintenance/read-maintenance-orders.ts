@@ -83,7 +83,11 @@ const DEFAULT_LIMIT = 200;
  * The SLA filter as a condition: per center, since each counts "today" in its own time zone and
  * "due soon" by its own working days (the same rule as each order's commitment status).
  */
-async function slaCondition(deps: ReadMaintenanceOrdersDeps, sla: SlaFilter, centerId?: string): Promise<SQL> {
+async function slaCondition(
+  deps: ReadMaintenanceOrdersDeps,
+  sla: SlaFilter,
+  centerId?: string,
+): Promise<SQL> {
   const o = maintenanceOrders;
   const notCancelled = sql`${o.state} <> 'cancelled'`;
   if (sla === 'not_started') return sql`(${notCancelled} and ${o.dueOn} is null)`;
@@ -105,7 +109,13 @@ async function slaCondition(deps: ReadMaintenanceOrdersDeps, sla: SlaFilter, cen
     const today = centerToday(c, now);
     const todayText = today.toString();
     const soon = dueSoonDays(today, calendarOf(c));
-    const soonList = soon.length > 0 ? sql.join(soon.map((d) => sql`cast(${d} as date)`), sql`, `) : null;
+    const soonList =
+      soon.length > 0
+        ? sql.join(
+            soon.map((d) => sql`cast(${d} as date)`),
+            sql`, `,
+          )
+        : null;
     const held = sql`${o.returnedOn} is null and ${o.dueOn} is not null`;
     let condition: SQL;
     if (sla === 'missed') {
@@ -170,7 +180,13 @@ export async function listMaintenanceOrders(
   const limit = query.limit ?? DEFAULT_LIMIT;
   const sort = query.sort ?? 'dueOn';
   const scope: CursorScope = { list: 'maintenance-orders', sort, order: query.order ?? 'asc' };
-  const k = keysetQuery({ scope, key: sortKeys[sort], id: maintenanceOrders.id, limit, cursor: query.cursor });
+  const k = keysetQuery({
+    scope,
+    key: sortKeys[sort],
+    id: maintenanceOrders.id,
+    limit,
+    cursor: query.cursor,
+  });
   const rows = await deps.db
     .select({ ...loadedOrderColumns, keyText: k.keyText })
     .from(maintenanceOrders)

@@ -22,7 +22,11 @@ describe('dueSoonDays', () => {
           const today = Temporal.PlainDate.from('2024-01-01').add({ days: dayOffset });
           const calendar = { businessDays, closedOn: [], openOn: [] };
           const dueOn = today.add({ days: ahead }).toString();
-          const status = orderCommitmentStatus({ state: 'received', dueOn, returnedOn: null }, today, calendar);
+          const status = orderCommitmentStatus(
+            { state: 'received', dueOn, returnedOn: null },
+            today,
+            calendar,
+          );
           expect(dueSoonDays(today, calendar).includes(dueOn)).toBe(status === 'due_soon');
         },
       ),

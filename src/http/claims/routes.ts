@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { presentClaim } from '../../app/claims/claim-view.js';
 import { chooseClaimRemedy } from '../../app/claims/choose-remedy.js';
 import { exportClaims, getClaim, listClaims } from '../../app/claims/read-claims.js';
@@ -78,11 +77,13 @@ export const claimRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { lang: _lang, ...filters } = request.query;
       const csv = await exportClaims(deps(), currentActor(request), filters);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', csvDisposition('claims', app.clock()))
-        // A stream is sent as it is read; the response schema documents the text it makes.
-        .send(csv as unknown as string);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('claims', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
     },
   );
 

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { issueMaintenanceOrder } from '../../app/maintenance/issue-maintenance-order.js';
 import { moveMaintenanceOrder } from '../../app/maintenance/move-maintenance-order.js';
 import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
@@ -70,7 +69,8 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'maintenanceOrders.read' },
       schema: {
         tags: ['maintenance'],
-        summary: 'Maintenance orders, a page at a time, nearest deadline first (a technician: its center’s queue)',
+        summary:
+          'Maintenance orders, a page at a time, nearest deadline first (a technician: its center’s queue)',
         description:
           'Support and staff see every center’s orders. Sorted by `sort` and `order`; the next page is `cursor` = the answer’s `nextCursor`. `q` matches the maintenance number, serial and the customer’s name, phone or e-mail.',
         querystring: listMaintenanceOrdersQuery,
@@ -95,11 +95,13 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const csv = await exportMaintenanceOrders(deps(), currentActor(request), request.query);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', csvDisposition('maintenance-orders', app.clock()))
-        // A stream is sent as it is read; the response schema documents the text it makes.
-        .send(csv as unknown as string);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('maintenance-orders', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
     },
   );
 
