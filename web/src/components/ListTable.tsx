@@ -243,3 +243,9 @@ export function RowLink({ to, children }: { to: string; children: ReactNode }) {
     </Anchor>
   );
 }
+
+/** A page size from the address (`per`), so a shared link keeps it: 1..200, else the default 50. */
+export function pageSizeOf(raw: string | null): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 200 ? n : 50;
+}

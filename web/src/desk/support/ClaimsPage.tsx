@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { windowCodes } from '../../../../src/domain/policy/schema.js';
 import { claimSchema } from '../../../../src/http/claims/schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
-import { type ListColumn, ListTable, RowLink } from '../../components/ListTable.js';
+import { type ListColumn, ListTable, pageSizeOf, RowLink } from '../../components/ListTable.js';
 import { type Claim, claimStatusValues } from '../desk-api.js';
 import { ClaimStatusBadge, Day, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
 
@@ -86,6 +86,7 @@ export default function ClaimsPage() {
         defaultSort="createdAt"
         defaultOrder="desc"
         empty={t('desk.claims.none')}
+        pageSize={pageSizeOf(params.get('per'))}
         minWidth={860}
         filters={
           <>

@@ -5,7 +5,7 @@ import { useSearchParams } from 'react-router';
 import { slaFilterValues } from '../../../../src/app/lists/sorts.js';
 import { maintenanceStates } from '../../../../src/domain/maintenance/state-machine.js';
 import { maintenanceOrderSchema } from '../../../../src/http/maintenance/schemas.js';
-import { type ListColumn, ListTable, RowLink } from '../../components/ListTable.js';
+import { type ListColumn, ListTable, pageSizeOf, RowLink } from '../../components/ListTable.js';
 import { serviceCentersQuery } from '../../parties.js';
 import type { MaintenanceOrder } from '../desk-api.js';
 import { CommitmentBadge, Day, PageHeader, useApiLanguage } from '../ui.js';
@@ -117,6 +117,7 @@ export default function OrdersPage() {
         defaultSort="dueOn"
         defaultOrder="asc"
         empty={t('desk.orders.none')}
+        pageSize={pageSizeOf(params.get('per'))}
         minWidth={960}
         filters={
           <>
