@@ -239,8 +239,7 @@ const probes: Probe[] = [
   {
     name: 'claims filtered by q (claimTextMatch, a phone fragment, 50 newest)',
     target: true,
-    job: (ctx) =>
-      claimViews(ctx.handle.db, claimTextMatch(ctx.sample.phoneFragment), { limit: 50, offset: 0 }),
+    job: (ctx) => claimViews(ctx.handle.db, claimTextMatch(ctx.sample.phoneFragment), 50),
   },
   {
     // Li Wei is one customer in a hundred: thousands match, the box shows the newest few.

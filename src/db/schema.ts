@@ -389,6 +389,8 @@ export const claims = pgTable(
     index('claims_created_at_idx').on(t.createdAt, t.id),
     // A claim's reference is its id: staff search it by the part they were read out (app/search).
     index('claims_reference_trgm_idx').using('gin', trigrams(sql`(${t.id}::text)`)),
+    // The list sorted by the day the problem was reported (app/lists).
+    index('claims_reported_on_idx').on(t.reportedOn, t.id),
   ],
 );
 
@@ -445,6 +447,9 @@ export const maintenanceOrders = pgTable(
     index('maintenance_orders_deadline_idx').on(t.dueOn, t.createdAt, t.id),
     index('maintenance_orders_center_deadline_idx').on(t.serviceCenterId, t.dueOn, t.createdAt, t.id),
     index('maintenance_orders_state_deadline_idx').on(t.state, t.dueOn, t.createdAt, t.id),
+    // The lists' keyset pages (app/lists): (sort key, id), the key as the list compares it.
+    index('maintenance_orders_due_key_idx').on(sql`coalesce(${t.dueOn}, 'infinity'::date)`, t.id),
+    index('maintenance_orders_created_at_idx').on(t.createdAt, t.id),
     index('maintenance_orders_open_deadline_idx')
       .on(t.dueOn, t.createdAt, t.id)
       .where(sql`${t.state} not in ('closed', 'cancelled')`),

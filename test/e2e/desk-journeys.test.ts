@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -752,6 +753,74 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await bySerial.getByRole('link', { name: new RegExp(reference) }).click();
       await support.waitForURL(new RegExp(`/desk/support/claims/${claimId}$`));
       await main.getByText(zhangMin.serial).first().waitFor();
+    });
+
+    it('support filters the claims, pages them by cursor and exports them as CSV; the order queue across centers', async () => {
+      const support = await signedIn(demo('support').email, '/desk/support/claims');
+      const all = await api(support, 'GET', '/api/v1/purchases?limit=500');
+      const sales = all.body as { id: string; serial: string | null }[];
+      for (const [i, p] of DEMO_PURCHASES.slice(0, 3).entries()) {
+        const sale = sales.find((s) => s.serial === p.serial);
+        if (!sale) throw new Error(`no purchase of ${p.serial}`);
+        const reported = await api(
+          support,
+          'POST',
+          '/api/v1/claims',
+          { purchaseId: sale.id, cause: 'quality', description: `Listed claim ${i}` },
+          `desk-e2e-list-${i}`,
+        );
+        expect([200, 201]).toContain(reported.status);
+      }
+      const total = (await api(support, 'GET', '/api/v1/claims?limit=200&status=open')).body as {
+        items: unknown[];
+      };
+      expect(total.items.length).toBeGreaterThanOrEqual(3);
+
+      // Two a page, open claims only: the first page, then the next by its cursor.
+      await goTo(support, '/desk/support/claims?per=2&status=open');
+      const main = support.getByRole('main');
+      const table = main.getByRole('region', { name: 'Claims' });
+      await table.getByRole('row').nth(2).waitFor();
+      expect(await table.getByRole('row').count()).toBe(3); // the header and two claims
+      await main.getByRole('button', { name: 'Load more' }).click();
+      await table.getByRole('row').nth(3).waitFor();
+      expect(await table.getByRole('row').count()).toBe(Math.min(5, total.items.length + 1));
+      await settled(support);
+      await checkA11y(support);
+
+      // The export holds what the filter selects, all pages, with a byte order mark for Excel.
+      const [download] = await Promise.all([
+        support.waitForEvent('download'),
+        main.getByRole('link', { name: 'Export CSV' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^claims-\d{4}-\d{2}-\d{2}\.csv$/);
+      const file = await readFile(await download.path());
+      expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = file
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]).toMatch(/^claim_id,reported_on,status,/);
+      expect(lines.length - 1).toBe(total.items.length);
+      expect(lines.slice(1).every((l) => l.includes(',open,'))).toBe(true);
+
+      // Support's maintenance-order queue across every center, in both languages and on a phone.
+      await goTo(support, '/desk/support/orders?view=all');
+      await main.getByRole('heading', { level: 1, name: 'Maintenance orders' }).waitFor();
+      await main.getByRole('combobox', { name: 'Commitment' }).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-orders-en');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-orders-phone-en');
+      await goTo(support, '/desk/support/claims?status=open');
+      await main.getByRole('list', { name: 'Claims' }).waitFor();
+      await settled(support);
+      await screenshot(support, 'support-claims-phone-en');
+      await support.setViewportSize({ width: 1280, height: 900 });
     });
   },
 );

@@ -135,7 +135,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByText('Within one year of purchase').first().waitFor();
       const claims = await page.evaluate(async () => {
         const res = await fetch('/api/v1/claims', { headers: { accept: 'application/json' } });
-        return ((await res.json()) as unknown[]).length;
+        return ((await res.json()) as { items: unknown[] }).items.length;
       });
       expect(claims).toBe(1);
 

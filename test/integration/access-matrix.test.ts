@@ -293,15 +293,23 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
       if (route.url === '/api/v1/search') continue;
       const access = route.access;
       for (const role of roles.filter((r) => grantOf(r, access) === 'own')) {
-        // A list's objects are those its item route serves.
-        const fixture = scopedFixtures.get(`${route.url}/:id`)?.find((f) => f.role === role);
+        // A list's objects are those its item route serves; its CSV export holds the list's rows.
+        const listUrl = route.url.replace(/\/export\.csv$/, '');
+        const fixture = scopedFixtures.get(`${listUrl}/:id`)?.find((f) => f.role === role);
         if (!fixture) {
           unchecked.push(`${route.url} for ${role}`);
           continue;
         }
         const res = await call(route, role, '');
         expect(res.statusCode, res.body).toBe(200);
-        const ids = res.json<{ id: string }[]>().map((item) => item.id);
+        if (listUrl !== route.url) {
+          expect(res.headers['content-type']).toMatch(/^text\/csv/);
+          expect(res.body, `${route.url} for ${role}`).toContain(fixture.own);
+          expect(res.body, `${route.url} for ${role}`).not.toContain(fixture.other);
+          continue;
+        }
+        const body = res.json<{ id: string }[] | { items: { id: string }[] }>();
+        const ids = (Array.isArray(body) ? body : body.items).map((item) => item.id);
         expect(ids, `${route.url} for ${role}`).toContain(fixture.own);
         expect(ids, `${route.url} for ${role}`).not.toContain(fixture.other);
       }

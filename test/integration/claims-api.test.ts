@@ -220,20 +220,22 @@ describe.each(testDatabases())('claims API on $name', (testDb) => {
 
   describe('reading claims', () => {
     it('lists a customer’s own, a dealer’s sales’ claims, and every claim for staff, newest first', async () => {
-      const mine = (await api('customer', 'GET', '/api/v1/claims')).json<Claim[]>();
+      const mine = (await api('customer', 'GET', '/api/v1/claims')).json<{ items: Claim[] }>().items;
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((c) => c.endUserId === people.liWei)).toBe(true);
 
-      const dealerList = (await api('dealer', 'GET', '/api/v1/claims')).json<Claim[]>();
+      const dealerList = (await api('dealer', 'GET', '/api/v1/claims')).json<{ items: Claim[] }>().items;
       expect(dealerList.map((c) => c.purchaseId).sort()).toEqual([demo.liWei, demo.chenJie].sort());
 
-      const all = (await api('sales', 'GET', '/api/v1/claims')).json<Claim[]>();
+      const all = (await api('sales', 'GET', '/api/v1/claims')).json<{ items: Claim[] }>().items;
       expect(new Set(all.map((c) => c.purchaseId))).toEqual(
         new Set([demo.liWei, demo.chenJie, demo.zhangMin, demo.wangFang]),
       );
       const created = all.map((c) => c.createdAt);
       expect(created).toEqual([...created].sort().reverse());
-      const open = (await api('support', 'GET', '/api/v1/claims?status=remedy_chosen')).json<Claim[]>();
+      const open = (await api('support', 'GET', '/api/v1/claims?status=remedy_chosen')).json<{
+        items: Claim[];
+      }>().items;
       expect(open).toEqual([]);
       expect((await api('technician', 'GET', '/api/v1/claims')).statusCode).toBe(403);
     });

@@ -248,7 +248,9 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(foreignMove.statusCode).toBe(404);
     expect(foreignMove.json()).toMatchObject({ error: { code: 'MAINTENANCE_ORDER_NOT_FOUND' } });
     const queue = await get('technician', '/api/v1/maintenance-orders');
-    expect(queue.json<MaintenanceOrderResponse[]>().map((o) => o.id)).not.toContain(order.id);
+    expect(queue.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => o.id)).not.toContain(
+      order.id,
+    );
   });
 
   it('counts the commitment in the center’s holidays and make-up working days, as the admin set them', async () => {
@@ -319,7 +321,7 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(order.serviceCenter.id).toBe(shanghaiCenterId);
     expect((await get('customer', `/api/v1/maintenance-orders/${order.id}`)).statusCode).toBe(200);
     const list = await get('customer', '/api/v1/maintenance-orders');
-    expect(list.json<MaintenanceOrderResponse[]>().map((o) => o.id)).toEqual([order.id]);
+    expect(list.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => o.id)).toEqual([order.id]);
     // Customers follow their repair; they do not move it.
     expect((await move('customer', order.id, { to: 'cancelled', expectedVersion: 1 })).statusCode).toBe(403);
 
@@ -454,7 +456,7 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
   it('gives a center’s queue nearest deadline first, filtered by state', async () => {
     const queue = await get('technician', '/api/v1/maintenance-orders');
     expect(queue.statusCode).toBe(200);
-    const orders = queue.json<MaintenanceOrderResponse[]>();
+    const orders = queue.json<{ items: MaintenanceOrderResponse[] }>().items;
     expect(orders.length).toBeGreaterThan(0);
     expect(new Set(orders.map((o) => o.serviceCenter.name.en))).toEqual(
       new Set([DEMO_SERVICE_CENTERS[0].nameEn]),
@@ -466,10 +468,12 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     expect(withDue).toEqual([...withDue].sort());
 
     const closed = await get('technician', '/api/v1/maintenance-orders?state=closed');
-    expect(closed.json<MaintenanceOrderResponse[]>().every((o) => o.state === 'closed')).toBe(true);
+    expect(
+      closed.json<{ items: MaintenanceOrderResponse[] }>().items.every((o) => o.state === 'closed'),
+    ).toBe(true);
     const la = await get('support', `/api/v1/maintenance-orders?serviceCenterId=${laCenterId}`);
     // The two walk-in orders issued in Los Angeles by the tests above, and nothing of other centers.
-    expect(la.json<MaintenanceOrderResponse[]>().map((o) => o.serviceCenter.id)).toEqual([
+    expect(la.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => o.serviceCenter.id)).toEqual([
       laCenterId,
       laCenterId,
     ]);

@@ -98,7 +98,7 @@ describe.each(testDatabases())('scale data generator ($name)', (testDb) => {
   });
 
   it('gives the technician queue open orders only when asked for them', async () => {
-    const orders = await listMaintenanceOrders(
+    const { items: orders } = await listMaintenanceOrders(
       { db: handle.db, now: () => SCALE_NOW },
       { userId: 'bench-support', role: 'support', scope: {} },
       { open: true },

@@ -1,4 +1,5 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { Page } from '../lists/keyset.js';
 import type { Database, Transaction } from '../../db/client.js';
 import {
   type ClaimStatus,
@@ -79,33 +80,69 @@ export const claimContextColumns = {
   purchaseVerification: purchases.verification,
 };
 
-/** Claims with their product, unit and dealer, newest first. */
-export async function claimViews(
-  db: Database | Transaction,
-  where: SQL | undefined,
-  page: { limit: number; offset: number } = { limit: 1, offset: 0 },
-): Promise<ClaimView[]> {
-  const rows = await db
+/** How a page of claims is ordered and cut: the keyset's ORDER BY and the sort key's text form. */
+export type ClaimPageOrder = { orderBy: SQL[]; keyText: SQL<string>; limit: number };
+
+function selectClaims(db: Database | Transaction, keyText: SQL<string>) {
+  return db
     .select({
       claim: claims,
       ...claimContextColumns,
       reviewStatus: riskReviews.status,
       reviewReason: riskReviews.reason,
+      keyText,
     })
     .from(claims)
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
     .innerJoin(products, eq(products.id, purchases.productId))
     .leftJoin(units, eq(units.id, purchases.unitId))
     .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
-    .leftJoin(riskReviews, and(eq(riskReviews.subjectKind, 'claim'), eq(riskReviews.subjectId, claims.id)))
+    .leftJoin(riskReviews, and(eq(riskReviews.subjectKind, 'claim'), eq(riskReviews.subjectId, claims.id)));
+}
+
+type ClaimRow = Awaited<ReturnType<ReturnType<typeof selectClaims>['execute']>>[number];
+
+const viewOfRow = ({ claim, reviewStatus, reviewReason, keyText: _key, ...row }: ClaimRow) =>
+  claimViewOf(claim, row, reviewStatus ? { status: reviewStatus, reason: reviewReason } : null);
+
+/** Claims with their product, unit and dealer, newest first. */
+export async function claimViews(
+  db: Database | Transaction,
+  where: SQL | undefined,
+  limit = 1,
+): Promise<ClaimView[]> {
+  const rows = await selectClaims(db, sql<string>`''`)
     .where(where)
     .orderBy(desc(claims.createdAt), desc(claims.id))
-    .limit(page.limit)
-    .offset(page.offset);
-  return rows.map(({ claim, reviewStatus, reviewReason, ...row }) =>
-    claimViewOf(claim, row, reviewStatus ? { status: reviewStatus, reason: reviewReason } : null),
-  );
+    .limit(limit);
+  return rows.map(viewOfRow);
 }
+
+/** One keyset page's rows (limit + 1 read, so the page knows whether more follow). */
+export async function claimPageRows(
+  db: Database | Transaction,
+  where: SQL | undefined,
+  order: ClaimPageOrder,
+): Promise<{ keyText: string; id: string; view: ClaimView }[]> {
+  const rows = await selectClaims(db, order.keyText)
+    .where(where)
+    .orderBy(...order.orderBy)
+    .limit(order.limit + 1);
+  return rows.map((row) => ({ keyText: row.keyText, id: row.claim.id, view: viewOfRow(row) }));
+}
+
+/** How many claims `where` selects, counting no further than `upTo`. */
+export async function countClaims(db: Database, where: SQL | undefined, upTo: number): Promise<number> {
+  const rows = await db
+    .select({ id: claims.id })
+    .from(claims)
+    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+    .where(where)
+    .limit(upTo);
+  return rows.length;
+}
+
+export type ClaimPage = Page<ClaimView>;
 
 /** What a claim's view shows besides the claim row: its product, unit and dealer. */
 export type ClaimContext = {

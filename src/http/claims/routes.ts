@@ -1,17 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { presentClaim } from '../../app/claims/claim-view.js';
 import { chooseClaimRemedy } from '../../app/claims/choose-remedy.js';
-import { getClaim, listClaims } from '../../app/claims/read-claims.js';
+import { exportClaims, getClaim, listClaims } from '../../app/claims/read-claims.js';
 import { reportClaim, reportGuestClaim } from '../../app/claims/report-claim.js';
 import type { SubmitClaimDeps } from '../../app/claims/submit-claim.js';
+import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
+import { csvDisposition, csvResponseSchema, pageSchema } from '../list-query.js';
 import { readerLanguage } from '../language.js';
 import { idempotencyHeadersSchema } from '../purchases/schemas.js';
 import {
   chooseRemedyRequestSchema,
+  claimExportQuerySchema,
   claimLangQuerySchema,
   claimListQuerySchema,
   claimSchema,
@@ -44,16 +46,44 @@ export const claimRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'claims.read' },
       schema: {
         tags: ['claims'],
-        summary: 'Claims, newest first (a customer: theirs; a dealer: those on its sales)',
+        summary: 'Claims, a page at a time (a customer: theirs; a dealer: those on its sales)',
+        description:
+          'Sorted by `sort` and `order` (newest first by default); the next page is `cursor` = the answer’s `nextCursor`. Filters combine; `q` matches the maintenance number, serial and the customer’s name, phone or e-mail.',
         querystring: claimListQuerySchema,
-        response: { 200: z.array(claimSchema), ...errors },
+        response: { 200: pageSchema(claimSchema, 'ClaimPage'), ...errors },
       },
     },
     async (request) => {
       const { lang, ...query } = request.query;
-      const views = await listClaims(deps(), currentActor(request), query);
+      const page = await listClaims(deps(), currentActor(request), query);
       const language = readerLanguage(request, lang);
-      return views.map((v) => presentClaim(v, language));
+      return { items: page.items.map((v) => presentClaim(v, language)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { access: 'claims.read' },
+      schema: {
+        tags: ['claims'],
+        summary: 'The claims the filter selects, as CSV (text/csv), in the list’s sort',
+        description: `Same filters, sort and access as the list; at most ${EXPORT_ROW_CAP} rows (more is a 422 EXPORT_TOO_LARGE).`,
+        querystring: claimExportQuerySchema,
+        produces: ['text/csv'],
+        response: { 200: csvResponseSchema, ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const { lang: _lang, ...filters } = request.query;
+      const csv = await exportClaims(deps(), currentActor(request), filters);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('claims', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
     },
   );
 

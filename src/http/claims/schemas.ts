@@ -1,7 +1,9 @@
 import { verificationStates } from '../../domain/purchases/verification.js';
 import { z } from 'zod';
 import { causes } from '../../domain/policy/evaluate.js';
+import { claimSorts } from '../../app/lists/sorts.js';
 import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
+import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 import { remedySchema } from '../entitlements/schemas.js';
 import { langQuerySchema } from '../language.js';
 import { dayInputField } from '../purchases/schemas.js';
@@ -67,14 +69,26 @@ export type ChooseRemedyRequest = z.infer<typeof chooseRemedyRequestSchema>;
 
 export const claimLangQuerySchema = z.object({ lang: langQuerySchema }).strict();
 
-export const claimListQuerySchema = z
-  .object({
+export const claimFilterSchema = listFilterSchema(
+  claimSorts,
+  { sort: 'createdAt', order: 'desc' },
+  {
     status: z.enum(claimStatusValues).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    window: z
+      .enum([...windowCodes, 'expired'])
+      .optional()
+      .describe('The warranty window the claim was decided in'),
+    remedy: z.enum(remedyCodes).optional().describe('The remedy the customer chose'),
+    productId: z.uuid().optional(),
+    dealerId: z.uuid().optional(),
+    from: dateFilter('Reported on or after'),
+    to: dateFilter('Reported on or before'),
     lang: langQuerySchema,
-  })
-  .strict();
+  },
+);
+
+export const claimListQuerySchema = claimFilterSchema.extend(pageQueryShape).strict();
+export const claimExportQuerySchema = claimFilterSchema.strict();
 
 const localizedName = z.object({ en: z.string(), zh: z.string() });
 

@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { issueMaintenanceOrder } from '../../app/maintenance/issue-maintenance-order.js';
 import { moveMaintenanceOrder } from '../../app/maintenance/move-maintenance-order.js';
-import { getMaintenanceOrder, listMaintenanceOrders } from '../../app/maintenance/read-maintenance-orders.js';
+import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
+import {
+  exportMaintenanceOrders,
+  getMaintenanceOrder,
+  listMaintenanceOrders,
+} from '../../app/maintenance/read-maintenance-orders.js';
 import { recordCustomerContact } from '../../app/maintenance/record-contact.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
+import { csvDisposition, csvResponseSchema, pageSchema } from '../list-query.js';
 import {
+  exportMaintenanceOrdersQuery,
   issueMaintenanceOrderRequestSchema,
   listMaintenanceOrdersQuery,
   maintenanceOrderDetailSchema,
@@ -63,12 +69,40 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'maintenanceOrders.read' },
       schema: {
         tags: ['maintenance'],
-        summary: 'Maintenance orders, nearest deadline first (a technician: its center’s queue)',
+        summary:
+          'Maintenance orders, a page at a time, nearest deadline first (a technician: its center’s queue)',
+        description:
+          'Support and staff see every center’s orders. Sorted by `sort` and `order`; the next page is `cursor` = the answer’s `nextCursor`. `q` matches the maintenance number, serial and the customer’s name, phone or e-mail.',
         querystring: listMaintenanceOrdersQuery,
-        response: { 200: z.array(maintenanceOrderSchema), ...errors },
+        response: { 200: pageSchema(maintenanceOrderSchema, 'MaintenanceOrderPage'), ...errors },
       },
     },
     async (request) => listMaintenanceOrders(deps(), currentActor(request), request.query),
+  );
+
+  app.get(
+    '/maintenance-orders/export.csv',
+    {
+      config: { access: 'maintenanceOrders.read' },
+      schema: {
+        tags: ['maintenance'],
+        summary: 'The maintenance orders the filter selects, as CSV (text/csv), in the list’s sort',
+        description: `Same filters, sort and access as the list; at most ${EXPORT_ROW_CAP} rows (more is a 422 EXPORT_TOO_LARGE).`,
+        querystring: exportMaintenanceOrdersQuery,
+        produces: ['text/csv'],
+        response: { 200: csvResponseSchema, ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const csv = await exportMaintenanceOrders(deps(), currentActor(request), request.query);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('maintenance-orders', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
+    },
   );
 
   app.get(

@@ -1,3 +1,5 @@
+import { maintenanceOrderSorts, slaFilterValues } from '../../app/lists/sorts.js';
+import { listFilterSchema, pageQueryShape } from '../list-query.js';
 import { z } from 'zod';
 import { orderCommitmentStatuses } from '../../domain/maintenance/deadlines.js';
 import { maintenanceModes, maintenanceStates } from '../../domain/maintenance/state-machine.js';
@@ -67,17 +69,38 @@ export const recordContactRequestSchema = z
   .meta({ id: 'RecordContactRequest' });
 export type RecordContactRequest = z.infer<typeof recordContactRequestSchema>;
 
-export const listMaintenanceOrdersQuery = z
-  .object({
+const trueOrFalse = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
+export const maintenanceOrderFilterSchema = listFilterSchema(
+  maintenanceOrderSorts,
+  { sort: 'dueOn', order: 'asc' },
+  {
     state: z.enum(maintenanceStates).optional(),
     serviceCenterId: z.uuid().optional(),
-    open: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
+    open: trueOrFalse.describe(
+      'true: only the orders still open (neither closed nor cancelled): the queue to work from',
+    ),
+    finished: trueOrFalse.describe('true: only returned or closed orders: the history of the work done'),
+    sla: z
+      .enum(slaFilterValues)
       .optional()
-      .describe('true: only the orders still open (neither closed nor cancelled): the queue to work from'),
-  })
-  .strict();
+      .describe('Where the service commitment stands today, as the order’s center counts days'),
+    productId: z.uuid().optional(),
+    minAgeDays: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .optional()
+      .describe('Only orders issued at least this many days ago'),
+  },
+);
+
+export const listMaintenanceOrdersQuery = maintenanceOrderFilterSchema.extend(pageQueryShape).strict();
+export const exportMaintenanceOrdersQuery = maintenanceOrderFilterSchema.strict();
 
 const localizedName = z.object({ en: z.string(), zh: z.string() });
 

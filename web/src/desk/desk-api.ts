@@ -68,6 +68,10 @@ export { claimStatusValues };
 
 /** The lists a desk screen shows: as many as the API gives at once, which is all a desk works through. */
 const PAGE = 500;
+/** The first page of a keyset list (the most a page holds): pickers and counts read it. */
+const LIST_PAGE = 200;
+const claimPage = z.object({ items: z.array(claimSchema), nextCursor: z.string().nullable() });
+const orderPage = z.object({ items: z.array(maintenanceOrderSchema), nextCursor: z.string().nullable() });
 
 export const purchasesQuery = queryOptions({
   queryKey: ['desk', 'purchases'],
@@ -80,9 +84,9 @@ export const claimsQuery = (lang: 'en' | 'zh', status?: ClaimStatus) =>
     queryKey: ['desk', 'claims', lang, status ?? 'all'],
     queryFn: () =>
       request(
-        z.array(claimSchema),
-        `/api/v1/claims?limit=${PAGE}&lang=${lang}${status ? `&status=${status}` : ''}`,
-      ),
+        claimPage,
+        `/api/v1/claims?limit=${LIST_PAGE}&lang=${lang}${status ? `&status=${status}` : ''}`,
+      ).then((page) => page.items),
   });
 
 export const claimQuery = (id: string, lang: 'en' | 'zh') =>
@@ -112,8 +116,9 @@ export const maintenanceOrdersQuery = (filters: OrderFilters) =>
       if (filters.state) params.set('state', filters.state);
       if (filters.serviceCenterId) params.set('serviceCenterId', filters.serviceCenterId);
       if (filters.open) params.set('open', 'true');
+      params.set('limit', String(LIST_PAGE));
       const query = params.size > 0 ? `?${params.toString()}` : '';
-      return request(z.array(maintenanceOrderSchema), `/api/v1/maintenance-orders${query}`);
+      return request(orderPage, `/api/v1/maintenance-orders${query}`).then((page) => page.items);
     },
   });
 

@@ -20,6 +20,7 @@ const DealerReimbursementsPage = lazy(() => import('./dealer/DealerReimbursement
 const SupportClaimsPage = lazy(() => import('./support/ClaimsPage.js'));
 const SupportClaimPage = lazy(() => import('./support/ClaimPage.js'));
 const EscalationsPage = lazy(() => import('./support/EscalationsPage.js'));
+const SupportOrdersPage = lazy(() => import('./support/OrdersPage.js'));
 const OrderPage = lazy(() => import('./support/OrderPage.js'));
 const SupportReimbursementsPage = lazy(() => import('./support/ReimbursementsPage.js'));
 const MessagesPage = lazy(() => import('./support/MessagesPage.js'));
@@ -62,6 +63,7 @@ const dealerSections: readonly DeskSection[] = [
 const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
   { path: 'verifications', key: 'desk.support.nav.verifications' },
+  { path: 'orders', key: 'desk.support.nav.orders' },
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
   { path: 'reviews', key: 'trust.nav.reviews' },
@@ -113,6 +115,7 @@ export function deskRoutes() {
         <Route path="claims/:id" element={page(<SupportClaimPage />)} />
         <Route path="verifications" element={page(<VerificationsPage canChangeDealer />)} />
         <Route path="escalations" element={page(<EscalationsPage />)} />
+        <Route path="orders" element={page(<SupportOrdersPage />)} />
         <Route path="orders/:id" element={page(<OrderPage />)} />
         <Route path="reimbursements" element={page(<SupportReimbursementsPage />)} />
         <Route path="reviews" element={page(<ReviewsPage />)} />

@@ -92,12 +92,16 @@ export function registerPurchase(body: RegisterPurchaseRequest): Promise<Purchas
   return send(purchaseSchema, 'POST', '/api/v1/purchases/register', body);
 }
 
+/** A keyset list's page; these views read the first (a customer has few claims and orders). */
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
 // Claims
 
 export const claimsQuery = (lang: Language) =>
   queryOptions({
     queryKey: ['service', 'claims', lang],
-    queryFn: () => request(z.array(claimSchema), `/api/v1/claims?lang=${lang}`),
+    queryFn: () => request(pageOf(claimSchema), `/api/v1/claims?limit=200&lang=${lang}`).then((p) => p.items),
   });
 
 export const claimQuery = (id: string, lang: Language) =>
@@ -126,13 +130,8 @@ export function chooseRemedy(id: string, body: ChooseRemedyRequest, lang: Langua
 
 export const maintenanceOrdersQuery = queryOptions({
   queryKey: ['service', 'maintenance-orders'],
-  queryFn: () => request(z.array(maintenanceOrderSchema), '/api/v1/maintenance-orders'),
-});
-
-/** The technician's queue: its center's open orders only (the closed ones are history), nearest deadline first. */
-export const repairQueueQuery = queryOptions({
-  queryKey: ['service', 'maintenance-orders', 'open'],
-  queryFn: () => request(z.array(maintenanceOrderSchema), '/api/v1/maintenance-orders?open=true'),
+  queryFn: () =>
+    request(pageOf(maintenanceOrderSchema), '/api/v1/maintenance-orders?limit=200').then((p) => p.items),
 });
 
 export const maintenanceOrderQuery = (id: string) =>

@@ -1,91 +1,120 @@
-import { Anchor, NativeSelect, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { NativeSelect, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
+import { windowCodes } from '../../../../src/domain/policy/schema.js';
+import { claimSchema } from '../../../../src/http/claims/schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
-import { ScrollTable } from '../../components/ScrollTable.js';
-import { LoadError, PageLoader } from '../../components/Status.js';
-import { type ClaimStatus, claimStatusValues, claimsQuery } from '../desk-api.js';
+import { type ListColumn, ListTable, pageSizeOf, RowLink } from '../../components/ListTable.js';
+import { type Claim, claimStatusValues } from '../desk-api.js';
 import { ClaimStatusBadge, Day, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
 
-function isStatus(value: string | null): value is ClaimStatus {
-  return (claimStatusValues as readonly (string | null)[]).includes(value);
-}
-
-/** Every claim, newest first, filtered by status in the address so a filtered list can be shared. */
+/**
+ * Every claim, newest first, a page at a time, filtered by status and window in the address so a
+ * filtered list can be shared; sorted by its headers, searched, exported as CSV.
+ */
 export default function ClaimsPage() {
   const { t } = useTranslation();
   const lang = useApiLanguage();
   const [params, setParams] = useSearchParams();
-  const raw = params.get('status');
-  const status = isStatus(raw) ? raw : undefined;
-  const claims = useQuery(claimsQuery(lang, status));
+  const filter = (name: string) => params.get(name) ?? '';
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+
+  const columns: ListColumn<Claim>[] = [
+    {
+      key: 'product',
+      header: t('desk.fields.product'),
+      rowHeader: true,
+      cell: (claim) => (
+        <RowLink to={`/desk/support/claims/${claim.id}`}>
+          <ProductCell product={claim.product} serial={claim.serial} />
+        </RowLink>
+      ),
+    },
+    {
+      key: 'reported',
+      header: t('desk.fields.reportedOn'),
+      sort: 'reportedOn',
+      cell: (claim) => <Day date={claim.reportedOn} />,
+    },
+    {
+      key: 'dealer',
+      header: t('desk.fields.dealer'),
+      cell: (claim) => <Text size="sm">{claim.dealer?.name ?? '—'}</Text>,
+    },
+    {
+      key: 'window',
+      header: t('desk.fields.window'),
+      cell: (claim) => (
+        <>
+          <Text size="sm">{t(`window.${claim.decision.window}`)}</Text>
+          {claim.decision.paid && <ToneBadge tone="red">{t('desk.decision.paid')}</ToneBadge>}
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      header: t('desk.fields.status'),
+      sort: 'status',
+      cell: (claim) => (
+        <>
+          <ClaimStatusBadge status={claim.status} />
+          {claim.chosenRemedy && (
+            <Text size="xs" c="dark.6" mt={4}>
+              {t('desk.fields.chosen')}: {t(`remedy.${claim.chosenRemedy}`)}
+            </Text>
+          )}
+        </>
+      ),
+    },
+  ];
+
   return (
     <Stack gap="lg">
       <PageHeader title={t('desk.claims.title')} intro={t('desk.claims.intro')} />
-      <NativeSelect
-        label={t('desk.claims.filter')}
-        maw={280}
-        value={status ?? ''}
-        onChange={(e) => {
-          const value = e.currentTarget.value;
-          setParams(value ? { status: value } : {}, { replace: true });
-        }}
-        data={[
-          { value: '', label: t('desk.claims.all') },
-          ...claimStatusValues.map((s) => ({ value: s, label: t(`desk.claimStatus.${s}`) })),
-        ]}
+      <ListTable
+        label={t('desk.claims.title')}
+        path="/api/v1/claims"
+        item={claimSchema}
+        rowKey={(c) => c.id}
+        columns={columns}
+        params={{ lang, status: filter('status'), window: filter('window') }}
+        defaultSort="createdAt"
+        defaultOrder="desc"
+        empty={t('desk.claims.none')}
+        pageSize={pageSizeOf(params.get('per'))}
+        minWidth={860}
+        filters={
+          <>
+            <NativeSelect
+              label={t('desk.claims.filter')}
+              value={filter('status')}
+              onChange={(e) => {
+                setParam('status', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('desk.claims.all') },
+                ...claimStatusValues.map((s) => ({ value: s, label: t(`desk.claimStatus.${s}`) })),
+              ]}
+            />
+            <NativeSelect
+              label={t('desk.fields.window')}
+              value={filter('window')}
+              onChange={(e) => {
+                setParam('window', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('desk.claims.anyWindow') },
+                ...[...windowCodes, 'expired' as const].map((w) => ({ value: w, label: t(`window.${w}`) })),
+              ]}
+            />
+          </>
+        }
       />
-      {claims.isPending ? (
-        <PageLoader />
-      ) : claims.isError ? (
-        <LoadError error={claims.error} onRetry={() => void claims.refetch()} />
-      ) : claims.data.length === 0 ? (
-        <Text c="dimmed">{t('desk.claims.none')}</Text>
-      ) : (
-        <ScrollTable label={t('desk.claims.title')} minWidth={860}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('desk.fields.product')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.reportedOn')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.dealer')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.window')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {claims.data.map((claim) => (
-                <Table.Tr key={claim.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/desk/support/claims/${claim.id}`} size="sm">
-                      <ProductCell product={claim.product} serial={claim.serial} />
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <Day date={claim.reportedOn} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{claim.dealer?.name ?? '—'}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{t(`window.${claim.decision.window}`)}</Text>
-                    {claim.decision.paid && <ToneBadge tone="red">{t('desk.decision.paid')}</ToneBadge>}
-                  </Table.Td>
-                  <Table.Td>
-                    <ClaimStatusBadge status={claim.status} />
-                    {claim.chosenRemedy && (
-                      <Text size="xs" c="dark.6" mt={4}>
-                        {t('desk.fields.chosen')}: {t(`remedy.${claim.chosenRemedy}`)}
-                      </Text>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
     </Stack>
   );
 }

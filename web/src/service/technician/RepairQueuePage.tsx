@@ -1,79 +1,85 @@
-import { Anchor, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { NativeSelect, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { ScrollTable } from '../../components/ScrollTable.js';
-import { LoadError, PageLoader } from '../../components/Status.js';
+import { useSearchParams } from 'react-router';
+import { maintenanceOrderSchema } from '../../../../src/http/maintenance/schemas.js';
+import { type ListColumn, ListTable, RowLink } from '../../components/ListTable.js';
 import { CommitmentBadge, DateText, OrderStateBadge, PageHeading, useLanguages } from '../common.js';
-import { type MaintenanceOrder, repairQueueQuery } from '../service-api.js';
+import type { MaintenanceOrder } from '../service-api.js';
+
+const views = ['open', 'finished', 'all'] as const;
+type View = (typeof views)[number];
+const isView = (v: string | null): v is View => (views as readonly (string | null)[]).includes(v);
 
 /**
- * Nearest deadline first; orders not received yet (no due day) after them, oldest first. The server
- * sorts too: this keeps the order the page promises whatever the API does.
+ * The center's queue, nearest deadline first (orders not received yet after them), a page at a time:
+ * the open work by default, the returned and closed orders as its history.
  */
-function byDeadline(a: MaintenanceOrder, b: MaintenanceOrder): number {
-  if (a.dueOn && b.dueOn) return a.dueOn.localeCompare(b.dueOn);
-  if (a.dueOn) return -1;
-  if (b.dueOn) return 1;
-  return a.createdAt.localeCompare(b.createdAt);
-}
-
 export function RepairQueuePage() {
   const { t } = useTranslation();
   const { lang } = useLanguages();
-  const orders = useQuery(repairQueueQuery);
-  const open = (orders.data ?? [])
-    .filter((o) => o.state !== 'closed' && o.state !== 'cancelled')
-    .sort(byDeadline);
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('view');
+  const view: View = isView(raw) ? raw : 'open';
+  const columns: ListColumn<MaintenanceOrder>[] = [
+    {
+      key: 'number',
+      header: t('service.fields.maintenanceNumber'),
+      sort: 'maintenanceNumber',
+      rowHeader: true,
+      cell: (o) => <RowLink to={`/repairs/${o.id}`}>{o.maintenanceNumber}</RowLink>,
+    },
+    { key: 'product', header: t('service.fields.product'), cell: (o) => o.product.name[lang] },
+    { key: 'customer', header: t('service.fields.customer'), cell: (o) => o.customer.name },
+    { key: 'mode', header: t('service.fields.mode'), cell: (o) => t(`service.modeShort.${o.mode}`) },
+    {
+      key: 'state',
+      header: t('service.fields.state'),
+      sort: 'state',
+      cell: (o) => <OrderStateBadge state={o.state} />,
+    },
+    {
+      key: 'due',
+      header: t('service.fields.dueOn'),
+      sort: 'dueOn',
+      cell: (o) => <DateText date={o.dueOn} />,
+    },
+    {
+      key: 'commitment',
+      header: t('service.fields.commitment'),
+      cell: (o) => <CommitmentBadge status={o.commitment.status} />,
+    },
+  ];
   return (
     <Stack gap="lg">
       <PageHeading title={t('service.queue.title')} intro={t('service.queue.intro')} />
-      {orders.isPending ? (
-        <PageLoader />
-      ) : orders.isError ? (
-        <LoadError error={orders.error} onRetry={() => void orders.refetch()} />
-      ) : open.length === 0 ? (
-        <Text>{t('service.queue.none')}</Text>
-      ) : (
-        <ScrollTable label={t('service.queue.title')} minWidth={900}>
-          <Table striped highlightOnHover verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('service.fields.maintenanceNumber')}</Table.Th>
-                <Table.Th scope="col">{t('service.fields.product')}</Table.Th>
-                <Table.Th scope="col">{t('service.fields.customer')}</Table.Th>
-                <Table.Th scope="col">{t('service.fields.mode')}</Table.Th>
-                <Table.Th scope="col">{t('service.fields.state')}</Table.Th>
-                <Table.Th scope="col">{t('service.fields.dueOn')}</Table.Th>
-                <Table.Th scope="col">{t('service.fields.commitment')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {open.map((order) => (
-                <Table.Tr key={order.id}>
-                  <Table.Th scope="row">
-                    <Anchor component={Link} to={`/repairs/${order.id}`} fw={700} ff="monospace">
-                      {order.maintenanceNumber}
-                    </Anchor>
-                  </Table.Th>
-                  <Table.Td>{order.product.name[lang]}</Table.Td>
-                  <Table.Td>{order.customer.name}</Table.Td>
-                  <Table.Td>{t(`service.modeShort.${order.mode}`)}</Table.Td>
-                  <Table.Td>
-                    <OrderStateBadge state={order.state} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateText date={order.dueOn} />
-                  </Table.Td>
-                  <Table.Td>
-                    <CommitmentBadge status={order.commitment.status} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
+      <ListTable
+        label={t('service.queue.title')}
+        path="/api/v1/maintenance-orders"
+        item={maintenanceOrderSchema}
+        rowKey={(o) => o.id}
+        columns={columns}
+        params={{
+          open: view === 'open' ? 'true' : undefined,
+          finished: view === 'finished' ? 'true' : undefined,
+        }}
+        defaultSort="dueOn"
+        defaultOrder="asc"
+        empty={view === 'open' ? t('service.queue.none') : t('service.queue.noneHere')}
+        minWidth={900}
+        filters={
+          <NativeSelect
+            label={t('service.queue.view')}
+            value={view}
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              if (e.currentTarget.value === 'open') next.delete('view');
+              else next.set('view', e.currentTarget.value);
+              setParams(next, { replace: true });
+            }}
+            data={views.map((v) => ({ value: v, label: t(`service.queue.views.${v}`) }))}
+          />
+        }
+      />
     </Stack>
   );
 }

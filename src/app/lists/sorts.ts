@@ -1,0 +1,13 @@
+/*
+ * What each list may be sorted by (whitelists), with no imports: the HTTP schemas, the use cases and
+ * the web app read them alike.
+ */
+
+/** A cursor is small; anything longer is not one of ours. */
+export const MAX_CURSOR_LENGTH = 1024;
+
+export const claimSorts = ['createdAt', 'reportedOn', 'status'] as const;
+export const maintenanceOrderSorts = ['dueOn', 'createdAt', 'state', 'maintenanceNumber'] as const;
+
+/** The SLA states an order queue filters by (the commitment-deadline logic decides them). */
+export const slaFilterValues = ['on_track', 'due_soon', 'missed', 'met', 'not_started'] as const;
