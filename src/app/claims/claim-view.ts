@@ -9,6 +9,7 @@ import {
   type RiskReviewStatus,
   riskReviews,
   units,
+  users,
 } from '../../db/schema.js';
 import type { Actor, Action, ListFilter } from '../../domain/access/access.js';
 import type { Cause, Decision } from '../../domain/policy/evaluate.js';
@@ -43,6 +44,8 @@ export type ClaimView = {
    * replacement or free repair is carried out on it.
    */
   purchaseVerification: VerificationState;
+  /** Who works the claim (app/ownership), or nobody yet. */
+  owner: { id: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -91,6 +94,7 @@ export async function claimViews(
       ...claimContextColumns,
       reviewStatus: riskReviews.status,
       reviewReason: riskReviews.reason,
+      ownerName: users.name,
     })
     .from(claims)
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
@@ -98,6 +102,7 @@ export async function claimViews(
     .leftJoin(units, eq(units.id, purchases.unitId))
     .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
     .leftJoin(riskReviews, and(eq(riskReviews.subjectKind, 'claim'), eq(riskReviews.subjectId, claims.id)))
+    .leftJoin(users, eq(users.id, claims.ownerId))
     .where(where)
     .orderBy(desc(claims.createdAt), desc(claims.id))
     .limit(page.limit)
@@ -117,6 +122,8 @@ export type ClaimContext = {
   dealerName: string | null;
   dealerPhone: string | null;
   purchaseVerification: VerificationState;
+  /** The owner's display name, when the select joined the users table. */
+  ownerName?: string | null;
 };
 
 export function claimViewOf(
@@ -143,6 +150,7 @@ export function claimViewOf(
         : null,
     review,
     purchaseVerification: row.purchaseVerification,
+    owner: claim.ownerId ? { id: claim.ownerId, name: row.ownerName ?? '' } : null,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
   };

@@ -6,6 +6,7 @@ import type { Temporal } from '../../domain/calendar.js';
 import type { MaintenanceState } from '../../domain/maintenance/state-machine.js';
 import { assertAllowed, forbidden } from '../access.js';
 import { AppError } from '../errors.js';
+import { ownerCondition } from '../ownership/owner-filter.js';
 import {
   loadOrder,
   type MaintenanceOrderDetail,
@@ -24,6 +25,8 @@ export type MaintenanceOrderFilters = {
   serviceCenterId?: string | undefined;
   /** Only orders still open (neither closed nor cancelled): a queue, not the history. */
   open?: boolean | undefined;
+  /** me, none, or a user's id (app/ownership/owner-filter.ts). */
+  owner?: string | undefined;
   limit?: number | undefined;
 };
 
@@ -59,6 +62,8 @@ export async function listMaintenanceOrders(
   }
   if (filters.state) conditions.push(eq(maintenanceOrders.state, filters.state));
   if (filters.open) conditions.push(isOpen);
+  const byOwner = ownerCondition(actor, filters.owner, maintenanceOrders.ownerId);
+  if (byOwner) conditions.push(byOwner);
   if (filters.serviceCenterId)
     conditions.push(eq(maintenanceOrders.serviceCenterId, filters.serviceCenterId));
   const rows = await selectLoadedOrders(deps.db)

@@ -4,6 +4,7 @@ import { causes } from '../../domain/policy/evaluate.js';
 import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
 import { remedySchema } from '../entitlements/schemas.js';
 import { langQuerySchema } from '../language.js';
+import { ownerQuerySchema } from '../ownership/schemas.js';
 import { dayInputField } from '../purchases/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -72,6 +73,7 @@ export const claimListQuerySchema = z
     status: z.enum(claimStatusValues).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    owner: ownerQuerySchema,
     lang: langQuerySchema,
   })
   .strict();
@@ -113,6 +115,10 @@ export const claimSchema = z
       .describe(
         'The purchase’s verification: until `verified`, the decision is provisional and no refund, replacement or free repair is carried out',
       ),
+    owner: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .describe('Who works the claim (take, assign, release), or null: nobody yet'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { orderCommitmentStatuses } from '../../domain/maintenance/deadlines.js';
 import { maintenanceModes, maintenanceStates } from '../../domain/maintenance/state-machine.js';
 import { serviceCenterKinds } from '../../domain/reference-data.js';
+import { ownerQuerySchema } from '../ownership/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
 
@@ -76,10 +77,16 @@ export const listMaintenanceOrdersQuery = z
       .transform((v) => v === 'true')
       .optional()
       .describe('true: only the orders still open (neither closed nor cancelled): the queue to work from'),
+    owner: ownerQuerySchema,
   })
   .strict();
 
 const localizedName = z.object({ en: z.string(), zh: z.string() });
+
+export const ownerSchema = z
+  .object({ id: z.string(), name: z.string() })
+  .nullable()
+  .describe('Who works it (take, assign, release), or null: nobody yet');
 
 export const commitmentSchema = z.object({
   status: z.enum(orderCommitmentStatuses),
@@ -114,6 +121,7 @@ export const maintenanceOrderSchema = z
     diagnosis: z.string().nullable(),
     humanDamageFound: z.boolean(),
     commitment: commitmentSchema,
+    owner: ownerSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
