@@ -96,7 +96,9 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
     const second = await colleagueSession(t.db.db, t.app, 'support', 'second.support@halotek.example.com');
     colleague = { cookie: second.cookie, id: second.actor.slice('user:'.length) };
 
-    const centers = await t.db.db.select({ id: serviceCenters.id, nameEn: serviceCenters.nameEn }).from(serviceCenters);
+    const centers = await t.db.db
+      .select({ id: serviceCenters.id, nameEn: serviceCenters.nameEn })
+      .from(serviceCenters);
     const centerA = centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[0].nameEn)?.id ?? '';
     const centerB = centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[1].nameEn)?.id ?? '';
     otherTech = await technicianOf(t.db.db, t.app, centerB, 'tech.b@halotek.example.com');
@@ -139,7 +141,9 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
 
       const mine = (await as('support', 'GET', '/api/v1/claims?owner=me')).json<Claim[]>().map((c) => c.id);
       expect(mine).toEqual([fx.ownClaim]);
-      const nobodys = (await as('support', 'GET', '/api/v1/claims?owner=none')).json<Claim[]>().map((c) => c.id);
+      const nobodys = (await as('support', 'GET', '/api/v1/claims?owner=none'))
+        .json<Claim[]>()
+        .map((c) => c.id);
       expect(nobodys).not.toContain(fx.ownClaim);
       expect(nobodys).toContain(fx.otherClaim);
       const theirs = (await as('admin', 'GET', `/api/v1/claims?owner=${ids.get('support')}`)).json<Claim[]>();
@@ -185,10 +189,14 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
         expect(res.statusCode, `${to}: ${res.body}`).toBe(422);
         expect(res.json()).toMatchObject({ error: { code: 'ASSIGNEE_NOT_ELIGIBLE' } });
       }
-      const picker = (await as(colleague, 'GET', `/api/v1/claims/${fx.ownClaim}/assignees`)).json<EligibleOwnersResponse>();
+      const picker = (
+        await as(colleague, 'GET', `/api/v1/claims/${fx.ownClaim}/assignees`)
+      ).json<EligibleOwnersResponse>();
       expect(new Set(picker.map((p) => p.role))).toEqual(new Set(['admin', 'support']));
 
-      const back = await as(colleague, 'POST', `/api/v1/claims/${fx.ownClaim}/assign`, { userId: ids.get('support') });
+      const back = await as(colleague, 'POST', `/api/v1/claims/${fx.ownClaim}/assign`, {
+        userId: ids.get('support'),
+      });
       expect(back.statusCode, back.body).toBe(200);
       expect((await ownerEvents(fx.ownClaim)).at(-1)?.data).toMatchObject({
         how: 'assign',
@@ -246,7 +254,12 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       const actions = await t.db.db
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.entityId, fx.ownOrder), eq(auditEvents.action, 'maintenance_order.owner_changed')));
+        .where(
+          and(
+            eq(auditEvents.entityId, fx.ownOrder),
+            eq(auditEvents.action, 'maintenance_order.owner_changed'),
+          ),
+        );
       expect(actions).toHaveLength(1);
     });
 
@@ -298,10 +311,15 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       expect(ctx.customer).toMatchObject({ name: 'Li Wei', email: 'li.wei@example.com' });
       expect(ctx.purchases.map((p) => p.id)).toContain(hidden.purchase);
       expect(ctx.claims.map((c) => c.id)).toEqual(expect.arrayContaining([fx.ownClaim, hidden.claim]));
-      expect(ctx.maintenanceOrders.map((o) => o.id)).toEqual(expect.arrayContaining([fx.ownOrder, hidden.order]));
+      expect(ctx.maintenanceOrders.map((o) => o.id)).toEqual(
+        expect.arrayContaining([fx.ownOrder, hidden.order]),
+      );
       const history = ctx.history.filter((h) => h.action === 'claim.owner_changed');
       expect(history.length).toBeGreaterThanOrEqual(4);
-      expect(history[0]).toMatchObject({ actor: { kind: 'user', name: 'Sun Li (support)' }, data: { how: 'take' } });
+      expect(history[0]).toMatchObject({
+        actor: { kind: 'user', name: 'Sun Li (support)' },
+        data: { how: 'take' },
+      });
     });
 
     it('never shows a dealer another dealer’s sale of the same customer, nor another dealer’s claim', async () => {
@@ -344,14 +362,22 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       expect(bCtx.claims.map((c) => c.id)).toEqual([hidden.claim]);
       expect(bCtx.purchases.map((p) => p.id)).toEqual([hidden.purchase]);
 
-      expect((await as('technician', 'GET', `/api/v1/maintenance-orders/${hidden.order}/context`)).statusCode).toBe(404);
-      expect((await as('customer', 'GET', `/api/v1/maintenance-orders/${fx.ownOrder}/context`)).statusCode).toBe(403);
+      expect(
+        (await as('technician', 'GET', `/api/v1/maintenance-orders/${hidden.order}/context`)).statusCode,
+      ).toBe(404);
+      expect(
+        (await as('customer', 'GET', `/api/v1/maintenance-orders/${fx.ownOrder}/context`)).statusCode,
+      ).toBe(403);
     });
   });
 
   describe('audit viewer', () => {
     it('filters by object, actor, action and the store’s days', async () => {
-      const byObject = await as('admin', 'GET', `/api/v1/audit-events?entityType=claim&entityId=${fx.ownClaim}`);
+      const byObject = await as(
+        'admin',
+        'GET',
+        `/api/v1/audit-events?entityType=claim&entityId=${fx.ownClaim}`,
+      );
       expect(byObject.statusCode, byObject.body).toBe(200);
       const items = byObject.json<AuditEventPageResponse>().items;
       expect(items.length).toBeGreaterThanOrEqual(4);
@@ -362,7 +388,9 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
         await as('support', 'GET', `/api/v1/audit-events?actor=${colleague.id}&action=claim.owner_changed`)
       ).json<AuditEventPageResponse>().items;
       expect(byActor.length).toBeGreaterThan(0);
-      expect(byActor.every((e) => e.actor.id === colleague.id && e.action === 'claim.owner_changed')).toBe(true);
+      expect(byActor.every((e) => e.actor.id === colleague.id && e.action === 'claim.owner_changed')).toBe(
+        true,
+      );
 
       const today = calendarDateIn(Temporal.Now.instant(), 'Asia/Shanghai');
       const during = (
@@ -370,10 +398,18 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       ).json<AuditEventPageResponse>().items;
       expect(during.length).toBeGreaterThan(0);
       const before = (
-        await as('admin', 'GET', `/api/v1/audit-events?action=claim.owner_changed&to=${today.subtract({ days: 1 })}`)
+        await as(
+          'admin',
+          'GET',
+          `/api/v1/audit-events?action=claim.owner_changed&to=${today.subtract({ days: 1 })}`,
+        )
       ).json<AuditEventPageResponse>().items;
       expect(before).toEqual([]);
-      const backwards = await as('admin', 'GET', `/api/v1/audit-events?from=${today}&to=${today.subtract({ days: 1 })}`);
+      const backwards = await as(
+        'admin',
+        'GET',
+        `/api/v1/audit-events?from=${today}&to=${today.subtract({ days: 1 })}`,
+      );
       expect(backwards.statusCode).toBe(400);
     });
 
@@ -383,7 +419,11 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       let cursor: string | null = null;
       let added = false;
       do {
-        const res = await as('admin', 'GET', `/api/v1/audit-events?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+        const res = await as(
+          'admin',
+          'GET',
+          `/api/v1/audit-events?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(res.statusCode, res.body).toBe(200);
         const page: AuditEventPageResponse = res.json();
         expect(page.items.length).toBeLessThanOrEqual(7);

@@ -39,7 +39,8 @@ export async function readAuditEvents(
   let below: number | undefined;
   if (filters.cursor !== undefined) {
     below = decodeIdCursor(filters.cursor);
-    if (below === undefined) throw new AppError('invalid', 'INVALID_CURSOR', 'the cursor is not one this list gave');
+    if (below === undefined)
+      throw new AppError('invalid', 'INVALID_CURSOR', 'the cursor is not one this list gave');
   }
   if (filters.from && filters.to && filters.from > filters.to) {
     throw new AppError('invalid', 'INVALID_DATE_RANGE', 'the first day comes after the last');

@@ -70,7 +70,10 @@ export type CustomerContext = {
 };
 
 /** Actor references are `user:<id>`, `system` or `guest`: resolved to a display name where a user. */
-export function actorOfReference(ref: string, name: string | null): CustomerContext['history'][number]['actor'] {
+export function actorOfReference(
+  ref: string,
+  name: string | null,
+): CustomerContext['history'][number]['actor'] {
   if (ref.startsWith('user:')) return { kind: 'user', id: ref.slice(5), name };
   if (ref === 'system' || ref === 'guest') return { kind: ref, id: null, name: null };
   return { kind: 'other', id: null, name: ref };
@@ -272,7 +275,11 @@ async function contextOf(
 }
 
 /** The context of a claim, for those the access table lets see its customer ('claims.context'). */
-export async function claimContext(deps: { db: Database }, actor: Actor, claimId: string): Promise<CustomerContext> {
+export async function claimContext(
+  deps: { db: Database },
+  actor: Actor,
+  claimId: string,
+): Promise<CustomerContext> {
   const [view] = await claimViews(deps.db, eq(claims.id, claimId));
   if (!view) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
   assertAllowed(actor, 'claims.context', claimOwners(view), claimNotFound);
@@ -280,7 +287,11 @@ export async function claimContext(deps: { db: Database }, actor: Actor, claimId
 }
 
 /** The context of a maintenance order ('maintenanceOrders.context'). */
-export async function orderContext(deps: { db: Database }, actor: Actor, orderId: string): Promise<CustomerContext> {
+export async function orderContext(
+  deps: { db: Database },
+  actor: Actor,
+  orderId: string,
+): Promise<CustomerContext> {
   const loaded = await loadOrder(deps.db, orderId);
   if (!loaded) throw new AppError('not_found', orderNotFound.code, orderNotFound.message);
   assertAllowed(actor, 'maintenanceOrders.context', ownersOfOrder(loaded), orderNotFound);

@@ -11,7 +11,11 @@ export function ownerCondition(actor: Actor, owner: string | undefined, column: 
   if (owner === undefined) return undefined;
   if (owner === 'me') return eq(column, actor.userId);
   if (isScopedRole(actor.role)) {
-    throw new AppError('forbidden', 'OWNER_FILTER_FORBIDDEN', 'you may only ask for what you work (owner=me)');
+    throw new AppError(
+      'forbidden',
+      'OWNER_FILTER_FORBIDDEN',
+      'you may only ask for what you work (owner=me)',
+    );
   }
   return owner === 'none' ? isNull(column) : eq(column, owner);
 }

@@ -73,9 +73,9 @@ describe('mayOwn', () => {
     expect(mayOwn('maintenance_order', { ...base, active: false }, { serviceCenterId: 'c1' })).toBe(false);
     fc.assert(
       fc.property(fc.constantFrom('c1', 'c2', 'c3'), fc.constantFrom('c1', 'c2', 'c3'), (own, order) => {
-        expect(mayOwn('maintenance_order', { ...tech, serviceCenterId: own }, { serviceCenterId: order })).toBe(
-          own === order,
-        );
+        expect(
+          mayOwn('maintenance_order', { ...tech, serviceCenterId: own }, { serviceCenterId: order }),
+        ).toBe(own === order);
       }),
     );
   });

@@ -18,7 +18,15 @@ describe('id cursors', () => {
         if (id !== undefined) expect(encodeIdCursor(id)).toBe(text);
       }),
     );
-    for (const bad of ['', '42', 'aWQ6MA', 'aWQ6LTE', 'aWQ6YWJj', 'a b', Buffer.from('id:1e3').toString('base64url')])
+    for (const bad of [
+      '',
+      '42',
+      'aWQ6MA',
+      'aWQ6LTE',
+      'aWQ6YWJj',
+      'a b',
+      Buffer.from('id:1e3').toString('base64url'),
+    ])
       expect(decodeIdCursor(bad)).toBeUndefined();
   });
 });

@@ -132,8 +132,10 @@ export const ownershipRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'claims.context' },
       schema: {
         tags: ['claims'],
-        summary: 'The claim’s customer: contact, other purchases and claims, linked orders and quotes, history',
-        description: 'A dealer sees only its own sales and the claims on them; the history’s details are staff only.',
+        summary:
+          'The claim’s customer: contact, other purchases and claims, linked orders and quotes, history',
+        description:
+          'A dealer sees only its own sales and the claims on them; the history’s details are staff only.',
         params: idParams,
         response: { 200: customerContextSchema, ...errors },
       },
@@ -147,8 +149,10 @@ export const ownershipRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'maintenanceOrders.context' },
       schema: {
         tags: ['maintenance'],
-        summary: 'The order’s customer: contact, other purchases and claims, linked orders and quotes, history',
-        description: 'A technician sees only what went through its own center; the history’s details are staff only.',
+        summary:
+          'The order’s customer: contact, other purchases and claims, linked orders and quotes, history',
+        description:
+          'A technician sees only what went through its own center; the history’s details are staff only.',
         params: idParams,
         response: { 200: customerContextSchema, ...errors },
       },

@@ -122,10 +122,16 @@ export const maintenanceOrdersQuery = queryOptions({
 });
 
 /** The technician's queue: its center's open orders only (the closed ones are history), nearest deadline first. */
-export const repairQueueQuery = queryOptions({
-  queryKey: ['service', 'maintenance-orders', 'open'],
-  queryFn: () => request(z.array(maintenanceOrderSchema), '/api/v1/maintenance-orders?open=true'),
-});
+/** The center's open orders; `mine`: only those the technician works (owner=me). */
+export const repairQueueQuery = (mine = false) =>
+  queryOptions({
+    queryKey: ['service', 'maintenance-orders', 'open', mine ? 'mine' : 'all'],
+    queryFn: () =>
+      request(
+        z.array(maintenanceOrderSchema),
+        `/api/v1/maintenance-orders?open=true${mine ? '&owner=me' : ''}`,
+      ),
+  });
 
 export const maintenanceOrderQuery = (id: string) =>
   queryOptions({

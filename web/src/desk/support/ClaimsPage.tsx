@@ -1,4 +1,4 @@
-import { Anchor, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Stack, Switch, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -19,23 +19,35 @@ export default function ClaimsPage() {
   const [params, setParams] = useSearchParams();
   const raw = params.get('status');
   const status = isStatus(raw) ? raw : undefined;
-  const claims = useQuery(claimsQuery(lang, status));
+  const mine = params.get('owner') === 'me';
+  const claims = useQuery(claimsQuery(lang, status, mine ? 'me' : undefined));
+  const setParam = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
   return (
     <Stack gap="lg">
       <PageHeader title={t('desk.claims.title')} intro={t('desk.claims.intro')} />
-      <NativeSelect
-        label={t('desk.claims.filter')}
-        maw={280}
-        value={status ?? ''}
-        onChange={(e) => {
-          const value = e.currentTarget.value;
-          setParams(value ? { status: value } : {}, { replace: true });
-        }}
-        data={[
-          { value: '', label: t('desk.claims.all') },
-          ...claimStatusValues.map((s) => ({ value: s, label: t(`desk.claimStatus.${s}`) })),
-        ]}
-      />
+      <Group align="flex-end" gap="lg" wrap="wrap">
+        <NativeSelect
+          label={t('desk.claims.filter')}
+          maw={280}
+          value={status ?? ''}
+          onChange={(e) => setParam('status', e.currentTarget.value || undefined)}
+          data={[
+            { value: '', label: t('desk.claims.all') },
+            ...claimStatusValues.map((s) => ({ value: s, label: t(`desk.claimStatus.${s}`) })),
+          ]}
+        />
+        <Switch
+          label={t('work.owner.mine')}
+          checked={mine}
+          onChange={(e) => setParam('owner', e.currentTarget.checked ? 'me' : undefined)}
+          mb={6}
+        />
+      </Group>
       {claims.isPending ? (
         <PageLoader />
       ) : claims.isError ? (
@@ -43,7 +55,7 @@ export default function ClaimsPage() {
       ) : claims.data.length === 0 ? (
         <Text c="dimmed">{t('desk.claims.none')}</Text>
       ) : (
-        <ScrollTable label={t('desk.claims.title')} minWidth={860}>
+        <ScrollTable label={t('desk.claims.title')} minWidth={980}>
           <Table striped verticalSpacing="sm">
             <Table.Thead>
               <Table.Tr>
@@ -52,6 +64,7 @@ export default function ClaimsPage() {
                 <Table.Th scope="col">{t('desk.fields.dealer')}</Table.Th>
                 <Table.Th scope="col">{t('desk.fields.window')}</Table.Th>
                 <Table.Th scope="col">{t('desk.fields.status')}</Table.Th>
+                <Table.Th scope="col">{t('work.owner.column')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -79,6 +92,9 @@ export default function ClaimsPage() {
                         {t('desk.fields.chosen')}: {t(`remedy.${claim.chosenRemedy}`)}
                       </Text>
                     )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{claim.owner?.name ?? '—'}</Text>
                   </Table.Td>
                 </Table.Tr>
               ))}

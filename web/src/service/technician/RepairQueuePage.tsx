@@ -1,7 +1,7 @@
-import { Anchor, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Stack, Switch, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { CommitmentBadge, DateText, OrderStateBadge, PageHeading, useLanguages } from '../common.js';
@@ -21,13 +21,20 @@ function byDeadline(a: MaintenanceOrder, b: MaintenanceOrder): number {
 export function RepairQueuePage() {
   const { t } = useTranslation();
   const { lang } = useLanguages();
-  const orders = useQuery(repairQueueQuery);
+  const [params, setParams] = useSearchParams();
+  const mine = params.get('owner') === 'me';
+  const orders = useQuery(repairQueueQuery(mine));
   const open = (orders.data ?? [])
     .filter((o) => o.state !== 'closed' && o.state !== 'cancelled')
     .sort(byDeadline);
   return (
     <Stack gap="lg">
       <PageHeading title={t('service.queue.title')} intro={t('service.queue.intro')} />
+      <Switch
+        label={t('work.owner.mine')}
+        checked={mine}
+        onChange={(e) => setParams(e.currentTarget.checked ? { owner: 'me' } : {}, { replace: true })}
+      />
       {orders.isPending ? (
         <PageLoader />
       ) : orders.isError ? (
@@ -35,7 +42,7 @@ export function RepairQueuePage() {
       ) : open.length === 0 ? (
         <Text>{t('service.queue.none')}</Text>
       ) : (
-        <ScrollTable label={t('service.queue.title')} minWidth={900}>
+        <ScrollTable label={t('service.queue.title')} minWidth={1000}>
           <Table striped highlightOnHover verticalSpacing="sm">
             <Table.Thead>
               <Table.Tr>
@@ -46,6 +53,7 @@ export function RepairQueuePage() {
                 <Table.Th scope="col">{t('service.fields.state')}</Table.Th>
                 <Table.Th scope="col">{t('service.fields.dueOn')}</Table.Th>
                 <Table.Th scope="col">{t('service.fields.commitment')}</Table.Th>
+                <Table.Th scope="col">{t('work.owner.column')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -68,6 +76,7 @@ export function RepairQueuePage() {
                   <Table.Td>
                     <CommitmentBadge status={order.commitment.status} />
                   </Table.Td>
+                  <Table.Td>{order.owner?.name ?? '—'}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
