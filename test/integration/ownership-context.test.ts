@@ -392,24 +392,18 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
         true,
       );
 
-      const today = calendarDateIn(Temporal.Now.instant(), 'Asia/Shanghai');
+      const todayDate = calendarDateIn(Temporal.Now.instant(), 'Asia/Shanghai');
+      const today = todayDate.toString();
+      const yesterday = todayDate.subtract({ days: 1 }).toString();
       const during = (
         await as('admin', 'GET', `/api/v1/audit-events?action=claim.owner_changed&from=${today}&to=${today}`)
       ).json<AuditEventPageResponse>().items;
       expect(during.length).toBeGreaterThan(0);
       const before = (
-        await as(
-          'admin',
-          'GET',
-          `/api/v1/audit-events?action=claim.owner_changed&to=${today.subtract({ days: 1 })}`,
-        )
+        await as('admin', 'GET', `/api/v1/audit-events?action=claim.owner_changed&to=${yesterday}`)
       ).json<AuditEventPageResponse>().items;
       expect(before).toEqual([]);
-      const backwards = await as(
-        'admin',
-        'GET',
-        `/api/v1/audit-events?from=${today}&to=${today.subtract({ days: 1 })}`,
-      );
+      const backwards = await as('admin', 'GET', `/api/v1/audit-events?from=${today}&to=${yesterday}`);
       expect(backwards.statusCode).toBe(400);
     });
 

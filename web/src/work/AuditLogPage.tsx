@@ -42,7 +42,9 @@ export default function AuditLogPage() {
     }
     setParams(next, { replace: true });
   };
-  const set = (f: (typeof fields)[number]) => (value: string) => setDraft((d) => ({ ...d, [f]: value }));
+  const set = (f: (typeof fields)[number]) => (value: string) => {
+    setDraft((d) => ({ ...d, [f]: value }));
+  };
   const events = log.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
@@ -53,7 +55,9 @@ export default function AuditLogPage() {
           <NativeSelect
             label={t('work.audit.entityType')}
             value={draft.entityType ?? ''}
-            onChange={(e) => set('entityType')(e.currentTarget.value)}
+            onChange={(e) => {
+              set('entityType')(e.currentTarget.value);
+            }}
             data={[
               { value: '', label: t('work.audit.any') },
               ...knownEntityTypes.map((v) => ({ value: v, label: entityLabel(v) })),
@@ -62,17 +66,23 @@ export default function AuditLogPage() {
           <TextInput
             label={t('work.audit.entityId')}
             value={draft.entityId ?? ''}
-            onChange={(e) => set('entityId')(e.currentTarget.value)}
+            onChange={(e) => {
+              set('entityId')(e.currentTarget.value);
+            }}
           />
           <TextInput
             label={t('work.audit.actor')}
             value={draft.actor ?? ''}
-            onChange={(e) => set('actor')(e.currentTarget.value)}
+            onChange={(e) => {
+              set('actor')(e.currentTarget.value);
+            }}
           />
           <NativeSelect
             label={t('work.audit.action')}
             value={draft.action ?? ''}
-            onChange={(e) => set('action')(e.currentTarget.value)}
+            onChange={(e) => {
+              set('action')(e.currentTarget.value);
+            }}
             data={[
               { value: '', label: t('work.audit.any') },
               ...knownActions.map((v) => ({ value: v, label: actionLabel(v) })),
@@ -82,13 +92,17 @@ export default function AuditLogPage() {
             type="date"
             label={t('work.audit.from')}
             value={draft.from ?? ''}
-            onChange={(e) => set('from')(e.currentTarget.value)}
+            onChange={(e) => {
+              set('from')(e.currentTarget.value);
+            }}
           />
           <TextInput
             type="date"
             label={t('work.audit.to')}
             value={draft.to ?? ''}
-            onChange={(e) => set('to')(e.currentTarget.value)}
+            onChange={(e) => {
+              set('to')(e.currentTarget.value);
+            }}
           />
         </SimpleGrid>
         <Group mt="sm">

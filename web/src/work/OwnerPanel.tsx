@@ -58,7 +58,9 @@ export function OwnerPanel({ kind, id, owner }: { kind: OwnedKind; id: string; o
               size="sm"
               color="orange"
               loading={pending}
-              onClick={() => change.mutate({ verb: 'take', reassign: true })}
+              onClick={() => {
+                change.mutate({ verb: 'take', reassign: true });
+              }}
             >
               {t('work.owner.takeOver', { name: othersOwner.name })}
             </Button>
@@ -68,7 +70,12 @@ export function OwnerPanel({ kind, id, owner }: { kind: OwnedKind; id: string; o
         )}
         <Group gap="sm" align="flex-end" wrap="wrap">
           {!mine && (
-            <Button loading={pending} onClick={() => change.mutate({ verb: 'take' })}>
+            <Button
+              loading={pending}
+              onClick={() => {
+                change.mutate({ verb: 'take' });
+              }}
+            >
               {t('work.owner.take')}
             </Button>
           )}
@@ -76,7 +83,9 @@ export function OwnerPanel({ kind, id, owner }: { kind: OwnedKind; id: string; o
             <Button
               variant="default"
               loading={pending}
-              onClick={() => change.mutate({ verb: 'release', reassign: !mine })}
+              onClick={() => {
+                change.mutate({ verb: 'release', reassign: !mine });
+              }}
             >
               {t('work.owner.release')}
             </Button>
@@ -86,7 +95,9 @@ export function OwnerPanel({ kind, id, owner }: { kind: OwnedKind; id: string; o
           <NativeSelect
             label={t('work.owner.assignTo')}
             value={assignee}
-            onChange={(e) => setAssignee(e.currentTarget.value)}
+            onChange={(e) => {
+              setAssignee(e.currentTarget.value);
+            }}
             miw={220}
             data={[
               { value: '', label: t('work.owner.choose') },
