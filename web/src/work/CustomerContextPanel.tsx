@@ -1,7 +1,8 @@
-import { Anchor, Badge, Box, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Box, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ToneBadge } from '../components/Badges.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { Day, Fact, useApiLanguage } from '../desk/ui.js';
 import { formatMoney } from '../desk/money.js';
@@ -61,9 +62,9 @@ export function CustomerContextPanel({
     </Text>
   );
   const here = (
-    <Badge size="xs" variant="light" color="teal" ml={6}>
+    <ToneBadge tone="teal" size="xs" ml={6}>
       {t('work.context.linked')}
-    </Badge>
+    </ToneBadge>
   );
 
   return (
