@@ -61,6 +61,7 @@ export function fetchAuditPage(filters: AuditFilters, cursor?: string): Promise<
 
 /** Actions the log knows a label for: the filter offers these, and shows any other as written. */
 export const knownActions = [
+  'claim.submitted',
   'claim.owner_changed',
   'claim.remedy_chosen',
   'claim.redecided',
