@@ -35,7 +35,9 @@ export default function ClaimsPage() {
           label={t('desk.claims.filter')}
           maw={280}
           value={status ?? ''}
-          onChange={(e) => { setParam('status', e.currentTarget.value || undefined); }}
+          onChange={(e) => {
+            setParam('status', e.currentTarget.value || undefined);
+          }}
           data={[
             { value: '', label: t('desk.claims.all') },
             ...claimStatusValues.map((s) => ({ value: s, label: t(`desk.claimStatus.${s}`) })),
@@ -44,7 +46,9 @@ export default function ClaimsPage() {
         <Switch
           label={t('work.owner.mine')}
           checked={mine}
-          onChange={(e) => { setParam('owner', e.currentTarget.checked ? 'me' : undefined); }}
+          onChange={(e) => {
+            setParam('owner', e.currentTarget.checked ? 'me' : undefined);
+          }}
           mb={6}
         />
       </Group>

@@ -33,7 +33,9 @@ export function RepairQueuePage() {
       <Switch
         label={t('work.owner.mine')}
         checked={mine}
-        onChange={(e) => { setParams(e.currentTarget.checked ? { owner: 'me' } : {}, { replace: true }); }}
+        onChange={(e) => {
+          setParams(e.currentTarget.checked ? { owner: 'me' } : {}, { replace: true });
+        }}
       />
       {orders.isPending ? (
         <PageLoader />
