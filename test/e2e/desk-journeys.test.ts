@@ -706,7 +706,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
 
       await owner.getByRole('button', { name: 'Take', exact: true }).click();
       await owner.getByText('You work on this.').waitFor();
-      const history = main.getByRole('region', { name: 'History' });
+      const history = main.getByRole('region', { name: 'Who did what' });
       await history.getByText('Owner changed').waitFor();
       await history.getByText(demo('support').name).first().waitFor();
       await settled(support);
