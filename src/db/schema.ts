@@ -367,6 +367,11 @@ export const claims = pgTable(
       .references(() => policyVersions.id),
     chosenRemedy: text('chosen_remedy', { enum: remedyCodes }),
     status: text('status', { enum: claimStatuses }).notNull().default('open'),
+    /**
+     * The support user working the claim (app/ownership): taken, assigned or released, never by a
+     * read-then-write; each change audited. Not part of `version`: a customer's choice is not stale for it.
+     */
+    ownerId: text('owner_id').references((): AnyPgColumn => users.id),
     /** Lets a client retry a submission without creating a second claim. */
     idempotencyKey: text('idempotency_key').unique(),
     version: version(),
@@ -391,6 +396,8 @@ export const claims = pgTable(
     index('claims_reference_trgm_idx').using('gin', trigrams(sql`(${t.id}::text)`)),
     // The list sorted by the day the problem was reported (app/lists).
     index('claims_reported_on_idx').on(t.reportedOn, t.id),
+    // "Mine": the claims one person works.
+    index('claims_owner_id_idx').on(t.ownerId, t.createdAt),
   ],
 );
 
@@ -424,6 +431,8 @@ export const maintenanceOrders = pgTable(
     /** Set once each, so the deadline job warns and escalates an order once, whichever process runs it. */
     dueReminderSentAt: timestamp('due_reminder_sent_at', { withTimezone: true }),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    /** Who works the order: support, or a technician of its center (app/ownership). */
+    ownerId: text('owner_id').references((): AnyPgColumn => users.id),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -440,6 +449,7 @@ export const maintenanceOrders = pgTable(
     index('maintenance_orders_claim_id_idx').on(t.claimId),
     // Staff search a maintenance number by any part of it (app/search).
     index('maintenance_orders_number_trgm_idx').using('gin', trigrams(t.maintenanceNumber)),
+    index('maintenance_orders_owner_id_idx').on(t.ownerId),
     // The SLA scanner and a center's work queue: open orders of one center by state, nearest deadline first.
     index('maintenance_orders_center_state_due_idx').on(t.serviceCenterId, t.state, t.dueOn),
     // The lists' order (nearest deadline first, then the oldest), read from an index and stopped at the
@@ -670,6 +680,8 @@ export const auditEvents = pgTable(
   (t) => [
     index('audit_events_entity_idx').on(t.entityType, t.entityId, t.id),
     index('audit_events_occurred_at_idx').on(t.occurredAt),
+    // The audit viewer filters by who did it, newest first.
+    index('audit_events_actor_idx').on(t.actor, t.id),
   ],
 );
 

@@ -55,6 +55,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
+import { ownershipRoutes } from './ownership/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { startUploadCleanupJob } from './upload-cleanup-job.js';
@@ -310,6 +311,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
+  await app.register(ownershipRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
   await app.register(oemPriceListRoutes, { prefix: '/api/v1/oem-price-list' });

@@ -822,5 +822,88 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await screenshot(support, 'support-claims-phone-en');
       await support.setViewportSize({ width: 1280, height: 900 });
     });
+
+    it('support opens a claim, sees the customer’s history, takes the claim, and it shows under Mine', async () => {
+      // Zhang Min phones about his 30-day headset: support records the claim for him.
+      const headset = purchase('60_days');
+      const customer = DEMO_END_USERS[headset.endUser];
+      const support = await signedIn(demo('support').email, '/desk/support/claims');
+      const bought = (
+        (await api(support, 'GET', '/api/v1/purchases')).body as { id: string; serial: string | null }[]
+      ).find((p) => p.serial === headset.serial);
+      if (!bought) throw new Error(`no purchase of ${headset.serial}`);
+      const reported = await api(support, 'POST', '/api/v1/claims', {
+        purchaseId: bought.id,
+        cause: 'quality',
+        description: 'The headset will not pair after the last update.',
+      });
+      expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+      const claimId = field(reported.body, 'id') as string;
+
+      const main = support.getByRole('main');
+      await goTo(support, `/desk/support/claims/${claimId}`);
+      const context = main.getByRole('region', { name: `Customer: ${customer.name}` });
+      await context.getByText(customer.phone ?? '').waitFor();
+      await context.getByText(headset.serial).first().waitFor();
+      const owner = main.getByRole('region', { name: 'Who works this' });
+      await owner.getByText('Nobody works on this yet.').waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-claim-context-en');
+
+      await owner.getByRole('button', { name: 'Take', exact: true }).click();
+      await owner.getByText('You work on this.').waitFor();
+      const history = main.getByRole('region', { name: 'Who did what' });
+      await history.getByText('Owner changed').waitFor();
+      await history.getByText(demo('support').name).first().waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-claim-taken-en');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await screenshot(support, 'support-claim-taken-phone-en');
+      await support.setViewportSize({ width: 1280, height: 900 });
+
+      // Under Mine: the claim just taken, and nobody else's.
+      await goTo(support, '/desk/support/claims');
+      await main.getByRole('heading', { level: 1 }).waitFor();
+      await main.getByRole('switch', { name: 'Only mine' }).click({ force: true });
+      await support.waitForURL(/owner=me/);
+      const rows = main.getByRole('table').getByRole('row');
+      await expect.poll(() => rows.count()).toBe(2);
+      await rowWith(main, demo('support').name).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-claims-mine-en');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await screenshot(support, 'support-claims-mine-phone-en');
+      await support.setViewportSize({ width: 1280, height: 900 });
+
+      // The audit log says who took it, in both languages.
+      await goTo(support, `/desk/support/audit?entityId=${claimId}`);
+      await main.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+      await rowWith(main, demo('support').name).getByText('Owner changed').waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-audit-en');
+      await support.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('heading', { level: 1, name: '审计日志' }).waitFor();
+      await main.getByRole('table').getByText('处理人变更').first().waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-audit-zh');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await screenshot(support, 'support-audit-phone-zh');
+      await support.setViewportSize({ width: 1280, height: 900 });
+      await goTo(support, `/desk/support/claims/${claimId}`);
+      await main.getByRole('region', { name: '处理人' }).getByText('由您处理。').waitFor();
+      await main.getByRole('region', { name: `客户: ${customer.name}` }).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-claim-context-zh');
+      await support.getByRole('button', { name: 'English' }).click();
+    });
   },
 );

@@ -81,5 +81,6 @@ export async function purchaseAndClaimMatrixFixtures(
     ['/api/v1/purchases/:id', byDealerAndCustomer(own.id, other.id)],
     ['/api/v1/claims/:id', byDealerAndCustomer(ownClaim, otherClaim)],
     ['/api/v1/claims/:id/remedy', [{ role: 'customer', own: ownClaim, other: otherClaim }]],
+    ['/api/v1/claims/:id/context', [{ role: 'dealer', own: ownClaim, other: otherClaim }]],
   ];
 }

@@ -10,6 +10,7 @@ import {
   type RiskReviewStatus,
   riskReviews,
   units,
+  users,
 } from '../../db/schema.js';
 import type { Actor, Action, ListFilter } from '../../domain/access/access.js';
 import type { Cause, Decision } from '../../domain/policy/evaluate.js';
@@ -44,6 +45,8 @@ export type ClaimView = {
    * replacement or free repair is carried out on it.
    */
   purchaseVerification: VerificationState;
+  /** Who works the claim (app/ownership), or nobody yet. */
+  owner: { id: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -91,13 +94,15 @@ function selectClaims(db: Database | Transaction, keyText: SQL<string>) {
       reviewStatus: riskReviews.status,
       reviewReason: riskReviews.reason,
       keyText,
+      ownerName: users.name,
     })
     .from(claims)
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
     .innerJoin(products, eq(products.id, purchases.productId))
     .leftJoin(units, eq(units.id, purchases.unitId))
     .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
-    .leftJoin(riskReviews, and(eq(riskReviews.subjectKind, 'claim'), eq(riskReviews.subjectId, claims.id)));
+    .leftJoin(riskReviews, and(eq(riskReviews.subjectKind, 'claim'), eq(riskReviews.subjectId, claims.id)))
+    .leftJoin(users, eq(users.id, claims.ownerId));
 }
 
 type ClaimRow = Awaited<ReturnType<ReturnType<typeof selectClaims>['execute']>>[number];
@@ -154,6 +159,8 @@ export type ClaimContext = {
   dealerName: string | null;
   dealerPhone: string | null;
   purchaseVerification: VerificationState;
+  /** The owner's display name, when the select joined the users table. */
+  ownerName?: string | null;
 };
 
 export function claimViewOf(
@@ -180,6 +187,7 @@ export function claimViewOf(
         : null,
     review,
     purchaseVerification: row.purchaseVerification,
+    owner: claim.ownerId ? { id: claim.ownerId, name: row.ownerName ?? '' } : null,
     createdAt: claim.createdAt.toISOString(),
     updatedAt: claim.updatedAt.toISOString(),
   };

@@ -9,6 +9,7 @@ import { type CsvColumn, csvExport, EXPORT_PAGE_SIZE } from '../lists/csv-export
 import { type CursorScope, type SortOrder } from '../lists/cursor.js';
 import { keysetQuery, type Page, pageOf, type SortKey } from '../lists/keyset.js';
 import { claimSorts } from '../lists/sorts.js';
+import { ownerCondition } from '../ownership/owner-filter.js';
 import { claimTextMatch } from '../search/predicates.js';
 import {
   claimPageRows,
@@ -38,6 +39,8 @@ export type ClaimFilters = {
   from?: string | undefined;
   to?: string | undefined;
   q?: string | undefined;
+  /** me, none, or a user's id (app/ownership/owner-filter.ts). */
+  owner?: string | undefined;
   sort: ClaimSort;
   order: SortOrder;
 };
@@ -63,6 +66,7 @@ function claimsWhere(actor: Actor, f: ClaimFilters): SQL | undefined | false {
     f.from ? gte(claims.reportedOn, f.from) : undefined,
     f.to ? lte(claims.reportedOn, f.to) : undefined,
     f.q ? claimTextMatch(f.q) : undefined,
+    ownerCondition(actor, f.owner, claims.ownerId),
   );
 }
 

@@ -293,6 +293,7 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
   const createdAt = new Date(written.created_at);
   const row: ClaimRow = {
     id: written.id,
+    ownerId: null,
     purchaseId: purchase.id,
     endUserId: purchase.endUserId,
     reportedOn,

@@ -9,6 +9,7 @@ import {
   purchases,
   type ServiceCenter,
   serviceCenters,
+  users,
 } from '../../db/schema.js';
 import type { Owners } from '../../domain/access/access.js';
 import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
@@ -60,6 +61,8 @@ export type MaintenanceOrderView = {
   diagnosis: string | null;
   humanDamageFound: boolean;
   commitment: { status: OrderCommitmentStatus; dueOn: string | null };
+  /** Who works the order (app/ownership), or nobody yet. */
+  owner: { id: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -79,6 +82,7 @@ export type LoadedOrder = {
   center: ServiceCenter;
   customer: { id: string; name: string; email: string | null; phone: string | null };
   product: { sku: string; nameEn: string; nameZh: string };
+  owner: { id: string; name: string } | null;
 };
 
 /** The columns a view needs, joined once: the list and the single order read the same shape. */
@@ -87,6 +91,7 @@ export const loadedOrderColumns = {
   center: serviceCenters,
   customer: { id: endUsers.id, name: endUsers.name, email: endUsers.email, phone: endUsers.phone },
   product: { sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh },
+  owner: { id: users.id, name: users.name },
 };
 
 export function selectLoadedOrders(db: Database | Transaction) {
@@ -97,7 +102,8 @@ export function selectLoadedOrders(db: Database | Transaction) {
     .innerJoin(claims, eq(claims.id, maintenanceOrders.claimId))
     .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
-    .innerJoin(products, eq(products.id, purchases.productId));
+    .innerJoin(products, eq(products.id, purchases.productId))
+    .leftJoin(users, eq(users.id, maintenanceOrders.ownerId));
 }
 
 export async function loadOrder(
@@ -129,7 +135,7 @@ export function centerToday(
 }
 
 export function orderView(loaded: LoadedOrder, now: Temporal.Instant): MaintenanceOrderView {
-  const { order, center, customer, product } = loaded;
+  const { order, center, customer, product, owner } = loaded;
   return {
     id: order.id,
     claimId: order.claimId,
@@ -160,6 +166,7 @@ export function orderView(loaded: LoadedOrder, now: Temporal.Instant): Maintenan
       status: orderCommitmentStatus(order, centerToday(center, now), calendarOf(center)),
       dueOn: order.dueOn,
     },
+    owner: owner?.id ? { id: owner.id, name: owner.name } : null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };

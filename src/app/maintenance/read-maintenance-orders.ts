@@ -8,6 +8,7 @@ import {
   products,
   purchases,
   serviceCenters,
+  users,
 } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
@@ -19,6 +20,7 @@ import { type CsvColumn, csvExport, EXPORT_PAGE_SIZE } from '../lists/csv-export
 import type { CursorScope, SortOrder } from '../lists/cursor.js';
 import { keysetQuery, type Page, pageOf, type SortKey } from '../lists/keyset.js';
 import { maintenanceOrderSorts, slaFilterValues } from '../lists/sorts.js';
+import { ownerCondition } from '../ownership/owner-filter.js';
 import { maintenanceOrderTextMatch } from '../search/predicates.js';
 import {
   calendarOf,
@@ -51,6 +53,8 @@ export type MaintenanceOrderFilters = {
   /** Only orders issued at least this many days ago. */
   minAgeDays?: number | undefined;
   q?: string | undefined;
+  /** me, none, or a user's id (app/ownership/owner-filter.ts). */
+  owner?: string | undefined;
   sort?: MaintenanceOrderSort | undefined;
   order?: SortOrder | undefined;
 };
@@ -152,6 +156,8 @@ async function ordersWhere(
   if (filters.state) conditions.push(eq(maintenanceOrders.state, filters.state));
   if (filters.open) conditions.push(isOpen);
   if (filters.finished) conditions.push(inArray(maintenanceOrders.state, ['returned', 'closed']));
+  const byOwner = ownerCondition(actor, filters.owner, maintenanceOrders.ownerId);
+  if (byOwner) conditions.push(byOwner);
   if (filters.serviceCenterId)
     conditions.push(eq(maintenanceOrders.serviceCenterId, filters.serviceCenterId));
   if (filters.productId) conditions.push(eq(purchases.productId, filters.productId));
@@ -195,6 +201,7 @@ export async function listMaintenanceOrders(
     .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
     .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
     .innerJoin(products, eq(products.id, purchases.productId))
+    .leftJoin(users, eq(users.id, maintenanceOrders.ownerId))
     .where(and(where, k.after))
     .orderBy(...k.orderBy)
     .limit(limit + 1);

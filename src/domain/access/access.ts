@@ -137,10 +137,28 @@ export const permissions = {
   /** Reporting a problem; guests report through the public route with their contact instead. */
   'claims.submit': { admin: 'all', support: 'all', customer: 'own' },
   'claims.chooseRemedy': { admin: 'all', support: 'all', customer: 'own' },
+  /**
+   * Ownership (issue 15): who works a claim. Support takes, assigns to a colleague and releases; the
+   * people a claim may be assigned to are support users (app/ownership/eligible-owners.ts).
+   */
+  'claims.own': { admin: 'all', support: 'all' },
+  /**
+   * The customer behind an object (name, contact, other purchases and claims, linked orders and
+   * quotes) and the object's audit history: staff all, a dealer only on its own sales, each list
+   * narrowed to its sales (app/customer-context).
+   */
+  'claims.context': { admin: 'all', support: 'all', dealer: 'own' },
   'maintenanceOrders.read': { admin: 'all', support: 'all', qa: 'all', technician: 'own', customer: 'own' },
   'maintenanceOrders.issue': { admin: 'all', support: 'all', customer: 'own' },
   /** Receive, diagnose, repair, return: the center's technicians, and support to unblock one. */
   'maintenanceOrders.move': { admin: 'all', support: 'all', technician: 'own' },
+  /**
+   * Who works an order: support, or a technician of its center for the orders of that center; an
+   * order is assigned to support or to a technician of its center, never to another center's.
+   */
+  'maintenanceOrders.own': { admin: 'all', support: 'all', technician: 'own' },
+  /** The order's customer and history; a technician sees only what went through its center. */
+  'maintenanceOrders.context': { admin: 'all', support: 'all', technician: 'own' },
   'dealerRemedies.perform': { dealer: 'own' },
   'reimbursements.read': { admin: 'all', support: 'all', dealer: 'own' },
   'reimbursements.decide': { admin: 'all', support: 'all' },
@@ -213,6 +231,8 @@ export const permissions = {
    * Fraud signals' review queue: support reviews customers' claims and dealers' reimbursements, QA the
    * OEM clients' credits (app/risk/reviews.ts narrows each role to its kinds). Admins set the thresholds.
    */
+  /** The audit log, filtered and paged: who did what, when. Staff who answer for the desk. */
+  'auditEvents.read': { admin: 'all', support: 'all' },
   'riskReviews.read': { admin: 'all', support: 'all', qa: 'all' },
   'riskReviews.decide': { admin: 'all', support: 'all', qa: 'all' },
   'riskSettings.read': { admin: 'all', support: 'all', qa: 'all' },

@@ -6,6 +6,7 @@ import { remedyCodes, windowCodes } from '../../domain/policy/schema.js';
 import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 import { remedySchema } from '../entitlements/schemas.js';
 import { langQuerySchema } from '../language.js';
+import { ownerQuerySchema } from '../ownership/schemas.js';
 import { dayInputField } from '../purchases/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -83,6 +84,7 @@ export const claimFilterSchema = listFilterSchema(
     dealerId: z.uuid().optional(),
     from: dateFilter('Reported on or after'),
     to: dateFilter('Reported on or before'),
+    owner: ownerQuerySchema,
     lang: langQuerySchema,
   },
 );
@@ -127,6 +129,10 @@ export const claimSchema = z
       .describe(
         'The purchase’s verification: until `verified`, the decision is provisional and no refund, replacement or free repair is carried out',
       ),
+    owner: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .describe('Who works the claim (take, assign, release), or null: nobody yet'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { orderCommitmentStatuses } from '../../domain/maintenance/deadlines.js';
 import { maintenanceModes, maintenanceStates } from '../../domain/maintenance/state-machine.js';
 import { serviceCenterKinds } from '../../domain/reference-data.js';
+import { ownerQuerySchema } from '../ownership/schemas.js';
 
 /* Pure zod: the web app imports this module too. */
 
@@ -96,6 +97,7 @@ export const maintenanceOrderFilterSchema = listFilterSchema(
       .max(3650)
       .optional()
       .describe('Only orders issued at least this many days ago'),
+    owner: ownerQuerySchema,
   },
 );
 
@@ -103,6 +105,11 @@ export const listMaintenanceOrdersQuery = maintenanceOrderFilterSchema.extend(pa
 export const exportMaintenanceOrdersQuery = maintenanceOrderFilterSchema.strict();
 
 const localizedName = z.object({ en: z.string(), zh: z.string() });
+
+export const ownerSchema = z
+  .object({ id: z.string(), name: z.string() })
+  .nullable()
+  .describe('Who works it (take, assign, release), or null: nobody yet');
 
 export const commitmentSchema = z.object({
   status: z.enum(orderCommitmentStatuses),
@@ -137,6 +144,7 @@ export const maintenanceOrderSchema = z
     diagnosis: z.string().nullable(),
     humanDamageFound: z.boolean(),
     commitment: commitmentSchema,
+    owner: ownerSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -79,13 +79,13 @@ export const purchasesQuery = queryOptions({
 });
 
 /** Claims in the reader's language (the decision's clauses are quoted in it). */
-export const claimsQuery = (lang: 'en' | 'zh', status?: ClaimStatus) =>
+export const claimsQuery = (lang: 'en' | 'zh', status?: ClaimStatus, owner?: 'me') =>
   queryOptions({
-    queryKey: ['desk', 'claims', lang, status ?? 'all'],
+    queryKey: ['desk', 'claims', lang, status ?? 'all', owner ?? 'anyone'],
     queryFn: () =>
       request(
         claimPage,
-        `/api/v1/claims?limit=${LIST_PAGE}&lang=${lang}${status ? `&status=${status}` : ''}`,
+        `/api/v1/claims?limit=${LIST_PAGE}&lang=${lang}${status ? `&status=${status}` : ''}${owner ? `&owner=${owner}` : ''}`,
       ).then((page) => page.items),
   });
 

@@ -34,6 +34,7 @@ const QuotesPage = lazy(() => import('./sales/QuotesPage.js'));
 const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
 const QuotePage = lazy(() => import('./sales/QuotePage.js'));
 const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'));
+const AuditLogPage = lazy(() => import('../work/AuditLogPage.js'));
 
 export const deskNavItems: readonly NavItem[] = [
   {
@@ -70,6 +71,7 @@ const supportSections: readonly DeskSection[] = [
   { path: 'approvals', key: 'desk.support.nav.approvals' },
   { path: 'messages', key: 'desk.support.nav.messages' },
   { path: 'risk-settings', key: 'trust.nav.settings' },
+  { path: 'audit', key: 'work.nav.audit' },
 ];
 
 const salesSections: readonly DeskSection[] = [
@@ -122,6 +124,7 @@ export function deskRoutes() {
         <Route path="approvals" element={page(<ApprovalsPage />)} />
         <Route path="messages" element={page(<MessagesPage />)} />
         <Route path="risk-settings" element={page(<RiskSettingsPage />)} />
+        <Route path="audit" element={page(<AuditLogPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route

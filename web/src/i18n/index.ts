@@ -11,6 +11,8 @@ import oemEn from './oem.en.json' with { type: 'json' };
 import oemZhCN from './oem.zh-CN.json' with { type: 'json' };
 import trustEn from './trust.en.json' with { type: 'json' };
 import trustZhCN from './trust.zh-CN.json' with { type: 'json' };
+import workEn from './work.en.json' with { type: 'json' };
+import workZhCN from './work.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -74,9 +76,18 @@ export async function initI18n(): Promise<typeof i18n> {
   await i18n.use(initReactI18next).init({
     // Each area keeps its strings in its own file, under its own prefix (`service.…`, `desk.…`, `oem.…`).
     resources: {
-      en: { translation: { ...en, service: serviceEn, desk: deskEn, oem: oemEn, trust: trustEn } },
+      en: {
+        translation: { ...en, service: serviceEn, desk: deskEn, oem: oemEn, trust: trustEn, work: workEn },
+      },
       'zh-CN': {
-        translation: { ...zhCN, service: serviceZhCN, desk: deskZhCN, oem: oemZhCN, trust: trustZhCN },
+        translation: {
+          ...zhCN,
+          service: serviceZhCN,
+          desk: deskZhCN,
+          oem: oemZhCN,
+          trust: trustZhCN,
+          work: workZhCN,
+        },
       },
     },
     lng: initialLanguage(),

@@ -134,6 +134,17 @@ export const maintenanceOrdersQuery = queryOptions({
     request(pageOf(maintenanceOrderSchema), '/api/v1/maintenance-orders?limit=200').then((p) => p.items),
 });
 
+/** The technician's queue: its center's open orders, nearest deadline first; `mine`: only those it works (owner=me). */
+export const repairQueueQuery = (mine = false) =>
+  queryOptions({
+    queryKey: ['service', 'maintenance-orders', 'open', mine ? 'mine' : 'all'],
+    queryFn: () =>
+      request(
+        pageOf(maintenanceOrderSchema),
+        `/api/v1/maintenance-orders?open=true&limit=200${mine ? '&owner=me' : ''}`,
+      ).then((p) => p.items),
+  });
+
 export const maintenanceOrderQuery = (id: string) =>
   queryOptions({
     queryKey: ['service', 'maintenance-orders', id],

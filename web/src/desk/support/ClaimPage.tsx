@@ -6,6 +6,8 @@ import { LoadError, PageLoader } from '../../components/Status.js';
 import { claimQuery } from '../desk-api.js';
 import { ClaimDecision, ClaimStatusBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
+import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
+import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 /** One claim: what was reported, on which sale, and what the policy decided, clause by clause. */
 export default function ClaimPage() {
@@ -35,6 +37,7 @@ export default function ClaimPage() {
             </div>
             <ClaimStatusBadge status={claim.data.status} />
           </Group>
+          <OwnerPanel kind="claim" id={claim.data.id} owner={claim.data.owner} />
           <Card withBorder padding="lg" component="section" aria-labelledby="claim-facts">
             <Title order={2} size="h4" id="claim-facts" mb="sm">
               {t('desk.claims.reported')}
@@ -58,6 +61,7 @@ export default function ClaimPage() {
             </Title>
             <ClaimDecision claim={claim.data} />
           </Card>
+          <CustomerContextPanel kind="claim" id={claim.data.id} claimId={claim.data.id} />
           <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
             <Title order={2} size="h4" id="claim-messages" mb="sm">
               {t('desk.messages.claimTitle')}

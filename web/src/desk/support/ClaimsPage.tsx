@@ -1,4 +1,4 @@
-import { NativeSelect, Stack, Text } from '@mantine/core';
+import { NativeSelect, Stack, Switch, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { windowCodes } from '../../../../src/domain/policy/schema.js';
@@ -17,6 +17,7 @@ export default function ClaimsPage() {
   const lang = useApiLanguage();
   const [params, setParams] = useSearchParams();
   const filter = (name: string) => params.get(name) ?? '';
+  const mine = params.get('owner') === 'me';
   const setParam = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -71,6 +72,11 @@ export default function ClaimsPage() {
         </>
       ),
     },
+    {
+      key: 'owner',
+      header: t('work.owner.column'),
+      cell: (claim) => <Text size="sm">{claim.owner?.name ?? '—'}</Text>,
+    },
   ];
 
   return (
@@ -82,12 +88,12 @@ export default function ClaimsPage() {
         item={claimSchema}
         rowKey={(c) => c.id}
         columns={columns}
-        params={{ lang, status: filter('status'), window: filter('window') }}
+        params={{ lang, status: filter('status'), window: filter('window'), owner: mine ? 'me' : undefined }}
         defaultSort="createdAt"
         defaultOrder="desc"
         empty={t('desk.claims.none')}
         pageSize={pageSizeOf(params.get('per'))}
-        minWidth={860}
+        minWidth={980}
         filters={
           <>
             <NativeSelect
@@ -111,6 +117,14 @@ export default function ClaimsPage() {
                 { value: '', label: t('desk.claims.anyWindow') },
                 ...[...windowCodes, 'expired' as const].map((w) => ({ value: w, label: t(`window.${w}`) })),
               ]}
+            />
+            <Switch
+              label={t('work.owner.mine')}
+              checked={mine}
+              onChange={(e) => {
+                setParam('owner', e.currentTarget.checked ? 'me' : '');
+              }}
+              mb={6}
             />
           </>
         }

@@ -6,6 +6,8 @@ import { LoadError, PageLoader } from '../../components/Status.js';
 import { maintenanceOrderQuery } from '../desk-api.js';
 import { CommitmentBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
+import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
+import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 /** One maintenance order: where it is, the promise it is held to, whom to call, and its timeline. */
 export default function OrderPage() {
@@ -31,6 +33,7 @@ export default function OrderPage() {
             </div>
             <CommitmentBadge status={order.data.commitment.status} />
           </Group>
+          <OwnerPanel kind="order" id={order.data.id} owner={order.data.owner} />
           <Card withBorder padding="lg" component="section" aria-labelledby="order-facts">
             <Title order={2} size="h4" id="order-facts" mb="sm">
               {t('desk.order.facts')}
@@ -85,6 +88,7 @@ export default function OrderPage() {
               ))}
             </Box>
           </Card>
+          <CustomerContextPanel kind="order" id={order.data.id} claimId={order.data.claimId} />
           <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
             <Title order={2} size="h4" id="claim-messages" mb="sm">
               {t('desk.messages.claimTitle')}

@@ -37,6 +37,8 @@ import {
   moveMaintenanceOrder,
   recordCustomerContact,
 } from '../service-api.js';
+import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
+import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 type Action = { kind: 'move'; to: MaintenanceState } | { kind: 'contact' };
 
@@ -307,6 +309,8 @@ export function OrderDetailPage() {
           </Section>
         </Grid.Col>
       </Grid>
+      <OwnerPanel kind="order" id={o.id} owner={o.owner} />
+      <CustomerContextPanel kind="order" id={o.id} claimId={o.claimId} />
       <Section id="center-title" title={t('service.center.title')}>
         <ServiceCenterFacts center={o.serviceCenter} />
       </Section>

@@ -1,4 +1,4 @@
-import { NativeSelect, Stack } from '@mantine/core';
+import { NativeSelect, Stack, Switch } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { maintenanceOrderSchema } from '../../../../src/http/maintenance/schemas.js';
@@ -20,6 +20,7 @@ export function RepairQueuePage() {
   const [params, setParams] = useSearchParams();
   const raw = params.get('view');
   const view: View = isView(raw) ? raw : 'open';
+  const mine = params.get('owner') === 'me';
   const columns: ListColumn<MaintenanceOrder>[] = [
     {
       key: 'number',
@@ -48,6 +49,7 @@ export function RepairQueuePage() {
       header: t('service.fields.commitment'),
       cell: (o) => <CommitmentBadge status={o.commitment.status} />,
     },
+    { key: 'owner', header: t('work.owner.column'), cell: (o) => o.owner?.name ?? '—' },
   ];
   return (
     <Stack gap="lg">
@@ -61,23 +63,36 @@ export function RepairQueuePage() {
         params={{
           open: view === 'open' ? 'true' : undefined,
           finished: view === 'finished' ? 'true' : undefined,
+          owner: mine ? 'me' : undefined,
         }}
         defaultSort="dueOn"
         defaultOrder="asc"
         empty={view === 'open' ? t('service.queue.none') : t('service.queue.noneHere')}
-        minWidth={900}
+        minWidth={1000}
         filters={
-          <NativeSelect
-            label={t('service.queue.view')}
-            value={view}
-            onChange={(e) => {
-              const next = new URLSearchParams(params);
-              if (e.currentTarget.value === 'open') next.delete('view');
-              else next.set('view', e.currentTarget.value);
-              setParams(next, { replace: true });
-            }}
-            data={views.map((v) => ({ value: v, label: t(`service.queue.views.${v}`) }))}
-          />
+          <>
+            <NativeSelect
+              label={t('service.queue.view')}
+              value={view}
+              onChange={(e) => {
+                const next = new URLSearchParams(params);
+                if (e.currentTarget.value === 'open') next.delete('view');
+                else next.set('view', e.currentTarget.value);
+                setParams(next, { replace: true });
+              }}
+              data={views.map((v) => ({ value: v, label: t(`service.queue.views.${v}`) }))}
+            />
+            <Switch
+              label={t('work.owner.mine')}
+              checked={mine}
+              onChange={(e) => {
+                const next = new URLSearchParams(params);
+                if (e.currentTarget.checked) next.set('owner', 'me');
+                else next.delete('owner');
+                setParams(next, { replace: true });
+              }}
+            />
+          </>
         }
       />
     </Stack>
