@@ -139,14 +139,18 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       const claim = (await as('support', 'GET', `/api/v1/claims/${fx.ownClaim}`)).json<Claim>();
       expect(claim.owner?.name).toBe('Sun Li (support)');
 
-      const mine = (await as('support', 'GET', '/api/v1/claims?owner=me')).json<Claim[]>().map((c) => c.id);
+      const mine = (await as('support', 'GET', '/api/v1/claims?owner=me'))
+        .json<{ items: Claim[] }>()
+        .items.map((c) => c.id);
       expect(mine).toEqual([fx.ownClaim]);
       const nobodys = (await as('support', 'GET', '/api/v1/claims?owner=none'))
-        .json<Claim[]>()
-        .map((c) => c.id);
+        .json<{ items: Claim[] }>()
+        .items.map((c) => c.id);
       expect(nobodys).not.toContain(fx.ownClaim);
       expect(nobodys).toContain(fx.otherClaim);
-      const theirs = (await as('admin', 'GET', `/api/v1/claims?owner=${ids.get('support')}`)).json<Claim[]>();
+      const theirs = (await as('admin', 'GET', `/api/v1/claims?owner=${ids.get('support')}`)).json<{
+        items: Claim[];
+      }>().items;
       expect(theirs.map((c) => c.id)).toEqual([fx.ownClaim]);
 
       const events = await ownerEvents(fx.ownClaim);
@@ -240,9 +244,9 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       expect(other.statusCode).toBe(404);
 
       const mine = await as('technician', 'GET', '/api/v1/maintenance-orders?owner=me');
-      expect(mine.json<MaintenanceOrderResponse[]>().map((o) => [o.id, o.owner?.id])).toEqual([
-        [fx.ownOrder, ids.get('technician')],
-      ]);
+      expect(
+        mine.json<{ items: MaintenanceOrderResponse[] }>().items.map((o) => [o.id, o.owner?.id]),
+      ).toEqual([[fx.ownOrder, ids.get('technician')]]);
       // A technician asks only about itself.
       for (const owner of ['none', ids.get('support') ?? '']) {
         const res = await as('technician', 'GET', `/api/v1/maintenance-orders?owner=${owner}`);
