@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from '../../db/client.js';
 import { maintenanceOrderEvents, maintenanceOrders, outbox, quotes } from '../../db/schema.js';
@@ -130,6 +130,22 @@ async function hasAcceptedQuote(tx: Transaction, orderId: string): Promise<boole
   return quote !== undefined;
 }
 
+/** The day the order was issued, in its center's calendar: the day of its first timeline entry. */
+async function issuedOn(tx: Transaction, loaded: LoadedOrder): Promise<Temporal.PlainDate> {
+  const [first] = await tx
+    .select({ on: maintenanceOrderEvents.on })
+    .from(maintenanceOrderEvents)
+    .where(eq(maintenanceOrderEvents.orderId, loaded.order.id))
+    .orderBy(asc(maintenanceOrderEvents.at), asc(maintenanceOrderEvents.id))
+    .limit(1);
+  return first
+    ? Temporal.PlainDate.from(first.on)
+    : calendarDateIn(
+        Temporal.Instant.fromEpochMilliseconds(loaded.order.createdAt.getTime()),
+        loaded.center.timeZone,
+      );
+}
+
 const blankToUndefined = (text: string | undefined) => (text?.trim() ? text.trim() : undefined);
 
 /**
@@ -174,10 +190,7 @@ export async function moveMaintenanceOrder(
       const received = receiptDay({
         requested: requestedReceipt,
         today,
-        issuedOn: calendarDateIn(
-          Temporal.Instant.fromEpochMilliseconds(order.createdAt.getTime()),
-          center.timeZone,
-        ),
+        issuedOn: await issuedOn(tx, loaded),
       });
       if (!(received instanceof Temporal.PlainDate)) {
         const { code, message, ...details } = received;

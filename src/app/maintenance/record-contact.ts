@@ -4,7 +4,12 @@ import type { Actor } from '../../domain/access/access.js';
 import type { MaintenanceState } from '../../domain/maintenance/state-machine.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
-import { centerToday, loadOrder, type MaintenanceOrderDetail, orderView } from './maintenance-order-records.js';
+import {
+  centerToday,
+  loadOrder,
+  type MaintenanceOrderDetail,
+  orderView,
+} from './maintenance-order-records.js';
 import { timelineOf } from './read-maintenance-orders.js';
 import { loadOrderForChange, type MaintenanceOrderDeps, updateAtVersion } from './move-maintenance-order.js';
 

@@ -97,7 +97,10 @@ export function quantityOfTenths(tenths: number): number {
 export function lineTotalMinor(line: Pick<QuoteLine, 'quantityTenths' | 'unitPrice'>): number | MoneyError {
   const { quantityTenths: tenths, unitPrice } = line;
   if (!Number.isSafeInteger(tenths) || !Number.isSafeInteger(unitPrice.amountMinor)) {
-    return { code: 'INVALID_AMOUNT', message: `${tenths / 10} × ${unitPrice.amountMinor} is not a line total` };
+    return {
+      code: 'INVALID_AMOUNT',
+      message: `${tenths / 10} × ${unitPrice.amountMinor} is not a line total`,
+    };
   }
   const exact = BigInt(tenths) * BigInt(unitPrice.amountMinor);
   if (exact < 0n) return { code: 'INVALID_AMOUNT', message: 'a line total cannot be negative' };

@@ -129,7 +129,9 @@ export type MaintenanceOrderResponse = z.infer<typeof maintenanceOrderSchema>;
 export const timelineEntrySchema = z.object({
   kind: z
     .enum(['move', 'contact'])
-    .describe('move: the order went to `state`; contact: the center spoke to the customer (the order stayed)'),
+    .describe(
+      'move: the order went to `state`; contact: the center spoke to the customer (the order stayed)',
+    ),
   fromState: z.enum(maintenanceStates).nullable(),
   state: z.enum(maintenanceStates),
   on: z.iso.date(),

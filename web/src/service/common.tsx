@@ -82,7 +82,9 @@ export function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
         <li
           key={`${entry.kind}-${entry.state}-${index}`}
           className={
-            entry.kind === 'contact' ? 'service-timeline-item service-timeline-contact' : 'service-timeline-item'
+            entry.kind === 'contact'
+              ? 'service-timeline-item service-timeline-contact'
+              : 'service-timeline-item'
           }
         >
           <Text fw={700}>

@@ -20,13 +20,7 @@ import {
   type QuantityError,
   quantityTenths,
 } from '../../../../src/domain/paid-service/quote.js';
-import {
-  claimQuery,
-  claimsQuery,
-  createQuote,
-  type CreateQuoteRequest,
-  quotesQuery,
-} from '../desk-api.js';
+import { claimQuery, claimsQuery, createQuote, type CreateQuoteRequest, quotesQuery } from '../desk-api.js';
 import { currencies, formatMoney, parseAmount } from '../money.js';
 import { ClaimDecision, Day, DeskErrorAlert, Fact, PageHeader, useApiLanguage } from '../ui.js';
 import { offersPaidService } from './quote-ui.js';
@@ -137,7 +131,8 @@ export default function NewQuotePage() {
   // Each line rounded half up to the minor unit, then added: the total the server will keep.
   const total = parsed?.reduce((sum, l) => {
     const tenths = quantityTenths(l.quantity);
-    const line = typeof tenths === 'number' ? lineTotalMinor({ quantityTenths: tenths, unitPrice: l.unitPrice }) : 0;
+    const line =
+      typeof tenths === 'number' ? lineTotalMinor({ quantityTenths: tenths, unitPrice: l.unitPrice }) : 0;
     return sum + (typeof line === 'number' ? line : 0);
   }, 0);
   const update = (key: number, change: Partial<LineDraft>) => {

@@ -73,7 +73,9 @@ function Lines({ quote }: { quote: Quote }) {
             <Table.Tr key={i}>
               <Table.Td>{line.description}</Table.Td>
               <Table.Td>{t(`desk.quotes.${line.kind}`)}</Table.Td>
-              <Table.Td ta="right">{line.quantity.toLocaleString(i18n.language, { maximumFractionDigits: 1 })}</Table.Td>
+              <Table.Td ta="right">
+                {line.quantity.toLocaleString(i18n.language, { maximumFractionDigits: 1 })}
+              </Table.Td>
               <Table.Td ta="right">
                 <Amount money={line.unitPrice} />
               </Table.Td>
@@ -162,7 +164,11 @@ function PhoneAnswer({ quote, onAnswered }: { quote: Quote; onAnswered: (answere
             }}
           />
           <Group>
-            <Button type="submit" loading={record.isPending} loaderProps={{ 'aria-label': t('common.working') }}>
+            <Button
+              type="submit"
+              loading={record.isPending}
+              loaderProps={{ 'aria-label': t('common.working') }}
+            >
               {t('desk.quotes.phone.record')}
             </Button>
           </Group>

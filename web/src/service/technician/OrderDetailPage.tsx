@@ -42,9 +42,12 @@ type Action = { kind: 'move'; to: MaintenanceState } | { kind: 'contact' };
 
 /** A moment's calendar day in a time zone, as a date input wants it (YYYY-MM-DD). */
 function dayIn(timeZone: string, at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    at,
-  );
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }
 
 /** The dialog for one move: only the fields that move takes, and the order's version as read. */
