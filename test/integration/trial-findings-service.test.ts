@@ -1,7 +1,13 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, maintenanceOrderEvents, outbox, quotes, serviceCenters } from '../../src/db/schema.js';
-import { DEMO_ACCOUNTS, DEMO_END_USERS, seedDemoData } from '../../src/db/seed.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_END_USERS,
+  DEMO_FLAGGED_OEM_ORDER,
+  DEMO_LOTS,
+  seedDemoData,
+} from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { serviceCommitmentDueOn } from '../../src/domain/maintenance/service-commitment.js';
 import type {
@@ -371,6 +377,21 @@ describe.each(testDatabases())('trial findings, service side, on $name', (testDb
       }
       const none = await t.db.db.select().from(quotes).where(eq(quotes.claimId, claimId));
       expect(none).toEqual([]);
+    });
+  });
+
+  describe('g. the demo seed', () => {
+    it('sends QA the early warning of its flagged lot, and of no other', async () => {
+      const flags = await t.db.db.select().from(outbox).where(eq(outbox.topic, 'oem_lot.flagged'));
+      const seeded = flags.filter((f) => DEMO_LOTS.some((l) => l.code === f.payload.lot));
+      expect(seeded.map((f) => [f.recipient, f.payload.lot])).toEqual([
+        ['role:qa', DEMO_FLAGGED_OEM_ORDER.lots[0]],
+      ]);
+      expect(seeded[0]?.body).toContain('14 of 1000 units defective');
+      // QA reads it in its inbox.
+      const inbox = await get('qa', '/api/v1/messages');
+      expect(inbox.statusCode, inbox.body).toBe(200);
+      expect(inbox.body).toContain(DEMO_FLAGGED_OEM_ORDER.lots[0]);
     });
   });
 });
