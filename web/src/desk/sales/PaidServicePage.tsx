@@ -134,12 +134,12 @@ function QuotesToCall() {
                   </Table.Th>
                   <Table.Td>
                     {quote.customer.phone ? (
-                      <Anchor
-                        href={`tel:${quote.customer.phone}`}
-                        size="sm"
-                        aria-label={t('desk.paid.call', { name: quote.customer.name })}
-                      >
+                      <Anchor href={`tel:${quote.customer.phone}`} size="sm">
                         {quote.customer.phone}
+                        <span className="visually-hidden">
+                          {' '}
+                          ({t('desk.paid.call', { name: quote.customer.name })})
+                        </span>
                       </Anchor>
                     ) : (
                       <Text size="sm">{quote.customer.email ?? '—'}</Text>
@@ -149,13 +149,12 @@ function QuotesToCall() {
                     <DayOf at={quote.sentAt} />
                   </Table.Td>
                   <Table.Td>
-                    <Anchor
-                      component={Link}
-                      to={`/desk/sales/quotes/${quote.id}`}
-                      size="sm"
-                      aria-label={t('desk.quotes.openNamed', { product: quote.customer.name })}
-                    >
+                    <Anchor component={Link} to={`/desk/sales/quotes/${quote.id}`} size="sm">
                       <Amount money={quote.total} />
+                      <span className="visually-hidden">
+                        {' '}
+                        {t('desk.paid.openQuoteOf', { name: quote.customer.name })}
+                      </span>
                     </Anchor>
                   </Table.Td>
                 </Table.Tr>
@@ -233,13 +232,12 @@ export default function PaidServicePage() {
                     <Table.Td>
                       {quote ? (
                         <Stack gap={4} align="flex-start">
-                          <Anchor
-                            component={Link}
-                            to={`/desk/sales/quotes/${quote.id}`}
-                            size="sm"
-                            aria-label={t('desk.quotes.openNamed', { product })}
-                          >
+                          <Anchor component={Link} to={`/desk/sales/quotes/${quote.id}`} size="sm">
                             <Amount money={quote.total} />
+                            <span className="visually-hidden">
+                              {' '}
+                              {t('desk.quotes.openNamed', { product })}
+                            </span>
                           </Anchor>
                           <QuoteStateBadge state={quote.state} />
                         </Stack>
