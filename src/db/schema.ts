@@ -37,7 +37,7 @@ import { Z95 } from '../domain/oem/early-warning.js';
 import { type RiskSignal, riskSubjectKinds } from '../domain/risk/signals.js';
 import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem/shipment.js';
 import type { OrderLot } from '../domain/oem/oem-order.js';
-import { type QuoteLine, quoteStates } from '../domain/paid-service/quote.js';
+import { type QuoteLine, quoteResponseChannels, quoteStates } from '../domain/paid-service/quote.js';
 import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/access/access.js';
 import { rejectionCodes, verificationStates } from '../domain/purchases/verification.js';
 import { approvalKinds, type ApprovalKind, approvalStates } from '../domain/approvals/four-eyes.js';
@@ -1118,6 +1118,9 @@ export const uploadChunks = pgTable(
  */
 export const maintenanceNumberSequence = pgSequence('maintenance_number_seq', { startWith: 1, minValue: 1 });
 
+export const maintenanceEventKinds = ['move', 'contact'] as const;
+export type MaintenanceEventKind = (typeof maintenanceEventKinds)[number];
+
 /** Each move of a maintenance order, for its timeline (the tracking page shows the public ones). */
 export const maintenanceOrderEvents = pgTable(
   'maintenance_order_events',
@@ -1126,6 +1129,8 @@ export const maintenanceOrderEvents = pgTable(
     orderId: uuid('order_id')
       .notNull()
       .references(() => maintenanceOrders.id),
+    /** A move of the order, or a contact with the customer (the order stays where it is). */
+    kind: text('kind', { enum: maintenanceEventKinds }).notNull().default('move'),
     fromState: text('from_state', { enum: maintenanceStates }),
     toState: text('to_state', { enum: maintenanceStates }).notNull(),
     /** The calendar day of the move in the center's time zone. */
@@ -1137,6 +1142,7 @@ export const maintenanceOrderEvents = pgTable(
   },
   (t) => [
     check('maintenance_order_events_to_state_check', oneOf(t.toState, maintenanceStates)),
+    check('maintenance_order_events_kind_check', oneOf(t.kind, maintenanceEventKinds)),
     index('maintenance_order_events_order_id_idx').on(t.orderId, t.id),
   ],
 );
@@ -1305,6 +1311,11 @@ export const quotes = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     declinedAt: timestamp('declined_at', { withTimezone: true }),
+    /** How the customer's answer came: signed in, through the link, or by phone to sales. */
+    responseChannel: text('response_channel', { enum: quoteResponseChannels }),
+    /** Who took the answer by phone (the staff member recording it), and what was said. */
+    responseTakenBy: text('response_taken_by'),
+    responseNote: text('response_note'),
     repairedAt: timestamp('repaired_at', { withTimezone: true }),
     invoiceNumber: text('invoice_number').unique(),
     invoicedAt: timestamp('invoiced_at', { withTimezone: true }),
@@ -1317,6 +1328,15 @@ export const quotes = pgTable(
     check('quotes_total_check', sql`${t.totalMinor} >= 0`),
     check('quotes_total_range_check', amountInRange(t.totalMinor)),
     check('quotes_invoice_check', sql`(${t.invoiceNumber} is null) = (${t.invoicedAt} is null)`),
+    check(
+      'quotes_response_channel_check',
+      sql`${t.responseChannel} is null or ${oneOf(t.responseChannel, quoteResponseChannels)}`,
+    ),
+    // An answer by phone names who took it; the customer's own answers have nobody in between.
+    check(
+      'quotes_response_taken_by_check',
+      sql`coalesce(${t.responseChannel} = 'phone', false) = (${t.responseTakenBy} is not null)`,
+    ),
     index('quotes_claim_id_idx').on(t.claimId),
     index('quotes_state_idx').on(t.state, t.createdAt),
     index('quotes_created_at_idx').on(t.createdAt, t.id),

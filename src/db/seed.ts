@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { flagCrossedLots } from '../app/oem/defect-writes.js';
 import { writeUploadBytes } from '../app/uploads/upload-content.js';
 import { DEMO_RECEIPT_PNG } from './demo-receipt.js';
 import { hashPassword } from 'better-auth/crypto';
@@ -712,6 +713,13 @@ export async function seedDemoData(
         })),
       );
     }
+    // The reports above pushed the flagged lot over the line: QA gets the early warning's notice, as
+    // reporting them through the API would have sent it (no investigation yet: QA opens it in the demo).
+    await flagCrossedLots(
+      tx,
+      new Map(lotRows.map((l) => [`${l.productId} ${l.code}`, { productId: l.productId, lot: l.code }])),
+      new Set(),
+    );
     await tx.insert(oemOrders).values({
       orderNumber: DEMO_REQUESTED_OEM_ORDER.orderNumber,
       clientId,

@@ -394,6 +394,11 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByLabel('Description, line 1').fill('Rectifier board');
       await main.getByLabel('Unit price, line 1').fill('320');
       await main.getByLabel('Description, line 2').fill('Bench repair and load test');
+      // Labour in tenths: 1.55 hours is refused in words, 1.5 would do; the journey quotes 2.
+      await main.getByLabel('Quantity, line 2').fill('1.55');
+      await main.getByText('At most one decimal: 1.5, not 1.55').waitFor();
+      await main.getByLabel('Quantity, line 2').fill('0');
+      await main.getByText('The quantity must be more than 0').waitFor();
       await main.getByLabel('Quantity, line 2').fill('2');
       await main.getByLabel('Unit price, line 2').fill('80.50');
       await main.getByRole('status').getByText('Total: CN¥481.00').waitFor();
@@ -408,12 +413,59 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByText('Waiting for the customer to accept or decline.').waitFor();
       await checkA11y(sales);
 
-      // Chen Jie accepts through the link in the message.
+      // Sales see whom to call about it: the quote waits for Chen Jie, with his phone.
+      const quotePath = new URL(sales.url()).pathname;
+      await goTo(sales, '/desk/sales/paid-service');
+      const toCall = main.getByRole('region', { name: 'Quotes waiting for an answer: whom to call' });
+      const waiting = rowWith(toCall, 'Chen Jie');
+      await waiting.getByText('CN¥481.00').waitFor();
+      expect(await waiting.getByRole('link', { name: 'Call Chen Jie' }).getAttribute('href')).toMatch(
+        /^tel:/,
+      );
+      await checkA11y(sales);
+      await screenshot(sales, 'sales-quotes-to-call-en');
+      await goTo(sales, quotePath);
+      await main.getByRole('heading', { level: 2, name: 'Answer given by phone' }).waitFor();
+
+      // Chen Jie accepts through the link in the message, on his phone: the lines, their prices and the
+      // total are on the screen before the button, and accepting asks once more, naming the total.
       const message = await server().latestMessageTo('chen.jie@example.com');
       const link = /(https?:\/\/\S*\/quote\?token=\S+)/.exec(message?.body ?? '')?.[1];
       if (!link) throw new Error(`no quote link in ${message?.body ?? 'no message'}`);
-      const customer = await openPage(new URL(link).pathname + new URL(link).search);
+      const linkPath = new URL(link).pathname + new URL(link).search;
+      const desktop = await openPage(linkPath);
+      await desktop.getByRole('main').getByTestId('quote-total').getByText('CN¥481.00').waitFor();
+      await checkA11y(desktop);
+      await screenshot(desktop, 'quote-link-en');
+      const chinese = await openPage(linkPath, 'zh-CN');
+      await chinese.setViewportSize({ width: 390, height: 844 });
+      await chinese.getByText('应付合计：¥481.00').waitFor();
+      await checkA11y(chinese);
+      await screenshot(chinese, 'quote-link-phone-zh');
+      const customer = await openPage(linkPath);
+      await customer.setViewportSize({ width: 390, height: 844 });
+      const lines = customer.getByRole('list', { name: 'Quote lines' });
+      for (const text of ['Rectifier board', 'CN¥320.00', 'Bench repair and load test', 'CN¥161.00']) {
+        await lines.getByText(text, { exact: true }).waitFor();
+      }
+      await lines.getByText('Labour · 2 × CN¥80.50').waitFor();
+      const total = customer.getByTestId('quote-total');
+      const box = await total.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+      expect(await total.textContent()).toBe('CN¥481.00');
+      await customer.getByText('Total to pay: CN¥481.00').waitFor();
+      await checkA11y(customer);
+      await screenshot(customer, 'quote-link-phone-en');
       await customer.getByRole('button', { name: 'Accept the quote' }).click();
+      const confirm = customer.getByRole('dialog', { name: 'Accept this quote?' });
+      await confirm.getByText('You agree to pay CN¥481.00 for this repair.', { exact: false }).waitFor();
+      await checkA11y(customer);
+      await screenshot(customer, 'quote-link-confirm-phone-en');
+      // Cancel first: nothing is answered until the customer confirms.
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'detached' });
+      await customer.getByRole('button', { name: 'Accept the quote' }).click();
+      await confirm.getByRole('button', { name: 'Accept and pay CN¥481.00' }).click();
       await customer.getByText('Thank you: the center goes on with the repair.').waitFor();
 
       // Sales: repaired, then invoiced.

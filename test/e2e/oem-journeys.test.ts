@@ -300,6 +300,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await main.getByRole('heading', { level: 1, name: 'Lot defect rates' }).waitFor();
     await main.getByRole('img', { name: 'Defect rate by lot against the spare rate' }).waitFor();
     await main.locator('.recharts-bar-rectangle').first().waitFor();
+    // The 95 % interval the caption promises: a whisker on every lot's bar, drawn from the API's bounds.
+    const lotRows = await main.getByRole('table').last().locator('tbody tr').count();
+    expect(lotRows).toBeGreaterThan(0);
+    expect(await main.locator('.recharts-errorBar').count()).toBe(lotRows);
     const flagged = rowWith(main, lot);
     await flagged.getByText('Flagged', { exact: true }).waitFor();
     await flagged.getByText('1.4 %', { exact: true }).waitFor();

@@ -31,6 +31,7 @@ function demo(role: Role): { name: string; email: string } {
 const wangFang = DEMO_END_USERS[2];
 const [shenzhenCenter] = DEMO_SERVICE_CENTERS;
 const RETURN_TRACKING = 'SF1402938475';
+const CONTACT_NOTE = 'Called Wang Fang: the capacitor is in stock, back within the week.';
 
 // The journeys are the proof of the service on both databases: each runs on every one at hand.
 describe.skipIf(!browserAvailable()).each(testDatabases())(
@@ -226,6 +227,33 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       });
       await main.getByRole('status').getByText('Received. The service commitment is due by').waitFor();
       await main.getByText('On track').first().waitFor();
+      // The customer contacted, with what was said: on the timeline, as the dialog says it will be.
+      await main.getByRole('button', { name: 'Record that the customer was contacted' }).click();
+      const contactDialog = page.getByRole('dialog', { name: 'Record that the customer was contacted' });
+      await contactDialog.getByText('Shown on the timeline the customer follows.').waitFor();
+      await noViolations(page);
+      await contactDialog.getByLabel(/^Note for the customer/).fill(CONTACT_NOTE);
+      await contactDialog.getByRole('button', { name: 'Record that the customer was contacted' }).click();
+      await contactDialog.waitFor({ state: 'detached' });
+      const history = main.getByRole('region', { name: 'History' });
+      await history.getByText('Customer contacted', { exact: true }).waitFor();
+      await history.getByText(CONTACT_NOTE).waitFor();
+      await main.getByText(/^Customer contacted on/).waitFor();
+      await noViolations(page);
+      await screenshot(page, 'technician-contact-timeline-en');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await history.getByText(CONTACT_NOTE).scrollIntoViewIfNeeded();
+      await noViolations(page);
+      await screenshot(page, 'technician-contact-timeline-phone-en');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await switchLanguage(page, '中文');
+      await page.setViewportSize({ width: 390, height: 844 });
+      const zhHistory = main.getByRole('region', { name: '处理记录' });
+      await zhHistory.getByText('已联系客户', { exact: true }).scrollIntoViewIfNeeded();
+      await noViolations(page);
+      await screenshot(page, 'technician-contact-timeline-phone-zh');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await switchLanguage(page, 'English');
       await move('Start diagnosis');
       await move('Start repair', async (dialog) => {
         await dialog.getByLabel('Diagnosis').fill('Failed output capacitor C14.');
@@ -274,6 +302,9 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       const timeline = main.getByRole('region', { name: 'History' });
       await timeline.getByText('Returned to the customer').waitFor();
       await timeline.getByText('Parcel received in good order.').waitFor();
+      // The center's call is on the customer's timeline too: they were on it.
+      await timeline.getByText('Customer contacted', { exact: true }).waitFor();
+      await timeline.getByText(CONTACT_NOTE).waitFor();
       await main.getByText(RETURN_TRACKING).waitFor();
       await main.getByText(shenzhenCenter.nameEn).waitFor();
       await noViolations(page);

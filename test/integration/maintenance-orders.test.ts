@@ -420,7 +420,7 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
         {
           kind: 'labour',
           description: 'Drying and cleaning',
-          quantity: 1,
+          quantityTenths: 10,
           unitPrice: { amountMinor: 30000, currency: 'CNY' },
         },
       ],

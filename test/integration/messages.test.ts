@@ -87,7 +87,13 @@ describe.each(testDatabases())('messages, as staff see the outbox, on $name', (t
         { topic: 'oem_order.excess', recipient: 'role:sales', subject: 'Beyond the spares', body: '…' },
       ])
       .returning({ id: outbox.id });
-    expect((await list('qa')).map((m) => m.id)).toEqual([qaNotice?.id]);
+    // QA's inbox: this notice, and the early warning the demo seed's flagged lot raised; nothing else.
+    const qaInbox = await list('qa');
+    expect(qaInbox.map((m) => m.id)).toContain(qaNotice?.id);
+    expect(qaInbox.map((m) => [m.recipient, m.topic]).sort()).toEqual([
+      ['role:qa', 'oem_lot.flagged'],
+      ['role:qa', 'oem_lot.flagged'],
+    ]);
     expect((await list('sales')).map((m) => m.id)).toEqual([salesNotice?.id]);
     const one = (role: Role, id: string) =>
       t.app.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: as(role) });

@@ -64,6 +64,12 @@ const BACKFILLED_COLUMNS: Record<string, string> = {
                     when 'Shenzhen Huaqiang Power Equipment Co., Ltd.' then '深圳华强电力设备有限公司'
                     when 'Hangzhou Xinghe Electric Supply Co., Ltd.' then '杭州星河电气供应有限公司'
                     when 'Wuhan Changjiang Electronics Trading Co., Ltd.' then '武汉长江电子贸易有限公司' end`,
+  // trial_findings_service: every contact recorded before (its note only in the audit log) is on its order's timeline.
+  'maintenance_order_events.kind': `select count(*) from public.audit_events a
+                    where a.action = 'maintenance_order.customer_contacted' and not exists (
+                      select 1 from public.maintenance_order_events e where e.kind = 'contact'
+                        and e.order_id::text = a.entity_id and e.at = a.occurred_at
+                        and e.note is not distinct from nullif(a.data->>'note', ''))`,
 };
 
 /**
@@ -73,6 +79,9 @@ const BACKFILLED_COLUMNS: Record<string, string> = {
 const MOVED_COLUMNS: Record<string, string> = {
   // 0017: a file's bytes went into slices of 256 KiB in upload_chunks.
   'public.uploads.content': `(select string_agg(c.content, ''::bytea order by c.seq) from public.upload_chunks c where c.upload_id = t.id)`,
+  // 0025: a quote line's whole quantity became its tenths (2 → 20), in the same order.
+  'public.quotes.lines': `(select jsonb_agg((l - 'quantityTenths') || jsonb_build_object('quantity', (l->>'quantityTenths')::bigint / 10) order by ord)
+      from jsonb_array_elements(t.lines) with ordinality as e(l, ord))`,
 };
 
 /**
@@ -266,6 +275,49 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
     ).toBe(0);
   });
 
+  it('puts the contact notes the old version kept only in the audit log on the timeline, and quote quantities in tenths', async () => {
+    const loaded = await variant.load();
+    disposers.push(() => loaded.dispose());
+    const db = loaded.handle.db;
+    const [order] = await query(db, `select id, state from public.maintenance_orders order by id limit 1`);
+    const orderId = String(order?.id);
+    await query(
+      db,
+      `insert into public.audit_events (actor, action, entity_type, entity_id, data, occurred_at) values
+         ('user:t1', 'maintenance_order.customer_contacted', 'maintenance_order', '${orderId}',
+          '{"on": "2026-11-20", "first": true, "note": "Called: parts ordered"}', '2026-11-20T03:00:00Z'),
+         ('user:t1', 'maintenance_order.customer_contacted', 'maintenance_order', '${orderId}',
+          '{"on": "2026-11-21", "first": false}', '2026-11-21T03:00:00Z')`,
+    );
+    const quantitiesBefore = await query(
+      db,
+      `select id, (select jsonb_agg(l->'quantity' order by o) from jsonb_array_elements(lines) with ordinality e(l, o)) as q
+         from public.quotes order by id`,
+    );
+    await migrateDatabase(loaded.handle);
+
+    const contacts = await query(
+      db,
+      `select kind, to_state, "on"::text as on, note from public.maintenance_order_events
+        where order_id = '${orderId}' and kind = 'contact' order by at`,
+    );
+    expect(contacts).toEqual([
+      { kind: 'contact', to_state: order?.state, on: '2026-11-20', note: 'Called: parts ordered' },
+      { kind: 'contact', to_state: order?.state, on: '2026-11-21', note: null },
+    ]);
+    const quantitiesAfter = await query(
+      db,
+      `select id, (select jsonb_agg(l->'quantityTenths' order by o) from jsonb_array_elements(lines) with ordinality e(l, o)) as q,
+              (select count(*) from jsonb_array_elements(lines) l where l ? 'quantity') as old
+         from public.quotes order by id`,
+    );
+    expect(quantitiesAfter.length).toBeGreaterThan(0);
+    expect(quantitiesAfter.map((r) => [r.id, (r.q as number[]).map((n) => n / 10)])).toEqual(
+      quantitiesBefore.map((r) => [r.id, r.q]),
+    );
+    expect(quantitiesAfter.every((r) => Number(r.old) === 0)).toBe(true);
+  });
+
   it(`migrates the fixture of ${fixture.commit.slice(0, 12)} (${fixture.lastMigration}) to the current schema with every row intact`, async () => {
     const started = Date.now();
     const loaded = await variant.load();
@@ -306,7 +358,7 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
       const kept = oldColumns.filter((c) => now.some((n) => n.name === c.name) || moved(c));
       if (kept.length < oldColumns.length) problems.push(`${table}: lost columns`);
       const valuesNow = kept
-        .map((c) => (now.some((n) => n.name === c.name) ? `t.${ident(c.name)}` : moved(c)))
+        .map((c) => moved(c) ?? `t.${ident(c.name)}`)
         .map((v) => `(${v})::text`)
         .join(', ');
       // Every fixture row is still there, every old column with its old value (a multiset difference).

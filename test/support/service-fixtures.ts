@@ -168,7 +168,7 @@ async function insertQuote(db: Database, claimId: string, maintenanceOrderId: st
         {
           kind: 'labour',
           description: 'Bench test',
-          quantity: 1,
+          quantityTenths: 10,
           unitPrice: { amountMinor: 5000, currency: 'CNY' },
         },
       ],

@@ -46,11 +46,12 @@ export type ClaimTracking = {
     serviceCenter: { name: { en: string; zh: string }; city: string; phone: string };
     commitment: { status: OrderCommitmentStatus; dueOn: string | null };
     /** Each move with the note the customer is told; who made it stays internal. */
-    timeline: { state: MaintenanceState; on: string; note: string | null }[];
+    timeline: TimelineEntry[];
   } | null;
 };
 
-type TimelineEntry = { state: MaintenanceState; on: string; note: string | null };
+/** A move, or a contact with the customer (with what they were told): the customer was on the call. */
+type TimelineEntry = { kind: 'move' | 'contact'; state: MaintenanceState; on: string; note: string | null };
 
 /*
  * A look-up is the busiest thing a guest does (see bench/results/latest.md), so it is one statement,
@@ -106,7 +107,7 @@ function trackingStatement(name: string, where: (db: Database) => SQL | undefine
           openOn: serviceCenters.openOn,
         },
         timeline: sql<TimelineEntry[]>`coalesce((
-          select json_agg(json_build_object('state', ${e.toState}, 'on', ${e.on}, 'note', ${e.note}) order by ${e.id})
+          select json_agg(json_build_object('kind', ${e.kind}, 'state', ${e.toState}, 'on', ${e.on}, 'note', ${e.note}) order by ${e.at}, ${e.id})
           from ${e} where ${e.orderId} = ${maintenanceOrders.id}), '[]'::json)`,
       })
       .from(claims)

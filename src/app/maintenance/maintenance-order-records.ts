@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../../db/client.js';
 import {
   claims,
   endUsers,
+  type MaintenanceEventKind,
   type MaintenanceOrder,
   maintenanceOrders,
   products,
@@ -68,6 +69,7 @@ export type MaintenanceOrderView = {
 };
 
 export type TimelineEntry = {
+  kind: MaintenanceEventKind;
   fromState: MaintenanceState | null;
   state: MaintenanceState;
   on: string;

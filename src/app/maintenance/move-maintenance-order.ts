@@ -1,9 +1,10 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from '../../db/client.js';
 import { maintenanceOrderEvents, maintenanceOrders, outbox, quotes } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
-import type { Temporal } from '../../domain/calendar.js';
+import { calendarDateIn, parsePlainDate, Temporal } from '../../domain/calendar.js';
+import { receiptDay } from '../../domain/maintenance/receipt-day.js';
 import { serviceCommitmentDueOn } from '../../domain/maintenance/service-commitment.js';
 import {
   type MaintenanceState,
@@ -40,6 +41,11 @@ export type MoveMaintenanceOrderInput = {
   humanDamage?: boolean | undefined;
   /** The carrier's tracking number of a mail-in return. */
   returnTracking?: string | undefined;
+  /**
+   * With a move to received: the day it arrived (YYYY-MM-DD in the center's calendar), when earlier than
+   * today; never in the future, never before the order was issued. The service clock counts from it.
+   */
+  receivedOn?: string | undefined;
 };
 
 export type MaintenanceOrderDeps = { db: Database; now: () => Temporal.Instant };
@@ -124,6 +130,22 @@ async function hasAcceptedQuote(tx: Transaction, orderId: string): Promise<boole
   return quote !== undefined;
 }
 
+/** The day the order was issued, in its center's calendar: the day of its first timeline entry. */
+async function issuedOn(tx: Transaction, loaded: LoadedOrder): Promise<Temporal.PlainDate> {
+  const [first] = await tx
+    .select({ on: maintenanceOrderEvents.on })
+    .from(maintenanceOrderEvents)
+    .where(eq(maintenanceOrderEvents.orderId, loaded.order.id))
+    .orderBy(asc(maintenanceOrderEvents.at), asc(maintenanceOrderEvents.id))
+    .limit(1);
+  return first
+    ? Temporal.PlainDate.from(first.on)
+    : calendarDateIn(
+        Temporal.Instant.fromEpochMilliseconds(loaded.order.createdAt.getTime()),
+        loaded.center.timeZone,
+      );
+}
+
 const blankToUndefined = (text: string | undefined) => (text?.trim() ? text.trim() : undefined);
 
 /**
@@ -147,10 +169,36 @@ export async function moveMaintenanceOrder(
       'a misuse finding moves the order to paidService; send it with to: "paidService"',
     );
   }
+  if (input.receivedOn !== undefined && input.to !== 'received') {
+    throw new AppError(
+      'invalid',
+      'RECEIVED_ON_ONLY_WHEN_RECEIVING',
+      'a received-on day goes with the move to received',
+      { field: 'receivedOn' },
+    );
+  }
+  const requestedReceipt = input.receivedOn === undefined ? undefined : parsePlainDate(input.receivedOn);
+  if (requestedReceipt && 'code' in requestedReceipt) {
+    throw new AppError('invalid', requestedReceipt.code, requestedReceipt.message, { field: 'receivedOn' });
+  }
   return deps.db.transaction(async (tx) => {
     const loaded = await loadOrderForChange(tx, actor, input.orderId, input.expectedVersion);
     const { order, center } = loaded;
-    const on = centerToday(center, now);
+    const today = centerToday(center, now);
+    let on = today;
+    if (input.to === 'received') {
+      const received = receiptDay({
+        requested: requestedReceipt,
+        today,
+        issuedOn: await issuedOn(tx, loaded),
+      });
+      if (!(received instanceof Temporal.PlainDate)) {
+        const { code, message, ...details } = received;
+        throw new AppError('invalid', code, message, { field: 'receivedOn', ...details });
+      }
+      // The move happens on the day it arrived: the timeline and the service clock both say so.
+      on = received;
+    }
 
     const result = transitionMaintenanceOrder(
       {
@@ -213,7 +261,7 @@ export async function moveMaintenanceOrder(
         version: input.expectedVersion + 1,
         ...(note ? { note } : {}),
         ...(diagnosis ? { diagnosis } : {}),
-        ...(set.dueOn ? { receivedOn: set.receivedOn, dueOn: set.dueOn } : {}),
+        ...(set.dueOn ? { receivedOn: set.receivedOn, dueOn: set.dueOn, recordedOn: today.toString() } : {}),
         ...(set.returnTracking ? { returnTracking: set.returnTracking } : {}),
         ...(next.state === 'paidService' ? { humanDamageFound: true } : {}),
       },

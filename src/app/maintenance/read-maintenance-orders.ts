@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import type { Database, Transaction } from '../../db/client.js';
 import {
   claims,
   endUsers,
@@ -257,13 +257,15 @@ export async function exportMaintenanceOrders(
   );
 }
 
-export async function timelineOf(db: Database, orderId: string): Promise<TimelineEntry[]> {
+export async function timelineOf(db: Database | Transaction, orderId: string): Promise<TimelineEntry[]> {
   const events = await db
     .select()
     .from(maintenanceOrderEvents)
     .where(eq(maintenanceOrderEvents.orderId, orderId))
-    .orderBy(asc(maintenanceOrderEvents.id));
+    // By when it happened: contacts carried over from the audit log (migration 0025) came in late.
+    .orderBy(asc(maintenanceOrderEvents.at), asc(maintenanceOrderEvents.id));
   return events.map((e) => ({
+    kind: e.kind,
     fromState: e.fromState,
     state: e.toState,
     on: e.on,

@@ -1,16 +1,25 @@
 import { sql } from 'drizzle-orm';
-import { maintenanceOrders } from '../../db/schema.js';
+import { maintenanceOrderEvents, maintenanceOrders } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import type { MaintenanceState } from '../../domain/maintenance/state-machine.js';
-import { recordAudit } from '../audit.js';
+import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
-import { centerToday, loadOrder, type MaintenanceOrderView, orderView } from './maintenance-order-records.js';
+import {
+  centerToday,
+  loadOrder,
+  type MaintenanceOrderDetail,
+  orderView,
+} from './maintenance-order-records.js';
+import { timelineOf } from './read-maintenance-orders.js';
 import { loadOrderForChange, type MaintenanceOrderDeps, updateAtVersion } from './move-maintenance-order.js';
 
 export type RecordContactInput = {
   orderId: string;
   expectedVersion: number;
-  /** What was said, for the audit log: a contact is between the center and the customer. */
+  /**
+   * What was said: on the order's timeline, which the customer follows too (they were on the call, and
+   * the dialog says so), and in the audit log.
+   */
   note?: string | undefined;
 };
 
@@ -31,7 +40,7 @@ export async function recordCustomerContact(
   deps: MaintenanceOrderDeps,
   actor: Actor,
   input: RecordContactInput,
-): Promise<MaintenanceOrderView> {
+): Promise<MaintenanceOrderDetail> {
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const { order, center } = await loadOrderForChange(tx, actor, input.orderId, input.expectedVersion);
@@ -52,6 +61,16 @@ export async function recordCustomerContact(
       now,
     );
     const note = input.note?.trim();
+    await tx.insert(maintenanceOrderEvents).values({
+      orderId: order.id,
+      kind: 'contact',
+      fromState: order.state,
+      toState: order.state,
+      on: today,
+      at: new Date(now.epochMilliseconds),
+      actor: auditActor(actor),
+      note: note ? note : null,
+    });
     await recordAudit(tx, actor, {
       action: 'maintenance_order.customer_contacted',
       entityType: 'maintenance_order',
@@ -60,6 +79,6 @@ export async function recordCustomerContact(
     });
     const updated = await loadOrder(tx, order.id);
     if (!updated) throw new Error('the maintenance order just updated is missing');
-    return orderView(updated, now);
+    return { ...orderView(updated, now), timeline: await timelineOf(tx, order.id) };
   });
 }

@@ -286,9 +286,10 @@ const percent = (rate: number) => `${(rate * 100).toFixed(2)} %`;
 /**
  * The early warning, as it happens: a lot these reports push over the line (the lower bound of its
  * defect rate above the spare rate) is flagged to QA with the numbers behind the flag, once, while no
- * investigation is already looking at it — before the clients run out of spares.
+ * investigation is already looking at it — before the clients run out of spares. The demo seed sends
+ * its flagged lot's notice through here too, so QA's inbox shows what the reports would have raised.
  */
-async function flagCrossedLots(
+export async function flagCrossedLots(
   tx: Transaction,
   lots: ReadonlyMap<string, { productId: string; lot: string }>,
   flaggedBefore: ReadonlySet<string>,

@@ -1,15 +1,18 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { claims, maintenanceOrders, quotes } from '../../db/schema.js';
+import { claims, endUsers, maintenanceOrders, quotes } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
-import { type QuoteLine, quoteTotal } from '../../domain/paid-service/quote.js';
+import { type QuoteLine, quantityTenths, quoteTotal } from '../../domain/paid-service/quote.js';
 import { assertAllowed } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { quoteView, type QuoteView } from './quotes.js';
 
+/** A line as it is asked for: its quantity as people write it (1.5), stored in tenths. */
+export type QuoteLineInput = Omit<QuoteLine, 'quantityTenths'> & { quantity: number };
+
 export type CreateQuoteInput = {
-  lines: QuoteLine[];
+  lines: QuoteLineInput[];
   /** The maintenance order whose inspection found misuse; by default the claim's latest order, if any. */
   maintenanceOrderId?: string | undefined;
 };
@@ -28,7 +31,18 @@ export async function createQuote(
   claimId: string,
   input: CreateQuoteInput,
 ): Promise<QuoteView> {
-  const total = quoteTotal(input.lines);
+  const lines: QuoteLine[] = [];
+  for (const [index, { quantity, ...line }] of input.lines.entries()) {
+    const tenths = quantityTenths(quantity);
+    if (typeof tenths !== 'number') {
+      throw new AppError('invalid', tenths.code, tenths.message, {
+        field: `lines.${index}.quantity`,
+        reason: tenths.reason,
+      });
+    }
+    lines.push({ ...line, quantityTenths: tenths });
+  }
+  const total = quoteTotal(lines);
   if ('code' in total) throw new AppError('invalid', total.code, total.message, { field: 'lines' });
 
   return deps.db.transaction(async (tx) => {
@@ -38,8 +52,10 @@ export async function createQuote(
         endUserId: claims.endUserId,
         status: claims.status,
         decision: claims.decision,
+        customer: { name: endUsers.name, email: endUsers.email, phone: endUsers.phone },
       })
       .from(claims)
+      .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
       .where(eq(claims.id, claimId));
     if (!claim) throw new AppError('not_found', claimNotFound.code, claimNotFound.message);
 
@@ -98,7 +114,7 @@ export async function createQuote(
       .values({
         claimId: claim.id,
         maintenanceOrderId: order?.id ?? null,
-        lines: input.lines,
+        lines,
         totalMinor: total.amountMinor,
         currency: total.currency,
         quotedBy: auditActor(actor),
@@ -113,9 +129,9 @@ export async function createQuote(
         claimId: claim.id,
         maintenanceOrderId: quote.maintenanceOrderId,
         total,
-        lines: input.lines.length,
+        lines: lines.length,
       },
     });
-    return quoteView(quote, order?.maintenanceNumber ?? null);
+    return quoteView(quote, order?.maintenanceNumber ?? null, claim.customer);
   });
 }

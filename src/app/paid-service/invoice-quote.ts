@@ -71,6 +71,6 @@ export async function invoiceQuote(
         payload: { quoteId: invoiced.id, claimId: invoiced.claimId, invoiceNumber },
       });
     }
-    return quoteView(invoiced, loaded.maintenanceNumber);
+    return quoteView(invoiced, loaded.maintenanceNumber, loaded.customer);
   });
 }

@@ -27,6 +27,6 @@ export async function markQuoteRepaired(
       entityId: repaired.id,
       data: { version: repaired.version },
     });
-    return quoteView(repaired, loaded.maintenanceNumber);
+    return quoteView(repaired, loaded.maintenanceNumber, loaded.customer);
   });
 }

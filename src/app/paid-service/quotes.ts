@@ -4,14 +4,43 @@ import { claims, endUsers, maintenanceOrders, type Quote, quotes, serviceCenters
 import type { Owners } from '../../domain/access/access.js';
 import type { Money } from '../../domain/money.js';
 import {
+  lineTotalMinor,
   moveQuote,
   type QuoteLine,
+  quantityOfTenths,
+  type QuoteResponseChannel,
   type QuoteState,
   quoteTransitions,
 } from '../../domain/paid-service/quote.js';
 import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import { formatMoney } from '../service-messages.js';
+
+/** A line as the quote shows it: the quantity people read (1.5), in tenths as stored, and its total. */
+export type QuoteLineView = {
+  kind: QuoteLine['kind'];
+  description: string;
+  quantity: number;
+  quantityTenths: number;
+  unitPrice: Money;
+  lineTotal: Money;
+};
+
+export function quoteLineView(line: QuoteLine): QuoteLineView {
+  const total = lineTotalMinor(line);
+  // A stored line was checked when the quote was made; a total out of range here is a broken row.
+  if (typeof total !== 'number') throw new Error(`a stored quote line has no total: ${total.message}`);
+  return {
+    kind: line.kind,
+    description: line.description,
+    quantity: quantityOfTenths(line.quantityTenths),
+    quantityTenths: line.quantityTenths,
+    unitPrice: line.unitPrice,
+    lineTotal: { amountMinor: total, currency: line.unitPrice.currency },
+  };
+}
+
+export type QuoteCustomer = { name: string; email: string | null; phone: string | null };
 
 export type QuoteView = {
   id: string;
@@ -21,12 +50,15 @@ export type QuoteView = {
   state: QuoteState;
   /** Where the quote may go next: the same list a refused move answers with. */
   allowedMoves: QuoteState[];
-  lines: QuoteLine[];
+  lines: QuoteLineView[];
   total: Money;
   quotedBy: string;
+  /** Whom to call about it. */
+  customer: QuoteCustomer;
   sentAt: string | null;
   acceptedAt: string | null;
   declinedAt: string | null;
+  response: { channel: QuoteResponseChannel; takenBy: string | null; note: string | null } | null;
   repairedAt: string | null;
   invoiceNumber: string | null;
   invoicedAt: string | null;
@@ -39,7 +71,11 @@ export const quoteNotFound = { code: 'QUOTE_NOT_FOUND', message: 'no such quote'
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function quoteView(quote: Quote, maintenanceNumber: string | null): QuoteView {
+export function quoteView(
+  quote: Quote,
+  maintenanceNumber: string | null,
+  customer: QuoteCustomer,
+): QuoteView {
   return {
     id: quote.id,
     claimId: quote.claimId,
@@ -47,12 +83,16 @@ export function quoteView(quote: Quote, maintenanceNumber: string | null): Quote
     maintenanceNumber,
     state: quote.state,
     allowedMoves: [...quoteTransitions[quote.state].to],
-    lines: quote.lines,
+    lines: quote.lines.map(quoteLineView),
     total: { amountMinor: quote.totalMinor, currency: quote.currency },
     quotedBy: quote.quotedBy,
+    customer,
     sentAt: iso(quote.sentAt),
     acceptedAt: iso(quote.acceptedAt),
     declinedAt: iso(quote.declinedAt),
+    response: quote.responseChannel
+      ? { channel: quote.responseChannel, takenBy: quote.responseTakenBy, note: quote.responseNote }
+      : null,
     repairedAt: iso(quote.repairedAt),
     invoiceNumber: quote.invoiceNumber,
     invoicedAt: iso(quote.invoicedAt),
@@ -67,7 +107,7 @@ export type LoadedQuote = {
   quote: Quote;
   owners: Owners;
   maintenanceNumber: string | null;
-  customer: { name: string; email: string | null; phone: string | null };
+  customer: QuoteCustomer;
   /** Where a quote for a maintenance order is handled; sales' desk otherwise. */
   center: { email: string; nameEn: string; nameZh: string } | null;
 };
@@ -148,9 +188,10 @@ export function quoteText(quote: Quote): { en: string; zh: string } {
   const kinds = { part: { en: 'Part', zh: '配件' }, labour: { en: 'Labour', zh: '工时' } } as const;
   const lines = (lang: 'en' | 'zh') =>
     quote.lines
+      .map(quoteLineView)
       .map(
         (l) =>
-          `• ${kinds[l.kind][lang]}: ${l.description} × ${l.quantity} @ ${formatMoney(l.unitPrice)} = ${formatMoney({ amountMinor: l.unitPrice.amountMinor * l.quantity, currency: l.unitPrice.currency })}`,
+          `• ${kinds[l.kind][lang]}: ${l.description} × ${l.quantity} @ ${formatMoney(l.unitPrice)} = ${formatMoney(l.lineTotal)}`,
       )
       .join('\n');
   const total = formatMoney({ amountMinor: quote.totalMinor, currency: quote.currency });

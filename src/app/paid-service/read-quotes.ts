@@ -1,6 +1,6 @@
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { claims, maintenanceOrders, quotes } from '../../db/schema.js';
+import { claims, endUsers, maintenanceOrders, quotes } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
 import type { QuoteState } from '../../domain/paid-service/quote.js';
 import { assertAllowed, forbidden } from '../access.js';
@@ -29,18 +29,23 @@ export async function listQuotes(
   if (query.state) conditions.push(eq(quotes.state, query.state));
   if (query.claimId) conditions.push(eq(quotes.claimId, query.claimId));
   const rows = await deps.db
-    .select({ quote: quotes, maintenanceNumber: maintenanceOrders.maintenanceNumber })
+    .select({
+      quote: quotes,
+      maintenanceNumber: maintenanceOrders.maintenanceNumber,
+      customer: { name: endUsers.name, email: endUsers.email, phone: endUsers.phone },
+    })
     .from(quotes)
     .innerJoin(claims, eq(claims.id, quotes.claimId))
+    .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
     .leftJoin(maintenanceOrders, eq(maintenanceOrders.id, quotes.maintenanceOrderId))
     .where(and(...conditions))
     .orderBy(desc(quotes.createdAt), desc(quotes.id))
     .limit(500);
-  return rows.map((r) => quoteView(r.quote, r.maintenanceNumber));
+  return rows.map((r) => quoteView(r.quote, r.maintenanceNumber, r.customer));
 }
 
 export async function getQuote(deps: QuotesDeps, actor: Actor, quoteId: string): Promise<QuoteView> {
   const loaded = await loadQuote(deps.db, quoteId);
   assertAllowed(actor, 'quotes.read', loaded.owners, quoteNotFound);
-  return quoteView(loaded.quote, loaded.maintenanceNumber);
+  return quoteView(loaded.quote, loaded.maintenanceNumber, loaded.customer);
 }

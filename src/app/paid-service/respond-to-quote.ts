@@ -1,19 +1,21 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
-import { type GuestAccessToken, guestAccessTokens, outbox } from '../../db/schema.js';
+import { type GuestAccessToken, guestAccessTokens, outbox, users } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import type { Money } from '../../domain/money.js';
-import type { QuoteLine, QuoteState } from '../../domain/paid-service/quote.js';
+import type { QuoteResponseChannel, QuoteState } from '../../domain/paid-service/quote.js';
 import { hashToken } from '../accounts/tokens.js';
 import { assertAllowed } from '../access.js';
-import { type AuditActor, recordAudit } from '../audit.js';
+import { type AuditActor, auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { roleRecipient } from '../service-messages.js';
 import {
   type LoadedQuote,
   loadQuote,
   moveQuoteRow,
+  type QuoteLineView,
+  quoteLineView,
   quoteNotFound,
   quoteView,
   type QuoteView,
@@ -26,7 +28,7 @@ export type RespondDeps = { db: Database; now: () => Temporal.Instant };
 /** What a guest holding the link sees: the offer and where it stands, nothing about who they are. */
 export type GuestQuoteView = {
   state: QuoteState;
-  lines: QuoteLine[];
+  lines: QuoteLineView[];
   total: Money;
   maintenanceNumber: string | null;
   sentAt: string | null;
@@ -41,20 +43,37 @@ async function applyResponse(
   actor: AuditActor,
   loaded: LoadedQuote,
   response: QuoteResponse,
-  input: { expectedVersion: number; now: Temporal.Instant; via: 'link' | 'account' },
+  input: {
+    expectedVersion: number;
+    now: Temporal.Instant;
+    via: QuoteResponseChannel;
+    /** By phone: the staff member who took the call, and what was said. */
+    takenBy?: string | undefined;
+    note?: string | undefined;
+  },
 ) {
   const at = new Date(input.now.epochMilliseconds);
   const accepted = response === 'accept';
   const moved = await moveQuoteRow(tx, loaded.quote, accepted ? 'accepted' : 'declined', {
     expectedVersion: input.expectedVersion,
     now: at,
-    set: accepted ? { acceptedAt: at } : { declinedAt: at },
+    set: {
+      ...(accepted ? { acceptedAt: at } : { declinedAt: at }),
+      responseChannel: input.via,
+      responseTakenBy: input.takenBy ?? null,
+      responseNote: input.note ?? null,
+    },
   });
   await recordAudit(tx, actor, {
     action: accepted ? 'quote.accepted' : 'quote.declined',
     entityType: 'quote',
     entityId: moved.id,
-    data: { via: input.via, version: moved.version },
+    data: {
+      via: input.via,
+      version: moved.version,
+      ...(input.takenBy ? { takenBy: input.takenBy } : {}),
+      ...(input.note ? { note: input.note } : {}),
+    },
   });
   // Whoever does the work learns the answer: the center holding the product, or sales' desk.
   const order = loaded.maintenanceNumber;
@@ -88,7 +107,39 @@ export async function respondToQuote(
       now: deps.now(),
       via: 'account',
     });
-    return quoteView(moved, loaded.maintenanceNumber);
+    return quoteView(moved, loaded.maintenanceNumber, loaded.customer);
+  });
+}
+
+/**
+ * Sales record the answer a customer gave by phone, with the same rules as the customer's own answer
+ * (a sent quote, at the version read; once answered, the link and the account refuse another answer).
+ * Who took the call is the one recording it; what was said is required, for the audit and the desk.
+ */
+export async function recordPhoneResponse(
+  deps: RespondDeps,
+  actor: Actor,
+  quoteId: string,
+  input: { response: QuoteResponse; expectedVersion: number; note: string },
+): Promise<QuoteView> {
+  const note = input.note.trim();
+  if (!note) {
+    throw new AppError('invalid', 'NOTE_REQUIRED', 'say what the customer said on the phone', {
+      field: 'note',
+    });
+  }
+  return deps.db.transaction(async (tx) => {
+    const loaded = await loadQuote(tx, quoteId);
+    assertAllowed(actor, 'quotes.recordPhoneResponse', loaded.owners, quoteNotFound);
+    const [taker] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
+    const moved = await applyResponse(tx, actor, loaded, input.response, {
+      expectedVersion: input.expectedVersion,
+      now: deps.now(),
+      via: 'phone',
+      takenBy: taker?.name ?? auditActor(actor),
+      note,
+    });
+    return quoteView(moved, loaded.maintenanceNumber, loaded.customer);
   });
 }
 
@@ -109,7 +160,7 @@ function guestView(loaded: LoadedQuote, link: GuestAccessToken, now: Temporal.In
   const { quote } = loaded;
   return {
     state: quote.state,
-    lines: quote.lines,
+    lines: quote.lines.map(quoteLineView),
     total: { amountMinor: quote.totalMinor, currency: quote.currency },
     maintenanceNumber: loaded.maintenanceNumber,
     sentAt: quote.sentAt?.toISOString() ?? null,

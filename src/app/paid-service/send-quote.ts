@@ -70,6 +70,6 @@ export async function sendQuote(
         payload: { quoteId: sent.id, claimId: sent.claimId },
       });
     }
-    return quoteView(sent, loaded.maintenanceNumber);
+    return quoteView(sent, loaded.maintenanceNumber, loaded.customer);
   });
 }

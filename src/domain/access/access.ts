@@ -178,6 +178,8 @@ export const permissions = {
   'quotes.manage': { admin: 'all', sales: 'all', technician: 'own' },
   /** Accepting or declining signed in; guests do it through the quote's link. */
   'quotes.respond': { customer: 'own' },
+  /** The customer's answer given by phone, recorded by sales who took the call. */
+  'quotes.recordPhoneResponse': { admin: 'all', sales: 'all' },
   /*
    * OEM clients. Owners: an order, its defect reports, its ledger and the remedies chosen for its
    * excess are its client's. Investigations, lot rates and the maker's costs are the maker's own.

@@ -143,10 +143,12 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'maintenanceOrders.move' },
       schema: {
         tags: ['maintenance'],
-        summary: 'Record that the center contacted the customer (within the service commitment)',
+        summary: 'Record that the center contacted the customer (within the service commitment), with a note',
+        description:
+          'The note goes on the order’s timeline as a contact entry, which the customer follows too; the answer is the order with its timeline.',
         params: maintenanceOrderParams,
         body: recordContactRequestSchema,
-        response: { 200: maintenanceOrderSchema, ...withConflict },
+        response: { 200: maintenanceOrderDetailSchema, ...withConflict },
       },
     },
     async (request) =>

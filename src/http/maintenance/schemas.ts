@@ -59,6 +59,12 @@ export const moveMaintenanceOrderRequestSchema = z
       .max(100)
       .optional()
       .describe('The carrier’s tracking number: required to return a mail-in product'),
+    receivedOn: z.iso
+      .date()
+      .optional()
+      .describe(
+        'With to: received, the day it arrived (center’s calendar) when earlier than today: never in the future, never before the order was issued. The service commitment counts from it.',
+      ),
   })
   .strict()
   .meta({ id: 'MoveMaintenanceOrderRequest' });
@@ -152,6 +158,11 @@ export const maintenanceOrderSchema = z
 export type MaintenanceOrderResponse = z.infer<typeof maintenanceOrderSchema>;
 
 export const timelineEntrySchema = z.object({
+  kind: z
+    .enum(['move', 'contact'])
+    .describe(
+      'move: the order went to `state`; contact: the center spoke to the customer (the order stayed)',
+    ),
   fromState: z.enum(maintenanceStates).nullable(),
   state: z.enum(maintenanceStates),
   on: z.iso.date(),

@@ -5,6 +5,7 @@ import { invoiceQuote } from '../../app/paid-service/invoice-quote.js';
 import { markQuoteRepaired } from '../../app/paid-service/mark-quote-repaired.js';
 import { getQuote, listQuotes } from '../../app/paid-service/read-quotes.js';
 import {
+  recordPhoneResponse,
   respondToQuote,
   respondToQuoteByLink,
   viewQuoteByLink,
@@ -18,6 +19,7 @@ import {
   guestQuoteResponseRequestSchema,
   guestQuoteSchema,
   listQuotesQuerySchema,
+  phoneQuoteResponseRequestSchema,
   quoteLinkRequestSchema,
   quoteResponseRequestSchema,
   quoteSchema,
@@ -125,6 +127,23 @@ export const quoteRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => respondToQuote(deps(), currentActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/phone-response',
+    {
+      config: { access: 'quotes.recordPhoneResponse' },
+      schema: {
+        tags: ['paid service'],
+        summary: 'Sales record the answer a customer gave by phone (accepted or declined), with a note',
+        description:
+          'The same rules as the customer’s own answer: only a sent quote, at the version read (409 otherwise). Audited with who took the call.',
+        params: idParams,
+        body: phoneQuoteResponseRequestSchema,
+        response: { 200: quoteSchema, ...moveErrors },
+      },
+    },
+    async (request) => recordPhoneResponse(deps(), currentActor(request), request.params.id, request.body),
   );
 
   app.post(

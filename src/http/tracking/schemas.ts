@@ -50,7 +50,12 @@ export const claimTrackingSchema = z
         serviceCenter: z.object({ name: localizedName, city: z.string(), phone: z.string() }),
         commitment: z.object({ status: z.enum(orderCommitmentStatuses), dueOn: z.iso.date().nullable() }),
         timeline: z.array(
-          z.object({ state: z.enum(maintenanceStates), on: z.iso.date(), note: z.string().nullable() }),
+          z.object({
+            kind: z.enum(['move', 'contact']).describe('contact: the center spoke to the customer'),
+            state: z.enum(maintenanceStates),
+            on: z.iso.date(),
+            note: z.string().nullable(),
+          }),
         ),
       })
       .nullable(),

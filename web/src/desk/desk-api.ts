@@ -20,6 +20,8 @@ import type { MoneyField } from '../../../src/http/money-fields.js';
 import {
   type CreateQuoteRequest,
   createQuoteRequestSchema,
+  type PhoneQuoteResponseRequest,
+  phoneQuoteResponseRequestSchema,
   quoteSchema,
 } from '../../../src/http/paid-service/schemas.js';
 import {
@@ -222,6 +224,16 @@ export function createQuote(claimId: string, body: CreateQuoteRequest): Promise<
     'POST',
     `/api/v1/claims/${encodeURIComponent(claimId)}/quotes`,
     createQuoteRequestSchema.parse(body),
+  );
+}
+
+/** Sales record the answer the customer gave on the phone. */
+export function recordPhoneResponse(id: string, body: PhoneQuoteResponseRequest): Promise<Quote> {
+  return send(
+    quoteSchema,
+    'POST',
+    `/api/v1/quotes/${encodeURIComponent(id)}/phone-response`,
+    phoneQuoteResponseRequestSchema.parse(body),
   );
 }
 

@@ -27,6 +27,9 @@ type Point = {
   label: string;
   rate: number;
   spareRate: number;
+  /** The 95 % Wilson interval's bounds, in percent, and the whiskers' lengths below and above the rate. */
+  lower: number;
+  upper: number;
   interval: [number, number];
   flagged: boolean;
 };
@@ -47,6 +50,8 @@ export function LotRateChart({ lots, titleId }: { lots: readonly LotRate[]; titl
     label: lots.some((o) => o.product.id !== l.product.id) ? `${l.product.sku} · ${l.lot}` : l.lot,
     rate: l.rate * 100,
     spareRate: (l.spareRateBps / 10_000) * 100,
+    lower: l.lower * 100,
+    upper: l.upper * 100,
     interval: [(l.rate - l.lower) * 100, (l.upper - l.rate) * 100],
     flagged: l.flagged,
   }));
@@ -85,7 +90,21 @@ export function LotRateChart({ lots, titleId }: { lots: readonly LotRate[]; titl
               }}
             />
             <Tooltip
-              formatter={(value, name) => [percent(Number(value) / 100), String(name)]}
+              formatter={(value, name, item) => {
+                const point = item.payload as Point | undefined;
+                // The rate with its 95 % interval, as the bars' whiskers draw it.
+                if (item.dataKey === 'rate' && point) {
+                  return [
+                    t('oem.qa.rates.rateAndInterval', {
+                      rate: percent(point.rate / 100),
+                      lower: percent(point.lower / 100),
+                      upper: percent(point.upper / 100),
+                    }),
+                    String(name),
+                  ];
+                }
+                return [percent(Number(value) / 100), String(name)];
+              }}
               isAnimationActive={false}
               itemStyle={{ color: theme.colors.dark[9] }}
               labelStyle={{ color: theme.colors.dark[9], fontWeight: 600 }}
@@ -100,7 +119,14 @@ export function LotRateChart({ lots, titleId }: { lots: readonly LotRate[]; titl
                 <Rectangle {...bar} fill={(bar.payload as Point).flagged ? red : blue} />
               )}
             >
-              <ErrorBar dataKey="interval" width={6} strokeWidth={1.5} stroke={theme.colors.dark[7]} />
+              <ErrorBar
+                dataKey="interval"
+                direction="y"
+                width={8}
+                strokeWidth={2}
+                stroke={theme.colors.dark[7]}
+                isAnimationActive={false}
+              />
             </Bar>
             <Line
               type="step"

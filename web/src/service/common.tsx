@@ -63,16 +63,33 @@ export function OrderStateBadge({ state }: { state: MaintenanceState }) {
   return <ToneBadge tone={tone}>{t(`service.state.${state}`)}</ToneBadge>;
 }
 
-export type TimelineEntry = { state: MaintenanceState; on: string; note: string | null };
+export type TimelineEntry = {
+  kind: 'move' | 'contact';
+  state: MaintenanceState;
+  on: string;
+  note: string | null;
+};
 
-/** The order's history, oldest first: each move with its day and the note shown to the customer. */
+/**
+ * The order's history, oldest first: each move with its day and the note shown to the customer, and
+ * each time the center spoke to the customer, with what it noted of the call.
+ */
 export function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
   const { t } = useTranslation();
   return (
     <Box component="ol" className="service-timeline">
       {entries.map((entry, index) => (
-        <li key={`${entry.state}-${index}`} className="service-timeline-item">
-          <Text fw={700}>{t(`service.state.${entry.state}`)}</Text>
+        <li
+          key={`${entry.kind}-${entry.state}-${index}`}
+          className={
+            entry.kind === 'contact'
+              ? 'service-timeline-item service-timeline-contact'
+              : 'service-timeline-item'
+          }
+        >
+          <Text fw={700}>
+            {entry.kind === 'contact' ? t('service.timeline.contacted') : t(`service.state.${entry.state}`)}
+          </Text>
           <Text size="sm" c="dimmed">
             <DateText date={entry.on} />
           </Text>

@@ -15,7 +15,12 @@ import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { LoadError, PageLoader } from '../../components/Status.js';
-import { claimQuery, claimsQuery, createQuote, type QuoteLine, quotesQuery } from '../desk-api.js';
+import {
+  lineTotalMinor,
+  type QuantityError,
+  quantityTenths,
+} from '../../../../src/domain/paid-service/quote.js';
+import { claimQuery, claimsQuery, createQuote, type CreateQuoteRequest, quotesQuery } from '../desk-api.js';
 import { currencies, formatMoney, parseAmount } from '../money.js';
 import { ClaimDecision, Day, DeskErrorAlert, Fact, PageHeader, useApiLanguage } from '../ui.js';
 import { offersPaidService } from './quote-ui.js';
@@ -37,14 +42,30 @@ const emptyLine = (kind: LineDraft['kind'] = 'part'): LineDraft => ({
   price: '',
 });
 
-/** A whole quantity of at least one, or undefined. */
+type QuoteLineRequest = CreateQuoteRequest['lines'][number];
+
+/**
+ * A quantity as typed (1, 1.5, or 1,5) with its tenths, or why it is refused: the same rule as the
+ * server's (domain/paid-service/quote.ts), so the form says what is wrong before sending.
+ */
+function readQuantity(text: string): { quantity: number; tenths: number } | QuantityError {
+  const typed = text.trim().replace(',', '.');
+  if (!/^-?\d+(\.\d+)?$/.test(typed)) {
+    return { code: 'INVALID_QUANTITY', reason: 'not_a_number', message: 'not a number' };
+  }
+  const quantity = Number(typed);
+  const tenths = quantityTenths(quantity);
+  return typeof tenths === 'number' ? { quantity, tenths } : tenths;
+}
+
 function quantityOf(text: string): number | undefined {
-  return /^\d{1,6}$/.test(text.trim()) && Number(text) >= 1 ? Number(text) : undefined;
+  const read = readQuantity(text);
+  return 'quantity' in read ? read.quantity : undefined;
 }
 
 /** The lines as the API takes them, or undefined while one is incomplete. */
-function linesOf(drafts: readonly LineDraft[], currency: string): QuoteLine[] | undefined {
-  const lines: QuoteLine[] = [];
+function linesOf(drafts: readonly LineDraft[], currency: string): QuoteLineRequest[] | undefined {
+  const lines: QuoteLineRequest[] = [];
   for (const d of drafts) {
     const quantity = quantityOf(d.quantity);
     const amountMinor = parseAmount(d.price, currency);
@@ -98,7 +119,7 @@ export default function NewQuotePage() {
   const [lines, setLines] = useState<LineDraft[]>(() => [emptyLine('part'), emptyLine('labour')]);
   const [tried, setTried] = useState(false);
   const create = useMutation({
-    mutationFn: (body: { lines: QuoteLine[] }) =>
+    mutationFn: (body: { lines: QuoteLineRequest[] }) =>
       createQuote(claimId, orderId ? { ...body, maintenanceOrderId: orderId } : body),
     onSuccess: async (quote) => {
       await queryClient.invalidateQueries({ queryKey: quotesQuery.queryKey });
@@ -107,7 +128,13 @@ export default function NewQuotePage() {
   });
 
   const parsed = linesOf(lines, currency);
-  const total = parsed?.reduce((sum, l) => sum + l.quantity * l.unitPrice.amountMinor, 0);
+  // Each line rounded half up to the minor unit, then added: the total the server will keep.
+  const total = parsed?.reduce((sum, l) => {
+    const tenths = quantityTenths(l.quantity);
+    const line =
+      typeof tenths === 'number' ? lineTotalMinor({ quantityTenths: tenths, unitPrice: l.unitPrice }) : 0;
+    return sum + (typeof line === 'number' ? line : 0);
+  }, 0);
   const update = (key: number, change: Partial<LineDraft>) => {
     setLines(lines.map((l) => (l.key === key ? { ...l, ...change } : l)));
   };
@@ -167,6 +194,12 @@ export default function NewQuotePage() {
                 {lines.map((line, index) => {
                   const n = index + 1;
                   const bad = (ok: boolean) => (tried && !ok ? t('desk.quotes.lineInvalid') : undefined);
+                  // Said as soon as it is typed: 0, -1, 1.55 or too many each get their own words.
+                  const quantityProblem = (text: string) => {
+                    if (text.trim() === '') return bad(false);
+                    const read = readQuantity(text);
+                    return 'reason' in read ? t(`desk.quotes.quantityInvalid.${read.reason}`) : undefined;
+                  };
                   return (
                     <fieldset key={line.key} className="plain-fieldset">
                       <legend className="visually-hidden">{t('desk.quotes.line', { n })}</legend>
@@ -199,13 +232,13 @@ export default function NewQuotePage() {
                         <TextInput
                           label={t('desk.quotes.quantity')}
                           aria-label={t('desk.quotes.quantityN', { n })}
-                          inputMode="numeric"
+                          inputMode="decimal"
                           value={line.quantity}
-                          error={bad(quantityOf(line.quantity) !== undefined)}
+                          error={quantityProblem(line.quantity)}
                           onChange={(e) => {
                             update(line.key, { quantity: e.currentTarget.value });
                           }}
-                          w={90}
+                          w={110}
                         />
                         <TextInput
                           label={t('desk.quotes.unitPrice')}

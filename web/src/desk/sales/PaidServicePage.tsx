@@ -6,7 +6,7 @@ import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { claimsQuery, maintenanceOrdersQuery, type Quote, quotesQuery } from '../desk-api.js';
 import { useMe } from '../../session.js';
-import { Amount, ClaimStatusBadge, Day, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
+import { Amount, ClaimStatusBadge, Day, DayOf, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
 import { offersPaidService, QuoteStateBadge } from './quote-ui.js';
 
 /** The newest quote of each claim. */
@@ -86,6 +86,87 @@ function PaidServiceOrders() {
   );
 }
 
+/**
+ * Quotes sent and not yet answered, oldest first: whom to call (name and phone) and for how much. Sales
+ * record the answer on the quote's page.
+ */
+function QuotesToCall() {
+  const { t } = useTranslation();
+  const quotes = useQuery({
+    ...quotesQuery,
+    select: (all) =>
+      all.filter((q) => q.state === 'sent').sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? '')),
+  });
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="to-call-title">
+      <Title order={2} size="h3" id="to-call-title">
+        {t('desk.paid.toCallTitle')}
+      </Title>
+      {quotes.isPending ? (
+        <PageLoader />
+      ) : quotes.isError ? (
+        <LoadError error={quotes.error} onRetry={() => void quotes.refetch()} />
+      ) : quotes.data.length === 0 ? (
+        <Text c="dimmed">{t('desk.paid.toCallNone')}</Text>
+      ) : (
+        <ScrollTable label={t('desk.paid.toCallTitle')} minWidth={560}>
+          <Table striped verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('desk.fields.customer')}</Table.Th>
+                <Table.Th scope="col">{t('desk.fields.phone')}</Table.Th>
+                <Table.Th scope="col">{t('desk.paid.sentOn')}</Table.Th>
+                <Table.Th scope="col">{t('desk.fields.quote')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {quotes.data.map((quote) => (
+                <Table.Tr key={quote.id}>
+                  <Table.Th scope="row">
+                    <Text size="sm" fw={600}>
+                      {quote.customer.name}
+                    </Text>
+                    {quote.maintenanceNumber && (
+                      <Text size="xs" c="dark.6">
+                        {quote.maintenanceNumber}
+                      </Text>
+                    )}
+                  </Table.Th>
+                  <Table.Td>
+                    {quote.customer.phone ? (
+                      <Anchor href={`tel:${quote.customer.phone}`} size="sm">
+                        {quote.customer.phone}
+                        <span className="visually-hidden">
+                          {' '}
+                          ({t('desk.paid.call', { name: quote.customer.name })})
+                        </span>
+                      </Anchor>
+                    ) : (
+                      <Text size="sm">{quote.customer.email ?? '—'}</Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <DayOf at={quote.sentAt} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/desk/sales/quotes/${quote.id}`} size="sm">
+                      <Amount money={quote.total} />
+                      <span className="visually-hidden">
+                        {' '}
+                        {t('desk.paid.openQuoteOf', { name: quote.customer.name })}
+                      </span>
+                    </Anchor>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollTable>
+      )}
+    </Stack>
+  );
+}
+
 /** Claims offered paid service, each with its quote or a way to write one. */
 export default function PaidServicePage() {
   const { t } = useTranslation();
@@ -151,13 +232,12 @@ export default function PaidServicePage() {
                     <Table.Td>
                       {quote ? (
                         <Stack gap={4} align="flex-start">
-                          <Anchor
-                            component={Link}
-                            to={`/desk/sales/quotes/${quote.id}`}
-                            size="sm"
-                            aria-label={t('desk.quotes.openNamed', { product })}
-                          >
+                          <Anchor component={Link} to={`/desk/sales/quotes/${quote.id}`} size="sm">
                             <Amount money={quote.total} />
+                            <span className="visually-hidden">
+                              {' '}
+                              {t('desk.quotes.openNamed', { product })}
+                            </span>
                           </Anchor>
                           <QuoteStateBadge state={quote.state} />
                         </Stack>
@@ -179,6 +259,7 @@ export default function PaidServicePage() {
           </Table>
         </ScrollTable>
       )}
+      <QuotesToCall />
       <PaidServiceOrders />
     </Stack>
   );

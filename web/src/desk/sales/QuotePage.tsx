@@ -1,6 +1,19 @@
-import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Group,
+  Radio,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ScrollTable } from '../../components/ScrollTable.js';
@@ -13,7 +26,9 @@ import {
   type QuoteMove,
   quoteQuery,
   quotesQuery,
+  recordPhoneResponse,
 } from '../desk-api.js';
+import { useMe } from '../../session.js';
 import {
   Amount,
   ConflictNotice,
@@ -34,7 +49,7 @@ const moves: readonly { to: Quote['state']; move: QuoteMove }[] = [
 ];
 
 function Lines({ quote }: { quote: Quote }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <ScrollTable label={t('desk.quotes.lines')} minWidth={560}>
       <Table verticalSpacing="xs">
@@ -58,17 +73,14 @@ function Lines({ quote }: { quote: Quote }) {
             <Table.Tr key={i}>
               <Table.Td>{line.description}</Table.Td>
               <Table.Td>{t(`desk.quotes.${line.kind}`)}</Table.Td>
-              <Table.Td ta="right">{line.quantity}</Table.Td>
+              <Table.Td ta="right">
+                {line.quantity.toLocaleString(i18n.language, { maximumFractionDigits: 1 })}
+              </Table.Td>
               <Table.Td ta="right">
                 <Amount money={line.unitPrice} />
               </Table.Td>
               <Table.Td ta="right">
-                <Amount
-                  money={{
-                    amountMinor: line.quantity * line.unitPrice.amountMinor,
-                    currency: line.unitPrice.currency,
-                  }}
-                />
+                <Amount money={line.lineTotal} />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -88,6 +100,84 @@ function Lines({ quote }: { quote: Quote }) {
   );
 }
 
+/**
+ * The customer answered on the phone: sales record it, with what was said. The same rules as the
+ * customer's own answer hold on the server (a sent quote, at the version read).
+ */
+function PhoneAnswer({ quote, onAnswered }: { quote: Quote; onAnswered: (answered: Quote) => void }) {
+  const { t } = useTranslation();
+  const [response, setResponse] = useState<'accept' | 'decline' | ''>('');
+  const [note, setNote] = useState('');
+  const [tried, setTried] = useState(false);
+  const record = useMutation({
+    mutationFn: (body: { response: 'accept' | 'decline'; note: string }) =>
+      recordPhoneResponse(quote.id, { ...body, expectedVersion: quote.version }),
+    onSuccess: onAnswered,
+  });
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setTried(true);
+    if (response === '' || note.trim() === '' || record.isPending) return;
+    record.mutate({ response, note: note.trim() });
+  };
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="phone-answer">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="phone-answer">
+            {t('desk.quotes.phone.title')}
+          </Title>
+          <Text size="sm">
+            {t('desk.quotes.phone.callWho', {
+              name: quote.customer.name,
+              phone: quote.customer.phone ?? quote.customer.email ?? '—',
+            })}
+          </Text>
+          {record.isError && <DeskErrorAlert error={record.error} />}
+          <Radio.Group
+            name="phoneResponse"
+            label={t('desk.quotes.phone.answer')}
+            required
+            value={response}
+            error={tried && response === '' ? t('desk.quotes.phone.chooseAnswer') : undefined}
+            onChange={(value) => {
+              setResponse(value === 'accept' || value === 'decline' ? value : '');
+            }}
+          >
+            <Group gap="lg" mt={4}>
+              <Radio value="accept" label={t('desk.quotes.phone.accepted')} />
+              <Radio value="decline" label={t('desk.quotes.phone.declined')} />
+            </Group>
+          </Radio.Group>
+          <Textarea
+            name="phoneNote"
+            label={t('desk.quotes.phone.note')}
+            description={t('desk.quotes.phone.noteHint')}
+            required
+            autosize
+            minRows={2}
+            maxLength={1000}
+            value={note}
+            error={tried && note.trim() === '' ? t('desk.quotes.phone.noteRequired') : undefined}
+            onChange={(e) => {
+              setNote(e.currentTarget.value);
+            }}
+          />
+          <Group>
+            <Button
+              type="submit"
+              loading={record.isPending}
+              loaderProps={{ 'aria-label': t('common.working') }}
+            >
+              {t('desk.quotes.phone.record')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
 /** One quote: its lines and total, where it stands, and the next move sales can make. */
 export default function QuotePage() {
   const { t } = useTranslation();
@@ -99,6 +189,9 @@ export default function QuotePage() {
   const claim = useQuery({ ...claimQuery(claimId, lang), enabled: claimId !== '' });
   const [conflict, setConflict] = useState(false);
   const [done, setDone] = useState<QuoteMove | null>(null);
+  const [answered, setAnswered] = useState(false);
+  const me = useMe();
+  const takesCalls = me.data?.role === 'sales' || me.data?.role === 'admin';
   const move = useMutation({
     mutationFn: ({ quote: q, move: m }: { quote: Quote; move: QuoteMove }) => moveQuote(q.id, m, q.version),
     onSuccess: async (moved, { move: m }) => {
@@ -146,6 +239,7 @@ export default function QuotePage() {
           )}
           {move.isError && !isVersionConflict(move.error) && <DeskErrorAlert error={move.error} />}
           {done && done !== 'invoice' && <Done title={t(`desk.quotes.done.${done}`)} />}
+          {answered && <Done title={t('desk.quotes.phone.done')} />}
           {quote.data.invoiceNumber && (
             <Alert
               color="teal"
@@ -188,7 +282,22 @@ export default function QuotePage() {
               <Fact label={t('desk.quotes.invoicedOn')}>
                 <DayOf at={quote.data.invoicedAt} />
               </Fact>
+              <Fact label={t('desk.fields.customer')}>
+                {[quote.data.customer.name, quote.data.customer.phone].filter(Boolean).join(' · ')}
+              </Fact>
+              {quote.data.response && (
+                <Fact label={t('desk.quotes.phone.answeredVia')}>
+                  {t(`desk.quotes.phone.channel.${quote.data.response.channel}`)}
+                  {quote.data.response.takenBy &&
+                    ` · ${t('desk.quotes.phone.takenBy', { name: quote.data.response.takenBy })}`}
+                </Fact>
+              )}
             </SimpleGrid>
+            {quote.data.response?.note && (
+              <Text size="sm" mt="sm">
+                {quote.data.response.note}
+              </Text>
+            )}
           </Card>
           <Group gap="sm">
             {moves
@@ -210,6 +319,16 @@ export default function QuotePage() {
               ))}
             {quote.data.state === 'sent' && <Text size="sm">{t('desk.quotes.waiting')}</Text>}
           </Group>
+          {takesCalls && quote.data.allowedMoves.includes('accepted') && (
+            <PhoneAnswer
+              quote={quote.data}
+              onAnswered={(q) => {
+                queryClient.setQueryData(quoteQuery(id).queryKey, q);
+                setAnswered(true);
+                void queryClient.invalidateQueries({ queryKey: quotesQuery.queryKey });
+              }}
+            />
+          )}
         </>
       )}
     </Stack>

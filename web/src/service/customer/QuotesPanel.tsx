@@ -1,8 +1,9 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ToneBadge } from '../../components/Badges.js';
 import { ChangeError, isStale, Section } from '../common.js';
+import { QuoteAnswer } from '../QuoteAnswer.js';
 import { QuoteLines } from '../QuoteLines.js';
 import { type Quote, respondToQuote } from '../service-api.js';
 
@@ -31,27 +32,13 @@ function QuoteCard({ quote }: { quote: Quote }) {
       <QuoteLines lines={quote.lines} total={quote.total} />
       {respond.isError && <ChangeError error={respond.error} object="quote" />}
       {quote.allowedMoves.includes('accepted') && (
-        <Group gap="sm">
-          <Button
-            loading={respond.isPending && respond.variables === 'accept'}
-            disabled={respond.isPending}
-            onClick={() => {
-              respond.mutate('accept');
-            }}
-          >
-            {t('service.quote.accept')}
-          </Button>
-          <Button
-            variant="default"
-            loading={respond.isPending && respond.variables === 'decline'}
-            disabled={respond.isPending}
-            onClick={() => {
-              respond.mutate('decline');
-            }}
-          >
-            {t('service.quote.decline')}
-          </Button>
-        </Group>
+        <QuoteAnswer
+          total={quote.total}
+          pending={respond.isPending ? respond.variables : undefined}
+          answer={(response) => {
+            respond.mutate(response);
+          }}
+        />
       )}
     </Stack>
   );

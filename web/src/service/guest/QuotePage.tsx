@@ -1,9 +1,10 @@
-import { Alert, Button, Card, Group, Stack, Text } from '@mantine/core';
+import { Alert, Card, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ApiErrorAlert, PageLoader } from '../../components/Status.js';
 import { DateText, PageHeading } from '../common.js';
+import { QuoteAnswer } from '../QuoteAnswer.js';
 import { QuoteLines } from '../QuoteLines.js';
 import { respondToQuoteByLink, viewQuoteByLink } from '../service-api.js';
 
@@ -51,27 +52,13 @@ export function QuotePage() {
                 <Text size="sm">
                   {t('service.quote.answerBy')} <DateText date={quote.data.linkExpiresAt.slice(0, 10)} />
                 </Text>
-                <Group gap="sm">
-                  <Button
-                    loading={respond.isPending && respond.variables === 'accept'}
-                    disabled={respond.isPending}
-                    onClick={() => {
-                      respond.mutate('accept');
-                    }}
-                  >
-                    {t('service.quote.accept')}
-                  </Button>
-                  <Button
-                    variant="default"
-                    loading={respond.isPending && respond.variables === 'decline'}
-                    disabled={respond.isPending}
-                    onClick={() => {
-                      respond.mutate('decline');
-                    }}
-                  >
-                    {t('service.quote.decline')}
-                  </Button>
-                </Group>
+                <QuoteAnswer
+                  total={quote.data.total}
+                  pending={respond.isPending ? respond.variables : undefined}
+                  answer={(response) => {
+                    respond.mutate(response);
+                  }}
+                />
               </>
             ) : (
               <Alert

@@ -42,6 +42,16 @@ import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 type Action = { kind: 'move'; to: MaintenanceState } | { kind: 'contact' };
 
+/** A moment's calendar day in a time zone, as a date input wants it (YYYY-MM-DD). */
+function dayIn(timeZone: string, at: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}
+
 /** The dialog for one move: only the fields that move takes, and the order's version as read. */
 function ActionDialog({
   order,
@@ -60,6 +70,10 @@ function ActionDialog({
   const [diagnosis, setDiagnosis] = useState(order.diagnosis ?? '');
   const [misuse, setMisuse] = useState(false);
   const [returnTracking, setReturnTracking] = useState('');
+  // The center's calendar: the service clock counts from the day the parcel arrived, in its time zone.
+  const today = dayIn(order.serviceCenter.timeZone);
+  const issuedOn = dayIn(order.serviceCenter.timeZone, new Date(order.createdAt));
+  const [receivedOn, setReceivedOn] = useState(today);
   const to = action.kind === 'move' ? action.to : null;
   const asksDiagnosis = order.state === 'diagnosing' && to !== null;
   const asksTracking = to === 'returned';
@@ -80,6 +94,7 @@ function ActionDialog({
         ...(asksDiagnosis && diagnosis.trim() ? { diagnosis: diagnosis.trim() } : {}),
         ...(action.to === 'paidService' ? { humanDamage: misuse } : {}),
         ...(asksTracking && returnTracking.trim() ? { returnTracking: returnTracking.trim() } : {}),
+        ...(action.to === 'received' && receivedOn && receivedOn !== today ? { receivedOn } : {}),
       });
     },
     onSuccess: async (moved) => {
@@ -139,6 +154,21 @@ function ActionDialog({
               checked={misuse}
               onChange={(e) => {
                 setMisuse(e.currentTarget.checked);
+              }}
+            />
+          )}
+          {to === 'received' && (
+            <TextInput
+              type="date"
+              name="receivedOn"
+              label={t('service.move.receivedOn')}
+              description={t('service.move.receivedOnHint')}
+              required
+              min={issuedOn}
+              max={today}
+              value={receivedOn}
+              onChange={(e) => {
+                setReceivedOn(e.currentTarget.value);
               }}
             />
           )}
