@@ -13,16 +13,19 @@ export type { Catalogue, Mail } from './en.js';
 
 export const catalogues: Record<Language, Catalogue> = { en, zh };
 
-/** A message in both languages, e.g. `bilingual((m) => m.claims.received({ … }))`. */
-export function bilingual(entry: (m: Catalogue) => Mail): Mail {
-  const english = entry(en);
-  const chinese = entry(zh);
+/**
+ * A message in both languages, e.g. `bilingual((m) => m.claims.received({ … }))`; `lang` is for facts
+ * that have a name per language (a product's, a service center's): `product.name[lang]`.
+ */
+export function bilingual(entry: (m: Catalogue, lang: Language) => Mail): Mail {
+  const english = entry(en, 'en');
+  const chinese = entry(zh, 'zh');
   return { subject: `${english.subject} — ${chinese.subject}`, body: `${english.body}\n\n${chinese.body}` };
 }
 
 /** A line kept in both languages, one under the other (an approval's summary). */
-export function bilingualLines(entry: (m: Catalogue) => string): string {
-  return `${entry(en)}\n${entry(zh)}`;
+export function bilingualLines(entry: (m: Catalogue, lang: Language) => string): string {
+  return `${entry(en, 'en')}\n${entry(zh, 'zh')}`;
 }
 
 /** A phrase in the reader's language (a refusal answered to a request made in `lang`). */
