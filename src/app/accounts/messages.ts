@@ -21,7 +21,11 @@ export function invitationMessage(input: {
     topic: 'account.invitation',
     recipient: input.email,
     ...bilingual((m) =>
-      m.accounts.invitation({ role: input.role, until: input.expiresAt.toISOString(), link: input.link.shown }),
+      m.accounts.invitation({
+        role: input.role,
+        until: input.expiresAt.toISOString(),
+        link: input.link.shown,
+      }),
     ),
     sealedLink: input.link.sealed,
     payload: { invitationId: input.invitationId, role: input.role },

@@ -206,7 +206,11 @@ export async function performDealerRemedy(
             dealerId,
             reasons: refundWaits,
             summary: bilingualLines((m) =>
-              m.dealerRemedies.refundSummary({ dealerName: dealer.name, sku: sale.sku, claimRef: claim.id.slice(0, 8) }),
+              m.dealerRemedies.refundSummary({
+                dealerName: dealer.name,
+                sku: sale.sku,
+                claimRef: claim.id.slice(0, 8),
+              }),
             ),
           });
           approvalId = approval.id;

@@ -1,6 +1,6 @@
 import type { InvitableRole } from '../../domain/access/access.js';
 import type { MaintenanceMode } from '../../domain/maintenance/state-machine.js';
-import type { ShippingMode } from '../../domain/oem/shipment.js';
+import type { ShipmentKind, ShippingMode } from '../../domain/oem/shipment.js';
 import type { RemedyCode } from '../../domain/policy/schema.js';
 import type { RiskSubjectKind } from '../../domain/risk/signals.js';
 
@@ -20,7 +20,6 @@ export type NotifiedMove = 'received' | 'paidService' | 'repaired' | 'returned';
 
 export type DealerRemedyKind = 'refund' | 'replacement';
 export type Decision = 'approved' | 'rejected';
-export type ShipmentWhat = 'remake' | 'replacement';
 
 export type VerificationOutcome =
   | { kind: 'confirmed' }
@@ -64,7 +63,7 @@ const riskSubjects: Record<RiskSubjectKind, string> = {
   excess_resolution: 'an OEM credit',
 };
 
-const shipments = (what: ShipmentWhat, number: string) =>
+const shipments = (what: ShipmentKind, number: string) =>
   what === 'remake' ? `Remake ${number}` : `Replacement shipment ${number}`;
 
 const units = (n: number) => `${n} new unit${n === 1 ? '' : 's'}`;
@@ -119,7 +118,12 @@ export const en = {
       body: `Hello ${p.name},\nconfirm your e-mail address to see your purchases and claims:\n${p.link}`,
     }),
     /** The owner of an address whose sign-in ceiling closed: strangers are guessing the password. */
-    signInCeiling: (p: { name: string; failures: number; withinMinutes: number; resetLink: string }): Mail => ({
+    signInCeiling: (p: {
+      name: string;
+      failures: number;
+      withinMinutes: number;
+      resetLink: string;
+    }): Mail => ({
       subject: 'Many wrong passwords for your account',
       body:
         `Hello ${p.name},\nthere were ${p.failures} wrong passwords for your account within ${p.withinMinutes} minutes, ` +
@@ -172,7 +176,12 @@ export const en = {
 
   claims: {
     /** `choices` are the offered remedies, each quoted from the policy in this language. */
-    received: (p: { customerName: string; reportedOn: string; choices: readonly string[]; link: string }): Mail => ({
+    received: (p: {
+      customerName: string;
+      reportedOn: string;
+      choices: readonly string[];
+      link: string;
+    }): Mail => ({
       subject: 'We received your report',
       body:
         `Dear ${p.customerName}, we received your report of ${p.reportedOn}. You can choose:\n` +
@@ -187,7 +196,10 @@ export const en = {
       const where = p.dealer
         ? `${p.dealer.name}${p.dealer.phone ? ` (phone ${p.dealer.phone})` : ''}`
         : 'the dealer who sold it to you';
-      return { subject: 'Your choice for your report', body: `Dear ${p.customerName}, ${nextSteps[p.remedy](where)}` };
+      return {
+        subject: 'Your choice for your report',
+        body: `Dear ${p.customerName}, ${nextSteps[p.remedy](where)}`,
+      };
     },
   },
 
@@ -198,19 +210,35 @@ export const en = {
     /** The approval summary of a counter refund that waits for support. */
     refundSummary: (p: { dealerName: string; sku: string; claimRef: string }) =>
       `${p.dealerName}: a refund of ${p.sku} at the counter (claim ${p.claimRef}).`,
-    refundDone: (p: { customerName: string; dealerName: string; refund: string; performedOn?: string }): Mail => ({
+    refundDone: (p: {
+      customerName: string;
+      dealerName: string;
+      refund: string;
+      performedOn?: string;
+    }): Mail => ({
       subject: 'Your refund is done',
       body: `Dear ${p.customerName}, ${p.dealerName} gave you a refund of ${p.refund}${p.performedOn ? ` on ${p.performedOn}` : ''}. Your claim is resolved.`,
     }),
     /** The new unit keeps the warranty of the purchase: a replacement does not start it again. */
-    replacementDone: (p: { customerName: string; dealerName: string; serial: string; purchaseDate: string; performedOn: string }): Mail => ({
+    replacementDone: (p: {
+      customerName: string;
+      dealerName: string;
+      serial: string;
+      purchaseDate: string;
+      performedOn: string;
+    }): Mail => ({
       subject: 'Your replacement is done',
       body:
         `Dear ${p.customerName}, ${p.dealerName} gave you a new unit of the same type (serial ${p.serial}). ` +
         `It carries the remaining warranty of your purchase of ${p.purchaseDate}: the warranty does not start again on ${p.performedOn}. Your claim is resolved.`,
     }),
     /** To the dealer when support decided a refund that waited; the reason only when refused. */
-    refundDecided: (p: { decision: Decision; refund: string; claimId: string; reason: string | null }): Mail => ({
+    refundDecided: (p: {
+      decision: Decision;
+      refund: string;
+      claimId: string;
+      reason: string | null;
+    }): Mail => ({
       subject: `Refund ${refundDecisions[p.decision]}`,
       body: `The refund of ${p.refund} on claim ${p.claimId} was ${refundDecisions[p.decision]} by support.${p.reason ? ` Reason: ${p.reason}` : ''}`,
     }),
@@ -218,19 +246,37 @@ export const en = {
 
   reimbursements: {
     /** To support's inbox: a dealer carried out a remedy and asks to be paid back (`amount` null: none given). */
-    requested: (p: { dealerName: string; kind: DealerRemedyKind; claimId: string; performedOn: string; amount: string | null }): Mail => ({
+    requested: (p: {
+      dealerName: string;
+      kind: DealerRemedyKind;
+      claimId: string;
+      performedOn: string;
+      amount: string | null;
+    }): Mail => ({
       subject: `Reimbursement to decide: ${p.dealerName}`,
       body: `${p.dealerName} performed a ${remedyKinds[p.kind]} on claim ${p.claimId} on ${p.performedOn} and asks to be reimbursed: ${p.amount ?? 'no amount'}.`,
     }),
     /** The approval summary of a reimbursement one agent approved above the threshold. */
-    firstApprovalSummary: (p: { dealerName: string; kind: DealerRemedyKind; sku: string; claimRef: string }) =>
+    firstApprovalSummary: (p: {
+      dealerName: string;
+      kind: DealerRemedyKind;
+      sku: string;
+      claimRef: string;
+    }) =>
       `${p.dealerName}: reimbursement for a ${remedyKinds[p.kind]} of ${p.sku} (claim ${p.claimRef}), approved once.`,
     /** To the dealer, decided once or by the second pair of eyes: final either way. */
-    decided: (p: { decision: Decision; kind: DealerRemedyKind; performedOn: string; claimId: string; amount: string; reason: string | null }): Mail => ({
+    decided: (p: {
+      decision: Decision;
+      kind: DealerRemedyKind;
+      performedOn: string;
+      claimId: string;
+      amount: string;
+      reason: string | null;
+    }): Mail => ({
       subject: `Reimbursement ${reimbursementDecisions[p.decision]}`,
       body:
         `Your reimbursement request for the ${remedyKinds[p.kind]} of ${p.performedOn} (claim ${p.claimId}, ${p.amount}) was ${reimbursementDecisions[p.decision]}.` +
-        `${p.reason ? ` Reason: ${p.reason}` : ''}`,
+        (p.reason ? ` Reason: ${p.reason}` : ''),
     }),
   },
 
@@ -271,7 +317,15 @@ export const en = {
 
   maintenance: {
     /** `center` is the service center's name in this language; the tracking link is shown without its secret. */
-    issued: (p: { customerName: string; number: string; mode: MaintenanceMode; center: string; address: string; phone: string; trackingUrl: string }): Mail => {
+    issued: (p: {
+      customerName: string;
+      number: string;
+      mode: MaintenanceMode;
+      center: string;
+      address: string;
+      phone: string;
+      trackingUrl: string;
+    }): Mail => {
       const whatToDo =
         p.mode === 'walk_in'
           ? `Please bring the product, with this maintenance number, to ${p.center}, ${p.address}.`
@@ -283,11 +337,23 @@ export const en = {
           `Phone: ${p.phone}\nFollow your repair here: ${p.trackingUrl}`,
       };
     },
-    moved: (p: { customerName: string; number: string; to: NotifiedMove; on: string; dueOn: string | null; returnTracking: string | null; note: string | null; centerPhone: string }): Mail => {
+    moved: (p: {
+      customerName: string;
+      number: string;
+      to: NotifiedMove;
+      on: string;
+      dueOn: string | null;
+      returnTracking: string | null;
+      note: string | null;
+      centerPhone: string;
+    }): Mail => {
       const [what, headline] = ((): [string, string] => {
         switch (p.to) {
           case 'received':
-            return [`We received your product on ${p.on}. We will contact you and return it repaired by ${p.dueOn ?? p.on}.`, 'received'];
+            return [
+              `We received your product on ${p.on}. We will contact you and return it repaired by ${p.dueOn ?? p.on}.`,
+              'received',
+            ];
           case 'paidService':
             return [
               'Inspection found damage caused by misuse, which the warranty does not cover. A quote for a paid repair follows; nothing is repaired until you accept it.',
@@ -307,7 +373,13 @@ export const en = {
         body: `Dear ${p.customerName}, about maintenance order ${p.number}: ${what}${note}\nQuestions: ${p.centerPhone}`,
       };
     },
-    reminder: (p: { customerName: string; number: string; dueOn: string; missed: boolean; centerPhone: string }): Mail => {
+    reminder: (p: {
+      customerName: string;
+      number: string;
+      dueOn: string;
+      missed: boolean;
+      centerPhone: string;
+    }): Mail => {
       const what = p.missed
         ? `We committed to contact you about your repair by ${p.dueOn} and are late. We apologise: our support team has been told and will make sure you hear from us at once.`
         : `Your repair is due by ${p.dueOn}. The service center will contact you before then.`;
@@ -317,7 +389,16 @@ export const en = {
       };
     },
     /** To support's inbox: the commitment passed and nobody contacted the customer. */
-    missedEscalation: (p: { number: string; orderId: string; dueOn: string; state: string; centerName: string; centerPhone: string; customerName: string; customerContact: string | null }): Mail => ({
+    missedEscalation: (p: {
+      number: string;
+      orderId: string;
+      dueOn: string;
+      state: string;
+      centerName: string;
+      centerPhone: string;
+      customerName: string;
+      customerContact: string | null;
+    }): Mail => ({
       subject: `Missed service commitment: ${p.number}`,
       body:
         `Maintenance order ${p.number} (${p.orderId}) at ${p.centerName} was due by ${p.dueOn} and the customer has not been contacted. ` +
@@ -326,14 +407,29 @@ export const en = {
   },
 
   oem: {
-    orderRequested: (p: { clientName: string; orderNumber: string; quantity: number; sku: string; delivery: string }): Mail => ({
+    orderRequested: (p: {
+      clientName: string;
+      orderNumber: string;
+      quantity: number;
+      sku: string;
+      delivery: string;
+    }): Mail => ({
       subject: `OEM order ${p.orderNumber} requested by ${p.clientName}`,
       body:
         `${p.clientName} requests order ${p.orderNumber}: ${p.quantity} × ${p.sku}, delivery wanted ${p.delivery}. ` +
         `Confirm it at the contract price in the OEM portal, or decline it with a reason.`,
     }),
     /** `spareRate` is the percentage as shown ("0.40 %"); `credits` what earlier orders' credits took off. */
-    orderConfirmed: (p: { orderNumber: string; quantity: number; sku: string; unitPrice: string; spareUnits: number; spareRate: string; delivery: string; credits: readonly AppliedCredit[] }): Mail => ({
+    orderConfirmed: (p: {
+      orderNumber: string;
+      quantity: number;
+      sku: string;
+      unitPrice: string;
+      spareUnits: number;
+      spareRate: string;
+      delivery: string;
+      credits: readonly AppliedCredit[];
+    }): Mail => ({
       subject: `OEM order ${p.orderNumber} confirmed`,
       body:
         `Order ${p.orderNumber}: ${p.quantity} × ${p.sku} at ${p.unitPrice} a unit, ` +
@@ -347,12 +443,26 @@ export const en = {
       body: `Order ${p.orderNumber} was declined: ${p.reason}`,
     }),
     /** To QA's inbox: units beyond the spares are owed only once QA accepts them. */
-    defectsAwaitingReview: (p: { orderNumber: string; clientName: string; awaiting: number; allowance: number }): Mail => ({
+    defectsAwaitingReview: (p: {
+      orderNumber: string;
+      clientName: string;
+      awaiting: number;
+      allowance: number;
+    }): Mail => ({
       subject: `Order ${p.orderNumber} (${p.clientName}): ${p.awaiting} units beyond the spares await review`,
       body: `Defects reported on order ${p.orderNumber} exceed its ${p.allowance} spare units; ${p.awaiting} units wait for QA to accept them (from the evidence or returned units) or reject them with a reason.`,
     }),
     /** The numbers behind a lot's flag; the rates are percentages as shown ("1.20 %"). */
-    lotNumbers: (p: { defects: number; unitsShipped: number; rate: string; lower: string; upper: string; spareRate: string; orders: number; clients: number }) =>
+    lotNumbers: (p: {
+      defects: number;
+      unitsShipped: number;
+      rate: string;
+      lower: string;
+      upper: string;
+      spareRate: string;
+      orders: number;
+      clients: number;
+    }) =>
       `${p.defects} of ${p.unitsShipped} units defective (${p.rate}; 95 % interval ` +
       `${p.lower}–${p.upper}) against spares of ${p.spareRate}, ` +
       `across ${p.orders} order(s) of ${p.clients} client(s).`,
@@ -363,7 +473,13 @@ export const en = {
         `The defect rate of lot ${p.lot} of ${p.product} is above its spare rate even at the ` +
         `lower bound of its 95 % interval: ${p.numbers} Open a batch-defect investigation from the QA console.`,
     }),
-    returnRequested: (p: { orderNumber: string; rmaNumber: string; units: number; reportedOn: string; lot: string }): Mail => ({
+    returnRequested: (p: {
+      orderNumber: string;
+      rmaNumber: string;
+      units: number;
+      reportedOn: string;
+      lot: string;
+    }): Mail => ({
       subject: `Order ${p.orderNumber}: please return the units under ${p.rmaNumber}`,
       body: `Please ship the ${p.units} units reported on ${p.reportedOn} (lot ${p.lot}) back to us marked ${p.rmaNumber}: QA decides on them when they are inspected.`,
     }),
@@ -373,11 +489,23 @@ export const en = {
       body: excessAcceptedBody(p),
     }),
     /** The same, to sales' inbox, under the client's name. */
-    excessAcceptedForSales: (p: { orderNumber: string; clientName: string; allowance: number; excess: number }): Mail => ({
+    excessAcceptedForSales: (p: {
+      orderNumber: string;
+      clientName: string;
+      allowance: number;
+      excess: number;
+    }): Mail => ({
       subject: `Order ${p.orderNumber} (${p.clientName}): ${p.excess} units beyond the spares accepted`,
       body: excessAcceptedBody(p),
     }),
-    defectsRejected: (p: { orderNumber: string; rejected: number; units: number; reportedOn: string; lot: string; reason: string | null }): Mail => ({
+    defectsRejected: (p: {
+      orderNumber: string;
+      rejected: number;
+      units: number;
+      reportedOn: string;
+      lot: string;
+      reason: string | null;
+    }): Mail => ({
       subject: `Order ${p.orderNumber}: ${p.rejected} reported units not accepted`,
       body: `QA did not accept ${p.rejected} of the ${p.units} units reported on ${p.reportedOn} (lot ${p.lot}): ${p.reason ?? ''}`,
     }),
@@ -395,7 +523,15 @@ export const en = {
     creditSummary: (p: { amount: string; units: number; orderRef: string }) =>
       `Credit of ${p.amount} on the next order for ${p.units} excess units (order ${p.orderRef}).`,
     /** A confirmed batch defect: the maker remakes the units at its cost, outside the client's spares. */
-    remakeOrdered: (p: { remakeNumber: string; orderNumber: string; lot: string; rootCause: string; units: number; totalUnits: number; mode: ShippingMode }): Mail => ({
+    remakeOrdered: (p: {
+      remakeNumber: string;
+      orderNumber: string;
+      lot: string;
+      rootCause: string;
+      units: number;
+      totalUnits: number;
+      mode: ShippingMode;
+    }): Mail => ({
       subject: `Remake ${p.remakeNumber} for order ${p.orderNumber}`,
       body:
         `A batch defect of lot ${p.lot} (${p.rootCause} cause) is confirmed. We remake ${p.units} unit${p.units === 1 ? '' : 's'} ` +
@@ -403,14 +539,31 @@ export const en = {
         `These units do not use your spares.`,
     }),
     /** The client's units left, with the carrier and the waybill (an air waybill by air) to follow them. */
-    shipped: (p: { what: ShipmentWhat; number: string; orderNumber: string; units: number; shippedOn: string; mode: ShippingMode; carrier: string; waybill: string }): Mail => ({
+    shipped: (p: {
+      what: ShipmentKind;
+      number: string;
+      orderNumber: string;
+      units: number;
+      shippedOn: string;
+      mode: ShippingMode;
+      carrier: string;
+      waybill: string;
+    }): Mail => ({
       subject: `${shipments(p.what, p.number)} for order ${p.orderNumber} has shipped`,
       body:
         `${shipments(p.what, p.number)} (${units(p.units)} for order ${p.orderNumber}) left on ${p.shippedOn} ${shippingModes[p.mode]} ` +
         `with ${p.carrier}, ${p.mode === 'air' ? 'air waybill' : 'tracking number'} ${p.waybill}.` +
         (p.what === 'remake' ? ' The maker bears the whole cost.' : ''),
     }),
-    delivered: (p: { what: ShipmentWhat; number: string; orderNumber: string; units: number; deliveredOn: string; carrier: string; waybill: string }): Mail => ({
+    delivered: (p: {
+      what: ShipmentKind;
+      number: string;
+      orderNumber: string;
+      units: number;
+      deliveredOn: string;
+      carrier: string;
+      waybill: string;
+    }): Mail => ({
       subject: `${shipments(p.what, p.number)} for order ${p.orderNumber} was delivered`,
       body:
         `${shipments(p.what, p.number)} (${units(p.units)} for order ${p.orderNumber}, ${p.carrier} ${p.waybill}) ` +

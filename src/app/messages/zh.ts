@@ -1,16 +1,8 @@
 import type { InvitableRole } from '../../domain/access/access.js';
-import type { ShippingMode } from '../../domain/oem/shipment.js';
+import type { ShipmentKind, ShippingMode } from '../../domain/oem/shipment.js';
 import type { RemedyCode } from '../../domain/policy/schema.js';
 import type { RiskSubjectKind } from '../../domain/risk/signals.js';
-import type {
-  AppliedCredit,
-  Catalogue,
-  Decision,
-  DealerRemedyKind,
-  ExcessChoice,
-  Mail,
-  ShipmentWhat,
-} from './en.js';
+import type { AppliedCredit, Catalogue, Decision, DealerRemedyKind, ExcessChoice, Mail } from './en.js';
 
 /*
  * The server's Chinese words: the twin of every entry in en.ts, taking the same facts (`satisfies
@@ -42,13 +34,14 @@ const riskSubjects: Record<RiskSubjectKind, string> = {
   excess_resolution: '一笔 OEM 抵扣',
 };
 
-const shipments = (what: ShipmentWhat, number: string) =>
+const shipments = (what: ShipmentKind, number: string) =>
   what === 'remake' ? `重新生产订单 ${number}` : `换货发运 ${number}`;
 
 const nextSteps: Record<RemedyCode, (where: string) => string> = {
   refund: (where) => `您选择了全额退款。请携带产品和购买凭证前往${where}办理。`,
   replacement: (where) => `您选择了更换同型号新品。请携带产品和购买凭证前往${where}办理。`,
-  maintenance_order: () => '您选择了维修单。下一步：我们将在离您最近的售后服务中心为您开具维修单，并告知维修单号。',
+  maintenance_order: () =>
+    '您选择了维修单。下一步：我们将在离您最近的售后服务中心为您开具维修单，并告知维修单号。',
   mail_in_repair: () =>
     '您选择了寄修。下一步：维修单会告诉您将故障部件寄往哪个维修点；服务承诺期限自维修点签收之日起计算。',
   service_center: () => '您选择了由 Halotek 售后服务中心协助处理，服务中心将与您联系。',
@@ -218,7 +211,10 @@ export const zh = {
       const [what, headline] = ((): [string, string] => {
         switch (p.to) {
           case 'received':
-            return [`我们已于 ${p.on} 签收您的产品，将在 ${p.dueOn ?? p.on} 前与您联系并寄回修好的产品。`, '已签收'];
+            return [
+              `我们已于 ${p.on} 签收您的产品，将在 ${p.dueOn ?? p.on} 前与您联系并寄回修好的产品。`,
+              '已签收',
+            ];
           case 'paidService':
             return [
               '检测发现产品为人为损坏，不在保修范围内。我们将另行发送有偿维修报价，您接受报价前我们不会进行维修。',

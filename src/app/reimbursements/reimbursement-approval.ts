@@ -64,7 +64,13 @@ async function decide(
       : null;
   await tx.insert(outbox).values({
     recipient,
-    ...reimbursementDecidedMessage({ reimbursementId: decided.id, decision, remedy: row.remedy, amount, reason }),
+    ...reimbursementDecidedMessage({
+      reimbursementId: decided.id,
+      decision,
+      remedy: row.remedy,
+      amount,
+      reason,
+    }),
   });
 }
 
