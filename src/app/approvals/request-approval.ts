@@ -5,6 +5,7 @@ import type { Actor } from '../../domain/access/access.js';
 import { type ApprovalKind, needsSecondApproval } from '../../domain/approvals/four-eyes.js';
 import type { Money } from '../../domain/money.js';
 import { auditActor, recordAudit } from '../audit.js';
+import { secondApprovalText } from '../messages/index.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
 import { fourEyesThresholds } from './four-eyes-settings.js';
 
@@ -95,8 +96,7 @@ export async function requestApproval(
   await tx.insert(outbox).values({
     topic: 'approval.requested',
     recipient: roleRecipient(notifiedRole[request.kind]),
-    subject: `Second approval needed: ${amount} — 需要第二人审批`,
-    body: `${request.summary}\n\nAmount / 金额: ${amount}. A second person must approve or reject it. 需由第二人批准或驳回。`,
+    ...secondApprovalText(request.summary, amount),
     payload: { approvalId: row.id, kind: row.kind, subjectId: row.subjectId },
   });
   return row;

@@ -7,54 +7,11 @@ import { chooseRemedy } from '../../domain/claims/remedy-choice.js';
 import type { RemedyCode } from '../../domain/policy/schema.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
+import { bilingual } from '../messages/index.js';
 import { AppError } from '../errors.js';
 import { claimNotFound, type ClaimView, claimViewFor } from './claim-view.js';
 
 export type ChooseRemedyInput = { remedy: RemedyCode; expectedVersion: number };
-
-type Dealer = { name: string; phone: string | null } | null;
-
-/** What happens next, in both languages, for the remedy the customer chose. */
-function nextStep(remedy: RemedyCode, dealer: Dealer): { en: string; zh: string } {
-  const where = dealer
-    ? {
-        en: `${dealer.name}${dealer.phone ? ` (phone ${dealer.phone})` : ''}`,
-        zh: `${dealer.name}${dealer.phone ? `（电话 ${dealer.phone}）` : ''}`,
-      }
-    : { en: 'the dealer who sold it to you', zh: '向您出售该产品的经销商' };
-  switch (remedy) {
-    case 'refund':
-      return {
-        en: `You chose a full refund. Take the product and your receipt to ${where.en}.`,
-        zh: `您选择了全额退款。请携带产品和购买凭证前往${where.zh}办理。`,
-      };
-    case 'replacement':
-      return {
-        en: `You chose a new product of the same type. Take the product and your receipt to ${where.en}.`,
-        zh: `您选择了更换同型号新品。请携带产品和购买凭证前往${where.zh}办理。`,
-      };
-    case 'maintenance_order':
-      return {
-        en: 'You chose a maintenance order. Next step: we issue it at the service center nearest to you and give you its maintenance number.',
-        zh: '您选择了维修单。下一步：我们将在离您最近的售后服务中心为您开具维修单，并告知维修单号。',
-      };
-    case 'mail_in_repair':
-      return {
-        en: 'You chose mail-in repair. Next step: a maintenance order tells you which maintenance office to send the faulty parts to; the service commitment counts from the day they receive them.',
-        zh: '您选择了寄修。下一步：维修单会告诉您将故障部件寄往哪个维修点；服务承诺期限自维修点签收之日起计算。',
-      };
-    case 'service_center':
-      return {
-        en: 'You chose to be helped by our service center, which will contact you.',
-        zh: '您选择了由 Halotek 售后服务中心协助处理，服务中心将与您联系。',
-      };
-    case 'paid_service':
-      return {
-        en: 'You chose paid service. Our sales team will contact you with a quote before any work is done.',
-        zh: '您选择了有偿服务。我们的销售人员将在维修前与您联系并提供报价。',
-      };
-  }
-}
 
 /**
  * The customer (or support for them) picks one of the remedies the claim's stored decision offers.
@@ -138,12 +95,13 @@ export async function chooseClaimRemedy(
     const recipient = row.email ?? row.phone;
     if (recipient) {
       const dealer = row.dealerName === null ? null : { name: row.dealerName, phone: row.dealerPhone };
-      const next = nextStep(input.remedy, dealer);
       await tx.insert(outbox).values({
         topic: 'claim.remedy_chosen',
         recipient,
-        subject: 'Your choice for your report — 您的处理方式',
-        body: `Dear ${row.customerName}, ${next.en}\n\n` + `${row.customerName}，您好：${next.zh}`,
+        // What happens next, for the remedy the customer chose.
+        ...bilingual((m) =>
+          m.claims.remedyChosen({ customerName: row.customerName, remedy: input.remedy, dealer }),
+        ),
         payload: { claimId: claim.id, remedy: input.remedy },
       });
     }

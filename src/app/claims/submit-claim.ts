@@ -21,6 +21,7 @@ import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
 import { claimContextColumns, type ClaimView, claimViewOf } from './claim-view.js';
 import { mintGuestLink } from '../guest/guest-links.js';
+import { bilingual } from '../messages/index.js';
 import type { PolicySource } from '../policies/policy-source.js';
 import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
 
@@ -250,8 +251,14 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
   const tracking = mintGuestLink({ purpose: 'claim.track', now: deps.now(), publicUrl: deps.publicUrl });
   const recipient = purchase.email ?? purchase.phone ?? null;
   const link = recipient ? sealLink(deps.messageKey, { url: tracking.url, recipient }) : null;
-  const choices = (lang: 'en' | 'zh') =>
-    decision.remedies.map((r) => `• ${quoteClause(r.clause, lang)}`).join('\n');
+  const message = bilingual((m, lang) =>
+    m.claims.received({
+      customerName: purchase.name,
+      reportedOn,
+      choices: decision.remedies.map((r) => quoteClause(r.clause, lang)),
+      link: link?.shown ?? '',
+    }),
+  );
   const [written] = await writeClaim(deps.db, {
     id: claimId,
     purchaseId: purchase.id,
@@ -273,12 +280,8 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
     tokenHash: tracking.tokenHash,
     linkExpiresAt: tracking.expiresAt.toISOString(),
     recipient,
-    subject: 'We received your report — 我们已收到您的报修',
-    body:
-      `Dear ${purchase.name}, we received your report of ${reportedOn}. You can choose:\n${choices('en')}\n\n` +
-      `Follow it here: ${link?.shown ?? ''}\n\n` +
-      `${purchase.name}，您好：我们已收到您于 ${reportedOn} 的报修。您可以选择：\n${choices('zh')}\n` +
-      `查看处理进度：${link?.shown ?? ''}`,
+    subject: message.subject,
+    body: message.body,
     sealedLink: link?.sealed ?? null,
     payload: JSON.stringify({ claimId, window: decision.window, paid: decision.paid }),
   });

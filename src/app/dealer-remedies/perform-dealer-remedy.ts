@@ -25,6 +25,7 @@ import { assertPurchaseVerified } from '../purchases/assert-purchase-verified.js
 import { assertClaimCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
 import { reimbursementView, type ReimbursementView } from '../reimbursements/read-reimbursements.js';
+import { bilingual, bilingualLines, phrase } from '../messages/index.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
 import {
   assertRemedyChainOpen,
@@ -81,11 +82,6 @@ export type DealerRemedyDeps = {
 };
 
 const claimNotFound = { code: 'CLAIM_NOT_FOUND', message: 'no such claim among this dealer’s sales' };
-
-const kindNames = {
-  refund: { en: 'refund', zh: '退款' },
-  replacement: { en: 'replacement', zh: '换货' },
-} as const;
 
 /**
  * A dealer carries out at the counter the refund or same-type replacement the claim's decision offered
@@ -147,10 +143,7 @@ export async function performDealerRemedy(
         if (!allowed.ok) {
           const clause = allowed.error.clause ? quoteClause(allowed.error.clause, lang) : undefined;
           const day = claim.decision.daysSincePurchase;
-          const message =
-            lang === 'zh'
-              ? `此报修不可由经销商${kindNames[input.kind].zh}（报修时为购买后第 ${day} 天）。${clause ?? ''}`
-              : `A dealer ${kindNames[input.kind].en} is not offered for this claim (reported on day ${day} after purchase). ${clause ?? ''}`;
+          const message = phrase(lang, (m) => m.dealerRemedies.notOffered({ kind: input.kind, day, clause }));
           throw new AppError('conflict', 'REMEDY_NOT_OFFERED', message.trim(), {
             offered: allowed.error.offered,
             window: claim.decision.window,
@@ -212,9 +205,13 @@ export async function performDealerRemedy(
             amount: refund ?? null,
             dealerId,
             reasons: refundWaits,
-            summary:
-              `${dealer.name}: a refund of ${sale.sku} at the counter (claim ${claim.id.slice(0, 8)}).\n` +
-              `${dealer.name}：${sale.sku} 柜台退款（报修 ${claim.id.slice(0, 8)}）。`,
+            summary: bilingualLines((m) =>
+              m.dealerRemedies.refundSummary({
+                dealerName: dealer.name,
+                sku: sale.sku,
+                claimRef: claim.id.slice(0, 8),
+              }),
+            ),
           });
           approvalId = approval.id;
         } else {
@@ -279,32 +276,34 @@ export async function performDealerRemedy(
         const recipient = row.customerEmail ?? row.customerPhone;
         // A refund waiting for support is told to the customer when it is approved (refund-approval.ts).
         if (recipient && !waits) {
-          const kind = kindNames[input.kind];
-          const detail =
-            input.kind === 'refund'
-              ? { en: `a refund of ${formatMoney(input.refund)}`, zh: `退款 ${formatMoney(input.refund)}` }
-              : {
-                  en: `a new unit of the same type (serial ${input.replacementSerial}). It carries the remaining warranty of your purchase of ${sale.purchaseDate}: the warranty does not start again`,
-                  zh: `同型号新产品（序列号 ${input.replacementSerial}）。新产品沿用您 ${sale.purchaseDate} 购买时的剩余保修期，保修期不重新计算`,
-                };
+          const facts = { customerName: row.customerName, dealerName: dealer.name, performedOn };
           await tx.insert(outbox).values({
             topic: 'dealer_remedy.performed',
             recipient,
-            subject: `Your ${kind.en} is done — 您的${kind.zh}已完成`,
-            body:
-              `Dear ${row.customerName}, ${dealer.name} gave you ${detail.en} on ${performedOn}. Your claim is resolved.\n\n` +
-              `${row.customerName}，您好：${dealer.name} 已于 ${performedOn} 为您办理${detail.zh}，您的报修已处理完毕。`,
+            ...bilingual((m) =>
+              input.kind === 'refund'
+                ? m.dealerRemedies.refundDone({ ...facts, refund: formatMoney(input.refund) })
+                : m.dealerRemedies.replacementDone({
+                    ...facts,
+                    serial: input.replacementSerial,
+                    purchaseDate: sale.purchaseDate,
+                  }),
+            ),
             payload: { claimId: claim.id, dealerRemedyId: remedy.id, kind: input.kind },
           });
         }
-        const amount = asked ? formatMoney(asked) : 'no amount / 未填金额';
         await tx.insert(outbox).values({
           topic: 'reimbursement.requested',
           recipient: roleRecipient('support'),
-          subject: `Reimbursement to decide: ${dealer.name} — 待审核的经销商补偿申请`,
-          body:
-            `${dealer.name} performed a ${kindNames[input.kind].en} on claim ${claim.id} on ${performedOn} and asks to be reimbursed: ${amount}.\n\n` +
-            `${dealer.name} 已于 ${performedOn} 为报修 ${claim.id} 办理${kindNames[input.kind].zh}，申请补偿：${amount}。`,
+          ...bilingual((m) =>
+            m.reimbursements.requested({
+              dealerName: dealer.name,
+              kind: input.kind,
+              claimId: claim.id,
+              performedOn,
+              amount: asked ? formatMoney(asked) : null,
+            }),
+          ),
           payload: { reimbursementId: reimbursement.id, claimId: claim.id, dealerId },
         });
 

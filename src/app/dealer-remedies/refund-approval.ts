@@ -6,6 +6,7 @@ import type { ApprovalHandler } from '../approvals/handlers.js';
 import type { Approval } from '../approvals/request-approval.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { bilingual } from '../messages/index.js';
 import { formatMoney } from '../service-messages.js';
 import { lockSaleOfClaim, moveUnits, resolveReturnedUnit } from './remedy-rules.js';
 
@@ -69,10 +70,9 @@ async function approved(tx: Transaction, approval: Approval, decider: Actor, now
     await tx.insert(outbox).values({
       topic: 'dealer_remedy.performed',
       recipient,
-      subject: 'Your refund is done — 您的退款已完成',
-      body:
-        `Dear ${row.customerName}, ${row.dealerName} gave you a refund of ${refund}. Your claim is resolved.\n\n` +
-        `${row.customerName}，您好：${row.dealerName} 已为您办理退款 ${refund}，您的报修已处理完毕。`,
+      ...bilingual((m) =>
+        m.dealerRemedies.refundDone({ customerName: row.customerName, dealerName: row.dealerName, refund }),
+      ),
       payload: { claimId: row.claim.id, dealerRemedyId: row.remedy.id, kind: 'refund' },
     });
   }
@@ -132,15 +132,10 @@ async function tellDealer(
 ): Promise<void> {
   const recipient = row.dealerEmail ?? row.dealerPhone;
   if (!recipient) return;
-  const words =
-    decision === 'approved' ? { en: 'approved', zh: '已批准' } : { en: 'not approved', zh: '未获批准' };
   await tx.insert(outbox).values({
     topic: `dealer_remedy.${decision}`,
     recipient,
-    subject: `Refund ${words.en} — 退款${words.zh}`,
-    body:
-      `The refund of ${refund} on claim ${row.claim.id} was ${words.en} by support.${reason ? ` Reason: ${reason}` : ''}\n\n` +
-      `报修 ${row.claim.id} 的退款 ${refund} ${words.zh}。${reason ? `原因：${reason}` : ''}`,
+    ...bilingual((m) => m.dealerRemedies.refundDecided({ decision, refund, claimId: row.claim.id, reason })),
     payload: { claimId: row.claim.id, dealerRemedyId: row.remedy.id, decision },
   });
 }

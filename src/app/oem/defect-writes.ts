@@ -12,7 +12,8 @@ import type { Actor } from '../../domain/access/access.js';
 import { Temporal } from '../../domain/calendar.js';
 import type { CheckedDefectReport, DefectReportField } from '../../domain/oem/defect-report.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
-import { recordAudit, auditActor } from '../audit.js';
+import { auditActor, recordAudit } from '../audit.js';
+import { bilingual } from '../messages/index.js';
 import { roleRecipient } from '../service-messages.js';
 import {
   defectWindowEnd,
@@ -270,10 +271,14 @@ export async function writeReports(
     await tx.insert(outbox).values({
       topic: 'oem_defects.awaiting_review',
       recipient: roleRecipient('qa'),
-      subject: `Order ${orderNumber} (${loaded.clientName}): ${ledger.awaitingQa} units beyond the spares await review — 订单 ${orderNumber}：${ledger.awaitingQa} 件超出备品待审核`,
-      body:
-        `Defects reported on order ${orderNumber} exceed its ${ledger.allowance} spare units; ${ledger.awaitingQa} units wait for QA to accept them (from the evidence or returned units) or reject them with a reason.\n\n` +
-        `订单 ${orderNumber} 的不良品超出 ${ledger.allowance} 件备品；${ledger.awaitingQa} 件待质量部门依据证据或退回实物接受或说明理由拒绝。`,
+      ...bilingual((m) =>
+        m.oem.defectsAwaitingReview({
+          orderNumber,
+          clientName: loaded.clientName,
+          awaiting: ledger.awaitingQa,
+          allowance: ledger.allowance,
+        }),
+      ),
       payload: { orderId: loaded.order.id, awaitingQa: ledger.awaitingQa, allowance: ledger.allowance },
     });
   }
@@ -298,20 +303,28 @@ export async function flagCrossedLots(
     if (flaggedBefore.has(key)) continue;
     const [rate] = await computeLotRates(tx, lot);
     if (!rate?.flagged || rate.investigation) continue;
-    const numbers =
-      `${rate.defects} of ${rate.unitsShipped} units defective (${percent(rate.rate)}; 95 % interval ` +
-      `${percent(rate.lower)}–${percent(rate.upper)}) against spares of ${percent(rate.spareRate)}, ` +
-      `across ${rate.orders} order(s) of ${rate.clients} client(s).`;
+    const numbers = {
+      defects: rate.defects,
+      unitsShipped: rate.unitsShipped,
+      rate: percent(rate.rate),
+      lower: percent(rate.lower),
+      upper: percent(rate.upper),
+      spareRate: percent(rate.spareRate),
+      orders: rate.orders,
+      clients: rate.clients,
+    };
     await tx.insert(outbox).values({
       topic: 'oem_lot.flagged',
       recipient: roleRecipient('qa'),
-      subject: `Lot ${rate.lot} (${rate.product.sku}) flagged: defects above the spares — 批次 ${rate.lot} 预警：不良率高于备品率`,
-      body:
-        `The defect rate of lot ${rate.lot} of ${rate.product.name.en} is above its spare rate even at the ` +
-        `lower bound of its 95 % interval: ${numbers} Open a batch-defect investigation from the QA console.\n\n` +
-        `${rate.product.name.zh} 批次 ${rate.lot} 的不良率即使按 95 % 置信区间下限也高于备品率：` +
-        `${rate.defects} / ${rate.unitsShipped} 件不良（${percent(rate.rate)}，区间 ${percent(rate.lower)}–${percent(rate.upper)}），` +
-        `备品率 ${percent(rate.spareRate)}。请在质量控制台发起批量不良调查。`,
+      // The numbers behind the flag, so QA sees why without opening the console.
+      ...bilingual((m, lang) =>
+        m.oem.lotFlagged({
+          lot: rate.lot,
+          sku: rate.product.sku,
+          product: rate.product.name[lang],
+          numbers: m.oem.lotNumbers(numbers),
+        }),
+      ),
       payload: {
         productId: lot.productId,
         lot: rate.lot,

@@ -15,7 +15,8 @@ import type { Actor } from '../../domain/access/access.js';
 import type { Temporal } from '../../domain/calendar.js';
 import type { OemPolicy } from '../../domain/policy/schema.js';
 import { type MoneyError, multiplyAmount } from '../../domain/money.js';
-import { recordAudit, auditActor } from '../audit.js';
+import { auditActor, recordAudit } from '../audit.js';
+import { bilingual } from '../messages/index.js';
 import { AppError } from '../errors.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
 import { nextNumber } from './oem-records.js';
@@ -197,16 +198,20 @@ export async function remakeUnits(
     .select({ email: oemClients.email })
     .from(oemClients)
     .where(eq(oemClients.id, order.clientId));
-  const shipping = remake.shippingMode === 'air' ? 'by air' : `by ${remake.shippingMode}`;
   await tx.insert(outbox).values({
     topic: 'remake_order.units',
     recipient: client?.email ?? roleRecipient('sales'),
-    subject: `Remake ${remake.remakeNumber} for order ${order.orderNumber} — 重新生产订单 ${remake.remakeNumber}`,
-    body:
-      `A batch defect of lot ${lot} (${inv.rootCause ?? ''} cause) is confirmed. We remake ${units} unit${units === 1 ? '' : 's'} ` +
-      `of order ${order.orderNumber} and ship them ${shipping} at our cost (${remake.remakeNumber}, ${remake.units} units in all). ` +
-      `These units do not use your spares.\n\n` +
-      `批次 ${lot} 的批量不良已确认。我们将重新生产订单 ${order.orderNumber} 的 ${units} 件产品并空运给您，全部费用由我方承担（${remake.remakeNumber}）。这些产品不占用您的备品。`,
+    ...bilingual((m) =>
+      m.oem.remakeOrdered({
+        remakeNumber: remake.remakeNumber,
+        orderNumber: order.orderNumber,
+        lot,
+        rootCause: inv.rootCause ?? '',
+        units,
+        totalUnits: remake.units,
+        mode: remake.shippingMode,
+      }),
+    ),
     payload: { remakeOrderId: remake.id, orderId: order.id, units },
   });
   return remake;

@@ -10,6 +10,8 @@ import {
 import { calendarDateIn } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
+import type { ExcessChoice } from '../messages/en.js';
+import { bilingual } from '../messages/index.js';
 import { AppError } from '../errors.js';
 import { assertVersion } from '../optimistic-lock.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
@@ -159,28 +161,18 @@ export async function resolveExcess(
           },
         });
       }
-      const what =
+      const choice: ExcessChoice =
         r.remedy === 'replacement_shipment'
-          ? `a replacement shipment of ${r.units} new units (${shipment?.shipmentNumber ?? ''})`
+          ? { kind: 'replacement_shipment', units: r.units, shipmentNumber: shipment?.shipmentNumber ?? '' }
           : r.creditKind === 'units'
-            ? `a credit of ${r.units} units on the next order of ${loaded.product.sku}`
-            : `a credit of ${r.creditAmount ? formatMoney(r.creditAmount) : ''} on the next order`;
-      const whatZh =
-        r.remedy === 'replacement_shipment'
-          ? `新品更换 ${r.units} 件（${shipment?.shipmentNumber ?? ''}）`
-          : r.creditKind === 'units'
-            ? `下单抵扣 ${r.units} 件`
-            : `下单抵扣 ${r.creditAmount ? formatMoney(r.creditAmount) : ''}`;
-      const body =
-        `For the excess defects of order ${order.orderNumber}, ${loaded.clientName} chose ${what}.` +
-        (r.remedy === 'next_order_credit' ? ' It is applied when the next order is booked.' : '') +
-        `\n\n订单 ${order.orderNumber} 超出备品的不良品，客户选择了：${whatZh}。`;
+            ? { kind: 'units_credit', units: r.units, sku: loaded.product.sku }
+            : { kind: 'amount_credit', amount: r.creditAmount ? formatMoney(r.creditAmount) : '' };
+      const facts = { orderNumber: order.orderNumber, clientName: loaded.clientName, choice };
       await tx.insert(outbox).values([
         {
           topic: 'oem_excess.resolved',
           recipient: roleRecipient('sales'),
-          subject: `Order ${order.orderNumber}: ${r.remedy === 'replacement_shipment' ? 'replacement shipment' : 'credit on next order'}`,
-          body,
+          ...bilingual((m) => m.oem.excessResolvedForSales(facts)),
           payload: {
             resolutionId: inserted.id,
             orderId: order.id,
@@ -192,8 +184,7 @@ export async function resolveExcess(
               {
                 topic: 'oem_excess.resolved',
                 recipient: loaded.clientEmail,
-                subject: `Your choice for order ${order.orderNumber} — 订单 ${order.orderNumber} 的处理方式`,
-                body,
+                ...bilingual((m) => m.oem.excessResolved(facts)),
                 payload: {
                   resolutionId: inserted.id,
                   orderId: order.id,

@@ -12,6 +12,7 @@ import {
   type ShippingMode,
 } from '../../domain/oem/shipment.js';
 import { AppError } from '../errors.js';
+import { bilingual, type Mail } from '../messages/index.js';
 import { roleRecipient } from '../service-messages.js';
 
 /* What moving a remake order and a replacement shipment share: the request, the refusals, the views, the messages. */
@@ -136,12 +137,6 @@ export async function clientContact(tx: Transaction, clientId: string): Promise<
   return client?.email ?? client?.phone ?? roleRecipient('sales');
 }
 
-const modeNames: Record<ShippingMode, { en: string; zh: string }> = {
-  air: { en: 'by air', zh: '空运' },
-  sea: { en: 'by sea', zh: '海运' },
-  road: { en: 'by road', zh: '陆运' },
-};
-
 /**
  * The client's message when its units leave (with the carrier and the waybill to follow them) and
  * when they are recorded as delivered, in English and Chinese.
@@ -152,33 +147,27 @@ export function shipmentMessage(args: {
   orderNumber: string;
   units: number;
   shipment: ShipmentSnapshot;
-}): { subject: string; body: string } {
-  const { kind, number, orderNumber, units, shipment: s } = args;
-  const what =
-    kind === 'remake'
-      ? { en: `Remake ${number}`, zh: `重新生产订单 ${number}` }
-      : { en: `Replacement shipment ${number}`, zh: `换货发运 ${number}` };
-  const plural = units === 1 ? '' : 's';
-  if (s.state === 'shipped') {
-    const mode = modeNames[s.shippingMode];
-    return {
-      subject: `${what.en} for order ${orderNumber} has shipped — ${what.zh} 已发货`,
-      body:
-        `${what.en} (${units} new unit${plural} for order ${orderNumber}) left on ${s.shippedOn ?? ''} ${mode.en} ` +
-        `with ${s.carrier ?? ''}, ${s.shippingMode === 'air' ? 'air waybill' : 'tracking number'} ${s.waybill ?? ''}.` +
-        (kind === 'remake' ? ' The maker bears the whole cost.' : '') +
-        `\n\n${what.zh}（订单 ${orderNumber} 的 ${units} 件新品）已于 ${s.shippedOn ?? ''} ${mode.zh}发出，` +
-        `承运人 ${s.carrier ?? ''}，${s.shippingMode === 'air' ? '空运提单号' : '运单号'} ${s.waybill ?? ''}。` +
-        (kind === 'remake' ? '全部费用由我方承担。' : ''),
-    };
-  }
-  return {
-    subject: `${what.en} for order ${orderNumber} was delivered — ${what.zh} 已送达`,
-    body:
-      `${what.en} (${units} new unit${plural} for order ${orderNumber}, ${s.carrier ?? ''} ${s.waybill ?? ''}) ` +
-      `was delivered on ${s.deliveredOn ?? ''}. If anything is missing or damaged, tell us.` +
-      `\n\n${what.zh}（订单 ${orderNumber} 的 ${units} 件新品，${s.carrier ?? ''} ${s.waybill ?? ''}）已于 ${s.deliveredOn ?? ''} 送达。如有缺损请告知我们。`,
-  };
+}): Mail {
+  const { kind: what, number, orderNumber, units, shipment: s } = args;
+  const facts = { what, number, orderNumber, units };
+  return s.state === 'shipped'
+    ? bilingual((m) =>
+        m.oem.shipped({
+          ...facts,
+          shippedOn: s.shippedOn ?? '',
+          mode: s.shippingMode,
+          carrier: s.carrier ?? '',
+          waybill: s.waybill ?? '',
+        }),
+      )
+    : bilingual((m) =>
+        m.oem.delivered({
+          ...facts,
+          deliveredOn: s.deliveredOn ?? '',
+          carrier: s.carrier ?? '',
+          waybill: s.waybill ?? '',
+        }),
+      );
 }
 
 /**

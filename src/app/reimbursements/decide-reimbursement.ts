@@ -18,7 +18,8 @@ import { AppError } from '../errors.js';
 import { assertReimbursementCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
-import { formatMoney } from '../service-messages.js';
+import { bilingualLines } from '../messages/index.js';
+import { reimbursementDecidedMessage } from './messages.js';
 import { reimbursementNotFound, reimbursementView, type ReimbursementView } from './read-reimbursements.js';
 
 export type ReimbursementDecision = {
@@ -27,11 +28,6 @@ export type ReimbursementDecision = {
   reason?: string | undefined;
   expectedVersion: number;
 };
-
-const decisionNames = {
-  approved: { en: 'approved', zh: '已批准' },
-  rejected: { en: 'rejected', zh: '未批准' },
-} as const;
 
 /**
  * Support approves or rejects what a dealer asks back for a remedy it carried out. Decided once: a
@@ -139,9 +135,14 @@ export async function decideReimbursement(
           amount,
           dealerId: current.dealerId,
           reasons: waits,
-          summary:
-            `${row.dealerName}: reimbursement for a ${row.remedy.kind} of ${row.sku} (claim ${row.remedy.claimId.slice(0, 8)}), approved once.\n` +
-            `${row.dealerName}：${row.sku} ${row.remedy.kind === 'refund' ? '退款' : '换货'}的补偿申请（报修 ${row.remedy.claimId.slice(0, 8)}），已由一人批准。`,
+          summary: bilingualLines((m) =>
+            m.reimbursements.firstApprovalSummary({
+              dealerName: row.dealerName,
+              kind: row.remedy.kind,
+              sku: row.sku,
+              claimRef: row.remedy.claimId.slice(0, 8),
+            }),
+          ),
         });
         await recordAudit(tx, actor, {
           action: 'reimbursement.first_approval',
@@ -187,21 +188,15 @@ export async function decideReimbursement(
 
       const recipient = row.dealerEmail ?? row.dealerPhone;
       if (recipient) {
-        const amount =
-          current.amountMinor !== null && current.currency !== null
-            ? formatMoney({ amountMinor: current.amountMinor, currency: current.currency })
-            : '—';
-        const name = decisionNames[input.decision];
         await tx.insert(outbox).values({
-          topic: `reimbursement.${input.decision}`,
           recipient,
-          subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
-          body:
-            `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
-            `${reason ? ` Reason: ${reason}` : ''}\n\n` +
-            `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
-            (reason ? `原因：${reason}` : ''),
-          payload: { reimbursementId: current.id, claimId: row.remedy.claimId, decision: input.decision },
+          ...reimbursementDecidedMessage({
+            reimbursementId: current.id,
+            decision: input.decision,
+            remedy: row.remedy,
+            amount,
+            reason,
+          }),
         });
       }
       return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });

@@ -6,7 +6,7 @@ import type { ApprovalHandler } from '../approvals/handlers.js';
 import type { Approval } from '../approvals/request-approval.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
-import { formatMoney } from '../service-messages.js';
+import { reimbursementDecidedMessage } from './messages.js';
 
 /*
  * The second pair of eyes on a reimbursement one support agent approved above the threshold: approved,
@@ -60,19 +60,17 @@ async function decide(
   if (!row || !recipient) return;
   const amount =
     decided.amountMinor !== null && decided.currency !== null
-      ? formatMoney({ amountMinor: decided.amountMinor, currency: decided.currency })
-      : '—';
-  const name = decision === 'approved' ? { en: 'approved', zh: '已批准' } : { en: 'rejected', zh: '未批准' };
+      ? { amountMinor: decided.amountMinor, currency: decided.currency }
+      : null;
   await tx.insert(outbox).values({
-    topic: `reimbursement.${decision}`,
     recipient,
-    subject: `Reimbursement ${name.en} — 补偿申请${name.zh}`,
-    body:
-      `Your reimbursement request for the ${row.remedy.kind} of ${row.remedy.performedOn} (claim ${row.remedy.claimId}, ${amount}) was ${name.en}.` +
-      `${reason ? ` Reason: ${reason}` : ''}\n\n` +
-      `您于 ${row.remedy.performedOn} 办理的${row.remedy.kind === 'refund' ? '退款' : '换货'}（报修 ${row.remedy.claimId}，${amount}）的补偿申请${name.zh}。` +
-      (reason ? `原因：${reason}` : ''),
-    payload: { reimbursementId: decided.id, claimId: row.remedy.claimId, decision },
+    ...reimbursementDecidedMessage({
+      reimbursementId: decided.id,
+      decision,
+      remedy: row.remedy,
+      amount,
+      reason,
+    }),
   });
 }
 

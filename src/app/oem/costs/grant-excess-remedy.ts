@@ -12,6 +12,7 @@ import type { ExcessResolutionDecision } from '../../../domain/oem/excess-resolu
 import { defaultShippingMode } from '../../../domain/oem/shipment.js';
 import { approvalReasons, requestApproval } from '../../approvals/request-approval.js';
 import { formatMoney } from '../../service-messages.js';
+import { bilingualLines } from '../../messages/index.js';
 import { nextNumber } from '../oem-records.js';
 
 /**
@@ -51,7 +52,8 @@ export async function grantExcessRemedy(
   if (!resolution) throw new Error('insert returned no resolution');
   // Four eyes: a money credit above the threshold waits for sales' second approval before any order
   // takes it (orders/confirm-oem-order.ts reads the approval).
-  if (r.creditAmount) {
+  const creditAmount = r.creditAmount;
+  if (creditAmount) {
     const reasons = await approvalReasons(tx, r.creditAmount);
     if (reasons.length > 0) {
       await requestApproval(tx, args.actor, {
@@ -61,9 +63,13 @@ export async function grantExcessRemedy(
         amount: r.creditAmount,
         oemClientId: order.clientId,
         reasons,
-        summary:
-          `Credit of ${formatMoney(r.creditAmount)} on the next order for ${r.units} excess units (order ${order.id.slice(0, 8)}).\n` +
-          `下一订单抵扣 ${formatMoney(r.creditAmount)}，对应 ${r.units} 台超额不良（订单 ${order.id.slice(0, 8)}）。`,
+        summary: bilingualLines((m) =>
+          m.oem.creditSummary({
+            amount: formatMoney(creditAmount),
+            units: r.units,
+            orderRef: order.id.slice(0, 8),
+          }),
+        ),
       });
     }
   }

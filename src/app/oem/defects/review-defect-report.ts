@@ -4,7 +4,8 @@ import type { Actor } from '../../../domain/access/access.js';
 import { calendarDateIn } from '../../../domain/calendar.js';
 import { checkReviewDecision, type ReviewDecision } from '../../../domain/oem/defect-review.js';
 import { assertAllowed } from '../../access.js';
-import { recordAudit, auditActor } from '../../audit.js';
+import { auditActor, recordAudit } from '../../audit.js';
+import { bilingual } from '../../messages/index.js';
 import { AppError } from '../../errors.js';
 import { assertVersion } from '../../optimistic-lock.js';
 import { roleRecipient } from '../../service-messages.js';
@@ -93,10 +94,15 @@ export async function requestReturn(
     await tx.insert(outbox).values({
       topic: 'oem_defect.return_requested',
       recipient: loaded.clientEmail ?? roleRecipient('sales'),
-      subject: `Order ${orderNumber}: please return the units under ${rmaNumber} — 订单 ${orderNumber}：请按 ${rmaNumber} 退回`,
-      body:
-        `Please ship the ${report.units} units reported on ${report.reportedOn} (lot ${report.lot}) back to us marked ${rmaNumber}: QA decides on them when they are inspected.\n\n` +
-        `请将 ${report.reportedOn} 报告的 ${report.units} 件（批次 ${report.lot}）标注 ${rmaNumber} 寄回，质量部门检验后处理。`,
+      ...bilingual((m) =>
+        m.oem.returnRequested({
+          orderNumber,
+          rmaNumber,
+          units: report.units,
+          reportedOn: report.reportedOn,
+          lot: report.lot,
+        }),
+      ),
       payload: { orderId: loaded.order.id, reportId: report.id, rmaNumber },
     });
     return { reportId: report.id, orderId: loaded.order.id, orderVersion: loaded.order.version + 1 };
@@ -181,24 +187,19 @@ export async function reviewDefectReport(
     const { orderNumber } = loaded.order;
     const recipient = loaded.clientEmail ?? roleRecipient('sales');
     if (after.excess > before.excess) {
-      const body =
-        `QA accepted defects on order ${orderNumber} beyond its ${after.allowance} spare units: ${after.excess} units in all. ` +
-        `Choose a replacement shipment of new units or a credit on your next order.\n\n` +
-        `订单 ${orderNumber} 超出 ${after.allowance} 件备品的不良品经质量部门确认共 ${after.excess} 件。请选择新品更换或下单抵扣。`;
+      const facts = { orderNumber, allowance: after.allowance, excess: after.excess };
       const payload = { orderId: loaded.order.id, excess: after.excess, allowance: after.allowance };
       await tx.insert(outbox).values([
         {
           topic: 'oem_order.excess',
           recipient,
-          subject: `Order ${orderNumber}: defects beyond the spares accepted — 订单 ${orderNumber}：超出备品的不良已确认`,
-          body,
+          ...bilingual((m) => m.oem.excessAccepted(facts)),
           payload,
         },
         {
           topic: 'oem_order.excess',
           recipient: roleRecipient('sales'),
-          subject: `Order ${orderNumber} (${loaded.clientName}): ${after.excess} units beyond the spares accepted`,
-          body,
+          ...bilingual((m) => m.oem.excessAcceptedForSales({ ...facts, clientName: loaded.clientName })),
           payload,
         },
       ]);
@@ -207,10 +208,16 @@ export async function reviewDefectReport(
       await tx.insert(outbox).values({
         topic: 'oem_defect.rejected',
         recipient,
-        subject: `Order ${orderNumber}: ${input.rejectUnits} reported units not accepted — 订单 ${orderNumber}：${input.rejectUnits} 件未被接受`,
-        body:
-          `QA did not accept ${input.rejectUnits} of the ${report.units} units reported on ${report.reportedOn} (lot ${report.lot}): ${reason ?? ''}\n\n` +
-          `质量部门未接受 ${report.reportedOn} 报告的 ${report.units} 件中的 ${input.rejectUnits} 件（批次 ${report.lot}）：${reason ?? ''}`,
+        ...bilingual((m) =>
+          m.oem.defectsRejected({
+            orderNumber,
+            rejected: input.rejectUnits,
+            units: report.units,
+            reportedOn: report.reportedOn,
+            lot: report.lot,
+            reason: reason ?? null,
+          }),
+        ),
         payload: { orderId: loaded.order.id, reportId: report.id, rejected: input.rejectUnits },
       });
     }

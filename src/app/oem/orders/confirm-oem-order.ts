@@ -10,7 +10,9 @@ import { spareAllowance } from '../../../domain/oem/spare-allowance.js';
 import { multiplyAmount } from '../../../domain/money.js';
 import { policyInForce } from '../../../domain/policy/evaluate.js';
 import { assertAllowed } from '../../access.js';
-import { recordAudit, auditActor } from '../../audit.js';
+import { auditActor, recordAudit } from '../../audit.js';
+import type { AppliedCredit } from '../../messages/en.js';
+import { bilingual } from '../../messages/index.js';
 import { AppError } from '../../errors.js';
 import { assertVersion } from '../../optimistic-lock.js';
 import { formatMoney, roleRecipient } from '../../service-messages.js';
@@ -212,18 +214,26 @@ export async function confirmOemOrder(
         creditsApplied: appliedIds,
       },
     });
-    const creditLines = applied.map((c) =>
-      c.kind === 'units' ? `${c.units} units free of charge` : `${c.amount ? formatMoney(c.amount) : ''} off`,
+    const credits = applied.map((c): AppliedCredit =>
+      c.kind === 'units'
+        ? { kind: 'units', units: c.units }
+        : { kind: 'amount', amount: c.amount ? formatMoney(c.amount) : '' },
     );
     await tx.insert(outbox).values({
       topic: 'oem_order.confirmed',
       recipient: loaded.clientEmail ?? roleRecipient('sales'),
-      subject: `OEM order ${order.orderNumber} confirmed — OEM 订单 ${order.orderNumber} 已确认`,
-      body:
-        `Order ${order.orderNumber}: ${order.quantity} × ${loaded.product.sku} at ${formatMoney(unitPrice)} a unit, ` +
-        `with ${spares.spareUnits} spare units (${(input.spareRateBps / 100).toFixed(2)} %), delivery ${deliveryDate}.` +
-        (creditLines.length > 0 ? `\nCredits from earlier orders applied: ${creditLines.join('; ')}.` : '') +
-        `\n\n订单 ${order.orderNumber} 已确认：${order.quantity} × ${loaded.product.sku}，单价 ${formatMoney(unitPrice)}，备品 ${spares.spareUnits} 件，交货 ${deliveryDate}。`,
+      ...bilingual((m) =>
+        m.oem.orderConfirmed({
+          orderNumber: order.orderNumber,
+          quantity: order.quantity,
+          sku: loaded.product.sku,
+          unitPrice: formatMoney(unitPrice),
+          spareUnits: spares.spareUnits,
+          spareRate: `${(input.spareRateBps / 100).toFixed(2)} %`,
+          delivery: deliveryDate,
+          credits,
+        }),
+      ),
       payload: { orderId: order.id, creditsApplied: appliedIds },
     });
   });

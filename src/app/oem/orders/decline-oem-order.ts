@@ -4,6 +4,7 @@ import type { Actor } from '../../../domain/access/access.js';
 import { moveOemOrder } from '../../../domain/oem/order-state.js';
 import { assertAllowed } from '../../access.js';
 import { recordAudit } from '../../audit.js';
+import { bilingual } from '../../messages/index.js';
 import { AppError } from '../../errors.js';
 import { assertVersion } from '../../optimistic-lock.js';
 import { roleRecipient } from '../../service-messages.js';
@@ -46,8 +47,7 @@ export async function declineOemOrder(
     await tx.insert(outbox).values({
       topic: 'oem_order.declined',
       recipient: loaded.clientEmail ?? roleRecipient('sales'),
-      subject: `OEM order ${order.orderNumber} declined — OEM 订单 ${order.orderNumber} 未被接受`,
-      body: `Order ${order.orderNumber} was declined: ${reason}\n\n订单 ${order.orderNumber} 未被接受：${reason}`,
+      ...bilingual((m) => m.oem.orderDeclined({ orderNumber: order.orderNumber, reason })),
       payload: { orderId: order.id },
     });
   });

@@ -6,7 +6,8 @@ import { calendarDateIn, parseCalendarInput } from '../../../domain/calendar.js'
 import { spareAllowance } from '../../../domain/oem/spare-allowance.js';
 import { policyInForce } from '../../../domain/policy/evaluate.js';
 import { assertAllowed } from '../../access.js';
-import { recordAudit, auditActor } from '../../audit.js';
+import { auditActor, recordAudit } from '../../audit.js';
+import { bilingual } from '../../messages/index.js';
 import { AppError } from '../../errors.js';
 import { roleRecipient } from '../../service-messages.js';
 import { nextNumber, type OemDeps, type OemOrderView, orderView } from '../oem-records.js';
@@ -107,11 +108,15 @@ export async function requestOemOrder(
       await tx.insert(outbox).values({
         topic: 'oem_order.requested',
         recipient: roleRecipient('sales'),
-        subject: `OEM order ${orderNumber} requested by ${client.name} — OEM 订单 ${orderNumber} 待确认`,
-        body:
-          `${client.name} requests order ${orderNumber}: ${input.quantity} × ${product.sku}, delivery wanted ${delivery.toString()}. ` +
-          `Confirm it at the contract price in the OEM portal, or decline it with a reason.\n\n` +
-          `${client.name} 申请订单 ${orderNumber}：${input.quantity} × ${product.sku}，期望交货 ${delivery.toString()}。请在 OEM 门户按合同价确认或说明理由拒绝。`,
+        ...bilingual((m) =>
+          m.oem.orderRequested({
+            clientName: client.name,
+            orderNumber,
+            quantity: input.quantity,
+            sku: product.sku,
+            delivery: delivery.toString(),
+          }),
+        ),
         payload: { orderId: row.id },
       });
       return row.id;
