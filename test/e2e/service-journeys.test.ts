@@ -383,8 +383,11 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await screenshot(page, 'customer-claim-provisional-phone-zh');
       // The dealer in Chinese on the Chinese screens, where the maker gave its Chinese name.
       await page.getByRole('banner').getByRole('button', { name: '菜单', exact: true }).click();
-      await page.getByRole('dialog', { name: '菜单' }).getByRole('link', { name: '我的产品' }).click();
+      const menu = page.getByRole('dialog', { name: '菜单' });
+      await menu.getByRole('link', { name: '我的产品' }).click();
       await main.getByRole('row').filter({ hasText: '武汉长江电子贸易有限公司' }).waitFor();
+      // Checked once the menu has faded out: half-transparent links are no one's reading.
+      await menu.waitFor({ state: 'hidden' });
       await noViolations(page);
       await screenshot(page, 'customer-products-phone-zh');
       await page.setViewportSize({ width: 1280, height: 900 });

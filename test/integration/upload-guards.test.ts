@@ -359,11 +359,16 @@ describe.each(testDatabases())('upload guards on $name', (testDb) => {
         const uploadId = sent.json<{ id: string }>().id;
 
         let finishDelete = () => {};
+        let deleted = () => {};
+        const rowGone = new Promise<void>((resolve) => (deleted = resolve));
         const deleting = db.db.transaction(async (tx) => {
           await tx.execute(sql`select id from uploads where id = ${uploadId} for update`);
           await tx.execute(sql`delete from uploads where id = ${uploadId}`);
+          deleted();
           await new Promise<void>((resolve) => (finishDelete = resolve));
         });
+        // The job has deleted the row, uncommitted, before the customer's request starts.
+        await rowGone;
         const attaching = register(cookie, uploadId);
         // The request is waiting on the job's row lock before the job commits.
         await expect
