@@ -857,13 +857,34 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       expect(lines.length - 1).toBe(total.items.length);
       expect(lines.slice(1).every((l) => l.includes(',open,'))).toBe(true);
 
-      // Support's maintenance-order queue across every center, in both languages and on a phone.
+      // The one-year claim becomes a maintenance order; support finds it in the queue across centers,
+      // opens it and takes it, and it is then under "Only mine".
+      const yearSerial = purchase('1_year').serial;
+      const yearClaim = (total.items as { id: string; serial: string | null }[]).find(
+        (c) => c.serial === yearSerial,
+      );
+      if (!yearClaim) throw new Error(`no open claim on ${yearSerial}`);
+      const issued = await api(support, 'POST', `/api/v1/claims/${yearClaim.id}/maintenance-order`, {
+        mode: 'walk_in',
+        location: { cityId: 'shenzhen' },
+      });
+      expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+      const number = field(issued.body, 'maintenanceNumber') as string;
       await goTo(support, '/desk/support/orders?view=all');
       await main.getByRole('heading', { level: 1, name: 'Maintenance orders' }).waitFor();
       await main.getByRole('combobox', { name: 'Commitment' }).waitFor();
+      const orders = main.getByRole('region', { name: 'Maintenance orders' });
+      await orders.getByRole('link', { name: number }).waitFor();
       await settled(support);
       await checkA11y(support);
       await screenshot(support, 'support-orders-en');
+      await orders.getByRole('link', { name: number }).click();
+      await main.getByRole('heading', { level: 1, name: new RegExp(number) }).waitFor();
+      await main.getByRole('button', { name: 'Take', exact: true }).click();
+      await main.getByText('You work on this.').waitFor();
+      await goTo(support, '/desk/support/orders?view=all&owner=me');
+      await orders.getByRole('link', { name: number }).waitFor();
+      expect(await main.getByRole('switch', { name: 'Only mine' }).isChecked()).toBe(true);
       await support.setViewportSize({ width: 390, height: 844 });
       await settled(support);
       await checkA11y(support);

@@ -1,4 +1,4 @@
-import { NativeSelect, Stack, Text } from '@mantine/core';
+import { NativeSelect, Stack, Switch, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -23,6 +23,7 @@ export default function OrdersPage() {
   const [params, setParams] = useSearchParams();
   const centers = useQuery(serviceCentersQuery);
   const filter = (name: string) => params.get(name) ?? '';
+  const mine = params.get('owner') === 'me';
   const setParam = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -95,6 +96,11 @@ export default function OrdersPage() {
       sort: 'createdAt',
       cell: (o) => <Day date={o.createdAt.slice(0, 10)} />,
     },
+    {
+      key: 'owner',
+      header: t('work.owner.column'),
+      cell: (o) => <Text size="sm">{o.owner?.name ?? '—'}</Text>,
+    },
   ];
 
   return (
@@ -113,12 +119,13 @@ export default function OrdersPage() {
           serviceCenterId: filter('center'),
           sla: filter('sla'),
           minAgeDays: filter('age'),
+          owner: mine ? 'me' : undefined,
         }}
         defaultSort="dueOn"
         defaultOrder="asc"
         empty={t('desk.orders.none')}
         pageSize={pageSizeOf(params.get('per'))}
-        minWidth={960}
+        minWidth={1080}
         filters={
           <>
             <NativeSelect
@@ -178,6 +185,14 @@ export default function OrdersPage() {
                 value: a,
                 label: a ? t('desk.orders.olderThan', { count: Number(a) }) : t('desk.orders.anyAge'),
               }))}
+            />
+            <Switch
+              label={t('work.owner.mine')}
+              checked={mine}
+              onChange={(e) => {
+                setParam('owner', e.currentTarget.checked ? 'me' : '');
+              }}
+              mb={6}
             />
           </>
         }
