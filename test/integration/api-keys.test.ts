@@ -141,6 +141,30 @@ describe.each(testDatabases())('API keys on $name', (testDb) => {
     expect(audit.map((a) => a.action).sort()).toEqual(['api_key.created', 'api_key.revoked']);
   });
 
+  it('lets a support key record a claim, but never own it: work is owned by people', async () => {
+    const created = await makeKey({ name: 'Call-centre bridge', role: 'support' });
+    const [sale] = await db.db.select().from(purchases).where(eq(purchases.dealerId, dealerIds.own)).limit(1);
+    const claim = await app.inject({
+      method: 'POST',
+      url: '/api/v1/claims',
+      headers: { authorization: `Bearer ${created.key}`, 'idempotency-key': 'api-key-claim-1' },
+      payload: {
+        purchaseId: sale?.id ?? '',
+        cause: 'quality',
+        description: 'Reported through the call centre.',
+      },
+    });
+    expect(claim.statusCode, claim.body).toBe(201);
+    const take = await withKey(
+      created.key,
+      'POST',
+      `/api/v1/claims/${claim.json<{ id: string }>().id}/take`,
+      {},
+    );
+    expect(take.statusCode, take.body).toBe(422);
+    expect(errorCode(take)).toBe('MAY_NOT_OWN');
+  });
+
   it('answers every wrong key alike, and never falls back to a cookie that came along', async () => {
     const good = await makeKey({ name: 'Reader', role: 'support' });
     const [, id] = /^aftersales_key_([0-9a-z]{10})_/.exec(good.key) ?? [];
