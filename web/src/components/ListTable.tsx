@@ -14,7 +14,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { request } from '../api.js';
 import { ScrollTable } from './ScrollTable.js';
@@ -248,4 +248,21 @@ export function RowLink({ to, children }: { to: string; children: ReactNode }) {
 export function pageSizeOf(raw: string | null): number {
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 200 ? n : 50;
+}
+
+/**
+ * A list page's filters as they stand in the address (so a filtered list can be shared and survives a
+ * reload): `filter(name)` reads one ('' when unset), `setParam(name, value)` sets it, an empty value
+ * removes it, and the history entry is replaced, not added.
+ */
+export function useFilterParams() {
+  const [params, setParams] = useSearchParams();
+  const filter = (name: string) => params.get(name) ?? '';
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  return { params, filter, setParam };
 }

@@ -1,10 +1,15 @@
 import { NativeSelect, Stack, Switch, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { windowCodes } from '../../../../src/domain/policy/schema.js';
 import { claimSchema } from '../../../../src/http/claims/schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
-import { type ListColumn, ListTable, pageSizeOf, RowLink } from '../../components/ListTable.js';
+import {
+  type ListColumn,
+  ListTable,
+  pageSizeOf,
+  RowLink,
+  useFilterParams,
+} from '../../components/ListTable.js';
 import { type Claim, claimStatusValues } from '../desk-api.js';
 import { ClaimStatusBadge, Day, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
 
@@ -15,15 +20,8 @@ import { ClaimStatusBadge, Day, PageHeader, ProductCell, useApiLanguage } from '
 export default function ClaimsPage() {
   const { t } = useTranslation();
   const lang = useApiLanguage();
-  const [params, setParams] = useSearchParams();
-  const filter = (name: string) => params.get(name) ?? '';
+  const { params, filter, setParam } = useFilterParams();
   const mine = params.get('owner') === 'me';
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
 
   const columns: ListColumn<Claim>[] = [
     {

@@ -1,11 +1,16 @@
 import { NativeSelect, Stack, Switch, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { slaFilterValues } from '../../../../src/app/lists/sorts.js';
 import { maintenanceStates } from '../../../../src/domain/maintenance/state-machine.js';
 import { maintenanceOrderSchema } from '../../../../src/http/maintenance/schemas.js';
-import { type ListColumn, ListTable, pageSizeOf, RowLink } from '../../components/ListTable.js';
+import {
+  type ListColumn,
+  ListTable,
+  pageSizeOf,
+  RowLink,
+  useFilterParams,
+} from '../../components/ListTable.js';
 import { serviceCentersQuery } from '../../parties.js';
 import type { MaintenanceOrder } from '../desk-api.js';
 import { CommitmentBadge, Day, PageHeader, useApiLanguage } from '../ui.js';
@@ -20,16 +25,9 @@ const ages = ['', '3', '7', '14', '30'] as const;
 export default function OrdersPage() {
   const { t } = useTranslation();
   const lang = useApiLanguage();
-  const [params, setParams] = useSearchParams();
+  const { params, filter, setParam } = useFilterParams();
   const centers = useQuery(serviceCentersQuery);
-  const filter = (name: string) => params.get(name) ?? '';
   const mine = params.get('owner') === 'me';
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
   const view = filter('view') || 'open';
 
   const columns: ListColumn<MaintenanceOrder>[] = [

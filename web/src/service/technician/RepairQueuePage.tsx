@@ -1,8 +1,7 @@
 import { NativeSelect, Stack, Switch } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { maintenanceOrderSchema } from '../../../../src/http/maintenance/schemas.js';
-import { type ListColumn, ListTable, RowLink } from '../../components/ListTable.js';
+import { type ListColumn, ListTable, RowLink, useFilterParams } from '../../components/ListTable.js';
 import { CommitmentBadge, DateText, OrderStateBadge, PageHeading, useLanguages } from '../common.js';
 import type { MaintenanceOrder } from '../service-api.js';
 
@@ -17,7 +16,7 @@ const isView = (v: string | null): v is View => (views as readonly (string | nul
 export function RepairQueuePage() {
   const { t } = useTranslation();
   const { lang } = useLanguages();
-  const [params, setParams] = useSearchParams();
+  const { params, setParam } = useFilterParams();
   const raw = params.get('view');
   const view: View = isView(raw) ? raw : 'open';
   const mine = params.get('owner') === 'me';
@@ -75,10 +74,8 @@ export function RepairQueuePage() {
               label={t('service.queue.view')}
               value={view}
               onChange={(e) => {
-                const next = new URLSearchParams(params);
-                if (e.currentTarget.value === 'open') next.delete('view');
-                else next.set('view', e.currentTarget.value);
-                setParams(next, { replace: true });
+                const value = e.currentTarget.value;
+                setParam('view', value === 'open' ? '' : value);
               }}
               data={views.map((v) => ({ value: v, label: t(`service.queue.views.${v}`) }))}
             />
@@ -86,10 +83,7 @@ export function RepairQueuePage() {
               label={t('work.owner.mine')}
               checked={mine}
               onChange={(e) => {
-                const next = new URLSearchParams(params);
-                if (e.currentTarget.checked) next.set('owner', 'me');
-                else next.delete('owner');
-                setParams(next, { replace: true });
+                setParam('owner', e.currentTarget.checked ? 'me' : '');
               }}
             />
           </>
