@@ -7,6 +7,7 @@ import { decodeIdCursor, encodeIdCursor } from '../../domain/paging/id-cursor.js
 import { forbidden } from '../access.js';
 import { actorOfReference, type CustomerContext } from '../customer-context/read-context.js';
 import { AppError } from '../errors.js';
+import { invalidCursor } from '../lists/cursor.js';
 
 export type AuditEventFilters = {
   entityType?: string | undefined;
@@ -39,8 +40,7 @@ export async function readAuditEvents(
   let below: number | undefined;
   if (filters.cursor !== undefined) {
     below = decodeIdCursor(filters.cursor);
-    if (below === undefined)
-      throw new AppError('invalid', 'INVALID_CURSOR', 'the cursor is not one this list gave');
+    if (below === undefined) throw invalidCursor();
   }
   if (filters.from && filters.to && filters.from > filters.to) {
     throw new AppError('invalid', 'INVALID_DATE_RANGE', 'the first day comes after the last');
