@@ -21,6 +21,21 @@ export default tseslint.config(
     },
   },
   {
+    // CI fails on any skipped test (.ci/run), so a case that exists on one database only is declared
+    // on it alone (`const onPostgres = … ? it : undefined`) instead of being skipped on the other.
+    files: ['test/**/*.ts', 'src/**/*.test.ts', 'web/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.object.name=/^(it|test)$/][callee.property.name=/^(skip|skipIf|runIf|todo)$/]",
+          message: 'A skipped test fails CI: declare the case only where it runs.',
+        },
+      ],
+    },
+  },
+  {
     // The domain core is pure: no I/O, no clock, no randomness — they are passed in.
     files: ['src/domain/**/*.ts'],
     rules: {
