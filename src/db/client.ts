@@ -51,6 +51,8 @@ export function driverOf(handle: DatabaseHandle): DriverAccess {
 }
 
 const POOL_SIZE = 10;
+/** How long a query waits for a connection (a new one, or one of the pool's) before it gives up. */
+const CONNECT_TIMEOUT_MS = 3000;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.pglite) return pgliteHandle(options.pglite);
@@ -102,7 +104,14 @@ function pgliteHandle(client: PGlite): DatabaseHandle {
 }
 
 function postgresHandle(connectionString: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  const pool = new pg.Pool({
+    connectionString,
+    max: POOL_SIZE,
+    // With the database down or every connection busy, a request is refused within seconds (503,
+    // Retry-After) instead of waiting for ever; keep-alive notices a peer that vanished without a word.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
   // Without a listener an idle connection dropped by the server (restart, failover) would crash the
   // process; the pool already discards that connection and the next query opens a new one.
   pool.on('error', (error) => {

@@ -42,3 +42,51 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
     info?.code === SQLSTATE.uniqueViolation && (constraint === undefined || info.constraint === constraint)
   );
 }
+
+/** Socket errors that mean the database server cannot be reached, not that a statement was wrong. */
+const UNREACHABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs of a server that is going away or not taking work: class 08 (connection exception),
+ * 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now) and 53300 (too many connections).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+
+/** What node-postgres throws, with no code, when its connection dies under it or cannot be had. */
+const UNREACHABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Connection terminated unexpectedly',
+];
+
+/**
+ * True when what a query threw says the database is out of reach (stopped, restarting, failing over,
+ * full), so the request can be answered 503 with a Retry-After instead of 500: worth sending again in
+ * a moment. (A connection lost during COMMIT may still have committed; the routes that create take an
+ * Idempotency-Key so that the retry is safe.)
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)))
+      return true;
+    if (UNREACHABLE_MESSAGES.some((m) => current instanceof Error && current.message.includes(m)))
+      return true;
+    // An AggregateError (a connect tried on IPv4 and IPv6) carries its reasons in `errors`.
+    const nested = (current as Error & { errors?: unknown }).errors;
+    if (Array.isArray(nested) && nested.some((e) => isDatabaseUnavailable(e))) return true;
+    current = current.cause;
+  }
+  return false;
+}

@@ -1,9 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type AppErrorKind } from '../app/errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { errorBody } from './error-response.js';
 
 export { errorBody, errorResponseSchema, type ErrorResponse } from './error-response.js';
+
+/** What a 503 for an unreachable database asks clients to wait before trying again. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const statusForKind: Record<AppErrorKind, number> = {
   invalid: 400,
@@ -99,6 +103,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code = codeForFastifyError[err.code] ?? codeForStatus[status] ?? 'BAD_REQUEST';
       return reply.code(status).send(errorBody(code, err.message));
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Out of reach, not broken: answered at once (the pool does not wait long for a connection), with
+      // when to try again, so clients and load balancers back off instead of hanging or giving up.
+      request.log.warn({ err }, 'database unavailable');
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return reply
+        .code(503)
+        .send(
+          errorBody('DATABASE_UNAVAILABLE', 'The database cannot be reached just now; try again shortly.'),
+        );
     }
     // Never a stack trace to a client; the log has it, tied to the request id.
     request.log.error({ err }, 'unhandled error');

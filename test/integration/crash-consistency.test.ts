@@ -11,27 +11,15 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
 import {
   auditEvents,
   claims,
-  endUsers,
   maintenanceOrderEvents,
   maintenanceOrders,
   oemDefectReports,
-  oemOrders,
   outbox,
-  products,
-  purchases,
 } from '../../src/db/schema.js';
-import {
-  DEMO_ACCOUNTS,
-  DEMO_END_USERS,
-  DEMO_FLAGGED_OEM_ORDER,
-  DEMO_PASSWORD,
-  DEMO_SKUS,
-} from '../../src/db/seed.js';
-import { calendarDateIn, Temporal } from '../../src/domain/calendar.js';
 import type { MaintenanceState } from '../../src/domain/maintenance/state-machine.js';
 import { createScratchPostgresDatabase, testDatabases } from '../support/databases.js';
 import { bin, root, startServe, stop } from '../support/serve-process.js';
-import { sessionCookie } from '../support/sessions.js';
+import { type LoadTargets, prepareLoadTargets, signInOverHttp } from '../support/serve-load.js';
 import { startSmtpServer } from '../support/smtp.js';
 import { REPAIR_PATH } from '../support/maintenance.js';
 
@@ -91,12 +79,6 @@ async function target(name: string): Promise<Target> {
   return { name, env: { DATABASE_URL: scratch.url, SEED_DEMO_DATA: 'true' }, cleanup: () => scratch.drop() };
 }
 
-const account = (role: string) => {
-  const found = DEMO_ACCOUNTS.find((a) => a.role === role);
-  if (!found) throw new Error(`the demo seed has a ${role}`);
-  return found;
-};
-
 const dbg = (line: string) => {
   if (process.env.CRASH_DEBUG_FILE)
     appendFileSync(process.env.CRASH_DEBUG_FILE, `${new Date().toISOString()} ${line}\n`);
@@ -145,42 +127,13 @@ describe.each(testDatabases().map((d) => d.name))(
         await run(process.execPath, [bin, 'seed'], { cwd: root, env });
         dbg('seeded');
         const setup = await open();
-        let recentPurchase: string;
-        let olderPurchase: string;
-        let oemOrderId: string;
+        let targets: LoadTargets;
         try {
-          const [customer] = await setup.db
-            .select({ id: endUsers.id })
-            .from(endUsers)
-            .where(eq(endUsers.email, DEMO_END_USERS[0].email));
-          const [recent] = await setup.db
-            .select({ id: purchases.id })
-            .from(purchases)
-            .where(eq(purchases.endUserId, customer?.id ?? ''));
-          const [panel] = await setup.db
-            .select({ id: products.id })
-            .from(products)
-            .where(eq(products.sku, DEMO_SKUS.dcPowerPanel));
-          const today = calendarDateIn(Temporal.Now.instant(), 'Asia/Shanghai');
-          const [older] = await setup.db
-            .insert(purchases)
-            .values({
-              productId: panel?.id ?? '',
-              endUserId: customer?.id ?? '',
-              purchaseDate: today.subtract({ days: 200 }).toString(),
-            })
-            .returning({ id: purchases.id });
-          const [order] = await setup.db
-            .select({ id: oemOrders.id })
-            .from(oemOrders)
-            .where(eq(oemOrders.orderNumber, DEMO_FLAGGED_OEM_ORDER.orderNumber));
-          if (!recent || !older || !order) throw new Error('the demo seed has its purchases and orders');
-          recentPurchase = recent.id;
-          olderPurchase = older.id;
-          oemOrderId = order.id;
+          targets = await prepareLoadTargets(setup);
         } finally {
           await setup.close();
         }
+        const { recentPurchase, olderPurchase, oemOrderId } = targets;
 
         // What the clients sent, and what the server acknowledged.
         const sent = { claims: 0, issues: 0, moves: 0, reports: 0 };
@@ -194,15 +147,7 @@ describe.each(testDatabases().map((d) => d.name))(
         const unexpected: string[] = [];
         const killedMidSend: string[] = [];
 
-        async function signIn(url: string, role: string): Promise<string> {
-          const res = await fetch(`${url}/api/auth/sign-in/email`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', origin: ORIGIN },
-            body: JSON.stringify({ email: account(role).email, password: DEMO_PASSWORD }),
-          });
-          if (res.status !== 200) throw new Error(`${role} could not sign in: ${res.status}`);
-          return sessionCookie(res.headers.getSetCookie());
-        }
+        const signIn = signInOverHttp;
 
         /** One cycle of load until `killAfter` acknowledgements, then SIGKILL; resolves once it is dead. */
         let cookies: Record<'customer' | 'support' | 'technician' | 'oem', string> | undefined;

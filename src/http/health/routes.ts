@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody, errorResponseSchema } from '../errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, errorBody, errorResponseSchema } from '../errors.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -33,6 +33,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         return { status: 'ready' as const, database: app.db.kind };
       } catch (err) {
         request.log.warn({ err }, 'database not reachable');
+        void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
         return reply.code(503).send(errorBody('DATABASE_UNREACHABLE', 'The database does not answer.'));
       }
     },
