@@ -87,6 +87,9 @@ async function hasActiveAdmin(db: import('./db/client.js').Database): Promise<bo
 }
 
 async function serve(): Promise<void> {
+  // Tracing, when asked for, starts before the database driver and the HTTP server are imported: its
+  // hooks must see them load. When not asked for, none of it is loaded.
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) await (await import('./tracing.js')).startTracing();
   // Before the database is touched: a server that could not start must not have migrated it.
   const { resolveInstanceSecrets } = await import('./http/instance-secrets.js');
   const settings = loadConfig();
@@ -142,6 +145,10 @@ async function serve(): Promise<void> {
     app
       .close()
       .then(() => handle.close())
+      .then(async () => {
+        // The spans of the last requests, still buffered, go to the collector before the process ends.
+        if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) await (await import('./tracing.js')).flushTracing();
+      })
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         console.error(err);

@@ -26,6 +26,7 @@ import { registerTextGuard } from './text-guard.js';
 import { smtpMailer, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { healthRoutes } from './health/routes.js';
 import { registerMetrics } from './metrics.js';
+import { nameSpansByRoute } from './trace-names.js';
 import { policyRoutes } from './policies/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { dealerRoutes } from './dealers/routes.js';
@@ -142,6 +143,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
   );
   registerErrorHandling(app);
+  // First of the request hooks, so that a request refused by a later one still has its route's name.
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) await nameSpansByRoute(app);
   registerTextGuard(app);
   // First of the request hooks, so that refusals made by later hooks (401, 403, CSRF) carry the headers too.
   const https = deps.config.publicUrl.protocol === 'https:';

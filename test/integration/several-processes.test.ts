@@ -40,7 +40,7 @@ type Answer = { status: number; json: Record<string, unknown>; ms: number; retry
 async function call(
   base: string,
   cookie: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: object,
   headers: Record<string, string> = {},
