@@ -196,9 +196,12 @@ export function buildServerOnce(): void {
 
 /**
  * The app as `npm start` runs it (`node --max-old-space-size=160 dist/src/cli.js serve`), with the
- * bench's rate limits lifted.
+ * bench's rate limits lifted; one process unless `workers` says more (PostgreSQL only).
  */
-export function startApp(database: DatabaseTarget): Promise<ServerProcess> {
+export function startApp(
+  database: DatabaseTarget,
+  options: { workers?: number } = {},
+): Promise<ServerProcess> {
   // BENCH_CPU_PROF=dir writes the server's CPU profile there when it stops (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -213,6 +216,8 @@ export function startApp(database: DatabaseTarget): Promise<ServerProcess> {
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
     NODE_ENV: 'production',
+    // One process, as the baselines are, unless a bench compares worker counts (serve --workers).
+    WORKERS: String(options.workers ?? 1),
   });
 }
 

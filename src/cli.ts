@@ -11,8 +11,9 @@ import type { Language, Performer } from './domain/policy/schema.js';
 const USAGE = `aftersales — warranty and after-sales service
 
 Usage:
-  aftersales serve                 migrate, ensure the policy, seed demo data once (the embedded
-                                   database only, unless SEED_DEMO_DATA=true), serve HTTP
+  aftersales serve [--workers N]   migrate, ensure the policy, seed demo data once (the embedded
+                                   database only, unless SEED_DEMO_DATA=true), serve HTTP; on
+                                   PostgreSQL from N processes (default: one per core; WORKERS)
   aftersales migrate               apply database migrations and the built-in policy versions
   aftersales seed                  migrate, then insert the demo data if the database has none
   aftersales create-admin --email E --name N
@@ -86,14 +87,61 @@ async function hasActiveAdmin(db: import('./db/client.js').Database): Promise<bo
   return admin !== undefined;
 }
 
-async function serve(): Promise<void> {
+/** How many processes `serve` runs: --workers, else WORKERS, else one per core on PostgreSQL. */
+async function workerCount(argv: string[], config: ReturnType<typeof loadConfig>): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' } }, strict: true });
+  const asked = values.workers === undefined ? config.workers : Number(values.workers);
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > 64)) {
+    throw new ConfigError('--workers: a whole number from 1 to 64');
+  }
+  if (!config.databaseUrl) {
+    if (asked !== undefined && asked > 1) {
+      throw new ConfigError(
+        '--workers/WORKERS: the embedded database (PGlite) admits one process; set DATABASE_URL to run several',
+      );
+    }
+    return 1;
+  }
+  return asked ?? (await import('node:os')).availableParallelism();
+}
+
+async function serve(argv: string[]): Promise<void> {
   // Tracing, when asked for, starts before the database driver and the HTTP server are imported: its
   // hooks must see them load. When not asked for, none of it is loaded.
   if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) await (await import('./tracing.js')).startTracing();
+  const cluster = (await import('node:cluster')).default;
+  // A worker of `serve --workers N`: the primary has migrated, seeded and chosen the port.
+  if (cluster.isWorker) {
+    await serveHttp();
+    return;
+  }
   // Before the database is touched: a server that could not start must not have migrated it.
   const { resolveInstanceSecrets } = await import('./http/instance-secrets.js');
   const settings = loadConfig();
   resolveInstanceSecrets(settings, settings.databaseUrl ? 'postgres' : 'pglite');
+  const workers = await workerCount(argv, settings);
+  const { handle, config } = await prepareToServe();
+  if (workers === 1) {
+    await serveHttp({ handle, config });
+    return;
+  }
+  await handle.close();
+  const { servePrimary } = await import('./http/cluster.js');
+  await servePrimary({
+    workers,
+    env: {
+      PORT: String(config.port),
+      ...(config.publicUrlIsDefault ? { PUBLIC_URL: config.publicUrl.origin } : {}),
+      SEED_DEMO_DATA: 'false',
+    },
+    onListening: (listening) => {
+      announce(config, listening, `database: postgres; ${workers} worker processes`);
+    },
+  });
+}
+
+/** Migrates, seeds the demo when asked, settles the port, and tells the operator what is missing. */
+async function prepareToServe() {
   const opened = await openMigrated();
   const { handle } = opened;
   let { config } = opened;
@@ -107,7 +155,6 @@ async function serve(): Promise<void> {
     };
   }
   const { seedDemoData } = await database();
-  const { buildServer } = await import('./http/server.js');
   if (config.seedDemoData) {
     const { seeded } = await seedDemoData(handle.db, { today: calendarDateIn(now(), config.storeTimeZone) });
     if (seeded) {
@@ -132,6 +179,25 @@ async function serve(): Promise<void> {
         `then sign in at ${new URL('/sign-in', config.publicUrl).toString()} and invite everyone else.`,
     );
   }
+  return { handle, config };
+}
+
+function announce(config: ReturnType<typeof loadConfig>, address: string, what: string): void {
+  const listening = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  // PUBLIC_URL is the address sign-in works at (the origin checks accept it); the listening address
+  // is where the process is, which may be behind a proxy.
+  const site = config.publicUrl.origin;
+  console.log(`aftersales: serving on ${site} (listening on ${listening}; ${what})`);
+  console.log(`aftersales: API docs at ${site}/api/docs`);
+}
+
+/**
+ * One HTTP server process: the only one, or a worker of the cluster (which opens the database
+ * migrated by the primary, and leaves the announcement to it).
+ */
+async function serveHttp(prepared?: Awaited<ReturnType<typeof prepareToServe>>): Promise<void> {
+  const { handle, config } = prepared ?? (await openMigrated());
+  const { buildServer } = await import('./http/server.js');
   const app = await buildServer({ db: handle, config, clock: now });
 
   let closing = false;
@@ -163,14 +229,13 @@ async function serve(): Promise<void> {
   });
 
   const address = await app.listen({ port: config.port, host: config.host });
-  const listening = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  // PUBLIC_URL is the address sign-in works at (the origin checks accept it); the listening address
-  // is where the process is, which may be behind a proxy.
-  const site = config.publicUrl.origin;
-  console.log(
-    `aftersales: serving on ${site} (listening on ${listening}; database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`,
-  );
-  console.log(`aftersales: API docs at ${site}/api/docs`);
+  if (prepared) {
+    announce(
+      config,
+      address,
+      `database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`,
+    );
+  }
 }
 
 async function migrate(): Promise<void> {
@@ -413,7 +478,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      await serve();
+      await serve(rest);
       return -1; // keeps running
     case 'migrate':
       await migrate();

@@ -59,6 +59,13 @@ const envSchema = z.object({
     .default(200 * 1024 * 1024),
   UPLOAD_TEMP_DIR: z.string().min(1).optional(),
   UPLOAD_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
+  WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   METRICS_TOKEN: z
     .string()
     .min(24, 'must be at least 24 characters')
@@ -122,6 +129,11 @@ export type Config = {
   uploadCleanupIntervalSeconds: number;
   /** The bearer token Prometheus sends to GET /metrics; without it, /metrics does not exist. */
   metricsToken: string | undefined;
+  /**
+   * How many processes `serve` runs (node:cluster), sharing the port; unset: one per core on
+   * PostgreSQL, and always one on the embedded database (PGlite admits one process).
+   */
+  workers: number | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -162,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadTempDir: e.UPLOAD_TEMP_DIR ?? path.join(tmpdir(), 'aftersales-uploads'),
     uploadCleanupIntervalSeconds: e.UPLOAD_JOB_INTERVAL_SECONDS,
     metricsToken: e.METRICS_TOKEN,
+    workers: e.WORKERS,
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterMetrics } from './cluster.js';
 import { driverOf } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
 import { calendarDateIn } from '../domain/calendar.js';
@@ -81,6 +82,8 @@ export function registerMetrics(
     help: 'Which database this process uses (1 for its kind)',
     labelNames: ['kind'] as const,
     registers: [registry],
+    // The same figure in every worker of a cluster: summed over workers it would be N times too big.
+    aggregator: 'max',
     collect() {
       this.set({ kind }, 1);
     },
@@ -91,6 +94,8 @@ export function registerMetrics(
     name: 'aftersales_outbox_unsent_messages',
     help: 'Messages in the outbox not sent yet (role inboxes included: they are never e-mailed)',
     registers: [registry],
+    // The same figure in every worker of a cluster: summed over workers it would be N times too big.
+    aggregator: 'max',
     async collect() {
       this.set(
         await scalar(
@@ -104,6 +109,8 @@ export function registerMetrics(
     name: 'aftersales_outbox_oldest_unsent_age_seconds',
     help: 'Age of the oldest message waiting to be e-mailed (0 when none waits)',
     registers: [registry],
+    // The same figure in every worker of a cluster: summed over workers it would be N times too big.
+    aggregator: 'max',
     async collect() {
       this.set(
         await scalar(
@@ -119,6 +126,8 @@ export function registerMetrics(
     help: 'Maintenance orders held under the service commitment, not yet contacted or returned: due today or later, and missed',
     labelNames: ['state'] as const,
     registers: [registry],
+    // The same figure in every worker of a cluster: summed over workers it would be N times too big.
+    aggregator: 'max',
     async collect() {
       const today = calendarDateIn(app.clock(), options.storeTimeZone).toString();
       const rows = rowsOf(
@@ -154,6 +163,7 @@ export function registerMetrics(
 
   if (options.token === undefined) return;
   const expected = createHash('sha256').update(`Bearer ${options.token}`).digest();
+  const scrape = clusterMetrics(registry);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const given = createHash('sha256')
       .update(request.headers.authorization ?? '')
@@ -167,7 +177,8 @@ export function registerMetrics(
           error: { code: 'UNAUTHENTICATED', message: 'send Authorization: Bearer <METRICS_TOKEN>' },
         });
     }
-    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+    const { text, contentType } = await scrape();
+    return reply.header('content-type', contentType).send(text);
   });
 }
 

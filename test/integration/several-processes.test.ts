@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,23 @@ import { startSmtpServer } from '../support/smtp.js';
  */
 
 const run = promisify(execFile);
+/** The `aftersales` processes whose parent is `pid`, from /proc (Linux, as CI is). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The parent is the fourth field, after the command in parentheses (which may hold spaces).
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) return false;
+        // Not the TypeScript loader's esbuild service, which is a child too when run from the sources.
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('aftersales');
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 const url = process.env.TEST_DATABASE_URL;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -398,4 +416,71 @@ describe.skipIf(!url)('several processes on one PostgreSQL, and PostgreSQL going
         `${Math.round(Math.max(...outcomes.map((o) => o.ms)))} ms; ${stored} claims stored, all whole`,
     );
   }, 120_000);
+
+  it('serve --workers 2: one port, a scrape that sums both workers, a dead worker replaced, a clean stop', async () => {
+    if (!url) throw new Error('TEST_DATABASE_URL');
+    const scratch = await createScratchPostgresDatabase(url);
+    cleanups.push(() => scratch.drop());
+    const token = 'a-metrics-token-of-24-characters-or-more';
+    const server = await startServe({
+      DATABASE_URL: scratch.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      WORKERS: '2',
+      METRICS_TOKEN: token,
+    });
+    cleanups.push(() => (alive(server.child) ? stop(server.child) : Promise.resolve()));
+    expect(server.output()).toContain('2 worker processes');
+    const workers = () => Promise.resolve(childrenOf(server.child.pid ?? 0));
+    expect(await workers()).toHaveLength(2);
+
+    // Twenty requests over fresh connections land on both workers; the scrape counts all twenty.
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${server.url}/healthz`, { headers: { connection: 'close' } });
+      expect(res.status).toBe(200);
+    }
+    const scrape = async () => {
+      const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const healthz = (text: string) =>
+      Number(
+        /aftersales_http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} (\d+)/.exec(text)?.[1],
+      );
+    expect(healthz(await scrape())).toBe(20);
+    // A database-wide figure is the database's, not the sum over workers.
+    expect(await scrape()).toMatch(/aftersales_database_info\{kind="postgres"\} 1\b/);
+
+    // A worker killed is replaced, and the port keeps answering meanwhile: the other worker takes the
+    // new connections (one handed to the dying worker in that instant may be reset, as with any crash).
+    const [first] = await workers();
+    const t0 = Date.now();
+    process.kill(first ?? 0, 'SIGKILL');
+    let answered = 0;
+    for (let waited = 0; waited < 2000 || !server.output().includes('starting another'); waited += 100) {
+      if (waited > 30_000) throw new Error(`no replacement worker: ${JSON.stringify(await workers())}`);
+      const res = await fetch(`${server.url}/healthz`, { headers: { connection: 'close' } }).catch(
+        () => undefined,
+      );
+      if (res?.status === 200) answered += 1;
+      await sleep(100);
+    }
+    expect(await workers()).toHaveLength(2);
+    expect(await workers()).not.toContain(first);
+    for (let i = 0; i < 10; i++) {
+      expect((await fetch(`${server.url}/healthz`, { headers: { connection: 'close' } })).status).toBe(200);
+    }
+    expect(server.output()).toContain('starting another');
+    expect(answered).toBeGreaterThan(0);
+
+    // SIGTERM to the primary stops every worker and exits 0.
+    console.info(
+      `serve --workers 2: a worker SIGKILLed and a replacement started; ${answered} answers in the ${Date.now() - t0} ms after the kill`,
+    );
+    const left = await workers();
+    expect(await stop(server.child)).toBe(0);
+    for (const pid of left) expect(() => process.kill(pid, 0)).toThrow();
+  }, 240_000);
 });

@@ -10,12 +10,14 @@ export const SERVE_AUTH_SECRET = 'test-auth-secret-of-at-least-32-characters';
 /**
  * Starts `aftersales serve` as a user would, and waits for the URLs it prints: `publicUrl`, the one it
  * tells people to open (PUBLIC_URL), and `url`, the one it listens on (what a test can always reach).
- * On PostgreSQL it is given an AUTH_SECRET, as a real one must be, unless the test says otherwise.
+ * On PostgreSQL it is given an AUTH_SECRET, as a real one must be, unless the test says otherwise, and
+ * runs one process unless the test sets WORKERS.
  */
 export function startServe(
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; url: string; publicUrl: string; output: () => string }> {
-  const merged = { ...process.env, ...env };
+  // One process unless the test asks for a cluster: a SIGKILL then kills the server, not its primary.
+  const merged: NodeJS.ProcessEnv = { ...process.env, WORKERS: '1', ...env };
   if (merged.DATABASE_URL && !('AUTH_SECRET' in env)) merged.AUTH_SECRET ??= SERVE_AUTH_SECRET;
   const child = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
