@@ -54,6 +54,8 @@ export type ListTableProps<T> = {
   empty: string;
   minWidth: number;
   pageSize?: number;
+  /** Whether the list offers its CSV export (<path>/export.csv); true unless said otherwise. */
+  exportable?: boolean;
 };
 
 function queryOf(params: Record<string, string | undefined>): URLSearchParams {
@@ -136,14 +138,16 @@ export function ListTable<T>(props: ListTableProps<T>) {
             </Button>
           </Group>
         </form>
-        <Button
-          component="a"
-          variant="default"
-          href={`${props.path}/export.csv?${filterQuery.toString()}`}
-          download
-        >
-          {t('list.exportCsv')}
-        </Button>
+        {props.exportable !== false && (
+          <Button
+            component="a"
+            variant="default"
+            href={`${props.path}/export.csv?${filterQuery.toString()}`}
+            download
+          >
+            {t('list.exportCsv')}
+          </Button>
+        )}
       </Group>
       {phone && (
         <Group gap="xs" aria-label={t('list.sortOn')} role="group">
