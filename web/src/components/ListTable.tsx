@@ -54,6 +54,8 @@ export type ListTableProps<T> = {
   empty: string;
   minWidth: number;
   pageSize?: number;
+  /** What the search box matches, as its placeholder; the staff lists' numbers and names by default. */
+  searchHint?: string;
   /** Whether the list offers its CSV export (<path>/export.csv); true unless said otherwise. */
   exportable?: boolean;
 };
@@ -126,7 +128,7 @@ export function ListTable<T>(props: ListTableProps<T>) {
           <Group gap="xs" align="flex-end">
             <TextInput
               label={t('list.search')}
-              placeholder={t('list.searchHint')}
+              placeholder={props.searchHint ?? t('list.searchHint')}
               value={typed}
               onChange={(e) => {
                 setTyped(e.currentTarget.value);

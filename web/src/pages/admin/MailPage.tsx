@@ -101,6 +101,7 @@ export function MailListPage() {
           empty={t('admin.mail.none')}
           minWidth={760}
           exportable={false}
+          searchHint={t('admin.mail.searchHint')}
         />
       )}
     </Stack>
@@ -175,7 +176,7 @@ export function MailMessagePage() {
   return (
     <Stack gap="lg">
       {back}
-      <Title order={1} style={{ overflowWrap: 'anywhere' }}>
+      <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
         {m.subject}
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
