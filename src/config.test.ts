@@ -38,6 +38,10 @@ describe('settings that keep a real server safe by default', () => {
     expect(mailCatcherOn(loadConfig({ MAIL_CATCHER: 'true' }), 'postgres')).toBe(true);
     expect(mailCatcherOn(loadConfig({ MAIL_CATCHER: 'false' }), 'pglite')).toBe(false);
     expect(mailCatcherOn(loadConfig({ MAIL_CATCHER: '' }), 'pglite')).toBe(true);
+    // An embedded database served over HTTPS is a real site: its admins read no one's links unasked.
+    const https = { PUBLIC_URL: 'https://service.halotek.example.com' };
+    expect(mailCatcherOn(loadConfig(https), 'pglite')).toBe(false);
+    expect(mailCatcherOn(loadConfig({ ...https, MAIL_CATCHER: 'true' }), 'pglite')).toBe(true);
     // Mail that really leaves is never kept to read, whatever else is set.
     expect(mailCatcherOn(loadConfig(smtp), 'pglite')).toBe(false);
     expect(mailCatcherOn(loadConfig({ ...smtp, MAIL_CATCHER: 'false' }), 'pglite')).toBe(false);

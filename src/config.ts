@@ -115,7 +115,7 @@ export type Config = {
   smtpFrom: string;
   /**
    * MAIL_CATCHER as given (undefined: unset). Without SMTP_URL, admins read the e-mail the server would
-   * have sent at /api/v1/dev-mail: by default on the embedded database only (the demo), on PostgreSQL
+   * have sent at /api/v1/dev-mail: by default on the embedded database over HTTP only (the demo), else
    * only with MAIL_CATCHER=true; never with SMTP_URL (see `mailCatcherOn`).
    */
   mailCatcher: boolean | undefined;
@@ -184,12 +184,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /**
  * Whether this server keeps its e-mail for admins to read (the development mail catcher): never when
  * SMTP_URL sends it; otherwise as MAIL_CATCHER says, and when that is unset, on the embedded database
- * only — the two-command demo, whose accounts already share a published password. A PostgreSQL server
+ * over plain HTTP only — the two-command demo, whose accounts already share a published password. A PostgreSQL server
  * is a real installation: its admins do not read other people's reset links unless someone asked.
  */
 export function mailCatcherOn(config: Config, database: 'pglite' | 'postgres'): boolean {
   if (config.smtpUrl !== undefined) return false;
-  return config.mailCatcher ?? database === 'pglite';
+  // Served over HTTPS, an embedded database is a real site too: its demo password is already refused.
+  return config.mailCatcher ?? (database === 'pglite' && config.publicUrl.protocol !== 'https:');
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
