@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, trustedOrigins } from './config.js';
+import { ConfigError, loadConfig, mailCatcherOn, trustedOrigins } from './config.js';
 
 describe('settings that keep a real server safe by default', () => {
   it('seeds the demo data on the embedded database, and on PostgreSQL only when asked by name', () => {
@@ -29,5 +29,23 @@ describe('settings that keep a real server safe by default', () => {
     expect(trustedOrigins(new URL('https://service.halotek.example.com'))).toEqual([
       'https://service.halotek.example.com',
     ]);
+  });
+
+  it('keeps mail for admins to read only where nothing sends it: the demo, or PostgreSQL when asked', () => {
+    const smtp = { SMTP_URL: 'smtp://mail.example.com:587' };
+    expect(mailCatcherOn(loadConfig({}), 'pglite')).toBe(true);
+    expect(mailCatcherOn(loadConfig({}), 'postgres')).toBe(false);
+    expect(mailCatcherOn(loadConfig({ MAIL_CATCHER: 'true' }), 'postgres')).toBe(true);
+    expect(mailCatcherOn(loadConfig({ MAIL_CATCHER: 'false' }), 'pglite')).toBe(false);
+    expect(mailCatcherOn(loadConfig({ MAIL_CATCHER: '' }), 'pglite')).toBe(true);
+    // An embedded database served over HTTPS is a real site: its admins read no one's links unasked.
+    const https = { PUBLIC_URL: 'https://service.halotek.example.com' };
+    expect(mailCatcherOn(loadConfig(https), 'pglite')).toBe(false);
+    expect(mailCatcherOn(loadConfig({ ...https, MAIL_CATCHER: 'true' }), 'pglite')).toBe(true);
+    // Mail that really leaves is never kept to read, whatever else is set.
+    expect(mailCatcherOn(loadConfig(smtp), 'pglite')).toBe(false);
+    expect(mailCatcherOn(loadConfig({ ...smtp, MAIL_CATCHER: 'false' }), 'pglite')).toBe(false);
+    expect(() => loadConfig({ ...smtp, MAIL_CATCHER: 'true' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAIL_CATCHER: 'yes' })).toThrow(/MAIL_CATCHER/);
   });
 });

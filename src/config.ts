@@ -49,6 +49,10 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   SMTP_FROM: z.string().min(3).default('Halotek After-sales <no-reply@localhost>'),
+  MAIL_CATCHER: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1')),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
   DEADLINE_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   UPLOAD_BYTES_PER_IP_PER_DAY: z.coerce
@@ -116,6 +120,12 @@ export type Config = {
   /** Where e-mail goes out; without it, messages wait in the outbox. */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /**
+   * MAIL_CATCHER as given (undefined: unset). Without SMTP_URL, admins read the e-mail the server would
+   * have sent at /api/v1/dev-mail: by default on the embedded database over HTTP only (the demo), else
+   * only with MAIL_CATCHER=true; never with SMTP_URL (see `mailCatcherOn`).
+   */
+  mailCatcher: boolean | undefined;
   outboxIntervalSeconds: number;
   /** How often service commitments are checked for reminders and escalations. */
   deadlineJobIntervalSeconds: number;
@@ -145,6 +155,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid settings:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.MAIL_CATCHER === true && e.SMTP_URL !== undefined) {
+    throw new ConfigError(
+      'invalid settings:\n  MAIL_CATCHER: cannot be true with SMTP_URL set: mail really leaves, there is nothing to catch',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -168,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    mailCatcher: e.MAIL_CATCHER,
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
     deadlineJobIntervalSeconds: e.DEADLINE_JOB_INTERVAL_SECONDS,
     uploadBytesPerIpPerDay: e.UPLOAD_BYTES_PER_IP_PER_DAY,
@@ -176,6 +192,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     workers: e.WORKERS,
   };
+}
+
+/**
+ * Whether this server keeps its e-mail for admins to read (the development mail catcher): never when
+ * SMTP_URL sends it; otherwise as MAIL_CATCHER says, and when that is unset, on the embedded database
+ * over plain HTTP only — the two-command demo, whose accounts already share a published password. A PostgreSQL server
+ * is a real installation: its admins do not read other people's reset links unless someone asked.
+ */
+export function mailCatcherOn(config: Config, database: 'pglite' | 'postgres'): boolean {
+  if (config.smtpUrl !== undefined) return false;
+  // Served over HTTPS, an embedded database is a real site too: its demo password is already refused.
+  return config.mailCatcher ?? (database === 'pglite' && config.publicUrl.protocol !== 'https:');
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];

@@ -20,6 +20,17 @@ export const userSchema = z
   })
   .meta({ id: 'User' });
 
+/** Who I am, and what this server offers me that depends on its settings. */
+export const meSchema = userSchema
+  .extend({
+    mailCatcher: z
+      .boolean()
+      .describe(
+        'true for an admin where this server keeps its e-mail to read at /api/v1/dev-mail (no SMTP_URL: the embedded demo); false otherwise',
+      ),
+  })
+  .meta({ id: 'Me' });
+
 /** A role and its scope: `dealerId` for dealer, `serviceCenterId` for technician, `oemClientId` for oem. */
 export const roleAssignmentSchema = z
   .object({

@@ -15,7 +15,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { cachedPolicySource, type PolicySource } from '../app/policies/policy-source.js';
-import type { Config } from '../config.js';
+import { type Config, mailCatcherOn } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 import type { Temporal } from '../domain/calendar.js';
 import { entitlementRoutes } from './entitlements/routes.js';
@@ -54,6 +54,7 @@ import { dealerRemedyRoutes } from './dealer-remedies/routes.js';
 import { riskReviewRoutes } from './risk-reviews/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { messageRoutes } from './messages/routes.js';
+import { devMailRoutes } from './dev-mail/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { ownershipRoutes } from './ownership/routes.js';
@@ -82,6 +83,8 @@ declare module 'fastify' {
     policies: PolicySource;
     /** Seals the links that queued messages carry; never stored in the database. */
     messageKey: MessageKey;
+    /** Whether admins read the unsent e-mail at /api/v1/dev-mail (config.ts `mailCatcherOn`). */
+    mailCatcher: boolean;
   }
 }
 
@@ -138,6 +141,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('config', deps.config);
   app.decorate('clock', deps.clock);
   app.decorate('messageKey', secrets.messageKey);
+  app.decorate('mailCatcher', mailCatcherOn(deps.config, deps.db.kind));
   app.decorate(
     'policies',
     cachedPolicySource(deps.db.db, { maxAgeMs: deps.config.policyCacheSeconds * 1000 }),
@@ -326,6 +330,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
+  // Always registered (the access matrix sees it); without the catcher it answers 404.
+  await app.register(devMailRoutes, { prefix: '/api/v1/dev-mail' });
   await app.register(riskReviewRoutes, { prefix: '/api/v1/risk-reviews' });
   await app.register(searchRoutes, { prefix: '/api/v1/search' });
   // Before the first dispatch: messages queued by an older release still hold their links in the clear.

@@ -387,6 +387,89 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await expect.poll(() => userMenu(page).textContent()).toBe('Zhou MinCustomer');
   });
 
+  it('shows a new customer’s confirmation at Mail (no SMTP_URL); its link signs them in', async () => {
+    if (!server) throw new Error('started in beforeAll');
+    // Someone trying the demo signs up, then looks for the e-mail as the demo admin: no mail server.
+    const email = 'wu.fang@example.com';
+    const page = await openPage('/sign-up');
+    const main = page.getByRole('main');
+    await main.getByLabel('Your name').fill('Wu Fang');
+    await main.getByLabel('E-mail address').fill(email);
+    await main.getByLabel(/^Password/).fill('wu-fang-password');
+    await main.getByRole('button', { name: 'Create account' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Check your inbox to confirm' }).waitFor();
+
+    await page.goto(`${server.url}/sign-in`);
+    await signIn(page, demo('admin').email);
+    await page.waitForURL('**/admin/users');
+    await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Mail' }).click();
+    await main.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
+    const row = rowOf(main, email);
+    await row.getByText('Acts for the recipient').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-mail-en');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await main.getByRole('listitem').filter({ hasText: email }).waitFor();
+    await screenshot(page, 'admin-mail-phone-en');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await row.getByRole('link').click();
+    await page.waitForURL('**/admin/mail/*');
+    const message = main.getByRole('article', { name: 'The message' });
+    const link = message.getByRole('link', { name: /\/api\/auth\/verify-email\?token=/ }).first();
+    await link.waitFor();
+    await main.getByText('This link is real and works once').waitFor();
+    await main.getByText(email, { exact: true }).waitFor();
+    // Only the server's own link is a link; the message's text holds it (twice: English and Chinese).
+    expect(await message.getByRole('link').count()).toBe(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-mail-message-en');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'admin-mail-message-phone-en');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Followed from the Mail page: the address is confirmed and this browser is now Wu Fang's.
+    expect(await link.getAttribute('href')).toMatch(/^\/api\/auth\/verify-email\?token=/);
+    await link.click();
+    await expect.poll(() => userMenu(page).textContent()).toBe('Wu FangCustomer');
+    await page.waitForURL((url) => url.pathname === '/my-products' || url.pathname === '/');
+  });
+
+  it('passes axe-core on the Mail pages in Chinese, desktop and phone', async () => {
+    if (!server) throw new Error('started in beforeAll');
+    const email = 'zhao.lei@example.com';
+    const signedUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '赵磊', email, password: 'zhao-lei-password', callbackURL: '/' }),
+    });
+    expect(signedUp.status).toBe(200);
+    const page = await openPage('/sign-in?next=%2Fadmin%2Fmail', 'zh-CN');
+    const main = page.getByRole('main');
+    await main.getByLabel('邮箱').fill(demo('admin').email);
+    await main.getByLabel(/^密码/).fill(DEMO_PASSWORD);
+    await main.getByRole('button', { name: '登录' }).click();
+    await main.getByRole('heading', { level: 1, name: '邮件' }).waitFor();
+    await page.getByRole('navigation', { name: '管理控制台' }).getByRole('link', { name: '邮件' }).waitFor();
+    await rowOf(main, email).getByText('代表收件人操作').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-mail-zh');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const card = main.getByRole('listitem').filter({ hasText: email });
+    await card.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-mail-phone-zh');
+
+    await card.getByRole('link').click();
+    await main.getByRole('article', { name: '邮件正文' }).waitFor();
+    await main.getByRole('link', { name: '← 全部邮件' }).first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-mail-message-phone-zh');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-mail-message-zh');
+  });
+
   it('keeps the reference data and publishes a new policy version', async () => {
     const page = await openPage('/sign-in?next=%2Fadmin%2Fdealers');
     await signIn(page, demo('admin').email);

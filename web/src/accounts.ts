@@ -4,6 +4,7 @@ import {
   acceptInvitationResponseSchema,
   createInvitationRequestSchema,
   invitationSchema,
+  meSchema,
   roleAssignmentSchema,
   userSchema,
 } from '../../src/http/accounts-schemas.js';
@@ -16,6 +17,8 @@ import { ApiError, request, send } from './api.js';
  */
 
 export type User = z.infer<typeof userSchema>;
+/** The signed-in user, with what this server offers them (e.g. the Mail page of the mail catcher). */
+export type Me = z.infer<typeof meSchema>;
 export type Invitation = z.infer<typeof invitationSchema>;
 export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 export type CreateInvitation = z.infer<typeof createInvitationRequestSchema>;
@@ -35,11 +38,11 @@ const sessionProbeSchema = z
  * The signed-in user, or null when nobody is. An anonymous visitor is told so by the session probe
  * (200, null) and /me is not asked: a 401 there would be an error in every visitor's console.
  */
-export async function fetchMe(): Promise<User | null> {
+export async function fetchMe(): Promise<Me | null> {
   const session = await request(sessionProbeSchema, '/api/auth/get-session');
   if (!session) return null;
   try {
-    return await request(userSchema, '/api/v1/me');
+    return await request(meSchema, '/api/v1/me');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;

@@ -11,3 +11,6 @@ export const maintenanceOrderSorts = ['dueOn', 'createdAt', 'state', 'maintenanc
 
 /** The SLA states an order queue filters by (the commitment-deadline logic decides them). */
 export const slaFilterValues = ['on_track', 'due_soon', 'missed', 'met', 'not_started'] as const;
+
+/** The development mail catcher (app/outbox/read-caught-mail.ts): by when the message was queued. */
+export const caughtMailSorts = ['createdAt'] as const;

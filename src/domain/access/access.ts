@@ -229,6 +229,11 @@ export const permissions = {
   /** QA and sales read the notices addressed to their role (`role:qa`, `role:sales`): their inbox. */
   'messages.read': { admin: 'all', support: 'all', qa: 'own', sales: 'own' },
   'messages.manage': { admin: 'all', support: 'all' },
+  /**
+   * The development mail catcher (no SMTP_URL; the embedded demo): unsent e-mail read whole, with the
+   * real single-use links that act for its recipient. Admins only, in person (never an API key).
+   */
+  'devMail.read': { admin: 'all' },
   /*
    * Fraud signals' review queue: support reviews customers' claims and dealers' reimbursements, QA the
    * OEM clients' credits (app/risk/reviews.ts narrows each role to its kinds). Admins set the thresholds.

@@ -54,6 +54,10 @@ export type ListTableProps<T> = {
   empty: string;
   minWidth: number;
   pageSize?: number;
+  /** What the search box matches, as its placeholder; the staff lists' numbers and names by default. */
+  searchHint?: string;
+  /** Whether the list offers its CSV export (<path>/export.csv); true unless said otherwise. */
+  exportable?: boolean;
 };
 
 function queryOf(params: Record<string, string | undefined>): URLSearchParams {
@@ -124,7 +128,7 @@ export function ListTable<T>(props: ListTableProps<T>) {
           <Group gap="xs" align="flex-end">
             <TextInput
               label={t('list.search')}
-              placeholder={t('list.searchHint')}
+              placeholder={props.searchHint ?? t('list.searchHint')}
               value={typed}
               onChange={(e) => {
                 setTyped(e.currentTarget.value);
@@ -136,14 +140,16 @@ export function ListTable<T>(props: ListTableProps<T>) {
             </Button>
           </Group>
         </form>
-        <Button
-          component="a"
-          variant="default"
-          href={`${props.path}/export.csv?${filterQuery.toString()}`}
-          download
-        >
-          {t('list.exportCsv')}
-        </Button>
+        {props.exportable !== false && (
+          <Button
+            component="a"
+            variant="default"
+            href={`${props.path}/export.csv?${filterQuery.toString()}`}
+            download
+          >
+            {t('list.exportCsv')}
+          </Button>
+        )}
       </Group>
       {phone && (
         <Group gap="xs" aria-label={t('list.sortOn')} role="group">

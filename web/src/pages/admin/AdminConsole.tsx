@@ -11,6 +11,8 @@ import { PoliciesPage } from './PoliciesPage.js';
 import { ProductsPage } from './ProductsPage.js';
 import { ServiceCentersPage } from './ServiceCentersPage.js';
 import { UsersPage } from './UsersPage.js';
+import { MailListPage, MailMessagePage } from './MailPage.js';
+import { useMe } from '../../session.js';
 
 type Section = { path: string; key: string; element: ReactNode };
 
@@ -25,9 +27,13 @@ const sections: readonly Section[] = [
   { path: 'api-keys', key: 'admin.nav.apiKeys', element: <ApiKeysPage /> },
 ];
 
+/** The development mail catcher: linked only where the server keeps its mail (no SMTP_URL; /me says). */
+const mailSection: Section = { path: 'mail', key: 'admin.nav.mail', element: <MailListPage /> };
+
 function AdminLayout() {
   const { t } = useTranslation();
   const { pathname } = useLocation();
+  const shown = useMe().data?.mailCatcher ? [...sections, mailSection] : sections;
   return (
     <Grid gap="xl">
       <Grid.Col span={{ base: 12, md: 3, lg: 2 }}>
@@ -35,7 +41,7 @@ function AdminLayout() {
           <Text id="admin-nav-title" fw={700} size="sm" c="dark.6" mb="xs" px="sm">
             {t('admin.title')}
           </Text>
-          {sections.map((section) => {
+          {shown.map((section) => {
             const to = `/admin/${section.path}`;
             const active = pathname === to || pathname.startsWith(`${to}/`);
             return (
@@ -69,6 +75,8 @@ export default function AdminConsole() {
         {sections.map((section) => (
           <Route key={section.path} path={section.path} element={section.element} />
         ))}
+        <Route path={mailSection.path} element={mailSection.element} />
+        <Route path="mail/:id" element={<MailMessagePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
