@@ -11,3 +11,7 @@ export const maintenanceOrderSorts = ['dueOn', 'createdAt', 'state', 'maintenanc
 
 /** The SLA states an order queue filters by (the commitment-deadline logic decides them). */
 export const slaFilterValues = ['on_track', 'due_soon', 'missed', 'met', 'not_started'] as const;
+
+export const purchaseSorts = ['purchaseDate', 'createdAt'] as const;
+export const oemOrderSorts = ['createdAt', 'orderedOn', 'deliveryDate', 'orderNumber'] as const;
+export const messageSorts = ['createdAt'] as const;
