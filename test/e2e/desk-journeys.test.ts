@@ -76,7 +76,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // Li Wei reports the fault and chooses the refund, as the customer's own screens do.
       const customer = await signedIn(demo('customer').email, '/');
       const purchases = await api(customer, 'GET', '/api/v1/purchases');
-      const bought = (purchases.body as { id: string; serial: string | null }[]).find(
+      const bought = (purchases.body as { items: { id: string; serial: string | null }[] }).items.find(
         (p) => p.serial === headset.serial,
       );
       if (!bought) throw new Error(`Li Wei has no purchase of ${headset.serial}`);

@@ -465,11 +465,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     const lot = DEMO_OEM_ORDER.lots[1];
     const status = await client.evaluate(
       async ({ orderNumber, lot }) => {
-        const orders = (await (await fetch('/api/v1/oem-orders')).json()) as {
-          id: string;
-          orderNumber: string;
-        }[];
-        const order = orders.find((o) => o.orderNumber === orderNumber);
+        const orders = (await (await fetch('/api/v1/oem-orders?limit=200')).json()) as {
+          items: { id: string; orderNumber: string }[];
+        };
+        const order = orders.items.find((o) => o.orderNumber === orderNumber);
         const res = await fetch(`/api/v1/oem-orders/${order?.id ?? ''}/defect-reports`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
