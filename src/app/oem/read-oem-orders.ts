@@ -58,6 +58,7 @@ export type OemOrderFilters = {
   state?: OemOrderState | undefined;
   clientId?: string | undefined;
   productId?: string | undefined;
+  sku?: string | undefined;
   /** Ordered on or after / on or before (the order's day), calendar days. */
   from?: string | undefined;
   to?: string | undefined;
@@ -83,6 +84,7 @@ function oemOrdersWhere(actor: Actor, f: OemOrderFilters): SQL | undefined | fal
     f.clientId ? eq(oemOrders.clientId, f.clientId) : undefined,
     f.state ? eq(oemOrders.state, f.state) : undefined,
     f.productId ? eq(oemOrders.productId, f.productId) : undefined,
+    f.sku ? eq(products.sku, f.sku) : undefined,
     f.from ? gte(oemOrders.orderedOn, f.from) : undefined,
     f.to ? lte(oemOrders.orderedOn, f.to) : undefined,
     pattern

@@ -1,5 +1,5 @@
-import { and, eq, gte, lte, type SQL } from 'drizzle-orm';
-import { purchases } from '../../db/schema.js';
+import { and, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
+import { products, purchases } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
 import type { VerificationState } from '../../domain/purchases/verification.js';
 import { forbidden } from '../access.js';
@@ -28,6 +28,8 @@ export type PurchaseFilters = {
   /** Where the sale stands: verified, a registration pending its check, or rejected. */
   verification?: VerificationState | undefined;
   productId?: string | undefined;
+  /** The product by its SKU, as the catalogue names it. */
+  sku?: string | undefined;
   dealerId?: string | undefined;
   /** Bought on or after / on or before, calendar days. */
   from?: string | undefined;
@@ -38,6 +40,10 @@ export type PurchaseFilters = {
 };
 
 export type PurchaseListQuery = PurchaseFilters & { limit: number; cursor?: string | undefined };
+
+/** The id of the product with this SKU (none: matches nothing). */
+export const productIdOfSku = (sku: string) =>
+  sql`(select ${products.id} from ${products} where ${products.sku} = ${sku})`;
 
 export const invalidDateRange = () =>
   new AppError('invalid', 'INVALID_DATE_RANGE', 'the first day comes after the last');
@@ -57,6 +63,7 @@ function purchasesWhere(actor: Actor, f: PurchaseFilters): SQL | undefined | fal
     scope,
     f.verification ? eq(purchases.verification, f.verification) : undefined,
     f.productId ? eq(purchases.productId, f.productId) : undefined,
+    f.sku ? eq(purchases.productId, productIdOfSku(f.sku)) : undefined,
     f.dealerId ? eq(purchases.dealerId, f.dealerId) : undefined,
     f.from ? gte(purchases.purchaseDate, f.from) : undefined,
     f.to ? lte(purchases.purchaseDate, f.to) : undefined,

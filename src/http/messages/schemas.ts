@@ -35,6 +35,18 @@ export type Message = z.infer<typeof messageSchema>;
 
 export const messageStatusFilters = [...messageStatuses, 'attention'] as const;
 
+/** The kinds of message staff filter by: the starts of their topics (`topic=quote.`). */
+export const messageKinds = [
+  'claim.',
+  'maintenance_order.',
+  'quote.',
+  'reimbursement.',
+  'dealer_remedy.',
+  'approval.',
+  'account.',
+  'oem_',
+] as const;
+
 export const messageFilterSchema = listFilterSchema(
   messageSorts,
   { sort: 'createdAt', order: 'desc' },

@@ -332,6 +332,7 @@ export const oemOrderFilterSchema = listFilterSchema(
     state: z.enum(oemOrderStates).optional(),
     clientId: z.uuid().optional().describe('Staff: one client’s orders'),
     productId: z.uuid().optional(),
+    sku: z.string().trim().min(1).max(64).optional().describe('The product by its SKU'),
     from: dateFilter('Ordered on or after'),
     to: dateFilter('Ordered on or before'),
   },

@@ -112,6 +112,7 @@ export const purchaseFilterSchema = listFilterSchema(
       .optional()
       .describe('verified, pending (a registration waiting for its check) or rejected'),
     productId: z.uuid().optional(),
+    sku: skuField.optional().describe('The product by its SKU'),
     dealerId: z.uuid().optional().describe('Support and admins: one dealer’s sales'),
     from: dateFilter('Bought on or after'),
     to: dateFilter('Bought on or before'),
