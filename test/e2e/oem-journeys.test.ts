@@ -503,7 +503,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     expect(await table.getByRole('row').count()).toBe(3); // the header and two orders
     await main.getByRole('button', { name: 'Load more' }).click();
     await table.getByRole('row').nth(3).waitFor();
-    expect(await main.getByRole('combobox', { name: 'State' }).inputValue()).toBe('confirmed');
+    expect(await main.getByRole('combobox', { name: 'Status' }).inputValue()).toBe('confirmed');
     expect(await table.getByText('Waiting for sales').count()).toBe(0);
     // Sorted by order number, ascending, from the header.
     await table.getByRole('button', { name: 'Sort by Order number' }).click();
