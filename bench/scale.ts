@@ -130,7 +130,7 @@ const probes: Probe[] = [
     name: 'support purchases, newest first',
     target: true,
     role: 'support',
-    request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=500' }),
+    request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=200' }),
   },
   {
     name: 'support reimbursements',
@@ -148,7 +148,7 @@ const probes: Probe[] = [
     name: 'dealer: own sales',
     target: true,
     role: 'dealer',
-    request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=500' }),
+    request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=200' }),
   },
   {
     name: 'dealer: claims on own sales',

@@ -337,9 +337,11 @@ export const purchases = pgTable(
     index('purchases_end_user_id_idx').on(t.endUserId, t.purchaseDate),
     index('purchases_product_id_idx').on(t.productId),
     index('purchases_unit_id_idx').on(t.unitId),
-    // Lists, newest purchase first (the order of `purchaseViews`): everyone's for support, a dealer's own.
-    index('purchases_date_idx').on(t.purchaseDate, t.createdAt, t.id),
-    index('purchases_dealer_date_idx').on(t.dealerId, t.purchaseDate, t.createdAt, t.id),
+    // The purchases list's keysets (app/purchases/read-purchases.ts), newest purchase first by default:
+    // everyone's for support, a dealer's own; and by when they were recorded.
+    index('purchases_date_idx').on(t.purchaseDate, t.id),
+    index('purchases_dealer_date_idx').on(t.dealerId, t.purchaseDate, t.id),
+    index('purchases_created_at_idx').on(t.createdAt, t.id),
     // Staff search the buyer as written on the proof, by part of a name, e-mail or phone (app/search).
     index('purchases_buyer_name_trgm_idx').using('gin', trigrams(t.buyerName)),
     index('purchases_buyer_email_trgm_idx').using('gin', trigrams(t.buyerEmail)),
@@ -563,7 +565,9 @@ export const oemOrders = pgTable(
     uniqueIndex('oem_orders_client_order_number_idx').on(t.clientId, t.orderNumber),
     // Staff look orders up by number across clients (the defect import).
     index('oem_orders_order_number_idx').on(t.orderNumber),
-    index('oem_orders_client_id_idx').on(t.clientId, t.createdAt),
+    // The orders list's keysets (app/oem/read-oem-orders.ts), newest first: a client's own, or everyone's.
+    index('oem_orders_client_id_idx').on(t.clientId, t.createdAt, t.id),
+    index('oem_orders_created_at_idx').on(t.createdAt, t.id),
     index('oem_orders_product_id_idx').on(t.productId),
     // The orders that shipped from given lots: a page of lot rates counts its orders and clients.
     index('oem_orders_lots_idx').using('gin', t.lots),

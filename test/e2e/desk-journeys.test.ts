@@ -76,7 +76,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // Li Wei reports the fault and chooses the refund, as the customer's own screens do.
       const customer = await signedIn(demo('customer').email, '/');
       const purchases = await api(customer, 'GET', '/api/v1/purchases');
-      const bought = (purchases.body as { id: string; serial: string | null }[]).find(
+      const bought = (purchases.body as { items: { id: string; serial: string | null }[] }).items.find(
         (p) => p.serial === headset.serial,
       );
       if (!bought) throw new Error(`Li Wei has no purchase of ${headset.serial}`);
@@ -287,8 +287,8 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
 
       // Support takes the report by phone: the 30-day purchase, sold by Hangzhou Xinghe.
       const support = await signedIn(demo('support').email, '/desk/support/claims');
-      const all = await api(support, 'GET', '/api/v1/purchases?limit=500');
-      const sale = (all.body as { id: string; serial: string | null }[]).find(
+      const all = await api(support, 'GET', `/api/v1/purchases?q=${encodeURIComponent(earbuds.serial)}`);
+      const sale = (all.body as { items: { id: string; serial: string | null }[] }).items.find(
         (p) => p.serial === earbuds.serial,
       );
       if (!sale) throw new Error(`no purchase of ${earbuds.serial}`);
@@ -543,8 +543,8 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // Wang Fang's DC power panel, 200 days old: support takes four reports of it by phone in a day.
       const panel = purchase('1_year');
       const support = await signedIn(demo('support').email, '/desk/support/claims');
-      const found = await api(support, 'GET', '/api/v1/purchases');
-      const bought = (found.body as { id: string; serial: string | null }[]).find(
+      const found = await api(support, 'GET', `/api/v1/purchases?q=${encodeURIComponent(panel.serial)}`);
+      const bought = (found.body as { items: { id: string; serial: string | null }[] }).items.find(
         (p) => p.serial === panel.serial,
       );
       if (!bought) throw new Error(`no purchase of ${panel.serial}`);
@@ -810,10 +810,11 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
 
     it('support filters the claims, pages them by cursor and exports them as CSV; the order queue across centers', async () => {
       const support = await signedIn(demo('support').email, '/desk/support/claims');
-      const all = await api(support, 'GET', '/api/v1/purchases?limit=500');
-      const sales = all.body as { id: string; serial: string | null }[];
       for (const [i, p] of DEMO_PURCHASES.slice(0, 3).entries()) {
-        const sale = sales.find((s) => s.serial === p.serial);
+        const found = await api(support, 'GET', `/api/v1/purchases?q=${encodeURIComponent(p.serial)}`);
+        const sale = (found.body as { items: { id: string; serial: string | null }[] }).items.find(
+          (s) => s.serial === p.serial,
+        );
         if (!sale) throw new Error(`no purchase of ${p.serial}`);
         const reported = await api(
           support,
@@ -923,8 +924,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       const customer = DEMO_END_USERS[headset.endUser];
       const support = await signedIn(demo('support').email, '/desk/support/claims');
       const bought = (
-        (await api(support, 'GET', '/api/v1/purchases')).body as { id: string; serial: string | null }[]
-      ).find((p) => p.serial === headset.serial);
+        (await api(support, 'GET', `/api/v1/purchases?q=${encodeURIComponent(headset.serial)}`)).body as {
+          items: { id: string; serial: string | null }[];
+        }
+      ).items.find((p) => p.serial === headset.serial);
       if (!bought) throw new Error(`no purchase of ${headset.serial}`);
       const reported = await api(support, 'POST', '/api/v1/claims', {
         purchaseId: bought.id,
@@ -998,6 +1001,116 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await checkA11y(support);
       await screenshot(support, 'support-claim-context-zh');
       await support.getByRole('button', { name: 'English' }).click();
+    });
+
+    it('the dealer filters its sales and exports them; support’s purchases register and messages, filtered, on a phone too', async () => {
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer/sales?per=1&verification=verified');
+      const main = dealer.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Sales' }).waitFor();
+      const table = main.getByRole('region', { name: 'Sales' });
+      await table.getByRole('row').nth(1).waitFor();
+      expect(await table.getByRole('row').count()).toBe(2); // the header and one sale
+      await main.getByRole('button', { name: 'Load more' }).click();
+      await table.getByRole('row').nth(2).waitFor();
+      expect(await main.getByRole('combobox', { name: 'Check' }).inputValue()).toBe('verified');
+      // Oldest purchase first, from the header; the address keeps the filter for a reload or a link.
+      await table.getByRole('button', { name: 'Sort by Purchase date' }).click();
+      await table.locator('th[aria-sort="ascending"]').waitFor();
+      await settled(dealer);
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-sales-filtered-en');
+      const own = (await api(dealer, 'GET', '/api/v1/purchases?verification=verified&limit=200')).body as {
+        items: { id: string; dealer: { id: string } | null }[];
+      };
+      const [download] = await Promise.all([
+        dealer.waitForEvent('download'),
+        main.getByRole('link', { name: 'Export CSV' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^purchases-\d{4}-\d{2}-\d{2}\.csv$/);
+      const file = await readFile(await download.path());
+      expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = file
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]).toMatch(/^purchase_id,purchase_date,verification,/);
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[0])
+          .sort(),
+      ).toEqual(own.items.map((p) => p.id).sort());
+      expect(lines.slice(1).every((l) => l.split(',')[2] === 'verified')).toBe(true);
+      // Only its own sales: Xinghe's are never in Huaqiang's file.
+      expect(file.toString('utf8')).not.toContain(xinghe.name);
+      await dealer.setViewportSize({ width: 390, height: 844 });
+      await main.getByRole('list', { name: 'Sales' }).waitFor();
+      await settled(dealer);
+      await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-sales-phone-en');
+      await dealer.setViewportSize({ width: 1280, height: 900 });
+
+      // Support reads every dealer's sales, and narrows them to one.
+      const support = await signedIn(demo('support').email, '/desk/support/purchases');
+      const desk = support.getByRole('main');
+      await desk.getByRole('heading', { level: 1, name: 'Purchases' }).waitFor();
+      const register = desk.getByRole('region', { name: 'Purchases' });
+      await register.getByRole('row').nth(1).waitFor();
+      await desk.getByRole('combobox', { name: 'Dealer' }).selectOption({ label: xinghe.name });
+      await expect.poll(() => new URL(support.url()).searchParams.get('dealerId')).toBeTruthy();
+      await register.getByRole('row').filter({ hasText: xinghe.name }).first().waitFor();
+      await expect.poll(() => register.getByRole('row').filter({ hasText: huaqiang.name }).count()).toBe(0);
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-purchases-en');
+      await support.getByRole('button', { name: '中文' }).click();
+      await desk.getByRole('heading', { level: 1, name: '购买记录' }).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-purchases-zh');
+      await support.getByRole('button', { name: 'English' }).click();
+
+      // The outbox filtered by kind and channel, exported without the messages' text: a password reset
+      // link acts for its recipient, and neither it nor its secret leaves in the file.
+      const reset = await api(support, 'POST', '/api/auth/request-password-reset', {
+        email: demo('customer').email,
+        redirectTo: '/reset-password',
+      });
+      expect(reset.status).toBe(200);
+      await goTo(support, '/desk/support/messages?status=all&channel=email');
+      await desk.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
+      await desk.getByRole('combobox', { name: 'Kind' }).selectOption({ label: 'Accounts' });
+      await expect.poll(() => new URL(support.url()).searchParams.get('topic')).toBe('account.');
+      const outbox = desk.getByRole('region', { name: 'Messages' });
+      await outbox.getByRole('row').nth(1).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-messages-filtered-en');
+      const [mail] = await Promise.all([
+        support.waitForEvent('download'),
+        desk.getByRole('link', { name: 'Export CSV' }).click(),
+      ]);
+      expect(mail.suggestedFilename()).toMatch(/^messages-\d{4}-\d{2}-\d{2}\.csv$/);
+      const mails = (await readFile(await mail.path()))
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(mails[0]).toBe(
+        'message_id,created_at,topic,channel,status,recipient,subject,attempts,last_error,sent_at,claim_id,maintenance_order_id,quote_id,reimbursement_id',
+      );
+      expect(mails.length).toBeGreaterThan(1);
+      expect(mails.join('\n')).not.toContain('reset-password');
+      expect(
+        mails.slice(1).every((l) => l.split(',')[2]?.startsWith('account.') && l.split(',')[3] === 'email'),
+      ).toBe(true);
+      await support.setViewportSize({ width: 390, height: 844 });
+      await desk.getByRole('list', { name: 'Messages' }).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-messages-phone-en');
+      await support.setViewportSize({ width: 1280, height: 900 });
     });
   },
 );

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -465,11 +466,10 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     const lot = DEMO_OEM_ORDER.lots[1];
     const status = await client.evaluate(
       async ({ orderNumber, lot }) => {
-        const orders = (await (await fetch('/api/v1/oem-orders')).json()) as {
-          id: string;
-          orderNumber: string;
-        }[];
-        const order = orders.find((o) => o.orderNumber === orderNumber);
+        const orders = (await (await fetch('/api/v1/oem-orders?limit=200')).json()) as {
+          items: { id: string; orderNumber: string }[];
+        };
+        const order = orders.items.find((o) => o.orderNumber === orderNumber);
         const res = await fetch(`/api/v1/oem-orders/${order?.id ?? ''}/defect-reports`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -492,5 +492,56 @@ describe.skipIf(!browserAvailable()).each(testDatabases())('OEM journeys on $nam
     await settled(qa);
     await checkA11y(qa);
     await screenshot(qa, 'qa-notices-en');
+  });
+
+  it('sales filter the OEM orders by state, page them by cursor and export them; the client’s own on a phone, in Chinese', async () => {
+    const sales = await signedIn(demo('sales').email, '/oem/orders?per=2&state=confirmed');
+    const main = sales.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'OEM orders' }).waitFor();
+    const table = main.getByRole('region', { name: 'OEM orders' });
+    await table.getByRole('row').nth(2).waitFor();
+    expect(await table.getByRole('row').count()).toBe(3); // the header and two orders
+    await main.getByRole('button', { name: 'Load more' }).click();
+    await table.getByRole('row').nth(3).waitFor();
+    expect(await main.getByRole('combobox', { name: 'Status' }).inputValue()).toBe('confirmed');
+    expect(await table.getByText('Waiting for sales').count()).toBe(0);
+    // Sorted by order number, ascending, from the header.
+    await table.getByRole('button', { name: 'Sort by Order number' }).click();
+    await table.locator('th[aria-sort="ascending"]').waitFor();
+    await settled(sales);
+    await checkA11y(sales);
+    await screenshot(sales, 'oem-orders-staff-en');
+
+    // The export holds every confirmed order, in the list's sort, with a byte order mark for Excel.
+    const [download] = await Promise.all([
+      sales.waitForEvent('download'),
+      main.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^oem-orders-\d{4}-\d{2}-\d{2}\.csv$/);
+    const file = await readFile(await download.path());
+    expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = file
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^order_id,order_number,state,/);
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.slice(1).every((l) => l.split(',')[2] === 'confirmed')).toBe(true);
+    const numbers = lines.slice(1).map((l) => l.split(',')[1] ?? '');
+    expect(numbers).toContain(DEMO_OEM_ORDER.orderNumber);
+
+    // The client reads its own orders on a phone, in Chinese: cards, not a table cut off at the edge.
+    const client = await signedIn(demo('oem').email, '/oem/orders');
+    const clientMain = client.getByRole('main');
+    await client.getByRole('button', { name: '中文' }).click();
+    await clientMain.getByRole('heading', { level: 1, name: 'OEM 订单' }).waitFor();
+    await client.setViewportSize({ width: 390, height: 844 });
+    const cards = clientMain.getByRole('list', { name: 'OEM 订单' });
+    await cards.getByRole('listitem').filter({ hasText: DEMO_OEM_ORDER.orderNumber }).waitFor();
+    await settled(client);
+    await checkA11y(client);
+    await screenshot(client, 'oem-orders-phone-zh');
+    await client.setViewportSize({ width: 1280, height: 900 });
   });
 });

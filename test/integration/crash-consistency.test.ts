@@ -357,7 +357,7 @@ describe.each(testDatabases().map((d) => d.name))(
                 headers: { cookie: support },
               });
               expect(res.status).toBe(200);
-              left.push(...((await res.json()) as typeof left));
+              left.push(...((await res.json()) as { items: typeof left }).items);
             }
             return left;
           };

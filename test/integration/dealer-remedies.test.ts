@@ -195,9 +195,15 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
     expect((await perform(claimId, refund)).statusCode).toBe(201);
     expect((await readSale(atCounter)).refundedOn).toBe('2026-11-25');
     // The dealer's list says so too, and so does the buyer's.
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/purchases', headers: as('dealer') });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/purchases?limit=200',
+      headers: as('dealer'),
+    });
     expect(
-      list.json<{ id: string; refundedOn: string | null }[]>().find((x) => x.id === atCounter),
+      list
+        .json<{ items: { id: string; refundedOn: string | null }[] }>()
+        .items.find((x) => x.id === atCounter),
     ).toMatchObject({
       refundedOn: '2026-11-25',
     });

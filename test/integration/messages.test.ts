@@ -64,7 +64,16 @@ describe.each(testDatabases())('messages, as staff see the outbox, on $name', (t
   const list = async (role: Role, query = '') => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/messages${query}`, headers: as(role) });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json<Message[]>();
+    return res.json<{ items: Message[] }>().items;
+  };
+  const pageOf = async (query: string) => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/messages${query}`,
+      headers: as('support'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{ items: Message[]; nextCursor: string | null }>();
   };
   const work = (role: Role, id: string, body: object) =>
     t.app.inject({ method: 'POST', url: `/api/v1/messages/${id}/work`, headers: as(role), payload: body });
@@ -158,21 +167,25 @@ describe.each(testDatabases())('messages, as staff see the outbox, on $name', (t
   it('pages newest first without losing or repeating a message', async () => {
     const all = await list('support', '?limit=200');
     const seen: string[] = [];
-    let before = '';
-    for (;;) {
-      const page = await list('support', `?limit=2${before ? `&before=${before}` : ''}`);
-      if (page.length === 0) break;
-      seen.push(...page.map((m) => m.id));
-      before = page.at(-1)?.id ?? '';
-    }
+    let cursor: string | null = null;
+    do {
+      const page: { items: Message[]; nextCursor: string | null } = await pageOf(
+        `?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor;
+    } while (cursor);
     expect(seen).toEqual(all.map((m) => m.id));
-    const unknown = await t.app.inject({
+    for (const url of [`/api/v1/messages?cursor=${NO_SUCH_ID}`, `/api/v1/messages?before=${NO_SUCH_ID}`]) {
+      const refused = await t.app.inject({ method: 'GET', url, headers: as('support') });
+      expect(refused.statusCode, url).toBe(400);
+    }
+    const forged = await t.app.inject({
       method: 'GET',
-      url: `/api/v1/messages?before=${NO_SUCH_ID}`,
+      url: `/api/v1/messages?cursor=${NO_SUCH_ID}`,
       headers: as('support'),
     });
-    expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toMatchObject({ error: { code: 'UNKNOWN_CURSOR' } });
+    expect(forged.json()).toMatchObject({ error: { code: 'INVALID_CURSOR' } });
   });
 
   it('sends a failed e-mail again, and records the call that delivered a message to a phone, audited', async () => {

@@ -177,7 +177,9 @@ describe.each(testDatabases())('OEM orders, their ledger and next-order credits 
   });
 
   it('shows a client its own orders only; another client’s is a 404', async () => {
-    const mine = (await get('oem', '/api/v1/oem-orders')).json<{ id: string; client: { id: string } }[]>();
+    const mine = (await get('oem', '/api/v1/oem-orders?limit=200')).json<{
+      items: { id: string; client: { id: string } }[];
+    }>().items;
     expect(mine.map((o) => o.id)).toContain(w.demoOrder);
     expect(mine.every((o) => o.client.id === w.demoClient)).toBe(true);
     expect((await get('oem', `/api/v1/oem-orders/${w.otherOrder}`)).statusCode).toBe(404);

@@ -371,7 +371,7 @@ describe.each(testDatabases())('purchase verification on $name', (testDb) => {
 
     const queue = await api('dealer', 'GET', '/api/v1/purchase-verifications');
     expect(queue.statusCode).toBe(200);
-    const items = queue.json<Purchase[]>();
+    const items = queue.json<{ items: Purchase[] }>().items;
     expect(items.map((p) => p.id)).toContain(purchase.id);
     expect(items.every((p) => p.dealer?.id === ids.ownDealer && p.verification.state === 'pending')).toBe(
       true,
@@ -545,7 +545,7 @@ describe.each(testDatabases())('purchase verification on $name', (testDb) => {
   it('support’s queue: pending registrations oldest first, each with its proof, the demo’s among them', async () => {
     const res = await api('support', 'GET', '/api/v1/purchase-verifications');
     expect(res.statusCode).toBe(200);
-    const items = res.json<Purchase[]>();
+    const items = res.json<{ items: Purchase[] }>().items;
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((p) => p.verification.state === 'pending')).toBe(true);
     const created = items.map((p) => p.createdAt);

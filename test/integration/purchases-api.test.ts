@@ -475,10 +475,13 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
 
   describe('reading purchases', () => {
     it('lists a dealer’s own sales only, a customer’s own only, and everything for support, newest first', async () => {
-      const dealerList = (await api('dealer', 'GET', '/api/v1/purchases?limit=500')).json<Purchase[]>();
+      const dealerList = (await api('dealer', 'GET', '/api/v1/purchases?limit=200')).json<{
+        items: Purchase[];
+      }>().items;
       expect(dealerList.length).toBeGreaterThan(3);
       expect(dealerList.every((p) => p.dealer?.id === ids.ownDealer)).toBe(true);
-      const customerList = (await api('customer', 'GET', '/api/v1/purchases')).json<Purchase[]>();
+      const customerList = (await api('customer', 'GET', '/api/v1/purchases')).json<{ items: Purchase[] }>()
+        .items;
       expect(customerList.length).toBeGreaterThan(1);
       expect(customerList.every((p) => p.endUserId === ids.liWei)).toBe(true);
       const dates = customerList.map((p) => p.purchaseDate);
@@ -488,7 +491,10 @@ describe.each(testDatabases())('purchases API on $name', (testDb) => {
         product: { name: { en: 'HS-200 Wired Headset', zh: 'HS-200 有线耳机' } },
         warranty: { window: '7_days', daysSincePurchase: 3, warrantyEndsOn: '2027-11-22' },
       });
-      const all = (await api('support', 'GET', '/api/v1/purchases?limit=500&offset=0')).json<Purchase[]>();
+      const all = (await api('support', 'GET', '/api/v1/purchases?limit=200')).json<{ items: Purchase[] }>()
+        .items;
+      // The old offset paging is gone: a page continues from a cursor, never from a count of rows.
+      expect((await api('support', 'GET', '/api/v1/purchases?offset=0')).statusCode).toBe(400);
       expect(new Set(all.map((p) => p.dealer?.id))).toContain(ids.otherDealer);
       expect((await api('qa', 'GET', '/api/v1/purchases')).statusCode).toBe(403);
       expect((await api('anonymous', 'GET', '/api/v1/purchases')).statusCode).toBe(401);

@@ -14,3 +14,6 @@ export const slaFilterValues = ['on_track', 'due_soon', 'missed', 'met', 'not_st
 
 /** The development mail catcher (app/outbox/read-caught-mail.ts): by when the message was queued. */
 export const caughtMailSorts = ['createdAt'] as const;
+export const purchaseSorts = ['purchaseDate', 'createdAt'] as const;
+export const oemOrderSorts = ['createdAt', 'orderedOn', 'deliveryDate', 'orderNumber'] as const;
+export const messageSorts = ['createdAt'] as const;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import {
   defectReportEvidence,
   oemClients,
@@ -12,7 +12,12 @@ import type { LedgerLine } from '../../domain/oem/defect-ledger.js';
 import { unresolvedExcess } from '../../domain/oem/excess-resolution.js';
 import { quoteClause } from '../../domain/policy/evaluate.js';
 import type { ExcessRemedyCode, Language } from '../../domain/policy/schema.js';
+import type { OemOrderState } from '../../domain/oem/order-state.js';
 import { assertAllowed, forbidden } from '../access.js';
+import { type CsvColumn, csvExport, EXPORT_PAGE_SIZE } from '../lists/csv-export.js';
+import type { CursorScope, SortOrder } from '../lists/cursor.js';
+import { keysetQuery, likeContains, type Page, pageOf, type SortKey } from '../lists/keyset.js';
+import { oemOrderSorts } from '../lists/sorts.js';
 import { AppError } from '../errors.js';
 import {
   type ExcessResolutionView,
@@ -40,35 +45,130 @@ export async function readableOrder(db: Db, actor: Actor, orderId: string): Prom
   return loaded;
 }
 
+export type OemOrderSort = (typeof oemOrderSorts)[number];
+
+const orderSortKeys: Record<OemOrderSort, SortKey> = {
+  createdAt: { expr: oemOrders.createdAt, type: 'timestamptz' },
+  orderedOn: { expr: oemOrders.orderedOn, type: 'date' },
+  deliveryDate: { expr: oemOrders.deliveryDate, type: 'date' },
+  orderNumber: { expr: oemOrders.orderNumber, type: 'text' },
+};
+
+export type OemOrderFilters = {
+  state?: OemOrderState | undefined;
+  clientId?: string | undefined;
+  productId?: string | undefined;
+  sku?: string | undefined;
+  /** Ordered on or after / on or before (the order's day), calendar days. */
+  from?: string | undefined;
+  to?: string | undefined;
+  q?: string | undefined;
+  sort: OemOrderSort;
+  order: SortOrder;
+};
+
+export type OemOrderListQuery = OemOrderFilters & { limit: number; cursor?: string | undefined };
+
+/** The actor's scope and the filters as one condition: an OEM client's own orders, or every client's. */
+function oemOrdersWhere(actor: Actor, f: OemOrderFilters): SQL | undefined | false {
+  const filter = listFilter(actor, 'oemOrders.read');
+  if (filter.kind === 'none') throw forbidden();
+  if (f.from && f.to && f.from > f.to) {
+    throw new AppError('invalid', 'INVALID_DATE_RANGE', 'the first day comes after the last');
+  }
+  const own = filter.kind === 'scope' ? filter.owners.oemClientId : undefined;
+  if (filter.kind === 'scope' && !own) return false;
+  const pattern = f.q ? likeContains(f.q) : undefined;
+  return and(
+    own ? eq(oemOrders.clientId, own) : undefined,
+    f.clientId ? eq(oemOrders.clientId, f.clientId) : undefined,
+    f.state ? eq(oemOrders.state, f.state) : undefined,
+    f.productId ? eq(oemOrders.productId, f.productId) : undefined,
+    f.sku ? eq(products.sku, f.sku) : undefined,
+    f.from ? gte(oemOrders.orderedOn, f.from) : undefined,
+    f.to ? lte(oemOrders.orderedOn, f.to) : undefined,
+    pattern
+      ? sql`(${oemOrders.orderNumber} ilike ${pattern} or ${oemClients.name} ilike ${pattern} or ${products.sku} ilike ${pattern} or exists (select 1 from unnest(${oemOrders.lots}) as lot where lot ilike ${pattern}))`
+      : undefined,
+  );
+}
+
+/** OEM orders the actor may see, one keyset page at a time; newest first by default. */
 export async function listOemOrders(
   deps: OemDeps,
   actor: Actor,
-  query: { clientId?: string | undefined; limit: number; offset: number },
-): Promise<OemOrderSummary[]> {
-  const filter = listFilter(actor, 'oemOrders.read');
-  if (filter.kind === 'none') throw forbidden();
-  const own = filter.kind === 'scope' ? filter.owners.oemClientId : undefined;
-  if (filter.kind === 'scope' && !own) return [];
+  query: OemOrderListQuery,
+): Promise<Page<OemOrderSummary>> {
+  const where = oemOrdersWhere(actor, query);
+  if (where === false) return { items: [], nextCursor: null };
+  const scope: CursorScope = { list: 'oem-orders', sort: query.sort, order: query.order };
+  const k = keysetQuery({
+    scope,
+    key: orderSortKeys[query.sort],
+    id: oemOrders.id,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
   const rows = await deps.db
     .select({
       order: oemOrders,
       clientName: oemClients.name,
       clientEmail: oemClients.email,
       product: { id: products.id, sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh },
+      keyText: k.keyText,
     })
     .from(oemOrders)
     .innerJoin(oemClients, eq(oemClients.id, oemOrders.clientId))
     .innerJoin(products, eq(products.id, oemOrders.productId))
-    .where(
-      and(
-        own ? eq(oemOrders.clientId, own) : undefined,
-        query.clientId ? eq(oemOrders.clientId, query.clientId) : undefined,
-      ),
-    )
-    .orderBy(desc(oemOrders.createdAt), desc(oemOrders.id))
-    .limit(query.limit)
-    .offset(query.offset);
-  return rows.map(orderSummary);
+    .where(and(where, k.after))
+    .orderBy(...k.orderBy)
+    .limit(query.limit + 1);
+  return pageOf(
+    rows.map(({ keyText, ...row }) => ({ keyText, id: row.order.id, row })),
+    query.limit,
+    scope,
+    (r) => orderSummary(r.row),
+  );
+}
+
+const oemOrderColumns: CsvColumn<OemOrderSummary>[] = [
+  { header: 'order_id', cell: (o) => o.id },
+  { header: 'order_number', cell: (o) => o.orderNumber, text: true },
+  { header: 'state', cell: (o) => o.state },
+  { header: 'ordered_on', cell: (o) => o.orderedOn },
+  { header: 'client', cell: (o) => o.client.name, text: true },
+  { header: 'sku', cell: (o) => o.product.sku, text: true },
+  { header: 'product_en', cell: (o) => o.product.name.en, text: true },
+  { header: 'product_zh', cell: (o) => o.product.name.zh, text: true },
+  { header: 'quantity', cell: (o) => o.quantity },
+  { header: 'spare_rate_bps', cell: (o) => o.spareRateBps },
+  { header: 'spare_units', cell: (o) => o.spareUnits },
+  { header: 'delivery_date', cell: (o) => o.deliveryDate },
+  { header: 'lots', cell: (o) => o.lots.map((l) => l.lot).join(' '), text: true },
+  { header: 'unit_price_minor', cell: (o) => o.unitPrice?.amountMinor ?? null },
+  { header: 'currency', cell: (o) => o.unitPrice?.currency ?? null },
+  { header: 'decline_reason', cell: (o) => o.declineReason, text: true },
+  { header: 'created_at', cell: (o) => o.createdAt },
+];
+
+/** What the filter selects as CSV, in the list's sort, read page by page. */
+export async function exportOemOrders(deps: OemDeps, actor: Actor, filters: OemOrderFilters) {
+  const where = oemOrdersWhere(actor, filters);
+  return csvExport(
+    async (upTo) => {
+      if (where === false) return 0;
+      const ids = await deps.db
+        .select({ id: oemOrders.id })
+        .from(oemOrders)
+        .innerJoin(oemClients, eq(oemClients.id, oemOrders.clientId))
+        .innerJoin(products, eq(products.id, oemOrders.productId))
+        .where(where)
+        .limit(upTo);
+      return ids.length;
+    },
+    oemOrderColumns,
+    (cursor) => listOemOrders(deps, actor, { ...filters, limit: EXPORT_PAGE_SIZE, cursor }),
+  );
 }
 
 export async function getOemOrder(deps: OemDeps, actor: Actor, orderId: string): Promise<OemOrderView> {

@@ -1,18 +1,4 @@
-import {
-  and,
-  desc,
-  eq,
-  gte,
-  isNotNull,
-  isNull,
-  like,
-  lt,
-  not,
-  notLike,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, like, lt, not, notLike, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { type OutboxMessage, outbox } from '../../db/schema.js';
 import { type Actor, listFilter } from '../../domain/access/access.js';
@@ -23,7 +9,12 @@ import {
   messageStatus,
   withoutSecrets,
 } from '../../domain/outbox/message-status.js';
+import { Temporal } from '../../domain/calendar.js';
 import { forbidden } from '../access.js';
+import { type CsvColumn, csvExport, EXPORT_PAGE_SIZE } from '../lists/csv-export.js';
+import type { CursorScope, SortOrder } from '../lists/cursor.js';
+import { keysetQuery, likeContains, type Page, pageOf, type SortKey } from '../lists/keyset.js';
+import { messageSorts } from '../lists/sorts.js';
 import { AppError } from '../errors.js';
 import { MAX_OUTBOX_ATTEMPTS } from './dispatch-outbox.js';
 
@@ -51,18 +42,27 @@ export type MessageView = {
 /** The staff's to-do: what no machine will deliver. */
 export const attentionStatuses = ['failed', 'to_call'] as const satisfies readonly MessageStatus[];
 
+export type MessageSort = (typeof messageSorts)[number];
+
 export type MessagesFilter = {
   status?: MessageStatus | 'attention' | undefined;
   claimId?: string | undefined;
   maintenanceOrderId?: string | undefined;
   recipient?: string | undefined;
+  /** The kind of message: the start of its topic, e.g. `quote.` */
   topic?: string | undefined;
-  /** The id of the last message of the previous page. */
-  before?: string | undefined;
-  limit?: number | undefined;
+  channel?: MessageChannel | undefined;
+  /** Made on or after / on or before, calendar days in the store's time zone. */
+  from?: string | undefined;
+  to?: string | undefined;
+  q?: string | undefined;
+  sort: MessageSort;
+  order: SortOrder;
 };
 
-export type MessagesDeps = { db: Database };
+export type MessagesListQuery = MessagesFilter & { limit: number; cursor?: string | undefined };
+
+export type MessagesDeps = { db: Database; storeTimeZone: string };
 
 export const messageNotFound = { code: 'MESSAGE_NOT_FOUND', message: 'no such message' };
 
@@ -126,17 +126,32 @@ function statusCondition(status: MessageStatus): SQL | undefined {
   }
 }
 
-/**
- * Every message the service sent or meant to send, newest first: staff answer "did the customer hear
- * from us?" from here, and work the messages no machine delivers (failed e-mails, phone-only customers).
- */
-export async function listMessages(
-  deps: MessagesDeps,
-  actor: Actor,
-  filter: MessagesFilter,
-): Promise<MessageView[]> {
+const messageSortKeys: Record<MessageSort, SortKey> = {
+  createdAt: { expr: outbox.createdAt, type: 'timestamptz' },
+};
+
+const startOfDay = (day: string, timeZone: string) =>
+  new Date(Temporal.PlainDate.from(day).toZonedDateTime({ timeZone }).epochMilliseconds);
+
+/** A channel as the recipient's form says it (the SQL twin of `channelOf`). */
+function channelCondition(channel: MessageChannel): SQL | undefined {
+  switch (channel) {
+    case 'staff':
+      return like(outbox.recipient, 'role:%');
+    case 'email':
+      return and(notLike(outbox.recipient, 'role:%'), like(outbox.recipient, '%@%'));
+    case 'phone':
+      return and(notLike(outbox.recipient, 'role:%'), notLike(outbox.recipient, '%@%'));
+  }
+}
+
+/** The actor's scope and the filters as one condition. */
+function messagesWhere(deps: MessagesDeps, actor: Actor, filter: MessagesFilter): SQL | undefined {
   const scope = listFilter(actor, 'messages.read');
   if (scope.kind === 'none') throw forbidden();
+  if (filter.from && filter.to && filter.from > filter.to) {
+    throw new AppError('invalid', 'INVALID_DATE_RANGE', 'the first day comes after the last');
+  }
   const conditions: (SQL | undefined)[] = [];
   if (scope.kind === 'scope') conditions.push(eq(outbox.recipient, roleInbox(actor)));
   if (filter.status === 'attention') {
@@ -144,29 +159,85 @@ export async function listMessages(
   } else if (filter.status) {
     conditions.push(statusCondition(filter.status));
   }
+  if (filter.channel) conditions.push(channelCondition(filter.channel));
   if (filter.claimId) conditions.push(eq(text(outbox.payload, 'claimId'), filter.claimId));
   if (filter.maintenanceOrderId) {
     conditions.push(eq(text(outbox.payload, 'maintenanceOrderId'), filter.maintenanceOrderId));
   }
   if (filter.recipient) conditions.push(eq(sql`lower(${outbox.recipient})`, filter.recipient.toLowerCase()));
   if (filter.topic) conditions.push(like(outbox.topic, `${filter.topic.replace(/[\\%_]/g, '\\$&')}%`));
-  if (filter.before) {
-    const [cursor] = await deps.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.id, filter.before));
-    if (!cursor) {
-      throw new AppError('invalid', 'UNKNOWN_CURSOR', 'the page to continue from is not a message');
-    }
-    // Compared in the database: a JavaScript Date would drop the microseconds of the timestamp.
-    conditions.push(
-      sql`(${outbox.createdAt}, ${outbox.id}) < (select o.created_at, o.id from outbox o where o.id = ${cursor.id})`,
-    );
+  if (filter.from) conditions.push(gte(outbox.createdAt, startOfDay(filter.from, deps.storeTimeZone)));
+  if (filter.to) {
+    const next = Temporal.PlainDate.from(filter.to).add({ days: 1 }).toString();
+    conditions.push(lt(outbox.createdAt, startOfDay(next, deps.storeTimeZone)));
   }
+  if (filter.q) {
+    // The recipient and the subject: never the body, whose links are not searched for their secrets.
+    const pattern = likeContains(filter.q);
+    conditions.push(sql`(${outbox.recipient} ilike ${pattern} or ${outbox.subject} ilike ${pattern})`);
+  }
+  return and(...conditions);
+}
+
+/**
+ * Every message the service sent or meant to send, one keyset page at a time, newest first: staff
+ * answer "did the customer hear from us?" from here, and work the messages no machine delivers (failed
+ * e-mails, phone-only customers).
+ */
+export async function listMessages(
+  deps: MessagesDeps,
+  actor: Actor,
+  query: MessagesListQuery,
+): Promise<Page<MessageView>> {
+  const where = messagesWhere(deps, actor, query);
+  const scope: CursorScope = { list: 'messages', sort: query.sort, order: query.order };
+  const k = keysetQuery({
+    scope,
+    key: messageSortKeys[query.sort],
+    id: outbox.id,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
   const rows = await deps.db
-    .select()
+    .select({ row: outbox, keyText: k.keyText })
     .from(outbox)
-    .where(and(...conditions))
-    .orderBy(desc(outbox.createdAt), desc(outbox.id))
-    .limit(filter.limit ?? 50);
-  return rows.map(messageView);
+    .where(and(where, k.after))
+    .orderBy(...k.orderBy)
+    .limit(query.limit + 1);
+  return pageOf(
+    rows.map((r) => ({ keyText: r.keyText, id: r.row.id, row: r.row })),
+    query.limit,
+    scope,
+    (r) => messageView(r.row),
+  );
+}
+
+/** No body and no payload: the links in them act for their recipient. */
+const messageColumns: CsvColumn<MessageView>[] = [
+  { header: 'message_id', cell: (m) => m.id },
+  { header: 'created_at', cell: (m) => m.createdAt },
+  { header: 'topic', cell: (m) => m.topic, text: true },
+  { header: 'channel', cell: (m) => m.channel },
+  { header: 'status', cell: (m) => m.status },
+  { header: 'recipient', cell: (m) => m.recipient, text: true },
+  { header: 'subject', cell: (m) => m.subject, text: true },
+  { header: 'attempts', cell: (m) => m.attempts },
+  { header: 'last_error', cell: (m) => m.lastError, text: true },
+  { header: 'sent_at', cell: (m) => m.sentAt },
+  { header: 'claim_id', cell: (m) => m.claimId },
+  { header: 'maintenance_order_id', cell: (m) => m.maintenanceOrderId },
+  { header: 'quote_id', cell: (m) => m.quoteId },
+  { header: 'reimbursement_id', cell: (m) => m.reimbursementId },
+];
+
+/** What the filter selects as CSV, in the list's sort, read page by page. */
+export async function exportMessages(deps: MessagesDeps, actor: Actor, filters: MessagesFilter) {
+  const where = messagesWhere(deps, actor, filters);
+  return csvExport(
+    async (upTo) => (await deps.db.select({ id: outbox.id }).from(outbox).where(where).limit(upTo)).length,
+    messageColumns,
+    (cursor) => listMessages(deps, actor, { ...filters, limit: EXPORT_PAGE_SIZE, cursor }),
+  );
 }
 
 export async function getMessage(deps: MessagesDeps, actor: Actor, messageId: string): Promise<MessageView> {

@@ -1,4 +1,4 @@
-import { asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client.js';
 import { dealers, products, purchases, units, uploads } from '../../db/schema.js';
 import type { Actor, ListFilter } from '../../domain/access/access.js';
@@ -121,39 +121,35 @@ const selection = {
     where c.purchase_id = ${purchases.id} and r.kind = 'refund' and r.approval in ('none', 'approved'))`,
 };
 
-/** Newest purchase first (lists), or oldest recorded first (the verification queue). */
-export type PurchaseOrder = 'newest' | 'oldestRecorded';
+/** How a read of purchases is ordered and cut: a list's keyset (its ORDER BY and key text), or one row. */
+export type PurchaseRead = { orderBy: SQL[]; limit: number; keyText?: SQL<string> | undefined };
 
-/** Purchases with their product, unit and dealer, newest purchase first, each with today's warranty. */
-export async function purchaseViews(
+const oneRow: PurchaseRead = { orderBy: [sql`${purchases.id}`], limit: 1 };
+
+/** Purchases with their product, unit and dealer, each with today's warranty (and its list key). */
+export async function purchaseRows(
   deps: PurchasesDeps,
   db: Database | Transaction,
   where: SQL | undefined,
-  page: { limit: number; offset: number } = { limit: 1, offset: 0 },
-  order: PurchaseOrder = 'newest',
-): Promise<PurchaseView[]> {
+  read: PurchaseRead,
+): Promise<{ keyText: string; id: string; view: PurchaseView }[]> {
   const [rows, versions] = await Promise.all([
     db
-      .select(selection)
+      .select({ ...selection, keyText: read.keyText ?? sql<string>`''` })
       .from(purchases)
       .innerJoin(products, eq(products.id, purchases.productId))
       .leftJoin(units, eq(units.id, purchases.unitId))
       .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
       .leftJoin(uploads, eq(uploads.id, purchases.proofUploadId))
       .where(where)
-      .orderBy(
-        ...(order === 'newest'
-          ? [desc(purchases.purchaseDate), desc(purchases.createdAt), desc(purchases.id)]
-          : [asc(purchases.createdAt), asc(purchases.id)]),
-      )
-      .limit(page.limit)
-      .offset(page.offset),
+      .orderBy(...read.orderBy)
+      .limit(read.limit),
     deps.policies.versions(),
   ]);
   const today = calendarDateIn(deps.now(), deps.storeTimeZone).toString();
   return rows.map((row) => {
     const p = row.purchase;
-    return {
+    const view: PurchaseView = {
       id: p.id,
       purchaseDate: p.purchaseDate,
       serial: row.serial,
@@ -190,7 +186,18 @@ export async function purchaseViews(
       refundedOn: row.refundedOn,
       createdAt: p.createdAt.toISOString(),
     };
+    return { keyText: row.keyText, id: p.id, view };
   });
+}
+
+/** The purchases a condition selects (one, by default): as the answers of single-purchase actions show them. */
+export async function purchaseViews(
+  deps: PurchasesDeps,
+  db: Database | Transaction,
+  where: SQL | undefined,
+  read: PurchaseRead = oneRow,
+): Promise<PurchaseView[]> {
+  return (await purchaseRows(deps, db, where, read)).map((r) => r.view);
 }
 
 /** One purchase by id, as the actor may see it: another scope's purchase is a 404. */

@@ -15,7 +15,15 @@ import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { verificationMessage } from './messages.js';
 import { releaseUnitOfRejected } from './sales.js';
-import { purchaseNotFound, type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
+import type { CursorScope } from '../lists/cursor.js';
+import { keysetQuery, type Page, pageOf } from '../lists/keyset.js';
+import {
+  purchaseNotFound,
+  purchaseRows,
+  type PurchasesDeps,
+  purchaseViews,
+  type PurchaseView,
+} from './purchase-view.js';
 import { redecideClaims } from './redecide-claims.js';
 
 export type VerifyPurchaseInput =
@@ -34,32 +42,45 @@ const dealerNotFound = { code: 'DEALER_NOT_FOUND', message: 'no such dealer' };
 export type VerificationQueueQuery = {
   state: VerificationState;
   limit: number;
-  offset: number;
+  cursor?: string | undefined;
 };
 
 /**
- * The registrations waiting for a check, oldest first, each with its proof: every one for support, the
- * ones naming a dealer for that dealer. The scope is a WHERE clause, never a filter after the fact.
+ * The registrations waiting for a check, oldest recorded first, one keyset page at a time, each with its
+ * proof: every one for support, the ones naming a dealer for that dealer. The scope is a WHERE clause,
+ * never a filter after the fact.
  */
 export async function listPurchaseVerifications(
   deps: PurchasesDeps,
   actor: Actor,
   query: VerificationQueueQuery,
-): Promise<PurchaseView[]> {
+): Promise<Page<PurchaseView>> {
   const filter = listFilter(actor, 'purchases.verify');
   if (filter.kind === 'none') throw forbidden();
   let scope: SQL | undefined;
   if (filter.kind === 'scope') {
-    if (!filter.owners.dealerId) return [];
+    if (!filter.owners.dealerId) return { items: [], nextCursor: null };
     scope = eq(purchases.dealerId, filter.owners.dealerId);
   }
-  return purchaseViews(
+  const cursorScope: CursorScope = { list: 'purchase-verifications', sort: 'createdAt', order: 'asc' };
+  const k = keysetQuery({
+    scope: cursorScope,
+    key: { expr: purchases.createdAt, type: 'timestamptz' },
+    id: purchases.id,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+  const rows = await purchaseRows(
     deps,
     deps.db,
-    and(eq(purchases.verification, query.state), scope),
-    query,
-    'oldestRecorded',
+    and(eq(purchases.verification, query.state), scope, k.after),
+    {
+      orderBy: k.orderBy,
+      limit: query.limit + 1,
+      keyText: k.keyText,
+    },
   );
+  return pageOf(rows, query.limit, cursorScope, (r) => r.view);
 }
 
 /** One registration as its checker sees it: another dealer's is a 404. */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { messageSorts } from '../../app/lists/sorts.js';
 import { messageStatuses } from '../../domain/outbox/message-status.js';
+import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 
 /* Pure zod: the web app imports this module too. */
+
+export const messageChannels = ['email', 'phone', 'staff'] as const;
 
 export const messageSchema = z
   .object({
@@ -9,7 +13,7 @@ export const messageSchema = z
     createdAt: z.string(),
     topic: z.string().describe('What the message is, e.g. maintenance_order.received'),
     recipient: z.string().describe('An e-mail address, a phone number, or role:support'),
-    channel: z.enum(['email', 'phone', 'staff']),
+    channel: z.enum(messageChannels),
     status: z
       .enum(messageStatuses)
       .describe(
@@ -31,20 +35,44 @@ export type Message = z.infer<typeof messageSchema>;
 
 export const messageStatusFilters = [...messageStatuses, 'attention'] as const;
 
-export const listMessagesQuerySchema = z
-  .object({
+/** The kinds of message staff filter by: the starts of their topics (`topic=quote.`). */
+export const messageKinds = [
+  'claim.',
+  'maintenance_order.',
+  'quote.',
+  'reimbursement.',
+  'dealer_remedy.',
+  'approval.',
+  'account.',
+  'oem_',
+] as const;
+
+export const messageFilterSchema = listFilterSchema(
+  messageSorts,
+  { sort: 'createdAt', order: 'desc' },
+  {
     status: z
       .enum(messageStatusFilters)
       .optional()
       .describe('One status, or attention: the failed and to_call ones, which need someone'),
+    topic: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The kind of message: the start of its topic, e.g. quote.'),
+    channel: z.enum(messageChannels).optional().describe('e-mail, phone (staff call) or a staff notice'),
+    recipient: z.string().trim().min(1).max(320).optional().describe('Exactly, ignoring case'),
     claimId: z.uuid().optional(),
     maintenanceOrderId: z.uuid().optional(),
-    recipient: z.string().trim().min(1).max(320).optional().describe('Exactly, ignoring case'),
-    topic: z.string().trim().min(1).max(100).optional().describe('The start of the topic, e.g. quote.'),
-    before: z.uuid().optional().describe('The id of the last message of the previous page'),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-  })
-  .strict();
+    from: dateFilter('Made on or after'),
+    to: dateFilter('Made on or before'),
+  },
+);
+
+export const listMessagesQuerySchema = messageFilterSchema.extend(pageQueryShape).strict();
+export const exportMessagesQuerySchema = messageFilterSchema.strict();
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
 
 export const workMessageRequestSchema = z

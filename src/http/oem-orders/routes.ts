@@ -4,7 +4,9 @@ import { confirmOemOrder } from '../../app/oem/orders/confirm-oem-order.js';
 import { declineOemOrder } from '../../app/oem/orders/decline-oem-order.js';
 import { requestOemOrder } from '../../app/oem/orders/request-oem-order.js';
 import type { OemDeps } from '../../app/oem/oem-records.js';
+import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
 import {
+  exportOemOrders,
   getOemOrder,
   getOrderLedger,
   listDefectReports,
@@ -16,11 +18,13 @@ import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
 import { readerLanguage } from '../language.js';
+import { csvDisposition, csvResponseSchema, pageSchema } from '../list-query.js';
 import { idempotencyHeadersSchema } from '../purchases/schemas.js';
 import {
   confirmOemOrderRequestSchema,
   createOemOrderRequestSchema,
   declineOemOrderRequestSchema,
+  exportOemOrdersQuerySchema,
   defectReportSchema,
   ledgerQuerySchema,
   ledgerSchema,
@@ -54,12 +58,39 @@ export const oemOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'oemOrders.read' },
       schema: {
         tags: ['oem'],
-        summary: 'OEM orders, newest first (an OEM client’s user: its own)',
+        summary: 'OEM orders, a page at a time (an OEM client’s user: its own)',
+        description:
+          'Sorted by `sort` and `order` (newest first by default); the next page is `cursor` = the answer’s `nextCursor`. Filters combine; `q` matches the order number, the client’s name, the SKU and the lots.',
         querystring: listOemOrdersQuerySchema,
-        response: { 200: z.array(oemOrderSummarySchema), ...errors },
+        response: { 200: pageSchema(oemOrderSummarySchema, 'OemOrderPage'), ...errors },
       },
     },
     async (request) => listOemOrders(deps(), currentActor(request), request.query),
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { access: 'oemOrders.read' },
+      schema: {
+        tags: ['oem'],
+        summary: 'The OEM orders the filter selects, as CSV (text/csv), in the list’s sort',
+        description: `Same filters, sort and access as the list; at most ${EXPORT_ROW_CAP} rows (more is a 422 EXPORT_TOO_LARGE).`,
+        querystring: exportOemOrdersQuerySchema,
+        produces: ['text/csv'],
+        response: { 200: csvResponseSchema, ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const csv = await exportOemOrders(deps(), currentActor(request), request.query);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('oem-orders', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
+    },
   );
 
   app.post(

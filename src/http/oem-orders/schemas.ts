@@ -15,7 +15,9 @@ import {
 import { excessRemedyCodes } from '../../domain/policy/schema.js';
 import { MAX_REJECTION_REASON_LENGTH, reviewBases } from '../../domain/oem/defect-review.js';
 import { MAX_DECLINE_REASON_LENGTH, oemOrderStates } from '../../domain/oem/order-state.js';
+import { oemOrderSorts } from '../../app/lists/sorts.js';
 import { langQuerySchema } from '../language.js';
+import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 import { expectedVersionField, moneySchema, recordedMoneySchema, unitsField } from '../money-fields.js';
 import { dayInputField } from '../purchases/schemas.js';
 
@@ -323,13 +325,21 @@ export const oemOrderSchema = z
   .meta({ id: 'OemOrder' });
 export type OemOrder = z.infer<typeof oemOrderSchema>;
 
-export const listOemOrdersQuerySchema = z
-  .object({
-    clientId: z.uuid().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  })
-  .strict();
+export const oemOrderFilterSchema = listFilterSchema(
+  oemOrderSorts,
+  { sort: 'createdAt', order: 'desc' },
+  {
+    state: z.enum(oemOrderStates).optional(),
+    clientId: z.uuid().optional().describe('Staff: one client’s orders'),
+    productId: z.uuid().optional(),
+    sku: z.string().trim().min(1).max(64).optional().describe('The product by its SKU'),
+    from: dateFilter('Ordered on or after'),
+    to: dateFilter('Ordered on or before'),
+  },
+);
+
+export const listOemOrdersQuerySchema = oemOrderFilterSchema.extend(pageQueryShape).strict();
+export const exportOemOrdersQuerySchema = oemOrderFilterSchema.strict();
 
 export const reportDefectsRequestSchema = z
   .object({

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { PurchasesDeps } from '../../app/purchases/purchase-view.js';
 import {
   getPurchaseVerification,
@@ -9,6 +8,7 @@ import {
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
+import { pageSchema } from '../list-query.js';
 import {
   purchaseSchema,
   verificationQueueQuerySchema,
@@ -42,9 +42,10 @@ export const purchaseVerificationRoutes: FastifyPluginAsyncZod = async (app) => 
       schema: {
         tags: ['purchases'],
         summary:
-          'Registrations to check, oldest first, with their proof (support: all; a dealer: those naming it)',
+          'Registrations to check, oldest first, a page at a time, with their proof (support: all; a dealer: those naming it)',
+        description: 'The next page is `cursor` = the answer’s `nextCursor`.',
         querystring: verificationQueueQuerySchema,
-        response: { 200: z.array(purchaseSchema), ...errors },
+        response: { 200: pageSchema(purchaseSchema, 'PurchaseVerificationPage'), ...errors },
       },
     },
     async (request) => listPurchaseVerifications(deps(), currentActor(request), request.query),

@@ -1,20 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError } from '../../app/errors.js';
 import { importPurchases } from '../../app/purchases/import-purchases.js';
 import type { PurchasesDeps } from '../../app/purchases/purchase-view.js';
-import { getPurchase, listPurchases } from '../../app/purchases/read-purchases.js';
+import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
+import { exportPurchases, getPurchase, listPurchases } from '../../app/purchases/read-purchases.js';
 import { recordPurchase } from '../../app/purchases/record-purchase.js';
 import { registerPurchase } from '../../app/purchases/register-purchase.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
+import { csvDisposition, csvResponseSchema, pageSchema } from '../list-query.js';
 import {
   idempotencyHeadersSchema,
   importPurchasesBodySchema,
   importPurchasesQuerySchema,
   importPurchasesResponseSchema,
-  listQuerySchema,
+  purchaseExportQuerySchema,
+  purchaseListQuerySchema,
   purchaseSchema,
   recordPurchaseRequestSchema,
   registerPurchaseRequestSchema,
@@ -55,12 +57,39 @@ export const purchaseRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['purchases'],
         summary:
-          'Purchases, newest first, with today’s warranty status (a dealer: its sales; a customer: theirs)',
-        querystring: listQuerySchema,
-        response: { 200: z.array(purchaseSchema), ...errors },
+          'Purchases, a page at a time, with today’s warranty status (a dealer: its sales; a customer: theirs)',
+        description:
+          'Sorted by `sort` and `order` (newest purchase first by default); the next page is `cursor` = the answer’s `nextCursor`. Filters combine; `q` matches the serial and the customer’s or buyer’s name, phone or e-mail.',
+        querystring: purchaseListQuerySchema,
+        response: { 200: pageSchema(purchaseSchema, 'PurchasePage'), ...errors },
       },
     },
     async (request) => listPurchases(deps(), currentActor(request), request.query),
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { access: 'purchases.read' },
+      schema: {
+        tags: ['purchases'],
+        summary: 'The purchases the filter selects, as CSV (text/csv), in the list’s sort',
+        description: `Same filters, sort and access as the list; at most ${EXPORT_ROW_CAP} rows (more is a 422 EXPORT_TOO_LARGE).`,
+        querystring: purchaseExportQuerySchema,
+        produces: ['text/csv'],
+        response: { 200: csvResponseSchema, ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const csv = await exportPurchases(deps(), currentActor(request), request.query);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('purchases', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
+    },
   );
 
   app.get(

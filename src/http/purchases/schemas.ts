@@ -11,6 +11,8 @@ import {
   rejectionCodes,
   verificationStates,
 } from '../../domain/purchases/verification.js';
+import { purchaseSorts } from '../../app/lists/sorts.js';
+import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 import { moneySchema, recordedMoneySchema } from '../money-fields.js';
 import { emailField, phoneField, textField } from '../reference-fields.js';
 import { uploadTicketField } from '../uploads/schemas.js';
@@ -101,12 +103,24 @@ export const importRowProblemSchema = z.object({
 });
 export type ImportRowProblem = z.infer<typeof importRowProblemSchema>;
 
-export const listQuerySchema = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  })
-  .strict();
+export const purchaseFilterSchema = listFilterSchema(
+  purchaseSorts,
+  { sort: 'purchaseDate', order: 'desc' },
+  {
+    verification: z
+      .enum(verificationStates)
+      .optional()
+      .describe('verified, pending (a registration waiting for its check) or rejected'),
+    productId: z.uuid().optional(),
+    sku: skuField.optional().describe('The product by its SKU'),
+    dealerId: z.uuid().optional().describe('Support and admins: one dealer’s sales'),
+    from: dateFilter('Bought on or after'),
+    to: dateFilter('Bought on or before'),
+  },
+);
+
+export const purchaseListQuerySchema = purchaseFilterSchema.extend(pageQueryShape).strict();
+export const purchaseExportQuerySchema = purchaseFilterSchema.strict();
 
 const localizedName = z.object({ en: z.string(), zh: z.string() });
 
@@ -136,8 +150,7 @@ export const purchaseVerificationSchema = z
 export const verificationQueueQuerySchema = z
   .object({
     state: z.enum(verificationStates).default('pending'),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    ...pageQueryShape,
   })
   .strict();
 

@@ -272,3 +272,42 @@ export function useFilterParams() {
   };
   return { params, filter, setParam };
 }
+
+/**
+ * Two calendar days from the address, `from` and `to` (the list's own meaning: bought, ordered, made),
+ * as the store's days: the API reads them in the store's time zone.
+ */
+export function DayRangeFilter({
+  filter,
+  setParam,
+  fromLabel,
+  toLabel,
+}: {
+  filter: (name: string) => string;
+  setParam: (name: string, value: string) => void;
+  fromLabel: string;
+  toLabel: string;
+}) {
+  return (
+    <>
+      <TextInput
+        type="date"
+        label={fromLabel}
+        value={filter('from')}
+        max={filter('to') || undefined}
+        onChange={(e) => {
+          setParam('from', e.currentTarget.value);
+        }}
+      />
+      <TextInput
+        type="date"
+        label={toLabel}
+        value={filter('to')}
+        min={filter('from') || undefined}
+        onChange={(e) => {
+          setParam('to', e.currentTarget.value);
+        }}
+      />
+    </>
+  );
+}

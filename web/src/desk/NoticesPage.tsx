@@ -12,7 +12,7 @@ export default function NoticesPage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t('desk.notices.title')} intro={t('desk.notices.intro')} />
-      <MessageTable filter={{}} label={t('desk.notices.title')} />
+      <MessageTable params={{}} label={t('desk.notices.title')} />
     </Stack>
   );
 }

@@ -68,17 +68,14 @@ export type { CreateQuoteRequest, DealerRemedyRequest, Message, RecordPurchaseRe
 export type MessageStatusFilter = (typeof messageStatusFilters)[number];
 export { claimStatusValues };
 
-/** The lists a desk screen shows: as many as the API gives at once, which is all a desk works through. */
-const PAGE = 500;
 /** The first page of a keyset list (the most a page holds): pickers and counts read it. */
 const LIST_PAGE = 200;
 const claimPage = z.object({ items: z.array(claimSchema), nextCursor: z.string().nullable() });
 const orderPage = z.object({ items: z.array(maintenanceOrderSchema), nextCursor: z.string().nullable() });
+const purchasePage = z.object({ items: z.array(purchaseSchema), nextCursor: z.string().nullable() });
 
-export const purchasesQuery = queryOptions({
-  queryKey: ['desk', 'purchases'],
-  queryFn: () => request(z.array(purchaseSchema), `/api/v1/purchases?limit=${PAGE}`),
-});
+/** The sales list's pages (ListTable's key): a sale recorded or imported refreshes them. */
+export const purchasesListKey = ['list', '/api/v1/purchases'] as const;
 
 /** Claims in the reader's language (the decision's clauses are quoted in it). */
 export const claimsQuery = (lang: 'en' | 'zh', status?: ClaimStatus, owner?: 'me') =>
@@ -194,7 +191,8 @@ export function performDealerRemedy(
 /** Registrations waiting for a check, oldest first: all for support, those naming it for a dealer. */
 export const verificationQueueQuery = queryOptions({
   queryKey: ['desk', 'purchase-verifications'],
-  queryFn: () => request(z.array(purchaseSchema), `/api/v1/purchase-verifications?limit=${PAGE}`),
+  queryFn: () =>
+    request(purchasePage, `/api/v1/purchase-verifications?limit=${LIST_PAGE}`).then((page) => page.items),
 });
 
 export function verifyPurchase(id: string, body: VerifyPurchaseRequest): Promise<Purchase> {
@@ -241,23 +239,6 @@ export type QuoteMove = 'send' | 'repaired' | 'invoice';
 
 export function moveQuote(id: string, move: QuoteMove, expectedVersion: number): Promise<Quote> {
   return send(quoteSchema, 'POST', `/api/v1/quotes/${encodeURIComponent(id)}/${move}`, { expectedVersion });
-}
-
-/** A page of the outbox, newest first; the next page continues after the last message of this one. */
-export const MESSAGES_PAGE = 50;
-
-export type MessagesFilter = { status?: MessageStatusFilter | undefined; claimId?: string | undefined };
-
-export function messagesQueryKey(filter: MessagesFilter) {
-  return ['desk', 'messages', filter.status ?? 'all', filter.claimId ?? 'any'] as const;
-}
-
-export function fetchMessages(filter: MessagesFilter, before?: string): Promise<Message[]> {
-  const params = new URLSearchParams({ limit: String(MESSAGES_PAGE) });
-  if (filter.status) params.set('status', filter.status);
-  if (filter.claimId) params.set('claimId', filter.claimId);
-  if (before) params.set('before', before);
-  return request(z.array(messageSchema), `/api/v1/messages?${params.toString()}`);
 }
 
 export function workMessage(id: string, body: WorkMessageRequest): Promise<Message> {

@@ -64,6 +64,7 @@ const dealerSections: readonly DeskSection[] = [
 const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
   { path: 'verifications', key: 'desk.support.nav.verifications' },
+  { path: 'purchases', key: 'desk.support.nav.purchases' },
   { path: 'orders', key: 'desk.support.nav.orders' },
   { path: 'escalations', key: 'desk.support.nav.escalations' },
   { path: 'reimbursements', key: 'desk.support.nav.reimbursements' },
@@ -116,6 +117,7 @@ export function deskRoutes() {
         <Route path="claims" element={page(<SupportClaimsPage />)} />
         <Route path="claims/:id" element={page(<SupportClaimPage />)} />
         <Route path="verifications" element={page(<VerificationsPage canChangeDealer />)} />
+        <Route path="purchases" element={page(<SalesPage staff />)} />
         <Route path="escalations" element={page(<EscalationsPage />)} />
         <Route path="orders" element={page(<SupportOrdersPage />)} />
         <Route path="orders/:id" element={page(<OrderPage />)} />

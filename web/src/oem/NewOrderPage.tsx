@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 import { PageHeader, useApiLanguage } from '../desk/ui.js';
 import { oemClientsQuery } from '../parties.js';
 import { productsQuery } from '../queries.js';
-import { createOrder } from './oem-api.js';
+import { createOrder, ordersListKey } from './oem-api.js';
 import { OemErrorAlert, oemStaff, useHasRole } from './ui.js';
 
 type Draft = {
@@ -53,6 +53,7 @@ export default function NewOrderPage() {
     mutationFn: createOrder,
     onSuccess: async (order) => {
       await queryClient.invalidateQueries({ queryKey: ['oem'] });
+      await queryClient.invalidateQueries({ queryKey: ordersListKey });
       await navigate(`/oem/orders/${order.id}`, { state: { created: true } });
     },
   });

@@ -70,10 +70,18 @@ export type ShipmentKind = 'remake' | 'replacement';
 /** As many as the API gives at once: a client's orders and credits are that few. */
 const PAGE = 500;
 
+/** The first page of orders, newest first, for pickers (the orders page itself pages by cursor). */
 export const ordersQuery = queryOptions({
   queryKey: ['oem', 'orders'],
-  queryFn: () => request(z.array(oemOrderSummarySchema), `/api/v1/oem-orders?limit=${PAGE}`),
+  queryFn: () =>
+    request(
+      z.object({ items: z.array(oemOrderSummarySchema), nextCursor: z.string().nullable() }),
+      '/api/v1/oem-orders?limit=200',
+    ).then((page) => page.items),
 });
+
+/** The orders list's pages (ListTable's key): an order requested, confirmed or declined refreshes them. */
+export const ordersListKey = ['list', '/api/v1/oem-orders'] as const;
 
 export const orderQuery = (id: string) =>
   queryOptions({

@@ -73,7 +73,12 @@ export const dealerDirectoryQuery = queryOptions({
 
 export const purchasesQuery = queryOptions({
   queryKey: ['service', 'purchases'],
-  queryFn: () => request(z.array(purchaseSchema), '/api/v1/purchases'),
+  // A customer's own purchases: a household's, never more than the first page holds.
+  queryFn: () =>
+    request(
+      z.object({ items: z.array(purchaseSchema), nextCursor: z.string().nullable() }),
+      '/api/v1/purchases?limit=200',
+    ).then((page) => page.items),
 });
 
 export const purchaseQuery = (id: string) =>

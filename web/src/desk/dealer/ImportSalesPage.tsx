@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { SALE_CSV_COLUMNS, SALE_CSV_OPTIONAL_COLUMNS } from '../../../../src/domain/purchases/sale.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ApiErrorAlert } from '../../components/Status.js';
-import { type ImportRowProblem, importProblems, importPurchases, purchasesQuery } from '../desk-api.js';
+import { type ImportRowProblem, importProblems, importPurchases, purchasesListKey } from '../desk-api.js';
 import { Done, PageHeader } from '../ui.js';
 
 const HEADER = [...SALE_CSV_COLUMNS, ...SALE_CSV_OPTIONAL_COLUMNS].join(',');
@@ -61,7 +61,7 @@ export default function ImportSalesPage() {
   const [missing, setMissing] = useState(false);
   const upload = useMutation({
     mutationFn: async (file: File) => importPurchases(await file.text()),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: purchasesQuery.queryKey }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: purchasesListKey }),
   });
   const problems = upload.error ? importProblems(upload.error) : undefined;
 

@@ -8,7 +8,7 @@ import { ApiErrorAlert } from '../../components/Status.js';
 import { storeToday } from '../../format.js';
 import { fieldErrors, type FieldErrors } from '../../pages/admin/EntityAdmin.js';
 import { productsQuery } from '../../queries.js';
-import { purchasesQuery, recordPurchase } from '../desk-api.js';
+import { purchasesListKey, recordPurchase } from '../desk-api.js';
 import { currencies, parseAmount } from '../money.js';
 import { Done, PageHeader, useApiLanguage } from '../ui.js';
 
@@ -52,7 +52,7 @@ export default function RecordSalePage() {
     onSuccess: async () => {
       setDraft(emptyDraft());
       setKey(crypto.randomUUID());
-      await queryClient.invalidateQueries({ queryKey: purchasesQuery.queryKey });
+      await queryClient.invalidateQueries({ queryKey: purchasesListKey });
     },
   });
 

@@ -1,13 +1,22 @@
-import { Button, Stack, Table, Text } from '@mantine/core';
+import { Button, NativeSelect, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { verificationStates } from '../../../../src/domain/purchases/verification.js';
+import { purchaseSchema } from '../../../../src/http/purchases/schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
-import { ScrollTable } from '../../components/ScrollTable.js';
-import { LoadError, PageLoader } from '../../components/Status.js';
-import { type Purchase, purchasesQuery } from '../desk-api.js';
+import {
+  DayRangeFilter,
+  type ListColumn,
+  ListTable,
+  pageSizeOf,
+  useFilterParams,
+} from '../../components/ListTable.js';
 import { formatDate } from '../../format.js';
-import { Day, PageHeader, ProductCell, VerificationBadge } from '../ui.js';
+import { dealerName, dealersQuery } from '../../parties.js';
+import { productsQuery } from '../../queries.js';
+import type { Purchase } from '../desk-api.js';
+import { Day, DayOf, PageHeader, ProductCell, useApiLanguage, VerificationBadge } from '../ui.js';
 
 function WarrantyCell({ warranty }: { warranty: Purchase['warranty'] }) {
   const { t, i18n } = useTranslation();
@@ -40,69 +49,156 @@ function RefundedCell({ day }: { day: string }) {
   );
 }
 
-/** A dealer's recorded sales, newest first, with where each stands under the warranty today. */
-export default function SalesPage() {
+/**
+ * A dealer's recorded sales (support: every purchase), newest purchase first, a page at a time, with
+ * where each stands under the warranty today: filtered by check, product, dealer and purchase days in
+ * the address, sorted by its headers, searched, exported as CSV.
+ */
+export default function SalesPage({ staff = false }: { staff?: boolean }) {
   const { t } = useTranslation();
-  const sales = useQuery(purchasesQuery);
+  const lang = useApiLanguage();
+  const { params, filter, setParam } = useFilterParams();
+  const products = useQuery(productsQuery);
+  const dealers = useQuery({ ...dealersQuery, enabled: staff });
+
+  const columns: ListColumn<Purchase>[] = [
+    {
+      key: 'product',
+      header: t('desk.fields.product'),
+      rowHeader: true,
+      cell: (sale) => (
+        <>
+          <ProductCell product={sale.product} serial={sale.serial} />
+          <VerificationBadge state={sale.verification.state} />
+        </>
+      ),
+    },
+    {
+      key: 'purchaseDate',
+      header: t('desk.fields.purchaseDate'),
+      sort: 'purchaseDate',
+      cell: (sale) => <Day date={sale.purchaseDate} />,
+    },
+    ...(staff
+      ? [
+          {
+            key: 'dealer',
+            header: t('desk.fields.dealer'),
+            cell: (sale: Purchase) => (
+              <Text size="sm">{sale.dealer ? dealerName(sale.dealer, lang) : '—'}</Text>
+            ),
+          },
+        ]
+      : []),
+    {
+      key: 'buyer',
+      header: t('desk.fields.buyer'),
+      cell: (sale) => (
+        <>
+          <Text size="sm" fw={600}>
+            {sale.buyer.name ?? '—'}
+          </Text>
+          <Text size="xs" c="dark.6">
+            {[sale.buyer.email, sale.buyer.phone].filter(Boolean).join(' · ')}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'warranty',
+      header: t('desk.fields.warranty'),
+      cell: (sale) =>
+        sale.refundedOn ? <RefundedCell day={sale.refundedOn} /> : <WarrantyCell warranty={sale.warranty} />,
+    },
+    {
+      key: 'recorded',
+      header: t('desk.fields.createdOn'),
+      sort: 'createdAt',
+      cell: (sale) => <DayOf at={sale.createdAt} />,
+    },
+  ];
+
+  const title = t(staff ? 'desk.dealerSales.staffTitle' : 'desk.dealerSales.title');
   return (
     <Stack gap="lg">
       <PageHeader
-        title={t('desk.dealerSales.title')}
-        intro={t('desk.dealerSales.intro')}
+        title={title}
+        intro={t(staff ? 'desk.dealerSales.staffIntro' : 'desk.dealerSales.intro')}
         action={
-          <Button component={Link} to="/desk/dealer/record">
-            {t('desk.dealer.nav.record')}
-          </Button>
+          !staff && (
+            <Button component={Link} to="/desk/dealer/record">
+              {t('desk.dealer.nav.record')}
+            </Button>
+          )
         }
       />
-      {sales.isPending ? (
-        <PageLoader />
-      ) : sales.isError ? (
-        <LoadError error={sales.error} onRetry={() => void sales.refetch()} />
-      ) : sales.data.length === 0 ? (
-        <Text c="dimmed">{t('desk.dealerSales.none')}</Text>
-      ) : (
-        <ScrollTable label={t('desk.dealerSales.title')} minWidth={820}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('desk.fields.product')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.purchaseDate')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.buyer')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.warranty')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {sales.data.map((sale) => (
-                <Table.Tr key={sale.id}>
-                  <Table.Td>
-                    <ProductCell product={sale.product} serial={sale.serial} />
-                    <VerificationBadge state={sale.verification.state} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Day date={sale.purchaseDate} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {sale.buyer.name ?? '—'}
-                    </Text>
-                    <Text size="xs" c="dark.6">
-                      {[sale.buyer.email, sale.buyer.phone].filter(Boolean).join(' · ')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {sale.refundedOn ? (
-                      <RefundedCell day={sale.refundedOn} />
-                    ) : (
-                      <WarrantyCell warranty={sale.warranty} />
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
+      <ListTable
+        label={title}
+        path="/api/v1/purchases"
+        item={purchaseSchema}
+        rowKey={(p) => p.id}
+        columns={columns}
+        params={{
+          verification: filter('verification'),
+          sku: filter('sku'),
+          dealerId: staff ? filter('dealerId') : undefined,
+          from: filter('from'),
+          to: filter('to'),
+        }}
+        defaultSort="purchaseDate"
+        defaultOrder="desc"
+        empty={t('desk.dealerSales.none')}
+        pageSize={pageSizeOf(params.get('per'))}
+        minWidth={staff ? 1080 : 900}
+        filters={
+          <>
+            <NativeSelect
+              label={t('desk.dealerSales.verification')}
+              value={filter('verification')}
+              onChange={(e) => {
+                setParam('verification', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('desk.dealerSales.anyVerification') },
+                ...verificationStates.map((v) => ({
+                  value: v,
+                  label: t(`desk.dealerSales.verificationState.${v}`),
+                })),
+              ]}
+            />
+            <NativeSelect
+              label={t('desk.fields.product')}
+              value={filter('sku')}
+              onChange={(e) => {
+                setParam('sku', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('list.anyProduct') },
+                ...(products.data ?? []).map((p) => ({ value: p.sku, label: `${p.sku} · ${p.name[lang]}` })),
+              ]}
+            />
+            {staff && (
+              <NativeSelect
+                label={t('desk.fields.dealer')}
+                value={filter('dealerId')}
+                onChange={(e) => {
+                  setParam('dealerId', e.currentTarget.value);
+                }}
+                data={[
+                  { value: '', label: t('list.anyDealer') },
+                  ...(dealers.data ?? []).map((d) => ({ value: d.id, label: dealerName(d, lang) })),
+                ]}
+              />
+            )}
+            <DayRangeFilter
+              filter={filter}
+              setParam={setParam}
+              fromLabel={t('desk.dealerSales.boughtFrom')}
+              toLabel={t('desk.dealerSales.boughtTo')}
+            />
+          </>
+        }
+      />
     </Stack>
   );
 }

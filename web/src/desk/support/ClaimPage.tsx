@@ -66,7 +66,7 @@ export default function ClaimPage() {
             <Title order={2} size="h4" id="claim-messages" mb="sm">
               {t('desk.messages.claimTitle')}
             </Title>
-            <MessageTable filter={{ claimId: claim.data.id }} label={t('desk.messages.claimTitle')} />
+            <MessageTable params={{ claimId: claim.data.id }} label={t('desk.messages.claimTitle')} />
           </Card>
         </>
       )}

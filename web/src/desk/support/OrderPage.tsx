@@ -93,7 +93,7 @@ export default function OrderPage() {
             <Title order={2} size="h4" id="claim-messages" mb="sm">
               {t('desk.messages.claimTitle')}
             </Title>
-            <MessageTable filter={{ claimId: order.data.claimId }} label={t('desk.messages.claimTitle')} />
+            <MessageTable params={{ claimId: order.data.claimId }} label={t('desk.messages.claimTitle')} />
           </Card>
           <Anchor component={Link} to={`/desk/support/claims/${order.data.claimId}`}>
             {t('desk.order.claim')}

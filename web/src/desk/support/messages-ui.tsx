@@ -1,19 +1,12 @@
-import { Button, Group, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type SubmitEvent, useState } from 'react';
+import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { messageSchema } from '../../../../src/http/messages/schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
-import { ScrollTable } from '../../components/ScrollTable.js';
-import { LoadError, PageLoader } from '../../components/Status.js';
+import { type ListColumn, ListTable } from '../../components/ListTable.js';
 import { formatMoment } from '../../format.js';
-import {
-  fetchMessages,
-  type Message,
-  MESSAGES_PAGE,
-  type MessagesFilter,
-  messagesQueryKey,
-  workMessage,
-} from '../desk-api.js';
+import { type Message, workMessage } from '../desk-api.js';
 import { DeskErrorAlert, Done } from '../ui.js';
 
 const statusTone = {
@@ -107,22 +100,29 @@ function RecordCallDialog({
   );
 }
 
+/** The message lists' pages (ListTable's key): working a message refreshes them. */
+const messagesListKey = ['list', '/api/v1/messages'] as const;
+
 /**
- * Messages of the outbox, newest first, a page at a time, with what staff can do about each: send a
- * failed e-mail again, or record the call that told a phone-only customer.
+ * Messages of the outbox, newest first, a page at a time (ListTable: sorted, searched, exported without
+ * their text), with what staff can do about each: send a failed e-mail again, or record the call that
+ * told a phone-only customer.
  */
-export function MessageTable({ filter, label }: { filter: MessagesFilter; label: string }) {
+export function MessageTable({
+  params,
+  label,
+  filters,
+}: {
+  /** The list's filters as query parameters (a claim's messages: its claimId). */
+  params: Record<string, string | undefined>;
+  label: string;
+  filters?: ReactNode;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const messages = useInfiniteQuery({
-    queryKey: messagesQueryKey(filter),
-    queryFn: ({ pageParam }) => fetchMessages(filter, pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => (last.length < MESSAGES_PAGE ? undefined : last.at(-1)?.id),
-  });
   const [calling, setCalling] = useState<Message | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['desk', 'messages'] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: messagesListKey });
   const retry = useMutation({
     mutationFn: (m: Message) => workMessage(m.id, { action: 'retry' }),
     onSuccess: async (m) => {
@@ -137,115 +137,121 @@ export function MessageTable({ filter, label }: { filter: MessagesFilter; label:
     return t(`role.${role}`, { defaultValue: t('desk.messages.staff') });
   };
 
-  if (messages.isPending) return <PageLoader />;
-  if (messages.isError) return <LoadError error={messages.error} onRetry={() => void messages.refetch()} />;
-  const rows = messages.data.pages.flat();
+  const columns: ListColumn<Message>[] = [
+    {
+      key: 'message',
+      header: t('desk.messages.message'),
+      rowHeader: true,
+      cell: (m) => (
+        <details>
+          <summary>
+            <Text span size="sm" fw={600}>
+              {m.subject}
+            </Text>
+          </summary>
+          <Text size="sm" mt="xs" fw="normal" className="message-body">
+            {m.body}
+          </Text>
+        </details>
+      ),
+    },
+    {
+      key: 'when',
+      header: t('desk.messages.when'),
+      sort: 'createdAt',
+      cell: (m) => (
+        <Text size="sm">
+          <When at={m.createdAt} />
+        </Text>
+      ),
+    },
+    {
+      key: 'to',
+      header: t('desk.messages.to'),
+      cell: (m) => (
+        <>
+          <Text size="sm" className="nowrap">
+            {m.channel === 'staff' ? staffInbox(m.recipient) : m.recipient}
+          </Text>
+          <Text size="xs" c="dark.6">
+            {t(`desk.messages.channel.${m.channel}`)}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      header: t('desk.fields.status'),
+      cell: (m) => (
+        <>
+          <ToneBadge tone={statusTone[m.status]}>{t(`desk.messages.status.${m.status}`)}</ToneBadge>
+          {m.status === 'sent' && m.sentAt && (
+            <Text size="xs" c="dark.6" mt={4}>
+              <When at={m.sentAt} />
+            </Text>
+          )}
+          {m.lastError && m.status !== 'sent' && (
+            <Text size="xs" c="red.9" mt={4}>
+              {t('desk.messages.lastError', { count: m.attempts, error: m.lastError })}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'actions',
+      header: t('desk.fields.actions'),
+      cell: (m) => (
+        <>
+          {(m.status === 'failed' || m.status === 'retrying') && (
+            <Button
+              size="compact-sm"
+              variant="default"
+              aria-label={t('desk.messages.retryNamed', { recipient: m.recipient })}
+              loading={retry.isPending && retry.variables.id === m.id}
+              loaderProps={{ 'aria-label': t('common.working') }}
+              onClick={() => {
+                setDone(null);
+                retry.mutate(m);
+              }}
+            >
+              {t('desk.messages.retry')}
+            </Button>
+          )}
+          {m.status === 'to_call' && (
+            <Button
+              size="compact-sm"
+              aria-label={t('desk.messages.recordCallNamed', { recipient: m.recipient })}
+              onClick={() => {
+                setDone(null);
+                setCalling(m);
+              }}
+            >
+              {t('desk.messages.recordCall')}
+            </Button>
+          )}
+        </>
+      ),
+    },
+  ];
+
   return (
     <Stack gap="md">
       {done && <Done title={done} />}
       {retry.isError && <DeskErrorAlert error={retry.error} />}
-      {rows.length === 0 ? (
-        <Text c="dimmed">{t('desk.messages.none')}</Text>
-      ) : (
-        <ScrollTable label={label} minWidth={880}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('desk.messages.when')}</Table.Th>
-                <Table.Th scope="col">{t('desk.messages.to')}</Table.Th>
-                <Table.Th scope="col">{t('desk.messages.message')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.status')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>
-                    <Text size="sm">
-                      <When at={m.createdAt} />
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" className="nowrap">
-                      {m.channel === 'staff' ? staffInbox(m.recipient) : m.recipient}
-                    </Text>
-                    <Text size="xs" c="dark.6">
-                      {t(`desk.messages.channel.${m.channel}`)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Th scope="row" fw="normal">
-                    <details>
-                      <summary>
-                        <Text span size="sm" fw={600}>
-                          {m.subject}
-                        </Text>
-                      </summary>
-                      <Text size="sm" mt="xs" className="message-body">
-                        {m.body}
-                      </Text>
-                    </details>
-                  </Table.Th>
-                  <Table.Td>
-                    <ToneBadge tone={statusTone[m.status]}>{t(`desk.messages.status.${m.status}`)}</ToneBadge>
-                    {m.status === 'sent' && m.sentAt && (
-                      <Text size="xs" c="dark.6" mt={4}>
-                        <When at={m.sentAt} />
-                      </Text>
-                    )}
-                    {m.lastError && m.status !== 'sent' && (
-                      <Text size="xs" c="red.9" mt={4}>
-                        {t('desk.messages.lastError', { count: m.attempts, error: m.lastError })}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {(m.status === 'failed' || m.status === 'retrying') && (
-                      <Button
-                        size="compact-sm"
-                        variant="default"
-                        aria-label={t('desk.messages.retryNamed', { recipient: m.recipient })}
-                        loading={retry.isPending && retry.variables.id === m.id}
-                        loaderProps={{ 'aria-label': t('common.working') }}
-                        onClick={() => {
-                          setDone(null);
-                          retry.mutate(m);
-                        }}
-                      >
-                        {t('desk.messages.retry')}
-                      </Button>
-                    )}
-                    {m.status === 'to_call' && (
-                      <Button
-                        size="compact-sm"
-                        aria-label={t('desk.messages.recordCallNamed', { recipient: m.recipient })}
-                        onClick={() => {
-                          setDone(null);
-                          setCalling(m);
-                        }}
-                      >
-                        {t('desk.messages.recordCall')}
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
-      {messages.hasNextPage && (
-        <Group>
-          <Button
-            variant="default"
-            loading={messages.isFetchingNextPage}
-            loaderProps={{ 'aria-label': t('common.working') }}
-            onClick={() => void messages.fetchNextPage()}
-          >
-            {t('desk.messages.more')}
-          </Button>
-        </Group>
-      )}
+      <ListTable
+        label={label}
+        path="/api/v1/messages"
+        item={messageSchema}
+        rowKey={(m) => m.id}
+        columns={columns}
+        params={params}
+        defaultSort="createdAt"
+        defaultOrder="desc"
+        empty={t('desk.messages.none')}
+        minWidth={880}
+        filters={filters}
+      />
       {calling && (
         <RecordCallDialog
           message={calling}
