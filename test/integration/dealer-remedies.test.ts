@@ -134,9 +134,7 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
       url: '/api/v1/reimbursements?status=pending',
       headers: as('dealer'),
     });
-    expect(list.json<{ items: Reimbursement[] }>().items.map((r) => r.id)).toContain(
-      remedy.reimbursement.id,
-    );
+    expect(list.json<{ items: Reimbursement[] }>().items.map((r) => r.id)).toContain(remedy.reimbursement.id);
     const approved = await decide('support', remedy.reimbursement.id, {
       decision: 'approved',
       expectedVersion: 1,

@@ -107,10 +107,7 @@ export const quoteFilterSchema = listFilterSchema(
       .optional()
       .describe('true: only quotes sent and not answered yet — the customers sales call'),
     claimId: z.uuid().optional(),
-    serviceCenterId: z
-      .uuid()
-      .optional()
-      .describe('The center of the maintenance order the quote prices'),
+    serviceCenterId: z.uuid().optional().describe('The center of the maintenance order the quote prices'),
     from: dateFilter('Created on or after'),
     to: dateFilter('Created on or before'),
   },
