@@ -161,10 +161,14 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // Filtered by the dealer and the currency, in the address; the export takes the same filters.
       await desk.getByLabel('经销商', { exact: true }).selectOption({ label: huaqiang.nameZh });
       await desk.getByLabel('币种', { exact: true }).selectOption('CNY');
+      await support.waitForURL(/currency=CNY/);
       await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
       const filtered = new URL(support.url()).searchParams;
       expect(filtered.get('currency')).toBe('CNY');
-      const exportHref = await desk.getByRole('link', { name: '导出 CSV' }).getAttribute('href');
+      const exportLink = desk.getByRole('link', { name: '导出 CSV' });
+      // The link follows the filters as the page renders them.
+      await expect.poll(() => exportLink.getAttribute('href')).toContain('currency=CNY');
+      const exportHref = await exportLink.getAttribute('href');
       expect(exportHref).toMatch(/^\/api\/v1\/reimbursements\/export\.csv\?/);
       const exported = new URL(exportHref ?? '', 'http://x').searchParams;
       expect(exported.get('currency')).toBe('CNY');
@@ -457,7 +461,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await sales.setViewportSize({ width: 390, height: 844 });
       await toCall
         .getByRole('list', { name: 'Quotes waiting for an answer: whom to call' })
-        .getByText('Chen Jie')
+        .getByText('Chen Jie', { exact: true })
         .waitFor();
       await settled(sales);
       await checkA11y(sales);
@@ -530,7 +534,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await goTo(sales, '/desk/sales/quotes?state=invoiced');
       await main.getByRole('heading', { level: 1, name: '报价' }).waitFor();
       await main.getByLabel('搜索', { exact: true }).fill('Chen Jie');
-      await main.getByRole('button', { name: '查找' }).click();
+      await main.getByLabel('搜索', { exact: true }).press('Enter');
       const invoiced = rowWith(main, 'Chen Jie');
       await invoiced.getByText('已开票').waitFor();
       await invoiced.getByText(/^INV-\d{4}-\d{6}$/).waitFor();
