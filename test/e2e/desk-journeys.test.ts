@@ -464,6 +464,8 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
         .getByText('Chen Jie', { exact: true })
         .waitFor();
       await settled(sales);
+      // Nothing widens the page past the phone: the claims table scrolls inside its own box.
+      expect(await sales.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await checkA11y(sales);
       await screenshot(sales, 'sales-quotes-to-call-phone-en');
       await sales.setViewportSize({ width: 1280, height: 900 });
