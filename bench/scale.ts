@@ -133,16 +133,22 @@ const probes: Probe[] = [
     request: () => ({ method: 'GET', url: '/api/v1/purchases?limit=200' }),
   },
   {
-    name: 'support reimbursements',
+    name: 'support reimbursements waiting, newest first (a page of 50)',
     target: true,
     role: 'support',
-    request: () => ({ method: 'GET', url: '/api/v1/reimbursements' }),
+    request: () => ({ method: 'GET', url: '/api/v1/reimbursements?status=pending&limit=50' }),
   },
   {
-    name: 'sales quotes',
+    name: 'sales quotes, newest first (a page of 50)',
     target: true,
     role: 'sales',
-    request: () => ({ method: 'GET', url: '/api/v1/quotes' }),
+    request: () => ({ method: 'GET', url: '/api/v1/quotes?limit=50' }),
+  },
+  {
+    name: 'sales quotes to call, longest waiting first (a page of 50)',
+    target: true,
+    role: 'sales',
+    request: () => ({ method: 'GET', url: '/api/v1/quotes?toCall=true&sort=sentAt&order=asc&limit=50' }),
   },
   {
     name: 'dealer: own sales',
@@ -157,10 +163,10 @@ const probes: Probe[] = [
     request: () => ({ method: 'GET', url: '/api/v1/claims?limit=500&lang=en' }),
   },
   {
-    name: 'dealer: reimbursements',
+    name: 'dealer: reimbursements (a page of 50)',
     target: true,
     role: 'dealer',
-    request: () => ({ method: 'GET', url: '/api/v1/reimbursements' }),
+    request: () => ({ method: 'GET', url: '/api/v1/reimbursements?limit=50' }),
   },
   {
     name: 'QA lot defect rates (the 200 most alarming lots)',
@@ -279,6 +285,12 @@ type SizeResult = {
 };
 
 /** The staff search's answer counts the hits of its groups. */
+/** The rows of a keyset list's page ({ items, nextCursor }). */
+function pageRows(body: unknown): number | null {
+  if (typeof body !== 'object' || body === null || !('nextCursor' in body) || !('items' in body)) return null;
+  return Array.isArray(body.items) ? body.items.length : null;
+}
+
 function searchHits(body: unknown): number | null {
   if (typeof body !== 'object' || body === null || !('q' in body)) return null;
   const groups = Object.values(body as Record<string, unknown>).filter(
@@ -452,7 +464,7 @@ async function measureSize(
         });
         last.status = res.statusCode;
         const body: unknown = res.json();
-        last.rows = Array.isArray(body) ? body.length : searchHits(body);
+        last.rows = Array.isArray(body) ? body.length : (pageRows(body) ?? searchHits(body));
       };
       for (let i = 0; i < WARMUP; i++) await once();
       const times: number[] = [];

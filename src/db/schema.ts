@@ -1344,6 +1344,8 @@ export const quotes = pgTable(
     index('quotes_claim_id_idx').on(t.claimId),
     index('quotes_state_idx').on(t.state, t.createdAt),
     index('quotes_created_at_idx').on(t.createdAt, t.id),
+    // The list's "sent" sort, keyset by (key, id): the quotes to call, longest waiting first.
+    index('quotes_sent_key_idx').on(sql`coalesce(${t.sentAt}, 'infinity'::timestamptz)`, t.id),
     // Staff search an invoice by any part of its number (app/search).
     index('quotes_invoice_number_trgm_idx').using('gin', trigrams(t.invoiceNumber)),
   ],

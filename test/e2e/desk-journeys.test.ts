@@ -138,6 +138,13 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await settled(support);
       await checkA11y(support);
       await screenshot(support, 'support-reimbursements-en');
+      // On a phone each claim is a card with its buttons; the filters stay in the address.
+      await support.setViewportSize({ width: 390, height: 844 });
+      await desk.getByRole('list', { name: 'Reimbursements' }).getByText('CN¥199.00').waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-reimbursements-phone-en');
+      await support.setViewportSize({ width: 1280, height: 900 });
 
       await pending.getByRole('button', { name: `Approve the reimbursement for ${huaqiang.name}` }).click();
       const approve = support.getByRole('dialog', { name: `Approve the reimbursement for ${huaqiang.name}` });
@@ -148,11 +155,36 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       // In Chinese, the decided one among all of them.
       await support.getByRole('button', { name: '中文' }).click();
       await desk.getByRole('heading', { level: 1, name: '返款申请' }).waitFor();
-      await desk.getByLabel('状态').selectOption({ label: '全部' });
+      await desk.getByLabel('状态', { exact: true }).selectOption({ label: '全部' });
       await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
+      expect(new URL(support.url()).searchParams.get('status')).toBe('all');
+      // Filtered by the dealer and the currency, in the address; the export takes the same filters.
+      await desk.getByLabel('经销商', { exact: true }).selectOption({ label: huaqiang.nameZh });
+      await desk.getByLabel('币种', { exact: true }).selectOption('CNY');
+      await support.waitForURL(/currency=CNY/);
+      await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
+      const filtered = new URL(support.url()).searchParams;
+      expect(filtered.get('currency')).toBe('CNY');
+      const exportLink = desk.getByRole('link', { name: '导出 CSV' });
+      // The link follows the filters as the page renders them.
+      await expect.poll(() => exportLink.getAttribute('href')).toContain('currency=CNY');
+      const exportHref = await exportLink.getAttribute('href');
+      expect(exportHref).toMatch(/^\/api\/v1\/reimbursements\/export\.csv\?/);
+      const exported = new URL(exportHref ?? '', 'http://x').searchParams;
+      expect(exported.get('currency')).toBe('CNY');
+      expect(exported.get('dealerId')).toBe(filtered.get('dealer'));
+      expect(exported.has('status')).toBe(false);
+      const csv = await support.evaluate(async (href) => (await fetch(href)).text(), exportHref ?? '');
+      expect(csv).toContain(huaqiang.name);
+      expect(csv).toContain('approved');
       await settled(support);
       await checkA11y(support);
       await screenshot(support, 'support-reimbursements-zh');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-reimbursements-phone-zh');
+      await support.setViewportSize({ width: 1280, height: 900 });
 
       // The dealer sees it approved.
       await goTo(dealer, '/desk/dealer/reimbursements');
@@ -160,6 +192,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       const paidBack = main.getByRole('row').filter({ hasText: 'CN¥199.00' });
       await paidBack.getByText('Approved').waitFor();
       await checkA11y(dealer);
+      await screenshot(dealer, 'dealer-reimbursements-en');
 
       // The sales page says the sale was refunded, in both languages.
       await goTo(dealer, '/desk/dealer/sales');
@@ -425,6 +458,17 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       );
       await checkA11y(sales);
       await screenshot(sales, 'sales-quotes-to-call-en');
+      await sales.setViewportSize({ width: 390, height: 844 });
+      await toCall
+        .getByRole('list', { name: 'Quotes waiting for an answer: whom to call' })
+        .getByText('Chen Jie', { exact: true })
+        .waitFor();
+      await settled(sales);
+      // Nothing widens the page past the phone: the claims table scrolls inside its own box.
+      expect(await sales.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await checkA11y(sales);
+      await screenshot(sales, 'sales-quotes-to-call-phone-en');
+      await sales.setViewportSize({ width: 1280, height: 900 });
       await goTo(sales, quotePath);
       await main.getByRole('heading', { level: 2, name: 'Answer given by phone' }).waitFor();
 
@@ -487,6 +531,22 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await settled(sales);
       await checkA11y(sales);
       await screenshot(sales, 'sales-quote-zh');
+
+      // The quotes register, filtered in the address: the invoiced one, found by its customer's name.
+      await goTo(sales, '/desk/sales/quotes?state=invoiced');
+      await main.getByRole('heading', { level: 1, name: '报价' }).waitFor();
+      await main.getByLabel('搜索', { exact: true }).fill('Chen Jie');
+      await main.getByLabel('搜索', { exact: true }).press('Enter');
+      const invoiced = rowWith(main, 'Chen Jie');
+      await invoiced.getByText('已开票').waitFor();
+      await invoiced.getByText(/^INV-\d{4}-\d{6}$/).waitFor();
+      await settled(sales);
+      await checkA11y(sales);
+      await screenshot(sales, 'sales-quotes-zh');
+      await sales.setViewportSize({ width: 390, height: 844 });
+      await settled(sales);
+      await checkA11y(sales);
+      await screenshot(sales, 'sales-quotes-phone-zh');
     });
 
     it('support phones a customer who gave only a phone number, and records the call', async () => {

@@ -134,7 +134,7 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
       url: '/api/v1/reimbursements?status=pending',
       headers: as('dealer'),
     });
-    expect(list.json<Reimbursement[]>().map((r) => r.id)).toContain(remedy.reimbursement.id);
+    expect(list.json<{ items: Reimbursement[] }>().items.map((r) => r.id)).toContain(remedy.reimbursement.id);
     const approved = await decide('support', remedy.reimbursement.id, {
       decision: 'approved',
       expectedVersion: 1,
@@ -378,9 +378,11 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
       'en',
     );
     const all = await t.app.inject({ method: 'GET', url: '/api/v1/reimbursements', headers: as('support') });
-    expect(all.json<Reimbursement[]>().map((r) => r.id)).toContain(other.reimbursement.id);
+    expect(all.json<{ items: Reimbursement[] }>().items.map((r) => r.id)).toContain(other.reimbursement.id);
     const own = await t.app.inject({ method: 'GET', url: '/api/v1/reimbursements', headers: as('dealer') });
-    expect(own.json<Reimbursement[]>().map((r) => r.id)).not.toContain(other.reimbursement.id);
+    expect(own.json<{ items: Reimbursement[] }>().items.map((r) => r.id)).not.toContain(
+      other.reimbursement.id,
+    );
     const one = await t.app.inject({
       method: 'GET',
       url: `/api/v1/reimbursements/${other.reimbursement.id}`,

@@ -195,7 +195,7 @@ describe.each(testDatabases())('paid service on $name', (testDb) => {
     expect(told?.recipient).toBe('service.sz@halotek.example.com');
 
     const listed = await get('technician', '/api/v1/quotes');
-    expect(listed.json<Quote[]>().map((q) => q.id)).toContain(quote.id);
+    expect(listed.json<{ items: Quote[] }>().items.map((q) => q.id)).toContain(quote.id);
     const one = await get('technician', `/api/v1/quotes/${quote.id}`);
     expect(one.json()).toMatchObject({ state: 'declined', version: 3 });
   });
@@ -266,7 +266,7 @@ describe.each(testDatabases())('paid service on $name', (testDb) => {
     const draft = (await create('sales', claimId)).json<Quote>();
     const token = await send(draft);
     const mine = await get('customer', '/api/v1/quotes');
-    expect(mine.json<Quote[]>().map((q) => q.id)).toEqual([draft.id]);
+    expect(mine.json<{ items: Quote[] }>().items.map((q) => q.id)).toEqual([draft.id]);
 
     const stale = await post('customer', `/api/v1/quotes/${draft.id}/response`, {
       response: 'accept',

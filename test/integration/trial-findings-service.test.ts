@@ -273,9 +273,9 @@ describe.each(testDatabases())('trial findings, service side, on $name', (testDb
     it('sales record it with who took the call and a note, audited; the link then refuses a second answer', async () => {
       const { quote, token } = await sentQuote([part]);
       // The queue shows whom to call.
-      const queue = await get('sales', '/api/v1/quotes?state=sent');
+      const queue = await get('sales', '/api/v1/quotes?toCall=true&sort=sentAt&order=asc');
       expect(queue.statusCode).toBe(200);
-      const listed = queue.json<Quote[]>().find((q) => q.id === quote.id);
+      const listed = queue.json<{ items: Quote[] }>().items.find((q) => q.id === quote.id);
       expect(listed?.customer).toEqual({
         name: DEMO_END_USERS[3].name,
         phone: DEMO_END_USERS[3].phone,

@@ -78,6 +78,7 @@ describe('isKeyOfType', () => {
     expect(isKeyOfType('2026-12-03 19:43:33+08', 'timestamptz')).toBe(true);
     expect(isKeyOfType('2026-12-03', 'date')).toBe(true);
     expect(isKeyOfType('infinity', 'date')).toBe(true);
+    expect(isKeyOfType('infinity', 'timestamptz')).toBe(true);
   });
 
   it('refuses what a cast would fail on', () => {
@@ -86,6 +87,7 @@ describe('isKeyOfType', () => {
     }
     expect(isKeyOfType('2026-02-30 10:00:00+00', 'timestamptz')).toBe(false);
     expect(isKeyOfType('2026-12-03 24:00:00+00', 'timestamptz')).toBe(false);
+    expect(isKeyOfType('-infinity', 'timestamptz')).toBe(false);
     expect(isKeyOfType('a\u0000b', 'text')).toBe(false);
   });
 });

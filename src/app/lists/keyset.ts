@@ -42,6 +42,8 @@ export function isKeyOfType(key: string, type: SortKey['type']): boolean {
     case 'date':
       return key === 'infinity' || (/^\d{4}-\d{2}-\d{2}$/.test(key) && isDay(key));
     case 'timestamptz': {
+      // A key of "not yet" (coalesce(sent_at, 'infinity')) is written as the database writes it.
+      if (key === 'infinity') return true;
       const m = TIMESTAMP.exec(key);
       return m !== null && isDay(m[1] ?? '');
     }

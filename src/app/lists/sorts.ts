@@ -8,6 +8,10 @@ export const MAX_CURSOR_LENGTH = 1024;
 
 export const claimSorts = ['createdAt', 'reportedOn', 'status'] as const;
 export const maintenanceOrderSorts = ['dueOn', 'createdAt', 'state', 'maintenanceNumber'] as const;
+/** `sentAt`: drafts (never sent) after every sent quote; `total`: the amount, whatever its currency. */
+export const quoteSorts = ['createdAt', 'sentAt', 'total', 'state'] as const;
+/** `amount`: what the dealer asks back (a request for nothing counts as 0). */
+export const reimbursementSorts = ['createdAt', 'amount', 'status'] as const;
 
 /** The SLA states an order queue filters by (the commitment-deadline logic decides them). */
 export const slaFilterValues = ['on_track', 'due_soon', 'missed', 'met', 'not_started'] as const;

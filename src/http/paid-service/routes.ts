@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
 import { createQuote } from '../../app/paid-service/create-quote.js';
 import { invoiceQuote } from '../../app/paid-service/invoice-quote.js';
 import { markQuoteRepaired } from '../../app/paid-service/mark-quote-repaired.js';
-import { getQuote, listQuotes } from '../../app/paid-service/read-quotes.js';
+import { exportQuotes, getQuote, listQuotes } from '../../app/paid-service/read-quotes.js';
 import {
   recordPhoneResponse,
   respondToQuote,
@@ -14,8 +14,10 @@ import { sendQuote } from '../../app/paid-service/send-quote.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
+import { csvDisposition, csvResponseSchema, pageSchema } from '../list-query.js';
 import {
   createQuoteRequestSchema,
+  exportQuotesQuerySchema,
   guestQuoteResponseRequestSchema,
   guestQuoteSchema,
   listQuotesQuerySchema,
@@ -60,6 +62,7 @@ export const claimQuoteRoutes: FastifyPluginAsyncZod = async (app) => {
 
 export const quoteRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = () => ({ db: app.db.db, now: app.clock });
+  const listDeps = () => ({ db: app.db.db, storeTimeZone: app.config.storeTimeZone });
   const guestConfig = {
     access: 'public' as const,
     rateLimit: { max: app.config.authRateLimitPerMinute, timeWindow: '1 minute' },
@@ -71,12 +74,39 @@ export const quoteRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'quotes.read' },
       schema: {
         tags: ['paid service'],
-        summary: 'Quotes, newest first (a customer: their own; an engineer: their center’s)',
+        summary: 'Quotes, a page at a time (a customer: their own; an engineer: their center’s)',
+        description:
+          'Sorted by `sort` and `order` (newest first by default); the next page is `cursor` = the answer’s `nextCursor`. Filters combine; `toCall=true` with `sort=sentAt&order=asc` is the queue of customers to call, longest waiting first. `q` matches the invoice and maintenance numbers, the serial and the customer’s name, phone or e-mail. Days are the store’s calendar days.',
         querystring: listQuotesQuerySchema,
-        response: { 200: z.array(quoteSchema), ...errors },
+        response: { 200: pageSchema(quoteSchema, 'QuotePage'), ...errors },
       },
     },
-    async (request) => listQuotes(deps(), currentActor(request), request.query),
+    async (request) => listQuotes(listDeps(), currentActor(request), request.query),
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { access: 'quotes.read' },
+      schema: {
+        tags: ['paid service'],
+        summary: 'The quotes the filter selects, as CSV (text/csv), in the list’s sort',
+        description: `Same filters, sort and access as the list; at most ${EXPORT_ROW_CAP} rows (more is a 422 EXPORT_TOO_LARGE).`,
+        querystring: exportQuotesQuerySchema,
+        produces: ['text/csv'],
+        response: { 200: csvResponseSchema, ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const csv = await exportQuotes(listDeps(), currentActor(request), request.query);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('quotes', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
+    },
   );
 
   app.get(

@@ -5,6 +5,8 @@ import {
   quoteResponseChannels,
   quoteStates,
 } from '../../domain/paid-service/quote.js';
+import { quoteSorts } from '../../app/lists/sorts.js';
+import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 import { expectedVersionField, moneySchema, recordedMoneySchema } from '../money-fields.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -94,9 +96,25 @@ export const quoteSchema = z
   .meta({ id: 'Quote' });
 export type Quote = z.infer<typeof quoteSchema>;
 
-export const listQuotesQuerySchema = z
-  .object({ state: z.enum(quoteStates).optional(), claimId: z.uuid().optional() })
-  .strict();
+export const quoteFilterSchema = listFilterSchema(
+  quoteSorts,
+  { sort: 'createdAt', order: 'desc' },
+  {
+    state: z.enum(quoteStates).optional(),
+    toCall: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: only quotes sent and not answered yet — the customers sales call'),
+    claimId: z.uuid().optional(),
+    serviceCenterId: z.uuid().optional().describe('The center of the maintenance order the quote prices'),
+    from: dateFilter('Created on or after'),
+    to: dateFilter('Created on or before'),
+  },
+);
+
+export const listQuotesQuerySchema = quoteFilterSchema.extend(pageQueryShape).strict();
+export const exportQuotesQuerySchema = quoteFilterSchema.strict();
 
 export const quoteVersionRequestSchema = z
   .object({ expectedVersion: expectedVersionField })

@@ -1,11 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { EXPORT_ROW_CAP } from '../../app/lists/csv-export.js';
 import { decideReimbursement } from '../../app/reimbursements/decide-reimbursement.js';
-import { getReimbursement, listReimbursements } from '../../app/reimbursements/read-reimbursements.js';
+import {
+  exportReimbursements,
+  getReimbursement,
+  listReimbursements,
+} from '../../app/reimbursements/read-reimbursements.js';
 import { idParams } from '../accounts-schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
+import { csvDisposition, csvResponseSchema, pageSchema } from '../list-query.js';
 import {
+  exportReimbursementsQuerySchema,
   listReimbursementsQuerySchema,
   reimbursementDecisionRequestSchema,
   reimbursementSchema,
@@ -19,18 +25,47 @@ const errors = {
 };
 
 export const reimbursementRoutes: FastifyPluginAsyncZod = async (app) => {
+  const listDeps = () => ({ db: app.db.db, storeTimeZone: app.config.storeTimeZone });
+
   app.get(
     '/',
     {
       config: { access: 'reimbursements.read' },
       schema: {
         tags: ['claims'],
-        summary: 'What dealers ask back for remedies they carried out (a dealer: its own), newest first',
+        summary: 'What dealers ask back for remedies they carried out (a dealer: its own), a page at a time',
+        description:
+          'Sorted by `sort` and `order` (newest first by default); the next page is `cursor` = the answer’s `nextCursor`. Filters combine; `q` matches the dealer’s name, a serial handed back or over, and the claim’s maintenance number and customer. Days are the store’s calendar days.',
         querystring: listReimbursementsQuerySchema,
-        response: { 200: z.array(reimbursementSchema), ...errors },
+        response: { 200: pageSchema(reimbursementSchema, 'ReimbursementClaimPage'), ...errors },
       },
     },
-    async (request) => listReimbursements({ db: app.db.db }, currentActor(request), request.query),
+    async (request) => listReimbursements(listDeps(), currentActor(request), request.query),
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { access: 'reimbursements.read' },
+      schema: {
+        tags: ['claims'],
+        summary: 'The reimbursement claims the filter selects, as CSV (text/csv), in the list’s sort',
+        description: `Same filters, sort and access as the list; at most ${EXPORT_ROW_CAP} rows (more is a 422 EXPORT_TOO_LARGE).`,
+        querystring: exportReimbursementsQuerySchema,
+        produces: ['text/csv'],
+        response: { 200: csvResponseSchema, ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const csv = await exportReimbursements(listDeps(), currentActor(request), request.query);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', csvDisposition('reimbursements', app.clock()))
+          // A stream is sent as it is read; the response schema documents the text it makes.
+          .send(csv as unknown as string)
+      );
+    },
   );
 
   app.get(

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { reimbursementSorts } from '../../app/lists/sorts.js';
+import { dateFilter, listFilterSchema, pageQueryShape } from '../list-query.js';
 import { expectedVersionField, recordedMoneySchema } from '../money-fields.js';
 
 /* Pure zod: the web app imports this module too. */
@@ -32,9 +34,24 @@ export const reimbursementSchema = z
   .meta({ id: 'ReimbursementClaim' });
 export type Reimbursement = z.infer<typeof reimbursementSchema>;
 
-export const listReimbursementsQuerySchema = z
-  .object({ status: z.enum(reimbursementStatuses).optional() })
-  .strict();
+export const reimbursementFilterSchema = listFilterSchema(
+  reimbursementSorts,
+  { sort: 'createdAt', order: 'desc' },
+  {
+    status: z.enum(reimbursementStatuses).optional(),
+    dealerId: z.uuid().optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code in capitals, e.g. CNY')
+      .optional()
+      .describe('ISO 4217: the currency of what the dealer asks back'),
+    from: dateFilter('Asked on or after'),
+    to: dateFilter('Asked on or before'),
+  },
+);
+
+export const listReimbursementsQuerySchema = reimbursementFilterSchema.extend(pageQueryShape).strict();
+export const exportReimbursementsQuerySchema = reimbursementFilterSchema.strict();
 
 export const reimbursementDecisionRequestSchema = z
   .object({

@@ -94,10 +94,8 @@ export const claimQuery = (id: string, lang: 'en' | 'zh') =>
     queryFn: () => request(claimSchema, `/api/v1/claims/${encodeURIComponent(id)}?lang=${lang}`),
   });
 
-export const reimbursementsQuery = queryOptions({
-  queryKey: ['desk', 'reimbursements'],
-  queryFn: () => request(z.array(reimbursementSchema), '/api/v1/reimbursements'),
-});
+/** The reimbursement claims list (ListTable's pages under this key): what a decision makes stale. */
+export const reimbursementsListKey = ['list', '/api/v1/reimbursements'] as const;
 
 /** The filters the maintenance-order list offers. */
 export type OrderFilters = {
@@ -128,10 +126,16 @@ export const maintenanceOrderQuery = (id: string) =>
       request(maintenanceOrderDetailSchema, `/api/v1/maintenance-orders/${encodeURIComponent(id)}`),
   });
 
+const quotePage = z.object({ items: z.array(quoteSchema), nextCursor: z.string().nullable() });
+
+/** The newest quotes (one page, the most a page holds): the paid-service list shows each claim's latest. */
 export const quotesQuery = queryOptions({
   queryKey: ['desk', 'quotes'],
-  queryFn: () => request(z.array(quoteSchema), '/api/v1/quotes'),
+  queryFn: () => request(quotePage, `/api/v1/quotes?limit=${LIST_PAGE}`).then((page) => page.items),
 });
+
+/** The quotes lists (ListTable's pages under this key): what a new or moved quote makes stale. */
+export const quotesListKey = ['list', '/api/v1/quotes'] as const;
 
 export const quoteQuery = (id: string) =>
   queryOptions({

@@ -195,7 +195,12 @@ export function recordCustomerContact(id: string, body: RecordContactRequest): P
 export const claimQuotesQuery = (claimId: string) =>
   queryOptions({
     queryKey: ['service', 'quotes', claimId],
-    queryFn: () => request(z.array(quoteSchema), `/api/v1/quotes?claimId=${encodeURIComponent(claimId)}`),
+    // A claim has a few quotes: the first page (the most a page holds) is all of them.
+    queryFn: () =>
+      request(
+        z.object({ items: z.array(quoteSchema), nextCursor: z.string().nullable() }),
+        `/api/v1/quotes?limit=200&claimId=${encodeURIComponent(claimId)}`,
+      ).then((page) => page.items),
   });
 
 export function respondToQuote(

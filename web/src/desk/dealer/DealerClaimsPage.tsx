@@ -9,7 +9,7 @@ import {
   claimsQuery,
   type DealerRemedyRequest,
   performDealerRemedy,
-  reimbursementsQuery,
+  reimbursementsListKey,
 } from '../desk-api.js';
 import { currencies, formatMoney, parseAmount } from '../money.js';
 import {
@@ -77,7 +77,7 @@ function RemedyDialog({
       );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['desk', 'claims'] }),
-        queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey }),
+        queryClient.invalidateQueries({ queryKey: reimbursementsListKey }),
       ]);
     },
     onError: () => queryClient.invalidateQueries({ queryKey: ['desk', 'claims'] }),

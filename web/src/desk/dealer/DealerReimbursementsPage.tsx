@@ -1,75 +1,126 @@
-import { Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ScrollTable } from '../../components/ScrollTable.js';
-import { LoadError, PageLoader } from '../../components/Status.js';
-import { reimbursementsQuery } from '../desk-api.js';
+import { reimbursementSchema, reimbursementStatuses } from '../../../../src/http/reimbursements/schemas.js';
+import { type ListColumn, ListTable, pageSizeOf, useFilterParams } from '../../components/ListTable.js';
+import type { Reimbursement } from '../desk-api.js';
 import { Amount, Day, DayOf, PageHeader, ReimbursementStatusBadge } from '../ui.js';
 
-/** What the dealer asked Halotek to pay back for its counter remedies, and what support decided. */
+/**
+ * What the dealer asked Halotek to pay back for its counter remedies, and what support decided: newest
+ * first, a page at a time, filtered by status and the days asked in the address, exported as CSV.
+ */
 export default function DealerReimbursementsPage() {
   const { t } = useTranslation();
-  const rows = useQuery(reimbursementsQuery);
+  const { params, filter, setParam } = useFilterParams();
+  const columns: ListColumn<Reimbursement>[] = [
+    {
+      key: 'performed',
+      header: t('desk.fields.performedOn'),
+      rowHeader: true,
+      cell: (r) => <Day date={r.remedy.performedOn} />,
+    },
+    {
+      key: 'remedy',
+      header: t('desk.fields.remedy'),
+      cell: (r) => (
+        <>
+          <Text size="sm" fw={600}>
+            {t(`remedy.${r.remedy.kind}`)}
+          </Text>
+          <Text size="xs" c="dark.6">
+            {[r.remedy.returnedSerial, r.remedy.replacementSerial].filter(Boolean).join(' → ')}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'amount',
+      header: t('desk.fields.amount'),
+      sort: 'amount',
+      cell: (r) => <Amount money={r.amount} />,
+    },
+    {
+      key: 'asked',
+      header: t('desk.reimbursements.askedOn'),
+      sort: 'createdAt',
+      cell: (r) => <DayOf at={r.createdAt} />,
+    },
+    {
+      key: 'status',
+      header: t('desk.fields.status'),
+      sort: 'status',
+      cell: (r) => (
+        <>
+          <ReimbursementStatusBadge status={r.status} />
+          {r.remedy.approval === 'awaiting' && (
+            <Text size="xs" c="dark.6" mt={4}>
+              {t('desk.remedy.refundWaiting')}
+            </Text>
+          )}
+          {r.decidedAt && (
+            <Text size="xs" c="dark.6" mt={4}>
+              <DayOf at={r.decidedAt} />
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'reason',
+      header: t('desk.fields.decisionReason'),
+      cell: (r) => <Text size="sm">{r.reason ?? '—'}</Text>,
+    },
+  ];
   return (
     <Stack gap="lg">
       <PageHeader title={t('desk.reimbursements.dealerTitle')} intro={t('desk.reimbursements.dealerIntro')} />
-      {rows.isPending ? (
-        <PageLoader />
-      ) : rows.isError ? (
-        <LoadError error={rows.error} onRetry={() => void rows.refetch()} />
-      ) : rows.data.length === 0 ? (
-        <Text c="dimmed">{t('desk.reimbursements.none')}</Text>
-      ) : (
-        <ScrollTable label={t('desk.reimbursements.dealerTitle')} minWidth={820}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('desk.fields.performedOn')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.remedy')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.amount')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.status')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.decisionReason')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.data.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Day date={r.remedy.performedOn} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {t(`remedy.${r.remedy.kind}`)}
-                    </Text>
-                    <Text size="xs" c="dark.6">
-                      {[r.remedy.returnedSerial, r.remedy.replacementSerial].filter(Boolean).join(' → ')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Amount money={r.amount} />
-                  </Table.Td>
-                  <Table.Td>
-                    <ReimbursementStatusBadge status={r.status} />
-                    {r.remedy.approval === 'awaiting' && (
-                      <Text size="xs" c="dark.6" mt={4}>
-                        {t('desk.remedy.refundWaiting')}
-                      </Text>
-                    )}
-                    {r.decidedAt && (
-                      <Text size="xs" c="dark.6" mt={4}>
-                        <DayOf at={r.decidedAt} />
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{r.reason ?? '—'}</Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
+      <ListTable
+        label={t('desk.reimbursements.dealerTitle')}
+        path="/api/v1/reimbursements"
+        item={reimbursementSchema}
+        rowKey={(r) => r.id}
+        columns={columns}
+        params={{ status: filter('status'), from: filter('from'), to: filter('to') }}
+        defaultSort="createdAt"
+        defaultOrder="desc"
+        empty={t('desk.reimbursements.none')}
+        pageSize={pageSizeOf(params.get('per'))}
+        minWidth={900}
+        filters={
+          <>
+            <NativeSelect
+              label={t('desk.fields.status')}
+              value={filter('status')}
+              onChange={(e) => {
+                setParam('status', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('desk.claims.all') },
+                ...reimbursementStatuses.map((s) => ({
+                  value: s,
+                  label: t(`desk.reimbursementStatus.${s}`),
+                })),
+              ]}
+            />
+            <TextInput
+              type="date"
+              label={t('desk.reimbursements.from')}
+              value={filter('from')}
+              onChange={(e) => {
+                setParam('from', e.currentTarget.value);
+              }}
+            />
+            <TextInput
+              type="date"
+              label={t('desk.reimbursements.to')}
+              value={filter('to')}
+              onChange={(e) => {
+                setParam('to', e.currentTarget.value);
+              }}
+            />
+          </>
+        }
+      />
     </Stack>
   );
 }

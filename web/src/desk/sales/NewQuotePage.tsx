@@ -20,7 +20,14 @@ import {
   type QuantityError,
   quantityTenths,
 } from '../../../../src/domain/paid-service/quote.js';
-import { claimQuery, claimsQuery, createQuote, type CreateQuoteRequest, quotesQuery } from '../desk-api.js';
+import {
+  claimQuery,
+  claimsQuery,
+  createQuote,
+  type CreateQuoteRequest,
+  quotesListKey,
+  quotesQuery,
+} from '../desk-api.js';
 import { currencies, formatMoney, parseAmount } from '../money.js';
 import { ClaimDecision, Day, DeskErrorAlert, Fact, PageHeader, useApiLanguage } from '../ui.js';
 import { offersPaidService } from './quote-ui.js';
@@ -123,6 +130,7 @@ export default function NewQuotePage() {
       createQuote(claimId, orderId ? { ...body, maintenanceOrderId: orderId } : body),
     onSuccess: async (quote) => {
       await queryClient.invalidateQueries({ queryKey: quotesQuery.queryKey });
+      await queryClient.invalidateQueries({ queryKey: quotesListKey });
       void navigate(`/desk/sales/quotes/${quote.id}`);
     },
   });

@@ -1,10 +1,13 @@
-import { Anchor, Button, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { quoteSchema } from '../../../../src/http/paid-service/schemas.js';
+import { type ListColumn, ListTable, pageSizeOf, useFilterParams } from '../../components/ListTable.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { claimsQuery, maintenanceOrdersQuery, type Quote, quotesQuery } from '../desk-api.js';
+import { serviceCentersQuery } from '../../parties.js';
 import { useMe } from '../../session.js';
 import { Amount, ClaimStatusBadge, Day, DayOf, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
 import { offersPaidService, QuoteStateBadge } from './quote-ui.js';
@@ -87,82 +90,103 @@ function PaidServiceOrders() {
 }
 
 /**
- * Quotes sent and not yet answered, oldest first: whom to call (name and phone) and for how much. Sales
- * record the answer on the quote's page.
+ * Quotes sent and not yet answered, longest waiting first, a page at a time: whom to call (name and
+ * phone) and for how much, by center (in the address). Sales record the answer on the quote's page.
  */
 function QuotesToCall() {
   const { t } = useTranslation();
-  const quotes = useQuery({
-    ...quotesQuery,
-    select: (all) =>
-      all.filter((q) => q.state === 'sent').sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? '')),
-  });
+  const lang = useApiLanguage();
+  const { params, filter, setParam } = useFilterParams();
+  const centers = useQuery(serviceCentersQuery);
+  const columns: ListColumn<Quote>[] = [
+    {
+      key: 'customer',
+      header: t('desk.fields.customer'),
+      rowHeader: true,
+      cell: (quote) => (
+        <>
+          <Text size="sm" fw={600}>
+            {quote.customer.name}
+          </Text>
+          {quote.maintenanceNumber && (
+            <Text size="xs" c="dark.6">
+              {quote.maintenanceNumber}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'phone',
+      header: t('desk.fields.phone'),
+      cell: (quote) =>
+        quote.customer.phone ? (
+          <Anchor href={`tel:${quote.customer.phone}`} size="sm">
+            {quote.customer.phone}
+            <span className="visually-hidden"> ({t('desk.paid.call', { name: quote.customer.name })})</span>
+          </Anchor>
+        ) : (
+          <Text size="sm">{quote.customer.email ?? '—'}</Text>
+        ),
+    },
+    {
+      key: 'sent',
+      header: t('desk.paid.sentOn'),
+      sort: 'sentAt',
+      cell: (quote) => <DayOf at={quote.sentAt} />,
+    },
+    {
+      key: 'quote',
+      header: t('desk.fields.quote'),
+      sort: 'total',
+      cell: (quote) => (
+        <Anchor component={Link} to={`/desk/sales/quotes/${quote.id}`} size="sm">
+          <Amount money={quote.total} />
+          <span className="visually-hidden">
+            {' '}
+            {t('desk.paid.openQuoteOf', { name: quote.customer.name })}
+          </span>
+        </Anchor>
+      ),
+    },
+  ];
   return (
     <Stack gap="sm" component="section" aria-labelledby="to-call-title">
       <Title order={2} size="h3" id="to-call-title">
         {t('desk.paid.toCallTitle')}
       </Title>
-      {quotes.isPending ? (
-        <PageLoader />
-      ) : quotes.isError ? (
-        <LoadError error={quotes.error} onRetry={() => void quotes.refetch()} />
-      ) : quotes.data.length === 0 ? (
-        <Text c="dimmed">{t('desk.paid.toCallNone')}</Text>
-      ) : (
-        <ScrollTable label={t('desk.paid.toCallTitle')} minWidth={560}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('desk.fields.customer')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.phone')}</Table.Th>
-                <Table.Th scope="col">{t('desk.paid.sentOn')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.quote')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {quotes.data.map((quote) => (
-                <Table.Tr key={quote.id}>
-                  <Table.Th scope="row">
-                    <Text size="sm" fw={600}>
-                      {quote.customer.name}
-                    </Text>
-                    {quote.maintenanceNumber && (
-                      <Text size="xs" c="dark.6">
-                        {quote.maintenanceNumber}
-                      </Text>
-                    )}
-                  </Table.Th>
-                  <Table.Td>
-                    {quote.customer.phone ? (
-                      <Anchor href={`tel:${quote.customer.phone}`} size="sm">
-                        {quote.customer.phone}
-                        <span className="visually-hidden">
-                          {' '}
-                          ({t('desk.paid.call', { name: quote.customer.name })})
-                        </span>
-                      </Anchor>
-                    ) : (
-                      <Text size="sm">{quote.customer.email ?? '—'}</Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <DayOf at={quote.sentAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/desk/sales/quotes/${quote.id}`} size="sm">
-                      <Amount money={quote.total} />
-                      <span className="visually-hidden">
-                        {' '}
-                        {t('desk.paid.openQuoteOf', { name: quote.customer.name })}
-                      </span>
-                    </Anchor>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
+      <Text size="sm" c="dark.6">
+        {t('desk.paid.toCallIntro')}
+      </Text>
+      <ListTable
+        label={t('desk.paid.toCallTitle')}
+        path="/api/v1/quotes"
+        item={quoteSchema}
+        rowKey={(q) => q.id}
+        columns={columns}
+        params={{ toCall: 'true', serviceCenterId: filter('center') }}
+        defaultSort="sentAt"
+        defaultOrder="asc"
+        empty={t('desk.paid.toCallNone')}
+        pageSize={pageSizeOf(params.get('per'))}
+        minWidth={640}
+        filters={
+          <NativeSelect
+            label={t('desk.fields.serviceCenter')}
+            value={filter('center')}
+            onChange={(e) => {
+              setParam('center', e.currentTarget.value);
+            }}
+            data={[
+              { value: '', label: t('desk.escalations.anyCenter') },
+              ...(centers.data ?? []).map((c) => ({
+                value: c.id,
+                label: lang === 'zh' ? c.nameZh : c.nameEn,
+              })),
+            ]}
+          />
+        }
+      />
     </Stack>
   );
 }

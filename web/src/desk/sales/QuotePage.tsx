@@ -25,6 +25,7 @@ import {
   type Quote,
   type QuoteMove,
   quoteQuery,
+  quotesListKey,
   quotesQuery,
   recordPhoneResponse,
 } from '../desk-api.js';
@@ -198,6 +199,7 @@ export default function QuotePage() {
       queryClient.setQueryData(quoteQuery(id).queryKey, moved);
       setDone(m);
       await queryClient.invalidateQueries({ queryKey: quotesQuery.queryKey });
+      await queryClient.invalidateQueries({ queryKey: quotesListKey });
     },
     onError: async (error) => {
       if (!isVersionConflict(error)) return;
@@ -326,6 +328,7 @@ export default function QuotePage() {
                 queryClient.setQueryData(quoteQuery(id).queryKey, q);
                 setAnswered(true);
                 void queryClient.invalidateQueries({ queryKey: quotesQuery.queryKey });
+                void queryClient.invalidateQueries({ queryKey: quotesListKey });
               }}
             />
           )}

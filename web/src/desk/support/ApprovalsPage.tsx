@@ -15,7 +15,7 @@ import {
   type ApprovalState,
   approvalsQuery,
   decideApproval,
-  reimbursementsQuery,
+  reimbursementsListKey,
 } from '../desk-api.js';
 import { Amount, ConflictNotice, DayOf, Done, Fact, PageHeader, useApiLanguage } from '../ui.js';
 
@@ -49,7 +49,7 @@ function DecideDialog({
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: ['desk', 'approvals'] }),
-      queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey }),
+      queryClient.invalidateQueries({ queryKey: reimbursementsListKey }),
     ]);
   return (
     <DecisionDialog

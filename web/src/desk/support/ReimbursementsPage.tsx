@@ -1,20 +1,31 @@
-import { Anchor, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
-import { reimbursementStatuses } from '../../../../src/http/reimbursements/schemas.js';
+import { Link } from 'react-router';
+import { reimbursementSchema, reimbursementStatuses } from '../../../../src/http/reimbursements/schemas.js';
 import { ApiError } from '../../api.js';
 import { type Decision, DecisionButtons, DecisionDialog } from '../../components/DecisionDialog.js';
-import { ScrollTable } from '../../components/ScrollTable.js';
-import { LoadError, PageLoader } from '../../components/Status.js';
+import { type ListColumn, ListTable, pageSizeOf, useFilterParams } from '../../components/ListTable.js';
+import { dealerName, dealersQuery } from '../../parties.js';
 import {
   decideReimbursement,
   type Reimbursement,
+  reimbursementsListKey,
   type ReimbursementStatus,
-  reimbursementsQuery,
 } from '../desk-api.js';
-import { Amount, ConflictNotice, Day, Done, Fact, PageHeader, ReimbursementStatusBadge } from '../ui.js';
+import { currencies } from '../money.js';
+import {
+  Amount,
+  ConflictNotice,
+  Day,
+  DayOf,
+  Done,
+  Fact,
+  PageHeader,
+  ReimbursementStatusBadge,
+  useApiLanguage,
+} from '../ui.js';
 
 /** Another agent decided it first (a stale version, or already decided): the list is read again. */
 const decidedElsewhere = (error: Error) =>
@@ -54,10 +65,10 @@ function DecideDialog({
       onClose={onClose}
       onDecided={async (decided) => {
         onDecided(decided);
-        await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
+        await queryClient.invalidateQueries({ queryKey: reimbursementsListKey });
       }}
       onConflict={async () => {
-        await queryClient.invalidateQueries({ queryKey: reimbursementsQuery.queryKey });
+        await queryClient.invalidateQueries({ queryKey: reimbursementsListKey });
         onConflict();
       }}
     >
@@ -78,20 +89,99 @@ function isStatus(v: string | null): v is ReimbursementStatus {
   return (reimbursementStatuses as readonly (string | null)[]).includes(v);
 }
 
-/** What dealers ask back for their counter remedies: support approves, or rejects with a reason. */
+/**
+ * What dealers ask back for their counter remedies: support approves, or rejects with a reason. A page
+ * at a time, waiting ones first by default; filtered by status, dealer, currency and the days asked in
+ * the address so a filtered list can be shared; sorted by its headers, searched, exported as CSV.
+ */
 export default function ReimbursementsPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const lang = useApiLanguage();
+  const { params, filter, setParam } = useFilterParams();
+  const dealers = useQuery(dealersQuery);
   const raw = params.get('status');
   // Pending first: that is the work; the others are a record.
   const status: ReimbursementStatus | 'all' = raw === 'all' ? 'all' : isStatus(raw) ? raw : 'pending';
-  const rows = useQuery({
-    ...reimbursementsQuery,
-    select: (all) => (status === 'all' ? all : all.filter((r) => r.status === status)),
-  });
   const [deciding, setDeciding] = useState<{ row: Reimbursement; decision: Decision } | null>(null);
   const [conflict, setConflict] = useState(false);
   const [decided, setDecided] = useState<Reimbursement | null>(null);
+
+  const columns: ListColumn<Reimbursement>[] = [
+    {
+      key: 'dealer',
+      header: t('desk.fields.dealer'),
+      rowHeader: true,
+      cell: (r) => (
+        <>
+          <Text size="sm" fw={600}>
+            {r.dealer.name}
+          </Text>
+          <Text size="xs" c="dark.6">
+            <Day date={r.remedy.performedOn} />
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'remedy',
+      header: t('desk.fields.remedy'),
+      cell: (r) => (
+        <>
+          <Anchor component={Link} to={`/desk/support/claims/${r.remedy.claimId}`} size="sm">
+            {t(`remedy.${r.remedy.kind}`)}
+          </Anchor>
+          <Text size="xs" c="dark.6">
+            {[r.remedy.returnedSerial, r.remedy.replacementSerial].filter(Boolean).join(' → ')}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'amount',
+      header: t('desk.fields.amount'),
+      sort: 'amount',
+      cell: (r) => <Amount money={r.amount} />,
+    },
+    {
+      key: 'asked',
+      header: t('desk.reimbursements.askedOn'),
+      sort: 'createdAt',
+      cell: (r) => <DayOf at={r.createdAt} />,
+    },
+    {
+      key: 'status',
+      header: t('desk.fields.status'),
+      sort: 'status',
+      cell: (r) => (
+        <>
+          <ReimbursementStatusBadge status={r.status} />
+          {r.reason && (
+            <Text size="xs" c="dark.6" mt={4}>
+              {r.reason}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'actions',
+      header: t('desk.fields.actions'),
+      cell: (r) =>
+        r.status === 'pending' && (
+          <DecisionButtons
+            label={(decision) => t(`desk.reimbursements.action.${decision}`)}
+            namedLabel={(decision) =>
+              t(`desk.reimbursements.actionNamed.${decision}`, { dealer: r.dealer.name })
+            }
+            onChoose={(decision) => {
+              setConflict(false);
+              setDecided(null);
+              setDeciding({ row: r, decision });
+            }}
+          />
+        ),
+    },
+  ];
 
   return (
     <Stack gap="lg">
@@ -106,87 +196,81 @@ export default function ReimbursementsPage() {
       {decided && (
         <Done title={t(`desk.reimbursements.done.${decided.status}`, { dealer: decided.dealer.name })} />
       )}
-      <NativeSelect
-        label={t('desk.fields.status')}
-        maw={240}
-        value={status}
-        onChange={(e) => {
-          setParams({ status: e.currentTarget.value }, { replace: true });
+      <ListTable
+        label={t('desk.reimbursements.title')}
+        path="/api/v1/reimbursements"
+        item={reimbursementSchema}
+        rowKey={(r) => r.id}
+        columns={columns}
+        params={{
+          status: status === 'all' ? undefined : status,
+          dealerId: filter('dealer'),
+          currency: filter('currency'),
+          from: filter('from'),
+          to: filter('to'),
         }}
-        data={[
-          ...reimbursementStatuses.map((s) => ({ value: s, label: t(`desk.reimbursementStatus.${s}`) })),
-          { value: 'all', label: t('desk.claims.all') },
-        ]}
+        defaultSort="createdAt"
+        defaultOrder="desc"
+        empty={t('desk.reimbursements.none')}
+        pageSize={pageSizeOf(params.get('per'))}
+        minWidth={1000}
+        filters={
+          <>
+            <NativeSelect
+              label={t('desk.fields.status')}
+              value={status}
+              onChange={(e) => {
+                setParam('status', e.currentTarget.value === 'pending' ? '' : e.currentTarget.value);
+              }}
+              data={[
+                ...reimbursementStatuses.map((s) => ({
+                  value: s,
+                  label: t(`desk.reimbursementStatus.${s}`),
+                })),
+                { value: 'all', label: t('desk.claims.all') },
+              ]}
+            />
+            <NativeSelect
+              label={t('desk.fields.dealer')}
+              value={filter('dealer')}
+              onChange={(e) => {
+                setParam('dealer', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('desk.reimbursements.anyDealer') },
+                ...(dealers.data ?? []).map((d) => ({ value: d.id, label: dealerName(d, lang) })),
+              ]}
+            />
+            <NativeSelect
+              label={t('desk.reimbursements.currency')}
+              value={filter('currency')}
+              onChange={(e) => {
+                setParam('currency', e.currentTarget.value);
+              }}
+              data={[
+                { value: '', label: t('desk.reimbursements.anyCurrency') },
+                ...currencies.map((c) => ({ value: c, label: c })),
+              ]}
+            />
+            <TextInput
+              type="date"
+              label={t('desk.reimbursements.from')}
+              value={filter('from')}
+              onChange={(e) => {
+                setParam('from', e.currentTarget.value);
+              }}
+            />
+            <TextInput
+              type="date"
+              label={t('desk.reimbursements.to')}
+              value={filter('to')}
+              onChange={(e) => {
+                setParam('to', e.currentTarget.value);
+              }}
+            />
+          </>
+        }
       />
-      {rows.isPending ? (
-        <PageLoader />
-      ) : rows.isError ? (
-        <LoadError error={rows.error} onRetry={() => void rows.refetch()} />
-      ) : rows.data.length === 0 ? (
-        <Text c="dimmed">{t('desk.reimbursements.none')}</Text>
-      ) : (
-        <ScrollTable label={t('desk.reimbursements.title')} minWidth={920}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('desk.fields.dealer')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.remedy')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.amount')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.status')}</Table.Th>
-                <Table.Th scope="col">{t('desk.fields.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.data.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Th scope="row">
-                    <Text size="sm" fw={600}>
-                      {r.dealer.name}
-                    </Text>
-                    <Text size="xs" c="dark.6">
-                      <Day date={r.remedy.performedOn} />
-                    </Text>
-                  </Table.Th>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/desk/support/claims/${r.remedy.claimId}`} size="sm">
-                      {t(`remedy.${r.remedy.kind}`)}
-                    </Anchor>
-                    <Text size="xs" c="dark.6">
-                      {[r.remedy.returnedSerial, r.remedy.replacementSerial].filter(Boolean).join(' → ')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Amount money={r.amount} />
-                  </Table.Td>
-                  <Table.Td>
-                    <ReimbursementStatusBadge status={r.status} />
-                    {r.reason && (
-                      <Text size="xs" c="dark.6" mt={4}>
-                        {r.reason}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {r.status === 'pending' && (
-                      <DecisionButtons
-                        label={(decision) => t(`desk.reimbursements.action.${decision}`)}
-                        namedLabel={(decision) =>
-                          t(`desk.reimbursements.actionNamed.${decision}`, { dealer: r.dealer.name })
-                        }
-                        onChoose={(decision) => {
-                          setConflict(false);
-                          setDecided(null);
-                          setDeciding({ row: r, decision });
-                        }}
-                      />
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
       {deciding && (
         <DecideDialog
           reimbursement={deciding.row}

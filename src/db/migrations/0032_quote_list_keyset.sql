@@ -1,0 +1,1 @@
+CREATE INDEX "quotes_sent_key_idx" ON "quotes" USING btree (coalesce("sent_at", 'infinity'::timestamptz),"id");
