@@ -17,6 +17,7 @@ import { verificationMessage } from './messages.js';
 import { releaseUnitOfRejected } from './sales.js';
 import { purchaseNotFound, type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
 import { redecideClaims } from './redecide-claims.js';
+import { recordPurchaseEvents } from './purchase-events.js';
 
 export type VerifyPurchaseInput =
   | { decision: 'confirm' }
@@ -92,7 +93,7 @@ export async function verifyPurchase(
   const today = calendarDateIn(now, deps.storeTimeZone);
   const at = new Date(now.epochMilliseconds);
   // Read before the transaction: on PGlite (one connection) the policy source must not wait on it.
-  const versions = input.decision === 'correct' ? await deps.policies.versions() : [];
+  const versions = await deps.policies.versions();
 
   await deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -226,6 +227,9 @@ export async function verifyPurchase(
           ? { via: 'check', decision: input.decision, changes }
           : { via: 'check', rejectionCode: 'REJECTED_BY_CHECKER', reason },
     });
+    if (move.to === 'verified') {
+      await recordPurchaseEvents(tx, { ...deps, versions }, 'purchase.verified', [purchase.id], at);
+    }
 
     const [customer] = await tx
       .select({ name: endUsers.name, email: endUsers.email, phone: endUsers.phone })
