@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../src/db/schema.js';
-import { DEMO_DEALERS, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
+import { DEMO_DEALERS, DEMO_FLAGGED_OEM_ORDER, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
 import { eventTypes, type EventType } from '../../src/app/events/types.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { eventDataSchemas } from '../../src/http/events/schemas.js';
@@ -10,6 +10,7 @@ import { testDatabases } from '../support/databases.js';
 import { TEST_TODAY } from '../support/maintenance.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 import { lenientRiskSettings } from '../support/service-fixtures.js';
+import { acceptAllReported, bookOrder, oemWorld, uploadEvidence } from '../support/oem-fixtures.js';
 import { dealers } from '../../src/db/schema.js';
 
 type Event = {
@@ -22,6 +23,7 @@ type Event = {
 };
 type EventPage = { items: Event[]; nextCursor: string | null };
 
+const FLAGGED_LOT = DEMO_FLAGGED_OEM_ORDER.lots[0] ?? '';
 const day = (daysAgo: number) => TEST_TODAY.subtract({ days: daysAgo }).toString();
 
 describe.each(testDatabases())('events of whole journeys on $name', (testDb) => {
@@ -238,6 +240,132 @@ describe.each(testDatabases())('events of whole journeys on $name', (testDb) => 
       'claim.submitted',
       'claim.remedy_chosen',
     ]);
+  });
+
+  it('records each step of an OEM journey once, in order: defects, excess, shipment, credit, batch defect, remake', async () => {
+    const w = await oemWorld(t.db.db);
+    const start = (await adminPoll(null)).next;
+    const report = await call<{ id: string }>('oem', 'POST', `/api/v1/oem-orders/${w.demoOrder}/defect-reports`, {
+      serials: ['BTH500-2501-001300', 'BTH500-2501-001301', 'BTH500-2501-001302'],
+      failureMode: 'Right earpiece silent',
+    });
+    await acceptAllReported(t.app, cookies.get('qa') ?? '', w.demoOrder);
+    const ledgerUrl = `/api/v1/oem-orders/${w.demoOrder}/ledger`;
+    let ledger = await call<{ excess: number; version: number }>('oem', 'GET', ledgerUrl);
+    expect(ledger.excess).toBe(2);
+    const resolutionsUrl = `/api/v1/oem-orders/${w.demoOrder}/excess-resolutions`;
+    const replacement = await call<{ id: string; replacementShipment: { id: string } }>(
+      'oem',
+      'POST',
+      resolutionsUrl,
+      { remedy: 'replacement_shipment', units: 1, expectedVersion: ledger.version },
+    );
+    ledger = await call('oem', 'GET', ledgerUrl);
+    const credit = await call<{ id: string }>('oem', 'POST', resolutionsUrl, {
+      remedy: 'next_order_credit',
+      credit: 'units',
+      units: 1,
+      expectedVersion: ledger.version,
+    });
+    const shipmentUrl = `/api/v1/replacement-shipments/${replacement.replacementShipment.id}/transitions`;
+    let shipment = await call<{ version: number }>('sales', 'POST', shipmentUrl, {
+      to: 'in_production',
+      expectedVersion: 1,
+    });
+    shipment = await call('sales', 'POST', shipmentUrl, {
+      to: 'shipped',
+      expectedVersion: shipment.version,
+      carrier: 'SF Express',
+      waybill: 'SF1234567890123',
+      shippingMode: 'road',
+    });
+    await call('sales', 'POST', shipmentUrl, { to: 'delivered', expectedVersion: shipment.version });
+    // The next order takes the credit.
+    const next = await bookOrder(
+      t.app,
+      { oem: cookies.get('oem'), sales: cookies.get('sales') ?? '', qa: cookies.get('qa') ?? '' },
+      {
+        sku: DEMO_SKUS.bluetoothHeadset,
+        quantity: 1000,
+        spareRateBps: 40,
+        deliveryDate: '2027-03-01',
+        lots: [{ lot: 'BTH500-L2611E' }],
+      },
+    );
+    // QA confirms a batch defect on the flagged lot: a remake, shipped by air and delivered.
+    const productId = w.product(DEMO_SKUS.headset);
+    let inv = await call<{ id: string; version: number }>('qa', 'POST', '/api/v1/batch-investigations/proposals', {
+      productId,
+      lot: FLAGGED_LOT,
+    });
+    const moveUrl = `/api/v1/batch-investigations/${inv.id}/transitions`;
+    inv = await call('qa', 'POST', moveUrl, { to: 'open', expectedVersion: inv.version });
+    const photo = await uploadEvidence(t.app, cookies.get('qa') ?? '');
+    inv = await call('qa', 'POST', `/api/v1/batch-investigations/${inv.id}/evidence`, {
+      uploadIds: [photo],
+      expectedVersion: inv.version,
+    });
+    const confirmed = await call<{ id: string; remakeOrders: { id: string; version: number }[] }>(
+      'qa',
+      'POST',
+      moveUrl,
+      {
+        to: 'confirmed',
+        expectedVersion: inv.version,
+        rootCause: 'production',
+        costs: {
+          unitCost: { amountMinor: 4_200, currency: 'CNY' },
+          airFreightPerShipment: { amountMinor: 86_000, currency: 'CNY' },
+        },
+      },
+    );
+    let remake = confirmed.remakeOrders[0] ?? { id: '', version: 0 };
+    const remakeUrl = `/api/v1/remake-orders/${remake.id}/transitions`;
+    remake = await call('qa', 'POST', remakeUrl, { to: 'in_production', expectedVersion: remake.version });
+    remake = await call('qa', 'POST', remakeUrl, {
+      to: 'shipped',
+      expectedVersion: remake.version,
+      carrier: 'Cathay Cargo',
+      waybill: '160-12345675',
+    });
+    await call('qa', 'POST', remakeUrl, { to: 'delivered', expectedVersion: remake.version });
+    // And one QA looked into and dismissed.
+    let doubt = await call<{ id: string; version: number }>('qa', 'POST', '/api/v1/batch-investigations', {
+      productId: w.product(DEMO_SKUS.bluetoothHeadset),
+      lots: ['BTH500-L2611E'],
+    });
+    doubt = await call('qa', 'POST', `/api/v1/batch-investigations/${doubt.id}/transitions`, {
+      to: 'dismissed',
+      expectedVersion: doubt.version,
+      findings: 'Units damaged in the client’s own assembly, not in production',
+    });
+
+    const { items } = await adminPoll(start);
+    expect(items.map((e) => [e.type, e.subject.id])).toEqual([
+      ['oem_defects.reported', report.id],
+      ['oem_excess.resolved', replacement.id],
+      ['oem_excess.resolved', credit.id],
+      ['replacement_shipment.shipped', replacement.replacementShipment.id],
+      ['replacement_shipment.delivered', replacement.replacementShipment.id],
+      ['oem_order.booked', next.id],
+      ['oem_credit.applied', credit.id],
+      ['batch_investigation.confirmed', confirmed.id],
+      ['remake_order.shipped', remake.id],
+      ['remake_order.delivered', remake.id],
+      ['batch_investigation.dismissed', doubt.id],
+    ]);
+    expect(new Set(items.map((e) => e.id)).size).toBe(items.length);
+    expectPayloadsFitTheirSchemas(items);
+    expect(items.find((e) => e.type === 'oem_credit.applied')?.data).toMatchObject({
+      appliedTo: { id: next.id },
+    });
+
+    // The client sees what is its own (not the maker's investigations); a dealer sees none of it.
+    const clientSees = await pollAll(as('oem'), start);
+    expect(clientSees.items.map((e) => e.id)).toEqual(
+      items.filter((e) => !e.type.startsWith('batch_investigation.')).map((e) => e.id),
+    );
+    expect((await pollAll(as('dealer'), start)).items).toEqual([]);
   });
 
   it('refuses a cursor it did not give and a type it does not know, with a code', async () => {
