@@ -245,10 +245,15 @@ describe.each(testDatabases())('events of whole journeys on $name', (testDb) => 
   it('records each step of an OEM journey once, in order: defects, excess, shipment, credit, batch defect, remake', async () => {
     const w = await oemWorld(t.db.db);
     const start = (await adminPoll(null)).next;
-    const report = await call<{ id: string }>('oem', 'POST', `/api/v1/oem-orders/${w.demoOrder}/defect-reports`, {
-      serials: ['BTH500-2501-001300', 'BTH500-2501-001301', 'BTH500-2501-001302'],
-      failureMode: 'Right earpiece silent',
-    });
+    const report = await call<{ id: string }>(
+      'oem',
+      'POST',
+      `/api/v1/oem-orders/${w.demoOrder}/defect-reports`,
+      {
+        serials: ['BTH500-2501-001300', 'BTH500-2501-001301', 'BTH500-2501-001302'],
+        failureMode: 'Right earpiece silent',
+      },
+    );
     await acceptAllReported(t.app, cookies.get('qa') ?? '', w.demoOrder);
     const ledgerUrl = `/api/v1/oem-orders/${w.demoOrder}/ledger`;
     let ledger = await call<{ excess: number; version: number }>('oem', 'GET', ledgerUrl);
@@ -294,10 +299,15 @@ describe.each(testDatabases())('events of whole journeys on $name', (testDb) => 
     );
     // QA confirms a batch defect on the flagged lot: a remake, shipped by air and delivered.
     const productId = w.product(DEMO_SKUS.headset);
-    let inv = await call<{ id: string; version: number }>('qa', 'POST', '/api/v1/batch-investigations/proposals', {
-      productId,
-      lot: FLAGGED_LOT,
-    });
+    let inv = await call<{ id: string; version: number }>(
+      'qa',
+      'POST',
+      '/api/v1/batch-investigations/proposals',
+      {
+        productId,
+        lot: FLAGGED_LOT,
+      },
+    );
     const moveUrl = `/api/v1/batch-investigations/${inv.id}/transitions`;
     inv = await call('qa', 'POST', moveUrl, { to: 'open', expectedVersion: inv.version });
     const photo = await uploadEvidence(t.app, cookies.get('qa') ?? '');

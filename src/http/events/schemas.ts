@@ -5,6 +5,7 @@ import {
   type EventType,
   eventCatalogue,
   eventTypes,
+  subjectTypes,
 } from '../../app/events/types.js';
 import { maintenanceStates } from '../../domain/maintenance/state-machine.js';
 import { investigationSchema } from '../batch-investigations/schemas.js';
@@ -101,10 +102,26 @@ export const eventSchemas = Object.fromEntries(eventTypes.map((type) => [type, e
   [T in EventType]: ReturnType<typeof envelopeOf<T>>;
 };
 
-const eventVariants = eventTypes.map((type) => eventSchemas[type]);
-
+/**
+ * An event as the feed answers with it. Its `data` is the object as the API returned it when the event
+ * happened, in the schema its type names under `webhooks` (…Event components): a snapshot, kept as it
+ * was written, so an event written before an upgrade reads as it was sent, never as a 500 because the
+ * object's schema has grown since.
+ */
 export const eventSchema = z
-  .discriminatedUnion('type', eventVariants as unknown as [(typeof eventVariants)[number]])
+  .object({
+    id: z.uuid().describe('The event’s id: the same on every delivery of it, for deduplication'),
+    type: z.enum(eventTypes),
+    occurredAt: z.string().describe('When the change was made (ISO 8601, UTC)'),
+    subject: z.object({ type: z.enum(subjectTypes), id: z.string() }),
+    change: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('What changed, for the types that say (maintenance_order.moved: from, to); else null'),
+    data: z
+      .record(z.string(), z.unknown())
+      .describe('The object, in the schema of its type’s webhook payload (see `webhooks`)'),
+  })
   .meta({ id: 'Event' });
 
 export const eventPageSchema = z
@@ -140,4 +157,3 @@ export const eventsQuerySchema = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
-
