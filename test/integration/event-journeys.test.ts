@@ -23,7 +23,7 @@ type Event = {
 };
 type EventPage = { items: Event[]; nextCursor: string | null };
 
-const FLAGGED_LOT = DEMO_FLAGGED_OEM_ORDER.lots[0] ?? '';
+const FLAGGED_LOT = DEMO_FLAGGED_OEM_ORDER.lots[0];
 const day = (daysAgo: number) => TEST_TODAY.subtract({ days: daysAgo }).toString();
 
 describe.each(testDatabases())('events of whole journeys on $name', (testDb) => {
