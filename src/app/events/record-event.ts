@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../../db/client.js';
+import { insertMany } from '../../db/insert-many.js';
 import { events } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
 import {
@@ -31,23 +33,35 @@ export async function recordEvent<T extends EventType>(
   tx: Transaction,
   event: NewEvent<T>,
 ): Promise<{ id: string }> {
-  const occurredAt =
-    event.occurredAt instanceof Date ? event.occurredAt : new Date(event.occurredAt.epochMilliseconds);
-  const [row] = await tx
-    .insert(events)
-    .values({
-      type: event.type,
-      occurredAt,
-      subjectType: eventCatalogue[event.type].subject,
-      subjectId: event.subjectId,
-      dealerId: event.scope.dealerId ?? null,
-      serviceCenterId: event.scope.serviceCenterId ?? null,
-      oemClientId: event.scope.oemClientId ?? null,
-      endUserId: event.scope.endUserId ?? null,
-      data: event.data,
-      change: (event.change ?? null) as Record<string, unknown> | null,
-    })
-    .returning({ id: events.id });
+  const [row] = await tx.insert(events).values(rowOf(event)).returning({ id: events.id });
   if (!row) throw new Error('an event insert returned no row');
   return row;
+}
+
+/**
+ * Many events of one transaction in one statement (a CSV import's thousands of sales), in the order
+ * given: as recordEvent, without a round trip each.
+ */
+export async function recordEvents<T extends EventType>(
+  tx: Transaction,
+  list: readonly NewEvent<T>[],
+): Promise<void> {
+  await insertMany(tx, events, list.map(rowOf));
+}
+
+function rowOf<T extends EventType>(event: NewEvent<T>) {
+  return {
+    id: randomUUID(),
+    type: event.type,
+    occurredAt:
+      event.occurredAt instanceof Date ? event.occurredAt : new Date(event.occurredAt.epochMilliseconds),
+    subjectType: eventCatalogue[event.type].subject,
+    subjectId: event.subjectId,
+    dealerId: event.scope.dealerId ?? null,
+    serviceCenterId: event.scope.serviceCenterId ?? null,
+    oemClientId: event.scope.oemClientId ?? null,
+    endUserId: event.scope.endUserId ?? null,
+    data: event.data,
+    change: (event.change ?? null) as Record<string, unknown> | null,
+  };
 }

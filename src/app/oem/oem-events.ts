@@ -8,7 +8,7 @@ import {
 } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
-import { recordEvent } from '../events/record-event.js';
+import { recordEvent, recordEvents } from '../events/record-event.js';
 import { investigationView } from './investigation-records.js';
 import {
   orderView,
@@ -49,17 +49,16 @@ export async function recordDefectReportEvents(
   occurredAt: At,
 ): Promise<void> {
   const views = await defectReportViews(tx, reports, orderNumber);
-  for (const [i, view] of views.entries()) {
-    const report = reports[i];
-    if (!report) continue;
-    await recordEvent(tx, {
-      type: 'oem_defects.reported',
+  await recordEvents(
+    tx,
+    views.map((view, i) => ({
+      type: 'oem_defects.reported' as const,
       subjectId: view.id,
-      scope: { oemClientId: report.clientId },
+      scope: { oemClientId: reports[i]?.clientId ?? null },
       data: view,
       occurredAt,
-    });
-  }
+    })),
+  );
 }
 
 /** Resolutions as they now stand (read again, so a credit just applied shows where it went). */

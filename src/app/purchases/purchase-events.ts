@@ -3,7 +3,7 @@ import type { Transaction } from '../../db/client.js';
 import { purchases } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
-import { recordEvent } from '../events/record-event.js';
+import { recordEvents } from '../events/record-event.js';
 import { type PurchasesDeps, purchaseOwners, purchaseViews } from './purchase-view.js';
 
 /**
@@ -32,17 +32,20 @@ export async function recordPurchaseEvents(
     { limit: purchaseIds.length, offset: 0 },
   );
   const byId = new Map(views.map((v) => [v.id, v]));
-  for (const id of purchaseIds) {
-    const view = byId.get(id);
-    if (!view) throw new Error(`purchase ${id} just written is not there`);
-    await recordEvent(tx, {
-      type,
-      subjectId: id,
-      scope: purchaseOwners({ dealerId: view.dealer?.id ?? null, endUserId: view.endUserId }),
-      data: view,
-      occurredAt,
-    });
-  }
+  await recordEvents(
+    tx,
+    purchaseIds.map((id) => {
+      const view = byId.get(id);
+      if (!view) throw new Error(`purchase ${id} just written is not there`);
+      return {
+        type,
+        subjectId: id,
+        scope: purchaseOwners({ dealerId: view.dealer?.id ?? null, endUserId: view.endUserId }),
+        data: view,
+        occurredAt,
+      };
+    }),
+  );
 }
 
 /**
