@@ -727,6 +727,69 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * A PostgreSQL transaction id, 64 bits with its epoch (`xid8`, PostgreSQL 13+), as its decimal text:
+ * ordered, never wrapping, and known for every transaction still running (`pg_current_snapshot()`).
+ */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/*
+ * Events (issue 17): every state change another system could act on, written in the same transaction
+ * as the change (app/events/record-event.ts), polled in order (GET /api/v1/events) and delivered to
+ * webhooks. An event's position is (tx_id, seq): the writing transaction's id, then the order of
+ * writing. A reader only takes events of transactions older than every transaction of this database
+ * still running: those have all committed or rolled back, so no event can later appear before a
+ * position already read — a sequence alone can, when two transactions commit out of the order they
+ * drew their numbers in (app/events/read-events.ts).
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    txId: xid8('tx_id')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    /** One of app/events/types.ts's event types, e.g. `claim.submitted`. */
+    type: text('type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** The object the event is about, e.g. `claim` and its id. */
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    /*
+     * Who may read it besides staff, as for the object itself (domain/access scopeKeyOfRole): the sale's
+     * dealer, the order's service center, the OEM client, the customer. No foreign keys: an event is a
+     * record of what happened, kept when its parties change.
+     */
+    dealerId: uuid('dealer_id'),
+    serviceCenterId: uuid('service_center_id'),
+    oemClientId: uuid('oem_client_id'),
+    endUserId: uuid('end_user_id'),
+    /** The object as the API returns it (English texts), in the schema the event type names. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** What changed, where the type says (a maintenance order's move: `{ from, to }`); else null. */
+    change: jsonb('change').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    check('events_type_check', sql`${t.type} ~ '^[a-z_]+[.][a-z_]+$'`),
+    uniqueIndex('events_position_idx').on(t.txId, t.seq),
+    index('events_type_position_idx').on(t.type, t.txId, t.seq),
+    index('events_dealer_position_idx')
+      .on(t.dealerId, t.txId, t.seq)
+      .where(sql`${t.dealerId} is not null`),
+    index('events_service_center_position_idx')
+      .on(t.serviceCenterId, t.txId, t.seq)
+      .where(sql`${t.serviceCenterId} is not null`),
+    index('events_oem_client_position_idx')
+      .on(t.oemClientId, t.txId, t.seq)
+      .where(sql`${t.oemClientId} is not null`),
+    index('events_end_user_position_idx')
+      .on(t.endUserId, t.txId, t.seq)
+      .where(sql`${t.endUserId} is not null`),
+    index('events_subject_idx').on(t.subjectType, t.subjectId),
+  ],
+);
+
 /*
  * Accounts. The four tables better-auth's Drizzle adapter expects (user, session, account,
  * verification; plural here, `usePlural`), with the property names it addresses and snake_case columns.
@@ -1897,6 +1960,7 @@ export type OemOrder = typeof oemOrders.$inferSelect;
 export type NewOemOrder = typeof oemOrders.$inferInsert;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type EventRow = typeof events.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;

@@ -73,6 +73,8 @@ import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 import { searchRoutes } from './search/routes.js';
+import { eventRoutes } from './events/routes.js';
+import { eventWebhooks } from './events/openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -284,7 +286,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             'Four eyes: money above the threshold waits for a second person (docs/remedy-trust.md)',
         },
         { name: 'operations', description: 'Health and readiness' },
+        {
+          name: 'events',
+          description:
+            'Every change another system could act on, polled in order (GET /api/v1/events) or sent to webhooks (`webhooks`)',
+        },
       ],
+      webhooks: eventWebhooks(),
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -334,6 +342,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(devMailRoutes, { prefix: '/api/v1/dev-mail' });
   await app.register(riskReviewRoutes, { prefix: '/api/v1/risk-reviews' });
   await app.register(searchRoutes, { prefix: '/api/v1/search' });
+  await app.register(eventRoutes, { prefix: '/api/v1/events' });
   // Before the first dispatch: messages queued by an older release still hold their links in the clear.
   app.addHook('onReady', async () => {
     try {

@@ -5,7 +5,8 @@ import { claims, endUsers, maintenanceOrders, outbox, serviceCenters } from '../
 import { recordAudit } from '../app/audit.js';
 import { roleRecipient } from '../app/service-messages.js';
 import { commitmentMissedEscalation, commitmentReminderMessage } from '../app/maintenance/messages.js';
-import { calendarOf, customerRecipient } from '../app/maintenance/maintenance-order-records.js';
+import { calendarOf, customerRecipient, loadOrder } from '../app/maintenance/maintenance-order-records.js';
+import { recordOrderEvent } from '../app/maintenance/order-events.js';
 import { calendarDateIn, type Temporal } from '../domain/calendar.js';
 import {
   type DeadlineAction,
@@ -83,12 +84,26 @@ function loadCandidates(tx: Transaction, horizon: string, limit: number) {
 
 type CandidateRow = Awaited<ReturnType<typeof loadCandidates>>[number];
 
+/** The order's event for other systems, in the savepoint that marked it (app/events). */
+async function recordDeadlineEvent(
+  tx: Transaction,
+  orderId: string,
+  type: 'maintenance_order.commitment_due_soon' | 'maintenance_order.commitment_missed',
+  dueOn: string,
+  now: Temporal.Instant,
+): Promise<void> {
+  const loaded = await loadOrder(tx, orderId);
+  if (!loaded) throw new Error(`maintenance order ${orderId} is missing`);
+  await recordOrderEvent(tx, { type, change: { dueOn } }, loaded, now);
+}
+
 async function remind(
   tx: Transaction,
   row: CandidateRow,
   action: DeadlineAction,
-  at: Date,
+  now: Temporal.Instant,
 ): Promise<boolean> {
+  const at = new Date(now.epochMilliseconds);
   // Conditional on the mark: even a run that raced past the lock cannot remind twice.
   const marked = await tx
     .update(maintenanceOrders)
@@ -117,10 +132,15 @@ async function remind(
     entityId: row.id,
     data: { status: action.status, dueOn: row.dueOn, told: recipient !== null },
   });
+  // A reminder sent once the day has passed comes with the escalation's event, not one of its own.
+  if (action.status === 'due_soon') {
+    await recordDeadlineEvent(tx, row.id, 'maintenance_order.commitment_due_soon', row.dueOn, now);
+  }
   return true;
 }
 
-async function escalate(tx: Transaction, row: CandidateRow, at: Date): Promise<boolean> {
+async function escalate(tx: Transaction, row: CandidateRow, now: Temporal.Instant): Promise<boolean> {
+  const at = new Date(now.epochMilliseconds);
   const marked = await tx
     .update(maintenanceOrders)
     .set({ escalatedAt: at })
@@ -149,6 +169,7 @@ async function escalate(tx: Transaction, row: CandidateRow, at: Date): Promise<b
     entityId: row.id,
     data: { dueOn: row.dueOn, state: row.state },
   });
+  await recordDeadlineEvent(tx, row.id, 'maintenance_order.commitment_missed', row.dueOn, now);
   return true;
 }
 
@@ -164,7 +185,6 @@ export async function runCommitmentDeadlines(
   options: { batchSize?: number } = {},
 ): Promise<CommitmentDeadlinesResult> {
   const now = deps.now();
-  const at = new Date(now.epochMilliseconds);
   const horizon = calendarDateIn(now, 'UTC').add({ days: HORIZON_DAYS }).toString();
   return deps.db.transaction(async (tx) => {
     const locked = scalarOf(
@@ -194,8 +214,8 @@ export async function runCommitmentDeadlines(
       if (!row) continue;
       try {
         const done = await tx.transaction(async (savepoint) => ({
-          reminded: action.remind && (await remind(savepoint, row, action, at)),
-          escalated: action.escalate && (await escalate(savepoint, row, at)),
+          reminded: action.remind && (await remind(savepoint, row, action, now)),
+          escalated: action.escalate && (await escalate(savepoint, row, now)),
         }));
         if (done.reminded) result.reminded += 1;
         if (done.escalated) result.escalated += 1;

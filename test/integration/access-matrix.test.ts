@@ -20,6 +20,7 @@ import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
 import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtures.js';
 import { oemMatrixFixtures } from '../support/oem-fixtures.js';
 import { uploadMatrixFixtures } from '../support/upload-fixtures.js';
+import { eventMatrixFixtures } from '../support/event-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -184,6 +185,15 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
 
     // Files: a proof of purchase on each customer's purchase, evidence on each client's defect report.
     for (const [url, fixtures] of await uploadMatrixFixtures(t.db.db)) {
+      scopedFixtures.set(url, fixtures);
+    }
+
+    // The events feed: an event of each scoped role's own scope, and one of another's.
+    for (const [url, fixtures] of await eventMatrixFixtures(t.db.db, {
+      dealer: { own: ownDealer, other: otherDealer },
+      technician: { own: ownCenter, other: otherCenter },
+      oem: { own: client.id, other: otherClient?.id ?? '' },
+    })) {
       scopedFixtures.set(url, fixtures);
     }
   });

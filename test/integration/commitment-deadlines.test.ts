@@ -1,7 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { roleRecipient } from '../../src/app/service-messages.js';
-import { auditEvents, maintenanceOrders, outbox, serviceCenters } from '../../src/db/schema.js';
+import { auditEvents, events, maintenanceOrders, outbox, serviceCenters } from '../../src/db/schema.js';
 import { DEMO_END_USERS, DEMO_SERVICE_CENTERS, seedDemoData } from '../../src/db/seed.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import type { MaintenanceState } from '../../src/domain/maintenance/state-machine.js';
@@ -105,6 +105,20 @@ describe.each(testDatabases())('the commitment deadline job on $name', (testDb) 
       );
     expect(escalationAudit).toHaveLength(1);
     expect(escalationAudit[0]?.actor).toBe('system');
+    // Other systems hear of each once: due soon, and missed (whose late reminder has no event of its own).
+    const told = await t.db.db
+      .select()
+      .from(events)
+      .where(inArray(events.subjectId, Object.values(ids)))
+      .orderBy(asc(events.txId), asc(events.seq));
+    expect(
+      told
+        .map((e) => [Object.entries(ids).find(([, id]) => id === e.subjectId)?.[0], e.type, e.change])
+        .sort(),
+    ).toEqual([
+      ['dueSoon', 'maintenance_order.commitment_due_soon', { dueOn: '2026-11-26' }],
+      ['missed', 'maintenance_order.commitment_missed', { dueOn: '2026-11-24' }],
+    ]);
   });
 
   // PGlite has one connection: a second transaction waits for the first instead of skipping, so the

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, guestAccessTokens, outbox, quotes } from '../../src/db/schema.js';
+import { auditEvents, events, guestAccessTokens, outbox, quotes } from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
 import { sentText, useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
@@ -144,6 +144,18 @@ describe.each(testDatabases())('paid service on $name', (testDb) => {
     expect(quote.invoiceNumber).toMatch(/^INV-2026-\d{6}$/);
     const twice = await post('sales', `/api/v1/quotes/${draft.id}/invoice`, { expectedVersion: 5 });
     expect(twice.statusCode).toBe(409);
+
+    // Other systems hear of the quote sent, answered and invoiced: once each, in order (app/events).
+    const told = await t.db.db
+      .select()
+      .from(events)
+      .where(eq(events.subjectId, draft.id))
+      .orderBy(asc(events.txId), asc(events.seq));
+    expect(told.map((e) => [e.type, (e.data as Quote).state])).toEqual([
+      ['quote.sent', 'sent'],
+      ['quote.answered', 'accepted'],
+      ['quote.invoiced', 'invoiced'],
+    ]);
 
     const audit = await t.db.db.select().from(auditEvents).where(eq(auditEvents.entityId, draft.id));
     expect(audit.map((a) => [a.action, a.actor.split(':')[0]])).toEqual([

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   dealerRemedies,
   dealers,
   endUsers,
+  events,
   maintenanceOrders,
   outbox,
   products,
@@ -392,6 +393,20 @@ describe.each(testDatabases())('purchase verification on $name', (testDb) => {
       .where(and(eq(auditEvents.action, 'purchase.verified'), eq(auditEvents.entityId, purchase.id)));
     expect(audit?.actor).toMatch(/^user:/);
     expect(audit?.data).toMatchObject({ via: 'check', decision: 'confirm', changes: {} });
+    // Other systems hear of the registration and of its confirmation, each once (app/events).
+    const told = await t.db.db
+      .select()
+      .from(events)
+      .where(eq(events.subjectId, purchase.id))
+      .orderBy(asc(events.txId), asc(events.seq));
+    expect(told.map((e) => [e.type, (e.data as Purchase).verification.state])).toEqual([
+      ['purchase.recorded', 'pending'],
+      ['purchase.verified', 'verified'],
+    ]);
+    expect(told.map((e) => [e.dealerId, e.endUserId])).toEqual([
+      [ids.ownDealer, purchase.endUserId],
+      [ids.ownDealer, purchase.endUserId],
+    ]);
   });
 
   it('support corrects the date from the receipt: audited from → to, and the claim is decided again (no refund on a day-0 decision)', async () => {

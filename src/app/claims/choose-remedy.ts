@@ -9,7 +9,8 @@ import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { bilingual } from '../messages/index.js';
 import { AppError } from '../errors.js';
-import { claimNotFound, type ClaimView, claimViewFor } from './claim-view.js';
+import { recordClaimEvent } from './claim-events.js';
+import { claimNotFound, type ClaimView } from './claim-view.js';
 
 export type ChooseRemedyInput = { remedy: RemedyCode; expectedVersion: number };
 
@@ -105,6 +106,6 @@ export async function chooseClaimRemedy(
         payload: { claimId: claim.id, remedy: input.remedy },
       });
     }
-    return claimViewFor(tx, null, 'claims.read', claim.id);
+    return recordClaimEvent(tx, 'claim.remedy_chosen', claim.id, deps.now());
   });
 }

@@ -7,6 +7,7 @@ import {
   claims,
   dealers,
   endUsers,
+  events,
   guestAccessTokens,
   outbox,
   products,
@@ -19,7 +20,7 @@ import { type Cause, type Decision, quoteClause } from '../../domain/policy/eval
 import { assertAllowed } from '../access.js';
 import { decideEntitlement } from '../entitlements/evaluate-entitlement.js';
 import { AppError } from '../errors.js';
-import { claimContextColumns, type ClaimView, claimViewOf } from './claim-view.js';
+import { claimContextColumns, type ClaimView, claimViewOf, presentClaim } from './claim-view.js';
 import { mintGuestLink } from '../guest/guest-links.js';
 import { bilingual } from '../messages/index.js';
 import type { PolicySource } from '../policies/policy-source.js';
@@ -178,7 +179,8 @@ const claimPurchase = preparedStatement('claim_purchase', (db, name) =>
 const p = (name: string) => sql.placeholder(name);
 
 /*
- * The claim, its audit event, its tracking link and the acknowledgement, in one statement: atomic
+ * The claim, its audit event, its event for other systems (app/events: the claim as the API shows it,
+ * its times and version as the insert made them), its tracking link and the acknowledgement, in one statement: atomic
  * without a transaction's BEGIN and COMMIT round trips, and one parse and plan per connection. A key
  * already used makes the claim's insert do nothing, and with it every insert that selects from it; the
  * caller then answers with the earlier claim. Two retries racing meet at the key's unique index: the
@@ -205,6 +207,15 @@ const writeClaim = rawStatement<{
   ), link as (
     insert into ${guestAccessTokens} (token_hash, purpose, claim_id, expires_at)
     select ${p('tokenHash')}, 'claim.track', claim.id, ${p('linkExpiresAt')}::timestamptz from claim
+  ), event as (
+    insert into ${events} (type, occurred_at, subject_type, subject_id, dealer_id, end_user_id, data)
+    select 'claim.submitted', ${p('occurredAt')}::timestamptz, 'claim', claim.id::text, ${p('dealerId')}::uuid,
+           ${p('endUserId')}::uuid,
+           ${p('eventData')}::jsonb || jsonb_build_object(
+             'status', claim.status, 'version', claim.version,
+             'createdAt', to_char(claim.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'updatedAt', to_char(claim.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+    from claim
   ), acknowledgement as (
     insert into ${outbox} (topic, recipient, subject, body, sealed_link, payload)
     select 'claim.received', ${p('recipient')}::text, ${p('subject')}, ${p('body')}, ${p('sealedLink')}::text,
@@ -259,6 +270,31 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
       link: link?.shown ?? '',
     }),
   );
+  const occurredAt = new Date(deps.now().epochMilliseconds);
+  // The new claim as the API will show it; the statement puts in what only the insert knows.
+  const submittedView = presentClaim(
+    claimViewOf(
+      {
+        id: claimId,
+        ownerId: null,
+        purchaseId: purchase.id,
+        endUserId: purchase.endUserId,
+        reportedOn,
+        cause: input.cause,
+        description: input.description,
+        decision,
+        policyVersionId: decision.policyVersion,
+        chosenRemedy: null,
+        status: 'open',
+        idempotencyKey: input.idempotencyKey ?? null,
+        version: 1,
+        createdAt: occurredAt,
+        updatedAt: occurredAt,
+      },
+      purchase,
+    ),
+    'en',
+  );
   const [written] = await writeClaim(deps.db, {
     id: claimId,
     purchaseId: purchase.id,
@@ -284,6 +320,9 @@ export async function submitClaim(deps: SubmitClaimDeps, input: SubmitClaimInput
     body: message.body,
     sealedLink: link?.sealed ?? null,
     payload: JSON.stringify({ claimId, window: decision.window, paid: decision.paid }),
+    occurredAt: occurredAt.toISOString(),
+    dealerId: purchase.dealerId,
+    eventData: JSON.stringify(submittedView),
   });
 
   if (!written) {

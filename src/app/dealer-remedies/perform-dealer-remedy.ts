@@ -21,6 +21,8 @@ import { assertAllowed } from '../access.js';
 import { requestApproval } from '../approvals/request-approval.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { recordClaimEvent } from '../claims/claim-events.js';
+import { recordEvent } from '../events/record-event.js';
 import { assertPurchaseVerified } from '../purchases/assert-purchase-verified.js';
 import { assertClaimCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
@@ -307,7 +309,7 @@ export async function performDealerRemedy(
           payload: { reimbursementId: reimbursement.id, claimId: claim.id, dealerId },
         });
 
-        return {
+        const view: DealerRemedyView = {
           id: remedy.id,
           claimId: claim.id,
           dealerId,
@@ -327,6 +329,15 @@ export async function performDealerRemedy(
             dealerName: dealer.name,
           }),
         };
+        await recordEvent(tx, {
+          type: 'dealer_remedy.performed',
+          subjectId: remedy.id,
+          scope: { dealerId },
+          data: view,
+          occurredAt: now,
+        });
+        if (!waits) await recordClaimEvent(tx, 'claim.resolved', claim.id, now);
+        return view;
       }),
     );
   } catch (err) {

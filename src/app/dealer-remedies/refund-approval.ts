@@ -6,6 +6,7 @@ import type { ApprovalHandler } from '../approvals/handlers.js';
 import type { Approval } from '../approvals/request-approval.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { recordClaimEvent } from '../claims/claim-events.js';
 import { bilingual } from '../messages/index.js';
 import { formatMoney } from '../service-messages.js';
 import { lockSaleOfClaim, moveUnits, resolveReturnedUnit } from './remedy-rules.js';
@@ -61,6 +62,8 @@ async function approved(tx: Transaction, approval: Approval, decider: Actor, now
     entityId: row.claim.id,
     data: { dealerRemedyId: row.remedy.id, approvalId: approval.id },
   });
+  // The refund support held back is carried out now: the claim is resolved.
+  await recordClaimEvent(tx, 'claim.resolved', row.claim.id, now);
   const refund =
     row.remedy.refundMinor !== null && row.remedy.currency !== null
       ? formatMoney({ amountMinor: row.remedy.refundMinor, currency: row.remedy.currency })

@@ -35,6 +35,7 @@ import {
   orderView,
 } from './maintenance-order-records.js';
 import { orderIssuedMessage } from './messages.js';
+import { recordOrderEvent } from './order-events.js';
 
 export type CustomerLocation = { cityId: string } | { latitude: number; longitude: number };
 
@@ -281,6 +282,7 @@ export async function issueMaintenanceOrder(
 
       const loaded = await loadOrder(tx, order.id);
       if (!loaded) throw new Error('the maintenance order just written is missing');
+      await recordOrderEvent(tx, { type: 'maintenance_order.issued' }, loaded, now);
       return orderView(loaded, now);
     }),
   );

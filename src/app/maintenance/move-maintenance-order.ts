@@ -28,6 +28,7 @@ import {
   ownersOfOrder,
 } from './maintenance-order-records.js';
 import { type NotifiedMove, orderMovedMessage } from './messages.js';
+import { recordOrderEvent } from './order-events.js';
 
 export type MoveMaintenanceOrderInput = {
   orderId: string;
@@ -288,6 +289,14 @@ export async function moveMaintenanceOrder(
 
     const moved = await loadOrder(tx, order.id);
     if (!moved) throw new Error('the maintenance order just moved is missing');
+    await recordOrderEvent(
+      tx,
+      { type: 'maintenance_order.moved', change: { from: order.state, to: next.state } },
+      moved,
+      now,
+    );
+    if (next.state === 'returned')
+      await recordOrderEvent(tx, { type: 'maintenance_order.returned' }, moved, now);
     return orderView(moved, now);
   });
 }

@@ -12,6 +12,7 @@ import {
 } from './maintenance-order-records.js';
 import { timelineOf } from './read-maintenance-orders.js';
 import { loadOrderForChange, type MaintenanceOrderDeps, updateAtVersion } from './move-maintenance-order.js';
+import { recordOrderEvent } from './order-events.js';
 
 export type RecordContactInput = {
   orderId: string;
@@ -79,6 +80,7 @@ export async function recordCustomerContact(
     });
     const updated = await loadOrder(tx, order.id);
     if (!updated) throw new Error('the maintenance order just updated is missing');
+    await recordOrderEvent(tx, { type: 'maintenance_order.contact_recorded' }, updated, now);
     return { ...orderView(updated, now), timeline: await timelineOf(tx, order.id) };
   });
 }

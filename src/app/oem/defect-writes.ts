@@ -25,6 +25,7 @@ import {
 } from './oem-records.js';
 import { computeLotRates } from './lot-defect-rates.js';
 import { costsOf, remakeUnits } from './remakes.js';
+import { recordDefectReportEvents } from './oem-events.js';
 
 /*
  * Writing defect reports, whether one arrives alone or a CSV brings many: the checks that need the
@@ -283,6 +284,12 @@ export async function writeReports(
     });
   }
   await flagCrossedLots(tx, lots, flaggedBefore);
+  await recordDefectReportEvents(
+    tx,
+    written,
+    (orderId) => orders.get(orderId)?.order.orderNumber ?? '',
+    args.now,
+  );
   return written;
 }
 

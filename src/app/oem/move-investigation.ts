@@ -18,6 +18,7 @@ import { type InvestigationView, investigationView, loadInvestigation } from './
 import { assertMay } from './lot-defect-rates.js';
 import { defectWindowEnd, loadOrder, type OemDeps, policyOfOrder, touchOrders } from './oem-records.js';
 import { remakeUnits } from './remakes.js';
+import { recordInvestigationEvent } from './oem-events.js';
 
 export type MoveInvestigationInput = {
   to: InvestigationState;
@@ -127,7 +128,16 @@ export async function moveInvestigation(
       entityId: inv.id,
       data: { from: inv.state, to: moved.state, rootCause: moved.rootCause, findings: input.findings, costs },
     });
-    if (!costs) return;
+    const decided =
+      moved.state === 'confirmed'
+        ? 'batch_investigation.confirmed'
+        : moved.state === 'dismissed'
+          ? 'batch_investigation.dismissed'
+          : undefined;
+    if (!costs) {
+      if (decided) await recordInvestigationEvent(tx, decided, inv.id, now);
+      return;
+    }
 
     // Every order holding one of its lots is locked first, in id order like reports lock them (so a
     // report and a confirmation never deadlock), and only then are the reports read: a report still in
@@ -188,6 +198,8 @@ export async function moveInvestigation(
       }
     }
     await touchOrders(tx, touched, now);
+    // With the remakes it made, which the investigation shows.
+    if (decided) await recordInvestigationEvent(tx, decided, inv.id, now);
   });
   return investigationView(deps.db, id);
 }

@@ -16,6 +16,7 @@ import {
   snapshotOf,
   shipmentAuditData,
 } from './shipment-records.js';
+import { recordRemakeEvent } from './oem-events.js';
 
 export const remakeNotFound = { code: 'REMAKE_ORDER_NOT_FOUND', message: 'no such remake order' };
 
@@ -81,6 +82,9 @@ export async function moveRemakeOrder(
           investigationId: remake.investigationId,
         },
       });
+    }
+    if (remake.state !== next.state && (next.state === 'shipped' || next.state === 'delivered')) {
+      await recordRemakeEvent(tx, `remake_order.${next.state}`, updated, now);
     }
     return updated;
   });

@@ -16,6 +16,7 @@ import {
   snapshotOf,
   shipmentAuditData,
 } from './shipment-records.js';
+import { recordReplacementEvent } from './oem-events.js';
 
 export const replacementShipmentNotFound = {
   code: 'REPLACEMENT_SHIPMENT_NOT_FOUND',
@@ -101,6 +102,9 @@ export async function moveReplacementShipment(
           resolutionId: shipment.resolutionId,
         },
       });
+    }
+    if (shipment.state !== next.state && (next.state === 'shipped' || next.state === 'delivered')) {
+      await recordReplacementEvent(tx, `replacement_shipment.${next.state}`, updated, now);
     }
     return updated;
   });

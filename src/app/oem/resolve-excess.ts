@@ -26,6 +26,7 @@ import {
   touchOrders,
   unitPriceOf,
 } from './oem-records.js';
+import { recordResolutionEvents } from './oem-events.js';
 
 export type ResolveExcessInput = ExcessRemedyChoice & {
   /** The order's version the client read the ledger at: a choice on a stale ledger is refused. */
@@ -194,6 +195,7 @@ export async function resolveExcess(
             ]
           : []),
       ]);
+      await recordResolutionEvents(tx, 'oem_excess.resolved', [inserted.id], deps.now());
       return inserted;
     });
     const [view] = await resolutionViews(deps.db, [row]);

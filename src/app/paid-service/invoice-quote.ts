@@ -6,14 +6,8 @@ import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { formatMoney } from '../service-messages.js';
-import {
-  assertQuoteMove,
-  loadQuote,
-  moveQuoteRow,
-  quoteNotFound,
-  quoteView,
-  type QuoteView,
-} from './quotes.js';
+import { assertQuoteMove, loadQuote, moveQuoteRow, quoteNotFound, type QuoteView } from './quotes.js';
+import { recordQuoteEvent } from './quote-events.js';
 
 export type InvoiceQuoteDeps = { db: Database; now: () => Temporal.Instant; storeTimeZone: string };
 
@@ -71,6 +65,6 @@ export async function invoiceQuote(
         payload: { quoteId: invoiced.id, claimId: invoiced.claimId, invoiceNumber },
       });
     }
-    return quoteView(invoiced, loaded.maintenanceNumber, loaded.customer);
+    return recordQuoteEvent(tx, 'quote.invoiced', loaded, invoiced, now);
   });
 }

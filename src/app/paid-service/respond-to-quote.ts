@@ -20,6 +20,7 @@ import {
   quoteView,
   type QuoteView,
 } from './quotes.js';
+import { recordQuoteEvent } from './quote-events.js';
 
 export type QuoteResponse = 'accept' | 'decline';
 
@@ -89,6 +90,7 @@ async function applyResponse(
       (accepted ? '可以开始维修。' : '请将产品原样退回。'),
     payload: { quoteId: moved.id, claimId: moved.claimId, response },
   });
+  await recordQuoteEvent(tx, 'quote.answered', loaded, moved, input.now);
   return moved;
 }
 

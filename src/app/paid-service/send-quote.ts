@@ -6,7 +6,8 @@ import { assertAllowed } from '../access.js';
 import { recordAudit } from '../audit.js';
 import { issueGuestLink } from '../guest/guest-links.js';
 import { type MessageKey, sealLink } from '../outbox/sealed-links.js';
-import { loadQuote, moveQuoteRow, quoteNotFound, quoteText, quoteView, type QuoteView } from './quotes.js';
+import { loadQuote, moveQuoteRow, quoteNotFound, quoteText, type QuoteView } from './quotes.js';
+import { recordQuoteEvent } from './quote-events.js';
 
 export type SendQuoteDeps = {
   db: Database;
@@ -70,6 +71,6 @@ export async function sendQuote(
         payload: { quoteId: sent.id, claimId: sent.claimId },
       });
     }
-    return quoteView(sent, loaded.maintenanceNumber, loaded.customer);
+    return recordQuoteEvent(tx, 'quote.sent', loaded, sent, now);
   });
 }

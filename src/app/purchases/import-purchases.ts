@@ -17,6 +17,7 @@ import type { PurchasesDeps } from './purchase-view.js';
 import { dealerOfSale } from './record-purchase.js';
 import { redecideClaims } from './redecide-claims.js';
 import { resolveSales, saleRaceConflict, writeSalesAndMatches } from './sales.js';
+import { recordSaleEvents } from './purchase-events.js';
 
 /**
  * One refused cell (or row) of an import. `row` is the row as a spreadsheet numbers it: the header is
@@ -182,6 +183,7 @@ export async function importPurchases(
           await redecideClaims(tx, context, m.purchaseId, m.changes.purchaseDate.to);
         }
       }
+      await recordSaleEvents(tx, { ...deps, versions }, written, now);
       return { imported: written.ids.length };
     });
   } catch (err) {

@@ -10,6 +10,7 @@ import { assertAllowed } from '../access.js';
 import { AppError } from '../errors.js';
 import { type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
 import { redecideClaims } from './redecide-claims.js';
+import { recordSaleEvents } from './purchase-events.js';
 import { resolveSales, saleRaceConflict, type SaleLookupCode, writeSalesAndMatches } from './sales.js';
 
 export type RecordPurchaseInput = {
@@ -165,6 +166,7 @@ export async function recordPurchase(
           await redecideClaims(tx, context, m.purchaseId, m.changes.purchaseDate.to);
         }
       }
+      await recordSaleEvents(tx, { ...deps, versions }, written, now);
       return written.ids[0];
     });
     // Read after the commit: the warranty status reads the policy versions, which on PGlite (one

@@ -11,6 +11,7 @@ import { ticketIdOf } from '../uploads/upload-tickets.js';
 import { type PurchasesDeps, purchaseViews, type PurchaseView } from './purchase-view.js';
 import { lookupErrorKind } from './record-purchase.js';
 import { resolveSales, saleRaceConflict, writeSales } from './sales.js';
+import { recordPurchaseEvents } from './purchase-events.js';
 
 export type RegisterPurchaseInput = {
   serial?: string | undefined;
@@ -68,6 +69,8 @@ export async function registerPurchase(
   }
 
   try {
+    // Read before the transaction: on PGlite (one connection) the policy source must not wait on it.
+    const versions = await deps.policies.versions();
     const id = await deps.db.transaction(async (tx) => {
       const [customer] = await tx.select().from(endUsers).where(eq(endUsers.id, endUserId)).limit(1);
       if (!customer) throw new Error(`the customer record ${endUserId} of a signed-in customer is missing`);
@@ -168,6 +171,9 @@ export async function registerPurchase(
         proofSha256: proof.sha256,
         at: new Date(deps.now().epochMilliseconds),
       });
+      if (purchaseId) {
+        await recordPurchaseEvents(tx, { ...deps, versions }, 'purchase.recorded', [purchaseId], deps.now());
+      }
       return purchaseId;
     });
     // After the commit, like recordPurchase: the warranty status reads the policy versions.

@@ -25,6 +25,7 @@ import {
   type PurchaseView,
 } from './purchase-view.js';
 import { redecideClaims } from './redecide-claims.js';
+import { recordPurchaseEvents } from './purchase-events.js';
 
 export type VerifyPurchaseInput =
   | { decision: 'confirm' }
@@ -113,7 +114,7 @@ export async function verifyPurchase(
   const today = calendarDateIn(now, deps.storeTimeZone);
   const at = new Date(now.epochMilliseconds);
   // Read before the transaction: on PGlite (one connection) the policy source must not wait on it.
-  const versions = input.decision === 'correct' ? await deps.policies.versions() : [];
+  const versions = await deps.policies.versions();
 
   await deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -247,6 +248,9 @@ export async function verifyPurchase(
           ? { via: 'check', decision: input.decision, changes }
           : { via: 'check', rejectionCode: 'REJECTED_BY_CHECKER', reason },
     });
+    if (move.to === 'verified') {
+      await recordPurchaseEvents(tx, { ...deps, versions }, 'purchase.verified', [purchase.id], at);
+    }
 
     const [customer] = await tx
       .select({ name: endUsers.name, email: endUsers.email, phone: endUsers.phone })

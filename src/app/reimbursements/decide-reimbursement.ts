@@ -14,6 +14,7 @@ import type { Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
 import { approvalReasons, type ApprovalReason, requestApproval } from '../approvals/request-approval.js';
 import { auditActor, recordAudit } from '../audit.js';
+import { recordEvent } from '../events/record-event.js';
 import { AppError } from '../errors.js';
 import { assertReimbursementCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
@@ -199,7 +200,19 @@ export async function decideReimbursement(
           }),
         });
       }
-      return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
+      const view = reimbursementView({
+        reimbursement: decided,
+        remedy: row.remedy,
+        dealerName: row.dealerName,
+      });
+      await recordEvent(tx, {
+        type: 'reimbursement.decided',
+        subjectId: view.id,
+        scope: { dealerId: decided.dealerId },
+        data: view,
+        occurredAt: now,
+      });
+      return view;
     }),
   );
 }

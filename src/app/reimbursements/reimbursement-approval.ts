@@ -6,6 +6,8 @@ import type { ApprovalHandler } from '../approvals/handlers.js';
 import type { Approval } from '../approvals/request-approval.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
+import { recordEvent } from '../events/record-event.js';
+import { reimbursementView } from './read-reimbursements.js';
 import { reimbursementDecidedMessage } from './messages.js';
 
 /*
@@ -52,12 +54,20 @@ async function decide(
     data: { reason, version: decided.version, approvalId: approval.id, firstApprover: approval.requestedBy },
   });
   const [row] = await tx
-    .select({ remedy: dealerRemedies, email: dealers.email, phone: dealers.phone })
+    .select({ remedy: dealerRemedies, email: dealers.email, phone: dealers.phone, dealerName: dealers.name })
     .from(dealerRemedies)
     .innerJoin(dealers, eq(dealers.id, dealerRemedies.dealerId))
     .where(eq(dealerRemedies.id, decided.dealerRemedyId));
-  const recipient = row?.email ?? row?.phone;
-  if (!row || !recipient) return;
+  if (!row) throw new Error(`the remedy of reimbursement ${decided.id} is missing`);
+  await recordEvent(tx, {
+    type: 'reimbursement.decided',
+    subjectId: decided.id,
+    scope: { dealerId: decided.dealerId },
+    data: reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName }),
+    occurredAt: now,
+  });
+  const recipient = row.email ?? row.phone;
+  if (!recipient) return;
   const amount =
     decided.amountMinor !== null && decided.currency !== null
       ? { amountMinor: decided.amountMinor, currency: decided.currency }

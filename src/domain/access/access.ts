@@ -240,6 +240,21 @@ export const permissions = {
    */
   /** The audit log, filtered and paged: who did what, when. Staff who answer for the desk. */
   'auditEvents.read': { admin: 'all', support: 'all' },
+  /**
+   * The events feed (issue 17): everyone may poll it, and sees of each kind of event what it may read
+   * of that kind of object — its read permission is the catalogue's (app/events/types.ts): a dealer
+   * its sales' events, a customer its own, a technician its center's, an OEM client its orders'.
+   */
+  'events.read': {
+    admin: 'all',
+    support: 'all',
+    qa: 'all',
+    sales: 'all',
+    dealer: 'own',
+    technician: 'own',
+    oem: 'own',
+    customer: 'own',
+  },
   'riskReviews.read': { admin: 'all', support: 'all', qa: 'all' },
   'riskReviews.decide': { admin: 'all', support: 'all', qa: 'all' },
   'riskSettings.read': { admin: 'all', support: 'all', qa: 'all' },

@@ -25,6 +25,7 @@ import {
   touchOrders,
 } from '../oem-records.js';
 import { invalid } from './request-oem-order.js';
+import { recordOrderBooked, recordResolutionEvents } from '../oem-events.js';
 
 export type ConfirmOemOrderInput = {
   spareRateBps: number;
@@ -236,6 +237,8 @@ export async function confirmOemOrder(
       ),
       payload: { orderId: order.id, creditsApplied: appliedIds },
     });
+    await recordOrderBooked(tx, versions, order, now);
+    await recordResolutionEvents(tx, 'oem_credit.applied', appliedIds, now);
   });
   return orderView(deps.db, versions, orderId);
 }
