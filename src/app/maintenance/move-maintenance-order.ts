@@ -288,6 +288,6 @@ export async function moveMaintenanceOrder(
 
     const moved = await loadOrder(tx, order.id);
     if (!moved) throw new Error('the maintenance order just moved is missing');
-    return orderView(moved, now);
+    return orderView(moved, now, actor);
   });
 }
