@@ -325,6 +325,7 @@ export async function performDealerRemedy(
             reimbursement,
             remedy,
             dealerName: dealer.name,
+            dealerNameZh: dealer.nameZh,
           }),
         };
       }),

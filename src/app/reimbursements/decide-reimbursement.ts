@@ -56,6 +56,7 @@ export async function decideReimbursement(
           reimbursement: reimbursementClaims,
           remedy: dealerRemedies,
           dealerName: dealers.name,
+          dealerNameZh: dealers.nameZh,
           dealerEmail: dealers.email,
           dealerPhone: dealers.phone,
           sku: products.sku,
@@ -150,7 +151,12 @@ export async function decideReimbursement(
           entityId: current.id,
           data: { approvalId: approval.id, reasons: waits, version: first.version },
         });
-        return reimbursementView({ reimbursement: first, remedy: row.remedy, dealerName: row.dealerName });
+        return reimbursementView({
+          reimbursement: first,
+          remedy: row.remedy,
+          dealerName: row.dealerName,
+          dealerNameZh: row.dealerNameZh,
+        });
       }
       const [decided] = await tx
         .update(reimbursementClaims)
@@ -199,7 +205,12 @@ export async function decideReimbursement(
           }),
         });
       }
-      return reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName });
+      return reimbursementView({
+        reimbursement: decided,
+        remedy: row.remedy,
+        dealerName: row.dealerName,
+        dealerNameZh: row.dealerNameZh,
+      });
     }),
   );
 }

@@ -14,7 +14,17 @@ import {
   type ReimbursementStatus,
   reimbursementsQuery,
 } from '../desk-api.js';
-import { Amount, ConflictNotice, Day, Done, Fact, PageHeader, ReimbursementStatusBadge } from '../ui.js';
+import { dealerName } from '../../parties.js';
+import {
+  Amount,
+  ConflictNotice,
+  Day,
+  Done,
+  Fact,
+  PageHeader,
+  ReimbursementStatusBadge,
+  useApiLanguage,
+} from '../ui.js';
 
 /** Another agent decided it first (a stale version, or already decided): the list is read again. */
 const decidedElsewhere = (error: Error) =>
@@ -35,10 +45,11 @@ function DecideDialog({
   onConflict: () => void;
 }) {
   const { t } = useTranslation();
+  const lang = useApiLanguage();
   const queryClient = useQueryClient();
   return (
     <DecisionDialog
-      title={t(`desk.reimbursements.dialog.${decision}`, { dealer: reimbursement.dealer.name })}
+      title={t(`desk.reimbursements.dialog.${decision}`, { dealer: dealerName(reimbursement.dealer, lang) })}
       decision={decision}
       labels={{
         reason: t('desk.reimbursements.reason'),
@@ -81,6 +92,7 @@ function isStatus(v: string | null): v is ReimbursementStatus {
 /** What dealers ask back for their counter remedies: support approves, or rejects with a reason. */
 export default function ReimbursementsPage() {
   const { t } = useTranslation();
+  const lang = useApiLanguage();
   const [params, setParams] = useSearchParams();
   const raw = params.get('status');
   // Pending first: that is the work; the others are a record.
@@ -104,7 +116,11 @@ export default function ReimbursementsPage() {
         />
       )}
       {decided && (
-        <Done title={t(`desk.reimbursements.done.${decided.status}`, { dealer: decided.dealer.name })} />
+        <Done
+          title={t(`desk.reimbursements.done.${decided.status}`, {
+            dealer: dealerName(decided.dealer, lang),
+          })}
+        />
       )}
       <NativeSelect
         label={t('desk.fields.status')}
@@ -141,7 +157,7 @@ export default function ReimbursementsPage() {
                 <Table.Tr key={r.id}>
                   <Table.Th scope="row">
                     <Text size="sm" fw={600}>
-                      {r.dealer.name}
+                      {dealerName(r.dealer, lang)}
                     </Text>
                     <Text size="xs" c="dark.6">
                       <Day date={r.remedy.performedOn} />
@@ -171,7 +187,9 @@ export default function ReimbursementsPage() {
                       <DecisionButtons
                         label={(decision) => t(`desk.reimbursements.action.${decision}`)}
                         namedLabel={(decision) =>
-                          t(`desk.reimbursements.actionNamed.${decision}`, { dealer: r.dealer.name })
+                          t(`desk.reimbursements.actionNamed.${decision}`, {
+                            dealer: dealerName(r.dealer, lang),
+                          })
                         }
                         onChoose={(decision) => {
                           setConflict(false);
