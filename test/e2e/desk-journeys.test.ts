@@ -149,7 +149,8 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await support.getByRole('button', { name: '中文' }).click();
       await desk.getByRole('heading', { level: 1, name: '返款申请' }).waitFor();
       await desk.getByLabel('状态').selectOption({ label: '全部' });
-      await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
+      // The dealer by the name the maker gave in Chinese (dealers.name_zh), on the Chinese screen.
+      await rowWith(desk, huaqiang.nameZh).getByText('已批准').waitFor();
       await settled(support);
       await checkA11y(support);
       await screenshot(support, 'support-reimbursements-zh');
