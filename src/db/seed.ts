@@ -3,13 +3,20 @@ import { flagCrossedLots } from '../app/oem/defect-writes.js';
 import { writeUploadBytes } from '../app/uploads/upload-content.js';
 import { DEMO_RECEIPT_PNG } from './demo-receipt.js';
 import { hashPassword } from 'better-auth/crypto';
-import { desc, eq, lte, sql } from 'drizzle-orm';
-import type { Temporal } from '../domain/calendar.js';
+import { asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { Temporal } from '../domain/calendar.js';
+import { maintenanceNumberFor } from '../domain/maintenance/maintenance-number.js';
+import { serviceCommitmentDueOn } from '../domain/maintenance/service-commitment.js';
+import type { MaintenanceMode, MaintenanceState } from '../domain/maintenance/state-machine.js';
+import { decide } from '../domain/policy/evaluate.js';
+import { policyVersionSchema, type RemedyCode } from '../domain/policy/schema.js';
 import type { DecisionWindow } from '../domain/policy/evaluate.js';
 import type { Database } from './client.js';
+import { scalarOf } from './rows.js';
 import {
   accounts,
   auditEvents,
+  claims,
   CREDENTIAL_PROVIDER,
   dealers,
   endUsers,
@@ -20,6 +27,8 @@ import {
   type NewServiceCenter,
   lotAllocations,
   lots,
+  maintenanceOrderEvents,
+  maintenanceOrders,
   oemClients,
   oemDefectReports,
   oemOrders,
@@ -295,6 +304,119 @@ export const DEMO_PURCHASES = [
   endUser: number;
 }[];
 
+/**
+ * Repairs under way, so the technician's queue and support's order queue hold work after `npm start`:
+ * each a buyer of their own (the demo customers above stay free for the journeys), a product bought
+ * within the year, a claim for a free repair, and its maintenance order where it now stands — one past
+ * its service commitment (reminded and escalated, not yet contacted), one received yesterday, one
+ * waiting for the mailed parts, one just issued. Days are counted back from the seeding day.
+ */
+export const DEMO_REPAIRS = [
+  {
+    buyer: { name: 'Huang Tao', email: 'huang.tao@example.com', phone: '+86 135 0755 2291' },
+    unit: {
+      serial: 'DCP22048-2403-000131',
+      sku: DEMO_SKUS.dcPowerPanel,
+      lot: 'DCP-L2403A',
+      madeOn: '2024-03-12',
+    },
+    dealer: 0,
+    purchaseDaysAgo: 150,
+    reportedDaysAgo: 16,
+    description: 'Rectifier module 2 raises a fault alarm and the bus voltage drops under load.',
+    center: 0,
+    mode: 'walk_in',
+    state: 'diagnosing',
+    receivedDaysAgo: 15,
+    contactedDaysAgo: null,
+    overdue: true,
+  },
+  {
+    buyer: { name: 'Liu Yang', email: 'liu.yang@example.com', phone: '+86 136 2019 4870' },
+    unit: {
+      serial: 'BMS24-2409-000305',
+      sku: DEMO_SKUS.batteryMonitor,
+      lot: 'BMS-L2409A',
+      madeOn: '2024-09-10',
+    },
+    dealer: 1,
+    purchaseDaysAgo: 90,
+    reportedDaysAgo: 4,
+    description: 'Cell 7 always reads 0.00 V although the battery is charged.',
+    center: 0,
+    mode: 'mail_in',
+    state: 'received',
+    receivedDaysAgo: 1,
+    contactedDaysAgo: 1,
+    overdue: false,
+  },
+  {
+    buyer: { name: 'Zhou Na', email: null, phone: '+86 139 5718 3306' },
+    unit: {
+      serial: 'DCP22048-2403-000132',
+      sku: DEMO_SKUS.dcPowerPanel,
+      lot: 'DCP-L2403A',
+      madeOn: '2024-03-12',
+    },
+    dealer: 1,
+    purchaseDaysAgo: 240,
+    reportedDaysAgo: 2,
+    description: 'The control board display stays dark; the panel still powers the load.',
+    center: 1,
+    mode: 'mail_in',
+    state: 'awaitingParts',
+    receivedDaysAgo: null,
+    contactedDaysAgo: null,
+    overdue: false,
+  },
+  {
+    buyer: { name: 'Ma Jun', email: 'ma.jun@example.com', phone: '+86 138 1062 9953' },
+    unit: {
+      serial: 'BMS24-2409-000306',
+      sku: DEMO_SKUS.batteryMonitor,
+      lot: 'BMS-L2409A',
+      madeOn: '2024-09-10',
+    },
+    dealer: 2,
+    purchaseDaysAgo: 75,
+    reportedDaysAgo: 0,
+    description: 'The RS-485 port stopped answering the monitoring system.',
+    center: 2,
+    mode: 'walk_in',
+    state: 'issued',
+    receivedDaysAgo: null,
+    contactedDaysAgo: null,
+    overdue: false,
+  },
+] as const satisfies readonly {
+  buyer: { name: string; email: string | null; phone: string };
+  unit: { serial: string; sku: string; lot: string; madeOn: string };
+  dealer: number;
+  purchaseDaysAgo: number;
+  reportedDaysAgo: number;
+  description: string;
+  center: number;
+  mode: MaintenanceMode;
+  state: MaintenanceState;
+  receivedDaysAgo: number | null;
+  contactedDaysAgo: number | null;
+  overdue: boolean;
+}[];
+
+/** The moves each demo repair made from issued to where it stands (the state machine's own path). */
+const REPAIR_PATHS: Record<(typeof DEMO_REPAIRS)[number]['state'], readonly MaintenanceState[]> = {
+  issued: [],
+  awaitingParts: ['awaitingParts'],
+  received: ['awaitingParts', 'received'],
+  diagnosing: ['received', 'diagnosing'],
+};
+
+/** The free-repair remedy each mode is (app/maintenance/issue-maintenance-order.ts). */
+const REMEDY_OF_MODE: Record<MaintenanceMode, RemedyCode> = {
+  walk_in: 'maintenance_order',
+  mail_in: 'mail_in_repair',
+};
+
 export const DEMO_OEM_CLIENT = {
   name: 'Brightwave Audio Ltd.',
   country: 'GB',
@@ -477,14 +599,16 @@ export async function seedDemoData(
     const unitRows = await tx
       .insert(units)
       .values(
-        DEMO_UNITS.map((u) => ({
+        [...DEMO_UNITS, ...DEMO_REPAIRS.map((r) => r.unit)].map((u) => ({
           serial: u.serial,
           lot: u.lot,
           madeOn: u.madeOn,
           productId: productId(u.sku),
           // Sold: the demo's sales and the demo registration; the rest wait at the dealers.
           state:
-            DEMO_PURCHASES.some((p) => p.serial === u.serial) || u.serial === DEMO_REGISTRATION.serial
+            DEMO_PURCHASES.some((p) => p.serial === u.serial) ||
+            u.serial === DEMO_REGISTRATION.serial ||
+            DEMO_REPAIRS.some((r) => r.unit.serial === u.serial)
               ? ('sold' as const)
               : ('in_stock' as const),
         })),
@@ -733,6 +857,8 @@ export async function seedDemoData(
       createdBy: `demo:${oemUser}`,
     });
 
+    await seedRepairs(tx, today, { productId, unitId, dealerIds: dealerRows.map((d) => d.id) });
+
     await tx.insert(auditEvents).values({
       actor: 'system',
       action: DEMO_SEEDED_ACTION,
@@ -742,6 +868,193 @@ export async function seedDemoData(
     });
     return { seeded: true };
   });
+}
+
+type SeedTransaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** The demo repairs (DEMO_REPAIRS): buyer, sale, claim decided by the policy, order and its timeline. */
+async function seedRepairs(
+  tx: SeedTransaction,
+  today: Temporal.PlainDate,
+  ids: { productId: (sku: string) => string; unitId: (serial: string) => string; dealerIds: string[] },
+): Promise<void> {
+  const versions = (
+    await tx
+      .select({ document: policyVersions.document })
+      .from(policyVersions)
+      .orderBy(asc(policyVersions.effectiveFrom))
+  ).map((row) => policyVersionSchema.parse(row.document));
+  const centers = await tx.select().from(serviceCenters);
+  const zone = 'Asia/Shanghai';
+  /** A moment on a past day, at a working hour in the store's zone (every demo center is in China). */
+  const at = (daysAgo: number, hour: number): Date =>
+    new Date(
+      today
+        .subtract({ days: daysAgo })
+        .toZonedDateTime({ timeZone: zone, plainTime: Temporal.PlainTime.from({ hour }) }).epochMilliseconds,
+    );
+  const dayOf = (daysAgo: number) => today.subtract({ days: daysAgo }).toString();
+
+  for (const r of DEMO_REPAIRS) {
+    const center = required(
+      centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[r.center].nameEn),
+      `service center ${r.center}`,
+    );
+    const [buyer] = await tx.insert(endUsers).values(r.buyer).returning({ id: endUsers.id });
+    const endUserId = required(buyer?.id, `buyer ${r.buyer.name}`);
+    const purchaseDate = today.subtract({ days: r.purchaseDaysAgo });
+    const [sale] = await tx
+      .insert(purchases)
+      .values({
+        productId: ids.productId(r.unit.sku),
+        unitId: ids.unitId(r.unit.serial),
+        dealerId: required(ids.dealerIds[r.dealer], `dealer ${r.dealer}`),
+        endUserId,
+        purchaseDate: purchaseDate.toString(),
+        buyerName: r.buyer.name,
+        buyerEmail: r.buyer.email,
+        buyerPhone: r.buyer.phone,
+        createdAt: at(r.purchaseDaysAgo, 11),
+      })
+      .returning({ id: purchases.id });
+    const reportedOn = today.subtract({ days: r.reportedDaysAgo });
+    const decided = decide(versions, {
+      customerType: 'end_user',
+      purchaseDate,
+      reportDate: reportedOn,
+      cause: 'quality',
+    });
+    if (!decided.ok) throw new Error(`seed data is inconsistent: ${decided.error.message}`);
+    const remedy = REMEDY_OF_MODE[r.mode];
+    if (!decided.value.remedies.some((m) => m.code === remedy)) {
+      throw new Error(`seed data is inconsistent: ${remedy} is not offered to ${r.buyer.name}`);
+    }
+    const reportedAt = at(r.reportedDaysAgo, 9);
+    const [claim] = await tx
+      .insert(claims)
+      .values({
+        purchaseId: required(sale?.id, `sale to ${r.buyer.name}`),
+        endUserId,
+        reportedOn: reportedOn.toString(),
+        cause: 'quality',
+        description: r.description,
+        decision: decided.value,
+        policyVersionId: decided.value.policyVersion,
+        chosenRemedy: remedy,
+        status: 'remedy_chosen',
+        version: 2,
+        createdAt: reportedAt,
+        updatedAt: reportedAt,
+      })
+      .returning({ id: claims.id });
+    const claimId = required(claim?.id, `claim of ${r.buyer.name}`);
+
+    const receivedOn = r.receivedDaysAgo === null ? null : today.subtract({ days: r.receivedDaysAgo });
+    const dueOn = receivedOn
+      ? serviceCommitmentDueOn(receivedOn, center.committedServiceDays, {
+          businessDays: center.businessDays,
+          closedOn: center.closedOn,
+          openOn: center.openOn,
+        })
+      : null;
+    if (dueOn && 'code' in dueOn) throw new Error(`seed data is inconsistent: ${dueOn.message}`);
+    if (r.overdue && (!dueOn || Temporal.PlainDate.compare(dueOn, today) >= 0)) {
+      throw new Error(`seed data is inconsistent: ${r.buyer.name}'s order is not past its commitment`);
+    }
+    // Past its commitment: the deadline job reminded (the day before) and escalated it (the day after).
+    const daysPastDue = dueOn ? dueOn.until(today).days : 0;
+    const reminders =
+      r.overdue && dueOn
+        ? { dueReminderSentAt: at(daysPastDue + 1, 8), escalatedAt: at(daysPastDue - 1, 8) }
+        : null;
+    const path = REPAIR_PATHS[r.state];
+    const issuedAt = at(r.reportedDaysAgo, 10);
+    const updatedAt = path.length === 0 ? issuedAt : at(r.receivedDaysAgo ?? r.reportedDaysAgo, 15);
+    const number = String(
+      scalarOf(await tx.execute(sql`select nextval('maintenance_number_seq')::text as n`), 'n'),
+    );
+    const [order] = await tx
+      .insert(maintenanceOrders)
+      .values({
+        claimId,
+        maintenanceNumber: maintenanceNumberFor(BigInt(number)),
+        serviceCenterId: center.id,
+        mode: r.mode,
+        state: r.state,
+        receivedOn: receivedOn?.toString() ?? null,
+        dueOn: dueOn?.toString() ?? null,
+        customerCity: DEMO_SERVICE_CENTERS[r.center].city.toLowerCase(),
+        contactedOn: r.contactedDaysAgo === null ? null : dayOf(r.contactedDaysAgo),
+        ...reminders,
+        version: 1 + path.length,
+        createdAt: issuedAt,
+        updatedAt,
+      })
+      .returning({ id: maintenanceOrders.id });
+    const orderId = required(order?.id, `order of ${r.buyer.name}`);
+
+    // The timeline and the audit history, as the use cases would have written them.
+    const events: { from: MaintenanceState | null; to: MaintenanceState; on: string; at: Date }[] = [
+      { from: null, to: 'issued', on: dayOf(r.reportedDaysAgo), at: issuedAt },
+    ];
+    let from: MaintenanceState = 'issued';
+    for (const to of path) {
+      const daysAgo = to === 'received' || to === 'diagnosing' ? (r.receivedDaysAgo ?? 0) : r.reportedDaysAgo;
+      events.push({ from, to, on: dayOf(daysAgo), at: at(daysAgo, to === 'diagnosing' ? 15 : 11) });
+      from = to;
+    }
+    for (const e of events) {
+      await tx.insert(maintenanceOrderEvents).values({
+        orderId,
+        kind: 'move',
+        fromState: e.from,
+        toState: e.to,
+        on: e.on,
+        at: e.at,
+        actor: 'demo',
+        note: null,
+      });
+      await tx.insert(auditEvents).values({
+        actor: 'demo',
+        action: e.from === null ? 'maintenance_order.issued' : 'maintenance_order.moved',
+        entityType: 'maintenance_order',
+        entityId: orderId,
+        data:
+          e.from === null
+            ? { claimId, mode: r.mode, serviceCenterId: center.id }
+            : { from: e.from, to: e.to, on: e.on },
+        occurredAt: e.at,
+      });
+    }
+    if (r.contactedDaysAgo !== null) {
+      const contactedAt = at(r.contactedDaysAgo, 16);
+      await tx.insert(maintenanceOrderEvents).values({
+        orderId,
+        kind: 'contact',
+        fromState: r.state,
+        toState: r.state,
+        on: dayOf(r.contactedDaysAgo),
+        at: contactedAt,
+        actor: 'demo',
+        note: 'Called the customer: the unit arrived and inspection starts tomorrow.',
+      });
+    }
+    if (reminders) {
+      for (const [action, occurredAt] of [
+        ['maintenance_order.commitment_reminded', reminders.dueReminderSentAt],
+        ['maintenance_order.commitment_escalated', reminders.escalatedAt],
+      ] as const) {
+        await tx.insert(auditEvents).values({
+          actor: 'system',
+          action,
+          entityType: 'maintenance_order',
+          entityId: orderId,
+          data: { dueOn: dueOn?.toString() ?? null, state: r.state },
+          occurredAt,
+        });
+      }
+    }
+  }
 }
 
 function required<T>(value: T | undefined, what: string): T {

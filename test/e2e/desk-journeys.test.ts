@@ -156,13 +156,14 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await support.getByRole('button', { name: '中文' }).click();
       await desk.getByRole('heading', { level: 1, name: '返款申请' }).waitFor();
       await desk.getByLabel('状态', { exact: true }).selectOption({ label: '全部' });
-      await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
+      // The dealer by the name the maker gave in Chinese (dealers.name_zh), on the Chinese screen.
+      await rowWith(desk, huaqiang.nameZh).getByText('已批准').waitFor();
       expect(new URL(support.url()).searchParams.get('status')).toBe('all');
       // Filtered by the dealer and the currency, in the address; the export takes the same filters.
       await desk.getByLabel('经销商', { exact: true }).selectOption({ label: huaqiang.nameZh });
       await desk.getByLabel('币种', { exact: true }).selectOption('CNY');
       await support.waitForURL(/currency=CNY/);
-      await rowWith(desk, huaqiang.name).getByText('已批准').waitFor();
+      await rowWith(desk, huaqiang.nameZh).getByText('已批准').waitFor();
       const filtered = new URL(support.url()).searchParams;
       expect(filtered.get('currency')).toBe('CNY');
       const exportLink = desk.getByRole('link', { name: '导出 CSV' });
@@ -1171,6 +1172,109 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await checkA11y(support);
       await screenshot(support, 'support-messages-phone-en');
       await support.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    it('support finds a claim, opens the customer’s history, takes it, and works its maintenance order from the queue', async () => {
+      // Xu Qing bought a DC power panel 200 days ago and phones: support records the claim, finds it by
+      // her number, reads her history on the claim, takes it, and the claim becomes a walk-in repair.
+      const phone = '+86 135 2200 4417';
+      const dealer = await signedIn(demo('dealer').email, '/desk/dealer');
+      const sold = await api(dealer, 'POST', '/api/v1/purchases', {
+        sku: purchase('1_year').sku,
+        purchaseDate: Temporal.Now.plainDateISO('Asia/Shanghai').subtract({ days: 200 }).toString(),
+        buyer: { name: 'Xu Qing', phone },
+      });
+      expect(sold.status, JSON.stringify(sold.body)).toBe(201);
+      const support = await signedIn(demo('support').email, '/desk/support/claims');
+      const main = support.getByRole('main');
+      const reported = await api(
+        support,
+        'POST',
+        '/api/v1/claims',
+        { purchaseId: field(sold.body, 'id') as string, cause: 'quality', description: 'Rectifier 2 trips.' },
+        'desk-e2e-work-order',
+      );
+      expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+      const claimId = field(reported.body, 'id') as string;
+
+      const box = support
+        .getByRole('banner')
+        .getByRole('searchbox', { name: 'Search claims, orders and sales' });
+      await box.fill('2200 4417');
+      await box.press('Enter');
+      const hit = main
+        .getByRole('region', { name: 'Claims' })
+        .getByRole('listitem')
+        .filter({ hasText: claimId.slice(0, 8) });
+      await hit.getByRole('link', { name: new RegExp(claimId.slice(0, 8)) }).click();
+      await support.waitForURL(new RegExp(`/desk/support/claims/${claimId}$`));
+      await main.getByRole('region', { name: 'Customer: Xu Qing' }).getByText(phone).waitFor();
+      const claimOwner = main.getByRole('region', { name: 'Who works this' });
+      await claimOwner.getByRole('button', { name: 'Take', exact: true }).click();
+      await claimOwner.getByText('You work on this.').waitFor();
+
+      const issued = await api(support, 'POST', `/api/v1/claims/${claimId}/maintenance-order`, {
+        mode: 'walk_in',
+        location: { cityId: 'shenzhen' },
+      });
+      expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+      const number = field(issued.body, 'maintenanceNumber') as string;
+      const orderId = field(issued.body, 'id') as string;
+
+      // From support's queue: the order opens with the moves support may make, the same as the center's.
+      await goTo(support, '/desk/support/orders');
+      const queue = main.getByRole('region', { name: 'Maintenance orders' });
+      await queue.getByRole('link', { name: number }).click();
+      await support.waitForURL(new RegExp(`/desk/support/orders/${orderId}$`));
+      await main.getByRole('heading', { level: 1, name: new RegExp(number) }).waitFor();
+      const actions = main.getByRole('region', { name: 'Next step' });
+      for (const move of ['Receive', 'Cancel']) await actions.getByRole('button', { name: move }).waitFor();
+      expect(await actions.getByRole('button', { name: 'Close', exact: true }).count()).toBe(0);
+      await actions.getByRole('button', { name: 'Receive' }).click();
+      const dialog = support.getByRole('dialog', { name: 'Receive' });
+      await dialog.getByLabel(/^Note for the customer/).fill('Brought in by the customer this morning.');
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-order-receive-en');
+      await dialog.getByRole('button', { name: 'Receive' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await main.getByRole('status').getByText('Received. The service commitment is due by').waitFor();
+      const timeline = main.getByRole('region', { name: 'Timeline' });
+      await timeline.getByText('Brought in by the customer this morning.').waitFor();
+      await actions.getByRole('button', { name: 'Start diagnosis' }).waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-order-worked-en');
+      await support.setViewportSize({ width: 390, height: 844 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-order-worked-phone-en');
+
+      // In Chinese, the next move: inspection starts.
+      await support.getByRole('button', { name: '中文' }).click();
+      const zhActions = main.getByRole('region', { name: '下一步' });
+      await zhActions.getByRole('button', { name: '开始检测' }).click();
+      const zhDialog = support.getByRole('dialog', { name: '开始检测' });
+      await zhDialog.getByRole('button', { name: '开始检测' }).click();
+      await zhDialog.waitFor({ state: 'detached' });
+      await main.getByRole('status').getByText('检测中').waitFor();
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-order-worked-phone-zh');
+      await support.setViewportSize({ width: 1280, height: 900 });
+      await settled(support);
+      await checkA11y(support);
+      await screenshot(support, 'support-order-worked-zh');
+      await support.getByRole('button', { name: 'English' }).click();
+
+      // The server holds both moves, made by support, and the order's audit history names who made them.
+      const order = await api(support, 'GET', `/api/v1/maintenance-orders/${orderId}`);
+      expect(order.body).toMatchObject({
+        state: 'diagnosing',
+        allowedMoves: ['repairing', 'paidService', 'returned'],
+      });
+      const audit = await api(support, 'GET', `/api/v1/audit-events?entityId=${orderId}`);
+      expect(JSON.stringify(audit.body)).toContain('maintenance_order.moved');
     });
   },
 );

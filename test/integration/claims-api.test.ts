@@ -88,7 +88,13 @@ describe.each(testDatabases())('claims API on $name', (testDb) => {
         version: 1,
         chosenRemedy: null,
         serial: 'HS200-2406-001732',
-        dealer: { id: ownDealer, name: DEMO_DEALERS[0].name, phone: DEMO_DEALERS[0].phone },
+        // Both names: the Chinese screens show the one the maker gave in Chinese.
+        dealer: {
+          id: ownDealer,
+          name: DEMO_DEALERS[0].name,
+          nameZh: DEMO_DEALERS[0].nameZh,
+          phone: DEMO_DEALERS[0].phone,
+        },
         decision: { window: '7_days', daysSincePurchase: 3, paid: false, policyVersion: 'halotek-2018-01' },
       });
       expect(liWeiClaim.decision.remedies.map((r) => r.code)).toEqual([

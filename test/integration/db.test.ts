@@ -9,7 +9,7 @@ import { databaseErrorOf, isUniqueViolation, SQLSTATE } from '../../src/db/error
 import { migrateDatabase, migrationsFolder } from '../../src/db/migrate.js';
 import { ensureBuiltInPolicies, findProductBySku, loadPolicyVersions } from '../../src/db/policies.js';
 import * as schema from '../../src/db/schema.js';
-import { DEMO_OEM_ORDER, DEMO_PURCHASES, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
+import { DEMO_OEM_ORDER, DEMO_PURCHASES, DEMO_REPAIRS, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { decide } from '../../src/domain/policy/evaluate.js';
 import { builtInPolicyVersions, halotekPolicyV1 } from '../../src/domain/policy/halotek.js';
@@ -248,14 +248,20 @@ describe.each(testDatabases())('database layer on $name', (testDb) => {
       await seedDemoData(fresh.db, { today: TODAY });
       const policies = await loadPolicyVersions(fresh.db);
       const rows = await fresh.db
-        .select({ sku: schema.products.sku, purchaseDate: schema.purchases.purchaseDate })
+        .select({
+          sku: schema.products.sku,
+          serial: schema.units.serial,
+          purchaseDate: schema.purchases.purchaseDate,
+        })
         .from(schema.purchases)
         .innerJoin(schema.products, eq(schema.purchases.productId, schema.products.id))
+        .innerJoin(schema.units, eq(schema.purchases.unitId, schema.units.id))
         // The dealers' sales; the demo's customer registration waits in the verification queue.
         .where(eq(schema.purchases.verification, 'verified'));
-      expect(rows).toHaveLength(DEMO_PURCHASES.length);
+      // One per window, and one behind each repair under way.
+      expect(rows).toHaveLength(DEMO_PURCHASES.length + DEMO_REPAIRS.length);
       for (const expected of DEMO_PURCHASES) {
-        const row = rows.find((r) => r.sku === expected.sku);
+        const row = rows.find((r) => r.serial === expected.serial);
         expect(row?.purchaseDate).toBe(TODAY.subtract({ days: expected.daysAgo }).toString());
         const product = await findProductBySku(fresh.db, expected.sku);
         const decision = decide(policies, {
@@ -267,6 +273,53 @@ describe.each(testDatabases())('database layer on $name', (testDb) => {
         });
         expect(decision.ok && decision.value.window).toBe(expected.expectedWindow);
       }
+    });
+
+    it('seeds repairs under way: one past its commitment, one received, one awaiting parts, one issued', async () => {
+      fresh = await testDb.open();
+      await seedDemoData(fresh.db, { today: TODAY });
+      const orders = await fresh.db
+        .select({
+          state: schema.maintenanceOrders.state,
+          dueOn: schema.maintenanceOrders.dueOn,
+          receivedOn: schema.maintenanceOrders.receivedOn,
+          contactedOn: schema.maintenanceOrders.contactedOn,
+          escalatedAt: schema.maintenanceOrders.escalatedAt,
+          center: schema.serviceCenters.nameEn,
+          window: sql<string>`${schema.claims.decision}->>'window'`,
+          remedy: schema.claims.chosenRemedy,
+          moves: sql<number>`(select count(*)::int from ${schema.maintenanceOrderEvents} e where e.order_id = ${schema.maintenanceOrders.id} and e.kind = 'move')`,
+        })
+        .from(schema.maintenanceOrders)
+        .innerJoin(schema.claims, eq(schema.claims.id, schema.maintenanceOrders.claimId))
+        .innerJoin(
+          schema.serviceCenters,
+          eq(schema.serviceCenters.id, schema.maintenanceOrders.serviceCenterId),
+        );
+      expect(orders.map((o) => o.state).sort()).toEqual(DEMO_REPAIRS.map((r) => r.state).sort());
+      const today = TODAY.toString();
+      // Past its commitment, escalated once already, so the deadline job leaves it alone.
+      const overdue = orders.find((o) => o.state === 'diagnosing');
+      expect(overdue?.dueOn && overdue.dueOn < today).toBe(true);
+      expect(overdue?.escalatedAt).not.toBeNull();
+      expect(overdue?.contactedOn).toBeNull();
+      const received = orders.find((o) => o.state === 'received');
+      expect(received?.receivedOn).toBe(TODAY.subtract({ days: 1 }).toString());
+      expect(received?.dueOn && received.dueOn > today).toBe(true);
+      expect(received?.contactedOn).not.toBeNull();
+      expect(orders.find((o) => o.state === 'awaitingParts')).toMatchObject({
+        receivedOn: null,
+        dueOn: null,
+      });
+      // Each a free repair in the one-year window, its timeline one move per step from issued.
+      for (const o of orders) {
+        expect(o.window).toBe('1_year');
+        expect(['maintenance_order', 'mail_in_repair']).toContain(o.remedy);
+      }
+      expect(orders.find((o) => o.state === 'issued')?.moves).toBe(1);
+      expect(overdue?.moves).toBe(3);
+      // The demo technician's center (Shenzhen) has work in its queue.
+      expect(orders.filter((o) => o.center.includes('Shenzhen')).length).toBeGreaterThanOrEqual(2);
     });
 
     it('seeds exactly once when two seeders race', async () => {

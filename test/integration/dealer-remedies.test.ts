@@ -15,7 +15,7 @@ import {
   reimbursementClaims,
   users,
 } from '../../src/db/schema.js';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/db/seed.js';
+import { DEMO_DEALERS, DEMO_PASSWORD, seedDemoData } from '../../src/db/seed.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
 import {
@@ -146,7 +146,10 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
       url: `/api/v1/reimbursements/${remedy.reimbursement.id}`,
       headers: as('dealer'),
     });
-    expect(seen.json()).toMatchObject({ status: 'approved', dealer: { id: p.dealer(0) } });
+    expect(seen.json()).toMatchObject({
+      status: 'approved',
+      dealer: { id: p.dealer(0), name: DEMO_DEALERS[0].name, nameZh: DEMO_DEALERS[0].nameZh },
+    });
     const toDealer = (
       await t.db.db.select().from(outbox).where(eq(outbox.topic, 'reimbursement.approved'))
     ).filter((m) => m.payload.reimbursementId === remedy.reimbursement.id);

@@ -35,7 +35,7 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
   beforeAll(async () => {
     await seedDemoData(t.db.db, { today: TEST_TODAY });
     await lenientRiskSettings(t.db.db);
-    for (const role of ['admin', 'support', 'technician', 'customer', 'dealer'] as const) {
+    for (const role of ['admin', 'support', 'technician', 'customer', 'dealer', 'qa'] as const) {
       cookies.set(role, await demoSession(t.app, role));
     }
     wangFang = await wangFangPurchase(t.db.db);
@@ -338,6 +338,43 @@ describe.each(testDatabases())('maintenance orders on $name', (testDb) => {
     });
     expect(hidden.statusCode).toBe(404);
     expect(hidden.json()).toMatchObject({ error: { code: 'CLAIM_NOT_FOUND' } });
+  });
+
+  it('offers each reader only the moves the access table lets them make: support all, the customer and QA none', async () => {
+    // Li Wei's own order, at the Shanghai center: he and QA may read it, neither may move it; support
+    // may (the desk's order page offers what `allowedMoves` says); Shenzhen's technician may not see it.
+    const claimId = await claimOn(t.app, t.db.db, await purchaseFor(t.db.db, DEMO_END_USERS[0].name), null);
+    const order = await issued(
+      await issue('customer', claimId, { mode: 'mail_in', location: { cityId: 'shanghai' } }),
+    );
+    expect(order).toMatchObject({ state: 'issued', allowedMoves: [] });
+    const read = async (role: Role) => {
+      const res = await get(role, `/api/v1/maintenance-orders/${order.id}`);
+      expect(res.statusCode, `${role}: ${res.body}`).toBe(200);
+      return res.json<MaintenanceOrderDetailResponse>().allowedMoves;
+    };
+    expect(await read('customer')).toEqual([]);
+    expect(await read('qa')).toEqual([]);
+    expect(await read('support')).toEqual(['awaitingParts', 'received', 'cancelled']);
+    expect(await read('admin')).toEqual(['awaitingParts', 'received', 'cancelled']);
+    expect((await get('technician', `/api/v1/maintenance-orders/${order.id}`)).statusCode).toBe(404);
+    const listed = (role: Role) =>
+      get(role, '/api/v1/maintenance-orders?limit=200').then(
+        (res) =>
+          res.json<{ items: MaintenanceOrderResponse[] }>().items.find((o) => o.id === order.id)
+            ?.allowedMoves,
+      );
+    expect(await listed('customer')).toEqual([]);
+    expect(await listed('support')).toEqual(['awaitingParts', 'received', 'cancelled']);
+
+    // What the screens hide, the server refuses: QA's and the customer's moves are 403 whatever they send.
+    for (const role of ['qa', 'customer'] as const) {
+      expect((await move(role, order.id, { to: 'awaitingParts', expectedVersion: 1 })).statusCode).toBe(403);
+    }
+    // Support works it from its queue; the answer carries the next moves it may make.
+    const moved = await walk('support', order, ['awaitingParts']);
+    expect(moved.allowedMoves).toEqual(['received', 'cancelled']);
+    expect(await read('customer')).toEqual([]);
   });
 
   it('refuses an illegal move with the allowed ones, and a stale version with the current one', async () => {

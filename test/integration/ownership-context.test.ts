@@ -332,7 +332,11 @@ describe.each(testDatabases())('ownership and customer context on $name', (testD
       const ctx = res.json<CustomerContextResponse>();
       expect(ctx.customer.name).toBe('Li Wei');
       expect(ctx.purchases.map((p) => p.id)).not.toContain(hidden.purchase);
-      expect(ctx.purchases.every((p) => p.dealerName === DEMO_DEALERS[0].name)).toBe(true);
+      expect(
+        ctx.purchases.every(
+          (p) => p.dealerName === DEMO_DEALERS[0].name && p.dealerNameZh === DEMO_DEALERS[0].nameZh,
+        ),
+      ).toBe(true);
       expect(ctx.claims.map((c) => c.id)).toContain(fx.ownClaim);
       expect(ctx.claims.map((c) => c.id)).not.toContain(hidden.claim);
       // A dealer may not read maintenance orders or quotes: none come through the context either.

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal } from '../../src/domain/calendar.js';
-import { formatDayOf, formatMoment, storeDayOf, storeToday } from './format.js';
+import {
+  DEFAULT_STORE_TIME_ZONE,
+  formatDayOf,
+  formatMoment,
+  setStoreTimeZone,
+  storeDayOf,
+  storeTimeZone,
+  storeToday,
+} from './format.js';
 
 /*
  * One calendar everywhere: the store's. Fixed instants either side of midnight in Shanghai, read as a
@@ -43,5 +51,23 @@ describe('the store calendar (web/src/format.ts)', () => {
       expect(formatMoment(at, 'en', shanghai)).toContain(`${day.day},`);
     }
     expect(formatMoment(justAfterMidnight, 'en', shanghai)).toMatch(/^Dec 3, 2026, 12:30\sAM$/);
+  });
+
+  it('shows an audit or history moment on the store’s clock, as the server says it counts, not the browser’s', () => {
+    // What the audit history and the object history (work/labels.tsx Moment) show: no zone passed, the
+    // one the app read from GET /api/v1/store/calendar at start.
+    const before = storeTimeZone();
+    try {
+      setStoreTimeZone(shanghai);
+      expect(formatMoment(justAfterMidnight, 'en')).toMatch(/^Dec 3, 2026, 12:30\sAM$/);
+      expect(formatMoment(justAfterMidnight, 'zh-CN')).toBe('2026年12月3日 00:30');
+      // A store on the other side of the world reads the same instant on its own day and hour.
+      setStoreTimeZone('America/Los_Angeles');
+      expect(formatMoment(justAfterMidnight, 'en')).toMatch(/^Dec 2, 2026, 8:30\sAM$/);
+      expect(formatMoment(justAfterMidnight, 'zh-CN')).toBe('2026年12月2日 08:30');
+    } finally {
+      setStoreTimeZone(before);
+    }
+    expect(storeTimeZone()).toBe(DEFAULT_STORE_TIME_ZONE);
   });
 });

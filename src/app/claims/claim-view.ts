@@ -34,7 +34,8 @@ export type ClaimView = {
   decision: Decision;
   product: { sku: string; name: { en: string; zh: string } };
   serial: string | null;
-  dealer: { id: string; name: string; phone: string | null } | null;
+  /** `nameZh`: the dealer's name in Chinese, where the maker gave one (the Chinese UI shows it). */
+  dealer: { id: string; name: string; nameZh: string | null; phone: string | null } | null;
   /**
    * Set when a fraud signal held the claim before anything was paid out on it: pending while support
    * looks, and the reason when declined. Which rule held it is support's alone (app/risk).
@@ -79,6 +80,7 @@ export const claimContextColumns = {
   nameEn: products.nameEn,
   nameZh: products.nameZh,
   dealerName: dealers.name,
+  dealerNameZh: dealers.nameZh,
   dealerPhone: dealers.phone,
   purchaseVerification: purchases.verification,
 };
@@ -157,6 +159,7 @@ export type ClaimContext = {
   nameEn: string;
   nameZh: string;
   dealerName: string | null;
+  dealerNameZh: string | null;
   dealerPhone: string | null;
   purchaseVerification: VerificationState;
   /** The owner's display name, when the select joined the users table. */
@@ -183,7 +186,7 @@ export function claimViewOf(
     serial: row.serial,
     dealer:
       row.dealerId && row.dealerName !== null
-        ? { id: row.dealerId, name: row.dealerName, phone: row.dealerPhone }
+        ? { id: row.dealerId, name: row.dealerName, nameZh: row.dealerNameZh, phone: row.dealerPhone }
         : null,
     review,
     purchaseVerification: row.purchaseVerification,

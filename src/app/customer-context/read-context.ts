@@ -40,6 +40,8 @@ export type CustomerContext = {
     product: Named;
     serial: string | null;
     dealerName: string | null;
+    /** The dealer's name in Chinese, where the maker gave one. */
+    dealerNameZh: string | null;
     verification: VerificationState;
   }[];
   claims: { id: string; reportedOn: string; status: string; product: Named; purchaseId: string }[];
@@ -140,6 +142,7 @@ async function contextOf(
       nameZh: products.nameZh,
       serial: units.serial,
       dealerName: dealers.name,
+      dealerNameZh: dealers.nameZh,
       verification: purchases.verification,
     })
     .from(purchases)
@@ -246,6 +249,7 @@ async function contextOf(
       product: { sku: p.sku, name: { en: p.nameEn, zh: p.nameZh } },
       serial: p.serial,
       dealerName: p.dealerName,
+      dealerNameZh: p.dealerNameZh,
       verification: p.verification,
     })),
     claims: claimRows.map((c) => ({

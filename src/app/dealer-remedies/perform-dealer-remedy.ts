@@ -327,6 +327,7 @@ export async function performDealerRemedy(
             reimbursement,
             remedy,
             dealerName: dealer.name,
+            dealerNameZh: dealer.nameZh,
           }),
         };
         await recordEvent(tx, {

@@ -283,7 +283,7 @@ export async function issueMaintenanceOrder(
       const loaded = await loadOrder(tx, order.id);
       if (!loaded) throw new Error('the maintenance order just written is missing');
       await recordOrderEvent(tx, { type: 'maintenance_order.issued' }, loaded, now);
-      return orderView(loaded, now);
+      return orderView(loaded, now, actor);
     }),
   );
 }

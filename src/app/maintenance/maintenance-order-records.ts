@@ -12,7 +12,7 @@ import {
   serviceCenters,
   users,
 } from '../../db/schema.js';
-import type { Owners } from '../../domain/access/access.js';
+import { type Actor, authorize, type Owners } from '../../domain/access/access.js';
 import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
 import { type OrderCommitmentStatus, orderCommitmentStatus } from '../../domain/maintenance/deadlines.js';
 import type { BusinessCalendar } from '../../domain/maintenance/service-commitment.js';
@@ -41,7 +41,10 @@ export type MaintenanceOrderView = {
   state: MaintenanceState;
   /** What a move may send as `expectedVersion`. */
   version: number;
-  /** Where the order may go next, per the state machine. */
+  /**
+   * Where the reader may move the order next: the state machine's moves when the access table lets the
+   * reader move this order (maintenanceOrders.move), none otherwise (a customer, QA, a closed order).
+   */
   allowedMoves: MaintenanceState[];
   serviceCenter: {
     id: string;
@@ -136,7 +139,23 @@ export function centerToday(
   return calendarDateIn(now, center.timeZone);
 }
 
-export function orderView(loaded: LoadedOrder, now: Temporal.Instant): MaintenanceOrderView {
+/** The moves this actor may make on the order: the table's, if the access table lets it move the order. */
+/**
+ * The moves the reader may make next: the state machine's, when the access table lets the reader move
+ * this order, else none. For 'system' (an event, read by integrations rather than a person) the state
+ * machine's moves.
+ */
+export function movesFor(actor: Actor | 'system', loaded: LoadedOrder): MaintenanceState[] {
+  if (actor !== 'system' && authorize(actor, 'maintenanceOrders.move', ownersOfOrder(loaded)) !== 'allowed')
+    return [];
+  return [...allowedMoves(loaded.order.state)];
+}
+
+export function orderView(
+  loaded: LoadedOrder,
+  now: Temporal.Instant,
+  actor: Actor | 'system',
+): MaintenanceOrderView {
   const { order, center, customer, product, owner } = loaded;
   return {
     id: order.id,
@@ -145,7 +164,7 @@ export function orderView(loaded: LoadedOrder, now: Temporal.Instant): Maintenan
     mode: order.mode,
     state: order.state,
     version: order.version,
-    allowedMoves: [...allowedMoves(order.state)],
+    allowedMoves: movesFor(actor, loaded),
     serviceCenter: {
       id: center.id,
       kind: center.kind,

@@ -297,6 +297,6 @@ export async function moveMaintenanceOrder(
     );
     if (next.state === 'returned')
       await recordOrderEvent(tx, { type: 'maintenance_order.returned' }, moved, now);
-    return orderView(moved, now);
+    return orderView(moved, now, actor);
   });
 }

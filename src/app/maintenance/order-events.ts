@@ -26,7 +26,7 @@ export async function recordOrderEvent(
   const common = {
     subjectId: loaded.order.id,
     scope: ownersOfOrder(loaded),
-    data: orderView(loaded, now),
+    data: orderView(loaded, now, 'system'),
     occurredAt: now,
   };
   switch (event.type) {

@@ -210,7 +210,7 @@ export async function listMaintenanceOrders(
     rows.map(({ keyText, ...row }) => ({ keyText, id: row.order.id, row })),
     limit,
     scope,
-    (r) => orderView(r.row, now),
+    (r) => orderView(r.row, now, actor),
   );
 }
 
@@ -283,5 +283,5 @@ export async function getMaintenanceOrder(
   const loaded = await loadOrder(deps.db, orderId);
   if (!loaded) throw new AppError('not_found', orderNotFound.code, orderNotFound.message);
   assertAllowed(actor, 'maintenanceOrders.read', ownersOfOrder(loaded), orderNotFound);
-  return { ...orderView(loaded, deps.now()), timeline: await timelineOf(deps.db, orderId) };
+  return { ...orderView(loaded, deps.now(), actor), timeline: await timelineOf(deps.db, orderId) };
 }

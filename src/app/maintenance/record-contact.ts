@@ -81,6 +81,6 @@ export async function recordCustomerContact(
     const updated = await loadOrder(tx, order.id);
     if (!updated) throw new Error('the maintenance order just updated is missing');
     await recordOrderEvent(tx, { type: 'maintenance_order.contact_recorded' }, updated, now);
-    return { ...orderView(updated, now), timeline: await timelineOf(tx, order.id) };
+    return { ...orderView(updated, now, actor), timeline: await timelineOf(tx, order.id) };
   });
 }

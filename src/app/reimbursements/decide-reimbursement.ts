@@ -57,6 +57,7 @@ export async function decideReimbursement(
           reimbursement: reimbursementClaims,
           remedy: dealerRemedies,
           dealerName: dealers.name,
+          dealerNameZh: dealers.nameZh,
           dealerEmail: dealers.email,
           dealerPhone: dealers.phone,
           sku: products.sku,
@@ -151,7 +152,12 @@ export async function decideReimbursement(
           entityId: current.id,
           data: { approvalId: approval.id, reasons: waits, version: first.version },
         });
-        return reimbursementView({ reimbursement: first, remedy: row.remedy, dealerName: row.dealerName });
+        return reimbursementView({
+          reimbursement: first,
+          remedy: row.remedy,
+          dealerName: row.dealerName,
+          dealerNameZh: row.dealerNameZh,
+        });
       }
       const [decided] = await tx
         .update(reimbursementClaims)
@@ -204,6 +210,7 @@ export async function decideReimbursement(
         reimbursement: decided,
         remedy: row.remedy,
         dealerName: row.dealerName,
+        dealerNameZh: row.dealerNameZh,
       });
       await recordEvent(tx, {
         type: 'reimbursement.decided',

@@ -31,7 +31,8 @@ export type ReimbursementView = {
   version: number;
   createdAt: string;
   updatedAt: string;
-  dealer: { id: string; name: string };
+  /** `nameZh`: the dealer's name in Chinese, where the maker gave one. */
+  dealer: { id: string; name: string; nameZh: string | null };
   remedy: {
     id: string;
     claimId: string;
@@ -59,6 +60,7 @@ export function reimbursementView(row: {
   reimbursement: ReimbursementClaim;
   remedy: DealerRemedy;
   dealerName: string;
+  dealerNameZh: string | null;
 }): ReimbursementView {
   const { reimbursement: r, remedy } = row;
   return {
@@ -71,7 +73,7 @@ export function reimbursementView(row: {
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    dealer: { id: r.dealerId, name: row.dealerName },
+    dealer: { id: r.dealerId, name: row.dealerName, nameZh: row.dealerNameZh },
     remedy: {
       id: remedy.id,
       claimId: remedy.claimId,
@@ -85,7 +87,12 @@ export function reimbursementView(row: {
   };
 }
 
-const selection = { reimbursement: reimbursementClaims, remedy: dealerRemedies, dealerName: dealers.name };
+const selection = {
+  reimbursement: reimbursementClaims,
+  remedy: dealerRemedies,
+  dealerName: dealers.name,
+  dealerNameZh: dealers.nameZh,
+};
 
 export type ReimbursementSort = (typeof reimbursementSorts)[number];
 

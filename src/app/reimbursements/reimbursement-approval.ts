@@ -54,7 +54,13 @@ async function decide(
     data: { reason, version: decided.version, approvalId: approval.id, firstApprover: approval.requestedBy },
   });
   const [row] = await tx
-    .select({ remedy: dealerRemedies, email: dealers.email, phone: dealers.phone, dealerName: dealers.name })
+    .select({
+      remedy: dealerRemedies,
+      email: dealers.email,
+      phone: dealers.phone,
+      dealerName: dealers.name,
+      dealerNameZh: dealers.nameZh,
+    })
     .from(dealerRemedies)
     .innerJoin(dealers, eq(dealers.id, dealerRemedies.dealerId))
     .where(eq(dealerRemedies.id, decided.dealerRemedyId));
@@ -63,7 +69,12 @@ async function decide(
     type: 'reimbursement.decided',
     subjectId: decided.id,
     scope: { dealerId: decided.dealerId },
-    data: reimbursementView({ reimbursement: decided, remedy: row.remedy, dealerName: row.dealerName }),
+    data: reimbursementView({
+      reimbursement: decided,
+      remedy: row.remedy,
+      dealerName: row.dealerName,
+      dealerNameZh: row.dealerNameZh,
+    }),
     occurredAt: now,
   });
   const recipient = row.email ?? row.phone;

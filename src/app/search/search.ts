@@ -77,7 +77,8 @@ export type PurchaseHit = {
   verification: VerificationState;
   product: Product;
   serial: string | null;
-  dealer: { id: string; name: string } | null;
+  /** `nameZh`: the dealer's name in Chinese, where the maker gave one. */
+  dealer: { id: string; name: string; nameZh: string | null } | null;
   customer: Contact;
   buyer: Contact;
   matched: SearchField[];
@@ -247,6 +248,7 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
       serial: units.serial,
       dealerId: dealers.id,
       dealerName: dealers.name,
+      dealerNameZh: dealers.nameZh,
       customerName: endUsers.name,
       customerEmail: endUsers.email,
       customerPhone: endUsers.phone,
@@ -269,7 +271,10 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
       verification: r.verification,
       product: productOf(r),
       serial: r.serial,
-      dealer: r.dealerId !== null && r.dealerName !== null ? { id: r.dealerId, name: r.dealerName } : null,
+      dealer:
+        r.dealerId !== null && r.dealerName !== null
+          ? { id: r.dealerId, name: r.dealerName, nameZh: r.dealerNameZh }
+          : null,
       customer: { name: r.customerName, email: r.customerEmail, phone: r.customerPhone },
       buyer: { name: r.buyerName, email: r.buyerEmail, phone: r.buyerPhone },
       matched: matchedFields(q, r),

@@ -117,7 +117,14 @@ export const claimSchema = z
       .describe('As decided when the claim was reported; clauses quoted in the reader’s language'),
     product: z.object({ sku: z.string(), name: localizedName }),
     serial: z.string().nullable(),
-    dealer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable(),
+    dealer: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        nameZh: z.string().nullable().describe('The name in Chinese, where the maker gave one'),
+        phone: z.string().nullable(),
+      })
+      .nullable(),
     review: z
       .object({ status: z.enum(['pending', 'approved', 'rejected']), reason: z.string().nullable() })
       .nullable()

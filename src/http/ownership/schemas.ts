@@ -73,6 +73,10 @@ export const customerContextSchema = z
         product: named,
         serial: z.string().nullable(),
         dealerName: z.string().nullable(),
+        dealerNameZh: z
+          .string()
+          .nullable()
+          .describe('The dealer’s name in Chinese, where the maker gave one'),
         verification: z.string(),
       }),
     ),

@@ -19,7 +19,11 @@ export const reimbursementSchema = z
     version: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    dealer: z.object({ id: z.string(), name: z.string() }),
+    dealer: z.object({
+      id: z.string(),
+      name: z.string(),
+      nameZh: z.string().nullable().describe('The name in Chinese, where the maker gave one'),
+    }),
     remedy: z.object({
       id: z.string(),
       claimId: z.string(),

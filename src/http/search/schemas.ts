@@ -70,7 +70,13 @@ const purchaseHit = z.object({
   verification: z.enum(verificationStates),
   product,
   serial: z.string().nullable(),
-  dealer: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  dealer: z
+    .object({
+      id: z.uuid(),
+      name: z.string(),
+      nameZh: z.string().nullable().describe('The name in Chinese, where the maker gave one'),
+    })
+    .nullable(),
   customer: contact,
   buyer: contact,
   matched,

@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { formatDate } from '../format.js';
 import { useApiLanguage } from '../desk/ui.js';
+import { dealerName } from '../parties.js';
 import { useMe } from '../session.js';
 import {
   claimLink,
@@ -167,7 +168,7 @@ function Results({ results }: { results: SearchResults }) {
           >
             <Text size="sm">
               {t('search.serial')}: {p.serial ?? '—'}
-              {p.dealer && ` · ${p.dealer.name}`}
+              {p.dealer && ` · ${dealerName(p.dealer, lang)}`}
             </Text>
             <ContactLine contact={p.customer} />
             {(p.buyer.name ?? p.buyer.phone ?? p.buyer.email) && (

@@ -6,6 +6,7 @@ import { ToneBadge } from '../components/Badges.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { Day, Fact, useApiLanguage } from '../desk/ui.js';
 import { formatMoney } from '../desk/money.js';
+import { dealerName } from '../parties.js';
 import { useMe } from '../session.js';
 import { ActorName, Moment, useActionLabel } from './labels.js';
 import { contextQuery, type OwnedKind } from './work-api.js';
@@ -92,7 +93,12 @@ export function CustomerContextPanel({
                       {p.product.name[lang]} · <Day date={p.purchaseDate} />
                     </Text>
                     <Text size="xs" c="dark.6">
-                      {[p.serial, p.dealerName].filter(Boolean).join(' · ')}
+                      {[
+                        p.serial,
+                        p.dealerName && dealerName({ name: p.dealerName, nameZh: p.dealerNameZh }, lang),
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
                     </Text>
                   </li>
                 ))}

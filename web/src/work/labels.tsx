@@ -1,5 +1,6 @@
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { formatMoment } from '../format.js';
 import type { AuditEvent } from './work-api.js';
 
 /** An action as people read it; the raw action when no label was written for it. */
@@ -31,14 +32,11 @@ export function ActorName({ actor }: { actor: AuditEvent['actor'] }) {
   );
 }
 
-/** A moment, as a date and time where the reader is. */
+/**
+ * A moment, as a date and time on the store's clock (format.ts), not the reader's browser's: the audit
+ * history says 3 December 00:30 for what the store did on the 3rd, wherever it is read.
+ */
 export function Moment({ at }: { at: string }) {
   const { i18n } = useTranslation();
-  return (
-    <span className="nowrap">
-      {new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-        new Date(at),
-      )}
-    </span>
-  );
+  return <span className="nowrap">{formatMoment(at, i18n.language)}</span>;
 }

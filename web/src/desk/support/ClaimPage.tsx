@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { LoadError, PageLoader } from '../../components/Status.js';
+import { dealerName } from '../../parties.js';
 import { claimQuery } from '../desk-api.js';
 import { ClaimDecision, ClaimStatusBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
@@ -47,7 +48,9 @@ export default function ClaimPage() {
                 <Day date={claim.data.reportedOn} />
               </Fact>
               <Fact label={t('desk.fields.cause')}>{t(`desk.cause.${claim.data.cause}`)}</Fact>
-              <Fact label={t('desk.fields.dealer')}>{claim.data.dealer?.name ?? '—'}</Fact>
+              <Fact label={t('desk.fields.dealer')}>
+                {claim.data.dealer ? dealerName(claim.data.dealer, lang) : '—'}
+              </Fact>
               <Fact label={t('desk.fields.chosen')}>
                 {claim.data.chosenRemedy ? t(`remedy.${claim.data.chosenRemedy}`) : '—'}
               </Fact>

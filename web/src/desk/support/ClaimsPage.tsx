@@ -10,6 +10,7 @@ import {
   RowLink,
   useFilterParams,
 } from '../../components/ListTable.js';
+import { dealerName } from '../../parties.js';
 import { type Claim, claimStatusValues } from '../desk-api.js';
 import { ClaimStatusBadge, Day, PageHeader, ProductCell, useApiLanguage } from '../ui.js';
 
@@ -43,7 +44,7 @@ export default function ClaimsPage() {
     {
       key: 'dealer',
       header: t('desk.fields.dealer'),
-      cell: (claim) => <Text size="sm">{claim.dealer?.name ?? '—'}</Text>,
+      cell: (claim) => <Text size="sm">{claim.dealer ? dealerName(claim.dealer, lang) : '—'}</Text>,
     },
     {
       key: 'window',

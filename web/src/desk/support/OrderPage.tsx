@@ -7,9 +7,13 @@ import { maintenanceOrderQuery } from '../desk-api.js';
 import { CommitmentBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
+import { OrderActions } from '../../work/OrderActions.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
 
-/** One maintenance order: where it is, the promise it is held to, whom to call, and its timeline. */
+/**
+ * One maintenance order as support works it: where it is, the promise it is held to, whom to call, its
+ * timeline, and the moves the access table lets support make (the technician's page offers the same).
+ */
 export default function OrderPage() {
   const { t } = useTranslation();
   const lang = useApiLanguage();
@@ -17,8 +21,8 @@ export default function OrderPage() {
   const order = useQuery(maintenanceOrderQuery(id));
   return (
     <Stack gap="lg">
-      <Anchor component={Link} to="/desk/support/escalations" size="sm">
-        ← {t('desk.escalations.back')}
+      <Anchor component={Link} to="/desk/support/orders" size="sm">
+        ← {t('desk.order.back')}
       </Anchor>
       {order.isPending ? (
         <PageLoader />
@@ -33,6 +37,7 @@ export default function OrderPage() {
             </div>
             <CommitmentBadge status={order.data.commitment.status} />
           </Group>
+          <OrderActions order={order.data} />
           <OwnerPanel kind="order" id={order.data.id} owner={order.data.owner} />
           <Card withBorder padding="lg" component="section" aria-labelledby="order-facts">
             <Title order={2} size="h4" id="order-facts" mb="sm">

@@ -46,10 +46,11 @@ function DecideDialog({
   onConflict: () => void;
 }) {
   const { t } = useTranslation();
+  const lang = useApiLanguage();
   const queryClient = useQueryClient();
   return (
     <DecisionDialog
-      title={t(`desk.reimbursements.dialog.${decision}`, { dealer: reimbursement.dealer.name })}
+      title={t(`desk.reimbursements.dialog.${decision}`, { dealer: dealerName(reimbursement.dealer, lang) })}
       decision={decision}
       labels={{
         reason: t('desk.reimbursements.reason'),
@@ -114,7 +115,7 @@ export default function ReimbursementsPage() {
       cell: (r) => (
         <>
           <Text size="sm" fw={600}>
-            {r.dealer.name}
+            {dealerName(r.dealer, lang)}
           </Text>
           <Text size="xs" c="dark.6">
             <Day date={r.remedy.performedOn} />
@@ -171,7 +172,7 @@ export default function ReimbursementsPage() {
           <DecisionButtons
             label={(decision) => t(`desk.reimbursements.action.${decision}`)}
             namedLabel={(decision) =>
-              t(`desk.reimbursements.actionNamed.${decision}`, { dealer: r.dealer.name })
+              t(`desk.reimbursements.actionNamed.${decision}`, { dealer: dealerName(r.dealer, lang) })
             }
             onChoose={(decision) => {
               setConflict(false);
@@ -194,7 +195,7 @@ export default function ReimbursementsPage() {
         />
       )}
       {decided && (
-        <Done title={t(`desk.reimbursements.done.${decided.status}`, { dealer: decided.dealer.name })} />
+        <Done title={t(`desk.reimbursements.done.${decided.status}`, { dealer: dealerName(decided.dealer, lang) })} />
       )}
       <ListTable
         label={t('desk.reimbursements.title')}

@@ -27,6 +27,7 @@ import {
 import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ApiErrorAlert, LoadError, PageLoader } from '../../components/Status.js';
+import { formatMoment } from '../../format.js';
 import { readableTitle } from '../../desk/ui.js';
 import { type ApiKey, apiKeysQuery, createApiKey, revokeApiKey } from './api-keys-api.js';
 import { emptyScope, type ScopeValue, ScopePicker, scopeOfRole, ScopeText } from './scope.js';
@@ -181,7 +182,6 @@ function KeyRows({ keys }: { keys: readonly ApiKey[] }) {
     mutationFn: (id: string) => revokeApiKey(id),
     onSettled: () => queryClient.invalidateQueries({ queryKey: apiKeysQuery.queryKey }),
   });
-  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   if (keys.length === 0) return <Text c="dimmed">{t('admin.apiKeys.none')}</Text>;
   return (
     <Stack gap="sm">
@@ -219,10 +219,10 @@ function KeyRows({ keys }: { keys: readonly ApiKey[] }) {
                   </ToneBadge>
                 </Table.Td>
                 <Table.Td>
-                  {key.lastUsedAt ? when.format(new Date(key.lastUsedAt)) : t('admin.apiKeys.never')}
+                  {key.lastUsedAt ? formatMoment(key.lastUsedAt, i18n.language) : t('admin.apiKeys.never')}
                 </Table.Td>
                 <Table.Td>
-                  {key.expiresAt ? when.format(new Date(key.expiresAt)) : t('admin.apiKeys.noExpiry')}
+                  {key.expiresAt ? formatMoment(key.expiresAt, i18n.language) : t('admin.apiKeys.noExpiry')}
                 </Table.Td>
                 <Table.Td>
                   {key.status === 'active' && (

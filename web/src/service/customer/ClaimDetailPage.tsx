@@ -16,6 +16,7 @@ import {
   maintenanceOrderQuery,
   maintenanceOrdersQuery,
 } from '../service-api.js';
+import { dealerName } from '../../parties.js';
 import { IssueOrderForm } from './IssueOrderForm.js';
 import { ClaimStatusBadge } from './MyClaimsPage.js';
 import { OrderPanel } from './OrderPanel.js';
@@ -143,6 +144,7 @@ function DecisionSection({ claim, onChoose }: { claim: Claim; onChoose: ((remedy
 /** After a dealer's or sales' remedy was chosen: whom to go to and what to bring. */
 function NextAtDealer({ claim }: { claim: Claim }) {
   const { t } = useTranslation();
+  const { lang } = useLanguages();
   const remedy = claim.decision.remedies.find((r) => r.code === claim.chosenRemedy);
   if (!remedy || !claim.chosenRemedy || modeOfRemedy[claim.chosenRemedy]) return null;
   return (
@@ -151,7 +153,7 @@ function NextAtDealer({ claim }: { claim: Claim }) {
         <Text>{t(`service.claim.next.${claim.chosenRemedy}`)}</Text>
         {remedy.performedBy === 'dealer' && claim.dealer && (
           <Text>
-            {t('service.claim.yourDealer', { name: claim.dealer.name })}
+            {t('service.claim.yourDealer', { name: dealerName(claim.dealer, lang) })}
             {claim.dealer.phone && (
               <>
                 {' · '}
@@ -219,7 +221,7 @@ export function ClaimDetailPage() {
             ...(c.serial ? [[t('service.fields.serial'), c.serial] as [string, string]] : []),
             [t('service.fields.cause'), t(`service.cause.${c.cause}`)],
             [t('service.report.description'), c.description],
-            [t('service.fields.dealer'), c.dealer?.name ?? '—'],
+            [t('service.fields.dealer'), c.dealer ? dealerName(c.dealer, lang) : '—'],
           ]}
         />
       </Section>
