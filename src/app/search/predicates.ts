@@ -32,7 +32,7 @@ import {
 export const SHORT_TEXT = 3;
 
 /** Whether a text is matched at the start of values only (see SHORT_TEXT). */
-export const isShortText = (q: string): boolean => [...q.trim()].length < SHORT_TEXT;
+export const isShortText = (q: string): boolean => Array.from(q.trim()).length < SHORT_TEXT;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -199,7 +199,11 @@ export function searchSourcesOf(row: Record<string, unknown> | undefined): Searc
 }
 
 export const noSources = (s: SearchSources): boolean =>
-  s.unitIds.length + s.endUserIds.length + s.buyerPurchaseIds.length + s.orderIds.length + s.referenceClaimIds.length ===
+  s.unitIds.length +
+    s.endUserIds.length +
+    s.buyerPurchaseIds.length +
+    s.orderIds.length +
+    s.referenceClaimIds.length ===
   0;
 
 /** Ids as one uuid[] parameter (uuids hold hex digits and dashes only, so the literal is safe). */
