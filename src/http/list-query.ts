@@ -16,7 +16,9 @@ export const qSchema = z
   .max(100)
   .transform((s) => s.trim())
   .optional()
-  .describe('Free text matched against the list’s numbers, names and contacts (case-insensitive)');
+  .describe(
+    'Free text matched against any part of the list’s numbers, names and contacts (case-insensitive); two characters or fewer match the start of a value',
+  );
 
 export const dateFilter = (what: string) =>
   z.iso.date().optional().describe(`${what}: a calendar day YYYY-MM-DD in the store’s time zone`);

@@ -5,11 +5,14 @@ import {
   maintenanceOrderTextMatch,
   purchaseTextMatch,
   quoteTextMatch,
+  SEARCH_CANDIDATES,
 } from '../../src/app/search/predicates.js';
+import { SEARCH_GROUP_SIZE } from '../../src/app/search/search.js';
 import { scalarOf } from '../../src/db/rows.js';
 import {
   claims,
   dealers,
+  endUsers,
   maintenanceOrders,
   purchases,
   quotes,
@@ -265,6 +268,82 @@ describe.each(testDatabases())('staff search on $name', (testDb) => {
     expect(missing.statusCode).toBe(400);
     // 100 characters once trimmed is allowed.
     expect((await get('support', ` ${'x'.repeat(100)} `)).statusCode).toBe(200);
+  });
+
+  it('matches a text under three characters at the start of a value: a two-character name, not the middle of one', async () => {
+    const db = t.db.db;
+    const own = await db.select().from(purchases).where(eq(purchases.id, ids.ownPurchase));
+    const [wang] = await db
+      .insert(purchases)
+      .values({
+        productId: own[0]?.productId ?? '',
+        dealerId: own[0]?.dealerId ?? null,
+        endUserId: own[0]?.endUserId ?? '',
+        purchaseDate: own[0]?.purchaseDate ?? '2026-11-01',
+        recordedBy: 'fixture',
+        buyerName: '王伟',
+      })
+      .returning({ id: purchases.id });
+    const byName = await search('support', '王伟');
+    expect(idsOf(byName.purchases)).toEqual([wang?.id]);
+    expect(byName.purchases?.items[0]?.matched).toEqual(['buyerName']);
+    // The start of a name finds it (Zhang Min), two letters from its middle do not ("in" of Min).
+    expect(idsOf((await search('support', 'zh')).purchases)).toContain(ids.otherPurchase);
+    expect(idsOf((await search('support', 'in')).purchases)).not.toContain(ids.otherPurchase);
+    expect(idsOf((await search('dealer', 'zh')).purchases)).not.toContain(ids.otherPurchase);
+    // The lists' q reads short texts the same way.
+    const listed = (await db.select({ id: purchases.id }).from(purchases).where(purchaseTextMatch('in'))).map(
+      (r) => r.id,
+    );
+    expect(listed).not.toContain(ids.otherPurchase);
+    await db.delete(purchases).where(eq(purchases.id, wang?.id ?? ''));
+  });
+
+  it('caps a common name at its candidates and says more; a dealer still finds its own sale among them and no other', async () => {
+    const db = t.db.db;
+    const [own] = await db.select().from(purchases).where(eq(purchases.id, ids.ownPurchase));
+    const [other] = await db.select().from(purchases).where(eq(purchases.id, ids.otherPurchase));
+    if (!own || !other) throw new Error('no demo purchases');
+    // More customers called Chen Gang than the search takes as candidates, all but the last another
+    // dealer's: the first candidates found are the other dealer's, which the dealer may not see.
+    const many = SEARCH_CANDIDATES + 20;
+    const customers = await db
+      .insert(endUsers)
+      .values(
+        Array.from({ length: many + 1 }, (_, i) => ({
+          name: `Chen Gang ${i}`,
+          email: `chen.gang.${i}@example.com`,
+        })),
+      )
+      .returning({ id: endUsers.id });
+    const sold = await db
+      .insert(purchases)
+      .values(
+        customers.map((c, i) => ({
+          productId: other.productId,
+          dealerId: i < many ? other.dealerId : own.dealerId,
+          endUserId: c.id,
+          purchaseDate: other.purchaseDate,
+          recordedBy: 'fixture',
+        })),
+      )
+      .returning({ id: purchases.id, dealerId: purchases.dealerId });
+    const ownSale = sold.find((p) => p.dealerId === own.dealerId)?.id;
+
+    const asSupport = await search('support', 'Chen Gang');
+    expect(asSupport.purchases?.items).toHaveLength(SEARCH_GROUP_SIZE);
+    expect(asSupport.purchases?.more).toBe(true);
+    for (const hit of asSupport.purchases?.items ?? []) expect(hit.matched).toContain('customerName');
+
+    const asDealer = await search('dealer', 'Chen Gang');
+    expect(idsOf(asDealer.purchases)).toEqual([ownSale]);
+    expect(asDealer.purchases?.more).toBe(false);
+    // A whole name is one customer, whoever sold to them.
+    expect(idsOf((await search('support', `Chen Gang ${many}`)).purchases)).toEqual([ownSale]);
+    expect(idsOf((await search('dealer', 'Chen Gang 7')).purchases)).toEqual([]);
+
+    await db.delete(purchases).where(sql`${purchases.id} in ${sold.map((p) => p.id)}`);
+    await db.delete(endUsers).where(sql`${endUsers.id} in ${customers.map((c) => c.id)}`);
   });
 
   it('gives the lists the same match: claims, orders, purchases and quotes by phone fragment', async () => {

@@ -11,13 +11,27 @@ import {
   serviceCenters,
   units,
 } from '../../db/schema.js';
-import { type Actor, listFilter } from '../../domain/access/access.js';
+import { type Actor, type ListFilter, listFilter } from '../../domain/access/access.js';
 import type { MaintenanceState } from '../../domain/maintenance/state-machine.js';
 import type { VerificationState } from '../../domain/purchases/verification.js';
 import { forbidden } from '../access.js';
 import { claimScopeCondition } from '../claims/claim-view.js';
 import { purchaseScopeCondition } from '../purchases/purchase-view.js';
-import { claimTextMatch, maintenanceOrderTextMatch, phoneFragment, purchaseTextMatch } from './predicates.js';
+import { rowsOf } from '../../db/rows.js';
+import {
+  claimRowMatch,
+  claimSourceMatch,
+  maintenanceOrderRowMatch,
+  maintenanceOrderSourceMatch,
+  noSources,
+  phoneFragment,
+  purchaseRowMatch,
+  purchaseSourceMatch,
+  type SearchSources,
+  searchSourcesOf,
+  searchSourcesQuery,
+  textFoundIn,
+} from './predicates.js';
 
 /*
  * The staff search box: one text, three groups — claims, maintenance orders, purchases — each its few
@@ -95,13 +109,12 @@ export type SearchResults = {
 
 /** Which of a hit's fields hold the text: the same test as the SQL's, in JavaScript. */
 function matchedFields(q: string, fields: Partial<Record<SearchField, string | null | undefined>>) {
-  const needle = q.trim().toLowerCase();
   const digits = phoneFragment(q);
   const phone = (f: SearchField) => f === 'customerPhone' || f === 'buyerPhone';
   return searchFields.filter((f) => {
     const value = fields[f];
     if (!value) return false;
-    if (value.toLowerCase().includes(needle)) return true;
+    if (textFoundIn(value, q)) return true;
     return phone(f) && digits !== undefined && value.replace(/\D/g, '').includes(digits);
   });
 }
@@ -126,11 +139,21 @@ function group<T>(rows: T[]): SearchGroup<T> {
   return { items: rows.slice(0, SEARCH_GROUP_SIZE), more: rows.length > SEARCH_GROUP_SIZE };
 }
 
-async function searchClaims(db: Database, actor: Actor, q: string) {
+const contactOf = (t: typeof endUsers) => ({
+  name: sql`${t.name}`,
+  email: sql`${t.email}`,
+  phone: sql`${t.phone}`,
+});
+
+/** A claim's row as the row-wise matches read it (a scoped search joins these). */
+const claimRow = { serial: sql`${units.serial}`, claimCustomer: contactOf(endUsers) };
+
+async function searchClaims(db: Database, actor: Actor, q: string, sources: SearchSources | null) {
   const filter = listFilter(actor, 'claims.read');
   if (filter.kind === 'none') return null;
   const scope = claimScopeCondition(filter);
   if (scope === false) return group<ClaimHit>([]);
+  const match = sources ? claimSourceMatch(sources) : claimRowMatch(q, claimRow);
   const rows = await db
     .select({
       id: claims.id,
@@ -156,7 +179,7 @@ async function searchClaims(db: Database, actor: Actor, q: string) {
     .innerJoin(products, eq(products.id, purchases.productId))
     .innerJoin(endUsers, eq(endUsers.id, claims.endUserId))
     .leftJoin(units, eq(units.id, purchases.unitId))
-    .where(and(scope, claimTextMatch(q)))
+    .where(and(scope, match))
     .orderBy(...newestFirst(claims.createdAt, claims.id))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
@@ -171,16 +194,18 @@ async function searchClaims(db: Database, actor: Actor, q: string) {
       matched: matchedFields(q, {
         ...r,
         claimReference: r.id,
-        maintenanceNumber: r.maintenanceNumbers.find((n) => n.toLowerCase().includes(q.trim().toLowerCase())),
+        maintenanceNumber: r.maintenanceNumbers.find((n) => textFoundIn(n, q)),
       }),
     })),
   );
 }
 
-async function searchMaintenanceOrders(db: Database, actor: Actor, q: string) {
+async function searchMaintenanceOrders(db: Database, actor: Actor, q: string, sources: SearchSources | null) {
   const filter = listFilter(actor, 'maintenanceOrders.read');
   if (filter.kind === 'none') return null;
-  const conditions: SQL[] = [maintenanceOrderTextMatch(q)];
+  const conditions: SQL[] = [
+    sources ? maintenanceOrderSourceMatch(sources) : maintenanceOrderRowMatch(q, claimRow),
+  ];
   if (filter.kind === 'scope') {
     const { serviceCenterId, endUserId } = filter.owners;
     if (serviceCenterId) conditions.push(eq(maintenanceOrders.serviceCenterId, serviceCenterId));
@@ -232,11 +257,14 @@ async function searchMaintenanceOrders(db: Database, actor: Actor, q: string) {
   );
 }
 
-async function searchPurchases(db: Database, actor: Actor, q: string) {
+async function searchPurchases(db: Database, actor: Actor, q: string, sources: SearchSources | null) {
   const filter = listFilter(actor, 'purchases.read');
   if (filter.kind === 'none') return null;
   const scope = purchaseScopeCondition(filter);
   if (scope === false) return group<PurchaseHit>([]);
+  const match = sources
+    ? purchaseSourceMatch(sources)
+    : purchaseRowMatch(q, { serial: sql`${units.serial}`, customer: contactOf(endUsers) });
   const rows = await db
     .select({
       id: purchases.id,
@@ -261,7 +289,7 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
     .innerJoin(endUsers, eq(endUsers.id, purchases.endUserId))
     .leftJoin(units, eq(units.id, purchases.unitId))
     .leftJoin(dealers, eq(dealers.id, purchases.dealerId))
-    .where(and(scope, purchaseTextMatch(q)))
+    .where(and(scope, match))
     .orderBy(...newestFirst(sql`${purchases.createdAt}`, sql`${purchases.id}`))
     .limit(SEARCH_GROUP_SIZE + 1);
   return group(
@@ -283,17 +311,58 @@ async function searchPurchases(db: Database, actor: Actor, q: string) {
 }
 
 /**
+ * A group found from the candidates (`sources`), or, with none, by testing each row of the actor's
+ * scope. When a source had more matches than its candidates (a common name), a role reading every row
+ * is told `more`; a dealer's or technician's group is read again from its own rows, since the
+ * candidates may all have been other dealers' or centers'.
+ */
+async function found<T>(
+  filter: ListFilter,
+  sources: SearchSources,
+  run: (sources: SearchSources | null) => Promise<SearchGroup<T> | null>,
+): Promise<SearchGroup<T> | null> {
+  const hits = await run(sources);
+  if (hits === null || hits.more || !sources.capped) return hits;
+  return filter.kind === 'scope' ? run(null) : { ...hits, more: true };
+}
+
+/**
  * Searches what the actor may read. `q` arrives checked (2–100 characters once trimmed, no control
- * characters: the route's schema and the text guard); `%` and `_` in it are literal.
+ * characters: the route's schema and the text guard); `%` and `_` in it are literal. A text shorter
+ * than three characters matches the start of a value (predicates.ts SHORT_TEXT).
  */
 export async function search(deps: { db: Database }, actor: Actor, q: string): Promise<SearchResults> {
   if (listFilter(actor, 'search.use').kind === 'none') throw forbidden();
   const text = q.trim();
+  const reads = {
+    claims: listFilter(actor, 'claims.read'),
+    maintenanceOrders: listFilter(actor, 'maintenanceOrders.read'),
+    purchases: listFilter(actor, 'purchases.read'),
+  };
+  // The candidates of every source, once for all groups, each through its own trigram index: at a few
+  // thousand rows PostgreSQL would rather read the tables whole, which costs little natively but tens
+  // of milliseconds a table in the embedded PGlite (ILIKE is slow in WebAssembly).
+  const sources = searchSourcesOf(
+    await deps.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return rowsOf(await tx.execute(searchSourcesQuery(text)))[0];
+    }),
+  );
+  if (noSources(sources)) {
+    const empty = <T>(f: ListFilter) => (f.kind === 'none' ? null : group<T>([]));
+    return {
+      q: text,
+      claims: empty(reads.claims),
+      maintenanceOrders: empty(reads.maintenanceOrders),
+      purchases: empty(reads.purchases),
+    };
+  }
+  const { db } = deps;
   // At once: on PostgreSQL each takes a connection of the pool (PGlite runs them in turn anyway).
   const [claimHits, orderHits, purchaseHits] = await Promise.all([
-    searchClaims(deps.db, actor, text),
-    searchMaintenanceOrders(deps.db, actor, text),
-    searchPurchases(deps.db, actor, text),
+    found(reads.claims, sources, (s) => searchClaims(db, actor, text, s)),
+    found(reads.maintenanceOrders, sources, (s) => searchMaintenanceOrders(db, actor, text, s)),
+    found(reads.purchases, sources, (s) => searchPurchases(db, actor, text, s)),
   ]);
   return { q: text, claims: claimHits, maintenanceOrders: orderHits, purchases: purchaseHits };
 }
