@@ -56,6 +56,7 @@ import { messageRoutes } from './messages/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { ownershipRoutes } from './ownership/routes.js';
+import { conversationRoutes } from './conversations/routes.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { startUploadCleanupJob } from './upload-cleanup-job.js';
@@ -312,6 +313,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(ownershipRoutes, { prefix: '/api/v1' });
+  await app.register(conversationRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
   await app.register(oemPriceListRoutes, { prefix: '/api/v1/oem-price-list' });
@@ -339,6 +341,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
       messageKey: secrets.messageKey,
       intervalMs: deps.config.outboxIntervalSeconds * 1000,
+      replyDomain: deps.config.inboundReplyDomain,
     });
   }
   startCommitmentDeadlineJob(app, { intervalMs: deps.config.deadlineJobIntervalSeconds * 1000 });

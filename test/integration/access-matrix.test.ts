@@ -20,6 +20,7 @@ import { endUserServiceMatrixFixtures } from '../support/service-fixtures.js';
 import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtures.js';
 import { oemMatrixFixtures } from '../support/oem-fixtures.js';
 import { uploadMatrixFixtures } from '../support/upload-fixtures.js';
+import { conversationMatrixFixtures } from '../support/conversation-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -185,6 +186,12 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     // Files: a proof of purchase on each customer's purchase, evidence on each client's defect report.
     for (const [url, fixtures] of await uploadMatrixFixtures(t.db.db)) {
       scopedFixtures.set(url, fixtures);
+    }
+
+    // A claim's conversation and the queue (issue 16): the demo customer's, dealer's and center's, and
+    // another's; the technician reads the files of its center's conversations.
+    for (const [url, fixtures] of await conversationMatrixFixtures(t.app, t.db.db)) {
+      scopedFixtures.set(url, [...(scopedFixtures.get(url) ?? []), ...fixtures]);
     }
   });
 
