@@ -164,6 +164,12 @@ async function serve(): Promise<void> {
     `aftersales: serving on ${site} (listening on ${listening}; database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`,
   );
   console.log(`aftersales: API docs at ${site}/api/docs`);
+  const inbound = app.inboundSmtp?.address();
+  if (inbound) {
+    console.log(
+      `aftersales: taking e-mail replies (reply+…@${config.inboundReplyDomain ?? ''}) on smtp://${inbound.host === '0.0.0.0' ? 'localhost' : inbound.host}:${inbound.port}`,
+    );
+  }
 }
 
 async function migrate(): Promise<void> {

@@ -57,6 +57,7 @@ import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { ownershipRoutes } from './ownership/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
+import { type InboundSmtp, registerInboundSmtp } from './inbound-smtp.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { startUploadCleanupJob } from './upload-cleanup-job.js';
@@ -82,6 +83,8 @@ declare module 'fastify' {
     policies: PolicySource;
     /** Seals the links that queued messages carry; never stored in the database. */
     messageKey: MessageKey;
+    /** The inbound SMTP listener of e-mail replies, when INBOUND_SMTP_PORT is set. */
+    inboundSmtp: InboundSmtp | null;
   }
 }
 
@@ -344,6 +347,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       replyDomain: deps.config.inboundReplyDomain,
     });
   }
+  app.decorate(
+    'inboundSmtp',
+    deps.config.inboundSmtpPort !== undefined && deps.config.inboundReplyDomain
+      ? registerInboundSmtp(app, {
+          port: deps.config.inboundSmtpPort,
+          host: deps.config.inboundSmtpHost,
+          replyDomain: deps.config.inboundReplyDomain,
+          maxBytes: deps.config.inboundMaxBytes,
+        })
+      : null,
+  );
   startCommitmentDeadlineJob(app, { intervalMs: deps.config.deadlineJobIntervalSeconds * 1000 });
   startUploadCleanupJob(app, {
     intervalMs: deps.config.uploadCleanupIntervalSeconds * 1000,
