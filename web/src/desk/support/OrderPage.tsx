@@ -7,6 +7,7 @@ import { maintenanceOrderQuery } from '../desk-api.js';
 import { CommitmentBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
+import { ClaimConversation } from '../../service/ClaimConversation.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 /** One maintenance order: where it is, the promise it is held to, whom to call, and its timeline. */
@@ -88,6 +89,7 @@ export default function OrderPage() {
               ))}
             </Box>
           </Card>
+          <ClaimConversation claimId={order.data.claimId} reader="staff" />
           <CustomerContextPanel kind="order" id={order.data.id} claimId={order.data.claimId} />
           <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
             <Title order={2} size="h4" id="claim-messages" mb="sm">

@@ -37,6 +37,7 @@ import {
   moveMaintenanceOrder,
   recordCustomerContact,
 } from '../service-api.js';
+import { ClaimConversation } from '../ClaimConversation.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
 
@@ -339,6 +340,7 @@ export function OrderDetailPage() {
           </Section>
         </Grid.Col>
       </Grid>
+      <ClaimConversation claimId={o.claimId} reader="staff" />
       <OwnerPanel kind="order" id={o.id} owner={o.owner} />
       <CustomerContextPanel kind="order" id={o.id} claimId={o.claimId} />
       <Section id="center-title" title={t('service.center.title')}>
