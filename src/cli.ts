@@ -235,6 +235,12 @@ async function serveHttp(prepared?: Awaited<ReturnType<typeof prepareToServe>>):
       address,
       `database: ${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`,
     );
+    const inbound = app.inboundSmtp?.address();
+    if (inbound) {
+      console.log(
+        `aftersales: taking e-mail replies (reply+…@${config.inboundReplyDomain ?? ''}) on smtp://${inbound.host === '0.0.0.0' ? 'localhost' : inbound.host}:${inbound.port}`,
+      );
+    }
   }
 }
 

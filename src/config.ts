@@ -53,6 +53,19 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1')),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  INBOUND_REPLY_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$|^localhost$/, 'must be a mail domain such as halotek.example.com')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  INBOUND_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
   DEADLINE_JOB_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
   UPLOAD_BYTES_PER_IP_PER_DAY: z.coerce
@@ -127,6 +140,20 @@ export type Config = {
    */
   mailCatcher: boolean | undefined;
   outboxIntervalSeconds: number;
+  /**
+   * The inbound SMTP listener that takes customers' e-mail replies into their conversation: started by
+   * `serve` when a port is set (0: any free port). Behind the organisation's MX, which relays
+   * `reply+…@<replyDomain>` to it (docs/operations.md).
+   */
+  inboundSmtpPort: number | undefined;
+  inboundSmtpHost: string;
+  /**
+   * The domain of reply addresses (`reply+<token>@<domain>`): INBOUND_REPLY_DOMAIN, else SMTP_FROM's
+   * domain. Outgoing replies carry a Reply-To only when the listener runs or this is set.
+   */
+  inboundReplyDomain: string | undefined;
+  /** The largest e-mail the listener takes, whole (attachments included, as sent). */
+  inboundMaxBytes: number;
   /** How often service commitments are checked for reminders and escalations. */
   deadlineJobIntervalSeconds: number;
   /** Whether (or through how many proxies) to take the client address from X-Forwarded-For. */
@@ -185,6 +212,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpFrom: e.SMTP_FROM,
     mailCatcher: e.MAIL_CATCHER,
     outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
+    inboundSmtpPort: e.INBOUND_SMTP_PORT,
+    inboundSmtpHost: e.INBOUND_SMTP_HOST,
+    inboundReplyDomain:
+      e.INBOUND_REPLY_DOMAIN ??
+      (e.INBOUND_SMTP_PORT === undefined
+        ? undefined
+        : (/@([^\s@<>]+)>?\s*$/.exec(e.SMTP_FROM)?.[1] ?? 'localhost')),
+    inboundMaxBytes: e.INBOUND_MAX_BYTES,
     deadlineJobIntervalSeconds: e.DEADLINE_JOB_INTERVAL_SECONDS,
     uploadBytesPerIpPerDay: e.UPLOAD_BYTES_PER_IP_PER_DAY,
     uploadTempDir: e.UPLOAD_TEMP_DIR ?? path.join(tmpdir(), 'aftersales-uploads'),

@@ -42,6 +42,14 @@ import { invitableRoles, type InvitableRole, type Role, roles } from '../domain/
 import { rejectionCodes, verificationStates } from '../domain/purchases/verification.js';
 import { approvalKinds, type ApprovalKind, approvalStates } from '../domain/approvals/four-eyes.js';
 import { unitStates } from '../domain/units/unit-state.js';
+import {
+  authorKinds,
+  conversationStates,
+  holdReasons,
+  messageChannels,
+  messageStatuses,
+  messageVisibilities,
+} from '../domain/conversations/conversation.js';
 import { UPLOAD_CHUNK_BYTES, type UploadKind, uploadKinds, uploadTicketPurposes } from '../domain/uploads.js';
 import {
   productCategories,
@@ -1211,6 +1219,117 @@ export const maintenanceOrderEvents = pgTable(
     check('maintenance_order_events_to_state_check', oneOf(t.toState, maintenanceStates)),
     check('maintenance_order_events_kind_check', oneOf(t.kind, maintenanceEventKinds)),
     index('maintenance_order_events_order_id_idx').on(t.orderId, t.id),
+  ],
+);
+
+/*
+ * Conversations (issue 16): the customer and the staff working on a claim (and its maintenance order)
+ * write to each other; staff keep internal notes the customer never sees; replies come back by e-mail.
+ */
+
+export { conversationStates, messageVisibilities };
+
+/**
+ * One per claim, made with its first message. The reply address of the e-mail sent from it is
+ * `reply+<token>@…`: the token is derived from the conversation's id under a key kept out of the database
+ * (app/conversations/reply-tokens.ts), so only its SHA-256 is here, to find the conversation by; it stops
+ * working at `reply_token_expires_at`, pushed on by every staff reply mailed.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .unique()
+      .references(() => claims.id),
+    state: text('state', { enum: conversationStates }).notNull().default('open'),
+    /** Since the first customer message staff have not answered: the queue's order, oldest first. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    replyTokenHash: text('reply_token_hash').notNull().unique(),
+    replyTokenExpiresAt: timestamp('reply_token_expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('conversations_state_check', oneOf(t.state, conversationStates)),
+    check(
+      'conversations_waiting_check',
+      sql`(${t.state} = 'waiting_for_staff') = (${t.waitingSince} is not null)`,
+    ),
+    // The staff queue: conversations waiting for staff, oldest first.
+    index('conversations_waiting_idx')
+      .on(t.waitingSince, t.id)
+      .where(sql`${t.state} = 'waiting_for_staff'`),
+  ],
+);
+
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    id: id(),
+    /** The order messages were written in: several share one instant in a test clock or a busy second. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    authorKind: text('author_kind', { enum: authorKinds }).notNull(),
+    /** The staff member's role when they wrote (a support agent, a technician …); null for the customer. */
+    authorRole: text('author_role', { enum: roles }),
+    /** As the audit log names them: `user:<id>`, `key:<id>`, `guest` (the tracking link), `email`. */
+    author: text('author').notNull(),
+    visibility: text('visibility', { enum: messageVisibilities }).notNull(),
+    status: text('status', { enum: messageStatuses }).notNull().default('posted'),
+    holdReason: text('hold_reason', { enum: holdReasons }),
+    channel: text('channel', { enum: messageChannels }).notNull(),
+    body: text('body').notNull(),
+    /** An e-mail reply's Message-ID and sender: a delivery retried after a crash is the same message. */
+    emailMessageId: text('email_message_id'),
+    emailFrom: text('email_from'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('conversation_messages_author_kind_check', oneOf(t.authorKind, authorKinds)),
+    check('conversation_messages_visibility_check', oneOf(t.visibility, messageVisibilities)),
+    check('conversation_messages_status_check', oneOf(t.status, messageStatuses)),
+    check('conversation_messages_channel_check', oneOf(t.channel, messageChannels)),
+    check(
+      'conversation_messages_author_role_check',
+      sql`(${t.authorKind} = 'staff') = (${t.authorRole} is not null)`,
+    ),
+    // The customer writes in public only; a held e-mail is for staff until they decide.
+    check(
+      'conversation_messages_customer_public_check',
+      sql`${t.authorKind} = 'staff' or ${t.visibility} = 'public' or ${t.status} = 'held'`,
+    ),
+    check('conversation_messages_hold_check', sql`(${t.status} = 'held') = (${t.holdReason} is not null)`),
+    check(
+      'conversation_messages_email_check',
+      sql`(${t.channel} = 'email') = (${t.emailMessageId} is not null)`,
+    ),
+    index('conversation_messages_conversation_idx').on(t.conversationId, t.seq),
+    // One e-mail is appended once, however often its sender retries the delivery.
+    uniqueIndex('conversation_messages_email_message_id_idx')
+      .on(t.conversationId, t.emailMessageId)
+      .where(sql`${t.emailMessageId} is not null`),
+  ],
+);
+
+/** The files a message carries (photos, PDFs), each through the upload rules. */
+export const conversationAttachments = pgTable(
+  'conversation_attachments',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => conversationMessages.id),
+    uploadId: uuid('upload_id')
+      .notNull()
+      .references(() => uploads.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.uploadId] }),
+    // A file is on one message: whose it is follows from that one conversation.
+    uniqueIndex('conversation_attachments_upload_idx').on(t.uploadId),
   ],
 );
 

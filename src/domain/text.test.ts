@@ -28,6 +28,7 @@ describe('text the business keeps', () => {
   it('knows the multi-line fields, and a quote line’s description is one line', () => {
     expect(isMultiLineField(['description'])).toBe(true);
     expect(isMultiLineField(['note'])).toBe(true);
+    expect(isMultiLineField(['text'])).toBe(true);
     expect(isMultiLineField(['lines', 0, 'description'])).toBe(false);
     expect(isMultiLineField(['nameEn'])).toBe(false);
   });

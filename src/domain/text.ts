@@ -50,6 +50,8 @@ const MULTI_LINE_FIELD_NAMES: ReadonlySet<string> = new Set([
   'diagnosis',
   'findings',
   'reason',
+  // A message in a claim's conversation.
+  'text',
 ]);
 
 /** Whether the field at this path of a request body may hold line breaks (see MULTI_LINE_FIELD_NAMES). */

@@ -31,12 +31,14 @@ export type UploadKind = (typeof uploadKinds)[number];
  * registration begun before signing in (the receipt first, the account after); it asks for a ticket, and
  * the file can be attached to a purchase only by whoever shows that ticket again.
  */
-export const uploadTicketPurposes = ['purchase.register'] as const;
+export const uploadTicketPurposes = ['purchase.register', 'conversation.reply'] as const;
 export type UploadTicketPurpose = (typeof uploadTicketPurposes)[number];
 
 /** The kinds of file each guest flow takes. */
 export const ticketKinds: Record<UploadTicketPurpose, readonly UploadKind[]> = {
   'purchase.register': ['proof_of_purchase'],
+  /** A guest's photo or PDF of the fault, sent in the conversation through the tracking link. */
+  'conversation.reply': ['photo'],
 };
 
 /** Long enough to photograph a receipt and send it on a slow line; short enough to be worth little if lost. */

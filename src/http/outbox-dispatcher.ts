@@ -36,6 +36,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
         // Plain text only: the body is never HTML, so nothing in it (a name, a quote line) is markup.
         text: message.text,
         messageId: outboxMessageId(message.id, from),
+        ...(message.replyTo ? { replyTo: headerValue('reply address', message.replyTo) } : {}),
       });
     },
   };
@@ -47,7 +48,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
  */
 export function startOutboxDispatcher(
   app: FastifyInstance,
-  options: { mailer: Mailer; intervalMs: number; messageKey: MessageKey },
+  options: { mailer: Mailer; intervalMs: number; messageKey: MessageKey; replyDomain?: string | undefined },
 ): void {
   startIntervalJob(app, {
     name: 'outbox',
@@ -58,6 +59,7 @@ export function startOutboxDispatcher(
         mailer: options.mailer,
         now: app.clock,
         messageKey: options.messageKey,
+        replyDomain: options.replyDomain,
       });
       if (result.sent + result.failed > 0) app.log.info(result, 'outbox dispatched');
     },

@@ -58,6 +58,8 @@ import { devMailRoutes } from './dev-mail/routes.js';
 import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { ownershipRoutes } from './ownership/routes.js';
+import { conversationRoutes } from './conversations/routes.js';
+import { type InboundSmtp, registerInboundSmtp } from './inbound-smtp.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { startUploadCleanupJob } from './upload-cleanup-job.js';
@@ -87,6 +89,8 @@ declare module 'fastify' {
     messageKey: MessageKey;
     /** Whether admins read the unsent e-mail at /api/v1/dev-mail (config.ts `mailCatcherOn`). */
     mailCatcher: boolean;
+    /** The inbound SMTP listener of e-mail replies, when INBOUND_SMTP_PORT is set. */
+    inboundSmtp: InboundSmtp | null;
   }
 }
 
@@ -327,6 +331,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(ownershipRoutes, { prefix: '/api/v1' });
+  await app.register(conversationRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
   await app.register(oemPriceListRoutes, { prefix: '/api/v1/oem-price-list' });
@@ -357,8 +362,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       mailer: smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom),
       messageKey: secrets.messageKey,
       intervalMs: deps.config.outboxIntervalSeconds * 1000,
+      replyDomain: deps.config.inboundReplyDomain,
     });
   }
+  app.decorate(
+    'inboundSmtp',
+    deps.config.inboundSmtpPort !== undefined && deps.config.inboundReplyDomain
+      ? registerInboundSmtp(app, {
+          port: deps.config.inboundSmtpPort,
+          host: deps.config.inboundSmtpHost,
+          replyDomain: deps.config.inboundReplyDomain,
+          maxBytes: deps.config.inboundMaxBytes,
+        })
+      : null,
+  );
   startCommitmentDeadlineJob(app, { intervalMs: deps.config.deadlineJobIntervalSeconds * 1000 });
   startUploadCleanupJob(app, {
     intervalMs: deps.config.uploadCleanupIntervalSeconds * 1000,

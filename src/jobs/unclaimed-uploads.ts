@@ -43,6 +43,7 @@ export async function runUnclaimedUploadCleanup(
            and not exists (select 1 from purchases p where p.proof_upload_id = u.id)
            and not exists (select 1 from defect_report_evidence d where d.upload_id = u.id)
            and not exists (select 1 from investigation_evidence i where i.upload_id = u.id)
+           and not exists (select 1 from conversation_attachments c where c.upload_id = u.id)
          order by u.created_at, u.id
          limit ${options.batchSize ?? 1000}
            for update of u skip locked`),

@@ -21,6 +21,7 @@ import { purchaseAndClaimMatrixFixtures } from '../support/purchase-claim-fixtur
 import { oemMatrixFixtures } from '../support/oem-fixtures.js';
 import { uploadMatrixFixtures } from '../support/upload-fixtures.js';
 import { eventMatrixFixtures } from '../support/event-fixtures.js';
+import { conversationMatrixFixtures } from '../support/conversation-fixtures.js';
 import { testDatabases } from '../support/databases.js';
 import { demoSession, ORIGIN } from '../support/sessions.js';
 
@@ -195,6 +196,11 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
       oem: { own: client.id, other: otherClient?.id ?? '' },
     })) {
       scopedFixtures.set(url, fixtures);
+    }
+    // A claim's conversation and the queue (issue 16): the demo customer's, dealer's and center's, and
+    // another's; the technician reads the files of its center's conversations.
+    for (const [url, fixtures] of await conversationMatrixFixtures(t.app, t.db.db)) {
+      scopedFixtures.set(url, [...(scopedFixtures.get(url) ?? []), ...fixtures]);
     }
   });
 

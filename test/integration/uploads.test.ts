@@ -153,7 +153,8 @@ describe.each(testDatabases())('uploads on $name', (testDb) => {
     expect(file.headers['content-disposition']).toBe('attachment');
     expect(String(file.headers['content-security-policy'])).toContain('sandbox');
     expect(file.rawPayload.equals(PDF)).toBe(true);
-    // A file on nothing of theirs does not exist for a dealer; a technician may not read files at all.
+    // A file on nothing of theirs does not exist for a dealer, nor for a technician (who reads the files of
+    // its center's conversations only).
     const dealer = await demoSession(t.app, 'dealer');
     expect(
       (await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}`, headers: { cookie: dealer } }))
@@ -163,7 +164,7 @@ describe.each(testDatabases())('uploads on $name', (testDb) => {
     expect(
       (await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}`, headers: { cookie: technician } }))
         .statusCode,
-    ).toBe(403);
+    ).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })).statusCode).toBe(401);
   });
 

@@ -25,7 +25,7 @@ export type RecordContactInput = {
 };
 
 /** The center holds the product in these states, and the commitment to contact the customer runs. */
-const contactStates: readonly MaintenanceState[] = [
+export const contactStates: readonly MaintenanceState[] = [
   'received',
   'diagnosing',
   'paidService',

@@ -290,6 +290,20 @@ const samples: Omit<Samples<Catalogue>, 'words'> = {
       ],
     ],
   },
+  conversations: {
+    staffReplied: [
+      [
+        {
+          ...customer,
+          number: 'M-7K3Q-9XJD',
+          product: 'DC power panel',
+          text: 'It is repaired.',
+          attachments: 0,
+        },
+      ],
+      [{ ...customer, number: null, product: 'headset', text: 'Please send a photo.', attachments: 2 }],
+    ],
+  },
 };
 
 const choices = [

@@ -570,6 +570,26 @@ export const en = {
         `was delivered on ${p.deliveredOn}. If anything is missing or damaged, tell us.`,
     }),
   },
+
+  /** A claim's conversation (issue 16). */
+  conversations: {
+    /** To the customer: a staff reply, with its words, that they may answer by replying to the e-mail. */
+    staffReplied: (p: {
+      customerName: string;
+      /** The maintenance number when the claim has an order, else null (the claim's product instead). */
+      number: string | null;
+      product: string;
+      text: string;
+      attachments: number;
+    }): Mail => ({
+      subject: p.number ? `A reply about maintenance order ${p.number}` : `A reply about your ${p.product}`,
+      body:
+        `Dear ${p.customerName}, we wrote about ${p.number ? `maintenance order ${p.number}` : `your ${p.product}`}:\n\n` +
+        `${p.text}\n\n` +
+        (p.attachments > 0 ? `(${p.attachments} file(s) attached: see them on your claim's page.)\n` : '') +
+        'Reply to this e-mail to answer; your reply and its photos go into the conversation about your repair.',
+    }),
+  },
 };
 
 /** The shape every language's catalogue has: the same entries, taking the same facts. */

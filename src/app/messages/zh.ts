@@ -316,4 +316,15 @@ export const zh = {
       body: `${shipments(p.what, p.number)}（订单 ${p.orderNumber} 的 ${p.units} 件新品，${p.carrier} ${p.waybill}）已于 ${p.deliveredOn} 送达。如有缺损请告知我们。`,
     }),
   },
+
+  conversations: {
+    staffReplied: (p): Mail => ({
+      subject: p.number ? `关于维修单 ${p.number} 的回复` : `关于您的${p.product}的回复`,
+      body:
+        `${p.customerName}，您好：关于${p.number ? `维修单 ${p.number}` : `您的${p.product}`}，我们回复如下：\n\n` +
+        `${p.text}\n\n` +
+        (p.attachments > 0 ? `（附有 ${p.attachments} 个文件，请在您的申请页面查看。）\n` : '') +
+        '直接回复本邮件即可答复；您的回复和照片会加入关于本次维修的对话。',
+    }),
+  },
 } satisfies Catalogue;

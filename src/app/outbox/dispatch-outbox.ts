@@ -2,6 +2,8 @@ import { and, asc, eq, isNull, like, lt, lte, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { outbox } from '../../db/schema.js';
 import type { Temporal } from '../../domain/calendar.js';
+import { replyAddress } from '../../domain/conversations/reply-mail.js';
+import { replyTokenFor } from '../conversations/reply-tokens.js';
 import { type MessageKey, openLink, renderWithLink, SealedLinkError } from './sealed-links.js';
 
 /**
@@ -10,7 +12,13 @@ import { type MessageKey, openLink, renderWithLink, SealedLinkError } from './se
  * crash is the same message to whoever receives it.
  */
 export type Mailer = {
-  send(message: { id: string; to: string; subject: string; text: string }): Promise<void>;
+  send(message: {
+    id: string;
+    to: string;
+    subject: string;
+    text: string;
+    replyTo?: string | undefined;
+  }): Promise<void>;
 };
 
 /** After this many failures a message stays unsent, with its last error, for someone to look at. */
@@ -34,6 +42,19 @@ export function messageText(
 }
 
 /**
+ * The Reply-To of a message from a conversation: its reply address, derived again from the conversation
+ * here (the token is never stored), so the customer's answer comes back into it.
+ */
+export function replyToOf(
+  deps: { messageKey: MessageKey; replyDomain?: string | undefined },
+  payload: Record<string, unknown>,
+): string | undefined {
+  const conversationId = payload.conversationId;
+  if (!deps.replyDomain || typeof conversationId !== 'string') return undefined;
+  return replyAddress(replyTokenFor(deps.messageKey, conversationId), deps.replyDomain);
+}
+
+/**
  * Sends the due e-mail messages of the outbox, oldest first, up to a batch of them. Each message is
  * claimed with FOR UPDATE SKIP LOCKED and marked in a transaction of its own, so several processes can
  * dispatch side by side without sending a message twice, and a process killed mid-batch has committed
@@ -46,7 +67,14 @@ export function messageText(
  * open on a retry either, so its message is failed at once, with the reason, for staff to see.
  */
 export async function dispatchOutbox(
-  deps: { db: Database; mailer: Mailer; now: () => Temporal.Instant; messageKey: MessageKey },
+  deps: {
+    db: Database;
+    mailer: Mailer;
+    now: () => Temporal.Instant;
+    messageKey: MessageKey;
+    /** The domain of conversations' reply addresses; without it, no message carries a Reply-To. */
+    replyDomain?: string | undefined;
+  },
   options: { batchSize?: number } = {},
 ): Promise<DispatchResult> {
   const now = new Date(deps.now().epochMilliseconds);
@@ -75,6 +103,7 @@ export async function dispatchOutbox(
           to: message.recipient,
           subject: message.subject,
           text: messageText(deps.messageKey, message),
+          replyTo: replyToOf(deps, message.payload),
         });
       } catch (error) {
         const attempts = error instanceof SealedLinkError ? MAX_OUTBOX_ATTEMPTS : message.attempts + 1;

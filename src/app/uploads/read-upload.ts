@@ -1,6 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { defectReportEvidence, oemDefectReports, purchases, uploads } from '../../db/schema.js';
+import {
+  claims,
+  conversationAttachments,
+  conversationMessages,
+  conversations,
+  defectReportEvidence,
+  maintenanceOrders,
+  oemDefectReports,
+  purchases,
+  uploads,
+} from '../../db/schema.js';
+import { isShownTo } from '../../domain/conversations/conversation.js';
 import { type Actor, authorize, type Owners } from '../../domain/access/access.js';
 import { forbidden } from '../access.js';
 import { auditActor } from '../audit.js';
@@ -25,7 +36,30 @@ async function ownersOfUpload(db: Database, uploadId: string): Promise<Owners[]>
     .from(defectReportEvidence)
     .innerJoin(oemDefectReports, eq(oemDefectReports.id, defectReportEvidence.reportId))
     .where(eq(defectReportEvidence.uploadId, uploadId));
-  return [...proofs, ...evidence];
+  const inConversation = await db
+    .select({
+      dealerId: purchases.dealerId,
+      endUserId: claims.endUserId,
+      visibility: conversationMessages.visibility,
+      status: conversationMessages.status,
+      serviceCenterId: sql<string | null>`(
+        select ${maintenanceOrders.serviceCenterId} from ${maintenanceOrders}
+         where ${maintenanceOrders.claimId} = ${claims.id}
+         order by ${maintenanceOrders.createdAt} desc, ${maintenanceOrders.id} desc limit 1)`,
+    })
+    .from(conversationAttachments)
+    .innerJoin(conversationMessages, eq(conversationMessages.id, conversationAttachments.messageId))
+    .innerJoin(conversations, eq(conversations.id, conversationMessages.conversationId))
+    .innerJoin(claims, eq(claims.id, conversations.claimId))
+    .innerJoin(purchases, eq(purchases.id, claims.purchaseId))
+    .where(eq(conversationAttachments.uploadId, uploadId));
+  const conversationOwners = inConversation.map((r) => ({
+    dealerId: r.dealerId,
+    serviceCenterId: r.serviceCenterId,
+    // An internal note's file, or a held e-mail's, is not the customer's to see.
+    endUserId: isShownTo('customer', r) ? r.endUserId : null,
+  }));
+  return [...proofs, ...evidence, ...conversationOwners];
 }
 
 /**

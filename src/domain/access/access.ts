@@ -159,6 +159,29 @@ export const permissions = {
   'maintenanceOrders.own': { admin: 'all', support: 'all', technician: 'own' },
   /** The order's customer and history; a technician sees only what went through its center. */
   'maintenanceOrders.context': { admin: 'all', support: 'all', technician: 'own' },
+  /*
+   * A claim's conversation (issue 16). Owners: the claim's customer, its purchase's dealer and the center
+   * of its latest maintenance order. Staff read internal notes; the customer only what was said to them.
+   * Guests write through the tracking link (public routes under /tracking).
+   */
+  'conversations.read': {
+    admin: 'all',
+    support: 'all',
+    sales: 'all',
+    dealer: 'own',
+    technician: 'own',
+    customer: 'own',
+  },
+  'conversations.post': {
+    admin: 'all',
+    support: 'all',
+    sales: 'all',
+    dealer: 'own',
+    technician: 'own',
+    customer: 'own',
+  },
+  /** The queue of conversations waiting for staff, oldest first: a dealer's and a center's own. */
+  'conversations.queue': { admin: 'all', support: 'all', sales: 'all', dealer: 'own', technician: 'own' },
   'dealerRemedies.perform': { dealer: 'own' },
   'reimbursements.read': { admin: 'all', support: 'all', dealer: 'own' },
   'reimbursements.decide': { admin: 'all', support: 'all' },
@@ -219,9 +242,18 @@ export const permissions = {
   'replacementShipments.ship': { admin: 'all', sales: 'all' },
   /**
    * Proofs of purchase and evidence, by id: staff all of them; a dealer, a customer or an OEM client
-   * those on their purchases and defect reports, and anyone the files they uploaded themselves.
+   * those on their purchases and defect reports, and anyone the files they uploaded themselves; the files
+   * of a claim's conversation its dealer's and center's, and its customer's when on a message to them.
    */
-  'uploads.read': { admin: 'all', support: 'all', qa: 'all', dealer: 'own', oem: 'own', customer: 'own' },
+  'uploads.read': {
+    admin: 'all',
+    support: 'all',
+    qa: 'all',
+    dealer: 'own',
+    technician: 'own',
+    oem: 'own',
+    customer: 'own',
+  },
   /**
    * The outbox, as the staff who answer customers see it: every message, its delivery, and the ones
    * to deliver by hand. Links that act for the recipient are shown without their secret.

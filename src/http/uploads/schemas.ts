@@ -35,7 +35,9 @@ export const uploadTicketRequestSchema = z
   .object({
     purpose: z
       .enum(uploadTicketPurposes)
-      .describe('The guest flow that takes the file: `purchase.register`, a receipt sent before signing in'),
+      .describe(
+        'The guest flow that takes the file: `purchase.register`, a receipt sent before signing in; `conversation.reply`, a photo or PDF sent in a claim’s conversation through its tracking link',
+      ),
   })
   .strict()
   .meta({ id: 'UploadTicketRequest' });

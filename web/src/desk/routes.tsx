@@ -35,6 +35,7 @@ const NewQuotePage = lazy(() => import('./sales/NewQuotePage.js'));
 const QuotePage = lazy(() => import('./sales/QuotePage.js'));
 const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'));
 const AuditLogPage = lazy(() => import('../work/AuditLogPage.js'));
+const ConversationQueuePage = lazy(() => import('../service/ConversationQueuePage.js'));
 
 export const deskNavItems: readonly NavItem[] = [
   {
@@ -63,6 +64,7 @@ const dealerSections: readonly DeskSection[] = [
 
 const supportSections: readonly DeskSection[] = [
   { path: 'claims', key: 'desk.support.nav.claims' },
+  { path: 'conversations', key: 'service.conversation.queue.title' },
   { path: 'verifications', key: 'desk.support.nav.verifications' },
   { path: 'purchases', key: 'desk.support.nav.purchases' },
   { path: 'orders', key: 'desk.support.nav.orders' },
@@ -116,6 +118,7 @@ export function deskRoutes() {
         <Route index element={<Navigate to="claims" replace />} />
         <Route path="claims" element={page(<SupportClaimsPage />)} />
         <Route path="claims/:id" element={page(<SupportClaimPage />)} />
+        <Route path="conversations" element={page(<ConversationQueuePage />)} />
         <Route path="verifications" element={page(<VerificationsPage canChangeDealer />)} />
         <Route path="purchases" element={page(<SalesPage staff />)} />
         <Route path="escalations" element={page(<EscalationsPage />)} />

@@ -8,6 +8,7 @@ import { claimQuery } from '../desk-api.js';
 import { ClaimDecision, ClaimStatusBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
+import { ClaimConversation } from '../../service/ClaimConversation.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 /** One claim: what was reported, on which sale, and what the policy decided, clause by clause. */
@@ -64,6 +65,7 @@ export default function ClaimPage() {
             </Title>
             <ClaimDecision claim={claim.data} />
           </Card>
+          <ClaimConversation claimId={claim.data.id} reader="staff" />
           <CustomerContextPanel kind="claim" id={claim.data.id} claimId={claim.data.id} />
           <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
             <Title order={2} size="h4" id="claim-messages" mb="sm">

@@ -8,6 +8,7 @@ import { CommitmentBadge, Day, Fact, useApiLanguage } from '../ui.js';
 import { MessageTable } from './messages-ui.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
 import { OrderActions } from '../../work/OrderActions.js';
+import { ClaimConversation } from '../../service/ClaimConversation.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
 
 /**
@@ -93,6 +94,7 @@ export default function OrderPage() {
               ))}
             </Box>
           </Card>
+          <ClaimConversation claimId={order.data.claimId} reader="staff" />
           <CustomerContextPanel kind="order" id={order.data.id} claimId={order.data.claimId} />
           <Card withBorder padding="lg" component="section" aria-labelledby="claim-messages">
             <Title order={2} size="h4" id="claim-messages" mb="sm">

@@ -20,6 +20,7 @@ import { dealerName } from '../../parties.js';
 import { IssueOrderForm } from './IssueOrderForm.js';
 import { ClaimStatusBadge } from './MyClaimsPage.js';
 import { OrderPanel } from './OrderPanel.js';
+import { ClaimConversation } from '../ClaimConversation.js';
 import { QuotesPanel } from './QuotesPanel.js';
 import { ClaimReviewNotice, ClaimVerificationNotice } from './VerificationNotice.js';
 
@@ -231,6 +232,7 @@ export function ClaimDetailPage() {
       {order && <OrderPanel order={detail.data ?? order} />}
       {orders.isError && <LoadError error={orders.error} onRetry={() => void orders.refetch()} />}
       {quotes.data && <QuotesPanel quotes={quotes.data} />}
+      <ClaimConversation claimId={id} reader="customer" />
       <DecisionSection
         claim={c}
         onChoose={

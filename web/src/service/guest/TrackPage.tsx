@@ -1,5 +1,7 @@
 import { Alert, Anchor, Button, Card, Grid, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ConversationPanel } from '../ConversationPanel.js';
+import { guestConversationQuery, postGuestMessage } from '../conversation-api.js';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -120,7 +122,30 @@ function TrackByLink({ token }: { token: string }) {
       </Stack>
     );
   }
-  return <TrackingView tracking={tracking.data} />;
+  return (
+    <Stack gap="lg">
+      <TrackingView tracking={tracking.data} />
+      <GuestConversation token={token} />
+    </Stack>
+  );
+}
+
+/** The claim's conversation, read and answered with the link's token: no account needed. */
+function GuestConversation({ token }: { token: string }) {
+  const queryClient = useQueryClient();
+  const conversation = useQuery({ ...guestConversationQuery(token), retry: false });
+  if (!conversation.data) return null;
+  return (
+    <ConversationPanel
+      conversation={conversation.data}
+      reader="customer"
+      showFiles={false}
+      send={(draft) => postGuestMessage(token, draft)}
+      onSent={(view) => {
+        queryClient.setQueryData(guestConversationQuery(token).queryKey, view);
+      }}
+    />
+  );
 }
 
 function TrackByNumber({ initialNumber }: { initialNumber: string }) {

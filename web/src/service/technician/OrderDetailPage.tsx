@@ -14,6 +14,7 @@ import {
   useLanguages,
 } from '../common.js';
 import { maintenanceOrderQuery } from '../service-api.js';
+import { ClaimConversation } from '../ClaimConversation.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
 import { OrderActions } from '../../work/OrderActions.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
@@ -78,6 +79,7 @@ export function OrderDetailPage() {
           </Section>
         </Grid.Col>
       </Grid>
+      <ClaimConversation claimId={o.claimId} reader="staff" />
       <OwnerPanel kind="order" id={o.id} owner={o.owner} />
       <CustomerContextPanel kind="order" id={o.id} claimId={o.claimId} />
       <Section id="center-title" title={t('service.center.title')}>
