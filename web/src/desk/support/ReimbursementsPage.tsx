@@ -195,7 +195,11 @@ export default function ReimbursementsPage() {
         />
       )}
       {decided && (
-        <Done title={t(`desk.reimbursements.done.${decided.status}`, { dealer: dealerName(decided.dealer, lang) })} />
+        <Done
+          title={t(`desk.reimbursements.done.${decided.status}`, {
+            dealer: dealerName(decided.dealer, lang),
+          })}
+        />
       )}
       <ListTable
         label={t('desk.reimbursements.title')}
