@@ -71,6 +71,8 @@ import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 import { searchRoutes } from './search/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { startWebhookDispatcher } from './webhooks/job.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -309,6 +311,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(approvalRoutes, { prefix: '/api/v1/approvals' });
   await app.register(settingsRoutes, { prefix: '/api/v1/settings' });
   await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys' });
+  await app.register(webhookRoutes, { prefix: '/api/v1/webhooks' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(ownershipRoutes, { prefix: '/api/v1' });
@@ -347,6 +350,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     tempDir: deps.config.uploadTempDir,
   });
   startCounterPurgeJob(app, { intervalMs: COUNTER_PURGE_INTERVAL_MS });
+  startWebhookDispatcher(app);
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;
