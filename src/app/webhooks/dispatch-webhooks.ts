@@ -237,7 +237,9 @@ async function recordAttempt(
     if (current.leaseToken !== delivery.leaseToken || current.status !== 'pending') return;
     const attempts = current.attempts + 1;
     const firstAttemptAtMs = current.firstAttemptAt?.getTime() ?? nowMs;
-    const next = delivered ? null : nextAttemptAfterFailure({ firstAttemptAtMs, attemptedAtMs: nowMs, attempts });
+    const next = delivered
+      ? null
+      : nextAttemptAfterFailure({ firstAttemptAtMs, attemptedAtMs: nowMs, attempts });
     await tx
       .update(webhookDeliveries)
       .set({
@@ -263,7 +265,9 @@ async function recordAttempt(
     }
     const [endpoint] = await tx
       .update(webhookEndpoints)
-      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${new Date(nowMs).toISOString()}::timestamptz)` })
+      .set({
+        failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${new Date(nowMs).toISOString()}::timestamptz)`,
+      })
       .where(eq(webhookEndpoints.id, delivery.endpointId))
       .returning();
     if (!endpoint || endpoint.status !== 'enabled') return;
@@ -312,53 +316,93 @@ async function disableFailingEndpoint(
 
 /**
  * The dispatcher of one process: `run()` fans out and starts what is due without waiting for the
- * attempts (they finish in the background, bounded by `concurrency`), so a receiver that hangs holds
- * its own share of slots until its deadline and never the run, a request, or another endpoint.
- * `idle()` waits for the attempts in flight (closing the server, tests).
+ * attempts (they finish in the background, bounded by `concurrency`, half of it at most for one
+ * endpoint), so a receiver that hangs holds its own share of slots until its deadline and never the
+ * run, a request, or another endpoint. Each finished attempt frees its slot and claims the next due
+ * delivery at once, so a backlog drains at the receivers' pace, not the interval's. `idle()` waits
+ * for the attempts in flight; `stop()` claims nothing more (closing the server).
  */
 export function webhookDispatcher(deps: WebhookDispatchDeps, options: WebhookDispatchOptions) {
   const inFlight = new Set<Promise<void>>();
   const perEndpoint = new Map<string, number>();
-  const share = Math.max(1, Math.floor(options.concurrency / 4));
+  const share = Math.max(1, Math.floor(options.concurrency / 2));
+  const batch = options.fanOutBatch ?? 500;
+  let stopped = false;
+  let pumping: Promise<number> | undefined;
+  let pumpAgain = false;
+
+  /** Claims due deliveries into the free slots and starts them; one claim at a time per process. */
+  function pump(): Promise<number> {
+    if (stopped) return Promise.resolve(0);
+    if (pumping) {
+      pumpAgain = true;
+      return pumping;
+    }
+    pumping = (async () => {
+      let started = 0;
+      do {
+        pumpAgain = false;
+        const free = options.concurrency - inFlight.size;
+        if (free <= 0 || stopped) break;
+        const busy = [...perEndpoint].filter(([, n]) => n >= share).map(([id]) => id);
+        const claimed = await claimDue(deps, {
+          limit: free,
+          perEndpoint: share,
+          busy,
+          leaseMs: options.timeoutMs + LEASE_MARGIN_MS,
+        });
+        for (const delivery of claimed) start(delivery);
+        started += claimed.length;
+        // Claimed as many as there was room for: there may be more due.
+        if (claimed.length > 0 && claimed.length === free) pumpAgain = true;
+      } while (pumpAgain && !stopped);
+      return started;
+    })().finally(() => {
+      pumping = undefined;
+    });
+    return pumping;
+  }
+
+  function start(delivery: Claimed): void {
+    perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    const running: Promise<void> = attempt(deps, delivery)
+      .catch(() => {
+        // Recording failed (the database went away): the lease runs out and the delivery is tried again.
+      })
+      .finally(() => {
+        inFlight.delete(running);
+        const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
+        if (left <= 0) perEndpoint.delete(delivery.endpointId);
+        else perEndpoint.set(delivery.endpointId, left);
+        void pump().catch(() => {
+          // The next run tries again.
+        });
+      });
+    inFlight.add(running);
+  }
 
   async function run(): Promise<{ fannedOut: number; started: number }> {
     let fannedOut = 0;
     for (;;) {
-      const read = await fanOutEvents(deps, options.fanOutBatch ?? 500);
+      const read = await fanOutEvents(deps, batch);
       fannedOut += read;
-      if (read < (options.fanOutBatch ?? 500)) break;
+      if (read < batch) break;
     }
-    const busy = [...perEndpoint].filter(([, n]) => n >= share).map(([id]) => id);
-    const claimed = await claimDue(deps, {
-      limit: options.concurrency - inFlight.size,
-      perEndpoint: share,
-      busy,
-      leaseMs: options.timeoutMs + LEASE_MARGIN_MS,
-    });
-    for (const delivery of claimed) {
-      perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
-      const running: Promise<void> = attempt(deps, delivery)
-        .catch(() => {
-          // Recording failed (the database went away): the lease runs out and the delivery is tried again.
-        })
-        .finally(() => {
-          inFlight.delete(running);
-          const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
-          if (left <= 0) perEndpoint.delete(delivery.endpointId);
-          else perEndpoint.set(delivery.endpointId, left);
-        });
-      inFlight.add(running);
-    }
-    return { fannedOut, started: claimed.length };
+    return { fannedOut, started: await pump() };
   }
 
   async function idle(): Promise<void> {
-    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    while (inFlight.size > 0 || pumping) {
+      await Promise.all([...inFlight, pumping]);
+    }
   }
 
   return {
     run,
     idle,
+    stop() {
+      stopped = true;
+    },
     get inFlight() {
       return inFlight.size;
     },

@@ -11,7 +11,7 @@ import { eventViewOf } from '../events/read-events.js';
 import type { EventType } from '../events/types.js';
 import type { MessageKey } from '../outbox/sealed-links.js';
 import { payloadOf, type WebhookPayload } from './dispatch-webhooks.js';
-import { assertWebhookDestination } from './destination.js';
+import { assertWebhookDestination, type HostResolver } from './destination.js';
 import { newWebhookSecret, sealWebhookSecret } from './secret.js';
 
 /*
@@ -26,6 +26,8 @@ export type WebhooksDeps = {
   now: () => Temporal.Instant;
   messageKey: MessageKey;
   allowPrivate: boolean;
+  /** The name resolver registration checks with (the system's by default). */
+  resolver?: HostResolver;
 };
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -134,7 +136,11 @@ export async function getWebhookEndpoint(
   return endpointView(row, (await countsOf(deps.db, [id])).get(id));
 }
 
-export type CreateWebhookEndpointInput = { url: string; description?: string | undefined; eventTypes: EventType[] };
+export type CreateWebhookEndpointInput = {
+  url: string;
+  description?: string | undefined;
+  eventTypes: EventType[];
+};
 
 /** Registers an endpoint; the answer is the only place its secret is ever shown. */
 export async function createWebhookEndpoint(
@@ -143,7 +149,7 @@ export async function createWebhookEndpoint(
   input: CreateWebhookEndpointInput,
 ): Promise<{ secret: string; endpoint: WebhookEndpointView }> {
   assertAllowed(actor, 'webhooks.manage', {}, notFound);
-  await assertWebhookDestination(input.url, deps.allowPrivate);
+  await assertWebhookDestination(input.url, deps.allowPrivate, deps.resolver);
   const id = randomUUID();
   const secret = newWebhookSecret();
   const eventTypes = [...new Set(input.eventTypes)].sort();
@@ -282,7 +288,10 @@ export async function listWebhookDeliveries(
   return rows.map((r) => deliveryView(r, byDelivery.get(r.id) ?? []));
 }
 
-function deliveryView(r: typeof webhookDeliveries.$inferSelect, attemptLog: WebhookAttemptView[]): WebhookDeliveryView {
+function deliveryView(
+  r: typeof webhookDeliveries.$inferSelect,
+  attemptLog: WebhookAttemptView[],
+): WebhookDeliveryView {
   return {
     id: r.id,
     endpointId: r.endpointId,
@@ -305,13 +314,21 @@ async function endpointForSending(tx: Parameters<Parameters<Database['transactio
   const [row] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for('update');
   if (!row) throw new AppError('not_found', notFound.code, notFound.message);
   if (row.status !== 'enabled') {
-    throw new AppError('conflict', 'WEBHOOK_ENDPOINT_DISABLED', 'enable the endpoint first: a disabled endpoint receives nothing');
+    throw new AppError(
+      'conflict',
+      'WEBHOOK_ENDPOINT_DISABLED',
+      'enable the endpoint first: a disabled endpoint receives nothing',
+    );
   }
   return row;
 }
 
 /** Queues a `webhook.test` event for the endpoint: the next dispatcher run sends it, signed. */
-export async function sendWebhookTest(deps: WebhooksDeps, actor: Actor, endpointId: string): Promise<WebhookDeliveryView> {
+export async function sendWebhookTest(
+  deps: WebhooksDeps,
+  actor: Actor,
+  endpointId: string,
+): Promise<WebhookDeliveryView> {
   assertAllowed(actor, 'webhooks.manage', {}, notFound);
   const now = new Date(deps.now().epochMilliseconds);
   return deps.db.transaction(async (tx) => {
@@ -323,7 +340,9 @@ export async function sendWebhookTest(deps: WebhooksDeps, actor: Actor, endpoint
       occurredAt: now.toISOString(),
       subject: { type: 'webhook_endpoint', id: endpointId },
       change: null,
-      data: { message: 'A test event sent by an administrator: this endpoint receives and verifies webhooks.' },
+      data: {
+        message: 'A test event sent by an administrator: this endpoint receives and verifies webhooks.',
+      },
     };
     const [row] = await tx
       .insert(webhookDeliveries)
@@ -380,7 +399,15 @@ export async function redeliverWebhookEvent(
     }
     const [row] = await tx
       .insert(webhookDeliveries)
-      .values({ endpointId, eventId, eventType, kind: 'redelivery', payload, createdAt: now, nextAttemptAt: now })
+      .values({
+        endpointId,
+        eventId,
+        eventType,
+        kind: 'redelivery',
+        payload,
+        createdAt: now,
+        nextAttemptAt: now,
+      })
       .returning();
     if (!row) throw new Error('insert returned no delivery');
     await recordAudit(tx, actor, {

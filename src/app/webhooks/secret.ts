@@ -16,7 +16,8 @@ function sealingKey(messageKey: MessageKey): Buffer {
   return Buffer.from(hkdfSync('sha256', messageKey.key, 'aftersales', 'webhook secret sealing v1', 32));
 }
 
-const associatedData = (endpointId: string) => Buffer.from(`aftersales webhook endpoint ${endpointId}`, 'utf8');
+const associatedData = (endpointId: string) =>
+  Buffer.from(`aftersales webhook endpoint ${endpointId}`, 'utf8');
 
 /** A new secret, shown to the admin once: `whsec_` and 32 random bytes. */
 export function newWebhookSecret(): string {
@@ -46,7 +47,9 @@ export function openWebhookSecret(messageKey: MessageKey, endpointId: string, se
   const decipher = createDecipheriv('aes-256-gcm', sealingKey(messageKey), Buffer.from(iv, 'base64url'));
   decipher.setAAD(associatedData(endpointId));
   decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString(
+    'utf8',
+  );
 }
 
 /**

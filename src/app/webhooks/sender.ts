@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { webhookUrlProblem } from '../../domain/webhooks/addresses.js';
-import { guardedLookup } from './destination.js';
+import { guardedLookup, type HostResolver } from './destination.js';
 
 /*
  * One HTTP attempt of a webhook: a POST, never a redirect followed (a 3xx is a failure, so a receiver
@@ -33,15 +33,24 @@ function storable(text: string, max: number): string {
   return text.replaceAll('\u0000', '').slice(0, max);
 }
 
-export function httpWebhookSender(options: { allowPrivate: boolean; timeoutMs: number }): WebhookSender {
-  const lookup = guardedLookup(options.allowPrivate);
+export function httpWebhookSender(options: {
+  allowPrivate: boolean;
+  timeoutMs: number;
+  resolver?: HostResolver;
+}): WebhookSender {
+  const lookup = guardedLookup(options.allowPrivate, options.resolver);
   return {
     send(request) {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       const problem = webhookUrlProblem(request.url, options.allowPrivate);
       if (problem) {
-        return Promise.resolve({ statusCode: null, excerpt: '', error: `refused: ${problem.message}`, durationMs: 0 });
+        return Promise.resolve({
+          statusCode: null,
+          excerpt: '',
+          error: `refused: ${problem.message}`,
+          durationMs: 0,
+        });
       }
       const url = new URL(request.url);
       const client = url.protocol === 'https:' ? https : http;

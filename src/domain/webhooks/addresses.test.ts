@@ -38,7 +38,14 @@ describe('webhook addresses', () => {
   });
 
   it('lets public addresses through', () => {
-    for (const address of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) {
+    for (const address of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '172.32.0.1',
+      '100.128.0.1',
+      '2606:4700::1111',
+      '::ffff:8.8.8.8',
+    ]) {
       expect(addressRefusal(address), address).toBeNull();
     }
   });

@@ -78,11 +78,7 @@ export function ipv4Refusal(value: number): AddressRefusal | null {
   if (inV4(value, '169.254.0.0', 16)) return 'link_local';
   if (inV4(value, '100.64.0.0', 10)) return 'shared_cgnat';
   if (inV4(value, '224.0.0.0', 4)) return 'multicast';
-  if (
-    inV4(value, '192.0.2.0', 24) ||
-    inV4(value, '198.51.100.0', 24) ||
-    inV4(value, '203.0.113.0', 24)
-  ) {
+  if (inV4(value, '192.0.2.0', 24) || inV4(value, '198.51.100.0', 24) || inV4(value, '203.0.113.0', 24)) {
     return 'documentation';
   }
   if (
@@ -166,7 +162,8 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): WebhookUr
   }
   if (url.hash !== '') return { code: 'WEBHOOK_URL_INVALID', message: 'a webhook URL has no #fragment' };
   if (allowPrivate) return null;
-  const host = url.hostname;
+  // `localhost.` is `localhost`: a trailing dot only makes a name absolute.
+  const host = url.hostname.replace(/\.$/, '');
   if (isAddressLiteral(host)) {
     const refusal = addressRefusal(host);
     if (refusal) {

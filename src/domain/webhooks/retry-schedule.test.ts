@@ -69,10 +69,14 @@ describe('webhook retry schedule', () => {
 
   it('disables an endpoint failing for three days exactly, never sooner, never one that succeeds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 0, max: 10 * 86_400_000 }), (since, d) => {
-        expect(endpointFailedTooLong(since, since + d)).toBe(d >= WEBHOOK_RETRY_WINDOW_MS);
-        expect(endpointFailedTooLong(null, since + d)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 45 }),
+        fc.integer({ min: 0, max: 10 * 86_400_000 }),
+        (since, d) => {
+          expect(endpointFailedTooLong(since, since + d)).toBe(d >= WEBHOOK_RETRY_WINDOW_MS);
+          expect(endpointFailedTooLong(null, since + d)).toBe(false);
+        },
+      ),
     );
   });
 });

@@ -13,7 +13,8 @@ export const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
 
 /** The wait after the `attempts`-th failed attempt (1: after the first). */
 export function retryDelayMs(attempts: number): number {
-  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError('attempts must be a positive integer');
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw new RangeError('attempts must be a positive integer');
   // 2^(n-1) overflows nothing below the cap: past 20 doublings the cap has long been reached.
   const exponent = Math.min(attempts - 1, 20);
   return Math.min(FIRST_RETRY_DELAY_MS * 2 ** exponent, MAX_RETRY_DELAY_MS);

@@ -39,6 +39,7 @@ export function startWebhookDispatcher(app: FastifyInstance): void {
     },
   });
   app.addHook('onClose', async () => {
+    dispatcher.stop();
     await dispatcher.idle();
   });
 }

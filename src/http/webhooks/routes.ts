@@ -64,7 +64,8 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       config: access,
       schema: {
         tags: ['admin'],
-        summary: 'Register a webhook endpoint: an https URL and the event types it wants (audited; the secret is shown once)',
+        summary:
+          'Register a webhook endpoint: an https URL and the event types it wants (audited; the secret is shown once)',
         body: createWebhookEndpointRequestSchema,
         response: { 201: createdWebhookEndpointSchema, ...errors },
       },
@@ -136,7 +137,8 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       config: access,
       schema: {
         tags: ['admin'],
-        summary: 'An endpoint’s deliveries, newest first, each with its attempts (status, time, duration, answer)',
+        summary:
+          'An endpoint’s deliveries, newest first, each with its attempts (status, time, duration, answer)',
         params: idParams,
         querystring: deliveriesQuerySchema,
         response: { 200: z.array(webhookDeliverySchema), ...errors },
@@ -155,12 +157,14 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       config: access,
       schema: {
         tags: ['admin'],
-        summary: 'Send the endpoint a signed `webhook.test` event (by the dispatcher, within seconds; audited)',
+        summary:
+          'Send the endpoint a signed `webhook.test` event (by the dispatcher, within seconds; audited)',
         params: idParams,
         response: { 202: webhookDeliverySchema, ...errors },
       },
     },
-    async (request, reply) => reply.code(202).send(await sendWebhookTest(deps(), currentActor(request), request.params.id)),
+    async (request, reply) =>
+      reply.code(202).send(await sendWebhookTest(deps(), currentActor(request), request.params.id)),
   );
 
   app.post(
@@ -178,6 +182,8 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       reply
         .code(202)
-        .send(await redeliverWebhookEvent(deps(), currentActor(request), request.params.id, request.body.eventId)),
+        .send(
+          await redeliverWebhookEvent(deps(), currentActor(request), request.params.id, request.body.eventId),
+        ),
   );
 };
