@@ -292,7 +292,13 @@ const samples: Omit<Samples<Catalogue>, 'words'> = {
   },
   webhooks: {
     endpointDisabled: [
-      [{ url: 'https://erp.example.com/hooks', failingSince: '2026-11-22T04:00:00.000Z', lastError: 'HTTP 500' }],
+      [
+        {
+          url: 'https://erp.example.com/hooks',
+          failingSince: '2026-11-22T04:00:00.000Z',
+          lastError: 'HTTP 500',
+        },
+      ],
     ],
   },
 };

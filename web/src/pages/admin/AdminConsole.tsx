@@ -11,6 +11,7 @@ import { PoliciesPage } from './PoliciesPage.js';
 import { ProductsPage } from './ProductsPage.js';
 import { ServiceCentersPage } from './ServiceCentersPage.js';
 import { UsersPage } from './UsersPage.js';
+import { WebhookDeliveriesPage, WebhooksPage } from './WebhooksPage.js';
 
 type Section = { path: string; key: string; element: ReactNode };
 
@@ -23,6 +24,7 @@ const sections: readonly Section[] = [
   { path: 'products', key: 'admin.nav.products', element: <ProductsPage /> },
   { path: 'policies', key: 'admin.nav.policies', element: <PoliciesPage /> },
   { path: 'api-keys', key: 'admin.nav.apiKeys', element: <ApiKeysPage /> },
+  { path: 'webhooks', key: 'admin.nav.webhooks', element: <WebhooksPage /> },
 ];
 
 function AdminLayout() {
@@ -69,6 +71,7 @@ export default function AdminConsole() {
         {sections.map((section) => (
           <Route key={section.path} path={section.path} element={section.element} />
         ))}
+        <Route path="webhooks/:id" element={<WebhookDeliveriesPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
