@@ -156,23 +156,20 @@ function CreateEndpointForm() {
             value={types}
             onChange={setTypes}
           >
-            <Stack gap="xs" mt="xs">
-              <Checkbox
-                label={t('admin.webhooks.allTypes')}
-                checked={all}
-                indeterminate={types.length > 0 && !all}
-                onChange={() => {
-                  setTypes(all ? [] : [...eventTypes]);
-                }}
-                value="__all"
-              />
-              <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing={6}>
-                {eventTypes.map((type) => (
-                  <Checkbox key={type} value={type} label={<Code>{type}</Code>} />
-                ))}
-              </SimpleGrid>
-            </Stack>
+            <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing={6} mt="xs">
+              {eventTypes.map((type) => (
+                <Checkbox key={type} value={type} label={<Code>{type}</Code>} />
+              ))}
+            </SimpleGrid>
           </Checkbox.Group>
+          <Checkbox
+            label={t('admin.webhooks.allTypes')}
+            checked={all}
+            indeterminate={types.length > 0 && !all}
+            onChange={() => {
+              setTypes(all ? [] : [...eventTypes]);
+            }}
+          />
           <Group>
             <Button
               type="submit"
