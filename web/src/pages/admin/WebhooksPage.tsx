@@ -354,7 +354,7 @@ export function WebhookDeliveriesPage() {
         <Anchor component={Link} to="/admin/webhooks" size="sm">
           {t('admin.webhooks.back')}
         </Anchor>
-        <Title order={1} mt="xs" style={{ wordBreak: 'break-all' }}>
+        <Title order={1} size="h2" mt="xs" style={{ wordBreak: 'break-all' }}>
           {e.url}
         </Title>
         <Group gap="sm" mt="xs">
