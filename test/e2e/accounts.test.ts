@@ -365,7 +365,11 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
       await main.getByText('尚无端点。').waitFor();
     } finally {
       receiver.closeAllConnections();
-      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        receiver.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 

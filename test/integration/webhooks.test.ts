@@ -86,7 +86,11 @@ function receiver() {
     async stop() {
       for (const res of open) res.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }
@@ -182,7 +186,7 @@ describe.each(testDatabases())('webhooks on $name', (testDb) => {
             scope: {},
             data: { id: subjectId, note: 'fixture' } as never,
             occurredAt: AT,
-          } as never)
+          })
         ).id,
     );
   };
@@ -455,10 +459,7 @@ describe.each(testDatabases())('webhooks on $name', (testDb) => {
     const url = 'https://hooks.erp.example.com/aftersales';
     await expect(
       createWebhookEndpoint(deps('127.0.0.1'), actor, { url, eventTypes: ['batch_investigation.dismissed'] }),
-    ).rejects.toMatchObject({
-      code: 'WEBHOOK_URL_PRIVATE',
-      message: expect.stringMatching(/resolves to 127\.0\.0\.1/),
-    });
+    ).rejects.toThrow(/resolves to 127\.0\.0\.1, a loopback address/);
     await expect(
       createWebhookEndpoint(deps('::ffff:169.254.169.254'), actor, {
         url,

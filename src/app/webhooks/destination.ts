@@ -80,8 +80,8 @@ export function guardedLookup(allowPrivate: boolean, resolver: HostResolver = sy
         if (options.all) callback(null, addresses);
         else callback(null, first.address, first.family);
       },
-      (err: NodeJS.ErrnoException) => {
-        callback(err, []);
+      (err: unknown) => {
+        callback(err as NodeJS.ErrnoException, []);
       },
     );
   };

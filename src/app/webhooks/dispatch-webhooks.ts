@@ -107,7 +107,7 @@ export async function fanOutEvents(deps: WebhookDispatchDeps, batch = 500): Prom
           eventId: event.id,
           eventType: event.type,
           kind: 'event' as const,
-          payload: payloadOf(event) as unknown as Record<string, unknown>,
+          payload: payloadOf(event),
           createdAt: now,
           nextAttemptAt: now,
         })),
@@ -327,13 +327,15 @@ export function webhookDispatcher(deps: WebhookDispatchDeps, options: WebhookDis
   const perEndpoint = new Map<string, number>();
   const share = Math.max(1, Math.floor(options.concurrency / 2));
   const batch = options.fanOutBatch ?? 500;
-  let stopped = false;
+  const state = { stopped: false };
+  // Read through a call: stop() may come while a claim is awaited.
+  const stoppedNow = () => state.stopped;
   let pumping: Promise<number> | undefined;
   let pumpAgain = false;
 
   /** Claims due deliveries into the free slots and starts them; one claim at a time per process. */
   function pump(): Promise<number> {
-    if (stopped) return Promise.resolve(0);
+    if (state.stopped) return Promise.resolve(0);
     if (pumping) {
       pumpAgain = true;
       return pumping;
@@ -343,7 +345,7 @@ export function webhookDispatcher(deps: WebhookDispatchDeps, options: WebhookDis
       do {
         pumpAgain = false;
         const free = options.concurrency - inFlight.size;
-        if (free <= 0 || stopped) break;
+        if (free <= 0 || state.stopped) break;
         const busy = [...perEndpoint].filter(([, n]) => n >= share).map(([id]) => id);
         const claimed = await claimDue(deps, {
           limit: free,
@@ -355,7 +357,7 @@ export function webhookDispatcher(deps: WebhookDispatchDeps, options: WebhookDis
         started += claimed.length;
         // Claimed as many as there was room for: there may be more due.
         if (claimed.length > 0 && claimed.length === free) pumpAgain = true;
-      } while (pumpAgain && !stopped);
+      } while (pumpAgain && !stoppedNow());
       return started;
     })().finally(() => {
       pumping = undefined;
@@ -401,7 +403,7 @@ export function webhookDispatcher(deps: WebhookDispatchDeps, options: WebhookDis
     run,
     idle,
     stop() {
-      stopped = true;
+      state.stopped = true;
     },
     get inFlight() {
       return inFlight.size;

@@ -105,10 +105,7 @@ async function countsOf(db: Database, ids: string[]): Promise<Map<string, Counts
     .where(inArray(webhookDeliveries.endpointId, ids))
     .groupBy(webhookDeliveries.endpointId);
   return new Map(
-    rows.map((r) => [
-      r.endpointId,
-      { pending: Number(r.pending), delivered: Number(r.delivered), failed: Number(r.failed) },
-    ]),
+    rows.map((r) => [r.endpointId, { pending: r.pending, delivered: r.delivered, failed: r.failed }]),
   );
 }
 
@@ -212,7 +209,7 @@ export async function setWebhookEndpointEnabled(
       entityId: id,
       data: { url: row.url, ...(enabled ? {} : { reason: 'admin' }) },
     });
-    return endpointView(row, (await countsOf(tx as unknown as Database, [id])).get(id));
+    return endpointView(row, (await countsOf(tx, [id])).get(id));
   });
 }
 
@@ -351,7 +348,7 @@ export async function sendWebhookTest(
         eventId,
         eventType: 'webhook.test',
         kind: 'test',
-        payload: payload as unknown as Record<string, unknown>,
+        payload: payload,
         createdAt: now,
         nextAttemptAt: now,
       })
@@ -385,7 +382,7 @@ export async function redeliverWebhookEvent(
     let payload: Record<string, unknown>;
     let eventType: string;
     if (event) {
-      payload = payloadOf(eventViewOf(event)) as unknown as Record<string, unknown>;
+      payload = payloadOf(eventViewOf(event));
       eventType = event.type;
     } else {
       const [earlier] = await tx

@@ -67,7 +67,7 @@ export function httpWebhookSender(options: {
           {
             method: 'POST',
             agent: false,
-            lookup: lookup as never,
+            lookup: lookup,
             headers: {
               ...request.headers,
               'content-type': 'application/json',
