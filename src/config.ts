@@ -88,6 +88,13 @@ const envSchema = z.object({
     .min(24, 'must be at least 24 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  WEBHOOK_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(2),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(10),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -171,6 +178,17 @@ export type Config = {
    * PostgreSQL, and always one on the embedded database (PGlite admits one process).
    */
   workers: number | undefined;
+  /**
+   * Webhooks may go to plain http:// and to private, loopback and link-local addresses (a receiver on
+   * the operator's own network, or a test's). Off by default: the server must not be turned on its own.
+   */
+  webhooksAllowPrivate: boolean;
+  /** How often each process fans new events out to webhooks and sends what is due. */
+  webhookIntervalSeconds: number;
+  /** The longest one webhook attempt may take, connection to last byte. */
+  webhookTimeoutSeconds: number;
+  /** Attempts in flight at once per process (an endpoint gets at most a quarter of them, at least one). */
+  webhookConcurrency: number;
 };
 
 export class ConfigError extends Error {}
@@ -226,6 +244,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadCleanupIntervalSeconds: e.UPLOAD_JOB_INTERVAL_SECONDS,
     metricsToken: e.METRICS_TOKEN,
     workers: e.WORKERS,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,
+    webhookIntervalSeconds: e.WEBHOOK_INTERVAL_SECONDS,
+    webhookTimeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
+    webhookConcurrency: e.WEBHOOK_CONCURRENCY,
   };
 }
 

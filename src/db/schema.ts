@@ -799,6 +799,117 @@ export const events = pgTable(
 );
 
 /*
+ * Webhooks (issue 17): endpoints an admin registers, and one delivery per (endpoint, event) with each
+ * attempt kept. A dispatcher follows the events table from its own cursor (webhook_cursor), fans each
+ * event out to the endpoints that want its type, and sends them from the interval-job runner
+ * (app/webhooks/dispatch-webhooks.ts). The secret that signs them is sealed, never stored in the clear.
+ */
+export const webhookEndpointStatuses = ['enabled', 'disabled'] as const;
+export const webhookDisabledReasons = ['admin', 'failing'] as const;
+export const webhookDeliveryKinds = ['event', 'test', 'redelivery'] as const;
+export const webhookDeliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** The event types it wants (app/events/types.ts). */
+    eventTypes: text('event_types').array().notNull(),
+    /** The signing secret, AES-256-GCM under a key kept out of the database (app/webhooks/secret.ts). */
+    secretSealed: text('secret_sealed').notNull(),
+    status: text('status', { enum: webhookEndpointStatuses }).notNull().default('enabled'),
+    disabledReason: text('disabled_reason', { enum: webhookDisabledReasons }),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** The first failed attempt since its last success: three days of it disable the endpoint. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('webhook_endpoints_status_check', oneOf(t.status, webhookEndpointStatuses)),
+    check(
+      'webhook_endpoints_disabled_check',
+      sql`(${t.status} = 'disabled') = (${t.disabledReason} is not null and ${t.disabledAt} is not null)`,
+    ),
+    check('webhook_endpoints_url_check', sql`${t.url} ~ '^https?://' and length(${t.url}) <= 2048`),
+  ],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: id(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The event's id (a test event's own id): what receivers deduplicate by. */
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    kind: text('kind', { enum: webhookDeliveryKinds }).notNull(),
+    /** The JSON body sent: { id, type, occurredAt, subject, change, data }. */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: webhookDeliveryStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    firstAttemptAt: timestamp('first_attempt_at', { withTimezone: true }),
+    /** A process sending it holds it until then; a crashed one's claim runs out and another sends it. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    leaseToken: uuid('lease_token'),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    check('webhook_deliveries_kind_check', oneOf(t.kind, webhookDeliveryKinds)),
+    check('webhook_deliveries_status_check', oneOf(t.status, webhookDeliveryStatuses)),
+    check('webhook_deliveries_attempts_check', sql`${t.attempts} >= 0`),
+    // One delivery per endpoint and event, however many dispatchers fan the event out.
+    uniqueIndex('webhook_deliveries_endpoint_event_idx')
+      .on(t.endpointId, t.eventId)
+      .where(sql`${t.kind} = 'event'`),
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt, t.id),
+  ],
+);
+
+export const webhookAttemptOutcomes = ['delivered', 'failed'] as const;
+
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: id(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** The receiver's HTTP status; null when none came (refused, timed out, connection failed). */
+    statusCode: integer('status_code'),
+    outcome: text('outcome', { enum: webhookAttemptOutcomes }).notNull(),
+    error: text('error'),
+    /** The start of the receiver's answer, at most 1 KiB of text. */
+    responseExcerpt: text('response_excerpt').notNull().default(''),
+  },
+  (t) => [
+    check('webhook_attempts_outcome_check', oneOf(t.outcome, webhookAttemptOutcomes)),
+    check('webhook_attempts_excerpt_check', sql`length(${t.responseExcerpt}) <= 1024`),
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attemptedAt),
+  ],
+);
+
+/** Where the webhook dispatcher has read the events table to: one row, locked by whoever fans out. */
+export const webhookCursor = pgTable('webhook_cursor', {
+  name: text('name').primaryKey(),
+  txId: xid8('tx_id'),
+  seq: bigint('seq', { mode: 'number' }),
+});
+
+/*
  * Accounts. The four tables better-auth's Drizzle adapter expects (user, session, account,
  * verification; plural here, `usePlural`), with the property names it addresses and snake_case columns.
  * Ids are better-auth's own random strings, not uuids. The role and its scope live on the user, where

@@ -122,6 +122,38 @@ export function registerMetrics(
     },
   });
   new Gauge({
+    name: 'aftersales_webhook_backlog',
+    help: 'Webhook deliveries waiting to be sent (due now or retrying later), to enabled endpoints',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await scalar(
+          app,
+          sql`select count(*)::int as n from webhook_deliveries d
+                join webhook_endpoints e on e.id = d.endpoint_id and e.status = 'enabled'
+               where d.status = 'pending'`,
+        ),
+      );
+    },
+  });
+  new Gauge({
+    name: 'aftersales_webhook_oldest_pending_age_seconds',
+    help: 'Age of the oldest webhook delivery not yet delivered to an enabled endpoint (0 when none waits)',
+    registers: [registry],
+    async collect() {
+      const nowIso = app.clock().toString();
+      this.set(
+        await scalar(
+          app,
+          sql`select coalesce(extract(epoch from (${nowIso}::timestamptz - min(d.created_at))), 0)::float8 as n
+                from webhook_deliveries d
+                join webhook_endpoints e on e.id = d.endpoint_id and e.status = 'enabled'
+               where d.status = 'pending'`,
+        ),
+      );
+    },
+  });
+  new Gauge({
     name: 'aftersales_commitments',
     help: 'Maintenance orders held under the service commitment, not yet contacted or returned: due today or later, and missed',
     labelNames: ['state'] as const,

@@ -77,6 +77,8 @@ import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { eventWebhooks } from './events/openapi.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { startWebhookDispatcher } from './webhooks/job.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -328,6 +330,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(approvalRoutes, { prefix: '/api/v1/approvals' });
   await app.register(settingsRoutes, { prefix: '/api/v1/settings' });
   await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys' });
+  await app.register(webhookRoutes, { prefix: '/api/v1/webhooks' });
   await app.register(quoteRoutes, { prefix: '/api/v1/quotes' });
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(ownershipRoutes, { prefix: '/api/v1' });
@@ -382,6 +385,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     tempDir: deps.config.uploadTempDir,
   });
   startCounterPurgeJob(app, { intervalMs: COUNTER_PURGE_INTERVAL_MS });
+  startWebhookDispatcher(app);
   await registerWebApp(app, deps.config.webDistDir ?? path.join(projectRoot(), 'dist', 'web'));
 
   return app;

@@ -1,5 +1,8 @@
 import { builtInPolicyVersions } from '../../src/domain/policy/halotek.js';
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_DEALERS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
@@ -280,6 +283,94 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     await main.getByRole('heading', { level: 1, name: 'API 密钥' }).waitFor();
     expect(await seriousViolations(admin)).toEqual([]);
     await screenshot(admin, 'admin-api-keys-phone-zh');
+  });
+
+  it('registers a webhook endpoint, sends it a signed test event, redelivers it, and disables it', async () => {
+    // The integrator's receiver: checks every request's signature with the secret shown once.
+    const received: { eventId: string; type: string; valid: boolean }[] = [];
+    let secret = '';
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const [t, v1] = String(req.headers['aftersales-signature'])
+          .split(',')
+          .map((p) => p.slice(p.indexOf('=') + 1));
+        const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+        received.push({
+          eventId: String(req.headers['aftersales-event-id']),
+          type: (JSON.parse(body) as { type: string }).type,
+          valid: v1 === expected,
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aftersales/webhooks`;
+    try {
+      const admin = await openPage('/sign-in?next=%2Fadmin%2Fwebhooks');
+      await signIn(admin, demo('admin').email);
+      const main = admin.getByRole('main');
+      await main.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+      const form = main.getByRole('region', { name: 'Register an endpoint' });
+      await form.getByLabel(/^Endpoint URL/).fill(url);
+      await form.getByLabel(/^Description/).fill('ERP bookings');
+      await form.getByLabel('All event types').check();
+      await form.getByRole('button', { name: 'Register endpoint' }).click();
+      secret = (await form.getByTestId('new-webhook-secret').textContent())?.trim() ?? '';
+      expect(secret).toMatch(/^whsec_/);
+      await rowOf(main, url).getByText('Enabled').waitFor();
+      await expect.poll(() => form.locator('button[data-loading]').count()).toBe(0);
+      expect(await seriousViolations(admin)).toEqual([]);
+      await screenshot(admin, 'admin-webhooks-en');
+
+      await main.getByRole('link', { name: url }).click();
+      await main.getByRole('heading', { level: 1, name: url }).waitFor();
+      await main.getByRole('button', { name: 'Send test event' }).click();
+      await expect.poll(() => received.length, { timeout: 15_000 }).toBe(1);
+      expect(received[0]).toMatchObject({ type: 'webhook.test', valid: true });
+      const testEventId = received[0]?.eventId ?? '';
+      await admin.reload();
+      const testRow = main.getByRole('row').filter({ hasText: 'webhook.test' });
+      await testRow.getByText('Delivered').waitFor();
+      await testRow.getByRole('button', { name: `Redeliver webhook.test ${testEventId}` }).click();
+      await expect.poll(() => received.length, { timeout: 15_000 }).toBe(2);
+      expect(received[1]).toMatchObject({ eventId: testEventId, valid: true });
+      await admin.reload();
+      await main.getByText('redelivery', { exact: false }).first().waitFor();
+      await main.getByText('1 attempt').first().click();
+      await main.getByText('{"received":true}').first().waitFor();
+      expect(await seriousViolations(admin)).toEqual([]);
+      await screenshot(admin, 'admin-webhook-deliveries-en');
+
+      await admin.setViewportSize({ width: 390, height: 844 });
+      await admin.getByRole('button', { name: '中文' }).click();
+      await main.getByRole('button', { name: '发送测试事件' }).waitFor();
+      expect(await seriousViolations(admin)).toEqual([]);
+      await screenshot(admin, 'admin-webhook-deliveries-phone-zh');
+      await main.getByRole('link', { name: '← 全部端点' }).click();
+      await main.getByRole('heading', { level: 1, name: 'Webhook' }).waitFor();
+      await rowOf(main, url).getByText('已启用').waitFor();
+      expect(await seriousViolations(admin)).toEqual([]);
+      await screenshot(admin, 'admin-webhooks-phone-zh');
+      await rowOf(main, url)
+        .getByRole('button', { name: `停用端点 ${url}` })
+        .click();
+      await rowOf(main, url).getByText('已停用').waitFor();
+      admin.once('dialog', (dialog) => void dialog.accept());
+      await rowOf(main, url)
+        .getByRole('button', { name: `删除端点 ${url}` })
+        .click();
+      await main.getByText('尚无端点。').waitFor();
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        receiver.close(() => {
+          resolve();
+        }),
+      );
+    }
   });
 
   it('passes axe-core on sign-in and the admin screens, in Chinese', async () => {

@@ -226,6 +226,8 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
       '/api/v1/users',
       '/api/v1/invitations',
       '/api/v1/entitlements/evaluate',
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/:id/deliveries',
     ]) {
       expect(urls).toContain(expected);
     }

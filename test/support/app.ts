@@ -29,7 +29,14 @@ export async function buildTestApp(
   env: NodeJS.ProcessEnv = {},
   clock: () => Temporal.Instant = () => TEST_NOW,
 ): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', AUTH_SECRET: TEST_AUTH_SECRET, ...env });
+  // The webhook dispatcher runs once at start and then hourly, unless a test asks for it: a run between
+  // a test's requests would change tables under the tests that watch them (bad-input's digests).
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    WEBHOOK_INTERVAL_SECONDS: '3600',
+    ...env,
+  });
   const app = await buildServer({ db, config, clock, logger: false });
   await app.ready();
   return app;

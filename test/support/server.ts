@@ -53,6 +53,9 @@ export async function startTestServer(database?: TestDatabase): Promise<TestServ
     // Every browser of a suite signs in from 127.0.0.1: the per-IP limit would count them all as one.
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     AUTH_MAIL_PER_IP_PER_HOUR: '1000',
+    // The journeys' webhook receivers listen on loopback, and should hear within a second.
+    WEBHOOKS_ALLOW_PRIVATE: 'true',
+    WEBHOOK_INTERVAL_SECONDS: '0.5',
   });
   const clock = () => Temporal.Now.instant();
   await seedDemoData(db.db, { today: calendarDateIn(clock(), config.storeTimeZone) });

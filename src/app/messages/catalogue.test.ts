@@ -304,6 +304,17 @@ const samples: Omit<Samples<Catalogue>, 'words'> = {
       [{ ...customer, number: null, product: 'headset', text: 'Please send a photo.', attachments: 2 }],
     ],
   },
+  webhooks: {
+    endpointDisabled: [
+      [
+        {
+          url: 'https://erp.example.com/hooks',
+          failingSince: '2026-11-22T04:00:00.000Z',
+          lastError: 'HTTP 500',
+        },
+      ],
+    ],
+  },
 };
 
 const choices = [

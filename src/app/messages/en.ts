@@ -590,6 +590,16 @@ export const en = {
         'Reply to this e-mail to answer; your reply and its photos go into the conversation about your repair.',
     }),
   },
+  webhooks: {
+    /** To each admin when an endpoint failed for three days and was switched off. */
+    endpointDisabled: (p: { url: string; failingSince: string; lastError: string }): Mail => ({
+      subject: `Webhook endpoint disabled: ${p.url}`,
+      body:
+        `Every delivery to the webhook endpoint ${p.url} has failed since ${p.failingSince}, so it was ` +
+        `disabled and receives no more events. The last answer was: ${p.lastError}. Fix the receiver, ` +
+        'then enable the endpoint again in the admin console and redeliver the events it missed.',
+    }),
+  },
 };
 
 /** The shape every language's catalogue has: the same entries, taking the same facts. */

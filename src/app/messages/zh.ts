@@ -327,4 +327,12 @@ export const zh = {
         '直接回复本邮件即可答复；您的回复和照片会加入关于本次维修的对话。',
     }),
   },
+  webhooks: {
+    endpointDisabled: (p): Mail => ({
+      subject: `Webhook 端点已停用：${p.url}`,
+      body:
+        `自 ${p.failingSince} 起发往 Webhook 端点 ${p.url} 的推送全部失败，该端点已停用，不再接收事件。` +
+        `最后一次的结果：${p.lastError}。请修复接收方后在管理控制台重新启用该端点，并重新推送其错过的事件。`,
+    }),
+  },
 } satisfies Catalogue;

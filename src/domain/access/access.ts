@@ -196,6 +196,8 @@ export const permissions = {
   'settings.manage': { admin: 'all' },
   /** Keys for machines (issue 17): only admins make, list and revoke them. */
   'apiKeys.manage': { admin: 'all' },
+  /** Webhook endpoints, their deliveries, test events and redeliveries (issue 17): admins only. */
+  'webhooks.manage': { admin: 'all' },
   'quotes.read': { admin: 'all', support: 'all', sales: 'all', technician: 'own', customer: 'own' },
   /** Sales and the engineers of the center holding the product quote, mark repaired and invoice. */
   'quotes.manage': { admin: 'all', sales: 'all', technician: 'own' },

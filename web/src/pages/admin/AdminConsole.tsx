@@ -13,6 +13,7 @@ import { ServiceCentersPage } from './ServiceCentersPage.js';
 import { UsersPage } from './UsersPage.js';
 import { MailListPage, MailMessagePage } from './MailPage.js';
 import { useMe } from '../../session.js';
+import { WebhookDeliveriesPage, WebhooksPage } from './WebhooksPage.js';
 
 type Section = { path: string; key: string; element: ReactNode };
 
@@ -25,6 +26,7 @@ const sections: readonly Section[] = [
   { path: 'products', key: 'admin.nav.products', element: <ProductsPage /> },
   { path: 'policies', key: 'admin.nav.policies', element: <PoliciesPage /> },
   { path: 'api-keys', key: 'admin.nav.apiKeys', element: <ApiKeysPage /> },
+  { path: 'webhooks', key: 'admin.nav.webhooks', element: <WebhooksPage /> },
 ];
 
 /** The development mail catcher: linked only where the server keeps its mail (no SMTP_URL; /me says). */
@@ -77,6 +79,7 @@ export default function AdminConsole() {
         ))}
         <Route path={mailSection.path} element={mailSection.element} />
         <Route path="mail/:id" element={<MailMessagePage />} />
+        <Route path="webhooks/:id" element={<WebhookDeliveriesPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
