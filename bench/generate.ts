@@ -283,7 +283,18 @@ export async function generateScaleData(
 
   // A repair's life: k steps along its mode's path, one to three days a step, some slower than their
   // promise; one in 33 cancelled before the product came in, one in 113 found misused (paid service).
-  const numbers = Array.from({ length: orderCount }, (_, n) => maintenanceNumberFor(BigInt(n + 1)));
+  // Numbered after those the demo seed already gave out (its repairs), as the app would go on.
+  const numbered = Number(
+    scalarOf(
+      await db.execute(
+        sql`select (case when is_called then last_value else last_value - 1 end)::int as n from maintenance_number_seq`,
+      ),
+      'n',
+    ),
+  );
+  const numbers = Array.from({ length: orderCount }, (_, n) =>
+    maintenanceNumberFor(BigInt(numbered + n + 1)),
+  );
   await step(
     'maintenance orders',
     sql`create temp table g_numbers as
@@ -333,7 +344,7 @@ export async function generateScaleData(
                       then least(${T}, o.received_on + greatest(1, floor(c.days * (0.5 + o.r2 * 1.4))::int)) end as returned_on
         ) r
       ) f`,
-    `select setval('maintenance_number_seq', ${orderCount})`,
+    `select setval('maintenance_number_seq', ${numbered + orderCount})`,
   );
 
   await step(

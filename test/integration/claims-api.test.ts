@@ -230,12 +230,29 @@ describe.each(testDatabases())('claims API on $name', (testDb) => {
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((c) => c.endUserId === people.liWei)).toBe(true);
 
+      // The demo's claims on the dealer's sales (its repairs' too, seeded with orders), and no other.
+      const sold = await t.db.db
+        .select({ purchaseId: claims.purchaseId, dealerId: purchases.dealerId })
+        .from(claims)
+        .innerJoin(purchases, eq(purchases.id, claims.purchaseId));
+      const [dealer] = await t.db.db
+        .select({ id: dealers.id })
+        .from(dealers)
+        .where(eq(dealers.name, DEMO_DEALERS[0].name));
       const dealerList = (await api('dealer', 'GET', '/api/v1/claims')).json<{ items: Claim[] }>().items;
-      expect(dealerList.map((c) => c.purchaseId).sort()).toEqual([demo.liWei, demo.chenJie].sort());
+      expect(dealerList.map((c) => c.purchaseId).sort()).toEqual(
+        sold
+          .filter((c) => c.dealerId === dealer?.id)
+          .map((c) => c.purchaseId)
+          .sort(),
+      );
+      expect(dealerList.map((c) => c.purchaseId)).toEqual(expect.arrayContaining([demo.liWei, demo.chenJie]));
+      expect(dealerList.map((c) => c.purchaseId)).not.toContain(demo.zhangMin);
 
       const all = (await api('sales', 'GET', '/api/v1/claims')).json<{ items: Claim[] }>().items;
-      expect(new Set(all.map((c) => c.purchaseId))).toEqual(
-        new Set([demo.liWei, demo.chenJie, demo.zhangMin, demo.wangFang]),
+      expect(new Set(all.map((c) => c.purchaseId))).toEqual(new Set(sold.map((c) => c.purchaseId)));
+      expect(all.map((c) => c.purchaseId)).toEqual(
+        expect.arrayContaining([demo.liWei, demo.chenJie, demo.zhangMin, demo.wangFang]),
       );
       const created = all.map((c) => c.createdAt);
       expect(created).toEqual([...created].sort().reverse());

@@ -109,7 +109,8 @@ export function ListTable<T>(props: ListTableProps<T>) {
         fz="sm"
         aria-label={t('list.sortBy', { column: column.header })}
       >
-        {column.header} {column.sort === sort ? (order === 'asc' ? '▲' : '▼') : '↕'}
+        {column.header}{' '}
+        <span aria-hidden="true">{column.sort === sort ? (order === 'asc' ? '▲' : '▼') : '↕'}</span>
       </UnstyledButton>
     ) : (
       column.header
