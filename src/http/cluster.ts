@@ -88,6 +88,7 @@ async function answerScrape(asker: Worker, id: number): Promise<void> {
   );
   const collectId = ++nextCollect;
   const parts: unknown[] = [];
+  const listeners: [Worker, (message: unknown) => void][] = [];
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, COLLECT_TIMEOUT_MS);
     collecting.set(collectId, {
@@ -113,10 +114,13 @@ async function answerScrape(asker: Worker, id: number): Promise<void> {
         if (entry.parts.length === entry.expected) entry.done();
       };
       worker.on('message', onPart);
+      listeners.push([worker, onPart]);
       worker.send({ type: 'aftersales:metrics-collect', id: collectId } satisfies MetricsMessage);
     }
   });
   collecting.delete(collectId);
+  // A worker that did not answer in time (busy, or ending) must not keep a listener per scrape.
+  for (const [worker, onPart] of listeners) worker.off('message', onPart);
   const aggregated = AggregatorRegistry.aggregate(
     parts as Parameters<typeof AggregatorRegistry.aggregate>[0],
   );
