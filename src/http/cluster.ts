@@ -41,6 +41,8 @@ export async function servePrimary(options: {
     return worker;
   };
   cluster.on('listening', (_worker, address) => {
+    // The HTTP port only: a worker may listen on others too (the inbound SMTP listener).
+    if (String(address.port) !== options.env.PORT) return;
     listening += 1;
     if (listening === options.workers) {
       // Typed as a string, but null when the workers listen on every address.
