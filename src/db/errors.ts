@@ -21,8 +21,7 @@ const SQLSTATE_PATTERN = /^[0-9A-Z]{5}$/;
  * DrizzleQueryError whose `cause` is the pg or PGlite error, so the chain is followed.
  */
 export function databaseErrorOf(error: unknown): DatabaseErrorInfo | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  for (const current of causeChain(error, 5)) {
     const fields = current as Error & { code?: unknown; constraint?: unknown; detail?: unknown };
     if (typeof fields.code === 'string' && SQLSTATE_PATTERN.test(fields.code)) {
       return {
@@ -31,9 +30,17 @@ export function databaseErrorOf(error: unknown): DatabaseErrorInfo | undefined {
         detail: typeof fields.detail === 'string' ? fields.detail : undefined,
       };
     }
-    current = current.cause;
   }
   return undefined;
+}
+
+/** An error and the errors it wraps (`cause`), outermost first, at most `depth` of them. */
+function* causeChain(error: unknown, depth: number): Generator<Error> {
+  let current: unknown = error;
+  for (let seen = 0; seen < depth && current instanceof Error; seen++) {
+    yield current;
+    current = current.cause;
+  }
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
@@ -76,17 +83,14 @@ const UNREACHABLE_MESSAGES = [
  * Idempotency-Key so that the retry is safe.)
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+  for (const current of causeChain(error, 6)) {
     const code = (current as Error & { code?: unknown }).code;
     if (typeof code === 'string' && (UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)))
       return true;
-    if (UNREACHABLE_MESSAGES.some((m) => current instanceof Error && current.message.includes(m)))
-      return true;
+    if (UNREACHABLE_MESSAGES.some((m) => current.message.includes(m))) return true;
     // An AggregateError (a connect tried on IPv4 and IPv6) carries its reasons in `errors`.
     const nested = (current as Error & { errors?: unknown }).errors;
     if (Array.isArray(nested) && nested.some((e) => isDatabaseUnavailable(e))) return true;
-    current = current.cause;
   }
   return false;
 }
