@@ -52,6 +52,22 @@ export async function signIn(
   return cookie;
 }
 
+/** The same, over HTTP against a server process (`npm run bench` and `bench:peer` measure child processes). */
+export async function signInOverHttp(
+  baseUrl: string,
+  origin: string,
+  role: (typeof DEMO_ACCOUNTS)[number]['role'],
+): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: accountOf(role).email, password: DEMO_PASSWORD }),
+  });
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+  if (!res.ok || !cookie) throw new Error(`sign-in as ${role}: ${res.status} ${await res.text()}`);
+  return cookie;
+}
+
 async function call(
   app: FastifyInstance,
   cookie: string,
