@@ -34,11 +34,12 @@ class CopyIn extends pg.Query {
 
 function copyIn(client: pg.Client, text: string, data: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    // A submittable is answered through its callback; query() returns it, not a promise.
     client.query(
       new CopyIn(text, Buffer.from(data), (err) => {
         if (err) reject(err);
         else resolve();
-      }) as unknown as pg.QueryConfig,
+      }),
     );
   });
 }

@@ -22,6 +22,7 @@ import { builtInPolicyVersions } from '../src/domain/policy/halotek.js';
 import { createScratchPostgresDatabase } from '../test/support/databases.js';
 import { parseMaintenanceNumber } from '../src/domain/maintenance/maintenance-number.js';
 import { copyRowsPerSecond, importTemplate } from './copy-baseline.js';
+import { bytesPerRow, type TableBytes } from './storage.js';
 import {
   BENCH_ORIGIN,
   buildServerOnce,
@@ -104,6 +105,8 @@ type DatabaseResult = {
   copyRowsPerSecond: number | null;
   /** The app with `serve --workers 2` (PostgreSQL only). */
   twoWorkers: { claim: Load; tracking: Load } | null;
+  /** Bytes a row of the tables a claim and a sale write, at the end of the run (PostgreSQL only). */
+  storage: TableBytes[] | null;
   claim: Load;
   tracking: Load;
   me: Load;
@@ -213,6 +216,7 @@ async function measure(target: DatabaseTarget, open: () => Promise<DatabaseHandl
 
   let copied: number | null = null;
   let twoWorkers: DatabaseResult['twoWorkers'] = null;
+  let storage: TableBytes[] | null = null;
   if (target.name === 'PostgreSQL') {
     copied = await copyRowsPerSecond(target.url, {
       files: IMPORT_FILES,
@@ -235,6 +239,7 @@ async function measure(target: DatabaseTarget, open: () => Promise<DatabaseHandl
     } finally {
       await cluster.stop();
     }
+    storage = await bytesPerRow(target.url);
   }
   return {
     database: target.name,
@@ -248,6 +253,7 @@ async function measure(target: DatabaseTarget, open: () => Promise<DatabaseHandl
     importRowsPerSecond: imported,
     copyRowsPerSecond: copied,
     twoWorkers,
+    storage,
     appRssMb,
     baselineRssMb,
   };
@@ -299,6 +305,7 @@ async function claimAndTracking(
 }
 
 const n = (v: number) => v.toLocaleString('en');
+const loadAverage = (l: number[]) => l.map((v) => v.toFixed(2)).join(', ');
 const ratio = (a: number, b: number) => (b === 0 ? '–' : `${Math.round((a / b) * 100)} %`);
 const check = (ok: boolean) => (ok ? 'met' : '**missed**');
 
@@ -374,6 +381,16 @@ function databaseTable(r: DatabaseResult): string[] {
     } | ${postgres ? `≤ 250: ${check(r.appRssMb <= 250)}` : `≤ 110 % of the baseline's: ${check(r.appRssMb <= 1.1 * r.baselineRssMb)}`} |`,
     `| baseline server peak RSS | ${r.baselineRssMb} MB | – |`,
     ``,
+    ...(r.storage
+      ? [
+          `Bytes on disk a row (heap, TOAST and indexes over the rows, at the end of the run; for docs/scaling.md):`,
+          ``,
+          `| table | rows | bytes a row |`,
+          `|---|---|---|`,
+          ...r.storage.map((t) => `| ${t.table} | ${n(t.rows)} | ${n(t.bytesPerRow)} |`),
+          ``,
+        ]
+      : []),
   ];
 }
 
@@ -439,6 +456,7 @@ waits its turn; its rows are shown for reference only.
 `;
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
   console.log('bench: compiling the server (tsc -p tsconfig.build.json)');
   buildServerOnce();
   console.log(`bench: ${SECONDS}s per load, ${CONNECTIONS} connections, loopback`);
@@ -477,6 +495,7 @@ async function main(): Promise<void> {
     ``,
     `Run ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
     `The load generator (this process), the server process and the database share the cores; ${CONNECTIONS} connections, ${SECONDS} s per load, loopback.`,
+    `Load average (1, 5, 15 min) ${loadAverage(loadBefore)} when the run began and ${loadAverage(os.loadavg())} when it ended: above the 2 cores' 2, other work shared the machine and every rate is low by as much; ratios taken a few seconds apart suffer less.`,
     `CPU ms a request is each process's user and system time over the load (the kernel's accounting in /proc), divided by the requests answered: the three together spend the machine's ${os.cpus().length * 1000} CPU ms a second, so they bound the rate. On PGlite the database runs inside the server.`,
     `The targets are the issue's, set for PostgreSQL on this machine; PGlite (one embedded connection) is shown against the same.`,
     ``,
