@@ -46,7 +46,9 @@ function copyIn(client: pg.Client, text: string, data: string): Promise<void> {
 
 /** COPY's text format: tab-separated, `\N` for null, backslash escapes. */
 const field = (v: string | null) =>
-  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  v === null
+    ? '\\N'
+    : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 const line = (values: (string | null)[]) => `${values.map(field).join('\t')}\n`;
 
 export type CopySales = {
@@ -134,7 +136,11 @@ export async function copyRowsPerSecond(url: string, o: CopySales): Promise<numb
            verification, verified_by, verified_at, buyer_name, buyer_email, buyer_phone) from stdin`,
         purchases,
       );
-      await copyIn(client, 'copy audit_events (actor, action, entity_type, entity_id, data) from stdin', audit);
+      await copyIn(
+        client,
+        'copy audit_events (actor, action, entity_type, entity_id, data) from stdin',
+        audit,
+      );
       await copyIn(
         client,
         'copy events (id, type, occurred_at, subject_type, subject_id, dealer_id, end_user_id, data) from stdin',

@@ -330,8 +330,18 @@ function databaseTable(r: DatabaseResult): string[] {
     `|---|---|---|---|---|---|---|---|---|`,
     row('baseline: bare route, one INSERT', r.insert, '–', '– | –'),
     row('baseline: bare route, one SELECT by key', r.select, '–', '– | –'),
-    row("bare twin of a claim: the app's purchase read and its one CTE", r.claimTwin, '–', `${against(r.claimTwin, r.insert)} | –`),
-    row("bare twin of a look-up: the app's tracking statement", r.trackingTwin, '–', `${against(r.trackingTwin, r.select)} | –`),
+    row(
+      "bare twin of a claim: the app's purchase read and its one CTE",
+      r.claimTwin,
+      '–',
+      `${against(r.claimTwin, r.insert)} | –`,
+    ),
+    row(
+      "bare twin of a look-up: the app's tracking statement",
+      r.trackingTwin,
+      '–',
+      `${against(r.trackingTwin, r.select)} | –`,
+    ),
     row(
       'claim intake (POST, signed in: validate, decide, claim + audit + link + outbox)',
       r.claim,
