@@ -74,7 +74,9 @@ try {
   await app.close();
   const rows = [...timings.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const inStatements = rows.reduce((sum, [, t]) => sum + t.ms, 0);
-  console.log(`two files of 5,000 rows: ${total.toFixed(0)} ms, of which ${inStatements.toFixed(0)} ms waiting on statements`);
+  console.log(
+    `two files of 5,000 rows: ${total.toFixed(0)} ms, of which ${inStatements.toFixed(0)} ms waiting on statements`,
+  );
   console.log('| ms a file | calls a file | statement |\n|---|---|---|');
   for (const [text, t] of rows.slice(0, 15)) {
     console.log(`| ${(t.ms / 2).toFixed(0)} | ${t.calls / 2} | \`${text}\` |`);
