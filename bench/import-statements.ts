@@ -18,7 +18,7 @@ if (!url) throw new Error('set TEST_DATABASE_URL');
 const timings = new Map<string, { calls: number; ms: number }>();
 let recording = false;
 type Query = (this: pg.Client, ...args: unknown[]) => unknown;
-const original = pg.Client.prototype.query as unknown as Query;
+const original = Reflect.get(pg.Client.prototype, 'query') as Query;
 (pg.Client.prototype as unknown as { query: Query }).query = function (this: pg.Client, ...args: unknown[]) {
   const first = args[0];
   const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
