@@ -422,35 +422,36 @@ SQL's cost, and the ratio the app's own.
 **This run was taken on a machine shared with seven other jobs** (the load average is in the header; 2
 cores): every rate is far below a quiet machine's (the policy engine, which needs no I/O, ran at a
 tenth of its usual speed), and the p99s are the machine's queue more than the app's. The integrator reruns
-it on a quiet machine; the figures below are from this run and from a shorter one at 17:44 UTC (load
-average 21), which agreed.
+it on a quiet machine. The figures below are from this run (18:18 UTC, load average 21–24) and from a
+shorter one at 17:44 UTC (load average 21); where the two differ, both are given.
 
-- **Claim intake against its twin**: about a quarter of the twin's rate. The twin spends per claim
-  about 1.3 ms of server CPU and 1.7 of PostgreSQL's; the app about 6.7 and 3.1 (busy figures; quiet,
-  the app was 1.8 and 1.4 on 2026-11-30). PostgreSQL's extra share is the one statement the twin does not
+- **Claim intake against its twin**: 16 % of the twin's rate (25 % in the shorter run). The twin spends
+  per claim about 0.6 ms of server CPU and 1.0 of PostgreSQL's; the app about 4.3 and 2.1 (busy figures;
+  quiet, the app was 1.8 and 1.4 on 2026-11-30). PostgreSQL's extra share is the one statement the twin does not
   send — the session read of a signed-in request — and nothing else: the CTE and the purchase read are the
   same objects. The server's extra share is everything a claim is besides its SQL: the session cookie's
   signature and the access, CSRF and rate-limit hooks, validating the body, the policy engine's decision,
   the claim as the API shows it built twice (the event's copy and the answer), the acknowledgement in two
   languages with its link sealed (AES-GCM) and the token hashed, and the answer validated and serialised
   through its schema. Server CPU one claim at a time is 1.5 ms (\`npx tsx bench/micro.ts claim\`); a
-  route that does nothing costs 0.24 ms through the app's hooks. 75 % of the twin would leave the app
-  about a third of a millisecond of server CPU beyond the twin's: less than those hooks and the answer's
-  serialisation. Not tried in this round (measurement and the twins were the work): caching the session
+  route that does nothing costs 0.24 ms through the app's hooks. The twin's rate is bound by the machine's
+  CPU (about 1.7 ms a claim in all, three processes together); at 75 % of it the app may spend 1.33× that,
+  about 2.2 ms, and PostgreSQL alone spends 2.1 ms on the app's claim (its session read included): the
+  server would have almost nothing left, less than its hooks cost. Not tried in this round (measurement and the twins were the work): caching the session
   for its lifetime in the process (it would also save PostgreSQL's extra share), rendering the message
   texts and the event's view from one object, and a serialiser compiled from the answer's schema.
-- **Tracking against its twin**: about 45 % (busy run). One statement in both; the app adds the hooks,
-  the body's validation, the maintenance number's parsing, the contact check, the commitment status and
-  the 25-field answer's validation and serialisation: 3.1 ms of server CPU against the twin's 0.9 (busy).
-- **p99 against the twins'**: 1.7× for claims and 3.3× for tracking in the busy run. The server is the
+- **Tracking against its twin**: 25 % (44 % in the shorter run). One statement in both; the app adds the
+  hooks, the body's validation, the maintenance number's parsing, the contact check, the commitment status
+  and the 25-field answer's validation and serialisation: 2.4 ms of server CPU against the twin's 0.4.
+- **p99 against the twins'**: 6.8× for claims and 3.1× for tracking (1.7× and 3.3× in the shorter run). The server is the
   busiest process, so requests queue in it; the tail shrinks with its cost per request.
 - **Workers (\`serve --workers 2\`)**: on this machine the app, PostgreSQL and the load generator share two
-  cores, so a second worker has no core of its own. In the busy run two workers answered about a quarter
-  of one worker's rate: with the machine's run queue already ten deep, two server processes only add
-  context switches and a second pool of connections. On the quiet machine a claim took about 45 % of the
+  cores, so a second worker has no core of its own. Two workers answered 109 % of one worker's claims and
+  63 % of its look-ups (29 % and 21 % in the shorter run): with the machine's run queue already ten deep,
+  a second server process mostly adds context switches and a second pool of connections. On the quiet machine a claim took about 45 % of the
   machine in PostgreSQL and the server ran one core at 85–95 %, so a second worker could at most take the
   rest of the second core. Workers pay off on an app machine with cores of its own (docs/scaling.md).
-- **Import against COPY**: about 40 % of COPY (busy run). \`npx tsx bench/micro.ts import\` with
+- **Import against COPY**: 42 % of COPY (40 % in the shorter run). \`npx tsx bench/micro.ts import\` with
   PROFILE=1 on PostgreSQL shows the server idle 77 % of an import: it waits on PostgreSQL.
   \`npx tsx bench/import-statements.ts\` times each statement of two 5,000-row files (busy machine, ms a
   file): purchases' insert 1,686 (eight b-tree and three trigram indexes, four foreign keys), the events'
@@ -463,11 +464,13 @@ average 21), which agreed.
   event's JSON built by PostgreSQL from the rows (as the audit events already are), and a staging table
   filled by COPY (\`bench/copy-baseline.ts\` has a COPY FROM STDIN for node-postgres) with the look-ups and
   inserts set-based from it, keeping every check and per-row error.
-- **PGlite** (issue 18 item 2, not done in this round): one embedded connection, and every statement
+- **PGlite** (issue 18 item 2, not done in this round): claim intake 19 % of the bare INSERT, p99 4 s,
+  RSS 132 % of the bare server's. One embedded connection, and every statement
   planned again — the tracking statement takes PGlite 2.8 ms to plan and 0.3–0.6 ms to run (EXPLAIN
   ANALYZE). Plans kept for the session (the hot statements as SQL functions, or named statements under
-  PGlite's driver) and fair queueing are the next step. Its RSS target cannot be met while the embedded
-  PostgreSQL keeps its buffers in the server's process; the bare baseline on PGlite alone peaks near 475 MB.
+  PGlite's driver) and fair queueing are the next step. Memory: the app peaked at 603 MB against the bare
+  server's 457 MB, both holding the embedded PostgreSQL's buffers; the difference is the app's heap under
+  the import (the bench caps old space at 160 MB, the embedded database's WebAssembly memory is outside it).
 - **Memory on PostgreSQL** (≤ 250 MB): met on a quiet machine with \`npm start\`'s 160 MB old space (190 MB
   on 2026-11-30); under this run's load the heap is collected later and the peak is higher.
 `;
@@ -514,7 +517,7 @@ async function main(): Promise<void> {
     `The load generator (this process), the server process and the database share the cores; ${CONNECTIONS} connections, ${SECONDS} s per load, loopback.`,
     `Load average (1, 5, 15 min) ${loadAverage(loadBefore)} when the run began and ${loadAverage(os.loadavg())} when it ended: above the 2 cores' 2, other work shared the machine and every rate is low by as much; ratios taken a few seconds apart suffer less.`,
     `CPU ms a request is each process's user and system time over the load (the kernel's accounting in /proc), divided by the requests answered: the three together spend the machine's ${os.cpus().length * 1000} CPU ms a second, so they bound the rate. On PGlite the database runs inside the server.`,
-    `The targets are the issue's, set for PostgreSQL on this machine; PGlite (one embedded connection) is shown against the same.`,
+    `The targets are issue 18's: on PostgreSQL against the bare twins (item 1) and COPY (item 3); on PGlite, item 2's against the bare INSERT and the bare server's memory.`,
     ``,
     `| measurement | value | target |`,
     `|---|---|---|`,
