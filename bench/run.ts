@@ -3,9 +3,12 @@
  * bounded time (BENCH_SECONDS per load, 5 by default). For each database — PGlite always, PostgreSQL
  * when DATABASE_URL or TEST_DATABASE_URL is set (in a scratch database of its own) — it prepares the
  * data in this process, then measures, with autocannon at 50 connections from this process:
- *   - the baseline: a bare Fastify route doing one INSERT, and one indexed SELECT, on the same driver;
+ *   - the baselines: a bare Fastify route doing one INSERT, and one indexed SELECT, on the same driver; and
+ *     the bare twins, running exactly the app's statements for a claim and for a look-up (baseline-server.ts);
  *   - the app as `npm start` runs it (compiled first): claim intake (POST, signed in), the tracking look-up by
  *     maintenance number, a signed-in GET of who I am, and a dealer's CSV import of sales;
+ *   - on PostgreSQL, COPY of the same rows the import writes (copy-baseline.ts), claim intake and tracking
+ *     again with `serve --workers 2`, and the bytes a row of the tables written (storage.ts);
  * and the server process's peak RSS. The policy engine is timed in process. Writes
  * bench/results/latest.md.
  */
