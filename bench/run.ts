@@ -451,9 +451,9 @@ shorter one at 17:44 UTC (load average 21); where the two differ, both are given
 - **Workers (\`serve --workers 2\`)**: on this machine the app, PostgreSQL and the load generator share two
   cores, so a second worker has no core of its own. Two workers answered 109 % of one worker's claims and
   63 % of its look-ups (29 % and 21 % in the shorter run): with the machine's run queue already ten deep,
-  a second server process mostly adds context switches and a second pool of connections. On the quiet machine a claim took about 45 % of the
-  machine in PostgreSQL and the server ran one core at 85–95 %, so a second worker could at most take the
-  rest of the second core. Workers pay off on an app machine with cores of its own (docs/scaling.md).
+  a second server process mostly adds context switches and a second pool of connections. On the quiet
+  machine (2026-11-30) claims kept the server at 0.87 of a core, PostgreSQL at 0.66 and the load generator
+  at 0.13: a second worker could win at most the 0.3 of a core left. Workers pay off on an app machine with cores of its own (docs/scaling.md).
 - **Import against COPY**: 42 % of COPY (40 % in the shorter run). \`npx tsx bench/micro.ts import\` with
   PROFILE=1 on PostgreSQL shows the server idle 77 % of an import: it waits on PostgreSQL.
   \`npx tsx bench/import-statements.ts\` times each statement of two 5,000-row files (busy machine, ms a
