@@ -42,6 +42,38 @@ function cpuMsOf(pid: number): number | null {
   }
 }
 
+/**
+ * A process's CPU and its descendants' (the workers of `serve --workers N`), summed: a worker's time
+ * counts in its parent's only once it has exited and been waited for.
+ */
+function processTreeCpuMs(root: number): number | null {
+  const own = cpuMsOf(root);
+  if (own === null) return null;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return own;
+  }
+  const children = new Map<number, number[]>();
+  for (const pid of pids) {
+    try {
+      // Field 4, after the command in parentheses: the parent's pid.
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let total = own;
+  const queue = [...(children.get(root) ?? [])];
+  for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
+    total += cpuMsOf(pid) ?? 0;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
 /** Every local PostgreSQL process's CPU (backends, WAL writer, checkpointer…), or null if none is seen. */
 function postgresCpuMs(): number | null {
   let total: number | null = null;
@@ -86,7 +118,7 @@ export async function load(
     ...(init.body === undefined ? {} : { body: init.body }),
     ...(init.vary ? { setupRequest: init.vary } : {}),
   };
-  const serverBefore = measure.server === undefined ? null : cpuMsOf(measure.server);
+  const serverBefore = measure.server === undefined ? null : processTreeCpuMs(measure.server);
   const databaseBefore = measure.database ? postgresCpuMs() : null;
   const generatorBefore = process.cpuUsage();
   const result = await autocannon({
@@ -96,7 +128,7 @@ export async function load(
     requests: [request],
   });
   const generator = process.cpuUsage(generatorBefore);
-  const serverAfter = measure.server === undefined ? null : cpuMsOf(measure.server);
+  const serverAfter = measure.server === undefined ? null : processTreeCpuMs(measure.server);
   const databaseAfter = measure.database ? postgresCpuMs() : null;
   const requests = Math.max(1, result.requests.total);
   const perRequest = (before: number | null, after: number | null) =>

@@ -152,8 +152,9 @@ async function claimByKey(db: Database, key: string): Promise<ClaimRow | undefin
   return row;
 }
 
-// Read by every claim: built once, and planned once per connection.
-const claimPurchase = preparedStatement('claim_purchase', (db, name) =>
+// Read by every claim: built once, and planned once per connection. Exported for the bench's bare twin
+// (bench/baseline-server.ts), which runs exactly this statement and `writeClaim` without the app around them.
+export const claimPurchase = preparedStatement('claim_purchase', (db, name) =>
   db
     .select({
       id: purchases.id,
@@ -186,7 +187,7 @@ const p = (name: string) => sql.placeholder(name);
  * caller then answers with the earlier claim. Two retries racing meet at the key's unique index: the
  * second waits for the first to commit and then does nothing.
  */
-const writeClaim = rawStatement<{
+export const writeClaim = rawStatement<{
   id: string;
   status: ClaimRow['status'];
   version: number;

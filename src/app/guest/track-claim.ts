@@ -123,7 +123,8 @@ function trackingStatement(name: string, where: (db: Database) => SQL | undefine
 }
 
 const trackByClaimId = trackingStatement('track_by_claim', () => eq(claims.id, sql.placeholder('claimId')));
-const trackByNumber = trackingStatement('track_by_number', (db) => {
+/** Exported for the bench's bare twin (bench/baseline-server.ts): the look-up's one statement. */
+export const trackByNumber = trackingStatement('track_by_number', (db) => {
   // Its own alias: the joined order is the claim's latest, not necessarily the one with this number.
   const numbered = alias(maintenanceOrders, 'numbered_order');
   return inArray(
