@@ -36,9 +36,9 @@ describe('tax on a document', () => {
     expect(taxBreakdown([-5], { rateBasisPoints: 0, pricesIncludeTax: true })).toMatchObject({
       code: 'INVALID_AMOUNT',
     });
-    expect(
-      taxBreakdown([MAX_AMOUNT_MINOR], { rateBasisPoints: 1, pricesIncludeTax: false }),
-    ).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' });
+    expect(taxBreakdown([MAX_AMOUNT_MINOR], { rateBasisPoints: 1, pricesIncludeTax: false })).toMatchObject({
+      code: 'AMOUNT_OUT_OF_RANGE',
+    });
   });
 
   const lines = fc.array(fc.integer({ min: 0, max: 10_000_000_000 }), { minLength: 1, maxLength: 20 });
