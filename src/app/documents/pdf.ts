@@ -3,7 +3,6 @@ import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
 import type { DocumentSettings } from '../../domain/documents/settings.js';
 import type { TaxBreakdown, TaxSetting } from '../../domain/documents/tax.js';
-import type { Money } from '../../domain/money.js';
 import type { QuoteState } from '../../domain/paid-service/quote.js';
 import type { Language } from '../../domain/policy/schema.js';
 import { AppError } from '../errors.js';
@@ -58,7 +57,9 @@ async function newDocument(
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    });
     doc.on('error', reject);
   });
   try {
@@ -141,19 +142,18 @@ export async function renderQuoteDocument(font: DocumentFont, input: QuoteDocume
   const w = documentWords[input.lang];
   const { quote, maker, customer } = input;
   const title = input.kind === 'invoice' ? w.invoice.title : w.quote.title;
-  const reference =
-    input.kind === 'invoice' ? (quote.invoiceNumber ?? '') : `${w.quote.reference} ${quote.id}`;
+  const reference = input.kind === 'invoice' ? (quote.invoiceNumber ?? '') : `${title} ${quote.id}`;
   const { doc, done } = await newDocument(font, {
     size: 'A4',
     margin: 50,
     info: {
-      Title: `${title} ${input.kind === 'invoice' ? (quote.invoiceNumber ?? '') : quote.id}`,
+      Title: input.kind === 'invoice' ? `${title} ${reference}` : reference,
       Author: maker.name[input.lang],
     },
   });
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
-  const money = (amountMinor: number) => formatMoney({ amountMinor, currency: input.currency } as Money);
+  const money = (amountMinor: number) => formatMoney({ amountMinor, currency: input.currency });
 
   // The maker, on the left.
   doc.fillColor(INK).fontSize(15).text(maker.name[input.lang], left, 50, { width: 270 });
@@ -301,7 +301,7 @@ export async function renderQuoteDocument(font: DocumentFont, input: QuoteDocume
   y += 48;
   doc.fontSize(7.5).fillColor(GREY).text(w.validity, left, y, { width });
 
-  footers(doc, w, input.printedOn, input.kind === 'invoice' ? (quote.invoiceNumber ?? '') : title);
+  footers(doc, w, input.printedOn, reference);
   doc.end();
   return done;
 }
