@@ -47,6 +47,9 @@ const PROBE_CODE_POINTS = [0x41, 0x53d1];
 
 type FontkitFace = { hasGlyphForCodePoint?: (codePoint: number) => boolean };
 
+/** Faces already parsed and checked, by file and name. */
+const faces = new Map<string, FontkitFace>();
+
 /** A document in the font, or a clear refusal when the font is missing, wrong, or has no Chinese. */
 async function newDocument(
   font: DocumentFont,
@@ -62,8 +65,12 @@ async function newDocument(
     });
     doc.on('error', reject);
   });
+  const key = `${font.path}\u0000${font.name}`;
+  const parsed = faces.get(key);
   try {
-    doc.registerFont('document', file, font.name);
+    // The face parsed once is drawn from again (each document embeds its own subset of it): parsing
+    // the collection is most of the time a document takes.
+    doc.registerFont('document', (parsed ?? file) as Buffer, font.name);
     doc.font('document');
   } catch (err) {
     throw new AppError(
@@ -72,6 +79,7 @@ async function newDocument(
       `the documents' font ${font.path} has no face ${font.name} (${(err as Error).message}): set DOCUMENT_FONT_NAME`,
     );
   }
+  if (parsed) return { doc, done };
   // pdfkit keeps the fontkit face it embeds; a face without Chinese glyphs would print boxes.
   const face = (doc as unknown as { _font?: { font?: FontkitFace } })._font?.font;
   if (face?.hasGlyphForCodePoint && !PROBE_CODE_POINTS.every((cp) => face.hasGlyphForCodePoint?.(cp))) {
@@ -81,6 +89,7 @@ async function newDocument(
       `the documents' font ${font.name} in ${font.path} has no Chinese glyphs: use Noto Sans CJK (fonts-noto-cjk)`,
     );
   }
+  if (face) faces.set(key, face);
   return { doc, done };
 }
 
