@@ -358,6 +358,21 @@ describe.each(testDatabases())('documents on $name', (testDb) => {
     expect(sentText(message).length).toBeGreaterThan(0);
   });
 
+  it('documents each document route as a PDF download in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+    }>();
+    for (const [path, method] of [
+      ['/api/v1/quotes/{id}/quote.pdf', 'get'],
+      ['/api/v1/quotes/{id}/invoice.pdf', 'get'],
+      ['/api/v1/maintenance-orders/{id}/return-label.pdf', 'get'],
+      ['/api/v1/tracking/return-label.pdf', 'post'],
+    ] as const) {
+      const ok = doc.paths[path]?.[method]?.responses['200'];
+      expect(Object.keys(ok?.content ?? {}), path).toEqual(['application/pdf']);
+    }
+  });
+
   it('refuses to print without its font (503 DOCUMENT_FONT_MISSING), never boxes', async () => {
     const draft = await quoteFor(0, 'draft');
     const noFont = await buildTestApp(t.db, { DOCUMENT_FONT_PATH: '/nonexistent/NotoSansCJK-Regular.ttc' });
