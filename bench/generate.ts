@@ -414,12 +414,13 @@ export async function generateScaleData(
     'quotes',
     `
     insert into quotes (id, claim_id, state, lines, total_minor, currency, quoted_by, sent_at, accepted_at,
-                        repaired_at, invoice_number, invoiced_at, version, created_at, updated_at)
+                        repaired_at, invoice_number, invoiced_at, invoice_tax_rate_bps, invoice_prices_include_tax,
+                        version, created_at, updated_at)
       select ${uid(ID.quote, 'q.i')}, ${uid(ID.claim, 'q.i')}, 'invoiced',
              '[{"kind":"part","description":"Main board","quantity":1,"unitPrice":{"amountMinor":32000,"currency":"CNY"}},{"kind":"labour","description":"Labour","quantity":1,"unitPrice":{"amountMinor":8000,"currency":"CNY"}}]'::jsonb,
              40000, 'CNY', 'user:sales', q.t + interval '1 day', q.t + interval '2 days', q.t + interval '6 days',
              'INV-' || to_char(q.t + interval '7 days', 'YYYY') || '-' || lpad(q.n::text, 6, '0'), q.t + interval '7 days',
-             5, q.t, q.t + interval '7 days'
+             1300, true, 5, q.t, q.t + interval '7 days'
       from (select g.i, ${at('g.reported_on', '10')} as t, row_number() over (order by g.i) as n
             from g_claims g join claims c on c.id = ${uid(ID.claim, 'g.i')}
             where g.c = 6 and c.chosen_remedy = 'paid_service') q`,

@@ -95,6 +95,11 @@ const envSchema = z.object({
   WEBHOOK_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(2),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(10),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  DOCUMENT_FONT_PATH: z.string().min(1).default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  DOCUMENT_FONT_NAME: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,63}$/, 'must be a PostScript font name such as NotoSansCJKsc-Regular')
+    .default('NotoSansCJKsc-Regular'),
   TRUST_PROXY: z
     .string()
     .regex(/^(|true|false|\d+)$/, 'must be true, false or the number of proxies in front of the app')
@@ -189,6 +194,12 @@ export type Config = {
   webhookTimeoutSeconds: number;
   /** Attempts in flight at once per process (an endpoint gets at most a quarter of them, at least one). */
   webhookConcurrency: number;
+  /**
+   * The font the printable documents (quotes, invoices, return labels) are drawn in: a TrueType or
+   * OpenType file, or a collection (.ttc) and the PostScript name of the face in it. It must have the
+   * Chinese glyphs; without the file, a document is refused with 503 DOCUMENT_FONT_MISSING.
+   */
+  documentFont: { path: string; name: string };
 };
 
 export class ConfigError extends Error {}
@@ -248,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookIntervalSeconds: e.WEBHOOK_INTERVAL_SECONDS,
     webhookTimeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    documentFont: { path: e.DOCUMENT_FONT_PATH, name: e.DOCUMENT_FONT_NAME },
   };
 }
 

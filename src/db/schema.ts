@@ -1616,6 +1616,12 @@ export const quotes = pgTable(
     repairedAt: timestamp('repaired_at', { withTimezone: true }),
     invoiceNumber: text('invoice_number').unique(),
     invoicedAt: timestamp('invoiced_at', { withTimezone: true }),
+    /**
+     * The tax setting in force when the quote was invoiced (app/documents): an invoice printed again a
+     * year later shows the tax it was issued with, whatever an admin has set since.
+     */
+    invoiceTaxRateBasisPoints: integer('invoice_tax_rate_bps'),
+    invoicePricesIncludeTax: boolean('invoice_prices_include_tax'),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -1625,6 +1631,10 @@ export const quotes = pgTable(
     check('quotes_total_check', sql`${t.totalMinor} >= 0`),
     check('quotes_total_range_check', amountInRange(t.totalMinor)),
     check('quotes_invoice_check', sql`(${t.invoiceNumber} is null) = (${t.invoicedAt} is null)`),
+    check(
+      'quotes_invoice_tax_check',
+      sql`(${t.invoiceNumber} is null) = (${t.invoiceTaxRateBasisPoints} is null) and (${t.invoiceNumber} is null) = (${t.invoicePricesIncludeTax} is null) and coalesce(${t.invoiceTaxRateBasisPoints} between 0 and 10000, true)`,
+    ),
     check(
       'quotes_response_channel_check',
       sql`${t.responseChannel} is null or ${oneOf(t.responseChannel, quoteResponseChannels)}`,

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { flagCrossedLots } from '../app/oem/defect-writes.js';
 import { writeUploadBytes } from '../app/uploads/upload-content.js';
+import { DOCUMENT_SETTINGS_KEY } from '../app/documents/document-settings.js';
+import type { DocumentSettings } from '../domain/documents/settings.js';
 import { DEMO_RECEIPT_PNG } from './demo-receipt.js';
 import { hashPassword } from 'better-auth/crypto';
 import { asc, desc, eq, lte, sql } from 'drizzle-orm';
@@ -14,6 +16,7 @@ import type { DecisionWindow } from '../domain/policy/evaluate.js';
 import type { Database } from './client.js';
 import { scalarOf } from './rows.js';
 import {
+  instanceSettings,
   accounts,
   auditEvents,
   claims,
@@ -212,6 +215,21 @@ export const DEMO_SERVICE_CENTERS = [
     phone: '+86 28 8517 6620',
   },
 ] as const satisfies readonly NewServiceCenter[];
+
+/** The maker's details and tax on the demo's printable documents. */
+export const DEMO_DOCUMENT_SETTINGS: DocumentSettings = {
+  maker: {
+    name: { en: 'Halotek Electronics Co., Ltd.', zh: 'Halotek 电子有限公司' },
+    address: {
+      en: '18F, Building 2, 9 Keji South Road, Nanshan District, Shenzhen, Guangdong 518057',
+      zh: '广东省深圳市南山区科技南路9号2栋18楼 518057',
+    },
+    phone: '+86 755 2660 1100',
+    email: 'billing@halotek.example.com',
+    taxId: '91440300MA5DEMO00X',
+  },
+  tax: { rateBasisPoints: 1300, pricesIncludeTax: true },
+};
 
 export const DEMO_END_USERS = [
   { name: 'Li Wei', email: 'li.wei@example.com', phone: '+86 138 0013 5521' },
@@ -629,6 +647,11 @@ export async function seedDemoData(
         ...MAINLAND_CHINA_2026,
       })),
     );
+    // The maker as the demo's quotes, invoices and return labels print it (Settings → documents).
+    await tx
+      .insert(instanceSettings)
+      .values({ key: DOCUMENT_SETTINGS_KEY, value: JSON.stringify(DEMO_DOCUMENT_SETTINGS) })
+      .onConflictDoNothing();
     const endUserRows = await tx
       .insert(endUsers)
       .values([...DEMO_END_USERS])

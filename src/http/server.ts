@@ -61,6 +61,7 @@ import { ownershipRoutes } from './ownership/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import { type InboundSmtp, registerInboundSmtp } from './inbound-smtp.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
+import { documentRoutes } from './documents/routes.js';
 import { startCommitmentDeadlineJob } from './commitment-deadline-job.js';
 import { startUploadCleanupJob } from './upload-cleanup-job.js';
 import { COUNTER_PURGE_INTERVAL_MS, startCounterPurgeJob } from './counter-purge-job.js';
@@ -335,6 +336,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(maintenanceOrderRoutes, { prefix: '/api/v1' });
   await app.register(ownershipRoutes, { prefix: '/api/v1' });
   await app.register(conversationRoutes, { prefix: '/api/v1' });
+  // The documents people file: quotes, invoices and return labels as PDFs (issue 19).
+  await app.register(documentRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
   await app.register(oemPriceListRoutes, { prefix: '/api/v1/oem-price-list' });

@@ -529,6 +529,12 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await sales.getByRole('button', { name: '中文' }).click();
       await main.getByRole('heading', { level: 1, name: '报价：48V 30A 充电模块' }).waitFor();
       await main.getByText('已开票', { exact: true }).first().waitFor();
+      // Printed in the reader's language: the invoice exists now, beside the quote.
+      const printInvoice = main.getByRole('link', { name: '打印发票（PDF）' });
+      expect(await printInvoice.getAttribute('href')).toMatch(
+        /^\/api\/v1\/quotes\/[0-9a-f-]{36}\/invoice\.pdf\?lang=zh$/,
+      );
+      await main.getByRole('link', { name: '打印报价单（PDF）' }).waitFor();
       await settled(sales);
       await checkA11y(sales);
       await screenshot(sales, 'sales-quote-zh');
@@ -683,6 +689,18 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByText('已保存。新的超额申请将等待第二人批准。').waitFor();
       expect((await api(admin, 'GET', '/api/v1/settings/four-eyes')).body).toEqual({
         thresholds: { CNY: 200000 },
+      });
+      // And the printed documents' tax: a rate with three decimals is refused in words; 6.5 % is 650.
+      const rate = main.getByLabel('税率（%）');
+      await rate.fill('6.555');
+      await main.getByRole('button', { name: '保存文件设置' }).click();
+      await main.getByText('请检查此项（税率为 0–100，最多两位小数）').waitFor();
+      await rate.fill('6.5');
+      await main.getByRole('button', { name: '保存文件设置' }).click();
+      await main.getByText('文件设置已保存').waitFor();
+      expect(field((await api(admin, 'GET', '/api/v1/settings/documents')).body, 'tax')).toEqual({
+        rateBasisPoints: 650,
+        pricesIncludeTax: true,
       });
       await checkA11y(admin);
       await screenshot(admin, 'risk-settings-zh');

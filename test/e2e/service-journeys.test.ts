@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_END_USERS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
@@ -6,6 +6,7 @@ import type { Role } from '../../src/domain/access/access.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
 import { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/e2e.js';
 import { testDatabases } from '../support/databases.js';
+import { pdfContents } from '../support/pdf-text.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** A receipt as a customer photographs it: the smallest valid PNG, enough for the file-type check. */
@@ -154,6 +155,18 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await main.getByText(shenzhenCenter.address).waitFor();
       await main.getByText(`write maintenance number ${maintenanceNumber} on the parcel`).waitFor();
       await main.getByText('Your choice').waitFor();
+      // The return label for the parcel: a PDF download with the number on it (and as a barcode).
+      const [label] = await Promise.all([
+        page.waitForEvent('download'),
+        main.getByRole('link', { name: 'Print return label' }).click(),
+      ]);
+      expect(label.suggestedFilename()).toBe(`return-label-${maintenanceNumber}.pdf`);
+      const pdf = pdfContents(readFileSync(await label.path()));
+      expect(pdf.header).toMatch(/^%PDF-/);
+      expect(pdf.pages).toBe(1);
+      expect(pdf.text).toContain(maintenanceNumber);
+      expect(pdf.text).toContain(shenzhenCenter.address);
+      expect(pdf.images).toHaveLength(1);
       await noViolations(page);
       await screenshot(page, 'customer-claims-en');
 

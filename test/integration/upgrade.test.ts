@@ -70,6 +70,11 @@ const BACKFILLED_COLUMNS: Record<string, string> = {
                       select 1 from public.maintenance_order_events e where e.kind = 'contact'
                         and e.order_id::text = a.entity_id and e.at = a.occurred_at
                         and e.note is not distinct from nullif(a.data->>'note', ''))`,
+  // invoice_tax: an invoice issued before tax was a setting keeps the default it was issued under.
+  'quotes.invoice_tax_rate_bps': `select count(*) from public.quotes
+                    where invoice_tax_rate_bps is distinct from case when invoice_number is null then null else 1300 end`,
+  'quotes.invoice_prices_include_tax': `select count(*) from public.quotes
+                    where invoice_prices_include_tax is distinct from case when invoice_number is null then null else true end`,
 };
 
 /**

@@ -138,7 +138,7 @@ let nextNumber = 900_000n;
 /** A maintenance order of a claim at a center, in the state a test needs (as if moved there). */
 export async function insertMaintenanceOrder(
   db: Database,
-  input: { claimId: string; serviceCenterId: string; state: MaintenanceState },
+  input: { claimId: string; serviceCenterId: string; state: MaintenanceState; mode?: 'walk_in' | 'mail_in' },
 ): Promise<{ id: string; maintenanceNumber: string }> {
   nextNumber += 1n;
   const received = input.state !== 'issued' && input.state !== 'awaitingParts';
@@ -148,7 +148,7 @@ export async function insertMaintenanceOrder(
       claimId: input.claimId,
       maintenanceNumber: maintenanceNumberFor(nextNumber),
       serviceCenterId: input.serviceCenterId,
-      mode: 'walk_in',
+      mode: input.mode ?? 'walk_in',
       state: input.state,
       receivedOn: received ? TODAY.subtract({ days: 2 }).toString() : null,
       humanDamageFound: input.state === 'paidService',
@@ -158,10 +158,25 @@ export async function insertMaintenanceOrder(
   return row;
 }
 
-async function insertQuote(db: Database, claimId: string, maintenanceOrderId: string): Promise<string> {
+async function insertQuote(
+  db: Database,
+  claimId: string,
+  maintenanceOrderId: string,
+  invoiceNumber?: string,
+): Promise<string> {
+  const invoiced = invoiceNumber
+    ? {
+        state: 'invoiced' as const,
+        invoiceNumber,
+        invoicedAt: new Date(TEST_NOW.epochMilliseconds),
+        invoiceTaxRateBasisPoints: 1300,
+        invoicePricesIncludeTax: true,
+      }
+    : {};
   const [row] = await db
     .insert(quotes)
     .values({
+      ...invoiced,
       claimId,
       maintenanceOrderId,
       lines: [
@@ -239,6 +254,18 @@ export async function endUserServiceMatrixFixtures(
   });
   const ownQuote = await insertQuote(db, ownClaim, ownOrder.id);
   const otherQuote = await insertQuote(db, otherClaim, otherOrder.id);
+  // Documents (issue 19): an invoice exists only for an invoiced quote, a return label only for mail-in.
+  const ownInvoiced = await insertQuote(db, ownClaim, ownOrder.id, `INV-2026-9${ownClaim.slice(0, 5)}`);
+  const otherInvoiced = await insertQuote(
+    db,
+    otherClaim,
+    otherOrder.id,
+    `INV-2026-9${otherClaim.slice(0, 5)}`,
+  );
+  const mailIn = async (claimId: string, serviceCenterId: string) =>
+    (await insertMaintenanceOrder(db, { claimId, serviceCenterId, state: 'issued', mode: 'mail_in' })).id;
+  const ownMailIn = await mailIn(ownClaim, p.center(0));
+  const otherMailIn = await mailIn(otherClaim, p.center(1));
   const ownReimbursement = await insertReimbursement(db, ownClaim, p.dealer(0));
   const otherReimbursement = await insertReimbursement(db, otherClaim, p.dealer(1));
 
@@ -285,6 +312,15 @@ export async function endUserServiceMatrixFixtures(
     ['/api/v1/quotes/:id/repaired', [quote('technician')]],
     ['/api/v1/quotes/:id/invoice', [quote('technician')]],
     ['/api/v1/quotes/:id/response', [quote('customer')]],
+    ['/api/v1/quotes/:id/quote.pdf', [quote('technician'), quote('customer')]],
+    [
+      '/api/v1/quotes/:id/invoice.pdf',
+      (['technician', 'customer'] as const).map((role) => ({ role, own: ownInvoiced, other: otherInvoiced })),
+    ],
+    [
+      '/api/v1/maintenance-orders/:id/return-label.pdf',
+      (['technician', 'customer'] as const).map((role) => ({ role, own: ownMailIn, other: otherMailIn })),
+    ],
   ];
 }
 

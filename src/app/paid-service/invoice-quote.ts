@@ -4,6 +4,7 @@ import { outbox } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { calendarDateIn, type Temporal } from '../../domain/calendar.js';
 import { assertAllowed } from '../access.js';
+import { documentSettings } from '../documents/document-settings.js';
 import { recordAudit } from '../audit.js';
 import { formatMoney } from '../service-messages.js';
 import { assertQuoteMove, loadQuote, moveQuoteRow, quoteNotFound, type QuoteView } from './quotes.js';
@@ -40,16 +41,27 @@ export async function invoiceQuote(
     // Refused before a number is drawn, so a stale or illegal request does not burn one.
     assertQuoteMove(loaded.quote, 'invoiced', input.expectedVersion);
     const invoiceNumber = await nextInvoiceNumber(tx, calendarDateIn(now, deps.storeTimeZone).year);
+    // The invoice keeps the tax in force now: printed again after an admin changes it, it reads the same.
+    const { tax } = await documentSettings(tx);
     const invoiced = await moveQuoteRow(tx, loaded.quote, 'invoiced', {
       expectedVersion: input.expectedVersion,
       now: at,
-      set: { invoiceNumber, invoicedAt: at },
+      set: {
+        invoiceNumber,
+        invoicedAt: at,
+        invoiceTaxRateBasisPoints: tax.rateBasisPoints,
+        invoicePricesIncludeTax: tax.pricesIncludeTax,
+      },
     });
     await recordAudit(tx, actor, {
       action: 'quote.invoiced',
       entityType: 'quote',
       entityId: invoiced.id,
-      data: { invoiceNumber, total: { amountMinor: invoiced.totalMinor, currency: invoiced.currency } },
+      data: {
+        invoiceNumber,
+        total: { amountMinor: invoiced.totalMinor, currency: invoiced.currency },
+        tax,
+      },
     });
     const { customer } = loaded;
     const recipient = customer.email ?? customer.phone;

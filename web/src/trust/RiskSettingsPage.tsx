@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { defaultRiskSettings, riskSettingsSchema } from '../../../src/domain/risk/signals.js';
+import { DocumentSettingsCard } from '../components/DocumentSettingsCard.js';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { amountText, currencies, parseAmount } from '../desk/money.js';
 import { DeskErrorAlert, Done, PageHeader } from '../desk/ui.js';
@@ -198,6 +199,7 @@ export default function RiskSettingsPage() {
         </Card>
       )}
       {me.data?.role === 'admin' && <FourEyesCard />}
+      {me.data?.role === 'admin' && <DocumentSettingsCard />}
     </Stack>
   );
 }

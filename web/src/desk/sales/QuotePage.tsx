@@ -16,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { QuoteDocuments } from '../../components/Documents.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import {
@@ -321,6 +322,7 @@ export default function QuotePage() {
               ))}
             {quote.data.state === 'sent' && <Text size="sm">{t('desk.quotes.waiting')}</Text>}
           </Group>
+          <QuoteDocuments quote={quote.data} />
           {takesCalls && quote.data.allowedMoves.includes('accepted') && (
             <PhoneAnswer
               quote={quote.data}

@@ -2,6 +2,7 @@ import { Anchor, Box, Card, Group, SimpleGrid, Stack, Text, Title } from '@manti
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { ReturnLabelButton } from '../../components/Documents.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import { maintenanceOrderQuery } from '../desk-api.js';
 import { CommitmentBadge, Day, Fact, useApiLanguage } from '../ui.js';
@@ -39,6 +40,9 @@ export default function OrderPage() {
             <CommitmentBadge status={order.data.commitment.status} />
           </Group>
           <OrderActions order={order.data} />
+          <Group>
+            <ReturnLabelButton order={order.data} />
+          </Group>
           <OwnerPanel kind="order" id={order.data.id} owner={order.data.owner} />
           <Card withBorder padding="lg" component="section" aria-labelledby="order-facts">
             <Title order={2} size="h4" id="order-facts" mb="sm">

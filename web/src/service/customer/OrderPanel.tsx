@@ -1,6 +1,7 @@
 import { Anchor, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ReturnLabelButton } from '../../components/Documents.js';
 import type { MaintenanceState } from '../../../../src/domain/maintenance/state-machine.js';
 import {
   CommitmentBadge,
@@ -48,6 +49,12 @@ export function OrderPanel({ order }: { order: MaintenanceOrder | MaintenanceOrd
         </Stack>
       </Group>
       <Text fw={600}>{t(nextStepKey(order), { number: order.maintenanceNumber })}</Text>
+      {order.mode === 'mail_in' && (
+        <Group gap="sm">
+          <ReturnLabelButton order={order} />
+          <Text size="sm">{t('documents.returnLabelHint')}</Text>
+        </Group>
+      )}
       <Text fw={700} component="h3">
         {t('service.center.title')}
       </Text>

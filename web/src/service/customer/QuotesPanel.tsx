@@ -2,6 +2,7 @@ import { Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ToneBadge } from '../../components/Badges.js';
+import { QuoteDocuments } from '../../components/Documents.js';
 import { ChangeError, isStale, Section } from '../common.js';
 import { QuoteAnswer } from '../QuoteAnswer.js';
 import { QuoteLines } from '../QuoteLines.js';
@@ -30,6 +31,7 @@ function QuoteCard({ quote }: { quote: Quote }) {
         </ToneBadge>
       </Group>
       <QuoteLines lines={quote.lines} total={quote.total} />
+      <QuoteDocuments quote={quote} />
       {respond.isError && <ChangeError error={respond.error} object="quote" />}
       {quote.allowedMoves.includes('accepted') && (
         <QuoteAnswer

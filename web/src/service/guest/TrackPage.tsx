@@ -6,6 +6,7 @@ import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api.js';
+import { GuestReturnLabelButton } from '../../components/Documents.js';
 import { ApiErrorAlert, PageLoader } from '../../components/Status.js';
 import {
   CommitmentBadge,
@@ -20,8 +21,11 @@ import {
 } from '../common.js';
 import { type ClaimTrackingResponse, trackByLink, trackByNumber } from '../service-api.js';
 
-/** Where a claim and its repair stand, as a guest sees them. */
-export function TrackingView({ tracking }: { tracking: ClaimTrackingResponse }) {
+/**
+ * Where a claim and its repair stand, as a guest sees them. With the tracking link's token, a mail-in
+ * order's return label can be printed too.
+ */
+export function TrackingView({ tracking, token }: { tracking: ClaimTrackingResponse; token?: string }) {
   const { t } = useTranslation();
   const { lang } = useLanguages();
   const { claim, maintenanceOrder: order } = tracking;
@@ -78,6 +82,12 @@ export function TrackingView({ tracking }: { tracking: ClaimTrackingResponse }) 
                   [t('service.fields.returnTracking'), order.returnTracking ?? '—'],
                 ]}
               />
+              {token && order.mode === 'mail_in' && (
+                <Stack gap="xs" align="flex-start">
+                  <GuestReturnLabelButton token={token} />
+                  <Text size="sm">{t('documents.returnLabelHint')}</Text>
+                </Stack>
+              )}
             </Section>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 5 }}>
@@ -124,7 +134,7 @@ function TrackByLink({ token }: { token: string }) {
   }
   return (
     <Stack gap="lg">
-      <TrackingView tracking={tracking.data} />
+      <TrackingView tracking={tracking.data} token={token} />
       <GuestConversation token={token} />
     </Stack>
   );

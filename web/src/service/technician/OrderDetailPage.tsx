@@ -2,6 +2,7 @@ import { Anchor, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { ReturnLabelButton } from '../../components/Documents.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import {
   CommitmentBadge,
@@ -51,6 +52,9 @@ export function OrderDetailPage() {
         </Group>
       </div>
       <OrderActions order={o} slip />
+      <Group>
+        <ReturnLabelButton order={o} />
+      </Group>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Section id="order-facts" title={t('service.order.details')}>
