@@ -114,6 +114,7 @@ export const waitingConversationSchema = z
     customerName: z.string(),
     product: z.object({ en: z.string(), zh: z.string() }),
     maintenanceNumber: z.string().nullable(),
+    maintenanceOrderId: z.uuid().nullable().describe('The claim’s latest maintenance order'),
     excerpt: z.string(),
   })
   .meta({ id: 'WaitingConversation' });

@@ -36,6 +36,7 @@ const QuotePage = lazy(() => import('./sales/QuotePage.js'));
 const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'));
 const AuditLogPage = lazy(() => import('../work/AuditLogPage.js'));
 const ConversationQueuePage = lazy(() => import('../service/ConversationQueuePage.js'));
+const ClaimConversationPage = lazy(() => import('../service/ClaimConversationPage.js'));
 
 export const deskNavItems: readonly NavItem[] = [
   {
@@ -58,6 +59,7 @@ const dealerSections: readonly DeskSection[] = [
   { path: 'record', key: 'desk.dealer.nav.record' },
   { path: 'import', key: 'desk.dealer.nav.import' },
   { path: 'claims', key: 'desk.dealer.nav.claims' },
+  { path: 'conversations', key: 'service.conversation.queue.title' },
   { path: 'verifications', key: 'desk.dealer.nav.verifications' },
   { path: 'reimbursements', key: 'desk.dealer.nav.reimbursements' },
 ];
@@ -79,6 +81,7 @@ const supportSections: readonly DeskSection[] = [
 
 const salesSections: readonly DeskSection[] = [
   { path: 'paid-service', key: 'desk.sales.nav.paidService' },
+  { path: 'conversations', key: 'service.conversation.queue.title' },
   { path: 'quotes', key: 'desk.sales.nav.quotes' },
   { path: 'prices', key: 'desk.sales.nav.prices' },
   { path: 'approvals', key: 'desk.sales.nav.approvals' },
@@ -103,6 +106,11 @@ export function deskRoutes() {
         <Route path="record" element={page(<RecordSalePage />)} />
         <Route path="import" element={page(<ImportSalesPage />)} />
         <Route path="claims" element={page(<DealerClaimsPage />)} />
+        <Route path="conversations" element={page(<ConversationQueuePage area="dealer" />)} />
+        <Route
+          path="conversations/:id"
+          element={page(<ClaimConversationPage queue="/desk/dealer/conversations" />)}
+        />
         <Route path="verifications" element={page(<VerificationsPage canChangeDealer={false} />)} />
         <Route path="reimbursements" element={page(<DealerReimbursementsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
@@ -142,6 +150,11 @@ export function deskRoutes() {
       >
         <Route index element={<Navigate to="paid-service" replace />} />
         <Route path="paid-service" element={page(<PaidServicePage />)} />
+        <Route path="conversations" element={page(<ConversationQueuePage area="sales" />)} />
+        <Route
+          path="conversations/:id"
+          element={page(<ClaimConversationPage queue="/desk/sales/conversations" />)}
+        />
         <Route path="quotes" element={page(<QuotesPage />)} />
         <Route path="quotes/new" element={page(<NewQuotePage />)} />
         <Route path="quotes/:id" element={page(<QuotePage />)} />
