@@ -158,7 +158,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       expect(Buffer.from(await photo.body()).equals(DEMO_FAULT_PNG)).toBe(true);
 
       // 3. An internal note for colleagues, marked, then the reply to the customer.
-      await staffPanel.getByRole('radio', { name: 'Internal note' }).check({ force: true });
+      await staffPanel.getByText('Internal note', { exact: true }).click();
       await staffPanel
         .getByLabel('Internal note (staff only)')
         .fill('Crackle on the right driver: likely the flex cable.');
@@ -166,7 +166,7 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       const note = staffPanel.getByTestId('internal-note');
       await note.getByText('Crackle on the right driver: likely the flex cable.').waitFor();
       await note.getByText('Internal note — customer never sees this').waitFor();
-      await staffPanel.getByRole('radio', { name: 'Reply to customer' }).check({ force: true });
+      await staffPanel.getByText('Reply to customer', { exact: true }).click();
       await staffPanel
         .getByLabel('Reply to the customer')
         .fill('Thank you. Could you send a photo of the label on the box? Just reply to this e-mail.');

@@ -151,6 +151,15 @@ export async function conversationMatrixFixtures(
       })),
     ],
     ['/api/v1/uploads/:id', [{ role: 'technician', own: own.upload, other: other.upload }]],
+    // "Waiting for me" lists the conversations waiting in the caller's scope among its items.
+    [
+      '/api/v1/inbox/:id',
+      (['dealer', 'technician'] as const).map((role) => ({
+        role,
+        own: own.conversation,
+        other: other.conversation,
+      })),
+    ],
     // Deciding a held e-mail: writes, so the matrix only checks the door (scope: inbound-email.test.ts).
     ...(['release', 'discard'] as const).map((decision): [string, ScopedFixture[]] => [
       `/api/v1/conversation-messages/:id/${decision}`,

@@ -37,8 +37,24 @@ const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'))
 const AuditLogPage = lazy(() => import('../work/AuditLogPage.js'));
 const ConversationQueuePage = lazy(() => import('../service/ConversationQueuePage.js'));
 const ClaimConversationPage = lazy(() => import('../service/ClaimConversationPage.js'));
+const InboxPage = lazy(() => import('./InboxPage.js'));
+const InboxCount = lazy(() => import('./InboxPage.js').then((m) => ({ default: m.InboxCount })));
+
+/** The roles with a "waiting for me" inbox (the `inbox.read` grant). */
+const inboxRoles = ['support', 'admin', 'sales', 'dealer', 'technician'] as const;
 
 export const deskNavItems: readonly NavItem[] = [
+  {
+    to: '/desk/inbox',
+    key: 'desk.nav.inbox',
+    current: (p) => p === '/desk/inbox',
+    roles: inboxRoles,
+    Count: () => (
+      <Suspense fallback={null}>
+        <InboxCount />
+      </Suspense>
+    ),
+  },
   {
     to: '/desk/dealer',
     key: 'desk.nav.dealer',
@@ -93,6 +109,7 @@ const page = (element: ReactNode) => <Suspense fallback={<PageLoader />}>{elemen
 export function deskRoutes() {
   return (
     <Route path="desk">
+      <Route path="inbox" element={<RequireRole roles={inboxRoles}>{page(<InboxPage />)}</RequireRole>} />
       <Route
         path="dealer"
         element={
