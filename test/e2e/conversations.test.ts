@@ -233,12 +233,34 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await expect.poll(() => byEmail.textContent()).not.toMatch(/Could you send a photo/);
       await again.getByText('The customer is waiting for an answer.').waitFor();
 
+      // A second answer from the customer's office address is held for staff, who release it.
+      const office = await nodemailer
+        .createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true })
+        .sendMail({
+          from: 'Li Wei <li.wei@office.example.org>',
+          to: replyTo,
+          subject: 'Re: Your repair',
+          text: 'From my office: the serial is on the same label.',
+        });
+      expect(office.response).toMatch(/^250/);
+      await technician.reload();
+      const heldPanel = technician.getByRole('main').getByRole('region', { name: 'Conversation' });
+      const held = heldPanel.getByTestId('internal-note').filter({ hasText: 'From my office' });
+      await held.getByText("Held: not from the customer's address").waitFor();
+      await settled(technician);
+      await checkA11y(technician);
+      await screenshot(technician, 'conversation-held-en');
+      await held.getByRole('button', { name: 'Release into the conversation' }).click();
+      const released = heldPanel.getByTestId('conversation-message').filter({ hasText: 'From my office' });
+      await released.getByText('Released from hold').waitFor();
+
       // 7. The customer's page: the reply and their e-mail with its photo, never the internal note.
       await customer.reload();
       const own = customer.getByRole('main').getByRole('region', { name: 'Conversation' });
       await own.getByText(/Could you send a photo of the label/).waitFor();
       await own.getByText('Here is the label.').waitFor();
       await own.getByRole('link', { name: 'File: label.png' }).waitFor();
+      await own.getByText('From my office: the serial is on the same label.').waitFor();
       expect(await customer.getByRole('main').textContent()).not.toContain('flex cable');
       expect(await customer.getByTestId('internal-note').count()).toBe(0);
       await settled(customer);
@@ -291,6 +313,29 @@ describe.skipIf(!browserAvailable()).each(testDatabases())(
       await settled(dealer);
       await checkA11y(dealer);
       await screenshot(dealer, 'conversation-dealer-en');
+
+      // Waiting for me: the technician's work across its queues, oldest first, its count in the header.
+      const technician = await signedIn(demo('technician').email, '/desk/inbox');
+      const inbox = technician.getByRole('main');
+      await inbox.getByRole('heading', { level: 1, name: 'Waiting for me' }).waitFor();
+      await inbox
+        .getByRole('listitem')
+        .filter({ hasText: 'Customer waiting for an answer' })
+        .first()
+        .waitFor();
+      await inbox.getByRole('listitem').filter({ hasText: 'Repair to work' }).first().waitFor();
+      const header = technician
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: /^Waiting for me/ });
+      await expect.poll(() => header.textContent()).toMatch(/Waiting for me\d+/);
+      await settled(technician);
+      await checkA11y(technician);
+      await screenshot(technician, 'inbox-technician-en');
+      await technician.setViewportSize(PHONE);
+      await switchLanguage(technician, '中文');
+      await inbox.getByRole('heading', { level: 1, name: '待我处理' }).waitFor();
+      await checkA11y(technician);
+      await screenshot(technician, 'inbox-technician-phone-zh');
 
       // The list kit's Find button, hovered: its text stays readable (WCAG AA) on the hover background.
       await goTo(support, '/desk/support/claims');
