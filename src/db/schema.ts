@@ -1397,6 +1397,9 @@ export const conversationMessages = pgTable(
     /** An e-mail reply's Message-ID and sender: a delivery retried after a crash is the same message. */
     emailMessageId: text('email_message_id'),
     emailFrom: text('email_from'),
+    /** Who released or discarded a held e-mail (`user:<id>`), and when. */
+    heldDecidedBy: text('held_decided_by'),
+    heldDecidedAt: timestamp('held_decided_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -1411,9 +1414,16 @@ export const conversationMessages = pgTable(
     // The customer writes in public only; a held e-mail is for staff until they decide.
     check(
       'conversation_messages_customer_public_check',
-      sql`${t.authorKind} = 'staff' or ${t.visibility} = 'public' or ${t.status} = 'held'`,
+      sql`${t.authorKind} = 'staff' or ${t.visibility} = 'public' or ${t.status} in ('held', 'discarded')`,
     ),
-    check('conversation_messages_hold_check', sql`(${t.status} = 'held') = (${t.holdReason} is not null)`),
+    // Held, and discarded, only with a reason; a released e-mail keeps the reason it was held for.
+    check('conversation_messages_hold_check', sql`${t.status} = 'posted' or ${t.holdReason} is not null`),
+    check(
+      'conversation_messages_held_decision_check',
+      sql`(${t.heldDecidedAt} is not null) = (${t.heldDecidedBy} is not null) and case
+        when ${t.holdReason} is null then ${t.heldDecidedAt} is null
+        else (${t.status} = 'held') = (${t.heldDecidedAt} is null) end`,
+    ),
     check(
       'conversation_messages_email_check',
       sql`(${t.channel} = 'email') = (${t.emailMessageId} is not null)`,

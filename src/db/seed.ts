@@ -3,6 +3,7 @@ import { flagCrossedLots } from '../app/oem/defect-writes.js';
 import { writeUploadBytes } from '../app/uploads/upload-content.js';
 import { DOCUMENT_SETTINGS_KEY } from '../app/documents/document-settings.js';
 import type { DocumentSettings } from '../domain/documents/settings.js';
+import { DEMO_FAULT_PNG } from './demo-fault-photo.js';
 import { DEMO_RECEIPT_PNG } from './demo-receipt.js';
 import { hashPassword } from 'better-auth/crypto';
 import { asc, desc, eq, lte, sql } from 'drizzle-orm';
@@ -20,6 +21,9 @@ import {
   accounts,
   auditEvents,
   claims,
+  conversationAttachments,
+  conversationMessages,
+  conversations,
   CREDENTIAL_PROVIDER,
   dealers,
   endUsers,
@@ -434,6 +438,66 @@ const REMEDY_OF_MODE: Record<MaintenanceMode, RemedyCode> = {
   walk_in: 'maintenance_order',
   mail_in: 'mail_in_repair',
 };
+
+/**
+ * Conversations on two demo repairs (issue 16), by the index of the repair in DEMO_REPAIRS: Liu Yang asked
+ * with a photo of the fault through the tracking link, the Shenzhen technician answered and left an internal
+ * note for colleagues; Huang Tao, whose repair is late, asked and waits for staff (support's queue).
+ */
+export const DEMO_CONVERSATIONS = [
+  {
+    repair: 1,
+    messages: [
+      {
+        author: 'customer',
+        daysAgo: 3,
+        hour: 20,
+        visibility: 'public',
+        body: 'The display shows 0.00 V for cell 7 even right after charging. A photo of the screen is attached.',
+        photo: 'cell-7-display.png',
+      },
+      {
+        author: 'technician',
+        daysAgo: 1,
+        hour: 16,
+        visibility: 'public',
+        body: 'Your battery monitor arrived today. We will check the sense line of cell 7 and its fuse first, and write to you within two working days.',
+        photo: null,
+      },
+      {
+        author: 'technician',
+        daysAgo: 1,
+        hour: 17,
+        visibility: 'internal',
+        body: 'The sense wire of cell 7 looks pinched at the connector: check it before replacing the board.',
+        photo: null,
+      },
+    ],
+  },
+  {
+    repair: 0,
+    messages: [
+      {
+        author: 'customer',
+        daysAgo: 2,
+        hour: 10,
+        visibility: 'public',
+        body: 'It has been two weeks. Is there any news about the rectifier module?',
+        photo: null,
+      },
+    ],
+  },
+] as const satisfies readonly {
+  repair: number;
+  messages: readonly {
+    author: 'customer' | 'technician';
+    daysAgo: number;
+    hour: number;
+    visibility: 'public' | 'internal';
+    body: string;
+    photo: string | null;
+  }[];
+}[];
 
 export const DEMO_OEM_CLIENT = {
   name: 'Brightwave Audio Ltd.',
@@ -918,6 +982,7 @@ async function seedRepairs(
     );
   const dayOf = (daysAgo: number) => today.subtract({ days: daysAgo }).toString();
 
+  const claimOfRepair: string[] = [];
   for (const r of DEMO_REPAIRS) {
     const center = required(
       centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[r.center].nameEn),
@@ -971,6 +1036,7 @@ async function seedRepairs(
       })
       .returning({ id: claims.id });
     const claimId = required(claim?.id, `claim of ${r.buyer.name}`);
+    claimOfRepair.push(claimId);
 
     const receivedOn = r.receivedDaysAgo === null ? null : today.subtract({ days: r.receivedDaysAgo });
     const dueOn = receivedOn
@@ -1076,6 +1142,87 @@ async function seedRepairs(
           occurredAt,
         });
       }
+    }
+  }
+  await seedConversations(tx, claimOfRepair, at);
+}
+
+/** The demo conversations (DEMO_CONVERSATIONS), as the use cases would have written them. */
+async function seedConversations(
+  tx: SeedTransaction,
+  claimOfRepair: readonly string[],
+  at: (daysAgo: number, hour: number) => Date,
+): Promise<void> {
+  const technicianEmail = DEMO_ACCOUNTS.find((a) => a.role === 'technician')?.email ?? '';
+  const [technician] = await tx.select({ id: users.id }).from(users).where(eq(users.email, technicianEmail));
+  const technicianActor = `user:${required(technician?.id, 'the demo technician')}`;
+  for (const c of DEMO_CONVERSATIONS) {
+    const claimId = required(claimOfRepair[c.repair], `repair ${c.repair}`);
+    const id = randomUUID();
+    const last = required(c.messages.at(-1), 'a message');
+    const lastPublic = [...c.messages].reverse().find((m) => m.visibility === 'public');
+    const waiting = lastPublic?.author === 'customer';
+    const firstWaiting = c.messages.find((m) => m.author === 'customer');
+    await tx.insert(conversations).values({
+      id,
+      claimId,
+      state: waiting ? 'waiting_for_staff' : 'waiting_for_customer',
+      waitingSince: waiting && firstWaiting ? at(firstWaiting.daysAgo, firstWaiting.hour) : null,
+      lastMessageAt: at(last.daysAgo, last.hour),
+      // The reply address's hash needs the installation's message key, which the seed does not hold: the
+      // first message written through the app sets it (conversation-records.ts, lockConversation).
+      replyTokenHash: `seeded:${id}`,
+      replyTokenExpiresAt: at(-180, 0),
+      createdAt: at(c.messages[0].daysAgo, c.messages[0].hour),
+    });
+    for (const m of c.messages) {
+      const when = at(m.daysAgo, m.hour);
+      const author = m.author === 'customer' ? 'guest' : technicianActor;
+      const [message] = await tx
+        .insert(conversationMessages)
+        .values({
+          conversationId: id,
+          authorKind: m.author === 'customer' ? 'customer' : 'staff',
+          authorRole: m.author === 'customer' ? null : 'technician',
+          author,
+          visibility: m.visibility,
+          channel: m.author === 'customer' ? 'tracking_link' : 'portal',
+          body: m.body,
+          createdAt: when,
+        })
+        .returning({ id: conversationMessages.id });
+      const messageId = required(message?.id, 'a demo message');
+      if (m.photo) {
+        const [photo] = await tx
+          .insert(uploads)
+          .values({
+            kind: 'photo',
+            mediaType: 'image/png',
+            sizeBytes: DEMO_FAULT_PNG.length,
+            sha256: createHash('sha256').update(DEMO_FAULT_PNG).digest('hex'),
+            originalName: m.photo,
+            uploadedBy: 'guest',
+            createdAt: when,
+          })
+          .returning({ id: uploads.id });
+        const uploadId = required(photo?.id, 'a demo photo');
+        await writeUploadBytes(tx, uploadId, DEMO_FAULT_PNG);
+        await tx.insert(conversationAttachments).values({ messageId, uploadId });
+      }
+      await tx.insert(auditEvents).values({
+        actor: author,
+        action: 'conversation.message_posted',
+        entityType: 'claim',
+        entityId: claimId,
+        data: {
+          conversationId: id,
+          messageId,
+          authorKind: m.author === 'customer' ? 'customer' : 'staff',
+          visibility: m.visibility,
+          attachments: m.photo ? 1 : 0,
+        },
+        occurredAt: when,
+      });
     }
   }
 }

@@ -59,6 +59,7 @@ import { reimbursementRoutes } from './reimbursements/routes.js';
 import { claimQuoteRoutes, quoteRoutes } from './paid-service/routes.js';
 import { ownershipRoutes } from './ownership/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
+import { inboxRoutes } from './inbox/routes.js';
 import { type InboundSmtp, registerInboundSmtp } from './inbound-smtp.js';
 import { maintenanceOrderRoutes } from './maintenance/routes.js';
 import { documentRoutes } from './documents/routes.js';
@@ -338,6 +339,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(conversationRoutes, { prefix: '/api/v1' });
   // The documents people file: quotes, invoices and return labels as PDFs (issue 19).
   await app.register(documentRoutes, { prefix: '/api/v1' });
+  await app.register(inboxRoutes, { prefix: '/api/v1' });
   await app.register(oemOrderRoutes, { prefix: '/api/v1/oem-orders' });
   await app.register(oemDefectReportRoutes, { prefix: '/api/v1/oem-defect-reports' });
   await app.register(oemPriceListRoutes, { prefix: '/api/v1/oem-price-list' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatchOutbox } from '../../src/app/outbox/dispatch-outbox.js';
@@ -309,6 +310,53 @@ describe.each(testDatabases())('conversations on $name', (testDb) => {
       payload: { token: 'y'.repeat(43) },
     });
     expect(forged.statusCode).toBe(404);
+  });
+
+  it('opens for the tracking link the files the customer is shown, and no internal note’s nor another claim’s', async () => {
+    const fetchAsGuest = (uploadId: string, token = f.trackingToken) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tracking/conversation/files/${uploadId}`,
+        payload: { token },
+      });
+    // The technician's reply to the customer carries a photo; an internal note carries another; a
+    // message on another customer's claim carries a third.
+    const shown = (await read('customer')).body.messages.flatMap((m) => m.attachments.map((a) => a.id));
+    expect(shown.length).toBeGreaterThan(0);
+    const notePhoto = await uploadAs('technician');
+    const note = await post('technician', {
+      text: 'Burn mark inside, for the record.',
+      visibility: 'internal',
+      attachmentUploadIds: [notePhoto],
+    });
+    expect(note.statusCode, note.body).toBe(201);
+    const otherPhoto = await uploadAs('support');
+    const other = await post(
+      'support',
+      { text: 'A photo for the other customer.', attachmentUploadIds: [otherPhoto] },
+      f.otherClaim,
+    );
+    expect(other.statusCode, other.body).toBe(201);
+
+    for (const id of shown) {
+      const res = await fetchAsGuest(id);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toBe('image/png');
+      expect(res.headers['content-security-policy']).toContain('sandbox');
+      expect(res.rawPayload.equals(PNG)).toBe(true);
+    }
+    // The note's file, another claim's, and a file of nothing are not there for this link.
+    for (const id of [notePhoto, otherPhoto, randomUUID()]) {
+      const res = await fetchAsGuest(id);
+      expect(res.statusCode, id).toBe(404);
+      expect(res.json()).toMatchObject({ error: { code: 'UPLOAD_NOT_FOUND' } });
+    }
+    // A forged link opens nothing, and the API without the link is closed.
+    const forged = await fetchAsGuest(shown[0] ?? '', 'z'.repeat(43));
+    expect(forged.statusCode).toBe(404);
+    expect(forged.json()).toMatchObject({ error: { code: 'GUEST_LINK_NOT_FOUND' } });
+    const anonymous = await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${shown[0] ?? ''}` });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it('adds two messages sent at once one after the other, the queue keeping the first as its time', async () => {

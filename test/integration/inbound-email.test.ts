@@ -9,7 +9,12 @@ import { replyTokenFor } from '../../src/app/conversations/reply-tokens.js';
 import { openDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { ensureBuiltInPolicies } from '../../src/db/policies.js';
-import { conversationAttachments, conversationMessages, conversations } from '../../src/db/schema.js';
+import {
+  auditEvents,
+  conversationAttachments,
+  conversationMessages,
+  conversations,
+} from '../../src/db/schema.js';
 import { seedDemoData } from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { Temporal } from '../../src/domain/calendar.js';
@@ -228,6 +233,99 @@ describe.each(testDatabases())('e-mail replies on $name', (testDb) => {
     expect(staff.json<ConversationResponse>().messages.at(-1)).toMatchObject({
       status: 'held',
       emailFrom: 'mallory@example.net',
+    });
+  });
+
+  it('lets staff release a held e-mail into the conversation or discard it, once, audited', async () => {
+    const asRole = (role: Role, messageId: string, decision: 'release' | 'discard') =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/conversation-messages/${messageId}/${decision}`,
+        headers: { origin: ORIGIN, cookie: cookies.get(role) ?? '' },
+      });
+    // The customer wrote from their office address, with a photo; someone else wrote too.
+    for (const [from, id, text] of [
+      ['Li Wei <li.wei@office.example.org>', '<office@example.org>', 'From my office mail: the fan rattles.'],
+      ['Spam <offers@spam.example>', '<spam@spam.example>', 'Cheap panels, buy now.'],
+    ] as const) {
+      const sent = await sendReply(port, {
+        to: address,
+        from,
+        messageId: id,
+        text,
+        ...(id === '<office@example.org>' ? { attachments: [{ filename: 'fan.png', content: PNG }] } : {}),
+      });
+      expect(sent).toMatchObject({ ok: true });
+    }
+    const rows = await messages();
+    const office = rows.find((m) => m.emailMessageId === '<office@example.org>');
+    const spam = rows.find((m) => m.emailMessageId === '<spam@spam.example>');
+    if (!office || !spam) throw new Error('the held e-mails are missing');
+    const [officeFile] = await t.db.db
+      .select()
+      .from(conversationAttachments)
+      .where(eq(conversationAttachments.messageId, office.id));
+
+    // The customer may not decide (their role never may), nor see either, nor open the held photo.
+    expect((await asRole('customer', office.id, 'release')).statusCode).toBe(403);
+    const fileAsCustomer = () =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/v1/uploads/${officeFile?.uploadId ?? ''}`,
+        headers: { origin: ORIGIN, cookie: cookies.get('customer') ?? '' },
+      });
+    expect((await fileAsCustomer()).statusCode).toBe(404);
+
+    // Two people decide at once: one decision stands, the other is told it was made.
+    const [a, b] = await Promise.all([
+      asRole('technician', office.id, 'release'),
+      asRole('technician', office.id, 'discard'),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const loser = a.statusCode === 409 ? a : b;
+    expect(loser.json()).toMatchObject({ error: { code: 'MESSAGE_NOT_HELD' } });
+    // What the winner decided is in the database, with who decided it.
+    const [decided] = await t.db.db
+      .select()
+      .from(conversationMessages)
+      .where(eq(conversationMessages.id, office.id));
+    expect(decided?.heldDecidedBy).toMatch(/^user:/);
+    if (decided?.status === 'posted') {
+      expect(decided).toMatchObject({ visibility: 'public', holdReason: 'sender_mismatch' });
+      const view = await customerView();
+      const released = view.messages.find((m) => m.id === office.id);
+      expect(released?.body).toBe('From my office mail: the fan rattles.');
+      expect(released?.attachments.map((f) => f.fileName)).toEqual(['fan.png']);
+      expect(view.state).toBe('waiting_for_staff');
+      expect((await fileAsCustomer()).statusCode).toBe(200);
+    } else {
+      expect(decided).toMatchObject({ status: 'discarded', visibility: 'internal' });
+      expect((await customerView()).messages.map((m) => m.id)).not.toContain(office.id);
+      expect((await fileAsCustomer()).statusCode).toBe(404);
+    }
+
+    const discarded = await asRole('technician', spam.id, 'discard');
+    expect(discarded.statusCode, discarded.body).toBe(200);
+    expect(discarded.json<ConversationResponse>().messages.find((m) => m.id === spam.id)).toMatchObject({
+      status: 'discarded',
+      emailFrom: 'offers@spam.example',
+    });
+    expect((await customerView()).messages.map((m) => m.body)).not.toContain('Cheap panels, buy now.');
+    expect((await asRole('technician', spam.id, 'release')).statusCode).toBe(409);
+    // A message that was never held cannot be "released".
+    const posted = rows.find((m) => m.status === 'posted');
+    expect((await asRole('technician', posted?.id ?? '', 'release')).statusCode).toBe(409);
+
+    const audit = await t.db.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityType, 'claim'), eq(auditEvents.entityId, claimId)));
+    const decisions = audit.filter((e) => e.action.startsWith('conversation.held_'));
+    expect(decisions).toHaveLength(2);
+    expect(decisions.every((e) => e.actor.startsWith('user:'))).toBe(true);
+    expect(decisions.find((e) => e.action === 'conversation.held_discarded')?.data).toMatchObject({
+      messageId: spam.id,
+      emailFrom: 'offers@spam.example',
     });
   });
 });

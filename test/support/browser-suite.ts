@@ -27,7 +27,11 @@ export type BrowserSuite = {
  * Chromium, one context per page. Registers its own beforeAll and afterAll; after the suite, any page
  * error or console error of any page fails it.
  */
-export function useBrowserSuite(database: TestDatabase): BrowserSuite {
+export function useBrowserSuite(
+  database: TestDatabase,
+  /** The server's settings of this suite, read when it starts (after the suite's own earlier beforeAll). */
+  env: () => Record<string, string> = () => ({}),
+): BrowserSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -35,7 +39,7 @@ export function useBrowserSuite(database: TestDatabase): BrowserSuite {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer(database);
+    server = await startTestServer(database, env());
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 

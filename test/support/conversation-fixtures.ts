@@ -129,7 +129,7 @@ export async function conversationMatrixFixtures(
     if (!message || !upload) throw new Error('insert returned no message');
     await writeUploadBytes(db, upload.id, PNG);
     await db.insert(conversationAttachments).values({ messageId: message.id, uploadId: upload.id });
-    return { conversation: conversation.id, upload: upload.id };
+    return { conversation: conversation.id, upload: upload.id, message: message.id };
   };
   const own = await waiting(f.ownClaim);
   const other = await waiting(f.otherClaim);
@@ -151,5 +151,19 @@ export async function conversationMatrixFixtures(
       })),
     ],
     ['/api/v1/uploads/:id', [{ role: 'technician', own: own.upload, other: other.upload }]],
+    // "Waiting for me" lists the conversations waiting in the caller's scope among its items.
+    [
+      '/api/v1/inbox/:id',
+      (['dealer', 'technician'] as const).map((role) => ({
+        role,
+        own: own.conversation,
+        other: other.conversation,
+      })),
+    ],
+    // Deciding a held e-mail: writes, so the matrix only checks the door (scope: inbound-email.test.ts).
+    ...(['release', 'discard'] as const).map((decision): [string, ScopedFixture[]] => [
+      `/api/v1/conversation-messages/:id/${decision}`,
+      (['dealer', 'technician'] as const).map((role) => ({ role, own: own.message, other: other.message })),
+    ]),
   ];
 }

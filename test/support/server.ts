@@ -16,6 +16,8 @@ export type TestServer = {
   db: DatabaseHandle;
   /** The newest message to one recipient through the outbox, as it is e-mailed (link whole), or undefined. */
   latestMessageTo(recipient: string): Promise<{ topic: string; subject: string; body: string } | undefined>;
+  /** The port of the inbound e-mail listener, when the suite's settings turned it on (INBOUND_SMTP_PORT). */
+  inboundSmtpPort: number | undefined;
   close(): Promise<void>;
 };
 
@@ -39,7 +41,11 @@ function freePort(): Promise<number> {
  * another is given) with the demo data, serving the web build made by the global setup. PUBLIC_URL is that very address: signed-in
  * requests must come from it (CSRF defence), and the links in messages lead back to it.
  */
-export async function startTestServer(database?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(
+  database?: TestDatabase,
+  /** Settings of this suite's own (an SMTP server, the inbound listener), over the defaults below. */
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const chosen = database ?? testDatabases().find((d) => d.name === 'pglite');
   if (!chosen) throw new Error('the embedded database is always available to tests');
   const db = await chosen.open();
@@ -56,6 +62,7 @@ export async function startTestServer(database?: TestDatabase): Promise<TestServ
     // The journeys' webhook receivers listen on loopback, and should hear within a second.
     WEBHOOKS_ALLOW_PRIVATE: 'true',
     WEBHOOK_INTERVAL_SECONDS: '0.5',
+    ...env,
   });
   const clock = () => Temporal.Now.instant();
   await seedDemoData(db.db, { today: calendarDateIn(clock(), config.storeTimeZone) });
@@ -64,6 +71,7 @@ export async function startTestServer(database?: TestDatabase): Promise<TestServ
   return {
     url,
     db,
+    inboundSmtpPort: app.inboundSmtp?.address()?.port,
     async latestMessageTo(recipient) {
       const [message] = await db.db
         .select({

@@ -142,6 +142,12 @@ export async function lockConversation(
     .onConflictDoNothing({ target: conversations.claimId });
   const [row] = await tx.select().from(conversations).where(eq(conversations.claimId, claimId)).for('update');
   if (!row) throw new Error('the conversation just made is missing');
+  // A conversation made without the message key (the demo seed) gets its reply address now.
+  const hash = replyTokenHashFor(deps.messageKey, row.id);
+  if (row.replyTokenHash !== hash) {
+    await tx.update(conversations).set({ replyTokenHash: hash }).where(eq(conversations.id, row.id));
+    return { ...row, replyTokenHash: hash };
+  }
   return row;
 }
 

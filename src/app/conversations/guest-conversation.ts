@@ -1,6 +1,9 @@
-import { postRefusal } from '../../domain/conversations/conversation.js';
+import { and, eq } from 'drizzle-orm';
+import { conversationAttachments, conversationMessages, conversations, uploads } from '../../db/schema.js';
+import { isShownTo, postRefusal } from '../../domain/conversations/conversation.js';
 import { AppError } from '../errors.js';
 import { claimOfGuestLink } from '../guest/guest-links.js';
+import type { StoredFile } from '../uploads/read-upload.js';
 import { ticketIdOf } from '../uploads/upload-tickets.js';
 import {
   appendMessage,
@@ -79,4 +82,38 @@ export async function postGuestMessage(
     });
     return conversationView(tx, subject, 'customer');
   });
+}
+
+const fileNotFound = { code: 'UPLOAD_NOT_FOUND', message: 'no such file' };
+
+/**
+ * A file of the conversation, for the customer holding its tracking link: only one on a message shown to
+ * the customer (not an internal note's, not a held e-mail's) of this very claim's conversation. Any other
+ * file, of another claim or of nothing, does not exist for the link.
+ */
+export async function readGuestConversationFile(
+  deps: Pick<ConversationDeps, 'db' | 'now'>,
+  input: { token: string; uploadId: string },
+): Promise<StoredFile> {
+  const claimId = await claimOfGuestLink(deps.db, {
+    token: input.token,
+    purpose: 'claim.track',
+    now: deps.now(),
+  });
+  const rows = await deps.db
+    .select({
+      id: uploads.id,
+      mediaType: uploads.mediaType,
+      sizeBytes: uploads.sizeBytes,
+      visibility: conversationMessages.visibility,
+      status: conversationMessages.status,
+    })
+    .from(conversationAttachments)
+    .innerJoin(uploads, eq(uploads.id, conversationAttachments.uploadId))
+    .innerJoin(conversationMessages, eq(conversationMessages.id, conversationAttachments.messageId))
+    .innerJoin(conversations, eq(conversations.id, conversationMessages.conversationId))
+    .where(and(eq(conversationAttachments.uploadId, input.uploadId), eq(conversations.claimId, claimId)));
+  const file = rows.find((r) => isShownTo('customer', r));
+  if (!file) throw new AppError('not_found', fileNotFound.code, fileNotFound.message);
+  return { id: file.id, mediaType: file.mediaType, sizeBytes: file.sizeBytes };
 }

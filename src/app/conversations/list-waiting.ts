@@ -12,6 +12,8 @@ export type WaitingConversation = {
   customerName: string;
   product: { en: string; zh: string };
   maintenanceNumber: string | null;
+  /** The claim's latest maintenance order: where a technician answers. */
+  maintenanceOrderId: string | null;
   /** The first words of the customer's latest message. */
   excerpt: string;
 };
@@ -34,6 +36,8 @@ export async function listWaitingConversations(
      where mo.claim_id = ${claims.id} order by mo.created_at desc, mo.id desc limit 1)`;
   const latestNumber = sql<string | null>`(select mo.maintenance_number from maintenance_orders mo
      where mo.claim_id = ${claims.id} order by mo.created_at desc, mo.id desc limit 1)`;
+  const latestOrder = sql<string | null>`(select mo.id from maintenance_orders mo
+     where mo.claim_id = ${claims.id} order by mo.created_at desc, mo.id desc limit 1)`;
   const scope: SQL[] = [];
   if (filter.kind === 'scope') {
     const { dealerId, serviceCenterId } = filter.owners;
@@ -51,6 +55,7 @@ export async function listWaitingConversations(
       productEn: products.nameEn,
       productZh: products.nameZh,
       maintenanceNumber: latestNumber,
+      maintenanceOrderId: latestOrder,
       excerpt: sql<string | null>`(select left(m.body, ${EXCERPT_CHARS}) from conversation_messages m
          where m.conversation_id = ${conversations.id} and m.author_kind = 'customer'
          order by m.seq desc limit 1)`,
@@ -72,6 +77,7 @@ export async function listWaitingConversations(
       customerName: r.customerName,
       product: { en: r.productEn, zh: r.productZh },
       maintenanceNumber: r.maintenanceNumber,
+      maintenanceOrderId: r.maintenanceOrderId,
       excerpt: r.excerpt ?? '',
     })),
   };

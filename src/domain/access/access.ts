@@ -180,6 +180,16 @@ export const permissions = {
     technician: 'own',
     customer: 'own',
   },
+  /**
+   * An e-mail held for staff (another sender than the customer's): released into the conversation or
+   * discarded, by the staff who work the claim.
+   */
+  'conversations.judgeHeld': { admin: 'all', support: 'all', sales: 'all', dealer: 'own', technician: 'own' },
+  /**
+   * "Waiting for me" (issue 15): what waits on the caller's role across the queues it works, each read
+   * through that queue's own scope.
+   */
+  'inbox.read': { admin: 'all', support: 'all', sales: 'all', dealer: 'own', technician: 'own' },
   /** The queue of conversations waiting for staff, oldest first: a dealer's and a center's own. */
   'conversations.queue': { admin: 'all', support: 'all', sales: 'all', dealer: 'own', technician: 'own' },
   'dealerRemedies.perform': { dealer: 'own' },

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  afterHeldDecision,
   authorKinds,
   type ConversationState,
   conversationStates,
+  heldDecisions,
   isCustomerContact,
   isShownTo,
   MAX_ATTACHMENTS_PER_MESSAGE,
@@ -69,12 +71,27 @@ describe('what a reader is shown', () => {
   });
 });
 
+describe('a held e-mail, decided', () => {
+  it('is the customer’s message once released, and never shown to them once discarded', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...heldDecisions), state, (decision, s) => {
+        const after = afterHeldDecision(decision);
+        const released = { authorKind: 'customer' as const, ...after };
+        expect(isShownTo('customer', released)).toBe(decision === 'release');
+        // Released, it waits for staff like any customer message; discarded, it changes nothing.
+        expect(stateAfter(s, released)).toBe(decision === 'release' ? 'waiting_for_staff' : s);
+        expect(isCustomerContact(released)).toBe(false);
+      }),
+    );
+  });
+});
+
 describe('what the conversation waits for', () => {
   it('waits for staff after the customer, for the customer after a staff reply, and ignores notes', () => {
     fc.assert(
       fc.property(state, message, (s, m) => {
         const next = stateAfter(s, m);
-        if (m.visibility === 'internal' || m.status === 'held') expect(next).toBe(s);
+        if (m.visibility === 'internal' || m.status !== 'posted') expect(next).toBe(s);
         else expect(next).toBe(m.authorKind === 'customer' ? 'waiting_for_staff' : 'waiting_for_customer');
       }),
     );

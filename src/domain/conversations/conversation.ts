@@ -23,9 +23,10 @@ export type MessageChannel = (typeof messageChannels)[number];
 /**
  * `posted`: part of the conversation. `held`: an e-mail that reached the conversation's reply address but
  * could not be taken as the customer's (another sender): staff see it, marked, and decide; the customer
- * does not see it.
+ * does not see it. Staff release it into the conversation (`posted`, public, its hold reason kept) or
+ * discard it (`discarded`: kept for the record, staff only, never the customer's).
  */
-export const messageStatuses = ['posted', 'held'] as const;
+export const messageStatuses = ['posted', 'held', 'discarded'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
 export const holdReasons = ['sender_mismatch'] as const;
@@ -119,6 +120,20 @@ export function waitingSinceAfter(
   const next = stateAfter(state, message);
   if (next !== 'waiting_for_staff') return next === state ? waitingSinceMs : null;
   return state === 'waiting_for_staff' && waitingSinceMs !== null ? waitingSinceMs : message.atMs;
+}
+
+/** What staff decide about a held e-mail. */
+export const heldDecisions = ['release', 'discard'] as const;
+export type HeldDecision = (typeof heldDecisions)[number];
+
+/** A held e-mail after the decision: released, it is the customer's message as if it had come from them. */
+export function afterHeldDecision(decision: HeldDecision): {
+  status: MessageStatus;
+  visibility: MessageVisibility;
+} {
+  return decision === 'release'
+    ? { status: 'posted', visibility: 'public' }
+    : { status: 'discarded', visibility: 'internal' };
 }
 
 /** Whether a staff message counts as contacting the customer (the service commitment's contact). */

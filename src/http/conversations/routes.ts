@@ -1,5 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { postGuestMessage, readGuestConversation } from '../../app/conversations/guest-conversation.js';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { decideHeldMessage } from '../../app/conversations/decide-held-message.js';
+import {
+  postGuestMessage,
+  readGuestConversation,
+  readGuestConversationFile,
+} from '../../app/conversations/guest-conversation.js';
+import { uploadContentStream } from '../../app/uploads/upload-content.js';
 import { listWaitingConversations } from '../../app/conversations/list-waiting.js';
 import { postMessage } from '../../app/conversations/post-message.js';
 import { readConversation } from '../../app/conversations/read-conversation.js';
@@ -10,6 +18,7 @@ import {
   conversationSchema,
   guestConversationRequestSchema,
   guestMessageRequestSchema,
+  heldMessageParams,
   postMessageRequestSchema,
   waitingConversationsSchema,
   waitingQuerySchema,
@@ -83,6 +92,28 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => listWaitingConversations(deps(), currentActor(request), request.query),
   );
 
+  for (const decision of ['release', 'discard'] as const) {
+    app.post(
+      `/conversation-messages/:id/${decision}`,
+      {
+        config: { access: 'conversations.judgeHeld' },
+        schema: {
+          tags: ['conversations'],
+          summary:
+            decision === 'release'
+              ? 'Release a held e-mail into the conversation: the customer’s message from then on (audited)'
+              : 'Discard a held e-mail: kept on the record for staff, never shown to the customer (audited)',
+          description:
+            'Only a message held for staff (an e-mail from another address than the customer’s); one decided already is 409 MESSAGE_NOT_HELD.',
+          params: heldMessageParams,
+          response: { 200: conversationSchema, ...errors, 409: errorResponseSchema },
+        },
+      },
+      async (request) =>
+        decideHeldMessage(deps(), currentActor(request), { messageId: request.params.id, decision }),
+    );
+  }
+
   const guest = {
     access: 'public' as const,
     rateLimit: { max: app.config.authRateLimitPerMinute, timeWindow: '1 minute' },
@@ -106,6 +137,45 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => readGuestConversation(deps(), request.body.token),
+  );
+
+  app.post(
+    '/tracking/conversation/files/:id',
+    {
+      config: guest,
+      schema: {
+        tags: ['conversations'],
+        summary: 'A file of my claim’s conversation, from its tracking link (no account)',
+        description:
+          'Only a file on a message the customer is shown (not an internal note’s, not a held e-mail’s) of the claim the link follows; any other is 404 UPLOAD_NOT_FOUND.',
+        params: z.object({ id: z.uuid().describe('The file’s id, as the conversation lists it') }).strict(),
+        body: guestConversationRequestSchema,
+        response: {
+          200: z.instanceof(Readable).meta({ type: 'string', format: 'binary', description: 'The file' }),
+          400: errorResponseSchema,
+          404: errorResponseSchema,
+          410: errorResponseSchema,
+          429: errorResponseSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const file = await readGuestConversationFile(deps(), {
+        token: request.body.token,
+        uploadId: request.params.id,
+      });
+      // As GET /api/v1/uploads/{id}: a stored file is shown, never run.
+      return reply
+        .header('content-type', file.mediaType)
+        .header('content-length', file.sizeBytes)
+        .header('cache-control', 'no-store')
+        .header(
+          'content-security-policy',
+          "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        )
+        .header('content-disposition', file.mediaType === 'application/pdf' ? 'attachment' : 'inline')
+        .send(uploadContentStream(app.db.db, file.id, file.sizeBytes));
+    },
   );
 
   app.post(

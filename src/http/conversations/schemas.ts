@@ -15,6 +15,8 @@ import { roles } from '../../domain/access/access.js';
 
 export const conversationParams = z.object({ id: z.uuid().describe('The claim’s id') }).strict();
 
+export const heldMessageParams = z.object({ id: z.uuid().describe('The held message’s id') }).strict();
+
 const text = z.string().max(MAX_MESSAGE_CHARS).describe('What is said; may be empty when a file is attached');
 
 export const postMessageRequestSchema = z
@@ -112,6 +114,7 @@ export const waitingConversationSchema = z
     customerName: z.string(),
     product: z.object({ en: z.string(), zh: z.string() }),
     maintenanceNumber: z.string().nullable(),
+    maintenanceOrderId: z.uuid().nullable().describe('The claim’s latest maintenance order'),
     excerpt: z.string(),
   })
   .meta({ id: 'WaitingConversation' });

@@ -110,6 +110,7 @@ function NavLinks({
         onClick={onFollow}
       >
         {t(item.key)}
+        {item.Count && <item.Count />}
       </Link>
     );
   });

@@ -1,3 +1,4 @@
+import type { ComponentType } from 'react';
 import type { Role } from '../accounts.js';
 
 /** A link of the header's navigation; each area of the app contributes its own. */
@@ -8,4 +9,6 @@ export type NavItem = {
   current: (pathname: string) => boolean;
   /** Shown only to these roles; everyone when absent. */
   roles?: readonly Role[];
+  /** Shown after the label: a count of what waits there. */
+  Count?: ComponentType;
 };

@@ -36,8 +36,25 @@ const QuotePage = lazy(() => import('./sales/QuotePage.js'));
 const CataloguePricesPage = lazy(() => import('./sales/CataloguePricesPage.js'));
 const AuditLogPage = lazy(() => import('../work/AuditLogPage.js'));
 const ConversationQueuePage = lazy(() => import('../service/ConversationQueuePage.js'));
+const ClaimConversationPage = lazy(() => import('../service/ClaimConversationPage.js'));
+const InboxPage = lazy(() => import('./InboxPage.js'));
+const InboxCount = lazy(() => import('./InboxPage.js').then((m) => ({ default: m.InboxCount })));
+
+/** The roles with a "waiting for me" inbox (the `inbox.read` grant). */
+const inboxRoles = ['support', 'admin', 'sales', 'dealer', 'technician'] as const;
 
 export const deskNavItems: readonly NavItem[] = [
+  {
+    to: '/desk/inbox',
+    key: 'desk.nav.inbox',
+    current: (p) => p === '/desk/inbox',
+    roles: inboxRoles,
+    Count: () => (
+      <Suspense fallback={null}>
+        <InboxCount />
+      </Suspense>
+    ),
+  },
   {
     to: '/desk/dealer',
     key: 'desk.nav.dealer',
@@ -58,6 +75,7 @@ const dealerSections: readonly DeskSection[] = [
   { path: 'record', key: 'desk.dealer.nav.record' },
   { path: 'import', key: 'desk.dealer.nav.import' },
   { path: 'claims', key: 'desk.dealer.nav.claims' },
+  { path: 'conversations', key: 'service.conversation.queue.title' },
   { path: 'verifications', key: 'desk.dealer.nav.verifications' },
   { path: 'reimbursements', key: 'desk.dealer.nav.reimbursements' },
 ];
@@ -79,6 +97,7 @@ const supportSections: readonly DeskSection[] = [
 
 const salesSections: readonly DeskSection[] = [
   { path: 'paid-service', key: 'desk.sales.nav.paidService' },
+  { path: 'conversations', key: 'service.conversation.queue.title' },
   { path: 'quotes', key: 'desk.sales.nav.quotes' },
   { path: 'prices', key: 'desk.sales.nav.prices' },
   { path: 'approvals', key: 'desk.sales.nav.approvals' },
@@ -90,6 +109,7 @@ const page = (element: ReactNode) => <Suspense fallback={<PageLoader />}>{elemen
 export function deskRoutes() {
   return (
     <Route path="desk">
+      <Route path="inbox" element={<RequireRole roles={inboxRoles}>{page(<InboxPage />)}</RequireRole>} />
       <Route
         path="dealer"
         element={
@@ -103,6 +123,11 @@ export function deskRoutes() {
         <Route path="record" element={page(<RecordSalePage />)} />
         <Route path="import" element={page(<ImportSalesPage />)} />
         <Route path="claims" element={page(<DealerClaimsPage />)} />
+        <Route path="conversations" element={page(<ConversationQueuePage area="dealer" />)} />
+        <Route
+          path="conversations/:id"
+          element={page(<ClaimConversationPage queue="/desk/dealer/conversations" />)}
+        />
         <Route path="verifications" element={page(<VerificationsPage canChangeDealer={false} />)} />
         <Route path="reimbursements" element={page(<DealerReimbursementsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
@@ -142,6 +167,11 @@ export function deskRoutes() {
       >
         <Route index element={<Navigate to="paid-service" replace />} />
         <Route path="paid-service" element={page(<PaidServicePage />)} />
+        <Route path="conversations" element={page(<ConversationQueuePage area="sales" />)} />
+        <Route
+          path="conversations/:id"
+          element={page(<ClaimConversationPage queue="/desk/sales/conversations" />)}
+        />
         <Route path="quotes" element={page(<QuotesPage />)} />
         <Route path="quotes/new" element={page(<NewQuotePage />)} />
         <Route path="quotes/:id" element={page(<QuotePage />)} />

@@ -17,7 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMoment } from '../format.js';
 import { ChangeError, Section, useLanguages } from './common.js';
-import type { Conversation, ConversationMessage, Draft } from './conversation-api.js';
+import { type Conversation, type ConversationMessage, decideHeld, type Draft } from './conversation-api.js';
 
 /*
  * A claim's conversation, for the customer (signed in or through the tracking link) and for the staff on
@@ -25,19 +25,96 @@ import type { Conversation, ConversationMessage, Draft } from './conversation-ap
  * takes one for something the customer read.
  */
 
+type FileRef = { id: string; fileName: string | null };
+
+/** A file of a message: a link for someone signed in, a button fetching it with the tracking link's token. */
+function FileLink({ file, name, openFile }: { file: FileRef; name: string; openFile?: OpenFile }) {
+  const { t } = useTranslation();
+  const open = useMutation({ mutationFn: (f: FileRef) => (openFile ? openFile(f) : Promise.resolve()) });
+  if (!openFile) {
+    return (
+      <Anchor href={`/api/v1/uploads/${file.id}`} target="_blank" rel="noreferrer" size="sm">
+        {t('service.conversation.file', { name })}
+      </Anchor>
+    );
+  }
+  return (
+    <Group gap="xs">
+      <Button
+        variant="subtle"
+        size="compact-sm"
+        px={0}
+        loading={open.isPending}
+        onClick={() => {
+          open.mutate(file);
+        }}
+        aria-label={t('service.conversation.openFile', { name })}
+      >
+        {t('service.conversation.file', { name })}
+      </Button>
+      {open.isError && <ChangeError error={open.error} object="claim" />}
+    </Group>
+  );
+}
+
+/** Release or discard an e-mail held for staff. */
+function HeldDecision({ message, onDecided }: { message: ConversationMessage; onDecided: OnSent }) {
+  const { t } = useTranslation();
+  const decide = useMutation({
+    mutationFn: (decision: 'release' | 'discard') => decideHeld(message.id, decision),
+    onSuccess: onDecided,
+  });
+  return (
+    <Stack gap={4} mt={8}>
+      <Text size="sm">{t('service.conversation.releaseHint')}</Text>
+      <Group gap="xs">
+        <Button
+          size="xs"
+          loading={decide.isPending && decide.variables === 'release'}
+          disabled={decide.isPending}
+          onClick={() => {
+            decide.mutate('release');
+          }}
+        >
+          {t('service.conversation.release')}
+        </Button>
+        <Button
+          size="xs"
+          variant="default"
+          loading={decide.isPending && decide.variables === 'discard'}
+          disabled={decide.isPending}
+          onClick={() => {
+            decide.mutate('discard');
+          }}
+        >
+          {t('service.conversation.discard')}
+        </Button>
+      </Group>
+      {decide.isError && <ChangeError error={decide.error} object="claim" />}
+    </Stack>
+  );
+}
+
+type OpenFile = (file: FileRef) => Promise<void>;
+type OnSent = (view: Conversation) => void;
+
 function MessageCard({
   message,
   reader,
-  showFiles,
+  openFile,
+  onDecided,
 }: {
   message: ConversationMessage;
   reader: 'customer' | 'staff';
-  showFiles: boolean;
+  openFile: OpenFile | undefined;
+  onDecided: OnSent;
 }) {
   const { t } = useTranslation();
   const { locale } = useLanguages();
   const internal = message.visibility === 'internal';
   const held = message.status === 'held';
+  const discarded = message.status === 'discarded';
+  const released = message.status === 'posted' && message.holdReason !== null;
   const mine = reader === 'customer' ? message.authorKind === 'customer' : message.authorKind === 'staff';
   const who =
     message.authorKind === 'customer'
@@ -53,7 +130,7 @@ function MessageCard({
       withBorder
       p="sm"
       radius="md"
-      className={`conversation-message${internal ? ' conversation-internal' : ''}${held ? ' conversation-held' : ''}`}
+      className={`conversation-message${internal ? ' conversation-internal' : ''}${held ? ' conversation-held' : ''}${discarded ? ' conversation-discarded' : ''}`}
       style={{ marginInlineStart: mine ? 'auto' : 0, maxWidth: '92%' }}
       data-testid={internal ? 'internal-note' : 'conversation-message'}
     >
@@ -67,9 +144,19 @@ function MessageCard({
               {t('service.conversation.held')}
             </Badge>
           )}
-          {internal && !held && (
+          {discarded && (
+            <Badge color="gray" variant="filled">
+              {t('service.conversation.discarded')}
+            </Badge>
+          )}
+          {internal && !held && !discarded && (
             <Badge color="yellow" variant="filled" c="dark">
               {t('service.conversation.internalBadge')}
+            </Badge>
+          )}
+          {released && reader === 'staff' && (
+            <Badge color="gray" variant="outline">
+              {t('service.conversation.released')}
             </Badge>
           )}
           {message.channel === 'email' && <Badge variant="light">{t('service.conversation.byEmail')}</Badge>}
@@ -78,9 +165,11 @@ function MessageCard({
           </Text>
         </Group>
       </Group>
-      {held && (
-        <Text size="sm" c="red.9" mt={4}>
-          {t('service.conversation.heldFrom', { from: message.emailFrom ?? '—' })}
+      {(held || discarded || (released && reader === 'staff')) && (
+        <Text size="sm" c={held ? 'red.9' : undefined} mt={4}>
+          {t(released ? 'service.conversation.releasedFrom' : 'service.conversation.heldFrom', {
+            from: message.emailFrom ?? '—',
+          })}
         </Text>
       )}
       {message.body && (
@@ -90,19 +179,12 @@ function MessageCard({
       )}
       {message.attachments.length > 0 && (
         <Stack gap={2} mt={6}>
-          {message.attachments.map((a) =>
-            showFiles ? (
-              <Anchor key={a.id} href={`/api/v1/uploads/${a.id}`} target="_blank" rel="noreferrer" size="sm">
-                {t('service.conversation.file', { name: a.fileName ?? a.mediaType })}
-              </Anchor>
-            ) : (
-              <Text key={a.id} size="sm">
-                {t('service.conversation.file', { name: a.fileName ?? a.mediaType })}
-              </Text>
-            ),
-          )}
+          {message.attachments.map((a) => (
+            <FileLink key={a.id} file={a} name={a.fileName ?? a.mediaType} openFile={openFile} />
+          ))}
         </Stack>
       )}
+      {held && reader === 'staff' && <HeldDecision message={message} onDecided={onDecided} />}
     </Paper>
   );
 }
@@ -112,14 +194,14 @@ export function ConversationPanel({
   reader,
   send,
   onSent,
-  showFiles = true,
+  openFile,
 }: {
   conversation: Conversation;
   reader: 'customer' | 'staff';
   send: (draft: Draft) => Promise<Conversation>;
-  onSent: (view: Conversation) => void;
-  /** Guests have no session to fetch a file with: they see its name. */
-  showFiles?: boolean;
+  onSent: OnSent;
+  /** Guests have no session to fetch a file with: they open it with their tracking link's token. */
+  openFile?: OpenFile;
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
@@ -147,7 +229,7 @@ export function ConversationPanel({
         <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {conversation.messages.map((m) => (
             <li key={m.id}>
-              <MessageCard message={m} reader={reader} showFiles={showFiles} />
+              <MessageCard message={m} reader={reader} openFile={openFile} onDecided={onSent} />
             </li>
           ))}
         </Stack>

@@ -5,10 +5,26 @@ import { Link } from 'react-router';
 import { LoadError, PageLoader } from '../components/Status.js';
 import { formatMoment } from '../format.js';
 import { useLanguages } from './common.js';
-import { waitingConversationsQuery } from './conversation-api.js';
+import { type WaitingConversation, waitingConversationsQuery } from './conversation-api.js';
+
+/** Where each role answers: support and the technician on their claim or order page, others on the claim's conversation. */
+export type QueueArea = 'support' | 'technician' | 'dealer' | 'sales';
+
+function linkOf(area: QueueArea, c: WaitingConversation): string {
+  switch (area) {
+    case 'support':
+      return `/desk/support/claims/${c.claimId}`;
+    case 'technician':
+      return c.maintenanceOrderId ? `/repairs/${c.maintenanceOrderId}` : '/repairs';
+    case 'dealer':
+      return `/desk/dealer/conversations/${c.claimId}`;
+    case 'sales':
+      return `/desk/sales/conversations/${c.claimId}`;
+  }
+}
 
 /** Conversations whose customer waits for an answer, the longest waiting first. */
-export default function ConversationQueuePage() {
+export default function ConversationQueuePage({ area = 'support' }: { area?: QueueArea }) {
   const { t } = useTranslation();
   const { locale, lang } = useLanguages();
   const waiting = useQuery(waitingConversationsQuery);
@@ -26,7 +42,7 @@ export default function ConversationQueuePage() {
             <li key={c.id}>
               <Card withBorder padding="md">
                 <Group justify="space-between" wrap="wrap" gap="xs">
-                  <Anchor component={Link} to={`/desk/support/claims/${c.claimId}`} fw={600}>
+                  <Anchor component={Link} to={linkOf(area, c)} fw={600}>
                     {c.customerName} · {c.product[lang]}
                     {c.maintenanceNumber ? ` · ${c.maintenanceNumber}` : ''}
                   </Anchor>

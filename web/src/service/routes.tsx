@@ -31,6 +31,12 @@ export const serviceNavItems: readonly NavItem[] = [
     current: (p) => p.startsWith('/repairs') || p.startsWith('/maintenance-orders'),
     roles: ['technician'],
   },
+  {
+    to: '/conversations',
+    key: 'service.conversation.queue.title',
+    current: (p) => p === '/conversations',
+    roles: ['technician'],
+  },
 ];
 
 // Each page is fetched when first opened: a guest following a repair never downloads the technician's.
@@ -49,6 +55,7 @@ const QuotePage = page(() => import('./guest/QuotePage.js'), 'QuotePage');
 const GuestReportPage = page(() => import('./guest/GuestReportPage.js'), 'GuestReportPage');
 const RepairQueuePage = page(() => import('./technician/RepairQueuePage.js'), 'RepairQueuePage');
 const OrderDetailPage = page(() => import('./technician/OrderDetailPage.js'), 'OrderDetailPage');
+const ConversationQueuePage = lazy(() => import('./ConversationQueuePage.js'));
 
 function loaded(children: ReactNode, roles?: readonly Role[]) {
   const inner = <Suspense fallback={<PageLoader />}>{children}</Suspense>;
@@ -72,6 +79,7 @@ export function serviceRoutes() {
       <Route path="maintenance-orders/:id/slip" element={loaded(<SlipPage />, ['customer', 'technician'])} />
       <Route path="repairs" element={loaded(<RepairQueuePage />, technician)} />
       <Route path="repairs/:id" element={loaded(<OrderDetailPage />, technician)} />
+      <Route path="conversations" element={loaded(<ConversationQueuePage area="technician" />, technician)} />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Table, Text, Tex
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { LoadError, PageLoader } from '../../components/Status.js';
 import {
@@ -268,6 +269,15 @@ export default function DealerClaimsPage() {
                           }}
                         >
                           {t('desk.claims.details')}
+                        </Button>
+                        <Button
+                          size="compact-sm"
+                          variant="default"
+                          component={Link}
+                          to={`/desk/dealer/conversations/${claim.id}`}
+                          aria-label={t('service.conversation.openConversationNamed', { product })}
+                        >
+                          {t('service.conversation.openConversation')}
                         </Button>
                       </Group>
                     </Table.Td>

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, Grid, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ConversationPanel } from '../ConversationPanel.js';
-import { guestConversationQuery, postGuestMessage } from '../conversation-api.js';
+import { guestConversationQuery, openGuestFile, postGuestMessage } from '../conversation-api.js';
 import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -149,7 +149,7 @@ function GuestConversation({ token }: { token: string }) {
     <ConversationPanel
       conversation={conversation.data}
       reader="customer"
-      showFiles={false}
+      openFile={(file) => openGuestFile(token, file)}
       send={(draft) => postGuestMessage(token, draft)}
       onSent={(view) => {
         queryClient.setQueryData(guestConversationQuery(token).queryKey, view);
