@@ -4,20 +4,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import http from 'node:http';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventTypes, type EventType } from '../../src/app/events/types.js';
 import { openDatabase } from '../../src/db/client.js';
 import { dealers, units } from '../../src/db/schema.js';
-import { DEMO_DEALERS, DEMO_FLAGGED_OEM_ORDER, DEMO_SKUS } from '../../src/db/seed.js';
+import { DEMO_ACCOUNTS, DEMO_DEALERS, DEMO_FLAGGED_OEM_ORDER, DEMO_SKUS } from '../../src/db/seed.js';
 import { calendarDateIn, Temporal } from '../../src/domain/calendar.js';
 import { defaultRiskSettings } from '../../src/domain/risk/signals.js';
 import { createScratchPostgresDatabase, testDatabases } from '../support/databases.js';
 import { acceptAllReported, bookOrder, oemWorld, PNG, uploadEvidence } from '../support/oem-fixtures.js';
 import { startRoundRobin } from '../support/proxies.js';
 import { bin, root, startServe, stop } from '../support/serve-process.js';
-import { SERVE_ORIGIN, signInOverHttp } from '../support/serve-load.js';
+import { SERVE_ORIGIN } from '../support/serve-load.js';
+import { sessionCookie, signIn } from '../support/sessions.js';
 import { LENIENT_RISK_SETTINGS } from '../support/service-fixtures.js';
 import { type Received, senderPid, verifySignature, webhookReceiver } from '../support/webhook-receiver.js';
 
@@ -46,13 +48,21 @@ type Event = {
   data: Record<string, unknown>;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the answer is
-type Answer = { statusCode: number; body: string; json: <T>() => T };
+type Answer = {
+  statusCode: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the answer is
+  json: <T>() => T;
+};
 
-/** `app.inject` over real HTTP: the shared fixtures (bookOrder, acceptAllReported) drive a real server. */
+/**
+ * `app.inject` over real HTTP, a new connection each time (a balancer's idle connections close under a
+ * client that would reuse them): the shared fixtures (bookOrder, acceptAllReported) drive a real server.
+ */
 function overHttp(base: () => string) {
   return {
-    async inject(options: {
+    inject(options: {
       method: string;
       url: string;
       headers?: Record<string, string>;
@@ -60,22 +70,46 @@ function overHttp(base: () => string) {
     }): Promise<Answer> {
       const payload = options.payload;
       const isJson = payload !== undefined && !Buffer.isBuffer(payload) && typeof payload !== 'string';
-      const res = await fetch(`${base()}${options.url}`, {
-        method: options.method,
-        headers: {
-          ...options.headers,
-          origin: SERVE_ORIGIN,
-          ...(isJson ? { 'content-type': 'application/json' } : {}),
-        },
-        body: payload === undefined ? null : isJson ? JSON.stringify(payload) : payload,
-        signal: AbortSignal.timeout(30_000),
+      const body =
+        payload === undefined
+          ? undefined
+          : isJson
+            ? Buffer.from(JSON.stringify(payload))
+            : Buffer.from(payload);
+      return new Promise<Answer>((resolve, reject) => {
+        const req = http.request(
+          `${base()}${options.url}`,
+          {
+            method: options.method,
+            agent: false,
+            timeout: 30_000,
+            headers: {
+              ...options.headers,
+              origin: SERVE_ORIGIN,
+              ...(isJson ? { 'content-type': 'application/json' } : {}),
+              ...(body ? { 'content-length': String(body.length) } : {}),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              resolve({
+                statusCode: res.statusCode ?? 0,
+                body: text,
+                headers: res.headers,
+                // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names what the answer is
+                json: <T>() => JSON.parse(text) as T,
+              });
+            });
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error(`${options.method} ${options.url}: timed out`)));
+        req.on('error', reject);
+        req.end(body);
       });
-      const body = await res.text();
-      return {
-        statusCode: res.status,
-        body, // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- as inject's
-        json: <T>() => JSON.parse(body) as T,
-      };
     },
   };
 }
@@ -174,13 +208,18 @@ describe.each(testDatabases().map((d) => d.name))(
           cleanups.push(() => balancer.close());
           base = balancer.url;
         }
-        const http = overHttp(() => base);
-        const app = http as unknown as FastifyInstance;
+        const api = overHttp(() => base);
+        const app = api as unknown as FastifyInstance;
 
         const roles = ['admin', 'support', 'dealer', 'customer', 'technician', 'qa', 'sales', 'oem'] as const;
         type Role = (typeof roles)[number];
         const cookies = new Map<Role, string>();
-        for (const role of roles) cookies.set(role, await signInOverHttp(base, role));
+        for (const role of roles) {
+          const email = DEMO_ACCOUNTS.find((a) => a.role === role)?.email ?? '';
+          const signedIn = await signIn(app, email);
+          expect(signedIn.statusCode, signedIn.body).toBe(200);
+          cookies.set(role, sessionCookie(signedIn.headers['set-cookie']));
+        }
         const cookie = (role: Role) => cookies.get(role) ?? '';
         const latencies: number[] = [];
         const call = async <T = Record<string, unknown>>(
@@ -190,7 +229,7 @@ describe.each(testDatabases().map((d) => d.name))(
           payload?: object,
         ) => {
           const started = performance.now();
-          const res = await http.inject({
+          const res = await api.inject({
             method,
             url,
             headers: { cookie: cookie(role) },
@@ -280,7 +319,7 @@ describe.each(testDatabases().map((d) => d.name))(
             randomBytes(8),
             Buffer.from(`\r\n--${boundary}--\r\n`),
           ]);
-          const res = await http.inject({
+          const res = await api.inject({
             method: 'POST',
             url: '/api/v1/uploads?kind=proof_of_purchase',
             headers: {
@@ -443,7 +482,7 @@ describe.each(testDatabases().map((d) => d.name))(
         });
         await call('sales', 'POST', shipmentUrl, { to: 'delivered', expectedVersion: shipment.version });
         const bookedLot = `BTH500-W${randomBytes(3).toString('hex').toUpperCase()}`;
-      await bookOrder(
+        await bookOrder(
           app,
           { oem: cookie('oem'), sales: cookie('sales'), qa: cookie('qa') },
           {
