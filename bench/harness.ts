@@ -232,7 +232,7 @@ export function buildServerOnce(): void {
  */
 export function startApp(
   database: DatabaseTarget,
-  options: { workers?: number } = {},
+  options: { workers?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ServerProcess> {
   // BENCH_CPU_PROF=dir writes the server's CPU profile there when it stops (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROF
@@ -250,6 +250,7 @@ export function startApp(
     NODE_ENV: 'production',
     // One process, as the baselines are, unless a bench compares worker counts (serve --workers).
     WORKERS: String(options.workers ?? 1),
+    ...options.env,
   });
 }
 

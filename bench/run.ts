@@ -14,9 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type autocannon from 'autocannon';
+import { eventTypes } from '../src/app/events/types.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
 import { DEMO_PASSWORD, DEMO_SKUS } from '../src/db/seed.js';
 import { Temporal } from '../src/domain/calendar.js';
@@ -62,7 +65,7 @@ function engineDecisionsPerSecond(): number {
   return Math.round(n / SECONDS);
 }
 
-async function signIn(baseUrl: string, role: 'customer' | 'dealer'): Promise<string> {
+async function signIn(baseUrl: string, role: 'customer' | 'dealer' | 'admin'): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
     method: 'POST',
     headers: { origin: BENCH_ORIGIN, 'content-type': 'application/json' },
@@ -111,12 +114,71 @@ type DatabaseResult = {
   /** Bytes a row of the tables a claim and a sale write, at the end of the run (PostgreSQL only). */
   storage: TableBytes[] | null;
   claim: Load;
+  claimWithWebhooks: WebhookLoad;
   tracking: Load;
   me: Load;
   importRowsPerSecond: number;
   appRssMb: number;
   baselineRssMb: number;
 };
+
+/*
+ * Claim intake with webhooks on (issue 17): one endpoint subscribed to every event type, its receiver a
+ * bare node:http server in this process answering 200 at once. The same load as claim intake, on the same
+ * server, after it; then how long the dispatcher took to deliver what the load's claims made.
+ */
+type WebhookLoad = Load & { events: number; delivered: number; drainedSeconds: number | null };
+
+async function claimIntakeWithWebhooks(
+  baseUrl: string,
+  claimLoad: () => Promise<Load>,
+): Promise<WebhookLoad> {
+  let received = 0;
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const admin = await signIn(baseUrl, 'admin');
+    const { port } = receiver.address() as AddressInfo;
+    const registered = await fetch(`${baseUrl}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { cookie: admin, origin: BENCH_ORIGIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${port}/hooks`, eventTypes: [...eventTypes] }),
+    });
+    if (registered.status !== 201)
+      throw new Error(`webhook: ${registered.status} ${await registered.text()}`);
+    const { endpoint } = (await registered.json()) as { endpoint: { id: string } };
+    const claims = await claimLoad();
+    // Each claim is an event (claim.submitted). Delivered when the endpoint has had nothing waiting for
+    // longer than the dispatcher's interval (2 s: a fan-out of the last events would have come by then).
+    const stopped = performance.now();
+    let drainedAt: number | null = null;
+    let counts = { pending: 0, delivered: 0, failed: 0 };
+    while (performance.now() - stopped < 120_000) {
+      const res = await fetch(`${baseUrl}/api/v1/webhooks/${endpoint.id}`, { headers: { cookie: admin } });
+      counts = ((await res.json()) as { deliveries: typeof counts }).deliveries;
+      if (counts.pending > 0) drainedAt = null;
+      else drainedAt ??= performance.now();
+      if (drainedAt !== null && performance.now() - drainedAt >= 3000) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const events = counts.pending + counts.delivered + counts.failed;
+    const drainedSeconds = drainedAt === null ? null : (drainedAt - stopped) / 1000;
+    return { ...claims, events, delivered: received, drainedSeconds };
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      receiver.close(() => {
+        resolve();
+      });
+    });
+  }
+}
 
 const rotate = <T>(items: readonly T[]) => {
   let i = 0;
@@ -195,15 +257,24 @@ async function measure(target: DatabaseTarget, open: () => Promise<DatabaseHandl
     baselineRssMb = baseline.peakRssMb();
   }
 
-  const app = await startApp(target);
+  // Webhooks may go to the bench's receiver on loopback (the operator's setting); none is registered
+  // until the load with webhooks on.
+  const app = await startApp(target, { env: { WEBHOOKS_ALLOW_PRIVATE: 'true' } });
   let appRssMb: number;
   let claim: Load;
+  let claimWithWebhooks: WebhookLoad;
   let tracking: Load;
   let me: Load;
   let imported: number;
   try {
     const customer = await signIn(app.url, 'customer');
     ({ claim, tracking } = await claimAndTracking(app, prepared, customer, target, log));
+    claimWithWebhooks = await claimIntakeWithWebhooks(app.url, () =>
+      claimLoad(app, prepared, customer, target),
+    );
+    log(
+      `claim intake with webhooks on ${claimWithWebhooks.rps} req/s; ${claimWithWebhooks.delivered} of ${claimWithWebhooks.events} delivered, drained ${claimWithWebhooks.drainedSeconds?.toFixed(1) ?? 'not'} s after the load`,
+    );
     me = await load(
       app.url,
       { path: '/api/v1/me', headers: { cookie: customer } },
@@ -251,6 +322,7 @@ async function measure(target: DatabaseTarget, open: () => Promise<DatabaseHandl
     claimTwin,
     trackingTwin,
     claim,
+    claimWithWebhooks,
     tracking,
     me,
     importRowsPerSecond: imported,
@@ -262,17 +334,15 @@ async function measure(target: DatabaseTarget, open: () => Promise<DatabaseHandl
   };
 }
 
-/** The app's claim intake and tracking look-up, each under the full load. */
-async function claimAndTracking(
+/** Claim intake under the full load: every submission a new one. */
+function claimLoad(
   app: ServerProcess,
   prepared: Prepared,
   customer: string,
   target: DatabaseTarget,
-  log: (what: string) => void,
-): Promise<{ claim: Load; tracking: Load }> {
-  const measured = { server: app.child.pid, database: target.name === 'PostgreSQL' };
+): Promise<Load> {
   const claimHeaders = { cookie: customer, origin: BENCH_ORIGIN, 'content-type': 'application/json' };
-  const claim = await load(
+  return load(
     app.url,
     {
       method: 'POST',
@@ -289,8 +359,20 @@ async function claimAndTracking(
         headers: { ...claimHeaders, 'idempotency-key': randomUUID() },
       }),
     },
-    measured,
+    { server: app.child.pid, database: target.name === 'PostgreSQL' },
   );
+}
+
+/** The app's claim intake and tracking look-up, each under the full load. */
+async function claimAndTracking(
+  app: ServerProcess,
+  prepared: Prepared,
+  customer: string,
+  target: DatabaseTarget,
+  log: (what: string) => void,
+): Promise<{ claim: Load; tracking: Load }> {
+  const measured = { server: app.child.pid, database: target.name === 'PostgreSQL' };
+  const claim = await claimLoad(app, prepared, customer, target);
   log(`claim intake ${claim.rps} req/s`);
   const nextTracked = rotate(prepared.tracked);
   const tracking = await load(
@@ -350,6 +432,12 @@ function databaseTable(r: DatabaseResult): string[] {
       r.claim,
       against(r.claim, r.claimTwin),
       `${against(r.claim, r.insert)} | ${claimTarget}`,
+    ),
+    row(
+      `claim intake with webhooks on (one endpoint subscribed to every event, a local receiver; ${n(r.claimWithWebhooks.delivered)} of ${n(r.claimWithWebhooks.events)} events delivered, the last ${r.claimWithWebhooks.drainedSeconds === null ? 'not within 120 s' : `${r.claimWithWebhooks.drainedSeconds.toFixed(1)} s after the load`})`,
+      r.claimWithWebhooks,
+      `${ratio(r.claimWithWebhooks.rps, r.claim.rps)} of claim intake, ${(r.claimWithWebhooks.p99 / r.claim.p99).toFixed(1)}×`,
+      `– | ≥ 90 % of claim intake: ${check(r.claimWithWebhooks.rps >= 0.9 * r.claim.rps)}`,
     ),
     row(
       'tracking look-up by maintenance number (POST, guest)',

@@ -343,6 +343,17 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
       await main.getByText('{"received":true}').first().waitFor();
       expect(await seriousViolations(admin)).toEqual([]);
       await screenshot(admin, 'admin-webhook-deliveries-en');
+      // The list pages and filters like every list: none failed; both webhook.test deliveries shown.
+      await main.getByRole('combobox', { name: 'Status' }).selectOption('failed');
+      await main.getByText('No deliveries to show.').waitFor();
+      await main.getByRole('combobox', { name: 'Status' }).selectOption('');
+      await expect.poll(() => main.getByRole('row').filter({ hasText: testEventId }).count()).toBe(2);
+      // One filter at a time: each change is written to the address before the next is made.
+      await expect.poll(() => new URL(admin.url()).searchParams.has('status')).toBe(false);
+      await main.getByRole('combobox', { name: 'Event' }).selectOption('webhook.test');
+      await expect.poll(() => new URL(admin.url()).searchParams.get('eventType')).toBe('webhook.test');
+      await expect.poll(() => main.getByRole('row').filter({ hasText: testEventId }).count()).toBe(2);
+      expect(await main.getByRole('combobox', { name: 'Status' }).inputValue()).toBe('');
 
       await admin.setViewportSize({ width: 390, height: 844 });
       await admin.getByRole('button', { name: '中文' }).click();

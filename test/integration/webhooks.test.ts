@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvent } from '../../src/app/events/record-event.js';
+import type { EventType } from '../../src/app/events/types.js';
 import { webhookDispatcher } from '../../src/app/webhooks/dispatch-webhooks.js';
 import { createWebhookEndpoint } from '../../src/app/webhooks/endpoints.js';
 import { httpWebhookSender } from '../../src/app/webhooks/sender.js';
@@ -82,6 +83,11 @@ function receiver() {
     async start() {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return (server.address() as AddressInfo).port;
+    },
+    /** Ends the requests it holds (a hang) without an answer. */
+    release() {
+      for (const res of open) res.destroy();
+      open.clear();
     },
     async stop() {
       for (const res of open) res.destroy();
@@ -173,9 +179,7 @@ describe.each(testDatabases())('webhooks on $name', (testDb) => {
   };
 
   /** An event as a use case records it, in its own transaction (the emitters live on another branch). */
-  const emit = async (
-    type: 'purchase.recorded' | 'batch_investigation.dismissed' = 'batch_investigation.dismissed',
-  ) => {
+  const emit = async (type: EventType = 'batch_investigation.dismissed') => {
     const subjectId = randomUUID();
     return db.db.transaction(
       async (tx) =>
@@ -268,10 +272,13 @@ describe.each(testDatabases())('webhooks on $name', (testDb) => {
     });
     expect(good.state.badSignatures).toBe(0);
     const deliveries = await asAdmin('GET', `/api/v1/webhooks/${endpoint.id}/deliveries`);
-    const [delivery] =
-      deliveries.json<
-        { status: string; attempts: number; attemptLog: { statusCode: number; responseExcerpt: string }[] }[]
-      >();
+    const [delivery] = deliveries.json<{
+      items: {
+        status: string;
+        attempts: number;
+        attemptLog: { statusCode: number; responseExcerpt: string }[];
+      }[];
+    }>().items;
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(delivery?.attemptLog[0]).toMatchObject({ statusCode: 200, responseExcerpt: '{"ok":true}' });
   });
@@ -442,6 +449,87 @@ describe.each(testDatabases())('webhooks on $name', (testDb) => {
     await asAdmin('POST', `/api/v1/webhooks/${endpoint.id}/disable`);
   });
 
+  it.each([
+    ['hangs', 'hanging'],
+    ['redirects', 'redirecting'],
+  ] as const)(
+    'a receiver that %s is retried on the exponential schedule, each attempt kept',
+    async (_what, which) => {
+      const target = which === 'hanging' ? hanging : redirecting;
+      const { endpoint } = await register(
+        `http://127.0.0.1:${ports[which]}/schedule`,
+        ['purchase.verified'],
+        target.state,
+      );
+      const start = clockMs;
+      const eventId = await emit('purchase.verified');
+      const offsets = retryOffsetsMs().slice(0, 4);
+      for (const offset of offsets) {
+        if (offset > 0) {
+          clockMs = start + offset - 1000; // a second early: nothing is due
+          await runToIdle(dispatcher(400));
+        }
+        clockMs = start + offset;
+        await runToIdle(dispatcher(400));
+      }
+      const [delivery] = await deliveriesOf(endpoint.id);
+      const attempts = await db.db
+        .select()
+        .from(webhookAttempts)
+        .where(eq(webhookAttempts.deliveryId, delivery?.id ?? ''))
+        .orderBy(webhookAttempts.attemptedAt);
+      expect(attempts.map((a) => a.attemptedAt.getTime() - start)).toEqual(offsets);
+      expect(
+        attempts.every((a) =>
+          which === 'hanging'
+            ? a.statusCode === null && a.error === 'timed out after 400 ms'
+            : a.statusCode === 302 && /redirects are not followed/.test(a.error ?? ''),
+        ),
+      ).toBe(true);
+      expect(delivery).toMatchObject({
+        status: 'pending',
+        attempts: offsets.length,
+        nextAttemptAt: new Date(start + (retryOffsetsMs()[offsets.length] ?? 0)),
+      });
+      // The receiver saw each attempt, signed, under the one event id.
+      expect(target.state.received.filter((r) => r.eventId === eventId).length).toBe(
+        which === 'hanging' ? 0 : offsets.length, // a hang is counted when answered: never
+      );
+      expect(target.state.badSignatures).toBe(0);
+      clockMs = TEST_NOW.epochMilliseconds;
+      await asAdmin('POST', `/api/v1/webhooks/${endpoint.id}/disable`);
+    },
+  );
+
+  it('never holds a request while a receiver hangs: a request queueing webhook work answers in its usual time', async () => {
+    const { endpoint } = await register(
+      `http://127.0.0.1:${ports.hanging}/slow`,
+      ['batch_investigation.confirmed'],
+      hanging.state,
+    );
+    // The usual time of the request, with nothing hanging.
+    const timed = async () => {
+      const t0 = performance.now();
+      const res = await asAdmin('POST', `/api/v1/webhooks/${endpoint.id}/test`);
+      expect(res.statusCode, res.body).toBe(202);
+      return performance.now() - t0;
+    };
+    const before = Math.max(await timed(), await timed());
+    // Every slot this endpoint may take is held by an attempt with a 20-second deadline.
+    for (let i = 0; i < 6; i++) await emit('batch_investigation.confirmed');
+    const d = dispatcher(20_000);
+    await d.run();
+    for (let i = 0; i < 100 && d.inFlight < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(d.inFlight).toBe(4); // half of the dispatcher's 8: the hanging endpoint's share
+    const during = Math.max(await timed(), await timed(), await timed());
+    // A request waiting on a hanging attempt would take its 20 s; it takes what it took before.
+    expect(during).toBeLessThan(Math.max(1000, before * 5));
+    await asAdmin('POST', `/api/v1/webhooks/${endpoint.id}/disable`);
+    d.stop(); // claims nothing more: what the receiver lets go of is not followed by the next hang
+    hanging.release();
+    await d.idle();
+  });
+
   it('checks what a name resolves to, at registration and again at each delivery (DNS rebinding)', async () => {
     // A name resolving to loopback is refused at registration by what it resolves to.
     const deps = (resolvesTo: string) => ({
@@ -531,6 +619,84 @@ describe.each(testDatabases())('webhooks on $name', (testDb) => {
       await second.close();
     }
     for (const id of ids) expect(good.state.received.filter((r) => r.eventId === id)).toHaveLength(1);
+  });
+
+  it('pages an endpoint’s deliveries with the list kit: cursor, sort whitelist, filters by status and event type', async () => {
+    const [endpoint] = await db.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.url, `http://127.0.0.1:${ports.good}/hooks`));
+    const id = endpoint?.id ?? '';
+    const all = await deliveriesOf(id);
+    expect(all.length).toBeGreaterThan(20);
+    type Page = {
+      items: {
+        id: string;
+        status: string;
+        eventType: string;
+        eventId: string;
+        attempts: number;
+        createdAt: string;
+      }[];
+      nextCursor: string | null;
+    };
+    const pageAll = async (query: string) => {
+      const items: Page['items'] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 100; pages++) {
+        const res = await asAdmin(
+          'GET',
+          `/api/v1/webhooks/${id}/deliveries?limit=7&${query}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const page = res.json<Page>();
+        expect(page.items.length).toBeLessThanOrEqual(7);
+        items.push(...page.items);
+        cursor = page.nextCursor;
+        if (!cursor) return items;
+      }
+      throw new Error('more than 100 pages');
+    };
+    // Newest first by default, each delivery once.
+    const newest = await pageAll('');
+    expect(newest.map((d) => d.id).sort()).toEqual(all.map((d) => d.id).sort());
+    const byNewest = [...all].sort(
+      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    );
+    expect(newest.map((d) => d.id)).toEqual(byNewest.map((d) => d.id));
+    // Sorted by attempts, ascending: never decreasing, every one once.
+    const byAttempts = await pageAll('sort=attempts&order=asc');
+    expect(byAttempts).toHaveLength(all.length);
+    expect(byAttempts.map((d) => d.attempts)).toEqual(
+      [...byAttempts.map((d) => d.attempts)].sort((a, b) => a - b),
+    );
+    // Filters.
+    const tests = await pageAll('eventType=webhook.test');
+    expect(tests.length).toBe(all.filter((d) => d.eventType === 'webhook.test').length);
+    expect(tests.length).toBeGreaterThan(0);
+    const delivered = await pageAll('status=delivered&eventType=batch_investigation.dismissed');
+    expect(delivered.map((d) => d.id).sort()).toEqual(
+      all
+        .filter((d) => d.status === 'delivered' && d.eventType === 'batch_investigation.dismissed')
+        .map((d) => d.id)
+        .sort(),
+    );
+    const one = all[0];
+    const found = await pageAll(`q=${one?.eventId.slice(0, 13) ?? ''}`);
+    expect(found.map((d) => d.eventId)).toContain(one?.eventId);
+    expect(found.every((d) => d.eventId.startsWith(one?.eventId.slice(0, 13) ?? ''))).toBe(true);
+    // Only the whitelist's sorts; a cursor only for the sort it was made for.
+    const bad = await asAdmin('GET', `/api/v1/webhooks/${id}/deliveries?sort=payload`);
+    expect(bad.statusCode).toBe(400);
+    const first = (await asAdmin('GET', `/api/v1/webhooks/${id}/deliveries?limit=2`)).json<Page>();
+    const crossed = await asAdmin(
+      'GET',
+      `/api/v1/webhooks/${id}/deliveries?limit=2&sort=attempts&cursor=${first.nextCursor ?? ''}`,
+    );
+    expect(crossed.statusCode).toBe(400);
+    expect(crossed.json<{ error: { code: string } }>().error.code).toBe('INVALID_CURSOR');
+    const unknownType = await asAdmin('GET', `/api/v1/webhooks/${id}/deliveries?eventType=claim.eaten`);
+    expect(unknownType.statusCode).toBe(400);
   });
 
   it('answers 404 for an unknown endpoint and refuses everyone but admins', async () => {

@@ -21,3 +21,5 @@ export const caughtMailSorts = ['createdAt'] as const;
 export const purchaseSorts = ['purchaseDate', 'createdAt'] as const;
 export const oemOrderSorts = ['createdAt', 'orderedOn', 'deliveryDate', 'orderNumber'] as const;
 export const messageSorts = ['createdAt'] as const;
+/** An endpoint's webhook deliveries: when made, when tried next (pending ones), how many attempts. */
+export const webhookDeliverySorts = ['createdAt', 'nextAttemptAt', 'attempts'] as const;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
@@ -9,6 +9,9 @@ import { auditActor, recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { eventViewOf } from '../events/read-events.js';
 import type { EventType } from '../events/types.js';
+import type { CursorScope, SortOrder } from '../lists/cursor.js';
+import { keysetQuery, likeContains, type Page, pageOf, type SortKey } from '../lists/keyset.js';
+import type { webhookDeliverySorts } from '../lists/sorts.js';
 import type { MessageKey } from '../outbox/sealed-links.js';
 import { payloadOf, type WebhookPayload } from './dispatch-webhooks.js';
 import { assertWebhookDestination, type HostResolver } from './destination.js';
@@ -230,32 +233,69 @@ export async function deleteWebhookEndpoint(deps: WebhooksDeps, actor: Actor, id
 
 const MAX_ATTEMPTS_SHOWN = 30;
 
-/** An endpoint's deliveries, newest first (at most `limit`), each with its attempts, newest first. */
+export type WebhookDeliveryQuery = {
+  status?: 'pending' | 'delivered' | 'failed' | undefined;
+  eventType?: string | undefined;
+  /** Free text: the event's id or type. */
+  q?: string | undefined;
+  sort: (typeof webhookDeliverySorts)[number];
+  order: SortOrder;
+  limit: number;
+  cursor?: string | undefined;
+};
+
+const deliverySortKeys: Record<WebhookDeliveryQuery['sort'], SortKey> = {
+  createdAt: { expr: webhookDeliveries.createdAt, type: 'timestamptz' },
+  nextAttemptAt: { expr: webhookDeliveries.nextAttemptAt, type: 'timestamptz' },
+  attempts: { expr: webhookDeliveries.attempts, type: 'integer' },
+};
+
+/**
+ * An endpoint's deliveries, a page at a time (newest first by default), filtered by status and event
+ * type, each with its attempts, newest first.
+ */
 export async function listWebhookDeliveries(
   deps: WebhooksDeps,
   actor: Actor,
   endpointId: string,
-  options: { limit: number; status?: 'pending' | 'delivered' | 'failed' | undefined },
-): Promise<WebhookDeliveryView[]> {
+  query: WebhookDeliveryQuery,
+): Promise<Page<WebhookDeliveryView>> {
   assertAllowed(actor, 'webhooks.manage', {}, notFound);
   const [endpoint] = await deps.db
     .select({ id: webhookEndpoints.id })
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.id, endpointId));
   if (!endpoint) throw new AppError('not_found', notFound.code, notFound.message);
+  const scope: CursorScope = { list: 'webhook-deliveries', sort: query.sort, order: query.order };
+  const k = keysetQuery({
+    scope,
+    key: deliverySortKeys[query.sort],
+    id: webhookDeliveries.id,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
   const rows = await deps.db
-    .select()
+    .select({ row: webhookDeliveries, keyText: k.keyText })
     .from(webhookDeliveries)
     .where(
       and(
         eq(webhookDeliveries.endpointId, endpointId),
-        options.status ? eq(webhookDeliveries.status, options.status) : undefined,
+        query.status ? eq(webhookDeliveries.status, query.status) : undefined,
+        query.eventType ? eq(webhookDeliveries.eventType, query.eventType) : undefined,
+        query.q
+          ? or(
+              ilike(sql`cast(${webhookDeliveries.eventId} as text)`, likeContains(query.q)),
+              ilike(webhookDeliveries.eventType, likeContains(query.q)),
+            )
+          : undefined,
+        k.after,
       ),
     )
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(options.limit);
+    .orderBy(...k.orderBy)
+    .limit(query.limit + 1);
+  const shown = rows.slice(0, query.limit);
   const attempts =
-    rows.length === 0
+    shown.length === 0
       ? []
       : await deps.db
           .select()
@@ -263,7 +303,7 @@ export async function listWebhookDeliveries(
           .where(
             inArray(
               webhookAttempts.deliveryId,
-              rows.map((r) => r.id),
+              shown.map((r) => r.row.id),
             ),
           )
           .orderBy(desc(webhookAttempts.attemptedAt), desc(webhookAttempts.id));
@@ -282,7 +322,12 @@ export async function listWebhookDeliveries(
     }
     byDelivery.set(a.deliveryId, list);
   }
-  return rows.map((r) => deliveryView(r, byDelivery.get(r.id) ?? []));
+  return pageOf(
+    rows.map((r) => ({ ...r.row, keyText: r.keyText })),
+    query.limit,
+    scope,
+    (r) => deliveryView(r, byDelivery.get(r.id) ?? []),
+  );
 }
 
 function deliveryView(

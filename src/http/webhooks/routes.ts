@@ -19,6 +19,7 @@ import {
   createWebhookEndpointRequestSchema,
   deliveriesQuerySchema,
   redeliverRequestSchema,
+  webhookDeliveryPageSchema,
   webhookDeliverySchema,
   webhookEndpointSchema,
 } from './schemas.js';
@@ -138,17 +139,13 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary:
-          'An endpoint’s deliveries, newest first, each with its attempts (status, time, duration, answer)',
+          'An endpoint’s deliveries, a page at a time (newest first by default), filtered by status and event type, each with its attempts (status, time, duration, answer)',
         params: idParams,
         querystring: deliveriesQuerySchema,
-        response: { 200: z.array(webhookDeliverySchema), ...errors },
+        response: { 200: webhookDeliveryPageSchema, ...errors },
       },
     },
-    async (request) =>
-      listWebhookDeliveries(deps(), currentActor(request), request.params.id, {
-        limit: request.query.limit,
-        status: request.query.status,
-      }),
+    async (request) => listWebhookDeliveries(deps(), currentActor(request), request.params.id, request.query),
   );
 
   app.post(

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { eventTypes } from '../../app/events/types.js';
+import { webhookDeliverySorts } from '../../app/lists/sorts.js';
+import { listFilterSchema, pageQueryShape, pageSchema } from '../list-query.js';
 
 /* Pure zod: the web app imports this module too. */
 
@@ -81,12 +83,21 @@ export const webhookDeliverySchema = z
   })
   .meta({ id: 'WebhookDelivery' });
 
-export const deliveriesQuerySchema = z
-  .object({
+export const deliveriesQuerySchema = listFilterSchema(
+  webhookDeliverySorts,
+  { sort: 'createdAt', order: 'desc' },
+  {
     status: z.enum(['pending', 'delivered', 'failed']).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-  })
+    eventType: z
+      .enum(['webhook.test', ...eventTypes])
+      .optional()
+      .describe('Only deliveries of this event type'),
+  },
+)
+  .extend(pageQueryShape)
   .strict();
+
+export const webhookDeliveryPageSchema = pageSchema(webhookDeliverySchema, 'WebhookDeliveryPage');
 
 export const redeliverRequestSchema = z
   .object({ eventId: z.uuid().describe('Any event’s id (or a test event’s sent to this endpoint)') })

@@ -58,6 +58,8 @@ export type ListTableProps<T> = {
   searchHint?: string;
   /** Whether the list offers its CSV export (<path>/export.csv); true unless said otherwise. */
   exportable?: boolean;
+  /** Reload the pages shown every so many milliseconds (a list that changes in the background). */
+  refetchInterval?: number;
 };
 
 function queryOf(params: Record<string, string | undefined>): URLSearchParams {
@@ -85,6 +87,7 @@ export function ListTable<T>(props: ListTableProps<T>) {
       return request(page, `${props.path}?${query.toString()}`);
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...(props.refetchInterval ? { refetchInterval: props.refetchInterval } : {}),
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
 

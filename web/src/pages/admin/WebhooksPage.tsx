@@ -7,6 +7,7 @@ import {
   Code,
   CopyButton,
   Group,
+  NativeSelect,
   SimpleGrid,
   Stack,
   Table,
@@ -19,7 +20,9 @@ import { type SubmitEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { eventTypes } from '../../../../src/app/events/types.js';
+import { webhookDeliverySchema } from '../../../../src/http/webhooks/schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
+import { type ListColumn, ListTable, pageSizeOf, useFilterParams } from '../../components/ListTable.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ApiErrorAlert, LoadError, PageLoader } from '../../components/Status.js';
 import { readableTitle } from '../../desk/ui.js';
@@ -29,8 +32,8 @@ import {
   redeliver,
   sendTestEvent,
   setWebhookEnabled,
+  deliveriesPath,
   type WebhookDelivery,
-  webhookDeliveriesQuery,
   type WebhookEndpoint,
   webhookQuery,
   webhooksQuery,
@@ -340,11 +343,76 @@ export function WebhookDeliveriesPage() {
   const { id = '' } = useParams();
   const queryClient = useQueryClient();
   const endpoint = useQuery(webhookQuery(id));
-  const deliveries = useQuery(webhookDeliveriesQuery(id));
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['admin', 'webhooks', id] });
+  const { params, filter, setParam } = useFilterParams();
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: ['admin', 'webhooks', id] });
+    await queryClient.invalidateQueries({ queryKey: ['list', deliveriesPath(id)] });
+  };
   const test = useMutation({ mutationFn: () => sendTestEvent(id), onSettled: refresh });
   const again = useMutation({ mutationFn: (eventId: string) => redeliver(id, eventId), onSettled: refresh });
   const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const enabled = endpoint.data?.status === 'enabled';
+  const columns: ListColumn<WebhookDelivery>[] = [
+    {
+      key: 'event',
+      header: t('admin.webhooks.event'),
+      rowHeader: true,
+      cell: (d) => (
+        <>
+          <Code>{d.eventType}</Code>
+          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+            {d.eventId} · {t(`admin.webhooks.kinds.${d.kind}`)} · {when.format(new Date(d.createdAt))}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      header: t('admin.webhooks.status'),
+      sort: 'nextAttemptAt',
+      cell: (d) => (
+        <>
+          <ToneBadge tone={deliveryTone[d.status]}>
+            {t(`admin.webhooks.deliveryStatuses.${d.status}`)}
+          </ToneBadge>
+          {d.nextAttemptAt && d.attempts > 0 && (
+            <Text size="xs" mt={4}>
+              {t('admin.webhooks.nextAttempt', { when: when.format(new Date(d.nextAttemptAt)) })}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    { key: 'attempts', header: t('admin.webhooks.attempts'), sort: 'attempts', cell: (d) => d.attempts },
+    {
+      key: 'response',
+      header: t('admin.webhooks.response'),
+      cell: (d) => (
+        <div style={{ maxWidth: 360 }}>
+          <AttemptLog delivery={d} />
+        </div>
+      ),
+    },
+    {
+      key: 'actions',
+      header: t('admin.actions'),
+      cell: (d) => (
+        <Button
+          size="compact-sm"
+          variant="default"
+          disabled={!enabled}
+          aria-label={t('admin.webhooks.redeliverNamed', { type: d.eventType, id: d.eventId })}
+          loading={again.isPending && again.variables === d.eventId}
+          loaderProps={{ 'aria-label': t('common.working') }}
+          onClick={() => {
+            again.mutate(d.eventId);
+          }}
+        >
+          {t('admin.webhooks.redeliver')}
+        </Button>
+      ),
+    },
+  ];
   if (endpoint.isPending) return <PageLoader />;
   if (endpoint.isError) return <LoadError error={endpoint.error} onRetry={() => void endpoint.refetch()} />;
   const e = endpoint.data;
@@ -390,69 +458,51 @@ export function WebhookDeliveriesPage() {
         <Title order={2} size="h3" id="deliveries-title">
           {t('admin.webhooks.deliveriesTitle')}
         </Title>
-        {deliveries.isPending ? (
-          <PageLoader />
-        ) : deliveries.isError ? (
-          <LoadError error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-        ) : deliveries.data.length === 0 ? (
-          <Text c="dimmed">{t('admin.webhooks.noDeliveries')}</Text>
-        ) : (
-          <ScrollTable label={t('admin.webhooks.deliveriesTitle')} minWidth={880}>
-            <Table striped verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('admin.webhooks.event')}</Table.Th>
-                  <Table.Th scope="col">{t('admin.webhooks.status')}</Table.Th>
-                  <Table.Th scope="col">{t('admin.webhooks.attempts')}</Table.Th>
-                  <Table.Th scope="col">{t('admin.webhooks.response')}</Table.Th>
-                  <Table.Th scope="col">{t('admin.actions')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {deliveries.data.map((d) => (
-                  <Table.Tr key={d.id}>
-                    <Table.Th scope="row" fw={400}>
-                      <Code>{d.eventType}</Code>
-                      <Text size="xs" c="dimmed">
-                        {d.eventId} · {t(`admin.webhooks.kinds.${d.kind}`)} ·{' '}
-                        {when.format(new Date(d.createdAt))}
-                      </Text>
-                    </Table.Th>
-                    <Table.Td>
-                      <ToneBadge tone={deliveryTone[d.status]}>
-                        {t(`admin.webhooks.deliveryStatuses.${d.status}`)}
-                      </ToneBadge>
-                      {d.nextAttemptAt && d.attempts > 0 && (
-                        <Text size="xs" mt={4}>
-                          {t('admin.webhooks.nextAttempt', { when: when.format(new Date(d.nextAttemptAt)) })}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{d.attempts}</Table.Td>
-                    <Table.Td style={{ maxWidth: 360 }}>
-                      <AttemptLog delivery={d} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Button
-                        size="compact-sm"
-                        variant="default"
-                        disabled={e.status !== 'enabled'}
-                        aria-label={t('admin.webhooks.redeliverNamed', { type: d.eventType, id: d.eventId })}
-                        loading={again.isPending && again.variables === d.eventId}
-                        loaderProps={{ 'aria-label': t('common.working') }}
-                        onClick={() => {
-                          again.mutate(d.eventId);
-                        }}
-                      >
-                        {t('admin.webhooks.redeliver')}
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollTable>
-        )}
+        <ListTable
+          label={t('admin.webhooks.deliveriesTitle')}
+          path={deliveriesPath(id)}
+          item={webhookDeliverySchema}
+          rowKey={(d) => d.id}
+          columns={columns}
+          params={{ status: filter('status'), eventType: filter('eventType') }}
+          defaultSort="createdAt"
+          defaultOrder="desc"
+          empty={t('admin.webhooks.noDeliveries')}
+          pageSize={pageSizeOf(params.get('per'))}
+          minWidth={880}
+          searchHint={t('admin.webhooks.searchHint')}
+          exportable={false}
+          refetchInterval={5000}
+          filters={
+            <>
+              <NativeSelect
+                label={t('admin.webhooks.status')}
+                value={filter('status')}
+                onChange={(ev) => {
+                  setParam('status', ev.currentTarget.value);
+                }}
+                data={[
+                  { value: '', label: t('admin.webhooks.anyStatus') },
+                  ...(['pending', 'delivered', 'failed'] as const).map((s) => ({
+                    value: s,
+                    label: t(`admin.webhooks.deliveryStatuses.${s}`),
+                  })),
+                ]}
+              />
+              <NativeSelect
+                label={t('admin.webhooks.event')}
+                value={filter('eventType')}
+                onChange={(ev) => {
+                  setParam('eventType', ev.currentTarget.value);
+                }}
+                data={[
+                  { value: '', label: t('admin.webhooks.anyEventType') },
+                  ...['webhook.test', ...eventTypes].map((type) => ({ value: type, label: type })),
+                ]}
+              />
+            </>
+          }
+        />
       </Stack>
     </Stack>
   );

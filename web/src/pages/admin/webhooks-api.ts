@@ -28,13 +28,8 @@ export const webhookQuery = (id: string) =>
     queryFn: () => request(webhookEndpointSchema, path(id)),
   });
 
-export const webhookDeliveriesQuery = (id: string) =>
-  queryOptions({
-    queryKey: ['admin', 'webhooks', id, 'deliveries'],
-    queryFn: () => request(z.array(webhookDeliverySchema), `${path(id)}/deliveries`),
-    // Attempts happen in the background: the list follows them while it is open.
-    refetchInterval: 5000,
-  });
+/** An endpoint's deliveries: a list of the list kit (ListTable pages it by the server's cursor). */
+export const deliveriesPath = (id: string) => `${path(id)}/deliveries`;
 
 export function createWebhook(body: CreateWebhookEndpointRequest): Promise<CreatedWebhookEndpoint> {
   return send(
