@@ -159,6 +159,11 @@ export function weibullRate(fit: WeibullFit, ageMonths: number): number {
   return (k / l) * Math.pow(Math.max(ageMonths, 1e-9) / l, k - 1);
 }
 
+/** The Weibull's claims per unit-month over month `ageMonths` of life: H(a + 1) − H(a). */
+export function weibullMonthRate(fit: WeibullFit, ageMonths: number): number {
+  return weibullCumulative(fit, ageMonths + 1) - weibullCumulative(fit, ageMonths);
+}
+
 function weibullCumulative(fit: WeibullFit, t: number): number {
   return Math.pow(Math.max(t, 0) / fit.scaleMonths, fit.shape);
 }

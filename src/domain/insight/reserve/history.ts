@@ -97,3 +97,15 @@ export function historyOfRecords(
       .map(([ageMonths, claims]) => ({ ageMonths, claims })),
   };
 }
+
+/**
+ * A warranty's length in months of life: one year is 12. Days round up to whole months (30 days to
+ * the month), so a 400-day warranty is 14 months and the reserve never cuts a warranty short.
+ */
+export function warrantyMonthsOf(length: {
+  years?: number | undefined;
+  months?: number | undefined;
+  days?: number | undefined;
+}): number {
+  return (length.years ?? 0) * 12 + (length.months ?? 0) + Math.ceil((length.days ?? 0) / 30);
+}
