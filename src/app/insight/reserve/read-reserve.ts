@@ -44,7 +44,7 @@ export type ReserveDeps = {
 };
 
 /** The bootstrap's size, level and seed: the same data always gives the same interval. */
-export const RESERVE_REPLICATES = 1000;
+export const RESERVE_REPLICATES = 500;
 export const RESERVE_LEVEL = 0.9;
 export const RESERVE_SEED = 19;
 

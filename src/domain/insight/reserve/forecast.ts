@@ -288,21 +288,31 @@ export function forecastReserve(inputs: readonly ProductReserveInput[], options:
     const weibullExpected = weibull ? weibullClaimsToCome(cohorts, weibull) : null;
     const weibullPoint = weibullExpected === null ? null : Math.round(weibullExpected * cost);
 
-    const replicateRates: number[][] = [];
+    // Unit-months still to come per month of life: each replicate's claims are their dot product with its rates.
+    const months = Math.max(table.length, monthsOfWarranty(cohorts));
+    const toCome = Array.from({ length: months }, (_, a) =>
+      claimsToCome(
+        cohorts,
+        Array.from({ length: months + 1 }, (_, b) => (b === a ? 1 : 0)),
+      ),
+    );
+    // Every rate is drawn before any count: the stream of uniforms does not depend on the units in force.
+    const means = new Float64Array(R);
     for (let r = 0; r < R; r++) {
-      replicateRates.push(
-        filledRates(
-          table,
-          table.map((row) =>
-            row.unitMonths > 0 ? gammaDraw(row.claims + 0.5, options.random) / row.unitMonths : null,
-          ),
-        ),
-      );
+      let rate = 0;
+      let mean = 0;
+      for (let a = 0; a < months; a++) {
+        const row = table[a];
+        // A month nobody reached takes the rate of the last month seen (as the point estimate does).
+        if (row && row.unitMonths > 0) rate = gammaDraw(row.claims + 0.5, options.random) / row.unitMonths;
+        mean += (toCome[a] ?? 0) * rate;
+      }
+      means[r] = mean;
     }
     const draws: number[] = [];
     for (let r = 0; r < R; r++) {
       const u = options.random();
-      const mean = claimsToCome(cohorts, replicateRates[r] ?? []);
+      const mean = means[r] ?? 0;
       const value = poissonQuantile(u, mean) * cost;
       draws.push(value);
       totals[r] = (totals[r] ?? 0) + value;

@@ -202,9 +202,9 @@ describe('the life table', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
-  });
+  }, 30_000);
 
   it('counts months of life as the calendar adds them (31 January + 1 month = 29 February)', () => {
     const p = Temporal.PlainDate.from('2024-01-31');
@@ -264,7 +264,7 @@ describe('the rates applied', () => {
 });
 
 describe('the Poisson quantile', () => {
-  it('inverts the distribution function and never decreases with the mean', () => {
+  it('inverts the distribution function (exactly below a mean of 50) and never decreases with the mean', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0.001, max: 0.999, noNaN: true }),
@@ -272,9 +272,13 @@ describe('the Poisson quantile', () => {
         fc.double({ min: 0, max: 50, noNaN: true }),
         (u, mean, more) => {
           const n = poissonQuantile(u, mean);
-          if (mean > 0) {
+          if (mean > 0 && mean < 50) {
             expect(poissonCdf(n, mean)).toBeGreaterThanOrEqual(u);
             if (n > 0) expect(poissonCdf(n - 1, mean)).toBeLessThan(u);
+          } else if (mean >= 50) {
+            // Cornish–Fisher: within one count of the exact quantile.
+            expect(poissonCdf(n + 1, mean)).toBeGreaterThanOrEqual(u);
+            if (n > 1) expect(poissonCdf(n - 2, mean)).toBeLessThan(u);
           }
           expect(poissonQuantile(u, mean + more)).toBeGreaterThanOrEqual(n);
         },
