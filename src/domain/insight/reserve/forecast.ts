@@ -91,18 +91,23 @@ function weibullTerms(ex: readonly Exposure[], k: number): number[] {
   });
 }
 
+/** The fewest claims (in two months of life at least) a Weibull is fitted to. */
+export const MIN_CLAIMS_TO_FIT = 5;
+
 /**
  * Maximum likelihood with right-censoring: each month's claims d_a ~ Poisson(c · g_a(k)), g_a the
  * exposure's share of t^k. For a fixed shape the best c is D / Σ g_a; the shape is then found by a
- * golden-section search of the profile likelihood over k in [0.05, 20]. Null with no claims (no curve
- * to fit) or no exposure.
+ * golden-section search of the profile likelihood over k in [0.05, 20]. Null with fewer than
+ * MIN_CLAIMS_TO_FIT claims or claims in one month only (nothing to fit a curve to).
  */
 export function fitWeibull(history: ProductHistory): WeibullFit | null {
   const months = monthsOfWarranty(history.cohorts);
   const ex = exposures(history.cohorts, months);
   const d = ex.map((_, a) => history.claims.find((c) => c.ageMonths === a)?.claims ?? 0);
   const D = d.reduce((s, x) => s + x, 0);
-  if (D === 0) return null;
+  // Two parameters want more than a couple of claims: below MIN_CLAIMS_TO_FIT, or all in one month,
+  // the curve would be whatever bends through them (a shape of 20 from two claims), not a finding.
+  if (D < MIN_CLAIMS_TO_FIT || d.filter((x) => x > 0).length < 2) return null;
   const profile = (logK: number) => {
     const g = weibullTerms(ex, Math.exp(logK));
     const G = g.reduce((s, x) => s + x, 0);

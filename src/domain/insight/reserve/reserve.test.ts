@@ -242,13 +242,28 @@ describe('the Weibull fit', () => {
     expect(fit?.scaleMonths).toBeCloseTo(lambda, 0);
   });
 
-  it('has no fit without claims', () => {
+  it('has no fit without claims, with too few, or with all of them in one month', () => {
+    const cohorts: Cohort[] = [{ ageMonths: 6, warrantyMonths: 12, units: 100, livedUnitMonths: 50 }];
+    expect(fitWeibull({ cohorts, claims: [] })).toBeNull();
     expect(
       fitWeibull({
-        cohorts: [{ ageMonths: 3, warrantyMonths: 12, units: 10, livedUnitMonths: 5 }],
-        claims: [],
+        cohorts,
+        claims: [
+          { ageMonths: 1, claims: 2 },
+          { ageMonths: 3, claims: 2 },
+        ],
       }),
     ).toBeNull();
+    expect(fitWeibull({ cohorts, claims: [{ ageMonths: 2, claims: 9 }] })).toBeNull();
+    expect(
+      fitWeibull({
+        cohorts,
+        claims: [
+          { ageMonths: 1, claims: 3 },
+          { ageMonths: 3, claims: 2 },
+        ],
+      }),
+    ).not.toBeNull();
   });
 });
 
