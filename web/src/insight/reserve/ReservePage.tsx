@@ -236,12 +236,14 @@ function RateChart({ product, titleId }: { product: ReserveProduct; titleId: str
             />
             <Tooltip
               formatter={(value, name) => [number(Number(value), 2), String(name)]}
-              labelFormatter={(label) => t('reserve.chart.month', { month: String(label) })}
+              labelFormatter={(label) =>
+                t('reserve.chart.month', { month: typeof label === 'number' ? String(label) : '' })
+              }
               isAnimationActive={false}
               itemStyle={{ color: theme.colors.dark[9] }}
               labelStyle={{ color: theme.colors.dark[9], fontWeight: 600 }}
             />
-            <Legend verticalAlign="top" height={28} />
+            <Legend position="top" height={28} />
             <Bar
               dataKey="rate"
               name={t('reserve.chart.lifeTable')}
@@ -327,7 +329,7 @@ function Method({ product }: { product: ReserveProduct | undefined }) {
       <Stack gap="xs">
         <Text size="sm">{t('reserve.method.lifeTable')}</Text>
         <Text size="sm">{t('reserve.method.weibull')}</Text>
-        {fit && product && (
+        {fit && (
           <Text size="sm" fw={600}>
             {t('reserve.method.fitted', {
               product: product.product.sku,
