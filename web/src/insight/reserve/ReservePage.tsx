@@ -224,7 +224,7 @@ function RateChart({ product, titleId }: { product: ReserveProduct; titleId: str
               }}
             />
             <YAxis
-              width={48}
+              width={64}
               tick={{ fontSize: 12 }}
               tickFormatter={(v: number) => number(v, 1)}
               label={{
