@@ -75,6 +75,7 @@ import { excessResolutionRoutes } from './excess-resolutions/routes.js';
 import { replacementShipmentRoutes } from './replacement-shipments/routes.js';
 import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
+import { reserveRoutes } from './insight/reserve/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { eventRoutes } from './events/routes.js';
@@ -281,6 +282,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           description:
             'Lot defect rates (early warning), batch-defect investigations, remake orders, the maker’s costs',
         },
+        {
+          name: 'insight',
+          description: 'Figures for the maker’s managers and finance: the warranty reserve forecast',
+        },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
         { name: 'trust', description: 'Fraud signals and the review queue of what they hold' },
         {
@@ -350,6 +355,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(lotDefectRateRoutes, { prefix: '/api/v1/lot-defect-rates' });
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
+  await app.register(reserveRoutes, { prefix: '/api/v1/insight/reserve' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   // Always registered (the access matrix sees it); without the catcher it answers 404.
   await app.register(devMailRoutes, { prefix: '/api/v1/dev-mail' });

@@ -242,6 +242,11 @@ export const permissions = {
   'lotDefectRates.read': { admin: 'all', qa: 'all' },
   'makerCosts.read': { admin: 'all', qa: 'all', sales: 'all' },
   'makerCosts.record': { admin: 'all', qa: 'all' },
+  /**
+   * The warranty reserve forecast (issue 19): what the claims still to come on units in warranty will
+   * cost, from claim rates by age and the cost per claim. Built on the maker's costs, so read by who reads them.
+   */
+  'reserve.read': { admin: 'all', qa: 'all', sales: 'all' },
   /*
    * What the maker ships to a client after a defect. Owners: a remake order and a replacement shipment
    * are their order's client's, who follows them (state, carrier, waybill) in the portal.

@@ -15,6 +15,8 @@ import workEn from './work.en.json' with { type: 'json' };
 import workZhCN from './work.zh-CN.json' with { type: 'json' };
 import documentsEn from './documents.en.json' with { type: 'json' };
 import documentsZhCN from './documents.zh-CN.json' with { type: 'json' };
+import reserveEn from './reserve.en.json' with { type: 'json' };
+import reserveZhCN from './reserve.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -87,6 +89,7 @@ export async function initI18n(): Promise<typeof i18n> {
           trust: trustEn,
           work: workEn,
           documents: documentsEn,
+          reserve: reserveEn,
         },
       },
       'zh-CN': {
@@ -98,6 +101,7 @@ export async function initI18n(): Promise<typeof i18n> {
           trust: trustZhCN,
           work: workZhCN,
           documents: documentsZhCN,
+          reserve: reserveZhCN,
         },
       },
     },
