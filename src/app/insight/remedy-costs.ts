@@ -72,7 +72,11 @@ export async function remedyCostLookup(db: Database): Promise<RemedyCostLookup> 
   for (const row of remade) {
     const units = Number(row.units);
     if (!(units > 0)) continue;
-    const cost = { averageMinor: Math.round(Number(row.total) / units), currency: row.currency, observations: row.count };
+    const cost = {
+      averageMinor: Math.round(Number(row.total) / units),
+      currency: row.currency,
+      observations: row.count,
+    };
     const held = fallback.get(row.productId);
     if (!held || cost.observations > held.observations) fallback.set(row.productId, cost);
   }

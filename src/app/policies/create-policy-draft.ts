@@ -37,7 +37,11 @@ export async function createPolicyDraft(
       action: 'policy_draft.created',
       entityType: 'policy_draft',
       entityId: row.id,
-      data: { versionId: input.document.id, effectiveFrom: input.document.effectiveFrom, basedOn: row.basedOn },
+      data: {
+        versionId: input.document.id,
+        effectiveFrom: input.document.effectiveFrom,
+        basedOn: row.basedOn,
+      },
     });
     return draftView(row);
   });

@@ -99,7 +99,9 @@ export async function insertPolicyVersion(
     .from(policyVersions)
     .where(eq(policyVersions.effectiveFrom, document.effectiveFrom));
   if (sameDay) throw dayTaken(document.effectiveFrom);
-  await tx.insert(policyVersions).values({ id: document.id, effectiveFrom: document.effectiveFrom, document });
+  await tx
+    .insert(policyVersions)
+    .values({ id: document.id, effectiveFrom: document.effectiveFrom, document });
   await recordAudit(tx, actor, {
     action: 'policy_version.created',
     entityType: 'policy_version',

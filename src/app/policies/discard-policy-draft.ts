@@ -3,7 +3,13 @@ import { policyDrafts } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import { auditActor, recordAudit } from '../audit.js';
 import type { PolicyDraftDeps } from './create-policy-draft.js';
-import { assertDraftsAllowed, draftView, openAt, type PolicyDraftView, whyNotUpdated } from './policy-drafts.js';
+import {
+  assertDraftsAllowed,
+  draftView,
+  openAt,
+  type PolicyDraftView,
+  whyNotUpdated,
+} from './policy-drafts.js';
 
 /** Closes an open draft without publishing it; the row stays, closed, as history. */
 export async function discardPolicyDraft(

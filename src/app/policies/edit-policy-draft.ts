@@ -1,15 +1,23 @@
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { policyDrafts } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
 import type { PolicyVersion } from '../../domain/policy/schema.js';
 import { recordAudit } from '../audit.js';
 import type { PolicyDraftDeps } from './create-policy-draft.js';
-import { assertDraftsAllowed, draftDocument, draftView, openAt, type PolicyDraftView, whyNotUpdated } from './policy-drafts.js';
+import {
+  assertDraftsAllowed,
+  draftDocument,
+  draftView,
+  openAt,
+  type PolicyDraftView,
+  whyNotUpdated,
+} from './policy-drafts.js';
 
 /** The top-level parts of a version that an edit changed, for the audit log (the whole is in the row). */
 function changedParts(before: PolicyVersion, after: PolicyVersion): string[] {
   return (Object.keys(after) as (keyof PolicyVersion)[]).filter(
-    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    (key) => !isDeepStrictEqual(before[key], after[key]),
   );
 }
 

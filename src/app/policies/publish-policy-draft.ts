@@ -6,7 +6,15 @@ import type { PolicyVersion } from '../../domain/policy/schema.js';
 import { auditActor, recordAudit } from '../audit.js';
 import { assertPublishable, insertPolicyVersion, publishConflictOf } from './create-policy-version.js';
 import type { PolicyDraftDeps } from './create-policy-draft.js';
-import { assertDraftsAllowed, draftDocument, draftView, loadDraft, openAt, type PolicyDraftView, whyNotUpdated } from './policy-drafts.js';
+import {
+  assertDraftsAllowed,
+  draftDocument,
+  draftView,
+  loadDraft,
+  openAt,
+  type PolicyDraftView,
+  whyNotUpdated,
+} from './policy-drafts.js';
 
 export type PublishPolicyDraftDeps = PolicyDraftDeps & { storeTimeZone: string; now: () => Temporal.Instant };
 

@@ -6,6 +6,7 @@ import { halotekPolicyV1 } from './halotek.js';
 import { type PolicyVersion, policyVersionSchema, remedyCodes } from './schema.js';
 import {
   emptyTally,
+  type RemedyCost,
   type RemedyCostLookup,
   replayBatch,
   type ReplayClaim,
@@ -15,7 +16,7 @@ import {
 
 /** A copy of a version with another id and date: what an admin starts a draft from. */
 function draftOf(base: PolicyVersion, change?: (doc: PolicyVersion) => void): PolicyVersion {
-  const doc = structuredClone(base) as PolicyVersion;
+  const doc = structuredClone<PolicyVersion>(base);
   doc.id = 'draft-under-test';
   doc.effectiveFrom = '2030-01-01';
   change?.(doc);
@@ -28,7 +29,9 @@ const withSecondWindow = (days: number) =>
     if (second) second.within = { days };
   });
 
-const day = fc.integer({ min: 0, max: 20_000 }).map((n) => Temporal.PlainDate.from('2000-01-01').add({ days: n }));
+const day = fc
+  .integer({ min: 0, max: 20_000 })
+  .map((n) => Temporal.PlainDate.from('2000-01-01').add({ days: n }));
 const length: fc.Arbitrary<CalendarLength> = fc.oneof(
   fc.record({ days: fc.integer({ min: 1, max: 2_000 }) }),
   fc.record({ months: fc.integer({ min: 1, max: 60 }) }),
@@ -95,7 +98,9 @@ describe('what if: replaying claims under a draft', () => {
     const draft = withSecondWindow(90);
     fc.assert(
       fc.property(batches, (all) => {
-        expect(replayAll(halotekPolicyV1, draft, all)).toEqual(replayAll(halotekPolicyV1, draft, [all.flat()]));
+        expect(replayAll(halotekPolicyV1, draft, all)).toEqual(
+          replayAll(halotekPolicyV1, draft, [all.flat()]),
+        );
       }),
     );
   });
@@ -119,7 +124,9 @@ describe('what if: replaying claims under a draft', () => {
               .since(Temporal.PlainDate.from('2001-03-01')).days;
             const next = windows[index + 1];
             const nextDays = next
-              ? Temporal.PlainDate.from('2001-03-01').add(next.within).since(Temporal.PlainDate.from('2001-03-01')).days
+              ? Temporal.PlainDate.from('2001-03-01')
+                  .add(next.within)
+                  .since(Temporal.PlainDate.from('2001-03-01')).days
               : Infinity;
             target.within = { days: Math.min(widenedWithin, nextDays - 1) };
           });
@@ -161,11 +168,11 @@ describe('what if: replaying claims under a draft', () => {
       at(120, 'maintenance_order'), // 1-year window either way
       at(400, 'paid_service'), // out of warranty either way
     ]);
-    const costs: RemedyCostLookup = (product, remedy) =>
-      ({
-        'p1|replacement': { averageMinor: 30_000, currency: 'CNY', observations: 4 },
-        'p1|maintenance_order': { averageMinor: 8_000, currency: 'CNY', observations: 2 },
-      })[`${product}|${remedy}`];
+    const observed: Record<string, RemedyCost> = {
+      'p1|replacement': { averageMinor: 30_000, currency: 'CNY', observations: 4 },
+      'p1|maintenance_order': { averageMinor: 8_000, currency: 'CNY', observations: 2 },
+    };
+    const costs: RemedyCostLookup = (product, remedy) => observed[`${product}|${remedy}`];
     expect(summarize(tally, costs)).toEqual({
       claims: 7,
       undecidable: 0,

@@ -169,7 +169,7 @@ export function summarize(tally: WhatIfTally, costOf: RemedyCostLookup): WhatIfS
   const priced = (productId: string, remedy: RemedyCode): RemedyCost | 'free' | undefined =>
     remedy === 'paid_service' ? 'free' : costOf(productId, remedy);
   for (const [key, count] of Object.entries(tally.moves)) {
-    const [productId = '', from, to] = key.split('|') as [string, RemedyCode, RemedyCode];
+    const [productId, from, to] = key.split('|') as [string, RemedyCode, RemedyCode];
     remediesMoved += count;
     const cellKey = `${from}|${to}`;
     const cell = cells.get(cellKey) ?? { from, to, claims: 0 };

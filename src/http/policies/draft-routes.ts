@@ -72,7 +72,12 @@ export const policyDraftRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['admin'],
         summary: 'One draft policy version (open or closed)',
         params,
-        response: { 200: policyDraftSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
+        response: {
+          200: policyDraftSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          404: errorResponseSchema,
+        },
       },
     },
     async (request) => policyDraftById(deps(), currentActor(request), request.params.id),
@@ -85,7 +90,8 @@ export const policyDraftRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Replace an open draft’s document',
-        description: '409 VERSION_CONFLICT when someone changed it since `version`; 409 POLICY_DRAFT_CLOSED once published or discarded.',
+        description:
+          '409 VERSION_CONFLICT when someone changed it since `version`; 409 POLICY_DRAFT_CLOSED once published or discarded.',
         params,
         body: editPolicyDraftRequestSchema,
         response: { 200: policyDraftSchema, ...errors },

@@ -72,7 +72,9 @@ export const whatIfReportSchema = z
     to: z.string(),
     claims: z.int().describe('Claims reported from `from` to `to`, replayed'),
     undecidable: z.int(),
-    decisionsDiffer: z.int().describe('Claims where whether the customer pays, or the remedies offered, differ'),
+    decisionsDiffer: z
+      .int()
+      .describe('Claims where whether the customer pays, or the remedies offered, differ'),
     newlyCovered: z.int(),
     newlyUncovered: z.int(),
     remediesMoved: z.int(),
@@ -81,7 +83,9 @@ export const whatIfReportSchema = z
     costDifference: z.array(
       z.object({
         currency: z.string(),
-        differenceMinor: z.int().describe('Draft minus published, minor units; positive costs the maker more'),
+        differenceMinor: z
+          .int()
+          .describe('Draft minus published, minor units; positive costs the maker more'),
         claims: z.int(),
       }),
     ),
