@@ -29,6 +29,7 @@ import { formatDate } from '../../format.js';
 import { policyLanguage } from '../../i18n/index.js';
 import { currentPolicyQuery } from '../../queries.js';
 import { formatMoney } from '../../desk/money.js';
+import { readableTitle } from '../../desk/ui.js';
 import {
   createPolicyDraft,
   discardPolicyDraft,
@@ -467,7 +468,7 @@ function DraftCard({
             }}
           />
           <Button
-            variant="light"
+            variant="default"
             onClick={() => {
               setAsked(months);
               if (asked === months) void whatIf.refetch();
@@ -553,12 +554,24 @@ export function PoliciesPage() {
         )}
       </Group>
       {published && (
-        <Alert color="teal" variant="light" role="status" title={t('admin.policies.publishedTitle')}>
+        <Alert
+          color="teal"
+          variant="light"
+          styles={readableTitle('teal')}
+          role="status"
+          title={t('admin.policies.publishedTitle')}
+        >
           <Text size="sm">{t('admin.policies.published', { id: published })}</Text>
         </Alert>
       )}
       {saved && (
-        <Alert color="teal" variant="light" role="status" title={t('admin.policies.savedTitle')}>
+        <Alert
+          color="teal"
+          variant="light"
+          styles={readableTitle('teal')}
+          role="status"
+          title={t('admin.policies.savedTitle')}
+        >
           <Text size="sm">{t('admin.policies.saved', { id: saved })}</Text>
         </Alert>
       )}
