@@ -379,7 +379,7 @@ function WhatIfResults({ report }: { report: WhatIfReportBody }) {
                 <Table.Tr>
                   <Table.Th scope="col">{t('admin.policies.whatIf.from')}</Table.Th>
                   <Table.Th scope="col">{t('admin.policies.whatIf.to')}</Table.Th>
-                  <Table.Th scope="col">{t('admin.policies.whatIf.claims')}</Table.Th>
+                  <Table.Th scope="col">{t('admin.policies.whatIf.matrixClaims')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
