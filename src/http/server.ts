@@ -293,7 +293,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           description:
             'Four eyes: money above the threshold waits for a second person (docs/remedy-trust.md)',
         },
-        { name: 'insight', description: 'Figures for the maker’s managers: “what if” for a draft policy version' },
+        {
+          name: 'insight',
+          description: 'Figures for the maker’s managers: “what if” for a draft policy version',
+        },
         { name: 'operations', description: 'Health and readiness' },
         {
           name: 'events',
