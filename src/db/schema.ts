@@ -136,6 +136,40 @@ export const policyVersions = pgTable(
   ],
 );
 
+export const policyDraftStatuses = ['draft', 'published', 'discarded'] as const;
+export type PolicyDraftStatus = (typeof policyDraftStatuses)[number];
+
+/**
+ * A policy version being prepared (app/policies/drafts): edited, replayed over past claims ("what if"),
+ * then published into `policy_versions` or discarded. Kept apart from `policy_versions` so nothing that
+ * decides — every reader of that table, the claims' foreign key — can ever see a draft; every version
+ * already there is published by being there. A published or discarded draft stays, closed, as history.
+ */
+export const policyDrafts = pgTable(
+  'policy_drafts',
+  {
+    id: id(),
+    /** The whole version as it will be published; its `id` and `effectiveFrom` are checked on publishing. */
+    document: jsonb('document').$type<PolicyVersion>().notNull(),
+    /** The published version it was copied from, when it was. */
+    basedOn: text('based_on').references(() => policyVersions.id),
+    status: text('status', { enum: policyDraftStatuses }).notNull().default('draft'),
+    createdBy: text('created_by').notNull(),
+    /** Who published or discarded it, and when. */
+    closedBy: text('closed_by'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('policy_drafts_status_check', oneOf(t.status, policyDraftStatuses)),
+    check('policy_drafts_closed_check', sql`(${t.status} = 'draft') = (${t.closedAt} is null)`),
+    check('policy_drafts_version_check', sql`${t.version} >= 1`),
+    index('policy_drafts_status_idx').on(t.status, t.createdAt),
+  ],
+);
+
 export const products = pgTable(
   'products',
   {
@@ -2141,6 +2175,7 @@ export const makerCostEntries = pgTable(
 );
 
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
+export type PolicyDraftRow = typeof policyDrafts.$inferSelect;
 export type NewPolicyVersionRow = typeof policyVersions.$inferInsert;
 export type Product = typeof products.$inferSelect;
 export type NewProduct = typeof products.$inferInsert;

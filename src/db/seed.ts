@@ -40,6 +40,7 @@ import {
   oemDefectReports,
   oemOrders,
   oemPriceListEntries,
+  policyDrafts,
   policyVersions,
   products,
   purchases,
@@ -945,6 +946,7 @@ export async function seedDemoData(
     });
 
     await seedRepairs(tx, today, { productId, unitId, dealerIds: dealerRows.map((d) => d.id) });
+    await seedPolicyDraft(tx, today);
 
     await tx.insert(auditEvents).values({
       actor: 'system',
@@ -958,6 +960,37 @@ export async function seedDemoData(
 }
 
 type SeedTransaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** The demo draft's version id: replacement within 90 days instead of 60, not in force until published. */
+export const DEMO_POLICY_DRAFT_ID = 'halotek-draft-replacement-90';
+
+/**
+ * A draft policy version for the admin's Policies page to try "What if" on: the version in force today
+ * with its replacement window stretched from 60 to 90 days, effective (once published) in two months.
+ */
+async function seedPolicyDraft(tx: SeedTransaction, today: Temporal.PlainDate): Promise<void> {
+  const [inForce] = await tx
+    .select({ id: policyVersions.id, document: policyVersions.document })
+    .from(policyVersions)
+    .where(lte(policyVersions.effectiveFrom, today.toString()))
+    .orderBy(desc(policyVersions.effectiveFrom))
+    .limit(1);
+  if (!inForce) return;
+  const document = policyVersionSchema.parse(inForce.document);
+  const second = document.endUser.windows.find((w) => w.code === '60_days');
+  if (!second) return;
+  second.within = { days: 90 };
+  for (const w of document.endUser.windows) {
+    if (w.code === '7_days') continue;
+    w.heading.text.en = w.heading.text.en.replaceAll('60 days', '90 days');
+    w.heading.text.zh = w.heading.text.zh.replaceAll('60', '90');
+  }
+  document.id = DEMO_POLICY_DRAFT_ID;
+  document.effectiveFrom = today.add({ months: 2 }).toString();
+  await tx
+    .insert(policyDrafts)
+    .values({ document: policyVersionSchema.parse(document), basedOn: inForce.id, createdBy: 'system' });
+}
 
 /** The demo repairs (DEMO_REPAIRS): buyer, sale, claim decided by the policy, order and its timeline. */
 async function seedRepairs(

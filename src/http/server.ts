@@ -28,6 +28,8 @@ import { healthRoutes } from './health/routes.js';
 import { registerMetrics } from './metrics.js';
 import { nameSpansByRoute } from './trace-names.js';
 import { policyRoutes } from './policies/routes.js';
+import { policyDraftRoutes } from './policies/draft-routes.js';
+import { whatIfRoutes } from './insight/what-if-routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { dealerRoutes } from './dealers/routes.js';
 import { serviceCenterRoutes } from './service-centers/routes.js';
@@ -284,7 +286,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
         {
           name: 'insight',
-          description: 'Figures for the maker’s managers and finance: the warranty reserve forecast',
+          description:
+            'Figures for the maker’s managers and finance: service levels, the cost of warranty, the warranty reserve forecast, “what if” for a draft policy version',
         },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
         { name: 'trust', description: 'Fraud signals and the review queue of what they hold' },
@@ -315,6 +318,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
+  await app.register(policyDraftRoutes, { prefix: '/api/v1/policy-drafts' });
+  await app.register(whatIfRoutes, { prefix: '/api/v1/insight/what-if' });
   await app.register(entitlementRoutes, { prefix: '/api/v1/entitlements' });
   await app.register(catalogRoutes, { prefix: '/api/v1/products' });
   await app.register(storeRoutes, { prefix: '/api/v1/store' });

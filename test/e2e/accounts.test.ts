@@ -5,7 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_DEALERS, DEMO_PASSWORD, DEMO_SERVICE_CENTERS } from '../../src/db/seed.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_DEALERS,
+  DEMO_PASSWORD,
+  DEMO_POLICY_DRAFT_ID,
+  DEMO_SERVICE_CENTERS,
+} from '../../src/db/seed.js';
 import type { Role } from '../../src/domain/access/access.js';
 import { Temporal } from '../../src/domain/calendar.js';
 import { SCREENSHOTS, screenshot, seriousViolations } from '../support/browser.js';
@@ -632,25 +638,96 @@ describe.skipIf(!browserAvailable())('accounts and admin console (Chromium)', ()
     const inForce =
       builtInPolicyVersions.filter((v) => v.effectiveFrom <= today).at(-1)?.id ?? 'halotek-2018-01';
     await rowOf(main, inForce).getByText('In force').waitFor();
-    await main.getByRole('button', { name: 'Create a new version' }).click();
-    const editor = main.getByRole('region', { name: 'New policy version' });
+    await main.getByRole('button', { name: 'Draft a new version' }).click();
+    const editor = main.getByRole('region', { name: 'New draft policy version' });
     const effective = Temporal.Now.plainDateISO('Asia/Shanghai').add({ days: 30 }).toString();
     await editor.getByLabel('Version').fill('halotek-e2e-01');
     await editor.getByLabel('Effective from').fill(effective);
     await editor.getByLabel('Service commitment (days)').fill('3');
+    // Replacement within 90 days instead of 60.
+    const sixty = editor.getByRole('group', { name: 'Within 60 days of purchase' });
+    await sixty.getByLabel('Days').fill('90');
     await editor
       .getByRole('group', { name: /Terminal clients 1\(A\)/ })
       .getByLabel('English text')
       .fill('Go to the dealer who sold you the product and ask for a full refund within seven days.');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-policy-new-en');
-    await editor.getByRole('button', { name: 'Publish this version' }).click();
+    await editor.getByRole('button', { name: 'Save draft' }).click();
+    await main.getByRole('status').getByText('halotek-e2e-01 is saved as a draft').waitFor();
+    // A draft is not a version: the versions table does not list it, and nothing decides with it.
+    expect(await rowOf(main, 'halotek-e2e-01').count()).toBe(0);
+    const notYet = await page.evaluate(async () => (await fetch('/api/v1/policies/halotek-e2e-01')).status);
+    expect(notYet).toBe(404);
+
+    const draft = main.getByRole('region', { name: 'Draft halotek-e2e-01' });
+    await draft.getByLabel('Claims of the last').selectOption('24');
+    await draft.getByRole('button', { name: 'What if' }).click();
+    const results = draft.getByRole('region', { name: 'What if halotek-e2e-01 had been in force' });
+    await results.getByText('Decisions that differ').waitFor();
+    await results.getByText(/Claims reported from .* under this draft and under/).waitFor();
+    await results.getByRole('heading', { name: 'Estimated cost difference' }).waitFor();
+    await results.getByRole('heading', { name: 'Remedies that move' }).waitFor();
+    // The page shows what the API computes.
+    const report = await page.evaluate(async () => {
+      const drafts = (await (await fetch('/api/v1/policy-drafts')).json()) as {
+        id: string;
+        document: { id: string };
+      }[];
+      const mine = drafts.find((d) => d.document.id === 'halotek-e2e-01');
+      const res = await fetch(`/api/v1/insight/what-if?draft=${mine?.id ?? ''}&months=24`);
+      return (await res.json()) as { claims: number; decisionsDiffer: number; remediesMoved: number };
+    });
+    expect(await results.getByTestId('what-if-claims').textContent()).toBe(String(report.claims));
+    expect(await results.getByTestId('what-if-decisionsDiffer').textContent()).toBe(
+      String(report.decisionsDiffer),
+    );
+    expect(await results.getByTestId('what-if-remediesMoved').textContent()).toBe(
+      String(report.remediesMoved),
+    );
+    expect(report.claims).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-policy-what-if-en');
+
+    await draft.getByRole('button', { name: 'Publish' }).click();
     await main.getByRole('status').getByText('halotek-e2e-01 is published').waitFor();
     await rowOf(main, 'halotek-e2e-01').getByText('Scheduled').waitFor();
+    await draft.waitFor({ state: 'detached' });
     const published = await page.evaluate(async () => {
       const res = await fetch('/api/v1/policies/halotek-e2e-01');
       return (await res.json()) as { serviceCommitmentDays: number; effectiveFrom: string };
     });
     expect(published).toMatchObject({ serviceCommitmentDays: 3, effectiveFrom: effective });
+  });
+
+  it('shows the what-if of the demo draft in Chinese, on a desktop and a phone, and publishes it', async () => {
+    const page = await openPage('/sign-in?next=%2Fadmin%2Fpolicies', 'zh-CN');
+    const main = page.getByRole('main');
+    await main.getByLabel('邮箱').fill(demo('admin').email);
+    await main.getByLabel(/^密码/).fill(DEMO_PASSWORD);
+    await main.getByRole('button', { name: '登录' }).click();
+    await main.getByRole('heading', { level: 1, name: '政策版本' }).waitFor();
+    const draft = main.getByRole('region', { name: `草稿 ${DEMO_POLICY_DRAFT_ID}` });
+    await draft.getByRole('button', { name: '假设分析' }).click();
+    const results = draft.getByRole('region', { name: `假如 ${DEMO_POLICY_DRAFT_ID} 当时已生效` });
+    await results.getByText('判定不同').waitFor();
+    await results.getByRole('heading', { name: '预计成本差额' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-policy-what-if-zh');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await results.getByText('补救方式变化').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-policy-what-if-phone-zh');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await draft.getByRole('button', { name: '发布' }).click();
+    await main
+      .getByRole('status')
+      .getByText(`${DEMO_POLICY_DRAFT_ID} 已发布，将于生效日期起适用。`)
+      .waitFor();
+    await rowOf(main, DEMO_POLICY_DRAFT_ID).getByText('待生效').waitFor();
+    await main.getByText('暂无草稿。可先起草新版本，试算修改的影响。').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-policy-published-zh');
   });
 });

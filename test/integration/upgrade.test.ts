@@ -420,6 +420,10 @@ describe.each(variants)('upgrade from the previous release ($name)', (variant) =
       expect(claims.statusCode).toBe(200);
       const body = claims.json<unknown[] | { items: unknown[] }>();
       expect(Array.isArray(body) ? body.length : body.items.length).toBe(fixture.tables['public.claims']);
+      // Every version the old release had is published as it was (drafts live apart, in policy_drafts).
+      const versions = await app.inject({ url: '/api/v1/policies' });
+      expect(versions.json<unknown[]>().length).toBe(await count(db, 'select count(*) from policy_versions'));
+      expect(await count(db, 'select count(*) from policy_drafts')).toBe(0);
       const customer = await demoSession(app, 'customer');
       const mine = await app.inject({ url: '/api/v1/claims', headers: { cookie: customer } });
       expect(mine.statusCode).toBe(200);

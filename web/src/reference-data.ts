@@ -31,6 +31,15 @@ import {
   policyVersionSummarySchema,
 } from '../../src/http/policies/schemas.js';
 import {
+  type CreatePolicyDraftRequest,
+  createPolicyDraftRequestSchema,
+  type EditPolicyDraftRequest,
+  editPolicyDraftRequestSchema,
+  policyDraftSchema,
+  publishedPolicyDraftSchema,
+  whatIfReportSchema,
+} from '../../src/http/policies/draft-schemas.js';
+import {
   type CreateServiceCenterRequest,
   createServiceCenterRequestSchema,
   type ServiceCenter,
@@ -97,3 +106,19 @@ export const fetchPolicyVersions = () => request(z.array(policyVersionSummarySch
 export const fetchPolicyVersion = (id: string) => request(policyDocumentSchema, path('/api/v1/policies', id));
 export const createPolicyVersion = (body: PolicyVersion) =>
   send(policyVersionSchema, 'POST', '/api/v1/policies', createPolicyVersionRequestSchema.parse(body));
+
+// Draft policy versions and their "what if" (admins).
+export const fetchPolicyDrafts = () => request(z.array(policyDraftSchema), '/api/v1/policy-drafts');
+export const createPolicyDraft = (body: CreatePolicyDraftRequest) =>
+  send(policyDraftSchema, 'POST', '/api/v1/policy-drafts', createPolicyDraftRequestSchema.parse(body));
+export const editPolicyDraft = (id: string, body: EditPolicyDraftRequest) =>
+  send(policyDraftSchema, 'PUT', path('/api/v1/policy-drafts', id), editPolicyDraftRequestSchema.parse(body));
+export const publishPolicyDraft = (id: string, version: number) =>
+  send(publishedPolicyDraftSchema, 'POST', `${path('/api/v1/policy-drafts', id)}/publish`, { version });
+export const discardPolicyDraft = (id: string, version: number) =>
+  send(policyDraftSchema, 'POST', `${path('/api/v1/policy-drafts', id)}/discard`, { version });
+export const fetchWhatIf = (draftId: string, months: number) =>
+  request(
+    whatIfReportSchema,
+    `/api/v1/insight/what-if?${new URLSearchParams({ draft: draftId, months: String(months) }).toString()}`,
+  );

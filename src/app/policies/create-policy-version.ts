@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import type { Database, Transaction } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { policyVersions } from '../../db/schema.js';
 import type { Actor } from '../../domain/access/access.js';
@@ -45,18 +45,13 @@ function latestToday(now: Temporal.Instant, zones: readonly string[]): Temporal.
 }
 
 /**
- * Adds a policy version taking effect after today. Versions are never changed or back-dated: a claim
- * stores the version that decided it, and every decision about a purchase made before the new date
- * must keep coming out the same. After the commit the process's cached versions are dropped, so the
- * next decision for a purchase on or after the date uses the new one (other processes within
- * POLICY_CACHE_SECONDS).
+ * What publishing asks of any version, however it arrives (a new version, a draft): a real time zone and
+ * an effective date after today. Throws the refusal; touches nothing.
  */
-export async function createPolicyVersion(
-  deps: CreatePolicyVersionDeps,
-  actor: Actor,
+export function assertPublishable(
+  deps: Pick<CreatePolicyVersionDeps, 'storeTimeZone' | 'now'>,
   document: PolicyVersion,
-): Promise<PolicyVersion> {
-  assertAllowed(actor, 'policyVersions.create', {}, { code: 'NOT_FOUND', message: 'not found' });
+): void {
   if (!isValidTimeZone(document.storeTimeZone)) {
     throw new AppError(
       'invalid',
@@ -82,33 +77,66 @@ export async function createPolicyVersion(
       { field: 'effectiveFrom', today: today.toString() },
     );
   }
+}
+
+/**
+ * Writes a version into `policy_versions` inside the caller's transaction, with its audit event. Asks
+ * first for the clearer answer; the unique constraints still decide a race (see `publishConflictOf`).
+ */
+export async function insertPolicyVersion(
+  tx: Transaction,
+  actor: Actor,
+  document: PolicyVersion,
+  audit: Record<string, unknown> = {},
+): Promise<void> {
+  const [sameId] = await tx
+    .select({ id: policyVersions.id })
+    .from(policyVersions)
+    .where(eq(policyVersions.id, document.id));
+  if (sameId) throw idTaken(document.id);
+  const [sameDay] = await tx
+    .select({ id: policyVersions.id })
+    .from(policyVersions)
+    .where(eq(policyVersions.effectiveFrom, document.effectiveFrom));
+  if (sameDay) throw dayTaken(document.effectiveFrom);
+  await tx
+    .insert(policyVersions)
+    .values({ id: document.id, effectiveFrom: document.effectiveFrom, document });
+  await recordAudit(tx, actor, {
+    action: 'policy_version.created',
+    entityType: 'policy_version',
+    entityId: document.id,
+    data: { effectiveFrom: document.effectiveFrom, ...audit },
+  });
+}
+
+/** A unique violation from `insertPolicyVersion` that lost a race, as the refusal it stands for. */
+export function publishConflictOf(error: unknown, document: PolicyVersion): AppError | undefined {
+  if (isUniqueViolation(error, ID_CONSTRAINT)) return idTaken(document.id);
+  if (isUniqueViolation(error, EFFECTIVE_FROM_CONSTRAINT)) return dayTaken(document.effectiveFrom);
+  return undefined;
+}
+
+/**
+ * Adds a policy version taking effect after today. Versions are never changed or back-dated: a claim
+ * stores the version that decided it, and every decision about a purchase made before the new date
+ * must keep coming out the same. After the commit the process's cached versions are dropped, so the
+ * next decision for a purchase on or after the date uses the new one (other processes within
+ * POLICY_CACHE_SECONDS).
+ */
+export async function createPolicyVersion(
+  deps: CreatePolicyVersionDeps,
+  actor: Actor,
+  document: PolicyVersion,
+): Promise<PolicyVersion> {
+  assertAllowed(actor, 'policyVersions.create', {}, { code: 'NOT_FOUND', message: 'not found' });
+  assertPublishable(deps, document);
   try {
     await deps.db.transaction(async (tx) => {
-      // Asked first for the clearer answer; the unique constraints still decide a race.
-      const [sameId] = await tx
-        .select({ id: policyVersions.id })
-        .from(policyVersions)
-        .where(eq(policyVersions.id, document.id));
-      if (sameId) throw idTaken(document.id);
-      const [sameDay] = await tx
-        .select({ id: policyVersions.id })
-        .from(policyVersions)
-        .where(eq(policyVersions.effectiveFrom, document.effectiveFrom));
-      if (sameDay) throw dayTaken(document.effectiveFrom);
-      await tx
-        .insert(policyVersions)
-        .values({ id: document.id, effectiveFrom: document.effectiveFrom, document });
-      await recordAudit(tx, actor, {
-        action: 'policy_version.created',
-        entityType: 'policy_version',
-        entityId: document.id,
-        data: { effectiveFrom: document.effectiveFrom },
-      });
+      await insertPolicyVersion(tx, actor, document);
     });
   } catch (error) {
-    if (isUniqueViolation(error, ID_CONSTRAINT)) throw idTaken(document.id);
-    if (isUniqueViolation(error, EFFECTIVE_FROM_CONSTRAINT)) throw dayTaken(document.effectiveFrom);
-    throw error;
+    throw publishConflictOf(error, document) ?? error;
   }
   deps.policies.invalidate();
   return document;

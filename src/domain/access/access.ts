@@ -111,6 +111,10 @@ export const permissions = {
   /** The catalogue price, which bounds what a dealer may ask back: sales keep it, admins too. */
   'products.price': { admin: 'all', sales: 'all' },
   'policyVersions.create': { admin: 'all' },
+  /** Draft policy versions: written, replayed ("what if"), published or discarded by admins alone. */
+  'policyDrafts.manage': { admin: 'all' },
+  /** Replaying past claims under a draft policy version: how many decisions and what cost would change. */
+  'insight.whatIf': { admin: 'all' },
   /*
    * End-user service. Owners: a purchase is its dealer's and its customer's; a claim is its purchase's
    * dealer's and its customer's; a maintenance order its center's and its customer's; a quote its

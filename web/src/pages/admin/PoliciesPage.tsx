@@ -3,6 +3,7 @@ import {
   Button,
   Card,
   Group,
+  NativeSelect,
   SimpleGrid,
   Stack,
   Table,
@@ -12,7 +13,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type SubmitEvent, useState } from 'react';
+import { type SubmitEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarLength } from '../../../../src/domain/calendar.js';
 import {
@@ -20,15 +21,27 @@ import {
   type PolicyVersion,
   policyVersionSchema,
 } from '../../../../src/domain/policy/schema.js';
+import type { PolicyDraft, WhatIfReportBody } from '../../../../src/http/policies/draft-schemas.js';
 import { ToneBadge } from '../../components/Badges.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ApiErrorAlert, LoadError, PageLoader } from '../../components/Status.js';
 import { formatDate } from '../../format.js';
 import { policyLanguage } from '../../i18n/index.js';
 import { currentPolicyQuery } from '../../queries.js';
-import { createPolicyVersion, fetchPolicyVersions } from '../../reference-data.js';
+import { formatMoney } from '../../desk/money.js';
+import { readableTitle } from '../../desk/ui.js';
+import {
+  createPolicyDraft,
+  discardPolicyDraft,
+  editPolicyDraft,
+  fetchPolicyDrafts,
+  fetchPolicyVersions,
+  fetchWhatIf,
+  publishPolicyDraft,
+} from '../../reference-data.js';
 
 const versionsQueryKey = ['policies', 'versions'] as const;
+const draftsQueryKey = ['policies', 'drafts'] as const;
 
 /** Every clause of a version, in the order the support page shows them, as places in the document. */
 function clausesOf(doc: PolicyVersion): Clause[] {
@@ -89,29 +102,39 @@ function LengthInputs({
 }
 
 /**
- * A new version starts as a copy of the one in force; the admin changes its id, effective date,
- * window lengths, service commitment and clause texts, and the whole document goes to the API.
+ * A draft starts as a copy of the version in force (or is a saved draft opened again); the admin changes
+ * its id, effective date, window lengths, service commitment and clause texts, and saves it. Saving
+ * decides nothing: a draft is in force only once published.
  */
-function NewVersionEditor({ base, onDone }: { base: PolicyVersion; onDone: (id: string) => void }) {
+function DraftEditor({
+  base,
+  draft,
+  onDone,
+}: {
+  base: PolicyVersion;
+  draft?: PolicyDraft | undefined;
+  onDone: (saved: PolicyDraft | undefined) => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = policyLanguage(i18n.language);
   const queryClient = useQueryClient();
-  const [doc, setDoc] = useState<PolicyVersion>(() => ({
-    ...structuredClone(base),
-    id: '',
-    effectiveFrom: '',
-  }));
+  const [doc, setDoc] = useState<PolicyVersion>(() =>
+    draft ? structuredClone(draft.document) : { ...structuredClone(base), id: '', effectiveFrom: '' },
+  );
   const [issues, setIssues] = useState<string[]>([]);
-  const edit = (change: (draft: PolicyVersion) => void) => {
+  const edit = (change: (next: PolicyVersion) => void) => {
     const next = structuredClone(doc);
     change(next);
     setDoc(next);
   };
-  const publish = useMutation({
-    mutationFn: (version: PolicyVersion) => createPolicyVersion(version),
-    onSuccess: async (created) => {
-      await queryClient.invalidateQueries({ queryKey: ['policies'] });
-      onDone(created.id);
+  const save = useMutation({
+    mutationFn: (version: PolicyVersion) =>
+      draft
+        ? editPolicyDraft(draft.id, { document: version, version: draft.version })
+        : createPolicyDraft({ document: version, basedOn: base.id }),
+    onSuccess: async (saved) => {
+      await queryClient.invalidateQueries({ queryKey: draftsQueryKey });
+      onDone(saved);
     },
   });
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -122,16 +145,16 @@ function NewVersionEditor({ base, onDone }: { base: PolicyVersion; onDone: (id: 
       return;
     }
     setIssues([]);
-    publish.mutate(parsed.data);
+    save.mutate(parsed.data);
   };
 
   return (
-    <Card withBorder padding="lg" component="section" aria-labelledby="new-version-title">
-      <Title order={2} size="h3" id="new-version-title">
-        {t('admin.policies.newTitle')}
+    <Card withBorder padding="lg" component="section" aria-labelledby="draft-editor-title">
+      <Title order={2} size="h3" id="draft-editor-title">
+        {draft ? t('admin.policies.editTitle', { id: draft.document.id }) : t('admin.policies.newTitle')}
       </Title>
       <Text size="sm" c="dimmed" mt={4} mb="md">
-        {t('admin.policies.newIntro', { id: base.id })}
+        {draft ? t('admin.policies.editIntro') : t('admin.policies.newIntro', { id: base.id })}
       </Text>
       <form onSubmit={submit} noValidate>
         <Stack gap="lg">
@@ -251,22 +274,22 @@ function NewVersionEditor({ base, onDone }: { base: PolicyVersion; onDone: (id: 
               </ul>
             </Alert>
           )}
-          {publish.isError && <ApiErrorAlert error={publish.error} />}
+          {save.isError && <ApiErrorAlert error={save.error} />}
           <Group justify="flex-end" gap="sm">
             <Button
               variant="default"
               onClick={() => {
-                onDone('');
+                onDone(undefined);
               }}
             >
               {t('common.cancel')}
             </Button>
             <Button
               type="submit"
-              loading={publish.isPending}
+              loading={save.isPending}
               loaderProps={{ 'aria-label': t('common.working') }}
             >
-              {t('admin.policies.publish')}
+              {t('admin.policies.saveDraft')}
             </Button>
           </Group>
         </Stack>
@@ -275,12 +298,233 @@ function NewVersionEditor({ base, onDone }: { base: PolicyVersion; onDone: (id: 
   );
 }
 
+const monthChoices = [3, 6, 12, 24, 36] as const;
+
+/** A signed amount: "+¥44.00" costs the maker more, "−¥33.00" less. */
+function signedMoney(amountMinor: number, currency: string, locale: string): string {
+  const text = formatMoney({ amountMinor: Math.abs(amountMinor), currency }, locale);
+  return amountMinor > 0 ? `+${text}` : amountMinor < 0 ? `−${text}` : text;
+}
+
+/** The replay's figures: what would differ, which remedies move, and what it would cost. */
+function WhatIfResults({ report }: { report: WhatIfReportBody }) {
+  const { t, i18n } = useTranslation();
+  const figures = [
+    ['claims', report.claims],
+    ['decisionsDiffer', report.decisionsDiffer],
+    ['remediesMoved', report.remediesMoved],
+    ['newlyCovered', report.newlyCovered],
+    ['newlyUncovered', report.newlyUncovered],
+  ] as const;
+  return (
+    <Stack gap="md">
+      <Text size="sm">
+        {t('admin.policies.whatIf.scope', {
+          from: formatDate(report.from, i18n.language),
+          to: formatDate(report.to, i18n.language),
+          baseline: report.baselineVersionId,
+        })}
+      </Text>
+      <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" component="dl" className="plain-list">
+        {figures.map(([key, value]) => (
+          <div key={key}>
+            <Text component="dt" size="xs" c="dimmed">
+              {t(`admin.policies.whatIf.${key}`)}
+            </Text>
+            <Text component="dd" fw={700} size="xl" m={0} data-testid={`what-if-${key}`}>
+              {value}
+            </Text>
+          </div>
+        ))}
+      </SimpleGrid>
+      <div>
+        <Title order={4} size="h5" mb="xs">
+          {t('admin.policies.whatIf.costTitle')}
+        </Title>
+        {report.costDifference.length === 0 ? (
+          <Text size="sm">{t('admin.policies.whatIf.noCost')}</Text>
+        ) : (
+          <ul className="plain-list">
+            {report.costDifference.map((c) => (
+              <li key={c.currency}>
+                <Text size="sm">
+                  <Text span fw={700} data-testid="what-if-cost">
+                    {signedMoney(c.differenceMinor, c.currency, i18n.language)}
+                  </Text>{' '}
+                  {t('admin.policies.whatIf.costOver', { count: c.claims })}
+                </Text>
+              </li>
+            ))}
+          </ul>
+        )}
+        {report.uncostedMoves > 0 && (
+          <Text size="sm" c="dimmed" mt={4}>
+            {t('admin.policies.whatIf.uncosted', { count: report.uncostedMoves })}
+          </Text>
+        )}
+        <Text size="xs" c="dimmed" mt={4}>
+          {t('admin.policies.whatIf.costBasis')}
+        </Text>
+      </div>
+      <div>
+        <Title order={4} size="h5" mb="xs">
+          {t('admin.policies.whatIf.matrixTitle')}
+        </Title>
+        {report.matrix.length === 0 ? (
+          <Text size="sm">{t('admin.policies.whatIf.noMoves')}</Text>
+        ) : (
+          <ScrollTable label={t('admin.policies.whatIf.matrixTitle')} minWidth={320}>
+            <Table striped verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('admin.policies.whatIf.from')}</Table.Th>
+                  <Table.Th scope="col">{t('admin.policies.whatIf.to')}</Table.Th>
+                  <Table.Th scope="col">{t('admin.policies.whatIf.matrixClaims')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {report.matrix.map((m) => (
+                  <Table.Tr key={`${m.from}-${m.to}`}>
+                    <Table.Th scope="row">{t(`remedy.${m.from}`)}</Table.Th>
+                    <Table.Td>{t(`remedy.${m.to}`)}</Table.Td>
+                    <Table.Td>{m.claims}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollTable>
+        )}
+      </div>
+      <Text size="xs" c="dimmed">
+        {t('admin.policies.whatIf.method')}
+      </Text>
+    </Stack>
+  );
+}
+
+/** One open draft: its what-if, and the buttons that edit, publish or discard it. */
+function DraftCard({
+  draft,
+  onEdit,
+  onPublished,
+}: {
+  draft: PolicyDraft;
+  onEdit: () => void;
+  onPublished: (id: string) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const titleId = useId();
+  const [months, setMonths] = useState(12);
+  const [asked, setAsked] = useState<number | undefined>(undefined);
+  const whatIf = useQuery({
+    queryKey: ['policies', 'what-if', draft.id, draft.version, asked],
+    queryFn: () => fetchWhatIf(draft.id, asked ?? 12),
+    enabled: asked !== undefined,
+  });
+  const publish = useMutation({
+    mutationFn: () => publishPolicyDraft(draft.id, draft.version),
+    onSuccess: async (done) => {
+      await queryClient.invalidateQueries({ queryKey: ['policies'] });
+      onPublished(done.published.id);
+    },
+  });
+  const discard = useMutation({
+    mutationFn: () => discardPolicyDraft(draft.id, draft.version),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: draftsQueryKey });
+    },
+  });
+  const name = draft.document.id || t('admin.policies.unnamed');
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby={titleId}>
+      <Stack gap="sm">
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <div>
+            <Title order={3} size="h4" id={titleId}>
+              {t('admin.policies.draftNamed', { id: name })}
+            </Title>
+            <Text size="sm" c="dimmed">
+              {t('admin.policies.draftMeta', {
+                date: draft.document.effectiveFrom
+                  ? formatDate(draft.document.effectiveFrom, i18n.language)
+                  : '—',
+                base: draft.basedOn ?? '—',
+              })}
+            </Text>
+          </div>
+          <ToneBadge tone="grape">{t('admin.policies.draft')}</ToneBadge>
+        </Group>
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <NativeSelect
+            label={t('admin.policies.whatIf.months')}
+            value={String(months)}
+            data={monthChoices.map((m) => ({
+              value: String(m),
+              label: t('admin.policies.whatIf.monthsOption', { count: m }),
+            }))}
+            onChange={(e) => {
+              setMonths(Number(e.currentTarget.value));
+            }}
+          />
+          <Button
+            variant="default"
+            onClick={() => {
+              setAsked(months);
+              if (asked === months) void whatIf.refetch();
+            }}
+            loading={whatIf.isFetching}
+            loaderProps={{ 'aria-label': t('common.working') }}
+          >
+            {t('admin.policies.whatIf.run')}
+          </Button>
+          <Button variant="default" onClick={onEdit}>
+            {t('admin.policies.editDraft')}
+          </Button>
+          <Button
+            onClick={() => {
+              publish.mutate();
+            }}
+            loading={publish.isPending}
+            loaderProps={{ 'aria-label': t('common.working') }}
+          >
+            {t('admin.policies.publish')}
+          </Button>
+          <Button
+            variant="subtle"
+            color="red"
+            onClick={() => {
+              discard.mutate();
+            }}
+            loading={discard.isPending}
+            loaderProps={{ 'aria-label': t('common.working') }}
+          >
+            {t('admin.policies.discard')}
+          </Button>
+        </Group>
+        {publish.isError && <ApiErrorAlert error={publish.error} />}
+        {discard.isError && <ApiErrorAlert error={discard.error} />}
+        {whatIf.isError && <ApiErrorAlert error={whatIf.error} />}
+        {whatIf.data && (
+          <section aria-label={t('admin.policies.whatIf.title', { id: name })}>
+            <WhatIfResults report={whatIf.data} />
+          </section>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+type Editing = { kind: 'new' } | { kind: 'draft'; draft: PolicyDraft } | undefined;
+
 export function PoliciesPage() {
   const { t, i18n } = useTranslation();
   const versions = useQuery({ queryKey: versionsQueryKey, queryFn: fetchPolicyVersions });
+  const drafts = useQuery({ queryKey: draftsQueryKey, queryFn: fetchPolicyDrafts });
   const current = useQuery(currentPolicyQuery);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState<Editing>(undefined);
   const [published, setPublished] = useState('');
+  const [saved, setSaved] = useState('');
 
   const statusOf = (effectiveFrom: string, id: string) => {
     if (id === current.data?.id) return <ToneBadge tone="teal">{t('admin.policies.inForce')}</ToneBadge>;
@@ -301,7 +545,8 @@ export function PoliciesPage() {
           <Button
             onClick={() => {
               setPublished('');
-              setEditing(true);
+              setSaved('');
+              setEditing({ kind: 'new' });
             }}
           >
             {t('admin.policies.create')}
@@ -309,8 +554,25 @@ export function PoliciesPage() {
         )}
       </Group>
       {published && (
-        <Alert color="teal" variant="light" role="status" title={t('admin.policies.publishedTitle')}>
+        <Alert
+          color="teal"
+          variant="light"
+          styles={readableTitle('teal')}
+          role="status"
+          title={t('admin.policies.publishedTitle')}
+        >
           <Text size="sm">{t('admin.policies.published', { id: published })}</Text>
+        </Alert>
+      )}
+      {saved && (
+        <Alert
+          color="teal"
+          variant="light"
+          styles={readableTitle('teal')}
+          role="status"
+          title={t('admin.policies.savedTitle')}
+        >
+          <Text size="sm">{t('admin.policies.saved', { id: saved })}</Text>
         </Alert>
       )}
       {versions.isPending || current.isPending ? (
@@ -344,14 +606,47 @@ export function PoliciesPage() {
         </ScrollTable>
       )}
       {editing && current.data && (
-        <NewVersionEditor
+        <DraftEditor
+          key={editing.kind === 'draft' ? editing.draft.id : 'new'}
           base={current.data}
-          onDone={(id) => {
-            setEditing(false);
-            setPublished(id);
+          draft={editing.kind === 'draft' ? editing.draft : undefined}
+          onDone={(draft) => {
+            setEditing(undefined);
+            setSaved(draft?.document.id ?? '');
           }}
         />
       )}
+      <Stack gap="sm" component="section" aria-labelledby="drafts-title">
+        <Title order={2} size="h3" id="drafts-title">
+          {t('admin.policies.draftsTitle')}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {t('admin.policies.draftsIntro')}
+        </Text>
+        {drafts.isPending ? (
+          <PageLoader />
+        ) : drafts.isError ? (
+          <LoadError error={drafts.error} onRetry={() => void drafts.refetch()} />
+        ) : drafts.data.length === 0 ? (
+          <Text size="sm">{t('admin.policies.noDrafts')}</Text>
+        ) : (
+          drafts.data.map((draft) => (
+            <DraftCard
+              key={`${draft.id}-${String(draft.version)}`}
+              draft={draft}
+              onEdit={() => {
+                setPublished('');
+                setSaved('');
+                setEditing({ kind: 'draft', draft });
+              }}
+              onPublished={(id) => {
+                setSaved('');
+                setPublished(id);
+              }}
+            />
+          ))
+        )}
+      </Stack>
     </Stack>
   );
 }
