@@ -35,7 +35,11 @@ function naive(input: ServiceLevelInput) {
   };
   const weeks: CenterWeek[] = [];
   const centers = [...new Set(input.orders.map((o) => o.centerId))].sort();
-  for (let monday = from.subtract({ days: from.dayOfWeek - 1 }); cmp(monday, to) <= 0; monday = monday.add({ days: 7 })) {
+  for (
+    let monday = from.subtract({ days: from.dayOfWeek - 1 });
+    cmp(monday, to) <= 0;
+    monday = monday.add({ days: 7 })
+  ) {
     const a = cmp(monday, from) < 0 ? from : monday;
     const sunday = monday.add({ days: 6 });
     const b = cmp(sunday, to) > 0 ? to : sunday;
