@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { rowsOf } from '../../db/rows.js';
-import { serviceCenters } from '../../db/schema.js';
+import { products, serviceCenters } from '../../db/schema.js';
 import { type Actor, authorize } from '../../domain/access/access.js';
 import { calendarDateIn, parsePlainDate, Temporal } from '../../domain/calendar.js';
 import { csvCell } from '../../domain/csv.js';
@@ -36,6 +36,8 @@ type Named = { id: string; name: { en: string; zh: string } };
 export type ServiceLevelReport = {
   period: { from: string; to: string; asOf: string };
   centers: (Named & { committedServiceDays: number })[];
+  /** What the product filter offers. */
+  products: (Named & { sku: string })[];
   weeks: CenterWeek[];
   openByAge: OpenByAge[];
   claimsByMonth: { month: string; window: string; remedy: string | null; claims: number }[];
@@ -118,7 +120,11 @@ export async function readServiceLevels(
   const orderWhere = sql`${center === undefined ? sql`true` : sql`mo.service_center_id = ${center}`}
     and ${productOfClaim(sql`mo.claim_id`)}`;
 
-  const [centerRows, orderRows, claimRows, remedyRows, ratingRows] = await Promise.all([
+  const [productRows, centerRows, orderRows, claimRows, remedyRows, ratingRows] = await Promise.all([
+    db
+      .select({ id: products.id, sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh })
+      .from(products)
+      .orderBy(products.sku),
     db
       .select({
         id: serviceCenters.id,
@@ -246,6 +252,7 @@ export async function readServiceLevels(
   return {
     period: { from: f, to: t, asOf: a },
     centers,
+    products: productRows.map((p) => ({ id: p.id, sku: p.sku, name: { en: p.nameEn, zh: p.nameZh } })),
     weeks: levels.weeks,
     openByAge: levels.openByAge,
     claimsByMonth: rowsOf(claimRows).map((r) => ({

@@ -24,7 +24,7 @@ function naive(input: ServiceLevelInput) {
   const from = D(input.from);
   const to = D(input.to);
   const asOf = D(input.asOf);
-  const cmp = Temporal.PlainDate.compare;
+  const cmp = (x: Temporal.PlainDate, y: Temporal.PlainDate) => Temporal.PlainDate.compare(x, y);
   const within = (s: string | null, a: Temporal.PlainDate, b: Temporal.PlainDate) =>
     s !== null && cmp(D(s), a) >= 0 && cmp(D(s), b) <= 0;
   const businessDays = (a: string, b: Temporal.PlainDate, cal: BusinessCalendar) => {

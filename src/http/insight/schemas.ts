@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ageBuckets } from '../../domain/insight/service-levels.js';
 
 /*
  * Browser-safe: the dashboard (web/src/insight/service-levels) reads its answer with these types.
@@ -41,12 +40,16 @@ export const serviceLevelReportSchema = z
   .object({
     period: z.object({ from: z.iso.date(), to: z.iso.date(), asOf: z.iso.date() }),
     centers: z.array(z.object({ id: z.uuid(), name: localizedName, committedServiceDays: z.number().int() })),
+    products: z.array(z.object({ id: z.uuid(), sku: z.string(), name: localizedName })),
     weeks: z.array(centerWeekSchema),
     openByAge: z.array(
       z.object({
         centerId: z.uuid(),
         total: z.number().int(),
-        ...Object.fromEntries(ageBuckets.map((b) => [b, z.number().int()])),
+        '0-2': z.number().int(),
+        '3-5': z.number().int(),
+        '6-10': z.number().int(),
+        '11+': z.number().int(),
       }),
     ),
     claimsByMonth: z.array(
