@@ -176,8 +176,8 @@ export async function readServiceLevels(
              count(*)::int as n, sum(sr.score)::int as total
         from satisfaction_ratings sr left join users u on u.id = sr.technician_id
        where sr.rated_at is not null
-         and sr.rated_at >= ${zonedStart(from, deps.storeTimeZone)}
-         and sr.rated_at < ${zonedStart(to.add({ days: 1 }), deps.storeTimeZone)}
+         and sr.rated_at >= ${zonedStart(from, deps.storeTimeZone)}::timestamptz
+         and sr.rated_at < ${zonedStart(to.add({ days: 1 }), deps.storeTimeZone)}::timestamptz
          and ${center === undefined ? sql`true` : sql`sr.service_center_id = ${center}`}
          and ${productOfClaim(sql`sr.claim_id`)}
        group by 1, 2, 3, 4`),
@@ -276,8 +276,8 @@ export async function readServiceLevels(
 }
 
 /** The instant a calendar day starts in the store's time zone. */
-function zonedStart(day: Temporal.PlainDate, timeZone: string): Date {
-  return new Date(day.toZonedDateTime({ timeZone }).epochMilliseconds);
+function zonedStart(day: Temporal.PlainDate, timeZone: string): string {
+  return new Date(day.toZonedDateTime({ timeZone }).epochMilliseconds).toISOString();
 }
 
 type CsvRow = CenterWeek & { centerName: string };
