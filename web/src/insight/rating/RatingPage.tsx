@@ -51,7 +51,13 @@ export default function RatingPage() {
       ) : invitation.isError ? (
         <ApiErrorAlert error={invitation.error} fallbackTitle={t('insight.rating.linkInvalid')} />
       ) : send.isSuccess ? (
-        <Alert color="teal" variant="light" role="status" title={t('insight.rating.thanks')}>
+        <Alert
+          className="service-alert"
+          color="teal"
+          variant="light"
+          role="status"
+          title={t('insight.rating.thanks')}
+        >
           {t('insight.rating.thanksBody')}
         </Alert>
       ) : (
