@@ -35,7 +35,7 @@ type Named = { id: string; name: { en: string; zh: string } };
 
 export type ServiceLevelReport = {
   period: { from: string; to: string; asOf: string };
-  centers: (Named & { committedServiceDays: number })[];
+  centers: (Named & { city: string; committedServiceDays: number })[];
   /** What the product filter offers. */
   products: (Named & { sku: string })[];
   weeks: CenterWeek[];
@@ -130,6 +130,7 @@ export async function readServiceLevels(
         id: serviceCenters.id,
         nameEn: serviceCenters.nameEn,
         nameZh: serviceCenters.nameZh,
+        city: serviceCenters.city,
         committedServiceDays: serviceCenters.committedServiceDays,
         businessDays: serviceCenters.businessDays,
         closedOn: serviceCenters.closedOn,
@@ -189,6 +190,7 @@ export async function readServiceLevels(
     return {
       id: r.id,
       name: { en: r.nameEn, zh: r.nameZh },
+      city: r.city,
       committedServiceDays: r.committedServiceDays,
     };
   });

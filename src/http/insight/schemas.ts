@@ -39,7 +39,14 @@ export const centerWeekSchema = z.object({
 export const serviceLevelReportSchema = z
   .object({
     period: z.object({ from: z.iso.date(), to: z.iso.date(), asOf: z.iso.date() }),
-    centers: z.array(z.object({ id: z.uuid(), name: localizedName, committedServiceDays: z.number().int() })),
+    centers: z.array(
+      z.object({
+        id: z.uuid(),
+        name: localizedName,
+        city: z.string(),
+        committedServiceDays: z.number().int(),
+      }),
+    ),
     products: z.array(z.object({ id: z.uuid(), sku: z.string(), name: localizedName })),
     weeks: z.array(centerWeekSchema),
     openByAge: z.array(

@@ -180,12 +180,16 @@ function ChartWithTable({
   intro,
   chart,
   table,
+  wide = false,
 }: {
   id: string;
   title: string;
   intro?: string;
+  /** Absent when there is nothing to draw: the table says so. */
   chart: ReactNode;
   table: ReactNode;
+  /** A table of many columns: beside its chart only on a very wide screen. */
+  wide?: boolean;
 }) {
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby={id}>
@@ -198,8 +202,8 @@ function ChartWithTable({
         </Text>
       )}
       <Grid gap="lg">
-        <Grid.Col span={{ base: 12, lg: 5 }}>{chart}</Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 7 }}>{table}</Grid.Col>
+        {chart && <Grid.Col span={wide ? { base: 12, xl: 4 } : { base: 12, lg: 5 }}>{chart}</Grid.Col>}
+        <Grid.Col span={chart ? (wide ? { base: 12, xl: 8 } : { base: 12, lg: 7 }) : 12}>{table}</Grid.Col>
       </Grid>
     </Card>
   );
@@ -210,6 +214,9 @@ function Dashboard({ report, lang }: { report: ServiceLevelReport; lang: 'en' | 
   const theme = useMantineTheme();
   const centerName = new Map(report.centers.map((c) => [c.id, c.name[lang]]));
   const nameOf = (id: string | null) => (id ? (centerName.get(id) ?? id) : '—');
+  // A chart's axis names a center by its city; the table beside it by its name.
+  const centerCity = new Map(report.centers.map((c) => [c.id, c.city]));
+  const cityOf = (id: string) => centerCity.get(id) ?? nameOf(id);
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 });
   const percent = (fraction: number | null) =>
     fraction === null ? '—' : t('format.percent', { value: number.format(fraction * 100) });
@@ -256,32 +263,35 @@ function Dashboard({ report, lang }: { report: ServiceLevelReport; lang: 'en' | 
       </Text>
       <ChartWithTable
         id="weeks-title"
+        wide
         title={t('insight.serviceLevels.weeks.title')}
         intro={t('insight.serviceLevels.weeks.intro')}
         chart={
-          <InsightChart
-            titleId="weeks-title"
-            data={weekPoints}
-            xKey="week"
-            series={[
-              {
-                key: 'received',
-                name: t('insight.serviceLevels.weeks.received'),
-                color: theme.colors.blue[7],
-              },
-              {
-                key: 'returned',
-                name: t('insight.serviceLevels.weeks.returned'),
-                color: theme.colors.teal[8],
-              },
-              { key: 'misses', name: t('insight.serviceLevels.weeks.misses'), color: theme.colors.red[8] },
-            ]}
-            summary={t('insight.serviceLevels.weeks.summary', {
-              received: totalReceived,
-              returned: totalReturned,
-              misses: totalMisses,
-            })}
-          />
+          weekPoints.length === 0 ? undefined : (
+            <InsightChart
+              titleId="weeks-title"
+              data={weekPoints}
+              xKey="week"
+              series={[
+                {
+                  key: 'received',
+                  name: t('insight.serviceLevels.weeks.received'),
+                  color: theme.colors.blue[7],
+                },
+                {
+                  key: 'returned',
+                  name: t('insight.serviceLevels.weeks.returned'),
+                  color: theme.colors.teal[8],
+                },
+                { key: 'misses', name: t('insight.serviceLevels.weeks.misses'), color: theme.colors.red[8] },
+              ]}
+              summary={t('insight.serviceLevels.weeks.summary', {
+                received: totalReceived,
+                returned: totalReturned,
+                misses: totalMisses,
+              })}
+            />
+          )
         }
         table={
           report.weeks.length === 0 ? (
@@ -350,23 +360,25 @@ function Dashboard({ report, lang }: { report: ServiceLevelReport; lang: 'en' | 
         title={t('insight.serviceLevels.open.title')}
         intro={t('insight.serviceLevels.open.intro', { asOf: report.period.asOf })}
         chart={
-          <InsightChart
-            titleId="open-title"
-            stacked
-            data={report.openByAge.map((o) => ({ ...o, center: nameOf(o.centerId) }))}
-            xKey="center"
-            series={ageBuckets.map((b, i) => ({
-              key: b,
-              name: t(`insight.serviceLevels.open.bucket.${b}`),
-              color:
-                [theme.colors.teal[7], theme.colors.yellow[8], theme.colors.orange[8], theme.colors.red[8]][
-                  i
-                ] ?? 'gray',
-            }))}
-            summary={t('insight.serviceLevels.open.summary', {
-              count: report.openByAge.reduce((n, o) => n + o.total, 0),
-            })}
-          />
+          report.openByAge.length === 0 ? undefined : (
+            <InsightChart
+              titleId="open-title"
+              stacked
+              data={report.openByAge.map((o) => ({ ...o, center: cityOf(o.centerId) }))}
+              xKey="center"
+              series={ageBuckets.map((b, i) => ({
+                key: b,
+                name: t(`insight.serviceLevels.open.bucket.${b}`),
+                color:
+                  [theme.colors.teal[7], theme.colors.yellow[8], theme.colors.orange[8], theme.colors.red[8]][
+                    i
+                  ] ?? 'gray',
+              }))}
+              summary={t('insight.serviceLevels.open.summary', {
+                count: report.openByAge.reduce((n, o) => n + o.total, 0),
+              })}
+            />
+          )
         }
         table={
           report.openByAge.length === 0 ? (
@@ -413,18 +425,20 @@ function Dashboard({ report, lang }: { report: ServiceLevelReport; lang: 'en' | 
         id="claims-title"
         title={t('insight.serviceLevels.claims.title')}
         chart={
-          <InsightChart
-            titleId="claims-title"
-            stacked
-            data={[...byMonth.values()]}
-            xKey="month"
-            series={windows.map((w, i) => ({
-              key: w,
-              name: t(`window.${w}`),
-              color: windowColors[i % windowColors.length] ?? 'gray',
-            }))}
-            summary={t('insight.serviceLevels.claims.summary', { count: totalClaims })}
-          />
+          report.claimsByMonth.length === 0 ? undefined : (
+            <InsightChart
+              titleId="claims-title"
+              stacked
+              data={[...byMonth.values()]}
+              xKey="month"
+              series={windows.map((w, i) => ({
+                key: w,
+                name: t(`window.${w}`),
+                color: windowColors[i % windowColors.length] ?? 'gray',
+              }))}
+              summary={t('insight.serviceLevels.claims.summary', { count: totalClaims })}
+            />
+          )
         }
         table={
           report.claimsByMonth.length === 0 ? (
@@ -465,28 +479,30 @@ function Dashboard({ report, lang }: { report: ServiceLevelReport; lang: 'en' | 
         id="dealers-title"
         title={t('insight.serviceLevels.dealers.title')}
         chart={
-          <InsightChart
-            titleId="dealers-title"
-            data={report.dealerRemedies.map((d) => ({
-              dealer: d.dealer.name,
-              refunds: d.refunds,
-              replacements: d.replacements,
-            }))}
-            xKey="dealer"
-            series={[
-              {
-                key: 'refunds',
-                name: t('insight.serviceLevels.dealers.refunds'),
-                color: theme.colors.orange[8],
-              },
-              {
-                key: 'replacements',
-                name: t('insight.serviceLevels.dealers.replacements'),
-                color: theme.colors.blue[7],
-              },
-            ]}
-            summary={t('insight.serviceLevels.dealers.summary', { count: report.dealerRemedies.length })}
-          />
+          report.dealerRemedies.length === 0 ? undefined : (
+            <InsightChart
+              titleId="dealers-title"
+              data={report.dealerRemedies.map((d) => ({
+                dealer: d.dealer.name,
+                refunds: d.refunds,
+                replacements: d.replacements,
+              }))}
+              xKey="dealer"
+              series={[
+                {
+                  key: 'refunds',
+                  name: t('insight.serviceLevels.dealers.refunds'),
+                  color: theme.colors.orange[8],
+                },
+                {
+                  key: 'replacements',
+                  name: t('insight.serviceLevels.dealers.replacements'),
+                  color: theme.colors.blue[7],
+                },
+              ]}
+              summary={t('insight.serviceLevels.dealers.summary', { count: report.dealerRemedies.length })}
+            />
+          )
         }
         table={
           report.dealerRemedies.length === 0 ? (
@@ -539,22 +555,24 @@ function Dashboard({ report, lang }: { report: ServiceLevelReport; lang: 'en' | 
         title={t('insight.serviceLevels.ratings.title')}
         intro={t('insight.serviceLevels.ratings.intro')}
         chart={
-          <InsightChart
-            titleId="ratings-title"
-            data={report.ratings.byCenter.map((r) => ({ center: nameOf(r.centerId), average: r.average }))}
-            xKey="center"
-            format={(v) => number.format(v)}
-            series={[
-              {
-                key: 'average',
-                name: t('insight.serviceLevels.ratings.average'),
-                color: theme.colors.grape[7],
-              },
-            ]}
-            summary={t('insight.serviceLevels.ratings.summary', {
-              count: report.ratings.byCenter.reduce((n, r) => n + r.ratings, 0),
-            })}
-          />
+          report.ratings.byCenter.length === 0 ? undefined : (
+            <InsightChart
+              titleId="ratings-title"
+              data={report.ratings.byCenter.map((r) => ({ center: cityOf(r.centerId), average: r.average }))}
+              xKey="center"
+              format={(v) => number.format(v)}
+              series={[
+                {
+                  key: 'average',
+                  name: t('insight.serviceLevels.ratings.average'),
+                  color: theme.colors.grape[7],
+                },
+              ]}
+              summary={t('insight.serviceLevels.ratings.summary', {
+                count: report.ratings.byCenter.reduce((n, r) => n + r.ratings, 0),
+              })}
+            />
+          )
         }
         table={
           report.ratings.byCenter.length + report.ratings.byTechnician.length === 0 ? (
