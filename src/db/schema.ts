@@ -1500,6 +1500,8 @@ export const dealerRemedies = pgTable(
         or (${t.kind} = 'refund' and ${t.replacementSerial} is null and ${t.refundMinor} is not null and ${t.refundMinor} >= 0 and ${t.currency} is not null)`,
     ),
     index('dealer_remedies_dealer_id_idx').on(t.dealerId),
+    // The service-level dashboard (app/insight): the remedies of a period.
+    index('dealer_remedies_performed_on_idx').on(t.performedOn),
   ],
 );
 

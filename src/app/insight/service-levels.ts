@@ -138,18 +138,25 @@ export async function readServiceLevels(
       })
       .from(serviceCenters)
       .orderBy(serviceCenters.nameEn, serviceCenters.id),
-    // Each part of the union is read from its own index; an order in several parts comes once.
+    // Each part of the union is read from its own index (never the whole table); an order in several
+    // parts comes once, the union comparing whole rows with their id.
     db.execute(sql`
-      select mo.service_center_id, mo.state, mo.received_on, mo.due_on, mo.contacted_on, mo.returned_on
-        from maintenance_orders mo
-       where mo.id in (
-             select id from maintenance_orders where received_on between ${f} and ${t}
-             union select id from maintenance_orders where returned_on between ${f} and ${t}
-             union select id from maintenance_orders where due_on between ${f} and ${t}
-             union select id from maintenance_orders where returned_on > ${a} and received_on <= ${a}
-             union select id from maintenance_orders
-                    where returned_on is null and received_on <= ${a} and state not in ('closed', 'cancelled'))
-         and ${orderWhere}`),
+      select service_center_id, state, received_on, due_on, contacted_on, returned_on from (
+        ${sql.join(
+          [
+            sql`mo.received_on between ${f} and ${t}`,
+            sql`mo.returned_on between ${f} and ${t}`,
+            sql`mo.due_on between ${f} and ${t}`,
+            sql`mo.returned_on > ${a} and mo.received_on <= ${a}`,
+            sql`mo.returned_on is null and mo.received_on <= ${a} and mo.state not in ('closed', 'cancelled')`,
+          ].map(
+            (part) => sql`select mo.id, mo.service_center_id, mo.state, mo.received_on, mo.due_on,
+                                 mo.contacted_on, mo.returned_on
+                            from maintenance_orders mo where ${part} and ${orderWhere}`,
+          ),
+          sql` union `,
+        )}
+      ) orders`),
     db.execute(sql`
       select to_char(c.reported_on, 'YYYY-MM') as month, c.decision->>'window' as "window",
              c.chosen_remedy as remedy, count(*)::int as claims

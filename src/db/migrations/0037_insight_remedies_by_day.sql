@@ -1,0 +1,1 @@
+CREATE INDEX "dealer_remedies_performed_on_idx" ON "dealer_remedies" USING btree ("performed_on");
