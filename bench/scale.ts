@@ -206,6 +206,20 @@ const allProbes: Probe[] = [
     role: 'qa',
     request: (ctx) => ({ method: 'GET', url: `/api/v1/oem-orders/${ctx.sample.oemOrderId}/ledger` }),
   },
+  // Issue 19's service-level dashboard (≤ 200 ms at 1 M purchases): the default twelve weeks, the
+  // longest period it answers (a year). The CSV export is the same query.
+  {
+    name: 'insight: service levels, the last twelve weeks (support)',
+    target: true,
+    role: 'support',
+    request: () => ({ method: 'GET', url: '/api/v1/insight/service-levels' }),
+  },
+  {
+    name: 'insight: service levels, a year (qa)',
+    target: true,
+    role: 'qa',
+    request: () => ({ method: 'GET', url: '/api/v1/insight/service-levels?from=2025-11-26&to=2026-11-25' }),
+  },
   {
     name: 'deadline job run (background, every 5 min)',
     target: false,

@@ -494,6 +494,9 @@ export const maintenanceOrders = pgTable(
     // Staff search a maintenance number by any part of it (app/search).
     index('maintenance_orders_number_trgm_idx').using('gin', trigrams(t.maintenanceNumber)),
     index('maintenance_orders_owner_id_idx').on(t.ownerId),
+    // The service-level dashboard (app/insight): the orders received, and returned, in a period.
+    index('maintenance_orders_received_on_idx').on(t.receivedOn),
+    index('maintenance_orders_returned_on_idx').on(t.returnedOn),
     // The SLA scanner and a center's work queue: open orders of one center by state, nearest deadline first.
     index('maintenance_orders_center_state_due_idx').on(t.serviceCenterId, t.state, t.dueOn),
     // The lists' order (nearest deadline first, then the oldest), read from an index and stopped at the
@@ -1541,6 +1544,72 @@ export const dealerRemedies = pgTable(
         or (${t.kind} = 'refund' and ${t.replacementSerial} is null and ${t.refundMinor} is not null and ${t.refundMinor} >= 0 and ${t.currency} is not null)`,
     ),
     index('dealer_remedies_dealer_id_idx').on(t.dealerId),
+    // The service-level dashboard (app/insight): the remedies of a period.
+    index('dealer_remedies_performed_on_idx').on(t.performedOn),
+  ],
+);
+
+export const ratingSubjects = ['maintenance_order', 'dealer_remedy'] as const;
+export type RatingSubject = (typeof ratingSubjects)[number];
+/** The longest comment a customer may leave with a rating. */
+export const MAX_RATING_COMMENT = 1000;
+
+/**
+ * Customer satisfaction (issue 19 item 5): when a repair goes back or a dealer's remedy is done, the
+ * customer is sent a one-question link. The row is the invitation and, once answered, the rating: only
+ * the token's SHA-256 is kept (as guest links keep theirs), it answers once (`rated_at` set by a
+ * conditional update) and expires. Who is rated is fixed when the link is sent: the center and the
+ * technician who returned the repair, or the dealer that performed the remedy.
+ */
+export const satisfactionRatings = pgTable(
+  'satisfaction_ratings',
+  {
+    id: id(),
+    tokenHash: text('token_hash').notNull().unique(),
+    subject: text('subject', { enum: ratingSubjects }).notNull(),
+    claimId: uuid('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    maintenanceOrderId: uuid('maintenance_order_id').references(() => maintenanceOrders.id),
+    dealerRemedyId: uuid('dealer_remedy_id').references(() => dealerRemedies.id),
+    serviceCenterId: uuid('service_center_id').references(() => serviceCenters.id),
+    /** The technician who returned the repair (or the order's owner at its center), when one did. */
+    technicianId: text('technician_id').references((): AnyPgColumn => users.id),
+    dealerId: uuid('dealer_id').references(() => dealers.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    score: integer('score'),
+    comment: text('comment'),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('satisfaction_ratings_subject_check', oneOf(t.subject, ratingSubjects)),
+    check(
+      'satisfaction_ratings_subject_shape_check',
+      sql`(${t.subject} = 'maintenance_order' and ${t.maintenanceOrderId} is not null and ${t.serviceCenterId} is not null)
+        or (${t.subject} = 'dealer_remedy' and ${t.dealerRemedyId} is not null and ${t.dealerId} is not null)`,
+    ),
+    check('satisfaction_ratings_score_check', sql`${t.score} is null or ${t.score} between 1 and 5`),
+    check(
+      'satisfaction_ratings_answer_check',
+      sql`(${t.ratedAt} is null) = (${t.score} is null) and (${t.comment} is null or ${t.ratedAt} is not null)`,
+    ),
+    check(
+      'satisfaction_ratings_comment_check',
+      sql`${t.comment} is null or char_length(${t.comment}) <= ${sql.raw(String(MAX_RATING_COMMENT))}`,
+    ),
+    // One link per repair and per remedy, however often the move is retried.
+    uniqueIndex('satisfaction_ratings_order_idx')
+      .on(t.maintenanceOrderId)
+      .where(sql`${t.maintenanceOrderId} is not null`),
+    uniqueIndex('satisfaction_ratings_remedy_idx')
+      .on(t.dealerRemedyId)
+      .where(sql`${t.dealerRemedyId} is not null`),
+    index('satisfaction_ratings_claim_id_idx').on(t.claimId),
+    // The dashboard: answered ratings of a period, per center, technician and dealer.
+    index('satisfaction_ratings_rated_at_idx')
+      .on(t.ratedAt)
+      .where(sql`${t.ratedAt} is not null`),
   ],
 );
 

@@ -35,6 +35,7 @@ import {
   lotAllocations,
   lots,
   maintenanceOrderEvents,
+  satisfactionRatings,
   maintenanceOrders,
   oemClients,
   oemDefectReports,
@@ -1014,6 +1015,7 @@ async function seedRepairs(
         .toZonedDateTime({ timeZone: zone, plainTime: Temporal.PlainTime.from({ hour }) }).epochMilliseconds,
     );
   const dayOf = (daysAgo: number) => today.subtract({ days: daysAgo }).toString();
+  const salesOf: { purchaseId: string; endUserId: string; purchaseDate: Temporal.PlainDate }[] = [];
 
   const claimOfRepair: string[] = [];
   for (const r of DEMO_REPAIRS) {
@@ -1038,6 +1040,7 @@ async function seedRepairs(
         createdAt: at(r.purchaseDaysAgo, 11),
       })
       .returning({ id: purchases.id });
+    salesOf.push({ purchaseId: required(sale?.id, `sale to ${r.buyer.name}`), endUserId, purchaseDate });
     const reportedOn = today.subtract({ days: r.reportedDaysAgo });
     const decided = decide(versions, {
       customerType: 'end_user',
@@ -1178,6 +1181,7 @@ async function seedRepairs(
     }
   }
   await seedConversations(tx, claimOfRepair, at);
+  await seedServiceHistory(tx, { today, versions, centers, sales: salesOf, at, dayOf });
 }
 
 /** The demo conversations (DEMO_CONVERSATIONS), as the use cases would have written them. */
@@ -1255,6 +1259,151 @@ async function seedConversations(
           attachments: m.photo ? 1 : 0,
         },
         occurredAt: when,
+      });
+    }
+  }
+}
+
+/**
+ * Twelve weeks of finished repairs at the first two demo centers, so the service-level dashboard
+ * (/insight) has weeks to show — some back within the commitment, some late — and the customers'
+ * ratings of a few of them (issue 19). Closed orders: no queue shows them.
+ */
+async function seedServiceHistory(
+  tx: SeedTransaction,
+  input: {
+    today: Temporal.PlainDate;
+    versions: ReturnType<typeof policyVersionSchema.parse>[];
+    centers: (typeof serviceCenters.$inferSelect)[];
+    sales: { purchaseId: string; endUserId: string; purchaseDate: Temporal.PlainDate }[];
+    at: (daysAgo: number, hour: number) => Date;
+    dayOf: (daysAgo: number) => string;
+  },
+): Promise<void> {
+  const { today, versions, at, dayOf } = input;
+  const [technician] = await tx
+    .select({ id: users.id, serviceCenterId: users.serviceCenterId })
+    .from(users)
+    .where(eq(users.role, 'technician'))
+    .limit(1);
+  const scores = [5, 4, 5, 3, 4, 2, 5];
+  const comments: Record<number, string> = {
+    0: 'Fast repair and a clear explanation of what failed. Thank you!',
+    3: 'Good work, but it took a few days longer than promised.',
+  };
+  for (let i = 0; i < 12; i++) {
+    const center = required(
+      input.centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[i % 2]?.nameEn),
+      `service center ${i % 2}`,
+    );
+    const sale = required(input.sales[i % 2], `demo sale ${i % 2}`);
+    const receivedDaysAgo = 8 + i * 6;
+    const returnedDaysAgo = receivedDaysAgo - (2 + ((i * 5) % 7));
+    const reportedDaysAgo = receivedDaysAgo + 2;
+    const contactedDaysAgo = receivedDaysAgo - (i % 3);
+    const reportedOn = today.subtract({ days: reportedDaysAgo });
+    const decided = decide(versions, {
+      customerType: 'end_user',
+      purchaseDate: sale.purchaseDate,
+      reportDate: reportedOn,
+      cause: 'quality',
+    });
+    if (!decided.ok) throw new Error(`seed data is inconsistent: ${decided.error.message}`);
+    const receivedOn = today.subtract({ days: receivedDaysAgo });
+    const dueOn = serviceCommitmentDueOn(receivedOn, center.committedServiceDays, {
+      businessDays: center.businessDays,
+      closedOn: center.closedOn,
+      openOn: center.openOn,
+    });
+    if ('code' in dueOn) throw new Error(`seed data is inconsistent: ${dueOn.message}`);
+    const [claim] = await tx
+      .insert(claims)
+      .values({
+        purchaseId: sale.purchaseId,
+        endUserId: sale.endUserId,
+        reportedOn: reportedOn.toString(),
+        cause: 'quality',
+        description: 'Intermittent fault alarm under load.',
+        decision: decided.value,
+        policyVersionId: decided.value.policyVersion,
+        chosenRemedy: 'maintenance_order',
+        status: 'remedy_chosen',
+        version: 2,
+        createdAt: at(reportedDaysAgo, 9),
+        updatedAt: at(reportedDaysAgo, 9),
+      })
+      .returning({ id: claims.id });
+    const claimId = required(claim?.id, `history claim ${i}`);
+    const number = String(
+      scalarOf(await tx.execute(sql`select nextval('maintenance_number_seq')::text as n`), 'n'),
+    );
+    const path: [MaintenanceState, number][] = [
+      ['received', receivedDaysAgo],
+      ['diagnosing', receivedDaysAgo],
+      ['repairing', returnedDaysAgo + 1],
+      ['repaired', returnedDaysAgo],
+      ['returned', returnedDaysAgo],
+      ['closed', returnedDaysAgo],
+    ];
+    const [order] = await tx
+      .insert(maintenanceOrders)
+      .values({
+        claimId,
+        maintenanceNumber: maintenanceNumberFor(BigInt(number)),
+        serviceCenterId: center.id,
+        mode: 'walk_in',
+        state: 'closed',
+        receivedOn: receivedOn.toString(),
+        dueOn: dueOn.toString(),
+        contactedOn: dayOf(contactedDaysAgo),
+        returnedOn: dayOf(returnedDaysAgo),
+        customerCity: center.city.toLowerCase(),
+        version: 1 + path.length,
+        createdAt: at(reportedDaysAgo, 10),
+        updatedAt: at(returnedDaysAgo, 17),
+      })
+      .returning({ id: maintenanceOrders.id });
+    const orderId = required(order?.id, `history order ${i}`);
+    let from: MaintenanceState = 'issued';
+    for (const [to, daysAgo] of [['issued', reportedDaysAgo], ...path] as [MaintenanceState, number][]) {
+      const isIssue = to === 'issued';
+      await tx.insert(maintenanceOrderEvents).values({
+        orderId,
+        kind: 'move',
+        fromState: isIssue ? null : from,
+        toState: to,
+        on: dayOf(daysAgo),
+        at: at(daysAgo, isIssue ? 10 : 14),
+        actor: 'demo',
+        note: null,
+      });
+      await tx.insert(auditEvents).values({
+        actor: 'demo',
+        action: isIssue ? 'maintenance_order.issued' : 'maintenance_order.moved',
+        entityType: 'maintenance_order',
+        entityId: orderId,
+        data: isIssue
+          ? { claimId, mode: 'walk_in', serviceCenterId: center.id }
+          : { from, to, on: dayOf(daysAgo) },
+        occurredAt: at(daysAgo, isIssue ? 10 : 14),
+      });
+      from = to;
+    }
+    const score = scores[i];
+    if (score !== undefined) {
+      // The customer answered the link sent with the return (its token was never kept).
+      await tx.insert(satisfactionRatings).values({
+        tokenHash: createHash('sha256').update(randomUUID()).digest('hex'),
+        subject: 'maintenance_order',
+        claimId,
+        maintenanceOrderId: orderId,
+        serviceCenterId: center.id,
+        technicianId: technician?.serviceCenterId === center.id ? technician.id : null,
+        expiresAt: at(returnedDaysAgo - 30, 17),
+        score,
+        comment: comments[i] ?? null,
+        ratedAt: at(Math.max(0, returnedDaysAgo - 1), 19),
+        createdAt: at(returnedDaysAgo, 17),
       });
     }
   }

@@ -52,6 +52,8 @@ const MULTI_LINE_FIELD_NAMES: ReadonlySet<string> = new Set([
   'reason',
   // A message in a claim's conversation.
   'text',
+  // A customer's comment with a rating.
+  'comment',
 ]);
 
 /** Whether the field at this path of a request body may hold line breaks (see MULTI_LINE_FIELD_NAMES). */

@@ -48,6 +48,8 @@ import { storeRoutes } from './store/routes.js';
 import { userRoutes } from './users/routes.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { trackingRoutes } from './tracking/routes.js';
+import { insightRoutes } from './insight/routes.js';
+import { ratingRoutes } from './ratings/routes.js';
 import { uploadRoutes } from './uploads/routes.js';
 import { purchaseRoutes } from './purchases/routes.js';
 import { purchaseVerificationRoutes } from './purchase-verifications/routes.js';
@@ -269,6 +271,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           description: 'Users, invitations, dealers, service centers, OEM clients, products, policy versions',
         },
         { name: 'tracking', description: 'Following a claim and its repair without an account' },
+        { name: 'insight', description: 'The maker’s figures: service levels, claims, remedies and ratings' },
         { name: 'uploads', description: 'Proofs of purchase and photos' },
         { name: 'purchases', description: 'Sales recorded by dealers, products registered by customers' },
         { name: 'claims', description: 'Problems customers report, the decision and the remedy they choose' },
@@ -331,6 +334,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
   await app.register(trackingRoutes, { prefix: '/api/v1/tracking' });
+  await app.register(ratingRoutes, { prefix: '/api/v1/ratings' });
   await app.register(uploadRoutes, { prefix: '/api/v1/uploads' });
   await app.register(purchaseRoutes, { prefix: '/api/v1/purchases' });
   await app.register(purchaseVerificationRoutes, { prefix: '/api/v1/purchase-verifications' });
@@ -367,6 +371,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(riskReviewRoutes, { prefix: '/api/v1/risk-reviews' });
   await app.register(searchRoutes, { prefix: '/api/v1/search' });
   await app.register(eventRoutes, { prefix: '/api/v1/events' });
+  await app.register(insightRoutes, { prefix: '/api/v1/insight' });
   // Before the first dispatch: messages queued by an older release still hold their links in the clear.
   app.addHook('onReady', async () => {
     try {

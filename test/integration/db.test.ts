@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq, getTableName, is, sql } from 'drizzle-orm';
+import { eq, getTableName, is, ne, sql } from 'drizzle-orm';
 import { PgTable, pgSchema, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, type DatabaseHandle, driverOf, openDatabase } from '../../src/db/client.js';
@@ -295,8 +295,21 @@ describe.each(testDatabases())('database layer on $name', (testDb) => {
         .innerJoin(
           schema.serviceCenters,
           eq(schema.serviceCenters.id, schema.maintenanceOrders.serviceCenterId),
-        );
+        )
+        // Besides them, twelve weeks of finished (closed) repairs for the service-level dashboard.
+        .where(ne(schema.maintenanceOrders.state, 'closed'));
       expect(orders.map((o) => o.state).sort()).toEqual(DEMO_REPAIRS.map((r) => r.state).sort());
+      const finished = await fresh.db
+        .select({ id: schema.maintenanceOrders.id, returnedOn: schema.maintenanceOrders.returnedOn })
+        .from(schema.maintenanceOrders)
+        .where(eq(schema.maintenanceOrders.state, 'closed'));
+      expect(finished).toHaveLength(12);
+      expect(finished.every((o) => o.returnedOn !== null && o.returnedOn < TODAY.toString())).toBe(true);
+      const rated = await fresh.db
+        .select({ score: schema.satisfactionRatings.score })
+        .from(schema.satisfactionRatings);
+      expect(rated.length).toBeGreaterThan(0);
+      expect(rated.every((r) => r.score !== null)).toBe(true);
       const today = TODAY.toString();
       // Past its commitment, escalated once already, so the deadline job leaves it alone.
       const overdue = orders.find((o) => o.state === 'diagnosing');

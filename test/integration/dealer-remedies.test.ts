@@ -374,7 +374,13 @@ describe.each(testDatabases())('dealer remedies and reimbursements on $name', (t
     // Recorded as the other dealer would: straight through the use case is not open to our dealer.
     const { performDealerRemedy } = await import('../../src/app/dealer-remedies/perform-dealer-remedy.js');
     const other = await performDealerRemedy(
-      { db: t.db.db, now: () => t.app.clock(), storeTimeZone: t.app.config.storeTimeZone },
+      {
+        db: t.db.db,
+        now: () => t.app.clock(),
+        storeTimeZone: t.app.config.storeTimeZone,
+        messageKey: t.app.messageKey,
+        publicUrl: t.app.config.publicUrl,
+      },
       { userId: 'other-dealer', role: 'dealer', scope: { dealerId: p.dealer(1) } },
       theirs,
       { kind: 'refund', refund: { amountMinor: 100, currency: 'CNY' } },

@@ -20,6 +20,7 @@ import { serviceRoutes } from './service/routes.js';
 import { oemRoutes } from './oem/routes.js';
 import { qaRoutes } from './qa/routes.js';
 import { reserveRoutes } from './insight/reserve/routes.js';
+import { insightRoutes } from './insight/routes.js';
 import { SearchPage } from './search/SearchPage.js';
 import { roles } from '../../src/domain/access/access.js';
 import { maySearch } from './search/search-api.js';
@@ -69,6 +70,7 @@ export function App() {
               {oemRoutes()}
               {qaRoutes()}
               {reserveRoutes()}
+              {insightRoutes()}
               <Route
                 path="admin/*"
                 element={

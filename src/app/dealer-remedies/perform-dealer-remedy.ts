@@ -20,6 +20,8 @@ import type { Language, RemedyCode } from '../../domain/policy/schema.js';
 import { assertAllowed } from '../access.js';
 import { requestApproval } from '../approvals/request-approval.js';
 import { auditActor, recordAudit } from '../audit.js';
+import { requestRating } from '../insight/ratings.js';
+import type { MessageKey } from '../outbox/sealed-links.js';
 import { AppError } from '../errors.js';
 import { recordClaimEvent } from '../claims/claim-events.js';
 import { recordEvent } from '../events/record-event.js';
@@ -81,6 +83,9 @@ export type DealerRemedyDeps = {
   now: () => Temporal.Instant;
   /** The calendar the fraud signals count days in. */
   storeTimeZone: string;
+  /** What the customer's rating link needs (app/insight/ratings.ts). */
+  messageKey: MessageKey;
+  publicUrl: URL;
 };
 
 const claimNotFound = { code: 'CLAIM_NOT_FOUND', message: 'no such claim among this dealer’s sales' };
@@ -293,6 +298,23 @@ export async function performDealerRemedy(
             ),
             payload: { claimId: claim.id, dealerRemedyId: remedy.id, kind: input.kind },
           });
+        }
+        if (!waits) {
+          // The remedy is done: the customer is asked how the dealer did, in this transaction.
+          await requestRating(
+            tx,
+            { messageKey: deps.messageKey, publicUrl: deps.publicUrl, now },
+            {
+              subject: 'dealer_remedy',
+              claimId: claim.id,
+              dealerRemedyId: remedy.id,
+              dealerId,
+              recipient,
+              customerName: row.customerName,
+              about: { kind: input.kind },
+              storeTimeZone: deps.storeTimeZone,
+            },
+          );
         }
         await tx.insert(outbox).values({
           topic: 'reimbursement.requested',

@@ -14,6 +14,8 @@ import {
 import type { QuoteState } from '../../domain/paid-service/quote.js';
 import { assertAllowed } from '../access.js';
 import { auditActor, recordAudit } from '../audit.js';
+import { requestRating } from '../insight/ratings.js';
+import type { MessageKey } from '../outbox/sealed-links.js';
 import { AppError } from '../errors.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
 import {
@@ -50,6 +52,12 @@ export type MoveMaintenanceOrderInput = {
 };
 
 export type MaintenanceOrderDeps = { db: Database; now: () => Temporal.Instant };
+/** A move may send the customer a rating link (a return): what the link needs. */
+export type MoveMaintenanceOrderDeps = MaintenanceOrderDeps & {
+  messageKey: MessageKey;
+  publicUrl: URL;
+  storeTimeZone: string;
+};
 
 const notifiedMoves: readonly MaintenanceState[] = [
   'received',
@@ -156,7 +164,7 @@ const blankToUndefined = (text: string | undefined) => (text?.trim() ? text.trim
  * its timeline entry, the audit event and the customer's message stand or fall together.
  */
 export async function moveMaintenanceOrder(
-  deps: MaintenanceOrderDeps,
+  deps: MoveMaintenanceOrderDeps,
   actor: Actor,
   input: MoveMaintenanceOrderInput,
 ): Promise<MaintenanceOrderView> {
@@ -285,6 +293,26 @@ export async function moveMaintenanceOrder(
         }),
         payload: { maintenanceOrderId: order.id, claimId: order.claimId, state: next.state },
       });
+    }
+
+    if (next.state === 'returned') {
+      // The customer is asked how it went, once per order, in this same transaction. The technician
+      // rated is the one who gave it back (an API key is nobody), else whoever works the order.
+      await requestRating(
+        tx,
+        { messageKey: deps.messageKey, publicUrl: deps.publicUrl, now },
+        {
+          subject: 'maintenance_order',
+          claimId: order.claimId,
+          maintenanceOrderId: order.id,
+          serviceCenterId: center.id,
+          technicianId: actor.role === 'technician' && !actor.keyId ? actor.userId : order.ownerId,
+          recipient,
+          customerName: loaded.customer.name,
+          about: { number: order.maintenanceNumber },
+          storeTimeZone: deps.storeTimeZone,
+        },
+      );
     }
 
     const moved = await loadOrder(tx, order.id);

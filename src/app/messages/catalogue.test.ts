@@ -304,6 +304,20 @@ const samples: Omit<Samples<Catalogue>, 'words'> = {
       [{ ...customer, number: null, product: 'headset', text: 'Please send a photo.', attachments: 2 }],
     ],
   },
+  satisfaction: {
+    ratingRequest: [
+      [
+        {
+          ...customer,
+          about: 'your maintenance order M-7K3Q-9XW2',
+          ratingUrl: 'http://x/rate?token=…',
+          expiresOn: '2027-01-02',
+        },
+      ],
+    ],
+    aboutOrder: [[{ number: 'M-7K3Q-9XW2' }]],
+    aboutRemedy: [[{ kind: 'refund' }], [{ kind: 'replacement' }]],
+  },
   webhooks: {
     endpointDisabled: [
       [

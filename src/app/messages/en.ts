@@ -600,6 +600,22 @@ export const en = {
         'then enable the endpoint again in the admin console and redeliver the events it missed.',
     }),
   },
+  satisfaction: {
+    /** The one-question rating link, after a repair went back or a dealer's remedy was done. */
+    ratingRequest: (p: {
+      customerName: string;
+      about: string;
+      ratingUrl: string;
+      expiresOn: string;
+    }): Mail => ({
+      subject: `How did we do? ${p.about}`,
+      body:
+        `Dear ${p.customerName}, ${p.about} is done. Would you rate our service from 1 to 5? One question, no account needed:\n` +
+        `${p.ratingUrl}\nThe link works once, until ${p.expiresOn}.`,
+    }),
+    aboutOrder: (p: { number: string }) => `your maintenance order ${p.number}`,
+    aboutRemedy: (p: { kind: DealerRemedyKind }) => `your ${p.kind === 'refund' ? 'refund' : 'replacement'}`,
+  },
 };
 
 /** The shape every language's catalogue has: the same entries, taking the same facts. */

@@ -335,4 +335,14 @@ export const zh = {
         `最后一次的结果：${p.lastError}。请修复接收方后在管理控制台重新启用该端点，并重新推送其错过的事件。`,
     }),
   },
+  satisfaction: {
+    ratingRequest: (p): Mail => ({
+      subject: `请为我们的服务评分：${p.about}`,
+      body:
+        `${p.customerName}，您好：${p.about}已完成。请为我们的服务打 1 到 5 分，只有一个问题，无需账号：\n` +
+        `${p.ratingUrl}\n此链接只能使用一次，有效期至 ${p.expiresOn}。`,
+    }),
+    aboutOrder: (p) => `您的维修单 ${p.number}`,
+    aboutRemedy: (p) => `您的${p.kind === 'refund' ? '退款' : '换货'}`,
+  },
 } satisfies Catalogue;

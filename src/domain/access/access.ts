@@ -308,6 +308,12 @@ export const permissions = {
     oem: 'own',
     customer: 'own',
   },
+  /**
+   * Insight (issue 19): the service-level dashboard — every center's weeks, the claims per month, the
+   * dealers' remedies and the customers' ratings. Those who answer for service levels: support, QA and
+   * admins; never a center, dealer or customer, whose figures would be everyone's.
+   */
+  'insight.read': { admin: 'all', support: 'all', qa: 'all' },
   'riskReviews.read': { admin: 'all', support: 'all', qa: 'all' },
   'riskReviews.decide': { admin: 'all', support: 'all', qa: 'all' },
   'riskSettings.read': { admin: 'all', support: 'all', qa: 'all' },

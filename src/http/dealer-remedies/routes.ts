@@ -33,7 +33,13 @@ export const dealerRemedyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const remedy = await performDealerRemedy(
-        { db: app.db.db, now: app.clock, storeTimeZone: app.config.storeTimeZone },
+        {
+          db: app.db.db,
+          now: app.clock,
+          storeTimeZone: app.config.storeTimeZone,
+          messageKey: app.messageKey,
+          publicUrl: app.config.publicUrl,
+        },
         currentActor(request),
         request.params.id,
         request.body,

@@ -134,7 +134,16 @@ export const maintenanceOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      moveMaintenanceOrder(deps(), currentActor(request), { orderId: request.params.id, ...request.body }),
+      moveMaintenanceOrder(
+        {
+          ...deps(),
+          publicUrl: app.config.publicUrl,
+          messageKey: app.messageKey,
+          storeTimeZone: app.config.storeTimeZone,
+        },
+        currentActor(request),
+        { orderId: request.params.id, ...request.body },
+      ),
   );
 
   app.post(

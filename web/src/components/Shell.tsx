@@ -18,6 +18,7 @@ import { serviceNavItems } from '../service/routes.js';
 import { oemNavItems } from '../oem/routes.js';
 import { qaNavItems } from '../qa/routes.js';
 import { reserveNavItems } from '../insight/reserve/routes.js';
+import { insightNavItems } from '../insight/routes.js';
 import type { NavItem } from './nav.js';
 import { useMe } from '../session.js';
 import { UserMenu } from './UserMenu.js';
@@ -31,6 +32,7 @@ const navItems: readonly NavItem[] = [
   ...oemNavItems,
   ...qaNavItems,
   ...reserveNavItems,
+  ...insightNavItems,
   { to: '/admin', key: 'nav.admin', current: (p) => p.startsWith('/admin'), roles: ['admin'] },
 ];
 

@@ -17,6 +17,8 @@ import documentsEn from './documents.en.json' with { type: 'json' };
 import documentsZhCN from './documents.zh-CN.json' with { type: 'json' };
 import reserveEn from './reserve.en.json' with { type: 'json' };
 import reserveZhCN from './reserve.zh-CN.json' with { type: 'json' };
+import insightEn from './insight.en.json' with { type: 'json' };
+import insightZhCN from './insight.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -90,6 +92,7 @@ export async function initI18n(): Promise<typeof i18n> {
           work: workEn,
           documents: documentsEn,
           reserve: reserveEn,
+          insight: insightEn,
         },
       },
       'zh-CN': {
@@ -102,6 +105,7 @@ export async function initI18n(): Promise<typeof i18n> {
           work: workZhCN,
           documents: documentsZhCN,
           reserve: reserveZhCN,
+          insight: insightZhCN,
         },
       },
     },
