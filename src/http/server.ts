@@ -73,6 +73,9 @@ import { excessResolutionRoutes } from './excess-resolutions/routes.js';
 import { replacementShipmentRoutes } from './replacement-shipments/routes.js';
 import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
+import { partRoutes } from './parts/routes.js';
+import { maintenanceWorkRoutes } from './maintenance/work-routes.js';
+import { insightCostRoutes } from './insight/cost/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { eventRoutes } from './events/routes.js';
@@ -291,6 +294,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           description:
             'Four eyes: money above the threshold waits for a second person (docs/remedy-trust.md)',
         },
+        {
+          name: 'insight',
+          description:
+            'What the maker decides from: the cost of warranty per product and month, with its rows',
+        },
         { name: 'operations', description: 'Health and readiness' },
         {
           name: 'events',
@@ -345,6 +353,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(lotDefectRateRoutes, { prefix: '/api/v1/lot-defect-rates' });
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
+  await app.register(partRoutes, { prefix: '/api/v1/parts' });
+  await app.register(maintenanceWorkRoutes, { prefix: '/api/v1' });
+  await app.register(insightCostRoutes, { prefix: '/api/v1/insight/cost' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   // Always registered (the access matrix sees it); without the catcher it answers 404.
   await app.register(devMailRoutes, { prefix: '/api/v1/dev-mail' });
