@@ -579,7 +579,7 @@ describe.each(testDatabases())('parts, labour and the cost of warranty on $name'
               .values({
                 claimId,
                 dealerId: world.dealer(0),
-                kind: r.kind as 'refund' | 'replacement',
+                kind: r.kind,
                 replacementSerial: r.kind === 'replacement' ? `N-${claimId}` : null,
                 refundMinor: r.kind === 'refund' ? r.amount : null,
                 currency: r.kind === 'refund' ? 'CNY' : null,

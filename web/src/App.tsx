@@ -19,6 +19,7 @@ import { deskRoutes } from './desk/routes.js';
 import { serviceRoutes } from './service/routes.js';
 import { oemRoutes } from './oem/routes.js';
 import { qaRoutes } from './qa/routes.js';
+import { insightCostRoutes } from './insight/cost/routes.js';
 import { SearchPage } from './search/SearchPage.js';
 import { roles } from '../../src/domain/access/access.js';
 import { maySearch } from './search/search-api.js';
@@ -67,6 +68,7 @@ export function App() {
               {deskRoutes()}
               {oemRoutes()}
               {qaRoutes()}
+              {insightCostRoutes()}
               <Route
                 path="admin/*"
                 element={

@@ -17,6 +17,7 @@ import { deskNavItems } from '../desk/routes.js';
 import { serviceNavItems } from '../service/routes.js';
 import { oemNavItems } from '../oem/routes.js';
 import { qaNavItems } from '../qa/routes.js';
+import { insightCostNavItems } from '../insight/cost/routes.js';
 import type { NavItem } from './nav.js';
 import { useMe } from '../session.js';
 import { UserMenu } from './UserMenu.js';
@@ -29,6 +30,7 @@ const navItems: readonly NavItem[] = [
   ...deskNavItems,
   ...oemNavItems,
   ...qaNavItems,
+  ...insightCostNavItems,
   { to: '/admin', key: 'nav.admin', current: (p) => p.startsWith('/admin'), roles: ['admin'] },
 ];
 

@@ -13,6 +13,8 @@ import trustEn from './trust.en.json' with { type: 'json' };
 import trustZhCN from './trust.zh-CN.json' with { type: 'json' };
 import workEn from './work.en.json' with { type: 'json' };
 import workZhCN from './work.zh-CN.json' with { type: 'json' };
+import insightCostEn from './insight-cost.en.json' with { type: 'json' };
+import insightCostZhCN from './insight-cost.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -77,7 +79,15 @@ export async function initI18n(): Promise<typeof i18n> {
     // Each area keeps its strings in its own file, under its own prefix (`service.…`, `desk.…`, `oem.…`).
     resources: {
       en: {
-        translation: { ...en, service: serviceEn, desk: deskEn, oem: oemEn, trust: trustEn, work: workEn },
+        translation: {
+          ...en,
+          service: serviceEn,
+          desk: deskEn,
+          oem: oemEn,
+          trust: trustEn,
+          work: workEn,
+          insightCost: insightCostEn,
+        },
       },
       'zh-CN': {
         translation: {
@@ -87,6 +97,7 @@ export async function initI18n(): Promise<typeof i18n> {
           oem: oemZhCN,
           trust: trustZhCN,
           work: workZhCN,
+          insightCost: insightCostZhCN,
         },
       },
     },
