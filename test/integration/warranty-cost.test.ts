@@ -102,14 +102,14 @@ describe.each(testDatabases())('parts, labour and the cost of warranty on $name'
     const create = (role: Role, body: object) =>
       t.app.inject({ method: 'POST', url: '/api/v1/parts', headers: as(role), payload: body });
     const made = await create('admin', {
-      partNumber: 'FUSE-10A',
+      partNumber: 'T-FUSE-10A',
       name: { en: 'Fuse 10 A', zh: '保险丝 10 A' },
       unitCostMinor: 250,
     });
     expect(made.statusCode, made.body).toBe(201);
     fuse = made.json<{ id: string }>().id;
     const boardRes = await create('admin', {
-      partNumber: 'MB-220-48',
+      partNumber: 'T-MB-220-48',
       name: { en: 'Main board', zh: '主板' },
       unitCostMinor: 32_000,
       productId: world.productId,
@@ -121,7 +121,7 @@ describe.each(testDatabases())('parts, labour and the cost of warranty on $name'
     // The same number twice, a technician adding, a negative cost: refused.
     expect(
       (
-        await create('admin', { partNumber: 'FUSE-10A', name: { en: 'x', zh: 'x' }, unitCostMinor: 1 })
+        await create('admin', { partNumber: 'T-FUSE-10A', name: { en: 'x', zh: 'x' }, unitCostMinor: 1 })
       ).json(),
     ).toMatchObject({ error: { code: 'PART_NUMBER_TAKEN' } });
     expect(
@@ -139,7 +139,10 @@ describe.each(testDatabases())('parts, labour and the cost of warranty on $name'
       headers: as('technician'),
     });
     expect(list.statusCode).toBe(200);
-    expect(list.json<{ partNumber: string }[]>().map((p) => p.partNumber)).toEqual(['FUSE-10A', 'MB-220-48']);
+    const listed = list.json<{ partNumber: string; product: { id: string } | null }[]>();
+    expect(listed.map((p) => p.partNumber)).toEqual(expect.arrayContaining(['T-FUSE-10A', 'T-MB-220-48']));
+    // Only this product's parts and the shared ones.
+    expect(listed.every((p) => p.product === null || p.product.id === world.productId)).toBe(true);
     const [audit] = await t.db.db
       .select()
       .from(auditEvents)
@@ -182,7 +185,7 @@ describe.each(testDatabases())('parts, labour and the cost of warranty on $name'
       url: `/api/v1/parts/${board}`,
       headers: as('admin'),
       payload: {
-        partNumber: 'MB-220-48',
+        partNumber: 'T-MB-220-48',
         name: { en: 'Main board', zh: '主板' },
         unitCostMinor: 40_000,
         productId: world.productId,
