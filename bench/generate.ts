@@ -428,6 +428,27 @@ export async function generateScaleData(
   `,
   );
 
+  // Parts and labour on the repairs past diagnosis (issue 19): twenty parts, one or two of one of them
+  // on each, and half an hour to two hours at CN¥120.00, on the day the product came in.
+  await step(
+    'parts and labour',
+    `insert into parts (id, part_number, name_en, name_zh, unit_cost_minor, currency)
+      select ('af000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'BENCH-P' || n, 'Part ' || n,
+             '配件 ' || n, 1000 + n * 2500, 'CNY'
+      from generate_series(1, 20) n`,
+    `insert into maintenance_order_work (order_id, labour_hundredths, labour_rate_minor, currency, product_id,
+                                        first_recorded_on, recorded_by, created_at, updated_at)
+      select ${uid(ID.order, 'o.i')}, 50 + (o.i % 7) * 25, 12000, 'CNY', p.product_id, o.received_on,
+             'user:technician', ${at('o.received_on', '16')}, ${at('o.received_on', '16')}
+      from g_orders o
+      join purchases p on p.id = ${uid(ID.purchase, 'o.i')}
+      where o.received_on is not null and o.k > o.received_step`,
+    `insert into maintenance_order_parts (order_id, part_id, quantity, unit_cost_minor, currency, created_at)
+      select w.order_id, pt.id, 1 + (w.labour_hundredths / 25) % 2, pt.unit_cost_minor, 'CNY', w.created_at
+      from maintenance_order_work w
+      join parts pt on pt.part_number = 'BENCH-P' || (1 + (get_byte(decode(md5(w.order_id::text), 'hex'), 0) % 20))`,
+  );
+
   // What the service wrote to people: the acknowledgement of each claim, a repair's issue and return,
   // reminders and escalations of late repairs. Phone-only customers are called (marked sent) after a
   // few days; about one e-mail in 100 of the last month failed for good.

@@ -302,6 +302,28 @@ const allProbes: Probe[] = [
     request: () => ({ method: 'GET', url: searchUrl('Li Wei') }),
   },
   {
+    // Issue 19 item 2: the report's default range (the last twelve months), every product, as QA opens it.
+    name: 'cost of warranty: 12 months, all products (qa)',
+    target: true,
+    role: 'qa',
+    request: () => ({ method: 'GET', url: '/api/v1/insight/cost' }),
+  },
+  {
+    name: 'cost of warranty: 3 years, all products (qa)',
+    target: true,
+    role: 'qa',
+    request: () => ({ method: 'GET', url: '/api/v1/insight/cost?from=2023-12-01&to=2026-11-30' }),
+  },
+  {
+    name: 'cost of warranty: the rows of a month of dealer replacements (qa)',
+    target: true,
+    role: 'qa',
+    request: () => ({
+      method: 'GET',
+      url: '/api/v1/insight/cost/rows?category=dealer_replacement&month=2026-06',
+    }),
+  },
+  {
     name: 'tracking look-up by maintenance number',
     target: false,
     request: (ctx) => ({

@@ -35,6 +35,7 @@ import { reviewBases } from '../domain/oem/defect-review.js';
 import { oemOrderStates } from '../domain/oem/order-state.js';
 import { Z95 } from '../domain/oem/early-warning.js';
 import { type RiskSignal, riskSubjectKinds } from '../domain/risk/signals.js';
+import { MAX_LABOUR_HUNDREDTHS, MAX_PART_QUANTITY } from '../domain/warranty-cost/work.js';
 import { openShipmentStates, shipmentStates, shippingModes } from '../domain/oem/shipment.js';
 import type { OrderLot } from '../domain/oem/oem-order.js';
 import { type QuoteLine, quoteResponseChannels, quoteStates } from '../domain/paid-service/quote.js';
@@ -1371,6 +1372,106 @@ export const maintenanceOrderEvents = pgTable(
 );
 
 /*
+ * Parts and labour on a maintenance order (issue 19): what a free repair cost the maker. The parts list
+ * is the maker's catalogue (admins keep it); a technician of the order's center records the parts used
+ * and the hours worked, each change audited; the cost of warranty report reads them back.
+ */
+
+/** One part of the maker's catalogue, with its unit cost in the maker's currency. */
+export const parts = pgTable(
+  'parts',
+  {
+    id: id(),
+    partNumber: text('part_number').notNull().unique(),
+    nameEn: text('name_en').notNull(),
+    nameZh: text('name_zh').notNull(),
+    unitCostMinor: bigint('unit_cost_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    /** The product the part belongs to; none for a part many products use (a fuse, a cable). */
+    productId: uuid('product_id').references(() => products.id),
+    /** A retired part stays on the orders that used it, and is offered no more. */
+    active: boolean('active').notNull().default(true),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('parts_unit_cost_range_check', amountInRange(t.unitCostMinor)),
+    check('parts_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('parts_version_check', sql`${t.version} >= 1`),
+    index('parts_product_id_idx').on(t.productId),
+  ],
+);
+
+/**
+ * The labour on one maintenance order, with the rate in force when it was recorded (a later change of
+ * the rate does not rewrite a past repair's cost). One row per order, made by the first recording; its
+ * `version` is what a recording sends back, so two technicians saving at once cannot both win.
+ */
+export const maintenanceOrderWork = pgTable(
+  'maintenance_order_work',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => maintenanceOrders.id),
+    /** Hours of labour in hundredths of an hour (1.25 h = 125): whole numbers, no floating point. */
+    labourHundredths: integer('labour_hundredths').notNull().default(0),
+    labourRateMinor: bigint('labour_rate_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    /** The product repaired (the order's claim's purchase's, which never changes): the report's key. */
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    /** The store's calendar day the work was first recorded: the day the repair's cost counts on. */
+    firstRecordedOn: date('first_recorded_on', { mode: 'string' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    /** Set when the last change was a correction after the product went back. */
+    correctedAt: timestamp('corrected_at', { withTimezone: true }),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      'maintenance_order_work_labour_check',
+      sql`${t.labourHundredths} between 0 and ${sql.raw(String(MAX_LABOUR_HUNDREDTHS))}`,
+    ),
+    check('maintenance_order_work_rate_range_check', amountInRange(t.labourRateMinor)),
+    check('maintenance_order_work_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('maintenance_order_work_version_check', sql`${t.version} >= 1`),
+    // The cost of warranty reads a range of days (app/insight/cost).
+    index('maintenance_order_work_recorded_on_idx').on(t.firstRecordedOn, t.productId),
+  ],
+);
+
+/** A part used on a maintenance order, at the unit cost it had when recorded. */
+export const maintenanceOrderParts = pgTable(
+  'maintenance_order_parts',
+  {
+    id: id(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => maintenanceOrderWork.orderId),
+    partId: uuid('part_id')
+      .notNull()
+      .references(() => parts.id),
+    quantity: integer('quantity').notNull(),
+    unitCostMinor: bigint('unit_cost_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      'maintenance_order_parts_quantity_check',
+      sql`${t.quantity} between 1 and ${sql.raw(String(MAX_PART_QUANTITY))}`,
+    ),
+    check('maintenance_order_parts_unit_cost_range_check', amountInRange(t.unitCostMinor)),
+    uniqueIndex('maintenance_order_parts_order_part_idx').on(t.orderId, t.partId),
+    index('maintenance_order_parts_part_id_idx').on(t.partId),
+  ],
+);
+
+/*
  * Conversations (issue 16): the customer and the staff working on a claim (and its maintenance order)
  * write to each other; staff keep internal notes the customer never sees; replies come back by e-mail.
  */
@@ -2332,3 +2433,6 @@ export type OemDefectReport = typeof oemDefectReports.$inferSelect;
 export type ExcessResolution = typeof excessResolutions.$inferSelect;
 export type MakerCostEntry = typeof makerCostEntries.$inferSelect;
 export type RiskReview = typeof riskReviews.$inferSelect;
+export type Part = typeof parts.$inferSelect;
+export type MaintenanceOrderWork = typeof maintenanceOrderWork.$inferSelect;
+export type MaintenanceOrderPart = typeof maintenanceOrderParts.$inferSelect;

@@ -37,6 +37,9 @@ import {
   maintenanceOrderEvents,
   satisfactionRatings,
   maintenanceOrders,
+  maintenanceOrderParts,
+  maintenanceOrderWork,
+  parts,
   oemClients,
   oemDefectReports,
   oemOrders,
@@ -426,6 +429,53 @@ export const DEMO_REPAIRS = [
   contactedDaysAgo: number | null;
   overdue: boolean;
 }[];
+
+/**
+ * The parts list of the demo (issue 19): spare parts with their unit cost in CNY, most of one product,
+ * a fuse shared by all. The repair under diagnosis has used some of them (DEMO_REPAIR_WORK), so the
+ * technician's order page and the cost of warranty show parts and labour after `npm start`.
+ */
+export const DEMO_PARTS = [
+  {
+    partNumber: 'DCP-RM-48',
+    nameEn: 'Rectifier module 48 V',
+    nameZh: '48 V 整流模块',
+    unitCostMinor: 68_000,
+    sku: DEMO_SKUS.dcPowerPanel,
+  },
+  {
+    partNumber: 'DCP-CB-01',
+    nameEn: 'Control board',
+    nameZh: '控制板',
+    unitCostMinor: 42_000,
+    sku: DEMO_SKUS.dcPowerPanel,
+  },
+  {
+    partNumber: 'BMS-SB-24',
+    nameEn: 'Sensing board',
+    nameZh: '采样板',
+    unitCostMinor: 15_500,
+    sku: DEMO_SKUS.batteryMonitor,
+  },
+  {
+    partNumber: 'HS-EP-200',
+    nameEn: 'Earpiece driver',
+    nameZh: '听筒单元',
+    unitCostMinor: 2_800,
+    sku: DEMO_SKUS.headset,
+  },
+  { partNumber: 'FUSE-10A', nameEn: 'Fuse 10 A', nameZh: '保险丝 10 A', unitCostMinor: 250, sku: null },
+] as const;
+
+/** What the repair under diagnosis used so far: a rectifier module, two fuses, 1.5 hours at CN¥120.00. */
+export const DEMO_REPAIR_WORK = {
+  parts: [
+    { partNumber: 'DCP-RM-48', quantity: 1 },
+    { partNumber: 'FUSE-10A', quantity: 2 },
+  ],
+  labourHundredths: 150,
+  labourRateMinor: 12_000,
+} as const;
 
 /** The moves each demo repair made from issued to where it stands (the state machine's own path). */
 const REPAIR_PATHS: Record<(typeof DEMO_REPAIRS)[number]['state'], readonly MaintenanceState[]> = {
@@ -946,7 +996,26 @@ export async function seedDemoData(
       createdBy: `demo:${oemUser}`,
     });
 
-    await seedRepairs(tx, today, { productId, unitId, dealerIds: dealerRows.map((d) => d.id) });
+    const partRows = await tx
+      .insert(parts)
+      .values(
+        DEMO_PARTS.map((p) => ({
+          partNumber: p.partNumber,
+          nameEn: p.nameEn,
+          nameZh: p.nameZh,
+          unitCostMinor: p.unitCostMinor,
+          currency: 'CNY',
+          productId: p.sku === null ? null : productId(p.sku),
+        })),
+      )
+      .returning({ id: parts.id, partNumber: parts.partNumber, unitCostMinor: parts.unitCostMinor });
+
+    await seedRepairs(tx, today, {
+      productId,
+      unitId,
+      dealerIds: dealerRows.map((d) => d.id),
+      parts: partRows,
+    });
     await seedPolicyDraft(tx, today);
 
     await tx.insert(auditEvents).values({
@@ -997,7 +1066,12 @@ async function seedPolicyDraft(tx: SeedTransaction, today: Temporal.PlainDate): 
 async function seedRepairs(
   tx: SeedTransaction,
   today: Temporal.PlainDate,
-  ids: { productId: (sku: string) => string; unitId: (serial: string) => string; dealerIds: string[] },
+  ids: {
+    productId: (sku: string) => string;
+    unitId: (serial: string) => string;
+    dealerIds: string[];
+    parts: { id: string; partNumber: string; unitCostMinor: number }[];
+  },
 ): Promise<void> {
   const versions = (
     await tx
@@ -1117,6 +1191,42 @@ async function seedRepairs(
       })
       .returning({ id: maintenanceOrders.id });
     const orderId = required(order?.id, `order of ${r.buyer.name}`);
+    if (r.state === 'diagnosing') {
+      // The parts and hours the technician recorded while diagnosing, as app/maintenance/order-work.ts writes them.
+      const recordedOn = dayOf(r.receivedDaysAgo);
+      await tx.insert(maintenanceOrderWork).values({
+        orderId,
+        labourHundredths: DEMO_REPAIR_WORK.labourHundredths,
+        labourRateMinor: DEMO_REPAIR_WORK.labourRateMinor,
+        currency: 'CNY',
+        productId: ids.productId(r.unit.sku),
+        firstRecordedOn: recordedOn,
+        recordedBy: 'demo',
+        createdAt: at(r.receivedDaysAgo, 16),
+        updatedAt: at(r.receivedDaysAgo, 16),
+      });
+      const lines = DEMO_REPAIR_WORK.parts.map((line) => {
+        const part = required(
+          ids.parts.find((p) => p.partNumber === line.partNumber),
+          line.partNumber,
+        );
+        return { partId: part.id, quantity: line.quantity, unitCostMinor: part.unitCostMinor };
+      });
+      await tx.insert(maintenanceOrderParts).values(lines.map((l) => ({ orderId, ...l, currency: 'CNY' })));
+      await tx.insert(auditEvents).values({
+        actor: 'demo',
+        action: 'maintenance_order.work_recorded',
+        entityType: 'maintenance_order',
+        entityId: orderId,
+        data: {
+          state: r.state,
+          before: { labourHundredths: 0, parts: [] },
+          after: { labourHundredths: DEMO_REPAIR_WORK.labourHundredths, parts: lines },
+          currency: 'CNY',
+        },
+        occurredAt: at(r.receivedDaysAgo, 16),
+      });
+    }
 
     // The timeline and the audit history, as the use cases would have written them.
     const events: { from: MaintenanceState | null; to: MaintenanceState; on: string; at: Date }[] = [

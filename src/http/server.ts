@@ -80,6 +80,9 @@ import { replacementShipmentRoutes } from './replacement-shipments/routes.js';
 import { batchInvestigationRoutes } from './batch-investigations/routes.js';
 import { lotDefectRateRoutes } from './lot-defect-rates/routes.js';
 import { reserveRoutes } from './insight/reserve/routes.js';
+import { partRoutes } from './parts/routes.js';
+import { maintenanceWorkRoutes } from './maintenance/work-routes.js';
+import { insightCostRoutes } from './insight/cost/routes.js';
 import { makerCostRoutes, remakeOrderRoutes } from './maker-costs/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { eventRoutes } from './events/routes.js';
@@ -271,7 +274,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           description: 'Users, invitations, dealers, service centers, OEM clients, products, policy versions',
         },
         { name: 'tracking', description: 'Following a claim and its repair without an account' },
-        { name: 'insight', description: 'The maker’s figures: service levels, claims, remedies and ratings' },
         { name: 'uploads', description: 'Proofs of purchase and photos' },
         { name: 'purchases', description: 'Sales recorded by dealers, products registered by customers' },
         { name: 'claims', description: 'Problems customers report, the decision and the remedy they choose' },
@@ -290,7 +292,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         {
           name: 'insight',
           description:
-            'Figures for the maker’s managers and finance: service levels, the cost of warranty, the warranty reserve forecast, “what if” for a draft policy version',
+            'Figures for the maker’s managers and finance: service levels and ratings, the cost of warranty with its rows, the warranty reserve forecast, “what if” for a draft policy version',
         },
         { name: 'messages', description: 'Every message to customers and dealers, and its delivery' },
         { name: 'trust', description: 'Fraud signals and the review queue of what they hold' },
@@ -365,6 +367,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(remakeOrderRoutes, { prefix: '/api/v1/remake-orders' });
   await app.register(makerCostRoutes, { prefix: '/api/v1/maker-costs' });
   await app.register(reserveRoutes, { prefix: '/api/v1/insight/reserve' });
+  await app.register(partRoutes, { prefix: '/api/v1/parts' });
+  await app.register(maintenanceWorkRoutes, { prefix: '/api/v1' });
+  await app.register(insightCostRoutes, { prefix: '/api/v1/insight/cost' });
   await app.register(messageRoutes, { prefix: '/api/v1/messages' });
   // Always registered (the access matrix sees it); without the catcher it answers 404.
   await app.register(devMailRoutes, { prefix: '/api/v1/dev-mail' });

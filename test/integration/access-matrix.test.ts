@@ -163,7 +163,7 @@ describe.each(testDatabases())('access matrix on $name', (testDb) => {
     scopedFixtures.set('/api/v1/maintenance-orders/:id/contact', byTechnicianAndCustomer);
     // Ownership and the customer behind an order (issue 15): a technician's center's order, not another's.
     const byTechnician = [{ role: 'technician' as const, own: repairs.ownOrder, other: repairs.otherOrder }];
-    for (const suffix of ['take', 'assign', 'release', 'assignees', 'context'])
+    for (const suffix of ['take', 'assign', 'release', 'assignees', 'context', 'work'])
       scopedFixtures.set(`/api/v1/maintenance-orders/:id/${suffix}`, byTechnician);
     scopedFixtures.set('/api/v1/claims/:id/maintenance-order', [
       { role: 'customer', own: repairs.ownClaim, other: repairs.otherClaim },

@@ -21,6 +21,7 @@ import { oemRoutes } from './oem/routes.js';
 import { qaRoutes } from './qa/routes.js';
 import { reserveRoutes } from './insight/reserve/routes.js';
 import { insightRoutes } from './insight/routes.js';
+import { insightCostRoutes } from './insight/cost/routes.js';
 import { SearchPage } from './search/SearchPage.js';
 import { roles } from '../../src/domain/access/access.js';
 import { maySearch } from './search/search-api.js';
@@ -71,6 +72,7 @@ export function App() {
               {qaRoutes()}
               {reserveRoutes()}
               {insightRoutes()}
+              {insightCostRoutes()}
               <Route
                 path="admin/*"
                 element={

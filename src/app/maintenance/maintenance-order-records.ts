@@ -86,7 +86,7 @@ export type LoadedOrder = {
   order: MaintenanceOrder;
   center: ServiceCenter;
   customer: { id: string; name: string; email: string | null; phone: string | null };
-  product: { sku: string; nameEn: string; nameZh: string };
+  product: { id: string; sku: string; nameEn: string; nameZh: string };
   owner: { id: string; name: string } | null;
 };
 
@@ -95,7 +95,7 @@ export const loadedOrderColumns = {
   order: maintenanceOrders,
   center: serviceCenters,
   customer: { id: endUsers.id, name: endUsers.name, email: endUsers.email, phone: endUsers.phone },
-  product: { sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh },
+  product: { id: products.id, sku: products.sku, nameEn: products.nameEn, nameZh: products.nameZh },
   owner: { id: users.id, name: users.name },
 };
 

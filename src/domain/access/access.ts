@@ -161,6 +161,17 @@ export const permissions = {
    * order is assigned to support or to a technician of its center, never to another center's.
    */
   'maintenanceOrders.own': { admin: 'all', support: 'all', technician: 'own' },
+  /**
+   * Parts and labour on an order (issue 19): what the repair used and how long it took. Read by the
+   * staff who answer for it and the order's center; recorded by the center's technicians and support.
+   */
+  'maintenanceOrders.readWork': { admin: 'all', support: 'all', qa: 'all', technician: 'own' },
+  'maintenanceOrders.recordWork': { admin: 'all', support: 'all', technician: 'own' },
+  /** Changing the parts and labour after the product went back: an audited correction, not the center's. */
+  'maintenanceOrders.correctWork': { admin: 'all', support: 'all' },
+  /** The parts list technicians pick from; admins keep it. */
+  'parts.read': { admin: 'all', support: 'all', qa: 'all', sales: 'all', technician: 'all' },
+  'parts.manage': { admin: 'all' },
   /** The order's customer and history; a technician sees only what went through its center. */
   'maintenanceOrders.context': { admin: 'all', support: 'all', technician: 'own' },
   /*
@@ -251,6 +262,11 @@ export const permissions = {
    * cost, from claim rates by age and the cost per claim. Built on the maker's costs, so read by who reads them.
    */
   'reserve.read': { admin: 'all', qa: 'all', sales: 'all' },
+  /**
+   * The cost of warranty per product and month (issue 19), with the rows behind each figure: those who
+   * read the maker's cost ledger.
+   */
+  'warrantyCost.read': { admin: 'all', qa: 'all', sales: 'all' },
   /*
    * What the maker ships to a client after a defect. Owners: a remake order and a replacement shipment
    * are their order's client's, who follows them (state, carrier, waybill) in the portal.

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { readFourEyesThresholds, setFourEyesThresholds } from '../../app/approvals/four-eyes-settings.js';
 import { readRiskSettings, updateRiskSettings } from '../../app/risk/risk-settings.js';
+import { readWarrantyCostSettings, setWarrantyCostSettings } from '../../app/insight/cost/cost-settings.js';
+import { warrantyCostSettingsSchema } from '../parts/schemas.js';
 import { currentActor } from '../auth/actor.js';
 import { errorResponseSchema } from '../errors.js';
 import { fourEyesSettingsSchema, riskSettingsBodySchema } from './schemas.js';
@@ -72,5 +74,32 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => updateRiskSettings({ db: app.db.db }, currentActor(request), request.body),
+  );
+  app.get(
+    '/warranty-cost',
+    {
+      config: { access: 'settings.manage' },
+      schema: {
+        tags: ['settings'],
+        summary:
+          'The maker’s currency and the labour rate of a repair per hour (default CNY, 120.00 an hour)',
+        response: { 200: warrantyCostSettingsSchema, ...errors },
+      },
+    },
+    async (request) => readWarrantyCostSettings(app.db.db, currentActor(request)),
+  );
+
+  app.put(
+    '/warranty-cost',
+    {
+      config: { access: 'settings.manage' },
+      schema: {
+        tags: ['settings'],
+        summary: 'Set the maker’s currency and the labour rate (admins; audited with what it replaced)',
+        body: warrantyCostSettingsSchema,
+        response: { 200: warrantyCostSettingsSchema, ...errors },
+      },
+    },
+    async (request) => setWarrantyCostSettings(app.db.db, currentActor(request), request.body),
   );
 };

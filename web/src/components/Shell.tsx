@@ -19,6 +19,7 @@ import { oemNavItems } from '../oem/routes.js';
 import { qaNavItems } from '../qa/routes.js';
 import { reserveNavItems } from '../insight/reserve/routes.js';
 import { insightNavItems } from '../insight/routes.js';
+import { insightCostNavItems } from '../insight/cost/routes.js';
 import type { NavItem } from './nav.js';
 import { useMe } from '../session.js';
 import { UserMenu } from './UserMenu.js';
@@ -33,6 +34,7 @@ const navItems: readonly NavItem[] = [
   ...qaNavItems,
   ...reserveNavItems,
   ...insightNavItems,
+  ...insightCostNavItems,
   { to: '/admin', key: 'nav.admin', current: (p) => p.startsWith('/admin'), roles: ['admin'] },
 ];
 

@@ -19,6 +19,8 @@ import reserveEn from './reserve.en.json' with { type: 'json' };
 import reserveZhCN from './reserve.zh-CN.json' with { type: 'json' };
 import insightEn from './insight.en.json' with { type: 'json' };
 import insightZhCN from './insight.zh-CN.json' with { type: 'json' };
+import insightCostEn from './insight-cost.en.json' with { type: 'json' };
+import insightCostZhCN from './insight-cost.zh-CN.json' with { type: 'json' };
 
 /** The languages of the interface, as BCP 47 tags (what `<html lang>` carries). */
 export const uiLanguages = ['en', 'zh-CN'] as const;
@@ -93,6 +95,7 @@ export async function initI18n(): Promise<typeof i18n> {
           documents: documentsEn,
           reserve: reserveEn,
           insight: insightEn,
+          insightCost: insightCostEn,
         },
       },
       'zh-CN': {
@@ -106,6 +109,7 @@ export async function initI18n(): Promise<typeof i18n> {
           documents: documentsZhCN,
           reserve: reserveZhCN,
           insight: insightZhCN,
+          insightCost: insightCostZhCN,
         },
       },
     },

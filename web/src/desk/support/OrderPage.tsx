@@ -11,6 +11,7 @@ import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
 import { OrderActions } from '../../work/OrderActions.js';
 import { ClaimConversation } from '../../service/ClaimConversation.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
+import { OrderWorkPanel } from '../../work/OrderWorkPanel.js';
 
 /**
  * One maintenance order as support works it: where it is, the promise it is held to, whom to call, its
@@ -44,6 +45,7 @@ export default function OrderPage() {
             <ReturnLabelButton order={order.data} />
           </Group>
           <OwnerPanel kind="order" id={order.data.id} owner={order.data.owner} />
+          <OrderWorkPanel orderId={order.data.id} sku={order.data.product.sku} />
           <Card withBorder padding="lg" component="section" aria-labelledby="order-facts">
             <Title order={2} size="h4" id="order-facts" mb="sm">
               {t('desk.order.facts')}

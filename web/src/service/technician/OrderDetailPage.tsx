@@ -19,6 +19,7 @@ import { ClaimConversation } from '../ClaimConversation.js';
 import { CustomerContextPanel } from '../../work/CustomerContextPanel.js';
 import { OrderActions } from '../../work/OrderActions.js';
 import { OwnerPanel } from '../../work/OwnerPanel.js';
+import { OrderWorkPanel } from '../../work/OrderWorkPanel.js';
 
 /** The order as the center works it: the facts, the timeline, and a button for each allowed move. */
 export function OrderDetailPage() {
@@ -83,6 +84,7 @@ export function OrderDetailPage() {
           </Section>
         </Grid.Col>
       </Grid>
+      <OrderWorkPanel orderId={o.id} sku={o.product.sku} />
       <ClaimConversation claimId={o.claimId} reader="staff" />
       <OwnerPanel kind="order" id={o.id} owner={o.owner} />
       <CustomerContextPanel kind="order" id={o.id} claimId={o.claimId} />
