@@ -619,6 +619,9 @@ describe.each(testDatabases())('parts, labour and the cost of warranty on $name'
               quotedBy: 'system',
               invoiceNumber: `INV-P-${run}-${i}-${Date.now()}`,
               invoicedAt: at,
+              // An invoice keeps the tax it was issued under (quotes_invoice_tax_check).
+              invoiceTaxRateBasisPoints: 1300,
+              invoicePricesIncludeTax: true,
             });
             const day = shanghaiDay(row.invoice.hoursAgo);
             if (inRange(day)) add(day.slice(0, 7), 'paid_service', row.invoice.amount);
