@@ -1374,6 +1374,9 @@ async function seedConversations(
   }
 }
 
+/** How many finished repairs the service-level history adds to the demo (one every six days). */
+export const DEMO_SERVICE_HISTORY_ORDERS = 12;
+
 /**
  * Twelve weeks of finished repairs at the first two demo centers, so the service-level dashboard
  * (/insight) has weeks to show — some back within the commitment, some late — and the customers'
@@ -1401,12 +1404,16 @@ async function seedServiceHistory(
     0: 'Fast repair and a clear explanation of what failed. Thank you!',
     3: 'Good work, but it took a few days longer than promised.',
   };
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < DEMO_SERVICE_HISTORY_ORDERS; i++) {
     const center = required(
       input.centers.find((c) => c.nameEn === DEMO_SERVICE_CENTERS[i % 2]?.nameEn),
       `service center ${i % 2}`,
     );
-    const sale = required(input.sales[i % 2], `demo sale ${i % 2}`);
+    // The demo sales of 150 and 240 days ago: each of these claims is then months after its purchase,
+    // in the one-year window where a maintenance order is the remedy (a sale of 90 days ago would put
+    // the later ones in the 60-day window, which offers replacement, not a repair).
+    const saleIndex = i % 2 === 0 ? 0 : 2;
+    const sale = required(input.sales[saleIndex], `demo sale ${saleIndex}`);
     const receivedDaysAgo = 8 + i * 6;
     const returnedDaysAgo = receivedDaysAgo - (2 + ((i * 5) % 7));
     const reportedDaysAgo = receivedDaysAgo + 2;

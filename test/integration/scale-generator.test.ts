@@ -4,7 +4,7 @@ import { generateScaleData, SCALE_NOW } from '../../bench/generate.js';
 import { listMaintenanceOrders } from '../../src/app/maintenance/read-maintenance-orders.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { rowsOf } from '../../src/db/rows.js';
-import { DEMO_REPAIRS } from '../../src/db/seed.js';
+import { DEMO_REPAIRS, DEMO_SERVICE_HISTORY_ORDERS } from '../../src/db/seed.js';
 import { testDatabases } from '../support/databases.js';
 
 /** The scale generator at a thousand purchases: the shape it promises, so it cannot rot unnoticed. */
@@ -29,9 +29,11 @@ describe.each(testDatabases())('scale data generator ($name)', (testDb) => {
     // The demo's four sales and its one registration waiting for a check, by its own customer, and its
     // repairs: each a customer's sale, claim and maintenance order.
     const repairs = DEMO_REPAIRS.length;
+    // The service-level history's finished repairs: a claim and an order each, on two of those sales.
+    const history = DEMO_SERVICE_HISTORY_ORDERS;
     expect(counts['purchases']).toBe(1000 + 5 + repairs);
-    expect(counts['claims']).toBe(350 + repairs);
-    expect(counts['maintenance_orders']).toBe(200 + repairs);
+    expect(counts['claims']).toBe(350 + repairs + history);
+    expect(counts['maintenance_orders']).toBe(200 + repairs + history);
     expect(counts['end_users']).toBe(800 + 5 + repairs);
     expect(counts['service_centers']).toBe(4);
     expect(counts['dealers']).toBe(20);
