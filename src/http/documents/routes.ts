@@ -72,63 +72,50 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       .send(printed.pdf);
   }
 
-  app.get(
-    '/quotes/:id/quote.pdf',
+  // The quote and its invoice: one route each, the same reader and the same printer.
+  const quoteDocuments = [
     {
-      config: { access: 'quotes.read' },
-      schema: {
-        tags: ['documents'],
-        summary: 'The quote as a printable PDF: maker, customer, lines, tax, total and where it stands',
-        description:
-          'Who may read the quote may print it (a customer: their own; an engineer: their center’s). Tax as the documents’ settings say today; an invoiced quote shows the tax it was invoiced with.',
-        params: idParams,
-        querystring: langQuery,
-        produces: ['application/pdf'],
-        response: { 200: pdfResponse, ...errors },
-      },
+      kind: 'quote',
+      summary: 'The quote as a printable PDF: maker, customer, lines, tax, total and where it stands',
+      description:
+        'Who may read the quote may print it (a customer: their own; an engineer: their center’s). Tax as the documents’ settings say today; an invoiced quote shows the tax it was invoiced with.',
     },
-    async (request, reply) =>
-      send(
-        request,
-        reply,
-        printQuote(
-          deps(),
-          currentActor(request),
-          request.params.id,
-          'quote',
-          readerLanguage(request, request.query.lang),
-        ),
-      ),
-  );
-
-  app.get(
-    '/quotes/:id/invoice.pdf',
     {
-      config: { access: 'quotes.read' },
-      schema: {
-        tags: ['documents'],
-        summary: 'The invoice of an invoiced quote as a printable PDF',
-        description:
-          'Only once the quote is invoiced (409 QUOTE_NOT_INVOICED before). The tax is the one in force when it was invoiced, whatever has been set since.',
-        params: idParams,
-        querystring: langQuery,
-        produces: ['application/pdf'],
-        response: { 200: pdfResponse, ...errors },
-      },
+      kind: 'invoice',
+      summary: 'The invoice of an invoiced quote as a printable PDF',
+      description:
+        'Only once the quote is invoiced (409 QUOTE_NOT_INVOICED before). The tax is the one in force when it was invoiced, whatever has been set since.',
     },
-    async (request, reply) =>
-      send(
-        request,
-        reply,
-        printQuote(
-          deps(),
-          currentActor(request),
-          request.params.id,
-          'invoice',
-          readerLanguage(request, request.query.lang),
+  ] as const;
+  for (const document of quoteDocuments) {
+    app.get(
+      `/quotes/:id/${document.kind}.pdf`,
+      {
+        config: { access: 'quotes.read' },
+        schema: {
+          tags: ['documents'],
+          summary: document.summary,
+          description: document.description,
+          params: idParams,
+          querystring: langQuery,
+          produces: ['application/pdf'],
+          response: { 200: pdfResponse, ...errors },
+        },
+      },
+      async (request, reply) =>
+        send(
+          request,
+          reply,
+          printQuote(
+            deps(),
+            currentActor(request),
+            request.params.id,
+            document.kind,
+            readerLanguage(request, request.query.lang),
+          ),
         ),
-      ),
-  );
+    );
+  }
 
   app.get(
     '/maintenance-orders/:id/return-label.pdf',
