@@ -259,7 +259,11 @@ async function measureRequestTracker(
           path: '/REST/2.0/ticket',
           body: ticket,
           headers: modes.session,
-          vary: (r) => ({ ...r, headers: { ...modes.session, cookie: nextCookie() } }),
+          // A request's headers are replaced whole: the body's type goes with them.
+          vary: (r) => ({
+            ...r,
+            headers: { ...modes.session, cookie: nextCookie(), 'content-type': 'application/json' },
+          }),
         },
         measured,
       ),
