@@ -4,6 +4,7 @@ import { events } from '../../src/db/schema.js';
 import { DEMO_DEALERS, DEMO_FLAGGED_OEM_ORDER, DEMO_SKUS, seedDemoData } from '../../src/db/seed.js';
 import { eventTypes, type EventType } from '../../src/app/events/types.js';
 import type { Role } from '../../src/domain/access/access.js';
+import { REPAIR_PATH, repairAtServiceCenter } from '../support/repair-journey.js';
 import { eventDataSchemas } from '../../src/http/events/schemas.js';
 import { useTestApp } from '../support/app.js';
 import { testDatabases } from '../support/databases.js';
@@ -178,47 +179,15 @@ describe.each(testDatabases())('events of whole journeys on $name', (testDb) => 
 
   it('records a repair at a service center: issue, every move with from and to, the contact, the return', async () => {
     const start = (await adminPoll(null)).next;
-    const sale = await call<{ id: string }>('dealer', 'POST', '/api/v1/purchases', {
-      sku: DEMO_SKUS.dcPowerPanel,
-      purchaseDate: day(200),
-      buyer: { name: 'Sun Li', email: 'sun.li@example.com' },
-    });
-    const claim = await call<{ id: string }>('support', 'POST', '/api/v1/claims', {
-      purchaseId: sale.id,
-      cause: 'quality',
-      description: 'Output voltage drops under load',
-    });
-    await call('support', 'POST', `/api/v1/claims/${claim.id}/remedy`, {
-      remedy: 'maintenance_order',
-      expectedVersion: 1,
-    });
-    let order = await call<{ id: string; version: number }>(
-      'support',
-      'POST',
-      `/api/v1/claims/${claim.id}/maintenance-order`,
-      { mode: 'walk_in', location: { cityId: 'shenzhen' } },
-    );
-    const path = ['received', 'diagnosing', 'repairing', 'repaired', 'returned'] as const;
-    for (const to of path) {
-      order = await call('support', 'POST', `/api/v1/maintenance-orders/${order.id}/transitions`, {
-        to,
-        expectedVersion: order.version,
-      });
-      // The center calls the customer once it holds the product.
-      if (to === 'received') {
-        order = await call('support', 'POST', `/api/v1/maintenance-orders/${order.id}/contact`, {
-          note: 'Called: the fault is confirmed',
-          expectedVersion: order.version,
-        });
-      }
-    }
+    const { saleId, claimId, order } = await repairAtServiceCenter(call, day(200));
+    const path = REPAIR_PATH;
 
     const { items } = await adminPoll(start);
     const moves = ['issued', ...path].slice(0, -1).map((from, i) => ({ from, to: path[i] }));
     expect(items.map((e) => [e.type, e.subject.id, e.change])).toEqual([
-      ['purchase.recorded', sale.id, null],
-      ['claim.submitted', claim.id, null],
-      ['claim.remedy_chosen', claim.id, null],
+      ['purchase.recorded', saleId, null],
+      ['claim.submitted', claimId, null],
+      ['claim.remedy_chosen', claimId, null],
       ['maintenance_order.issued', order.id, null],
       ...moves.flatMap((change) => [
         ['maintenance_order.moved', order.id, change],

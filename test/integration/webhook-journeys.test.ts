@@ -20,6 +20,7 @@ import { startRoundRobin } from '../support/proxies.js';
 import { bin, root, startServe, stop } from '../support/serve-process.js';
 import { SERVE_ORIGIN } from '../support/serve-load.js';
 import { sessionCookie, signIn } from '../support/sessions.js';
+import { repairAtServiceCenter } from '../support/repair-journey.js';
 import { LENIENT_RISK_SETTINGS } from '../support/service-fixtures.js';
 import { type Received, senderPid, verifySignature, webhookReceiver } from '../support/webhook-receiver.js';
 
@@ -368,38 +369,7 @@ describe.each(testDatabases().map((d) => d.name))(
           expectedVersion: 1,
         });
         // A repair at a service center: issued, moved all the way, the customer called, returned.
-        const panel = await call<{ id: string }>('dealer', 'POST', '/api/v1/purchases', {
-          sku: DEMO_SKUS.dcPowerPanel,
-          purchaseDate: day(200),
-          buyer: { name: 'Sun Li', email: 'sun.li@example.com' },
-        });
-        const repaired = await call<{ id: string }>('support', 'POST', '/api/v1/claims', {
-          purchaseId: panel.id,
-          cause: 'quality',
-          description: 'Output voltage drops under load',
-        });
-        await call('support', 'POST', `/api/v1/claims/${repaired.id}/remedy`, {
-          remedy: 'maintenance_order',
-          expectedVersion: 1,
-        });
-        let order = await call<{ id: string; version: number }>(
-          'support',
-          'POST',
-          `/api/v1/claims/${repaired.id}/maintenance-order`,
-          { mode: 'walk_in', location: { cityId: 'shenzhen' } },
-        );
-        for (const to of ['received', 'diagnosing', 'repairing', 'repaired', 'returned'] as const) {
-          order = await call('support', 'POST', `/api/v1/maintenance-orders/${order.id}/transitions`, {
-            to,
-            expectedVersion: order.version,
-          });
-          if (to === 'received') {
-            order = await call('support', 'POST', `/api/v1/maintenance-orders/${order.id}/contact`, {
-              note: 'Called: the fault is confirmed',
-              expectedVersion: order.version,
-            });
-          }
-        }
+        await repairAtServiceCenter(call, day(200));
         const claimJourney = await eventsAfter(start);
 
         /** Waits until the good receiver has every one of `ids`. */
