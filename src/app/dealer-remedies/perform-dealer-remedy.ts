@@ -29,7 +29,7 @@ import { assertPurchaseVerified } from '../purchases/assert-purchase-verified.js
 import { assertClaimCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
 import { reimbursementView, type ReimbursementView } from '../reimbursements/read-reimbursements.js';
-import { bilingual, bilingualLines, phrase } from '../messages/index.js';
+import { bilingual, bilingualLines, dealerNameIn, phrase } from '../messages/index.js';
 import { formatMoney, roleRecipient } from '../service-messages.js';
 import {
   assertRemedyChainOpen,
@@ -212,9 +212,9 @@ export async function performDealerRemedy(
             amount: refund ?? null,
             dealerId,
             reasons: refundWaits,
-            summary: bilingualLines((m) =>
+            summary: bilingualLines((m, lang) =>
               m.dealerRemedies.refundSummary({
-                dealerName: dealer.name,
+                dealerName: dealerNameIn(dealer, lang),
                 sku: sale.sku,
                 claimRef: claim.id.slice(0, 8),
               }),
@@ -283,15 +283,19 @@ export async function performDealerRemedy(
         const recipient = row.customerEmail ?? row.customerPhone;
         // A refund waiting for support is told to the customer when it is approved (refund-approval.ts).
         if (recipient && !waits) {
-          const facts = { customerName: row.customerName, dealerName: dealer.name, performedOn };
+          const facts = (lang: Language) => ({
+            customerName: row.customerName,
+            dealerName: dealerNameIn(dealer, lang),
+            performedOn,
+          });
           await tx.insert(outbox).values({
             topic: 'dealer_remedy.performed',
             recipient,
-            ...bilingual((m) =>
+            ...bilingual((m, lang) =>
               input.kind === 'refund'
-                ? m.dealerRemedies.refundDone({ ...facts, refund: formatMoney(input.refund) })
+                ? m.dealerRemedies.refundDone({ ...facts(lang), refund: formatMoney(input.refund) })
                 : m.dealerRemedies.replacementDone({
-                    ...facts,
+                    ...facts(lang),
                     serial: input.replacementSerial,
                     purchaseDate: sale.purchaseDate,
                   }),
@@ -319,9 +323,9 @@ export async function performDealerRemedy(
         await tx.insert(outbox).values({
           topic: 'reimbursement.requested',
           recipient: roleRecipient('support'),
-          ...bilingual((m) =>
+          ...bilingual((m, lang) =>
             m.reimbursements.requested({
-              dealerName: dealer.name,
+              dealerName: dealerNameIn(dealer, lang),
               kind: input.kind,
               claimId: claim.id,
               performedOn,

@@ -7,7 +7,7 @@ import type { Approval } from '../approvals/request-approval.js';
 import { recordAudit } from '../audit.js';
 import { AppError } from '../errors.js';
 import { recordClaimEvent } from '../claims/claim-events.js';
-import { bilingual } from '../messages/index.js';
+import { bilingual, dealerNameIn } from '../messages/index.js';
 import { formatMoney } from '../service-messages.js';
 import { lockSaleOfClaim, moveUnits, resolveReturnedUnit } from './remedy-rules.js';
 
@@ -24,6 +24,7 @@ async function loadRemedy(tx: Transaction, approval: Approval) {
       remedy: dealerRemedies,
       claim: claims,
       dealerName: dealers.name,
+      dealerNameZh: dealers.nameZh,
       dealerEmail: dealers.email,
       dealerPhone: dealers.phone,
       customerName: endUsers.name,
@@ -73,8 +74,12 @@ async function approved(tx: Transaction, approval: Approval, decider: Actor, now
     await tx.insert(outbox).values({
       topic: 'dealer_remedy.performed',
       recipient,
-      ...bilingual((m) =>
-        m.dealerRemedies.refundDone({ customerName: row.customerName, dealerName: row.dealerName, refund }),
+      ...bilingual((m, lang) =>
+        m.dealerRemedies.refundDone({
+          customerName: row.customerName,
+          dealerName: dealerNameIn({ name: row.dealerName, nameZh: row.dealerNameZh }, lang),
+          refund,
+        }),
       ),
       payload: { claimId: row.claim.id, dealerRemedyId: row.remedy.id, kind: 'refund' },
     });

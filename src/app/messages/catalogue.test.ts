@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Catalogue, en } from './en.js';
-import { bilingual, bilingualLines, phrase, secondApprovalText } from './index.js';
+import { bilingual, bilingualLines, dealerNameIn, phrase, secondApprovalText } from './index.js';
+import { verificationMessage } from '../purchases/messages.js';
+import { reimbursementReviewDeclinedMessage } from '../risk/messages.js';
 import { zh } from './zh.js';
 
 /*
@@ -439,6 +441,39 @@ describe('putting the words together', () => {
       subject: 'Second approval needed: CNY 12,000.00 — 需要第二人审批',
       body: `${summary}\n\nAmount / 金额: CNY 12,000.00. A second person must approve or reject it. 需由第二人批准或驳回。`,
     });
+  });
+
+  it('names a dealer in Chinese in the Chinese text where the maker gave a Chinese name', () => {
+    const sunrise = { name: 'Sunrise Power', nameZh: '日升电源' };
+    expect(dealerNameIn(sunrise, 'en')).toBe('Sunrise Power');
+    expect(dealerNameIn(sunrise, 'zh')).toBe('日升电源');
+    expect(dealerNameIn({ name: 'Sunrise Power', nameZh: null }, 'zh')).toBe('Sunrise Power');
+    const corrected = verificationMessage(
+      'Li Wei',
+      { en: 'Inverter', zh: '逆变器' },
+      { kind: 'corrected', purchaseDate: '2026-11-01', dealer: sunrise },
+    );
+    const [english, chinese] = corrected.body.split('\n\n');
+    expect(english).toContain('Sunrise Power');
+    expect(english).not.toContain('日升电源');
+    expect(chinese).toContain('日升电源');
+    expect(chinese).not.toContain('Sunrise Power');
+    const declined = reimbursementReviewDeclinedMessage({
+      dealer: sunrise,
+      reimbursementId: 'r-1',
+      reason: 'x',
+    });
+    expect(declined.body.split('\n\n')[1]).toContain('日升电源：');
+    const summary = bilingualLines((m, lang) =>
+      m.dealerRemedies.refundSummary({
+        dealerName: dealerNameIn(sunrise, lang),
+        sku: 'INV-3K',
+        claimRef: 'c',
+      }),
+    );
+    expect(summary).toBe(
+      'Sunrise Power: a refund of INV-3K at the counter (claim c).\n日升电源：INV-3K 柜台退款（报修 c）。',
+    );
   });
 
   it('answers a refusal in the language the request asked for', () => {

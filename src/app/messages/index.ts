@@ -45,3 +45,11 @@ export function secondApprovalText(summary: string, amount: string): Mail {
     body: `${summary}\n\n${en.approvals.amount} / ${zh.approvals.amount}: ${amount}. ${english.body} ${chinese.body}`,
   };
 }
+
+/**
+ * A dealer's name as a reader of `lang` knows it: the Chinese name the maker gave, in Chinese text,
+ * else the dealer's own (English) name — the same choice the web pages make.
+ */
+export function dealerNameIn(dealer: { name: string; nameZh: string | null }, lang: Language): string {
+  return lang === 'zh' && dealer.nameZh ? dealer.nameZh : dealer.name;
+}

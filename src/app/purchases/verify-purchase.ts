@@ -144,18 +144,18 @@ export async function verifyPurchase(
     }
 
     let corrected: { purchaseDate?: string; dealerId?: string } = {};
-    let dealerName: string | undefined;
+    let dealerNames: { name: string; nameZh: string | null } | undefined;
     if (input.decision === 'correct') {
       if (input.dealerId !== undefined) {
         // A dealer confirms sales as its own; naming another dealer is as if that dealer did not exist.
         assertAllowed(actor, 'purchases.verify', { dealerId: input.dealerId }, dealerNotFound);
         const [dealer] = await tx
-          .select({ id: dealers.id, name: dealers.name })
+          .select({ id: dealers.id, name: dealers.name, nameZh: dealers.nameZh })
           .from(dealers)
           .where(eq(dealers.id, input.dealerId));
         if (!dealer) throw new AppError('not_found', dealerNotFound.code, dealerNotFound.message);
         corrected.dealerId = dealer.id;
-        dealerName = dealer.name;
+        dealerNames = { name: dealer.name, nameZh: dealer.nameZh };
       }
       if (input.purchaseDate !== undefined) {
         const parsed = parseCalendarInput(input.purchaseDate.trim(), deps.storeTimeZone);
@@ -185,7 +185,7 @@ export async function verifyPurchase(
         ...(changes.purchaseDate ? { purchaseDate: changes.purchaseDate.to } : {}),
         ...(changes.dealerId?.to ? { dealerId: changes.dealerId.to } : {}),
       };
-      if (!changes.dealerId) dealerName = undefined;
+      if (!changes.dealerId) dealerNames = undefined;
     }
     const purchaseDate = corrected.purchaseDate ?? purchase.purchaseDate;
     if (move.to === 'verified') {
@@ -265,7 +265,7 @@ export async function verifyPurchase(
         input.decision === 'confirm'
           ? { kind: 'confirmed' }
           : input.decision === 'correct'
-            ? { kind: 'corrected', purchaseDate: changes.purchaseDate?.to, dealerName }
+            ? { kind: 'corrected', purchaseDate: changes.purchaseDate?.to, dealer: dealerNames }
             : { kind: 'rejected', reason: reason ?? '' },
       );
       await tx.insert(outbox).values({

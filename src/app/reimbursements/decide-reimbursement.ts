@@ -19,7 +19,7 @@ import { AppError } from '../errors.js';
 import { assertReimbursementCleared } from '../risk/clearance.js';
 import { holdingForReview } from '../risk/reviews.js';
 import { assertVersion, versionConflict } from '../optimistic-lock.js';
-import { bilingualLines } from '../messages/index.js';
+import { bilingualLines, dealerNameIn } from '../messages/index.js';
 import { reimbursementDecidedMessage } from './messages.js';
 import { reimbursementNotFound, reimbursementView, type ReimbursementView } from './read-reimbursements.js';
 
@@ -137,9 +137,9 @@ export async function decideReimbursement(
           amount,
           dealerId: current.dealerId,
           reasons: waits,
-          summary: bilingualLines((m) =>
+          summary: bilingualLines((m, lang) =>
             m.reimbursements.firstApprovalSummary({
-              dealerName: row.dealerName,
+              dealerName: dealerNameIn({ name: row.dealerName, nameZh: row.dealerNameZh }, lang),
               kind: row.remedy.kind,
               sku: row.sku,
               claimRef: row.remedy.claimId.slice(0, 8),

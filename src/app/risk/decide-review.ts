@@ -138,7 +138,7 @@ async function tellParty(tx: Transaction, actor: Actor, review: RiskReview): Pro
       data: { reason, riskReviewId: review.id },
     });
     const [dealer] = await tx
-      .select({ name: dealers.name, email: dealers.email, phone: dealers.phone })
+      .select({ name: dealers.name, nameZh: dealers.nameZh, email: dealers.email, phone: dealers.phone })
       .from(dealers)
       .where(eq(dealers.id, declined.dealerId));
     const recipient = dealer?.email ?? dealer?.phone;
@@ -147,7 +147,7 @@ async function tellParty(tx: Transaction, actor: Actor, review: RiskReview): Pro
       topic: 'reimbursement.rejected',
       recipient,
       ...reimbursementReviewDeclinedMessage({
-        dealerName: dealer.name,
+        dealer,
         reimbursementId: declined.id,
         reason,
       }),

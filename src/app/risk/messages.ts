@@ -1,5 +1,5 @@
 import type { RiskSubjectKind } from '../../domain/risk/signals.js';
-import { bilingual, type Mail } from '../messages/index.js';
+import { bilingual, dealerNameIn, type Mail } from '../messages/index.js';
 
 /*
  * What people are told about a review, in English then Chinese in one message (the outbox does not
@@ -29,9 +29,12 @@ export function claimReviewedMessage(input: {
 
 /** To the dealer when a held reimbursement is declined: it is then declined as a reimbursement too. */
 export function reimbursementReviewDeclinedMessage(input: {
-  dealerName: string;
+  dealer: { name: string; nameZh: string | null };
   reimbursementId: string;
   reason: string;
 }): OutboxText {
-  return bilingual((m) => m.risk.reimbursementDeclined(input));
+  const { dealer, reimbursementId, reason } = input;
+  return bilingual((m, lang) =>
+    m.risk.reimbursementDeclined({ dealerName: dealerNameIn(dealer, lang), reimbursementId, reason }),
+  );
 }
