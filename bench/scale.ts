@@ -92,6 +92,8 @@ type Sample = {
   /** A claimed unit's customer and serial, for the staff search: part of a phone as people type it. */
   phoneFragment: string;
   serial: string;
+  /** A serial the demo dealer sold (its own sale), for the dealer's scoped search. */
+  dealerSerial: string;
   name: string;
 };
 
@@ -266,6 +268,13 @@ const allProbes: Probe[] = [
   },
   {
     name: 'staff search: a serial (dealer, own sales)',
+    target: true,
+    role: 'dealer',
+    request: (ctx) => ({ method: 'GET', url: searchUrl(ctx.sample.dealerSerial) }),
+  },
+  {
+    // The scope at work: another dealer's serial must find nothing, and finding nothing must be as fast.
+    name: 'staff search: another dealer’s serial (dealer, finds nothing)',
     target: true,
     role: 'dealer',
     request: (ctx) => ({ method: 'GET', url: searchUrl(ctx.sample.serial) }),
@@ -493,7 +502,15 @@ async function sampleOf(handle: DatabaseHandle): Promise<Sample> {
       where u.phone is not null
       order by c.created_at desc, c.id offset (select count(*) / 2 from claims) / 50 limit 1`),
   );
-  if (!order || !oem || !claimed) throw new Error('the generated data has no sample order');
+  const [sold] = rowsOf(
+    await db.execute(sql`
+      select un.serial
+      from purchases p join units un on un.id = p.unit_id
+      join users us on us.dealer_id = p.dealer_id and us.email = ${DEMO_ACCOUNTS.find((a) => a.role === 'dealer')?.email ?? ''}
+      where un.serial is not null
+      order by p.purchase_date desc, p.id offset 10 limit 1`),
+  );
+  if (!order || !oem || !claimed || !sold) throw new Error('the generated data has no sample order');
   const digits = String(claimed['phone']).replace(/\D/g, '');
   return {
     orderIndex: Number.parseInt(String(order['id']).slice(-12), 16),
@@ -503,6 +520,7 @@ async function sampleOf(handle: DatabaseHandle): Promise<Sample> {
     // The last eight digits as read out over the phone: "0012 3456".
     phoneFragment: `${digits.slice(-8, -4)} ${digits.slice(-4)}`,
     serial: String(claimed['serial']),
+    dealerSerial: String(sold['serial']),
     name: String(claimed['name']),
   };
 }
